@@ -1,0 +1,417 @@
+//! In-memory data sets: features, labels, the train/test split and standardisation.
+
+use nalgebra::DMatrix;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+use super::DataError;
+
+/// What the labels mean.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Task {
+    /// One class index per sample; `class_names[i]` names class `i`.
+    Classification {
+        /// Display names of the classes, indexed by class.
+        class_names: Vec<String>,
+    },
+    /// One real target value per sample.
+    Regression,
+}
+
+/// The labels of a set of samples, one per sample.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Labels {
+    /// Class indices (classification), each below the number of class names.
+    Classes(Vec<usize>),
+    /// Target values (regression), in the units of the source data.
+    Values(Vec<f32>),
+}
+
+impl Labels {
+    /// Number of labels (= number of samples).
+    pub fn len(&self) -> usize {
+        match self {
+            Labels::Classes(c) => c.len(),
+            Labels::Values(v) => v.len(),
+        }
+    }
+
+    /// True when there are no labels.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The labels of the samples `indices`, in that order. Panics if an index is out of range.
+    fn select(&self, indices: &[usize]) -> Labels {
+        match self {
+            Labels::Classes(c) => Labels::Classes(indices.iter().map(|&i| c[i]).collect()),
+            Labels::Values(v) => Labels::Values(indices.iter().map(|&i| v[i]).collect()),
+        }
+    }
+}
+
+/// One part of a data set (training or test samples).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Split {
+    /// Row-major features: sample `i` is `features[i * n_features..(i + 1) * n_features]`,
+    /// so the length is `len() × n_features`.
+    pub features: Vec<f32>,
+    /// One label per sample.
+    pub labels: Labels,
+    /// Features per sample.
+    pub n_features: usize,
+}
+
+impl Split {
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// True when the split holds no samples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The features of sample `i` (length `n_features`). Panics if `i >= len()`.
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.features[i * self.n_features..(i + 1) * self.n_features]
+    }
+
+    /// Samples `indices` as a batch matrix of shape `(indices.len(), n_features)`, row `r`
+    /// holding sample `indices[r]`. Panics if an index is out of range.
+    pub fn gather<T: nalgebra::Scalar + From<f32>>(&self, indices: &[usize]) -> DMatrix<T> {
+        DMatrix::from_fn(indices.len(), self.n_features, |r, c| {
+            T::from(self.features[indices[r] * self.n_features + c])
+        })
+    }
+
+    /// Class indices of samples `indices`, in that order; empty for regression.
+    /// Panics if an index is out of range.
+    pub fn classes(&self, indices: &[usize]) -> Vec<usize> {
+        match &self.labels {
+            Labels::Classes(c) => indices.iter().map(|&i| c[i]).collect(),
+            Labels::Values(_) => Vec::new(),
+        }
+    }
+
+    /// Target values of samples `indices` as a `(indices.len(), 1)` matrix (regression);
+    /// an empty `(0, 1)` matrix for classification. Panics if an index is out of range.
+    pub fn values<T: nalgebra::Scalar + From<f32>>(&self, indices: &[usize]) -> DMatrix<T> {
+        match &self.labels {
+            Labels::Values(v) => DMatrix::from_fn(indices.len(), 1, |r, _| T::from(v[indices[r]])),
+            Labels::Classes(_) => DMatrix::from_fn(0, 1, |_, _| T::from(0.0)),
+        }
+    }
+
+    /// The samples `indices` of `features`/`labels` (all rows, `n_features` wide) as a split.
+    fn select(features: &[f32], labels: &Labels, n_features: usize, indices: &[usize]) -> Split {
+        let features = indices
+            .iter()
+            .flat_map(|&i| &features[i * n_features..(i + 1) * n_features])
+            .copied()
+            .collect();
+        Split {
+            features,
+            labels: labels.select(indices),
+            n_features,
+        }
+    }
+}
+
+/// Per-feature standardisation `z = (x - mean) / std`, fitted on the training split only.
+///
+/// `std` is the population standard deviation (divide by n), as in scikit-learn's
+/// `StandardScaler`; a feature with zero (or non-finite) spread gets `std = 1`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standardizer {
+    /// Mean of each feature, in source units.
+    pub mean: Vec<f32>,
+    /// Standard deviation of each feature, in source units; never 0.
+    pub std: Vec<f32>,
+}
+
+impl Standardizer {
+    /// Statistics of the samples of `split` (computed in f64). An empty split gives mean 0, std 1.
+    pub fn fit(split: &Split) -> Standardizer {
+        let n = split.n_features;
+        let rows = split.features.chunks_exact(n.max(1));
+        let count = rows.len() as f64;
+        let mut mean = vec![0.0f64; n];
+        let mut sq = vec![0.0f64; n];
+        for row in rows.clone() {
+            for (m, &x) in mean.iter_mut().zip(row) {
+                *m += f64::from(x);
+            }
+        }
+        mean.iter_mut().for_each(|m| *m /= count.max(1.0));
+        for row in rows {
+            for ((s, m), &x) in sq.iter_mut().zip(&mean).zip(row) {
+                *s += (f64::from(x) - m).powi(2);
+            }
+        }
+        let std = sq
+            .iter()
+            .map(|s| {
+                let sd = (s / count.max(1.0)).sqrt() as f32;
+                if sd > 0.0 && sd.is_finite() { sd } else { 1.0 }
+            })
+            .collect();
+        Standardizer {
+            mean: mean.iter().map(|&m| m as f32).collect(),
+            std,
+        }
+    }
+
+    /// Standardises one sample in place: `x ← (x - mean) / std`.
+    pub fn standardize_row(&self, row: &mut [f32]) {
+        for ((x, m), s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
+            *x = (*x - m) / s;
+        }
+    }
+
+    /// Undoes [`Standardizer::standardize_row`]: `z ← z · std + mean` (back to source units).
+    pub fn unstandardize_row(&self, row: &mut [f32]) {
+        for ((z, m), s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
+            *z = *z * s + m;
+        }
+    }
+
+    /// Standardises every sample of `split` in place.
+    pub fn transform(&self, split: &mut Split) {
+        for row in split.features.chunks_exact_mut(split.n_features.max(1)) {
+            self.standardize_row(row);
+        }
+    }
+}
+
+/// A labelled data set, already split into training and test samples.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    /// Display name.
+    pub name: String,
+    /// One name per feature column.
+    pub feature_names: Vec<String>,
+    /// Classification (with class names) or regression.
+    pub task: Task,
+    /// Training samples.
+    pub train: Split,
+    /// Held-out samples.
+    pub test: Split,
+    /// `Some` if the features in both splits were standardised (with training statistics).
+    pub standardizer: Option<Standardizer>,
+}
+
+impl Dataset {
+    /// Features per sample.
+    pub fn n_features(&self) -> usize {
+        self.train.n_features
+    }
+
+    /// Number of classes; `None` for regression.
+    pub fn n_classes(&self) -> Option<usize> {
+        match &self.task {
+            Task::Classification { class_names } => Some(class_names.len()),
+            Task::Regression => None,
+        }
+    }
+
+    /// True for classification.
+    pub fn is_classification(&self) -> bool {
+        matches!(self.task, Task::Classification { .. })
+    }
+
+    /// Builds a data set from `rows` (one `Vec` of features per sample) and splits it.
+    ///
+    /// The split is shuffled by `seed`. Classification splits are stratified: each class
+    /// puts `round(count × train_ratio)` samples in training, at least one when it has two or
+    /// more samples and, when `train_ratio < 1`, at most `count - 1`. Regression puts
+    /// `round(n × train_ratio)` samples (at least one) in training. With `standardize`, the
+    /// features of both splits are standardised with the training statistics only.
+    ///
+    /// Errors (file = `name`, no position; row numbers are 0-based): no rows, rows without
+    /// features, ragged rows, feature name count mismatch, non-finite values, label count
+    /// mismatch, labels that do not fit the task, a class index ≥ `class_names.len()`, and
+    /// `train_ratio` outside (0, 1].
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_rows(
+        name: &str,
+        feature_names: Vec<String>,
+        rows: Vec<Vec<f32>>,
+        labels: Labels,
+        task: Task,
+        train_ratio: f32,
+        seed: u64,
+        standardize: bool,
+    ) -> Result<Dataset, DataError> {
+        let fail = |message: String| Err(DataError::new(name, message));
+        let Some(first) = rows.first() else {
+            return fail("no rows".into());
+        };
+        let n = first.len();
+        if n == 0 {
+            return fail("the rows have no features".into());
+        }
+        if feature_names.len() != n {
+            let k = feature_names.len();
+            return fail(format!("{k} feature names for {n} features"));
+        }
+        for (i, row) in rows.iter().enumerate() {
+            if row.len() != n {
+                return fail(format!("row {i} has {} features, row 0 has {n}", row.len()));
+            }
+            if let Some(j) = row.iter().position(|x| !x.is_finite()) {
+                return fail(format!("feature {j} of row {i} is not a finite number"));
+            }
+        }
+        if labels.len() != rows.len() {
+            return fail(format!("{} labels for {} rows", labels.len(), rows.len()));
+        }
+        match (&task, &labels) {
+            (Task::Classification { class_names }, Labels::Classes(classes)) => {
+                let k = class_names.len();
+                if let Some((i, c)) = classes.iter().enumerate().find(|(_, c)| **c >= k) {
+                    return fail(format!(
+                        "class index {c} of row {i} is not below {k} (the number of class names)"
+                    ));
+                }
+            }
+            (Task::Regression, Labels::Values(values)) => {
+                if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+                    return fail(format!("the label of row {i} is not a finite number"));
+                }
+            }
+            _ => return fail("the labels do not match the task".into()),
+        }
+        if !(train_ratio > 0.0 && train_ratio <= 1.0) {
+            return fail(format!("train_ratio must be in (0, 1], got {train_ratio}"));
+        }
+        Ok(Dataset::assemble(
+            name,
+            feature_names,
+            &rows,
+            labels,
+            task,
+            train_ratio,
+            seed,
+            standardize,
+        ))
+    }
+
+    /// [`Dataset::from_rows`] without the checks: the caller guarantees valid input.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assemble(
+        name: &str,
+        feature_names: Vec<String>,
+        rows: &[Vec<f32>],
+        labels: Labels,
+        task: Task,
+        train_ratio: f32,
+        seed: u64,
+        standardize: bool,
+    ) -> Dataset {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let (train_idx, test_idx) = match &labels {
+            Labels::Classes(classes) => stratified_split(classes, train_ratio, &mut rng),
+            Labels::Values(values) => {
+                let mut all: Vec<usize> = (0..values.len()).collect();
+                all.shuffle(&mut rng);
+                let k = train_count(all.len(), train_ratio).max(1).min(all.len());
+                let test = all.split_off(k);
+                (all, test)
+            }
+        };
+        let n = feature_names.len();
+        let features: Vec<f32> = rows.iter().flatten().copied().collect();
+        let mut train = Split::select(&features, &labels, n, &train_idx);
+        let mut test = Split::select(&features, &labels, n, &test_idx);
+        let standardizer = standardize.then(|| {
+            let s = Standardizer::fit(&train);
+            s.transform(&mut train);
+            s.transform(&mut test);
+            s
+        });
+        Dataset {
+            name: name.to_string(),
+            feature_names,
+            task,
+            train,
+            test,
+            standardizer,
+        }
+    }
+
+    /// `(min, max)` of feature `j` over the training and test samples, in stored (possibly
+    /// standardised) units; `(0, 0)` when there are no samples. Panics if `j >= n_features()`.
+    pub fn feature_range(&self, j: usize) -> (f32, f32) {
+        let column = |s: &Split| {
+            s.features
+                .chunks_exact(s.n_features.max(1))
+                .map(|r| r[j])
+                .collect::<Vec<_>>()
+        };
+        let values: Vec<f32> = column(&self.train)
+            .into_iter()
+            .chain(column(&self.test))
+            .collect();
+        if values.is_empty() {
+            return (0.0, 0.0);
+        }
+        values
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            })
+    }
+
+    /// Mean of feature `j` over the training samples, in stored units; 0 when there are none.
+    /// Panics if `j >= n_features()`.
+    pub fn feature_mean(&self, j: usize) -> f32 {
+        let s = &self.train;
+        let sum: f64 = s
+            .features
+            .chunks_exact(s.n_features.max(1))
+            .map(|r| f64::from(r[j]))
+            .sum();
+        if s.is_empty() {
+            0.0
+        } else {
+            (sum / s.len() as f64) as f32
+        }
+    }
+}
+
+/// Training samples for a group of `n`: `round(n × ratio)`, at least 1 when `n ≥ 2`,
+/// and at most `n - 1` when `ratio < 1` and `n ≥ 2`.
+fn train_count(n: usize, ratio: f32) -> usize {
+    let k = (n as f64 * f64::from(ratio)).round() as usize;
+    match n {
+        0 | 1 => k.min(n),
+        _ if ratio < 1.0 => k.clamp(1, n - 1),
+        _ => n,
+    }
+}
+
+/// Indices of the training and test samples, each class split by `ratio`, both lists shuffled.
+/// The training list is never empty when there is at least one sample.
+fn stratified_split(classes: &[usize], ratio: f32, rng: &mut StdRng) -> (Vec<usize>, Vec<usize>) {
+    let n_classes = classes.iter().max().map_or(0, |m| m + 1);
+    let mut by_class = vec![Vec::new(); n_classes];
+    for (i, &c) in classes.iter().enumerate() {
+        by_class[c].push(i);
+    }
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for mut members in by_class {
+        members.shuffle(rng);
+        let k = train_count(members.len(), ratio);
+        test.extend(members.split_off(k));
+        train.extend(members);
+    }
+    if train.is_empty() {
+        train.extend(test.pop());
+    }
+    train.shuffle(rng);
+    test.shuffle(rng);
+    (train, test)
+}

@@ -1,0 +1,16 @@
+//! gradscope: a native desktop lab for watching neural networks learn.
+//!
+//! Four rooms, with arrows pointing one way (`ui → train → nn, data`):
+//! - [`nn`]: the math (Dense, activations, losses, optimizers, gradient check), generic over the
+//!   float type; no UI, no threads, no files.
+//! - [`data`]: data sets in memory and their loaders.
+//! - [`train`]: the session and the background worker thread that owns it.
+//! - [`ui`]: the eframe app and its panels.
+//!
+//! [`cli`] holds the command line shared by the binary and the tests.
+
+pub mod cli;
+pub mod data;
+pub mod nn;
+pub mod train;
+pub mod ui;

@@ -1,0 +1,107 @@
+//! gradscope's entry point: parse the command line, then open the window or train headless.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+use gradscope::cli::{Cli, CliCommand, WindowArgs, builtin_dataset, prepare, run_training};
+use gradscope::data::{SynthKind, load_csv};
+use gradscope::ui::{AppOptions, DataSettings, DatasetChoice, GradscopeApp, ScreenshotPlan};
+
+/// Prints a one-line reason and returns the usage-error exit code.
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("gradscope: {message}");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) {
+                let _ = err.print();
+                return ExitCode::SUCCESS;
+            }
+            let text = err.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            return usage_error(first.trim_start_matches("error: "));
+        }
+    };
+    match cli.command {
+        Some(CliCommand::Train(args)) => {
+            let (data, config) = match prepare(&args) {
+                Ok(prepared) => prepared,
+                Err(message) => return usage_error(&message),
+            };
+            match run_training(data, config, |line| eprintln!("{line}")) {
+                Ok(report) => {
+                    if args.json {
+                        match serde_json::to_string(&report) {
+                            Ok(json) => println!("{json}"),
+                            Err(e) => return usage_error(&e.to_string()),
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(message) => usage_error(&message),
+            }
+        }
+        None => open_window(cli.window),
+    }
+}
+
+fn open_window(args: WindowArgs) -> ExitCode {
+    let mut options = AppOptions {
+        autoplay: !args.paused,
+        ..AppOptions::default()
+    };
+    if let Some(path) = &args.data {
+        let label = args.label.as_deref().unwrap_or_default();
+        match load_csv(path, label, 0.8, 1) {
+            Ok(data) => options.settings.data.choice = DatasetChoice::Loaded(Arc::new(data)),
+            Err(e) => return usage_error(&e.to_string()),
+        }
+    } else if let Some(name) = &args.dataset {
+        if let Err(message) = builtin_dataset(name, 1, None) {
+            return usage_error(&message);
+        }
+        options.settings.data = match SynthKind::parse(name) {
+            Some(kind) => DataSettings::synth(kind),
+            None => {
+                let mut settings = DataSettings::synth(SynthKind::Circle);
+                settings.choice = DatasetChoice::Iris;
+                settings.synth.train_ratio = 0.7;
+                settings
+            }
+        };
+    }
+    if let Some(path) = args.screenshot {
+        options.screenshot = Some(ScreenshotPlan {
+            path,
+            after_secs: args.quit_after.max(0.0),
+        });
+    }
+    let native_options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title("gradscope — watch neural networks learn")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0]),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "gradscope",
+        native_options,
+        Box::new(move |cc| Ok(Box::new(GradscopeApp::new(&cc.egui_ctx, options)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gradscope: cannot open the window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The fully connected (affine) layer.
+
+use nalgebra::DMatrix;
+use rand::Rng;
+
+use super::{Init, Layer, Mode, Scalar, init_matrix};
+
+/// A fully connected layer `y = x·W + b` (Goodfellow et al., *Deep Learning*
+/// 2016, Algorithm 6.3, written for a batch of rows).
+///
+/// Shapes: `x` `(batch, in)`, `W` `(in, out)`, `b` `(1, out)` added to every
+/// row, `y` `(batch, out)`. Backward (ibid., Algorithm 6.4):
+/// `dL/dW = xᵀ·G`, `dL/db = Σ_rows G`, `dL/dx = G·Wᵀ` where `G = dL/dy`.
+///
+/// `forward` panics if `x` does not have `in` columns (programmer error).
+pub struct Dense<T: Scalar> {
+    /// `(in, out)`; column `j` holds the incoming weights of output unit `j`.
+    pub weight: DMatrix<T>,
+    /// `(1, out)`.
+    pub bias: DMatrix<T>,
+    /// dL/dW from the last backward, `(in, out)`.
+    pub weight_grad: DMatrix<T>,
+    /// dL/db from the last backward, `(1, out)`.
+    pub bias_grad: DMatrix<T>,
+    /// Transposed input of the last Train forward, `(in, batch)`, stored
+    /// transposed so that `xᵀ·G` is a plain (fast) matrix product.
+    input_t: DMatrix<T>,
+    /// Scratch for `Wᵀ`, `(out, in)`, so backward can use one gemm.
+    weight_t: DMatrix<T>,
+}
+
+impl<T: Scalar> Dense<T> {
+    /// A layer with `inputs` inputs and `outputs` units; weights drawn by
+    /// `init` (see [`Init`]), biases zero.
+    pub fn new(inputs: usize, outputs: usize, init: Init, rng: &mut impl Rng) -> Self {
+        Dense {
+            weight: init_matrix(inputs, outputs, init, rng),
+            bias: DMatrix::zeros(1, outputs),
+            weight_grad: DMatrix::zeros(inputs, outputs),
+            bias_grad: DMatrix::zeros(1, outputs),
+            input_t: DMatrix::zeros(inputs, 0),
+            weight_t: DMatrix::zeros(outputs, inputs),
+        }
+    }
+
+    /// Number of input features (rows of `weight`).
+    pub fn inputs(&self) -> usize {
+        self.weight.nrows()
+    }
+
+    /// Number of units (columns of `weight`).
+    pub fn outputs(&self) -> usize {
+        self.weight.ncols()
+    }
+}
+
+impl<T: Scalar> Layer<T> for Dense<T> {
+    fn name(&self) -> String {
+        format!("Dense {}→{}", self.inputs(), self.outputs())
+    }
+
+    fn output_features(&self, _input_features: usize) -> usize {
+        self.outputs()
+    }
+
+    fn forward(&mut self, x: &DMatrix<T>, mode: Mode) -> DMatrix<T> {
+        assert_eq!(
+            x.ncols(),
+            self.inputs(),
+            "{}: input has wrong width",
+            self.name()
+        );
+        if mode == Mode::Train {
+            if self.input_t.shape() != (x.ncols(), x.nrows()) {
+                self.input_t = DMatrix::zeros(x.ncols(), x.nrows());
+            }
+            x.transpose_to(&mut self.input_t);
+        }
+        // Start from b in every row, then add x·W in place: y = 1·x·W + 1·y.
+        let mut y = DMatrix::from_fn(x.nrows(), self.outputs(), |_, j| self.bias[j]);
+        y.gemm(T::one(), x, &self.weight, T::one());
+        y
+    }
+
+    fn backward(&mut self, grad_out: &DMatrix<T>) -> DMatrix<T> {
+        assert_eq!(
+            grad_out.shape(),
+            (self.input_t.ncols(), self.outputs()),
+            "{}: grad_out does not match the last Train forward",
+            self.name()
+        );
+        // dL/dW = xᵀ·G
+        self.weight_grad
+            .gemm(T::one(), &self.input_t, grad_out, T::zero());
+        // dL/db = column sums of G (a DMatrix stores each column contiguously)
+        let batch = grad_out.nrows();
+        for j in 0..self.outputs() {
+            let column = &grad_out.as_slice()[j * batch..(j + 1) * batch];
+            self.bias_grad[j] = column.iter().fold(T::zero(), |sum, &g| sum + g);
+        }
+        // dL/dx = G·Wᵀ
+        self.weight.transpose_to(&mut self.weight_t);
+        let mut grad_in = DMatrix::zeros(grad_out.nrows(), self.inputs());
+        grad_in.gemm(T::one(), grad_out, &self.weight_t, T::zero());
+        grad_in
+    }
+
+    fn params(&self) -> Vec<&DMatrix<T>> {
+        vec![&self.weight, &self.bias]
+    }
+
+    fn grads(&self) -> Vec<&DMatrix<T>> {
+        vec![&self.weight_grad, &self.bias_grad]
+    }
+
+    fn params_and_grads_mut(&mut self) -> Vec<(&mut DMatrix<T>, &DMatrix<T>)> {
+        vec![
+            (&mut self.weight, &self.weight_grad),
+            (&mut self.bias, &self.bias_grad),
+        ]
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::dmatrix;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    #[test]
+    fn forward_and_backward_by_hand() {
+        let mut rng = StdRng::seed_from_u64(0);
+        let mut d = Dense::<f64>::new(2, 1, Init::XavierUniform, &mut rng);
+        d.weight = dmatrix![2.0; -1.0];
+        d.bias = dmatrix![0.5];
+        let x = dmatrix![1.0, 3.0; -2.0, 0.0];
+        // Row 1: 1·2 + 3·(-1) + 0.5 = -0.5; row 2: -2·2 + 0 + 0.5 = -3.5.
+        assert_eq!(d.forward(&x, Mode::Train), dmatrix![-0.5; -3.5]);
+        let g = dmatrix![1.0; 10.0];
+        let gx = d.backward(&g);
+        // dW = xᵀ·g = [1 - 20, 3 + 0]; db = 11; dx = g·Wᵀ.
+        assert_eq!(d.weight_grad, dmatrix![-19.0; 3.0]);
+        assert_eq!(d.bias_grad, dmatrix![11.0]);
+        assert_eq!(gx, dmatrix![2.0, -1.0; 20.0, -10.0]);
+        assert_eq!(d.name(), "Dense 2→1");
+    }
+}

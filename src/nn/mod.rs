@@ -1,0 +1,27 @@
+#![warn(missing_docs)]
+
+//! The neural-network engine: layers, losses, optimizers, models and
+//! gradient checks, generic over the float type ([`Scalar`]).
+//!
+//! Matrices are `nalgebra::DMatrix`; a batch is a matrix with one example
+//! per row, shape `(batch, features)`.
+
+pub mod activation;
+pub mod dense;
+pub mod gradcheck;
+pub mod init;
+pub mod layer;
+pub mod loss;
+pub mod model;
+pub mod optim;
+pub mod scalar;
+
+pub use activation::{Activation, ActivationKind, LEAKY_RELU_SLOPE};
+pub use dense::Dense;
+pub use gradcheck::{GradCheck, check_layer, check_loss, check_model, relative_error};
+pub use init::{Init, init_matrix, standard_normal};
+pub use layer::{Layer, Mode};
+pub use loss::{LossKind, Target, compute_loss, mse, softmax, softmax_cross_entropy};
+pub use model::{LayerSpec, ModelSpec, Sequential, SpecError};
+pub use optim::{Optimizer, OptimizerConfig, OptimizerKind};
+pub use scalar::{Scalar, cast};

@@ -1,0 +1,17 @@
+//! The training room: a [`Session`] (model + optimizer + data + counters) and the background
+//! [`Worker`] thread that owns one, talking to the UI through commands, events and snapshots.
+
+pub mod history;
+pub mod session;
+pub mod snapshot;
+pub mod worker;
+
+pub use history::{LossBucket, LossHistory};
+pub use session::{
+    HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, Session, SplitMetrics, StepOutcome, TrainConfig,
+    divergence_message,
+};
+pub use snapshot::{BoundaryGrid, DenseView, FittedCurve, Snapshot, ViewRequest, build_snapshot};
+pub use worker::{
+    Command, EvalRecord, Event, NoWaker, RunState, SessionSetup, StepLosses, Waker, Worker,
+};

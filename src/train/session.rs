@@ -1,0 +1,369 @@
+//! One training session: model, optimizer, data, batch order and counters.
+//!
+//! A [`Session`] is plain single-threaded state; [`crate::train::worker`] runs one on a
+//! background thread and the command line runs one on the main thread.
+
+use std::sync::Arc;
+
+use nalgebra::DMatrix;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use crate::data::{Dataset, Labels, Split, Task};
+use crate::nn::{
+    ActivationKind, LossKind, Mode, ModelSpec, Optimizer, OptimizerConfig, Sequential, Target,
+    compute_loss, softmax,
+};
+
+/// One hidden layer of the multilayer perceptron: a Dense layer of `units` neurons followed by
+/// an activation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HiddenLayer {
+    /// Neurons in the layer (1 ..= [`MAX_UNITS`]).
+    pub units: usize,
+    /// Activation applied after the Dense layer.
+    pub activation: ActivationKind,
+}
+
+/// Largest number of neurons the layer editor offers per hidden layer.
+pub const MAX_UNITS: usize = 256;
+/// Largest number of hidden layers the layer editor offers.
+pub const MAX_HIDDEN_LAYERS: usize = 16;
+
+/// Everything that shapes a run apart from the data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// Hidden layers, input side first. The output layer is added from the task: one logit per
+    /// class (softmax cross-entropy) or one linear output (MSE).
+    pub hidden: Vec<HiddenLayer>,
+    /// Optimizer kind and hyper-parameters; the learning rate is in parameter units per unit of
+    /// gradient.
+    pub optimizer: OptimizerConfig,
+    /// Samples per step. Clamped to the training-set size.
+    pub batch_size: usize,
+    /// Stop condition in epochs (passes over the training split); 0 = run until paused.
+    pub epochs: u64,
+    /// Seed of the initial weights and of the batch order.
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            hidden: vec![
+                HiddenLayer {
+                    units: 8,
+                    activation: ActivationKind::Tanh,
+                },
+                HiddenLayer {
+                    units: 8,
+                    activation: ActivationKind::Tanh,
+                },
+            ],
+            optimizer: OptimizerConfig::default(),
+            batch_size: 16,
+            epochs: 0,
+            seed: 1,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// The model for `data` under this configuration: inputs = data features, outputs = classes
+    /// (or 1 for regression).
+    pub fn model_spec(&self, data: &Dataset) -> ModelSpec {
+        let hidden: Vec<(usize, ActivationKind)> = self
+            .hidden
+            .iter()
+            .map(|layer| (layer.units, layer.activation))
+            .collect();
+        ModelSpec::mlp(data.n_features(), &hidden, data.n_classes().unwrap_or(1))
+    }
+}
+
+/// Loss and accuracy of the model on one split.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SplitMetrics {
+    /// Mean loss over the split (softmax cross-entropy in nats, or MSE in squared label units).
+    pub loss: f64,
+    /// Fraction of samples classified correctly, 0 ..= 1; `None` for regression.
+    pub accuracy: Option<f64>,
+}
+
+/// What one call of [`Session::step`] did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StepOutcome {
+    /// The step ran. `loss` is the minibatch loss before the update.
+    Trained {
+        /// 1-based number of this step.
+        step: u64,
+        /// Minibatch loss (finite).
+        loss: f64,
+        /// True when this step finished an epoch.
+        epoch_done: bool,
+    },
+    /// The loss or the updated weights were not finite. No update was kept: the weights are
+    /// those from before this step.
+    Diverged {
+        /// 1-based number of the step that failed.
+        step: u64,
+    },
+}
+
+/// Message shown when training stops on a non-finite loss.
+pub fn divergence_message(step: u64) -> String {
+    format!("diverged at step {step}: lower the learning rate or normalise the inputs")
+}
+
+/// Model + optimizer + dataset + batch order + counters.
+pub struct Session {
+    model: Sequential<f32>,
+    optimizer: Optimizer<f32>,
+    data: Arc<Dataset>,
+    config: TrainConfig,
+    loss_kind: LossKind,
+    order_rng: StdRng,
+    order: Vec<usize>,
+    cursor: usize,
+    step: u64,
+    epoch: u64,
+    backup: Vec<DMatrix<f32>>,
+    batch_indices: Vec<usize>,
+}
+
+/// Seed offset that keeps the batch-order stream apart from the weight-initialisation stream.
+const ORDER_SEED_SALT: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Session {
+    /// A fresh session: weights from `config.seed`, batch order from the same seed.
+    ///
+    /// # Errors
+    /// A one-line reason when the training split is empty or a hidden layer has 0 units.
+    pub fn new(data: Arc<Dataset>, config: TrainConfig) -> Result<Self, String> {
+        if data.train.is_empty() {
+            return Err(format!("{}: the training split is empty", data.name));
+        }
+        if let Some(i) = config.hidden.iter().position(|layer| layer.units == 0) {
+            return Err(format!("hidden layer {} has 0 neurons", i + 1));
+        }
+        let spec = config.model_spec(&data);
+        let model = Sequential::from_spec(&spec, config.seed);
+        let loss_kind = if data.is_classification() {
+            LossKind::SoftmaxCrossEntropy
+        } else {
+            LossKind::Mse
+        };
+        let mut session = Self {
+            model,
+            optimizer: Optimizer::new(config.optimizer),
+            order_rng: StdRng::seed_from_u64(config.seed ^ ORDER_SEED_SALT),
+            order: (0..data.train.len()).collect(),
+            cursor: 0,
+            data,
+            config,
+            loss_kind,
+            step: 0,
+            epoch: 0,
+            backup: Vec::new(),
+            batch_indices: Vec::new(),
+        };
+        session.order.shuffle(&mut session.order_rng);
+        Ok(session)
+    }
+
+    /// Steps taken so far.
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// Completed epochs (passes over the training split).
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Steps in one epoch: ceil(train samples / batch size).
+    pub fn steps_per_epoch(&self) -> u64 {
+        let n = self.data.train.len();
+        n.div_ceil(self.batch_size()) as u64
+    }
+
+    /// The effective batch size (the configured one clamped to 1 ..= train samples).
+    pub fn batch_size(&self) -> usize {
+        self.config
+            .batch_size
+            .clamp(1, self.data.train.len().max(1))
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The dataset being trained on.
+    pub fn data(&self) -> &Arc<Dataset> {
+        &self.data
+    }
+
+    /// The model (read-only).
+    pub fn model(&self) -> &Sequential<f32> {
+        &self.model
+    }
+
+    /// Loss used: softmax cross-entropy for classification, MSE for regression.
+    pub fn loss_kind(&self) -> LossKind {
+        self.loss_kind
+    }
+
+    /// Changes the learning rate from the next step on; optimizer state is kept.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.config.optimizer.learning_rate = learning_rate;
+        self.optimizer.set_learning_rate(learning_rate);
+    }
+
+    /// Changes the batch size from the next step on. The current epoch finishes with the new size.
+    pub fn set_batch_size(&mut self, batch_size: usize) {
+        self.config.batch_size = batch_size.max(1);
+    }
+
+    /// Replaces the optimizer from the next step on. A different kind or momentum/β settings start
+    /// with fresh moment estimates; a change of learning rate alone keeps them.
+    pub fn set_optimizer(&mut self, optimizer: OptimizerConfig) {
+        let same_state = OptimizerConfig {
+            learning_rate: self.config.optimizer.learning_rate,
+            ..optimizer
+        } == self.config.optimizer;
+        if same_state {
+            self.set_learning_rate(optimizer.learning_rate);
+        } else {
+            self.config.optimizer = optimizer;
+            self.optimizer = Optimizer::new(optimizer);
+        }
+    }
+
+    /// Changes the stop condition (epochs; 0 = none).
+    pub fn set_epochs(&mut self, epochs: u64) {
+        self.config.epochs = epochs;
+    }
+
+    /// True when a stop condition is set and has been reached.
+    pub fn finished(&self) -> bool {
+        self.config.epochs > 0 && self.epoch >= self.config.epochs
+    }
+
+    fn target(&self, split: &Split, indices: &[usize]) -> Target<f32> {
+        match split.labels {
+            Labels::Classes(_) => Target::Classes(split.classes(indices)),
+            Labels::Values(_) => Target::Values(split.values(indices)),
+        }
+    }
+
+    /// One minibatch update: forward, loss, backward, optimizer step.
+    ///
+    /// Batches are drawn without replacement from a shuffled order; a new order is drawn at each
+    /// epoch boundary. A non-finite loss or update leaves the weights as they were.
+    pub fn step(&mut self) -> StepOutcome {
+        let n = self.data.train.len();
+        let batch = self.batch_size();
+        let end = (self.cursor + batch).min(n);
+        self.batch_indices.clear();
+        self.batch_indices
+            .extend_from_slice(&self.order[self.cursor..end]);
+        let x: DMatrix<f32> = self.data.train.gather(&self.batch_indices);
+        let target = self.target(&self.data.train, &self.batch_indices);
+        let output = self.model.forward(&x, Mode::Train);
+        let (loss, grad) = compute_loss(self.loss_kind, &output, &target);
+        let step = self.step + 1;
+        if !loss.is_finite() {
+            return StepOutcome::Diverged { step };
+        }
+        self.model.backward(&grad);
+        self.model.copy_params_into(&mut self.backup);
+        self.optimizer.step(&mut self.model);
+        if !self.model.params_finite() {
+            self.model.set_params(&self.backup);
+            return StepOutcome::Diverged { step };
+        }
+        self.step = step;
+        self.cursor = end;
+        let epoch_done = self.cursor >= n;
+        if epoch_done {
+            self.cursor = 0;
+            self.epoch += 1;
+            self.order.shuffle(&mut self.order_rng);
+        }
+        StepOutcome::Trained {
+            step,
+            loss: f64::from(loss),
+            epoch_done,
+        }
+    }
+
+    /// Model outputs for the rows of `x` (Eval mode): logits for classification, values for
+    /// regression. Shape (rows, outputs).
+    pub fn predict(&mut self, x: &DMatrix<f32>) -> DMatrix<f32> {
+        self.model.forward(x, Mode::Eval)
+    }
+
+    /// Class probabilities (softmax of the logits), shape (rows, classes); for regression the raw
+    /// outputs.
+    pub fn predict_probabilities(&mut self, x: &DMatrix<f32>) -> DMatrix<f32> {
+        let out = self.predict(x);
+        if self.loss_kind == LossKind::SoftmaxCrossEntropy {
+            softmax(&out)
+        } else {
+            out
+        }
+    }
+
+    /// Mean loss and accuracy over a whole split, in chunks of 1024 rows.
+    /// Returns `None` for an empty split.
+    pub fn evaluate(&mut self, split: &Split) -> Option<SplitMetrics> {
+        const CHUNK: usize = 1024;
+        let n = split.len();
+        if n == 0 {
+            return None;
+        }
+        let mut loss_sum = 0.0;
+        let mut correct = 0usize;
+        let indices: Vec<usize> = (0..n).collect();
+        for chunk in indices.chunks(CHUNK) {
+            let x: DMatrix<f32> = split.gather(chunk);
+            let target = self.target(split, chunk);
+            let out = self.predict(&x);
+            let (loss, _) = compute_loss(self.loss_kind, &out, &target);
+            loss_sum += f64::from(loss) * chunk.len() as f64;
+            if let Target::Classes(labels) = &target {
+                correct += labels
+                    .iter()
+                    .enumerate()
+                    .filter(|&(row, &label)| argmax_row(&out, row) == label)
+                    .count();
+            }
+        }
+        let accuracy = matches!(self.data.task, Task::Classification { .. })
+            .then(|| correct as f64 / n as f64);
+        Some(SplitMetrics {
+            loss: loss_sum / n as f64,
+            accuracy,
+        })
+    }
+
+    /// Metrics on the training split and the test split (`None` where a split is empty).
+    pub fn evaluate_both(&mut self) -> (Option<SplitMetrics>, Option<SplitMetrics>) {
+        let data = Arc::clone(&self.data);
+        (self.evaluate(&data.train), self.evaluate(&data.test))
+    }
+}
+
+/// Column index of the largest value in `row` of `m` (first one on ties).
+pub fn argmax_row(m: &DMatrix<f32>, row: usize) -> usize {
+    let mut best = 0;
+    for col in 1..m.ncols() {
+        if m[(row, col)] > m[(row, best)] {
+            best = col;
+        }
+    }
+    best
+}

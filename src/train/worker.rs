@@ -1,0 +1,576 @@
+//! The background thread that owns a training [`Session`].
+//!
+//! The UI sends [`Command`]s; the worker answers with [`Event`]s (every step's loss, never
+//! dropped) and publishes heavy views as a latest-wins [`Snapshot`] at most ~30 times a second.
+//! Neither side ever waits on the other.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::data::Dataset;
+use crate::nn::OptimizerConfig;
+use crate::train::session::{Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message};
+use crate::train::snapshot::{Snapshot, ViewRequest, build_snapshot};
+
+/// Wakes the UI when the worker has news. The app passes its `egui::Context`; tests pass a
+/// recorder.
+pub trait Waker: Send + Sync + 'static {
+    /// Ask for a repaint soon.
+    fn wake(&self);
+}
+
+impl Waker for eframe::egui::Context {
+    fn wake(&self) {
+        // A burst of events within 10 ms costs one repaint.
+        self.request_repaint_after(Duration::from_millis(10));
+    }
+}
+
+/// A waker that does nothing (command line, tests).
+pub struct NoWaker;
+
+impl Waker for NoWaker {
+    fn wake(&self) {}
+}
+
+/// What a new session is made of.
+#[derive(Clone)]
+pub struct SessionSetup {
+    /// The data (shared with the UI, which draws its points).
+    pub data: Arc<Dataset>,
+    /// Layers, optimizer, batch size, stop condition, seed.
+    pub config: TrainConfig,
+}
+
+/// Requests from the UI. Applied between two steps.
+pub enum Command {
+    /// Train continuously until paused, finished or diverged.
+    Play,
+    /// Stop after the current step.
+    Pause,
+    /// Take this many steps now, then pause.
+    Step(u32),
+    /// Throw the session away and start a new one (same seed = same weights and batch order).
+    Reset(Box<SessionSetup>),
+    /// New learning rate from the next step on.
+    SetLearningRate(f64),
+    /// New batch size from the next step on.
+    SetBatchSize(usize),
+    /// New optimizer (kind and hyper-parameters) from the next step on.
+    SetOptimizer(OptimizerConfig),
+    /// New stop condition in epochs (0 = none).
+    SetEpochs(u64),
+    /// Which heavy views to build.
+    SetViews(ViewRequest),
+    /// Most steps per second while playing (`None` = as fast as the machine goes).
+    SetSpeed(Option<f64>),
+    /// Panics inside the worker. Exists so tests can check that a worker panic is reported and
+    /// the app survives.
+    SimulatePanic,
+    /// End the thread.
+    Shutdown,
+}
+
+/// Whether the worker is training.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunState {
+    /// Training continuously.
+    Running,
+    /// Waiting for a command.
+    Paused,
+}
+
+/// Losses of consecutive steps, in order: `losses[i]` belongs to step `first_step + i`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepLosses {
+    /// Step number of the first loss (steps count from 1).
+    pub first_step: u64,
+    /// Minibatch losses, all finite.
+    pub losses: Vec<f32>,
+}
+
+/// A periodic evaluation on the whole training and test splits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EvalRecord {
+    /// Steps taken at evaluation time.
+    pub step: u64,
+    /// Completed epochs at evaluation time.
+    pub epoch: u64,
+    /// Metrics on the training split.
+    pub train: Option<SplitMetrics>,
+    /// Metrics on the test split (`None` when it is empty).
+    pub test: Option<SplitMetrics>,
+}
+
+/// News from the worker.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// A new session started (after a Reset); the UI should clear its history.
+    SessionStarted {
+        /// Steps per epoch of the new session.
+        steps_per_epoch: u64,
+    },
+    /// Losses of steps just taken. Every step appears exactly once.
+    Steps(StepLosses),
+    /// Counters after the last step.
+    Progress {
+        /// Steps taken.
+        step: u64,
+        /// Completed epochs.
+        epoch: u64,
+    },
+    /// Whole-split metrics.
+    Eval(EvalRecord),
+    /// Running or paused.
+    State(RunState),
+    /// Training reached its epoch limit and paused.
+    Finished {
+        /// Completed epochs.
+        epochs: u64,
+    },
+    /// A non-finite loss or update: training paused with the previous (finite) weights.
+    Diverged {
+        /// Step that failed.
+        step: u64,
+        /// "diverged at step N: lower the learning rate or normalise the inputs"
+        message: String,
+    },
+    /// A command could not be carried out (e.g. a reset with an empty training split).
+    Error(String),
+    /// The worker panicked; it waits for a Reset.
+    Panicked(String),
+}
+
+/// The newest snapshot, replaced wholesale by the worker.
+#[derive(Default)]
+pub struct SnapshotSlot {
+    latest: Mutex<Option<Arc<Snapshot>>>,
+    generation: AtomicU64,
+}
+
+impl SnapshotSlot {
+    fn publish(&self, snapshot: Snapshot) {
+        let mut guard = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        *guard = Some(Arc::new(snapshot));
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// Increases by one with every new snapshot; lets the UI rebuild textures only on change.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The newest snapshot, if any.
+    pub fn latest(&self) -> Option<Arc<Snapshot>> {
+        self.latest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn clear(&self) {
+        *self.latest.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+}
+
+/// Handle to the training thread. Dropping it shuts the thread down.
+pub struct Worker {
+    commands: Sender<Command>,
+    events: Receiver<Event>,
+    snapshots: Arc<SnapshotSlot>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Longest interval between two flushes of step losses while running.
+const FLUSH_INTERVAL: Duration = Duration::from_millis(15);
+/// Shortest interval between two snapshots while running (~30 per second).
+const SNAPSHOT_INTERVAL: Duration = Duration::from_millis(33);
+/// Shortest interval between two whole-split evaluations while running.
+const EVAL_INTERVAL: Duration = Duration::from_millis(250);
+
+impl Worker {
+    /// Starts the thread with a first session, paused.
+    pub fn spawn(setup: SessionSetup, views: ViewRequest, waker: Arc<dyn Waker>) -> Self {
+        let (command_tx, command_rx) = mpsc::channel();
+        let (event_tx, event_rx) = mpsc::channel();
+        let snapshots = Arc::new(SnapshotSlot::default());
+        let slot = Arc::clone(&snapshots);
+        let thread = std::thread::Builder::new()
+            .name("gradscope-train".into())
+            .spawn(move || {
+                let mut state = WorkerState {
+                    session: None,
+                    views,
+                    running: false,
+                    events: event_tx,
+                    pending: None,
+                    waker,
+                    slot,
+                    last_flush: Instant::now(),
+                    last_snapshot: Instant::now(),
+                    last_eval: Instant::now(),
+                    speed: None,
+                    throttle_start: Instant::now(),
+                    throttle_steps: 0,
+                };
+                state.reset(setup);
+                state.run(&command_rx);
+            })
+            .ok();
+        Self {
+            commands: command_tx,
+            events: event_rx,
+            snapshots,
+            thread,
+        }
+    }
+
+    /// Sends a command; silently ignored if the thread has ended.
+    pub fn send(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+
+    /// The next event, if one is waiting.
+    pub fn try_event(&self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
+
+    /// Waits up to `timeout` for the next event (for tests and the command line).
+    pub fn wait_event(&self, timeout: Duration) -> Option<Event> {
+        self.events.recv_timeout(timeout).ok()
+    }
+
+    /// The latest-wins snapshot slot.
+    pub fn snapshots(&self) -> &SnapshotSlot {
+        &self.snapshots
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.commands.send(Command::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct WorkerState {
+    session: Option<Session>,
+    views: ViewRequest,
+    running: bool,
+    events: Sender<Event>,
+    pending: Option<StepLosses>,
+    waker: Arc<dyn Waker>,
+    slot: Arc<SnapshotSlot>,
+    last_flush: Instant,
+    last_snapshot: Instant,
+    last_eval: Instant,
+    speed: Option<f64>,
+    throttle_start: Instant,
+    throttle_steps: u64,
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+impl WorkerState {
+    fn emit(&self, event: Event) {
+        let _ = self.events.send(event);
+    }
+
+    fn run(&mut self, commands: &Receiver<Command>) {
+        loop {
+            let wait = self.idle_time();
+            let command = if wait.is_zero() {
+                match commands.try_recv() {
+                    Ok(command) => Some(command),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => return,
+                }
+            } else {
+                match commands.recv_timeout(wait) {
+                    Ok(command) => Some(command),
+                    Err(RecvTimeoutError::Timeout) if !self.running => continue,
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            };
+            if let Some(Command::Shutdown) = command {
+                return;
+            }
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                if let Some(command) = command {
+                    self.handle(command);
+                }
+                if self.running {
+                    self.train_for(Duration::from_millis(8));
+                }
+            }));
+            if let Err(payload) = result {
+                self.session = None;
+                self.running = false;
+                self.pending = None;
+                self.slot.clear();
+                self.emit(Event::State(RunState::Paused));
+                self.emit(Event::Panicked(panic_text(payload.as_ref())));
+                self.waker.wake();
+            }
+        }
+    }
+
+    /// How long the loop may wait for a command: long while paused, until the next step is due
+    /// under a speed limit, zero when training flat out.
+    fn idle_time(&self) -> Duration {
+        if !self.running {
+            return Duration::from_millis(200);
+        }
+        match self.speed {
+            None => Duration::ZERO,
+            Some(rate) => {
+                let due = Duration::from_secs_f64((self.throttle_steps + 1) as f64 / rate);
+                due.saturating_sub(self.throttle_start.elapsed())
+                    .min(Duration::from_millis(15))
+            }
+        }
+    }
+
+    fn restart_throttle(&mut self) {
+        self.throttle_start = Instant::now();
+        self.throttle_steps = 0;
+    }
+
+    fn set_running(&mut self, running: bool) {
+        if self.running != running {
+            self.running = running;
+            self.restart_throttle();
+            self.emit(Event::State(if running {
+                RunState::Running
+            } else {
+                RunState::Paused
+            }));
+        }
+    }
+
+    fn reset(&mut self, setup: SessionSetup) {
+        self.pending = None;
+        match Session::new(setup.data, setup.config) {
+            Ok(session) => {
+                self.emit(Event::SessionStarted {
+                    steps_per_epoch: session.steps_per_epoch(),
+                });
+                self.session = Some(session);
+                self.emit(Event::Progress { step: 0, epoch: 0 });
+                self.publish_views();
+            }
+            Err(message) => {
+                self.emit(Event::Error(message));
+                self.set_running(false);
+            }
+        }
+        self.waker.wake();
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Play => {
+                match &self.session {
+                    Some(session) if session.finished() => {
+                        self.emit(Event::Finished {
+                            epochs: session.epoch(),
+                        });
+                    }
+                    Some(_) => self.set_running(true),
+                    None => {}
+                }
+                self.waker.wake();
+            }
+            Command::Pause => {
+                self.set_running(false);
+                self.publish_views();
+                self.waker.wake();
+            }
+            Command::Step(count) => {
+                self.set_running(false);
+                for _ in 0..count {
+                    if !self.one_step() {
+                        break;
+                    }
+                }
+                self.publish_views();
+                self.waker.wake();
+            }
+            Command::Reset(setup) => {
+                let was_running = self.running;
+                self.set_running(false);
+                self.reset(*setup);
+                if was_running && self.session.is_some() {
+                    self.set_running(true);
+                }
+            }
+            Command::SetLearningRate(lr) => {
+                if let Some(session) = &mut self.session {
+                    session.set_learning_rate(lr);
+                }
+            }
+            Command::SetBatchSize(batch) => {
+                if let Some(session) = &mut self.session {
+                    session.set_batch_size(batch);
+                }
+            }
+            Command::SetOptimizer(config) => {
+                if let Some(session) = &mut self.session {
+                    session.set_optimizer(config);
+                }
+            }
+            Command::SetEpochs(epochs) => {
+                if let Some(session) = &mut self.session {
+                    session.set_epochs(epochs);
+                }
+            }
+            Command::SetViews(views) => {
+                self.views = views;
+                self.publish_snapshot();
+                self.waker.wake();
+            }
+            Command::SetSpeed(speed) => {
+                self.speed = speed.filter(|rate| rate.is_finite() && *rate > 0.0);
+                self.restart_throttle();
+            }
+            Command::SimulatePanic => panic!("simulated worker panic"),
+            Command::Shutdown => {}
+        }
+    }
+
+    /// One step; false when training must stop (diverged, finished or no session).
+    fn one_step(&mut self) -> bool {
+        let Some(session) = &mut self.session else {
+            return false;
+        };
+        if session.finished() {
+            let epochs = session.epoch();
+            self.set_running(false);
+            self.publish_views();
+            self.emit(Event::Finished { epochs });
+            return false;
+        }
+        match session.step() {
+            StepOutcome::Trained {
+                step,
+                loss,
+                epoch_done,
+            } => {
+                let pending = self.pending.get_or_insert_with(|| StepLosses {
+                    first_step: step,
+                    losses: Vec::new(),
+                });
+                pending.losses.push(loss as f32);
+                if epoch_done && self.last_eval.elapsed() >= EVAL_INTERVAL {
+                    self.flush();
+                    self.evaluate();
+                }
+                true
+            }
+            StepOutcome::Diverged { step } => {
+                self.flush();
+                self.set_running(false);
+                self.emit(Event::Diverged {
+                    step,
+                    message: divergence_message(step),
+                });
+                self.publish_views();
+                false
+            }
+        }
+    }
+
+    fn train_for(&mut self, budget: Duration) {
+        let start = Instant::now();
+        while self.running && start.elapsed() < budget {
+            if let Some(rate) = self.speed {
+                let due = (self.throttle_start.elapsed().as_secs_f64() * rate) as u64;
+                // Never catch up more than a tenth of a second of steps in one burst.
+                let max_lag = (rate * 0.1).ceil() as u64;
+                self.throttle_steps = self.throttle_steps.max(due.saturating_sub(max_lag));
+                if self.throttle_steps >= due {
+                    break;
+                }
+            }
+            if !self.one_step() {
+                break;
+            }
+            self.throttle_steps += 1;
+        }
+        let now = Instant::now();
+        let mut news = false;
+        if now.duration_since(self.last_flush) >= FLUSH_INTERVAL {
+            self.flush();
+            news = true;
+        }
+        if now.duration_since(self.last_eval) >= EVAL_INTERVAL {
+            self.evaluate();
+            news = true;
+        }
+        if now.duration_since(self.last_snapshot) >= SNAPSHOT_INTERVAL {
+            self.publish_snapshot();
+            news = true;
+        }
+        if news || !self.running {
+            self.waker.wake();
+        }
+    }
+
+    /// Sends pending step losses and the counters.
+    fn flush(&mut self) {
+        self.last_flush = Instant::now();
+        if let Some(pending) = self.pending.take() {
+            self.emit(Event::Steps(pending));
+        }
+        if let Some(session) = &self.session {
+            self.emit(Event::Progress {
+                step: session.step_count(),
+                epoch: session.epoch(),
+            });
+        }
+    }
+
+    fn evaluate(&mut self) {
+        self.last_eval = Instant::now();
+        if let Some(session) = &mut self.session {
+            let (train, test) = session.evaluate_both();
+            let record = EvalRecord {
+                step: session.step_count(),
+                epoch: session.epoch(),
+                train,
+                test,
+            };
+            self.emit(Event::Eval(record));
+        }
+    }
+
+    fn publish_snapshot(&mut self) {
+        self.last_snapshot = Instant::now();
+        if let Some(session) = &mut self.session {
+            self.slot.publish(build_snapshot(session, &self.views));
+        }
+    }
+
+    /// Everything the UI shows after a discrete change: losses, metrics, snapshot.
+    fn publish_views(&mut self) {
+        self.flush();
+        self.evaluate();
+        self.publish_snapshot();
+    }
+}

@@ -1,0 +1,499 @@
+//! The eframe application: owns the worker handle, the settings and what the panels show.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, Color32, RichText};
+
+use crate::data::{Dataset, SynthConfig, SynthKind, iris};
+use crate::train::{
+    Command, EvalRecord, Event, LossHistory, RunState, SessionSetup, Snapshot, TrainConfig,
+    ViewRequest, Worker,
+};
+use crate::ui::boundary::BoundaryPanel;
+use crate::ui::controls::{ControlAction, ControlsPanel};
+use crate::ui::loss::LossPanel;
+use crate::ui::weights::WeightsPanel;
+
+/// Which data set the session trains on.
+#[derive(Clone, Debug)]
+pub enum DatasetChoice {
+    /// A generated set (circle, xor, gaussians, spiral, moons, line).
+    Synth(SynthKind),
+    /// The bundled Iris flowers.
+    Iris,
+    /// A data set loaded elsewhere (e.g. `--data FILE`), kept as it is.
+    Loaded(Arc<Dataset>),
+}
+
+impl DatasetChoice {
+    /// Name shown in the dataset picker.
+    pub fn label(&self) -> String {
+        match self {
+            DatasetChoice::Synth(kind) => kind.name().to_string(),
+            DatasetChoice::Iris => "iris".to_string(),
+            DatasetChoice::Loaded(data) => data.name.clone(),
+        }
+    }
+}
+
+/// How the data set is made.
+#[derive(Clone, Debug)]
+pub struct DataSettings {
+    /// The set.
+    pub choice: DatasetChoice,
+    /// Generator settings (kind is taken from `choice` when it is `Synth`).
+    pub synth: SynthConfig,
+}
+
+impl DataSettings {
+    /// Settings for one generated set with its default sample count, noise and split.
+    pub fn synth(kind: SynthKind) -> Self {
+        Self {
+            choice: DatasetChoice::Synth(kind),
+            synth: SynthConfig::new(kind),
+        }
+    }
+
+    /// Builds the data set.
+    ///
+    /// # Errors
+    /// The loader's message (only the bundled Iris file can fail, and only if it is damaged).
+    pub fn build(&self) -> Result<Arc<Dataset>, String> {
+        match &self.choice {
+            DatasetChoice::Synth(kind) => {
+                let config = SynthConfig {
+                    kind: *kind,
+                    ..self.synth
+                };
+                Ok(Arc::new(crate::data::generate(&config)))
+            }
+            DatasetChoice::Iris => iris(self.synth.train_ratio, self.synth.seed)
+                .map(Arc::new)
+                .map_err(|e| e.to_string()),
+            DatasetChoice::Loaded(data) => Ok(Arc::clone(data)),
+        }
+    }
+}
+
+/// Everything the user sets.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Data set and generator settings.
+    pub data: DataSettings,
+    /// Layers, optimizer, batch size, epochs, seed.
+    pub train: TrainConfig,
+    /// Most steps per second while playing; `None` = as fast as possible.
+    pub speed: Option<f64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let mut train = TrainConfig::default();
+        for layer in &mut train.hidden {
+            layer.units = 16;
+        }
+        Self {
+            data: DataSettings::synth(SynthKind::Spiral),
+            train,
+            speed: Some(600.0),
+        }
+    }
+}
+
+/// A screenshot the app takes of itself, then quits (`--screenshot FILE --quit-after SECONDS`).
+#[derive(Clone, Debug)]
+pub struct ScreenshotPlan {
+    /// Where the PNG goes.
+    pub path: PathBuf,
+    /// Seconds after start-up.
+    pub after_secs: f32,
+}
+
+/// How the app starts.
+#[derive(Clone, Debug)]
+pub struct AppOptions {
+    /// Start training at once.
+    pub autoplay: bool,
+    /// Initial settings.
+    pub settings: Settings,
+    /// Take a screenshot and quit.
+    pub screenshot: Option<ScreenshotPlan>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            autoplay: true,
+            settings: Settings::default(),
+            screenshot: None,
+        }
+    }
+}
+
+/// A message across the top of the panels.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Banner {
+    /// Training stopped on a non-finite loss.
+    Diverged(String),
+    /// The worker panicked.
+    Crashed(String),
+    /// A setting could not be applied.
+    Error(String),
+    /// The epoch limit was reached.
+    Finished(u64),
+}
+
+/// What the worker has told the UI: counters, loss history, metrics.
+#[derive(Default)]
+pub struct RunView {
+    /// Steps taken.
+    pub step: u64,
+    /// Completed epochs.
+    pub epoch: u64,
+    /// Steps per epoch of the current session.
+    pub steps_per_epoch: u64,
+    /// True while the worker trains.
+    pub running: bool,
+    /// Every step's training loss.
+    pub losses: LossHistory,
+    /// Whole-split evaluations, in order.
+    pub evals: Vec<EvalRecord>,
+    /// The newest snapshot.
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// Generation of `snapshot` (changes when a new one arrives).
+    pub snapshot_generation: u64,
+}
+
+type ScreenshotResult = Arc<Mutex<Option<Result<PathBuf, String>>>>;
+
+/// The gradscope window.
+pub struct GradscopeApp {
+    worker: Worker,
+    settings: Settings,
+    data: Arc<Dataset>,
+    run: RunView,
+    banner: Option<Banner>,
+    views: ViewRequest,
+    controls: ControlsPanel,
+    loss: LossPanel,
+    boundary: BoundaryPanel,
+    weights: WeightsPanel,
+    started: Instant,
+    screenshot: Option<ScreenshotPlan>,
+    screenshot_requested: bool,
+    screenshot_result: ScreenshotResult,
+}
+
+impl GradscopeApp {
+    /// Creates the app and its worker. The worker wakes `ctx` whenever there is news.
+    pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
+        use_symbol_fallback_font(ctx);
+        let AppOptions {
+            autoplay,
+            settings,
+            screenshot,
+        } = options;
+        let (data, banner) = match settings.data.build() {
+            Ok(data) => (data, None),
+            Err(message) => (
+                Arc::new(crate::data::generate(&SynthConfig::new(SynthKind::Circle))),
+                Some(Banner::Error(message)),
+            ),
+        };
+        let views = ViewRequest::default();
+        let setup = SessionSetup {
+            data: Arc::clone(&data),
+            config: settings.train.clone(),
+        };
+        let worker = Worker::spawn(setup, views.clone(), Arc::new(ctx.clone()));
+        worker.send(Command::SetSpeed(settings.speed));
+        if autoplay {
+            worker.send(Command::Play);
+        }
+        let mut app = Self {
+            worker,
+            settings,
+            data,
+            run: RunView::default(),
+            banner,
+            views,
+            controls: ControlsPanel::default(),
+            loss: LossPanel::default(),
+            boundary: BoundaryPanel::default(),
+            weights: WeightsPanel::default(),
+            started: Instant::now(),
+            screenshot,
+            screenshot_requested: false,
+            screenshot_result: Arc::default(),
+        };
+        app.run.running = autoplay;
+        app
+    }
+
+    /// Steps taken, as last reported by the worker.
+    pub fn step(&self) -> u64 {
+        self.run.step
+    }
+
+    /// The message across the top, if any.
+    pub fn banner(&self) -> Option<&Banner> {
+        self.banner.as_ref()
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Drains worker events for at most ~10 ms so a flood never freezes a frame.
+    fn drain_events(&mut self, ctx: &egui::Context) {
+        let budget = Instant::now();
+        while let Some(event) = self.worker.try_event() {
+            self.apply_event(event);
+            if budget.elapsed() > Duration::from_millis(10) {
+                ctx.request_repaint();
+                break;
+            }
+        }
+        let generation = self.worker.snapshots().generation();
+        if generation != self.run.snapshot_generation {
+            self.run.snapshot_generation = generation;
+            self.run.snapshot = self.worker.snapshots().latest();
+        }
+    }
+
+    fn apply_event(&mut self, event: Event) {
+        match event {
+            Event::SessionStarted { steps_per_epoch } => {
+                self.run.losses.clear();
+                self.run.evals.clear();
+                self.run.step = 0;
+                self.run.epoch = 0;
+                self.run.steps_per_epoch = steps_per_epoch;
+            }
+            Event::Steps(steps) => {
+                for (i, &loss) in steps.losses.iter().enumerate() {
+                    self.run.losses.push(steps.first_step + i as u64, loss);
+                }
+            }
+            Event::Progress { step, epoch } => {
+                self.run.step = step;
+                self.run.epoch = epoch;
+            }
+            Event::Eval(record) => self.run.evals.push(record),
+            Event::State(state) => self.run.running = state == RunState::Running,
+            Event::Finished { epochs } => self.banner = Some(Banner::Finished(epochs)),
+            Event::Diverged { message, .. } => self.banner = Some(Banner::Diverged(message)),
+            Event::Error(message) => self.banner = Some(Banner::Error(message)),
+            Event::Panicked(message) => self.banner = Some(Banner::Crashed(message)),
+        }
+    }
+
+    /// Starts a new session with the current data and settings.
+    fn reset(&mut self) {
+        self.banner = None;
+        self.worker.send(Command::Reset(Box::new(SessionSetup {
+            data: Arc::clone(&self.data),
+            config: self.settings.train.clone(),
+        })));
+    }
+
+    fn rebuild_data(&mut self) {
+        match self.settings.data.build() {
+            Ok(data) => {
+                self.data = data;
+                let features = self.data.n_features();
+                self.views.boundary_axes = (0, 1.min(features.saturating_sub(1)));
+                self.worker.send(Command::SetViews(self.views.clone()));
+                self.boundary.data_changed();
+                self.reset();
+            }
+            Err(message) => self.banner = Some(Banner::Error(message)),
+        }
+    }
+
+    fn perform(&mut self, action: ControlAction) {
+        match action {
+            ControlAction::Play => {
+                if matches!(self.banner, Some(Banner::Finished(_))) {
+                    self.banner = None;
+                }
+                self.worker.send(Command::Play);
+            }
+            ControlAction::Pause => self.worker.send(Command::Pause),
+            ControlAction::Step(count) => self.worker.send(Command::Step(count)),
+            ControlAction::Reset | ControlAction::ModelChanged => self.reset(),
+            ControlAction::DataChanged => self.rebuild_data(),
+            ControlAction::LearningRate(lr) => self.worker.send(Command::SetLearningRate(lr)),
+            ControlAction::BatchSize(batch) => self.worker.send(Command::SetBatchSize(batch)),
+            ControlAction::Optimizer(config) => self.worker.send(Command::SetOptimizer(config)),
+            ControlAction::Epochs(epochs) => {
+                if matches!(self.banner, Some(Banner::Finished(_))) {
+                    self.banner = None;
+                }
+                self.worker.send(Command::SetEpochs(epochs));
+            }
+            ControlAction::Speed(speed) => self.worker.send(Command::SetSpeed(speed)),
+        }
+    }
+
+    fn banner_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(banner) = self.banner.clone() else {
+            return;
+        };
+        let (text, color, offer_reset) = match &banner {
+            Banner::Diverged(message) => (message.clone(), Color32::from_rgb(230, 140, 30), true),
+            Banner::Crashed(message) => (
+                format!("the training thread crashed: {message}. Reset starts a new session."),
+                Color32::from_rgb(220, 60, 60),
+                true,
+            ),
+            Banner::Error(message) => (message.clone(), Color32::from_rgb(220, 60, 60), false),
+            Banner::Finished(epochs) => (
+                format!(
+                    "finished {epochs} epochs: raise Epochs (or set 0) and press Play to go on"
+                ),
+                Color32::from_rgb(90, 170, 90),
+                false,
+            ),
+        };
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(1.5, color))
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(text).color(color).strong());
+                    if offer_reset
+                        && ui
+                            .button("Reset")
+                            .on_hover_text("Start a new session with the same seed and settings")
+                            .clicked()
+                    {
+                        self.reset();
+                    }
+                    if ui
+                        .small_button("Dismiss")
+                        .on_hover_text("Hide this message")
+                        .clicked()
+                    {
+                        self.banner = None;
+                    }
+                });
+            });
+    }
+
+    fn screenshot_logic(&mut self, ctx: &egui::Context) {
+        let Some(plan) = &self.screenshot else {
+            return;
+        };
+        if !self.screenshot_requested && self.started.elapsed().as_secs_f32() >= plan.after_secs {
+            self.screenshot_requested = true;
+            let path = plan.path.clone();
+            let slot = Arc::clone(&self.screenshot_result);
+            let waker = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                let result = save_png(&path, &image).map(|()| path);
+                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                waker.request_repaint();
+            });
+        }
+        let result = self
+            .screenshot_result
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(result) = result {
+            match result {
+                Ok(path) => println!(
+                    "screenshot {} at step {} epoch {}",
+                    path.display(),
+                    self.run.step,
+                    self.run.epoch
+                ),
+                Err(message) => eprintln!("gradscope: {message}"),
+            }
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        ctx.request_repaint_after(Duration::from_millis(50));
+    }
+}
+
+/// Adds the bundled monospace font (Hack) as a fallback of the proportional one, so arrows,
+/// bullets and ∇ in labels render instead of showing as boxes.
+fn use_symbol_fallback_font(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional)
+        && !family.iter().any(|name| name == "Hack")
+    {
+        family.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// Writes an RGBA screenshot as PNG.
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [width, height] = image.size;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    image::save_buffer(
+        path,
+        &bytes,
+        width as u32,
+        height as u32,
+        image::ColorType::Rgba8,
+    )
+    .map_err(|e| format!("{}: cannot write the screenshot: {e}", path.display()))
+}
+
+impl eframe::App for GradscopeApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events(ctx);
+        self.screenshot_logic(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let actions = egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(310.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .show(ui, |ui| {
+                        self.controls
+                            .ui(ui, &mut self.settings, &self.run, &self.data)
+                    })
+                    .inner
+            })
+            .inner;
+        for action in actions {
+            self.perform(action);
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.banner_ui(ui);
+            let width = ui.available_width();
+            let height = ui.available_height();
+            ui.horizontal_top(|ui| {
+                let left = (width * 0.5).max(260.0);
+                ui.allocate_ui(egui::vec2(left, height), |ui| {
+                    ui.vertical(|ui| {
+                        if let Some(axes) =
+                            self.boundary
+                                .ui(ui, &self.data, &self.run, self.views.boundary_axes)
+                        {
+                            self.views.boundary_axes = axes;
+                            self.worker.send(Command::SetViews(self.views.clone()));
+                        }
+                    });
+                });
+                ui.separator();
+                ui.vertical(|ui| {
+                    let top = (height * 0.5).max(220.0);
+                    ui.allocate_ui(egui::vec2(ui.available_width(), top), |ui| {
+                        self.loss.ui(ui, &self.data, &self.run);
+                    });
+                    ui.separator();
+                    self.weights.ui(ui, &self.data, &self.run);
+                });
+            });
+        });
+    }
+}

@@ -1,0 +1,260 @@
+//! Decision-boundary panel: the model's prediction over two features as a filled heatmap behind
+//! the data points (train filled, test hollow); for 1-feature regression, the fitted curve
+//! through the points.
+
+use eframe::egui::{self, Color32, RichText, TextureHandle, TextureOptions};
+use egui_plot::{Legend, Line, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
+
+use crate::data::{Dataset, Labels, Split};
+use crate::train::BoundaryGrid;
+use crate::ui::app::RunView;
+use crate::ui::colormap::{class_color, probability_mix, sequential};
+
+/// The boundary panel's own state: the heatmap texture and which snapshot it shows.
+#[derive(Default)]
+pub struct BoundaryPanel {
+    texture: Option<TextureHandle>,
+    texture_generation: Option<u64>,
+}
+
+/// Converts a stored (possibly standardised) value of feature `j` back to the file's units.
+pub fn to_display_units(data: &Dataset, j: usize, value: f32) -> f64 {
+    match &data.standardizer {
+        Some(s) => f64::from(value * s.std[j] + s.mean[j]),
+        None => f64::from(value),
+    }
+}
+
+/// Heatmap pixels of a grid, top row first (the grid's row 0 is the bottom).
+pub fn grid_image(grid: &BoundaryGrid, background: Color32) -> egui::ColorImage {
+    let res = grid.resolution;
+    let (min, max) = if grid.outputs == 1 {
+        grid.values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            })
+    } else {
+        (0.0, 1.0)
+    };
+    let mut pixels = Vec::with_capacity(res * res);
+    for image_row in 0..res {
+        let row = res - 1 - image_row;
+        for col in 0..res {
+            let start = (row * res + col) * grid.outputs;
+            let cell = &grid.values[start..start + grid.outputs];
+            pixels.push(if grid.outputs == 1 {
+                sequential(cell[0], min, max)
+            } else {
+                probability_mix(cell, background)
+            });
+        }
+    }
+    egui::ColorImage::new([res, res], pixels)
+}
+
+impl BoundaryPanel {
+    /// Forgets the heatmap of the previous data set.
+    pub fn data_changed(&mut self) {
+        self.texture_generation = None;
+    }
+
+    /// Draws the panel. Returns new axis features when the user picks them.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &Dataset,
+        run: &RunView,
+        axes: (usize, usize),
+    ) -> Option<(usize, usize)> {
+        ui.heading("Decision boundary");
+        let snapshot = run.snapshot.as_ref();
+        if let Some(curve) = snapshot.and_then(|s| s.curve.as_ref()) {
+            ui.label("Fitted curve ŷ(x) through the points (train filled, test hollow)");
+            let line: Vec<[f64; 2]> = curve
+                .points
+                .iter()
+                .filter(|p| p[1].is_finite())
+                .map(|p| [to_display_units(data, 0, p[0]), f64::from(p[1])])
+                .collect();
+            let side = ui.available_width().min(ui.available_height()).max(200.0);
+            Plot::new("regression_plot")
+                .width(side)
+                .height(side)
+                .legend(Legend::default())
+                .x_axis_label(data.feature_names.first().cloned().unwrap_or_default())
+                .y_axis_label("y")
+                .show(ui, |plot_ui| {
+                    for (split, name, filled) in
+                        [(&data.train, "train", true), (&data.test, "test", false)]
+                    {
+                        let points = regression_points(data, split);
+                        plot_ui.add(
+                            Points::new(name, PlotPoints::from(points))
+                                .radius(3.0)
+                                .filled(filled)
+                                .color(Color32::from_rgb(31, 119, 180)),
+                        );
+                    }
+                    plot_ui.line(
+                        Line::new("model ŷ", PlotPoints::from(line))
+                            .color(Color32::from_rgb(255, 127, 14))
+                            .width(2.5),
+                    );
+                });
+            return None;
+        }
+
+        let mut new_axes = None;
+        let features = data.n_features();
+        if features > 2 {
+            ui.horizontal(|ui| {
+                let (mut x, mut y) = axes;
+                let pick = |ui: &mut egui::Ui, id: &str, value: &mut usize, hint: &str| {
+                    egui::ComboBox::from_id_salt(id)
+                        .selected_text(data.feature_names[*value].clone())
+                        .show_ui(ui, |ui| {
+                            for (j, name) in data.feature_names.iter().enumerate() {
+                                ui.selectable_value(value, j, name);
+                            }
+                        })
+                        .response
+                        .on_hover_text(hint.to_string());
+                };
+                ui.label("x:");
+                pick(ui, "boundary_x", &mut x, "Feature on the horizontal axis");
+                ui.label("y:");
+                pick(ui, "boundary_y", &mut y, "Feature on the vertical axis");
+                if (x, y) != axes {
+                    new_axes = Some((x, y));
+                }
+            });
+            let held: Vec<String> = (0..features)
+                .filter(|&j| j != axes.0 && j != axes.1)
+                .map(|j| {
+                    format!(
+                        "{} = {:.2}",
+                        data.feature_names[j],
+                        to_display_units(data, j, data.feature_mean(j))
+                    )
+                })
+                .collect();
+            ui.label(
+                RichText::new(format!(
+                    "Other features held at their training mean: {}",
+                    held.join(", ")
+                ))
+                .italics(),
+            )
+            .on_hover_text("The heatmap varies only the two chosen features");
+        } else {
+            ui.label("Background: predicted class (colour) and confidence (strength); train ● filled, test ○ hollow");
+        }
+
+        let grid = snapshot.and_then(|s| s.boundary.as_ref());
+        if let Some(grid) = grid
+            && self.texture_generation != Some(run.snapshot_generation)
+        {
+            let image = grid_image(grid, ui.visuals().extreme_bg_color);
+            match &mut self.texture {
+                Some(texture) => texture.set(image, TextureOptions::LINEAR),
+                None => {
+                    self.texture = Some(ui.ctx().load_texture(
+                        "boundary",
+                        image,
+                        TextureOptions::LINEAR,
+                    ));
+                }
+            }
+            self.texture_generation = Some(run.snapshot_generation);
+        }
+
+        let side = ui.available_width().min(ui.available_height()).max(200.0);
+        let (xf, yf) = grid.map_or((axes.0, axes.1.min(features - 1)), |g| {
+            (g.x_feature, g.y_feature)
+        });
+        let mut plot = Plot::new("boundary_plot")
+            .width(side)
+            .height(side)
+            .legend(Legend::default())
+            .x_axis_label(data.feature_names[xf].clone())
+            .y_axis_label(data.feature_names[yf].clone());
+        if data.standardizer.is_none() {
+            plot = plot.data_aspect(1.0);
+        }
+        let texture = self.texture.as_ref().map(|t| t.id());
+        plot.show(ui, |plot_ui| {
+            if let (Some(grid), Some(texture)) = (grid, texture) {
+                let x0 = to_display_units(data, xf, grid.x_range.0);
+                let x1 = to_display_units(data, xf, grid.x_range.1);
+                let y0 = to_display_units(data, yf, grid.y_range.0);
+                let y1 = to_display_units(data, yf, grid.y_range.1);
+                plot_ui.add(PlotImage::new(
+                    "",
+                    texture,
+                    PlotPoint::new((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+                    egui::vec2((x1 - x0) as f32, (y1 - y0) as f32),
+                ));
+            }
+            for (split, split_name, filled) in
+                [(&data.train, "train", true), (&data.test, "test", false)]
+            {
+                for (class, points) in class_points(data, split, xf, yf).into_iter().enumerate() {
+                    if points.is_empty() {
+                        continue;
+                    }
+                    let class_name = match &data.task {
+                        crate::data::Task::Classification { class_names } => {
+                            class_names.get(class).cloned().unwrap_or_default()
+                        }
+                        crate::data::Task::Regression => "value".to_string(),
+                    };
+                    plot_ui.add(
+                        Points::new(
+                            format!("{class_name} ({split_name})"),
+                            PlotPoints::from(points),
+                        )
+                        .shape(MarkerShape::Circle)
+                        .radius(3.5)
+                        .filled(filled)
+                        .color(class_color(class)),
+                    );
+                }
+            }
+        });
+        new_axes
+    }
+}
+
+fn regression_points(data: &Dataset, split: &Split) -> Vec<[f64; 2]> {
+    let Labels::Values(values) = &split.labels else {
+        return Vec::new();
+    };
+    (0..split.len())
+        .map(|i| {
+            [
+                to_display_units(data, 0, split.row(i)[0]),
+                f64::from(values[i]),
+            ]
+        })
+        .collect()
+}
+
+/// Points of each class (one list per class; regression puts all in one list).
+fn class_points(data: &Dataset, split: &Split, xf: usize, yf: usize) -> Vec<Vec<[f64; 2]>> {
+    let classes = data.n_classes().unwrap_or(1);
+    let mut out = vec![Vec::new(); classes];
+    for i in 0..split.len() {
+        let row = split.row(i);
+        let class = match &split.labels {
+            Labels::Classes(labels) => labels[i].min(classes - 1),
+            Labels::Values(_) => 0,
+        };
+        out[class].push([
+            to_display_units(data, xf, row[xf]),
+            to_display_units(data, yf, row[yf]),
+        ]);
+    }
+    out
+}

@@ -1,0 +1,438 @@
+//! The control panel: run buttons, data set, layer editor, training hyper-parameters.
+//! Every control has a tooltip that says what it does.
+
+use eframe::egui::{self, RichText};
+
+use crate::data::{Dataset, SynthConfig, SynthKind};
+use crate::nn::{ActivationKind, OptimizerConfig, OptimizerKind};
+use crate::train::{HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS};
+use crate::ui::app::{DataSettings, DatasetChoice, RunView, Settings};
+
+/// What the user asked for; the app carries it out.
+#[must_use]
+#[derive(Clone, Debug, PartialEq)]
+pub enum ControlAction {
+    /// Train continuously.
+    Play,
+    /// Stop training.
+    Pause,
+    /// Take this many steps, then pause.
+    Step(u32),
+    /// Same settings, fresh weights from the seed.
+    Reset,
+    /// The data set or its generator settings changed (resets).
+    DataChanged,
+    /// Layers or seed changed (resets).
+    ModelChanged,
+    /// New learning rate (live).
+    LearningRate(f64),
+    /// New batch size (live).
+    BatchSize(usize),
+    /// New optimizer (live).
+    Optimizer(OptimizerConfig),
+    /// New stop condition in epochs (live).
+    Epochs(u64),
+    /// New speed limit (live).
+    Speed(Option<f64>),
+}
+
+/// State of the control panel that is not a setting.
+pub struct ControlsPanel {
+    steps_per_click: u32,
+}
+
+impl Default for ControlsPanel {
+    fn default() -> Self {
+        Self { steps_per_click: 1 }
+    }
+}
+
+/// Formats a learning rate compactly: 0.01, 0.3, 1e-4.
+pub fn format_learning_rate(lr: f64) -> String {
+    if lr >= 0.01 {
+        let text = format!("{lr:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{lr:.0e}")
+    }
+}
+
+impl ControlsPanel {
+    /// Draws the panel and returns what the user asked for.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        settings: &mut Settings,
+        run: &RunView,
+        data: &Dataset,
+    ) -> Vec<ControlAction> {
+        let mut actions = Vec::new();
+        ui.heading("Controls");
+        self.run_ui(ui, settings, run, &mut actions);
+        ui.separator();
+        data_ui(ui, &mut settings.data, data, &mut actions);
+        ui.separator();
+        layers_ui(ui, settings, data, &mut actions);
+        ui.separator();
+        training_ui(ui, settings, data, &mut actions);
+        actions
+    }
+
+    fn run_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        settings: &mut Settings,
+        run: &RunView,
+        actions: &mut Vec<ControlAction>,
+    ) {
+        ui.horizontal(|ui| {
+            if run.running {
+                if ui
+                    .button(RichText::new("Pause").strong())
+                    .on_hover_text("Stop training after the current step (Space)")
+                    .clicked()
+                {
+                    actions.push(ControlAction::Pause);
+                }
+            } else if ui
+                .button(RichText::new("Play").strong())
+                .on_hover_text("Train continuously until paused or the epoch limit (Space)")
+                .clicked()
+            {
+                actions.push(ControlAction::Play);
+            }
+            if ui
+                .button("Step")
+                .on_hover_text("Pause, then take the number of steps on the right (one minibatch update each)")
+                .clicked()
+            {
+                actions.push(ControlAction::Step(self.steps_per_click));
+            }
+            ui.add(
+                egui::DragValue::new(&mut self.steps_per_click)
+                    .range(1..=10_000)
+                    .suffix(" ×"),
+            )
+            .on_hover_text("How many steps one click of Step takes");
+            if ui
+                .button("Reset")
+                .on_hover_text(
+                    "Start again from the initial weights of the seed (same seed = same weights and batch order)",
+                )
+                .clicked()
+            {
+                actions.push(ControlAction::Reset);
+            }
+        });
+        let epoch_text = if run.steps_per_epoch > 0 {
+            format!(
+                "Step {} · epoch {} ({} steps per epoch)",
+                run.step, run.epoch, run.steps_per_epoch
+            )
+        } else {
+            format!("Step {} · epoch {}", run.step, run.epoch)
+        };
+        ui.label(RichText::new(epoch_text).monospace())
+            .on_hover_text(
+                "Steps (minibatch updates) and completed epochs (passes over the training split)",
+            );
+        ui.horizontal(|ui| {
+            let mut unlimited = settings.speed.is_none();
+            let mut rate = settings.speed.unwrap_or(600.0);
+            let changed_limit = ui
+                .checkbox(&mut unlimited, "full speed")
+                .on_hover_text("Train as fast as the machine goes instead of at the set pace")
+                .changed();
+            let changed_rate = ui
+                .add_enabled(
+                    !unlimited,
+                    egui::Slider::new(&mut rate, 1.0..=20_000.0)
+                        .logarithmic(true)
+                        .suffix(" steps/s")
+                        .max_decimals(0),
+                )
+                .on_hover_text("Pace of training while playing, in steps per second: slow it down to watch each update")
+                .changed();
+            if changed_limit || changed_rate {
+                settings.speed = (!unlimited).then_some(rate);
+                actions.push(ControlAction::Speed(settings.speed));
+            }
+        });
+    }
+}
+
+fn data_ui(
+    ui: &mut egui::Ui,
+    data_settings: &mut DataSettings,
+    data: &Dataset,
+    actions: &mut Vec<ControlAction>,
+) {
+    ui.label(RichText::new("Data").strong());
+    let mut changed = false;
+    let current = data_settings.choice.label();
+    egui::ComboBox::from_id_salt("dataset")
+        .selected_text(current.clone())
+        .show_ui(ui, |ui| {
+            for kind in SynthKind::ALL {
+                if ui
+                    .selectable_label(current == kind.name(), kind.name())
+                    .on_hover_text(kind.description())
+                    .clicked()
+                {
+                    let seed = data_settings.synth.seed;
+                    *data_settings = DataSettings::synth(kind);
+                    data_settings.synth.seed = seed;
+                    changed = true;
+                }
+            }
+            if ui
+                .selectable_label(current == "iris", "iris")
+                .on_hover_text("Fisher's Iris flowers: 4 measurements in cm, 3 species (bundled)")
+                .clicked()
+            {
+                data_settings.choice = DatasetChoice::Iris;
+                data_settings.synth.train_ratio = 0.7;
+                changed = true;
+            }
+            if let DatasetChoice::Loaded(loaded) = &data_settings.choice {
+                let name = loaded.name.clone();
+                let _ = ui
+                    .selectable_label(true, name)
+                    .on_hover_text("The file given with --data");
+            }
+        })
+        .response
+        .on_hover_text("The data set to train on; changing it starts a new session");
+    let is_synth = matches!(data_settings.choice, DatasetChoice::Synth(_));
+    let synth: &mut SynthConfig = &mut data_settings.synth;
+    if is_synth {
+        changed |= ui
+            .add(egui::Slider::new(&mut synth.noise, 0.0..=1.0).text("noise"))
+            .on_hover_text("How much random scatter the generator adds (0 = clean shapes)")
+            .changed();
+        changed |= ui
+            .add(
+                egui::Slider::new(&mut synth.samples, 4..=2000)
+                    .logarithmic(true)
+                    .text("samples"),
+            )
+            .on_hover_text("How many points the generator makes (train + test)")
+            .changed();
+    }
+    if !matches!(data_settings.choice, DatasetChoice::Loaded(_)) {
+        let mut percent = synth.train_ratio * 100.0;
+        let response = ui
+            .add(
+                egui::Slider::new(&mut percent, 10.0..=100.0)
+                    .text("% train")
+                    .max_decimals(0),
+            )
+            .on_hover_text("Share of the samples used for training; the rest is the test split");
+        synth.train_ratio = (percent / 100.0).clamp(0.1, 1.0);
+        changed |= response.changed();
+        ui.horizontal(|ui| {
+            ui.label("data seed");
+            changed |= ui
+                .add(egui::DragValue::new(&mut synth.seed))
+                .on_hover_text("Seed of the generator and of the train/test split")
+                .changed();
+        });
+    }
+    ui.label(format!(
+        "{} features · {} train · {} test{}",
+        data.n_features(),
+        data.train.len(),
+        data.test.len(),
+        data.n_classes()
+            .map(|k| format!(" · {k} classes"))
+            .unwrap_or_else(|| " · regression".to_string())
+    ))
+    .on_hover_text("Size of the current data set");
+    if changed {
+        actions.push(ControlAction::DataChanged);
+    }
+}
+
+fn layers_ui(
+    ui: &mut egui::Ui,
+    settings: &mut Settings,
+    data: &Dataset,
+    actions: &mut Vec<ControlAction>,
+) {
+    ui.label(RichText::new("Network").strong());
+    ui.label(format!("input: {} features", data.n_features()))
+        .on_hover_text("One input neuron per feature");
+    let hidden = &mut settings.train.hidden;
+    let mut changed = false;
+    let mut remove = None;
+    for (i, layer) in hidden.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(format!("hidden {}", i + 1));
+            changed |= ui
+                .add(
+                    egui::DragValue::new(&mut layer.units)
+                        .range(1..=MAX_UNITS)
+                        .suffix(" units"),
+                )
+                .on_hover_text("Neurons in this Dense layer (drag or type; 1–256)")
+                .changed();
+            egui::ComboBox::from_id_salt(("activation", i))
+                .selected_text(layer.activation.name())
+                .width(90.0)
+                .show_ui(ui, |ui| {
+                    for kind in ActivationKind::ALL {
+                        changed |= ui
+                            .selectable_value(&mut layer.activation, kind, kind.name())
+                            .changed();
+                    }
+                })
+                .response
+                .on_hover_text("Non-linearity applied after this layer's Dense transform");
+            if ui
+                .small_button("−")
+                .on_hover_text("Remove this hidden layer")
+                .clicked()
+            {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        hidden.remove(i);
+        changed = true;
+    }
+    ui.horizontal(|ui| {
+        let can_add = hidden.len() < MAX_HIDDEN_LAYERS;
+        if ui
+            .add_enabled(can_add, egui::Button::new("+ add layer"))
+            .on_hover_text("Append a hidden layer (a copy of the last one)")
+            .clicked()
+        {
+            let template = hidden.last().copied().unwrap_or(HiddenLayer {
+                units: 8,
+                activation: ActivationKind::Tanh,
+            });
+            hidden.push(template);
+            changed = true;
+        }
+    });
+    let outputs = data.n_classes().unwrap_or(1);
+    ui.label(if data.is_classification() {
+        format!("output: Dense → {outputs} logits, softmax cross-entropy")
+    } else {
+        "output: Dense → 1 value, mean squared error".to_string()
+    })
+    .on_hover_text("The output layer follows from the task");
+    if changed {
+        actions.push(ControlAction::ModelChanged);
+    }
+}
+
+fn training_ui(
+    ui: &mut egui::Ui,
+    settings: &mut Settings,
+    data: &Dataset,
+    actions: &mut Vec<ControlAction>,
+) {
+    ui.label(RichText::new("Training").strong());
+    let config = &mut settings.train;
+    let mut lr = config.optimizer.learning_rate;
+    if ui
+        .add(
+            egui::Slider::new(&mut lr, 1e-5..=10.0)
+                .logarithmic(true)
+                .text("learning rate")
+                .custom_formatter(|v, _| format_learning_rate(v))
+                .custom_parser(|text| text.trim().parse::<f64>().ok()),
+        )
+        .on_hover_text("Step size α of each update θ ← θ − α·∇L; applies from the next step")
+        .changed()
+    {
+        config.optimizer.learning_rate = lr;
+        actions.push(ControlAction::LearningRate(lr));
+    }
+    let max_batch = data.train.len().max(1);
+    if ui
+        .add(
+            egui::Slider::new(&mut config.batch_size, 1..=max_batch.max(2))
+                .logarithmic(true)
+                .text("batch size"),
+        )
+        .on_hover_text("Samples averaged per step; applies from the next step")
+        .changed()
+    {
+        actions.push(ControlAction::BatchSize(config.batch_size));
+    }
+    let mut optimizer_changed = false;
+    egui::ComboBox::from_id_salt("optimizer")
+        .selected_text(config.optimizer.kind.name())
+        .show_ui(ui, |ui| {
+            for kind in OptimizerKind::ALL {
+                optimizer_changed |= ui
+                    .selectable_value(&mut config.optimizer.kind, kind, kind.name())
+                    .changed();
+            }
+        })
+        .response
+        .on_hover_text("SGD: plain gradient step. Momentum: heavy ball (Polyak 1964). Adam: adaptive moments (Kingma & Ba 2015). Applies from the next step");
+    match config.optimizer.kind {
+        OptimizerKind::Sgd => {}
+        OptimizerKind::Momentum => {
+            optimizer_changed |= ui
+                .add(
+                    egui::Slider::new(&mut config.optimizer.momentum, 0.0..=0.999)
+                        .text("momentum μ"),
+                )
+                .on_hover_text("Fraction of the previous update carried into the next")
+                .changed();
+        }
+        OptimizerKind::Adam => {
+            optimizer_changed |= ui
+                .add(egui::Slider::new(&mut config.optimizer.beta1, 0.0..=0.999).text("β1"))
+                .on_hover_text("Decay of Adam's running mean of gradients")
+                .changed();
+            optimizer_changed |= ui
+                .add(egui::Slider::new(&mut config.optimizer.beta2, 0.9..=0.99999).text("β2"))
+                .on_hover_text("Decay of Adam's running mean of squared gradients")
+                .changed();
+        }
+    }
+    if optimizer_changed {
+        actions.push(ControlAction::Optimizer(config.optimizer));
+    }
+    ui.horizontal(|ui| {
+        ui.label("epochs");
+        if ui
+            .add(egui::DragValue::new(&mut config.epochs).range(0..=1_000_000))
+            .on_hover_text(
+                "Stop after this many passes over the training split (0 = run until paused)",
+            )
+            .changed()
+        {
+            actions.push(ControlAction::Epochs(config.epochs));
+        }
+        ui.label("seed");
+        if ui
+            .add(egui::DragValue::new(&mut config.seed))
+            .on_hover_text(
+                "Seed of the initial weights and the batch order; changing it starts a new session",
+            )
+            .changed()
+        {
+            actions.push(ControlAction::ModelChanged);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_learning_rate;
+
+    #[test]
+    fn learning_rates_read_well() {
+        assert_eq!(format_learning_rate(0.01), "0.01");
+        assert_eq!(format_learning_rate(0.3), "0.3");
+        assert_eq!(format_learning_rate(10.0), "10");
+        assert_eq!(format_learning_rate(1e-4), "1e-4");
+    }
+}

@@ -1,0 +1,163 @@
+//! Loss panel: training loss of every step, train and test loss of the periodic evaluations,
+//! and accuracy for classification.
+
+use eframe::egui::{self, Color32, RichText};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use crate::data::Dataset;
+use crate::train::SplitMetrics;
+use crate::ui::app::RunView;
+
+const STEP_COLOR: Color32 = Color32::from_rgb(120, 160, 220);
+const TRAIN_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
+const TEST_COLOR: Color32 = Color32::from_rgb(255, 127, 14);
+
+/// The loss panel's own state.
+#[derive(Default)]
+pub struct LossPanel {
+    /// Plot log10 of the loss.
+    pub log_y: bool,
+}
+
+/// Maps a loss to plot space: log10 on a log axis (losses ≤ 0 are floored at 1e-12).
+/// `None` for non-finite values, which never reach a plot.
+fn to_plot(value: f64, log_y: bool) -> Option<f64> {
+    if !value.is_finite() {
+        return None;
+    }
+    Some(if log_y {
+        value.max(1e-12).log10()
+    } else {
+        value
+    })
+}
+
+fn metric_line(
+    run: &RunView,
+    pick: impl Fn(&crate::train::EvalRecord) -> Option<SplitMetrics>,
+    value: impl Fn(SplitMetrics) -> Option<f64>,
+) -> Vec<[f64; 2]> {
+    run.evals
+        .iter()
+        .filter_map(|record| {
+            let y = value(pick(record)?)?;
+            y.is_finite().then_some([record.step as f64, y])
+        })
+        .collect()
+}
+
+impl LossPanel {
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) {
+        ui.horizontal(|ui| {
+            ui.heading("Loss");
+            ui.checkbox(&mut self.log_y, "log scale")
+                .on_hover_text("Plot the loss on a logarithmic axis (powers of ten)");
+        });
+        let latest = run.evals.last();
+        let summary = |metrics: Option<SplitMetrics>| {
+            metrics.map_or_else(
+                || "–".to_string(),
+                |m| match m.accuracy {
+                    Some(acc) => format!("{:.4} ({:.1} %)", m.loss, acc * 100.0),
+                    None => format!("{:.4}", m.loss),
+                },
+            )
+        };
+        let what = if data.is_classification() {
+            "loss (accuracy)"
+        } else {
+            "loss"
+        };
+        ui.label(
+            RichText::new(format!(
+                "train {what}: {}   test {what}: {}",
+                summary(latest.and_then(|r| r.train)),
+                summary(latest.and_then(|r| r.test)),
+            ))
+            .monospace(),
+        )
+        .on_hover_text(
+            "Latest whole-split evaluation: mean loss (softmax cross-entropy in nats, or mean squared error) and the share classified correctly",
+        );
+
+        let log_y = self.log_y;
+        let steps: Vec<[f64; 2]> = run
+            .losses
+            .buckets()
+            .iter()
+            .filter_map(|b| Some([b.center_step(), to_plot(b.mean(), log_y)?]))
+            .collect();
+        let train = metric_line(run, |r| r.train, |m| to_plot(m.loss, log_y));
+        let test = metric_line(run, |r| r.test, |m| to_plot(m.loss, log_y));
+        let classification = data.is_classification();
+        let height = if classification {
+            (ui.available_height() * 0.62).max(120.0)
+        } else {
+            ui.available_height().max(120.0)
+        };
+        let mut plot = Plot::new("loss_plot")
+            .height(height)
+            .legend(Legend::default())
+            .x_axis_label("step")
+            .y_axis_label(if log_y { "loss (log10)" } else { "loss" })
+            .allow_scroll(false);
+        if log_y {
+            plot = plot.y_axis_formatter(|mark, _| format!("1e{:.0}", mark.value));
+        }
+        plot.show(ui, |plot_ui| {
+            plot_ui.line(
+                Line::new("train loss (each step)", PlotPoints::from(steps))
+                    .color(STEP_COLOR)
+                    .width(1.0),
+            );
+            plot_ui.line(
+                Line::new("train loss (whole split)", PlotPoints::from(train))
+                    .color(TRAIN_COLOR)
+                    .width(2.0),
+            );
+            plot_ui.line(
+                Line::new("test loss", PlotPoints::from(test))
+                    .color(TEST_COLOR)
+                    .width(2.0),
+            );
+        });
+        if classification {
+            let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
+            let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
+            Plot::new("accuracy_plot")
+                .height(ui.available_height().max(80.0))
+                .legend(Legend::default())
+                .x_axis_label("step")
+                .y_axis_label("accuracy %")
+                .include_y(0.0)
+                .include_y(100.0)
+                .allow_scroll(false)
+                .show(ui, |plot_ui| {
+                    plot_ui.line(
+                        Line::new("train accuracy", PlotPoints::from(train_acc))
+                            .color(TRAIN_COLOR)
+                            .width(2.0),
+                    );
+                    plot_ui.line(
+                        Line::new("test accuracy", PlotPoints::from(test_acc))
+                            .color(TEST_COLOR)
+                            .width(2.0),
+                    );
+                });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_plot;
+
+    #[test]
+    fn non_finite_losses_never_reach_the_plot() {
+        assert_eq!(to_plot(f64::NAN, false), None);
+        assert_eq!(to_plot(f64::INFINITY, true), None);
+        assert_eq!(to_plot(100.0, true), Some(2.0));
+        assert_eq!(to_plot(0.0, true), Some(-12.0));
+    }
+}

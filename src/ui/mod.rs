@@ -1,0 +1,14 @@
+//! The window: [`GradscopeApp`] and one file per panel. Panels only read snapshots and the
+//! worker's events, and hand back actions; they never touch the model.
+
+pub mod app;
+pub mod boundary;
+pub mod colormap;
+pub mod controls;
+pub mod loss;
+pub mod weights;
+
+pub use app::{
+    AppOptions, Banner, DataSettings, DatasetChoice, GradscopeApp, RunView, ScreenshotPlan,
+    Settings,
+};

@@ -1,0 +1,165 @@
+//! Weights panel: one heatmap per Dense layer (rows = inputs, columns = neurons, last row =
+//! biases) on a diverging colormap centred at zero, with a colour legend and the value under
+//! the cursor.
+
+use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions};
+
+use crate::data::Dataset;
+use crate::train::DenseView;
+use crate::ui::app::RunView;
+use crate::ui::colormap::diverging;
+
+/// The weights panel's textures, rebuilt only when a new snapshot arrives.
+#[derive(Default)]
+pub struct WeightsPanel {
+    textures: Vec<TextureHandle>,
+    generation: Option<u64>,
+}
+
+/// Largest |value| of a layer's weights and biases (the colour scale's limit).
+pub fn color_limit(view: &DenseView) -> f32 {
+    view.weights
+        .iter()
+        .chain(&view.biases)
+        .filter(|v| v.is_finite())
+        .fold(0.0f32, |acc, v| acc.max(v.abs()))
+}
+
+/// The heatmap image of a layer: `inputs + 1` rows (the last holds the biases) × `outputs`.
+pub fn layer_image(view: &DenseView) -> egui::ColorImage {
+    let limit = color_limit(view);
+    let pixels = view
+        .weights
+        .iter()
+        .chain(&view.biases)
+        .map(|&v| diverging(v, limit))
+        .collect();
+    egui::ColorImage::new([view.outputs, view.inputs + 1], pixels)
+}
+
+fn legend_ui(ui: &mut egui::Ui, limit: f32) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("−{limit:.2}")).small());
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(120.0, 10.0), Sense::hover());
+        let steps = 48;
+        for k in 0..steps {
+            let t = k as f32 / (steps - 1) as f32;
+            let x0 = rect.left() + rect.width() * k as f32 / steps as f32;
+            let x1 = rect.left() + rect.width() * (k + 1) as f32 / steps as f32;
+            ui.painter().rect_filled(
+                egui::Rect::from_min_max(egui::pos2(x0, rect.top()), egui::pos2(x1, rect.bottom())),
+                0.0,
+                diverging((2.0 * t - 1.0) * limit, limit),
+            );
+        }
+        ui.label(RichText::new(format!("0 … +{limit:.2}")).small());
+    })
+    .response
+    .on_hover_text("Colour scale of this layer: blue negative, white zero, red positive");
+}
+
+impl WeightsPanel {
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) {
+        ui.heading("Weights");
+        let Some(snapshot) = run.snapshot.as_ref() else {
+            ui.label("waiting for the first snapshot…");
+            return;
+        };
+        if self.generation != Some(run.snapshot_generation)
+            || self.textures.len() != snapshot.dense.len()
+        {
+            self.textures.truncate(snapshot.dense.len());
+            for (i, view) in snapshot.dense.iter().enumerate() {
+                let image = layer_image(view);
+                match self.textures.get_mut(i) {
+                    Some(texture) => texture.set(image, TextureOptions::NEAREST),
+                    None => self.textures.push(ui.ctx().load_texture(
+                        format!("weights{i}"),
+                        image,
+                        TextureOptions::NEAREST,
+                    )),
+                }
+            }
+            self.generation = Some(run.snapshot_generation);
+        }
+        let cell = cell_size(&snapshot.dense, ui.available_size());
+        egui::ScrollArea::both()
+            .id_salt("weights_scroll")
+            .show(ui, |ui| {
+                ui.horizontal_top(|ui| {
+                    for (index, (view, texture)) in
+                        snapshot.dense.iter().zip(&self.textures).enumerate()
+                    {
+                        ui.vertical(|ui| {
+                            layer_ui(ui, data, index, view, texture, cell);
+                        });
+                        ui.add_space(12.0);
+                    }
+                });
+            });
+    }
+}
+
+/// Side of one heatmap cell in points, so that all layers fit side by side in `available`
+/// (between 2 and 22 points; a scroll bar appears below 2).
+fn cell_size(layers: &[DenseView], available: egui::Vec2) -> f32 {
+    let total_columns: usize = layers.iter().map(|v| v.outputs.max(8)).sum();
+    let max_rows = layers.iter().map(|v| v.inputs + 1).max().unwrap_or(1);
+    let gaps = 24.0 * layers.len() as f32;
+    let by_width = (available.x - gaps) / total_columns.max(1) as f32;
+    let by_height = (available.y - 70.0) / max_rows as f32;
+    by_width.min(by_height).clamp(2.0, 22.0)
+}
+
+fn layer_ui(
+    ui: &mut egui::Ui,
+    data: &Dataset,
+    index: usize,
+    view: &DenseView,
+    texture: &TextureHandle,
+    cell: f32,
+) {
+    let limit = color_limit(view);
+    ui.label(RichText::new(format!("{} (layer {})", view.name, index + 1)).strong())
+        .on_hover_text(format!(
+            "W has {} rows (inputs) × {} columns (neurons); the bottom row is the bias b",
+            view.inputs, view.outputs
+        ));
+    let rows = view.inputs + 1;
+    let size = egui::vec2(cell * view.outputs as f32, cell * rows as f32);
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    ui.painter().image(
+        texture.id(),
+        rect,
+        egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+        Color32::WHITE,
+    );
+    let bias_top = rect.top() + cell * view.inputs as f32;
+    ui.painter().hline(
+        rect.x_range(),
+        bias_top,
+        egui::Stroke::new(1.0, ui.visuals().text_color()),
+    );
+    if let Some(pos) = response.hover_pos() {
+        let col = (((pos.x - rect.left()) / cell) as usize).min(view.outputs - 1);
+        let row = (((pos.y - rect.top()) / cell) as usize).min(rows - 1);
+        let text = if row < view.inputs {
+            let from = if index == 0 {
+                data.feature_names
+                    .get(row)
+                    .cloned()
+                    .unwrap_or_else(|| format!("input {row}"))
+            } else {
+                format!("neuron {row} of layer {index}")
+            };
+            let w = view.weights[row * view.outputs + col];
+            let g = view.weight_grads[row * view.outputs + col];
+            format!("W[{row},{col}] = {w:.4}\n{from} → neuron {col}\n∂L/∂W = {g:.3e} (last step)")
+        } else {
+            format!("b[{col}] = {:.4}\nbias of neuron {col}", view.biases[col])
+        };
+        response.on_hover_text_at_pointer(text);
+    }
+    legend_ui(ui, limit);
+}

@@ -1,0 +1,95 @@
+//! The real App driven through egui_kittest (no GPU, no window).
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gradscope::ui::{AppOptions, GradscopeApp};
+
+fn harness() -> Harness<'static, GradscopeApp> {
+    Harness::builder()
+        .with_size(eframe::egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| {
+            GradscopeApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    autoplay: false,
+                    ..AppOptions::default()
+                },
+            )
+        })
+}
+
+/// Runs frames until `done` holds (the worker trains in real time) or 20 s pass.
+fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "condition not reached in 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+}
+
+fn counter_step(harness: &Harness<'static, GradscopeApp>) -> u64 {
+    let node = harness.get_by_label_contains("· epoch");
+    let label = node.value().unwrap_or_default();
+    label
+        .trim_start_matches("Step ")
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("cannot read the step counter from {label:?}"))
+}
+
+#[test]
+fn panels_are_present() {
+    let mut harness = harness();
+    harness.run_steps(3);
+    for heading in ["Controls", "Loss", "Decision boundary", "Weights"] {
+        harness.get_by_label(heading);
+    }
+    for control in ["Play", "Step", "Reset", "learning rate", "batch size"] {
+        assert!(
+            harness
+                .query_all_by_label_contains(control)
+                .next()
+                .is_some(),
+            "control {control:?} is missing"
+        );
+    }
+}
+
+#[test]
+fn play_makes_the_step_counter_rise_and_pause_stops_it() {
+    let mut harness = harness();
+    harness.run_steps(3);
+    assert_eq!(counter_step(&harness), 0);
+
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.step() > 20);
+    harness.run_steps(2);
+    assert!(counter_step(&harness) > 20);
+
+    harness.get_by_label("Pause").click();
+    harness.run_steps(2);
+    // Let the last events arrive, then check that nothing moves any more.
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(2);
+    let paused_at = harness.state().step();
+    std::thread::sleep(Duration::from_millis(400));
+    harness.run_steps(3);
+    assert_eq!(harness.state().step(), paused_at);
+    assert_eq!(counter_step(&harness), paused_at);
+    assert!(harness.query_by_label("Play").is_some());
+}
+
+#[test]
+fn step_button_takes_exactly_one_step() {
+    let mut harness = harness();
+    harness.run_steps(3);
+    harness.get_by_label("Step").click();
+    run_until(&mut harness, |app| app.step() >= 1);
+    std::thread::sleep(Duration::from_millis(200));
+    harness.run_steps(3);
+    assert_eq!(harness.state().step(), 1);
+}
