@@ -56,7 +56,7 @@ fn snapshot(c: &mut Criterion) {
         session.step();
     }
     let request = ViewRequest::default();
-    c.bench_function("snapshot_weights_and_80x80_boundary", |b| {
+    c.bench_function("snapshot_weights_and_64x64_boundary", |b| {
         b.iter(|| build_snapshot(&mut session, &request));
     });
 }

@@ -93,3 +93,64 @@ fn step_button_takes_exactly_one_step() {
     harness.run_steps(3);
     assert_eq!(harness.state().step(), 1);
 }
+
+#[test]
+fn a_silly_learning_rate_shows_the_divergence_banner_and_the_app_survives() {
+    use gradscope::data::SynthKind;
+    use gradscope::nn::OptimizerKind;
+    use gradscope::ui::{Banner, DataSettings, Settings};
+
+    let mut settings = Settings {
+        data: DataSettings::synth(SynthKind::Line),
+        speed: None,
+        ..Settings::default()
+    };
+    settings.train.hidden.clear();
+    settings.train.optimizer.kind = OptimizerKind::Sgd;
+    settings.train.optimizer.learning_rate = 10.0;
+    settings.train.batch_size = 1000;
+    let mut harness = Harness::builder()
+        .with_size(eframe::egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            GradscopeApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    autoplay: false,
+                    settings,
+                    screenshot: None,
+                },
+            )
+        });
+    harness.run_steps(2);
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| {
+        matches!(app.banner(), Some(Banner::Diverged(_)))
+    });
+    harness.run_steps(2);
+    let Some(Banner::Diverged(message)) = harness.state().banner().cloned() else {
+        panic!("no divergence banner")
+    };
+    let step: u64 = message
+        .trim_start_matches("diverged at step ")
+        .split(':')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected message {message:?}"));
+    assert_eq!(
+        message,
+        format!("diverged at step {step}: lower the learning rate or normalise the inputs")
+    );
+    assert!(
+        harness.query_by_label_contains(&message).is_some(),
+        "banner not on screen"
+    );
+    assert_eq!(harness.state().step(), step - 1);
+    // Paused, and the banner offers a reset that starts again from step 0.
+    assert!(harness.query_by_label("Play").is_some());
+    let resets: Vec<_> = harness.get_all_by_label("Reset").collect();
+    assert_eq!(resets.len(), 2, "control panel and banner both offer Reset");
+    resets[1].click();
+    run_until(&mut harness, |app| {
+        app.banner().is_none() && app.step() == 0
+    });
+}

@@ -27,7 +27,7 @@ impl Default for ViewRequest {
             weights: true,
             boundary: true,
             boundary_axes: (0, 1),
-            boundary_resolution: 80,
+            boundary_resolution: 64,
         }
     }
 }

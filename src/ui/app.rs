@@ -202,7 +202,10 @@ impl GradscopeApp {
                 Some(Banner::Error(message)),
             ),
         };
-        let views = ViewRequest::default();
+        let views = ViewRequest {
+            boundary_axes: crate::ui::boundary::default_axes(&data),
+            ..ViewRequest::default()
+        };
         let setup = SessionSetup {
             data: Arc::clone(&data),
             config: settings.train.clone(),
@@ -304,8 +307,7 @@ impl GradscopeApp {
         match self.settings.data.build() {
             Ok(data) => {
                 self.data = data;
-                let features = self.data.n_features();
-                self.views.boundary_axes = (0, 1.min(features.saturating_sub(1)));
+                self.views.boundary_axes = crate::ui::boundary::default_axes(&self.data);
                 self.worker.send(Command::SetViews(self.views.clone()));
                 self.boundary.data_changed();
                 self.reset();

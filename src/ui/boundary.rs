@@ -25,6 +25,72 @@ pub fn to_display_units(data: &Dataset, j: usize, value: f32) -> f64 {
     }
 }
 
+/// How well feature `j` alone tells the classes apart on the training split: Fisher's ratio of
+/// between-class to within-class variance, Σₖ nₖ(μₖ − μ)² / Σₖ Σᵢ (xᵢ − μₖ)² (Fisher 1936).
+/// For regression, the squared correlation with the label.
+pub fn feature_separation(split: &Split, j: usize) -> f64 {
+    let n = split.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let x: Vec<f64> = (0..n).map(|i| f64::from(split.row(i)[j])).collect();
+    let mean = x.iter().sum::<f64>() / n as f64;
+    match &split.labels {
+        Labels::Classes(labels) => {
+            let classes = labels.iter().max().map_or(0, |&k| k + 1);
+            let mut sums = vec![0.0; classes];
+            let mut counts = vec![0usize; classes];
+            for (&xi, &k) in x.iter().zip(labels) {
+                sums[k] += xi;
+                counts[k] += 1;
+            }
+            let means: Vec<f64> = sums
+                .iter()
+                .zip(&counts)
+                .map(|(s, &c)| if c > 0 { s / c as f64 } else { 0.0 })
+                .collect();
+            let between: f64 = means
+                .iter()
+                .zip(&counts)
+                .map(|(m, &c)| c as f64 * (m - mean).powi(2))
+                .sum();
+            let within: f64 = x
+                .iter()
+                .zip(labels)
+                .map(|(xi, &k)| (xi - means[k]).powi(2))
+                .sum();
+            between / within.max(1e-12)
+        }
+        Labels::Values(values) => {
+            let y: Vec<f64> = values.iter().map(|&v| f64::from(v)).collect();
+            let mean_y = y.iter().sum::<f64>() / n as f64;
+            let cov: f64 = x
+                .iter()
+                .zip(&y)
+                .map(|(a, b)| (a - mean) * (b - mean_y))
+                .sum();
+            let var_x: f64 = x.iter().map(|a| (a - mean).powi(2)).sum();
+            let var_y: f64 = y.iter().map(|b| (b - mean_y).powi(2)).sum();
+            cov * cov / (var_x * var_y).max(1e-12)
+        }
+    }
+}
+
+/// The boundary's default axes: the two features that separate the classes best on their own
+/// (in file order), or (0, 1) for two features.
+pub fn default_axes(data: &Dataset) -> (usize, usize) {
+    let features = data.n_features();
+    if features <= 2 {
+        return (0, 1.min(features.saturating_sub(1)));
+    }
+    let mut ranked: Vec<(usize, f64)> = (0..features)
+        .map(|j| (j, feature_separation(&data.train, j)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (a, b) = (ranked[0].0, ranked[1].0);
+    (a.min(b), a.max(b))
+}
+
 /// Heatmap pixels of a grid, top row first (the grid's row 0 is the bottom).
 pub fn grid_image(grid: &BoundaryGrid, background: Color32) -> egui::ColorImage {
     let res = grid.resolution;
@@ -257,4 +323,43 @@ fn class_points(data: &Dataset, split: &Split, xf: usize, yf: usize) -> Vec<Vec<
         ]);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iris_defaults_to_the_petal_measurements() {
+        let data = crate::data::iris(0.7, 1).expect("bundled iris");
+        assert_eq!(data.feature_names[2], "petal_length_cm");
+        assert_eq!(default_axes(&data), (2, 3));
+    }
+
+    #[test]
+    fn a_feature_that_splits_the_classes_scores_higher() {
+        let rows = vec![
+            vec![0.0, 1.0],
+            vec![0.1, -1.0],
+            vec![1.0, 1.0],
+            vec![1.1, -1.0],
+        ];
+        let data = Dataset::from_rows(
+            "toy",
+            vec!["a".into(), "b".into()],
+            rows,
+            Labels::Classes(vec![0, 0, 1, 1]),
+            crate::data::Task::Classification {
+                class_names: vec!["x".into(), "y".into()],
+            },
+            1.0,
+            1,
+            false,
+        )
+        .expect("toy data");
+        // Feature a: class means 0.05 and 1.05, within-class spread 4 × 0.05² = 0.01,
+        // between 2 × 0.5² × 2 = 1 → ratio 100. Feature b says nothing about the class: 0.
+        assert!((feature_separation(&data.train, 0) - 100.0).abs() < 1e-3);
+        assert!(feature_separation(&data.train, 1).abs() < 1e-9);
+    }
 }

@@ -161,6 +161,15 @@ impl ControlsPanel {
     }
 }
 
+/// "1 feature", "4 features".
+fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("{count} {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
 fn data_ui(
     ui: &mut egui::Ui,
     data_settings: &mut DataSettings,
@@ -239,8 +248,8 @@ fn data_ui(
         });
     }
     ui.label(format!(
-        "{} features · {} train · {} test{}",
-        data.n_features(),
+        "{} · {} train · {} test{}",
+        plural(data.n_features(), "feature", "features"),
         data.train.len(),
         data.test.len(),
         data.n_classes()
@@ -260,7 +269,7 @@ fn layers_ui(
     actions: &mut Vec<ControlAction>,
 ) {
     ui.label(RichText::new("Network").strong());
-    ui.label(format!("input: {} features", data.n_features()))
+    ui.label(plural(data.n_features(), "input feature", "input features"))
         .on_hover_text("One input neuron per feature");
     let hidden = &mut settings.train.hidden;
     let mut changed = false;

@@ -8,7 +8,7 @@ use crate::data::Dataset;
 use crate::train::SplitMetrics;
 use crate::ui::app::RunView;
 
-const STEP_COLOR: Color32 = Color32::from_rgb(120, 160, 220);
+const STEP_COLOR: Color32 = Color32::from_rgba_premultiplied(70, 95, 130, 150);
 const TRAIN_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
 const TEST_COLOR: Color32 = Color32::from_rgb(255, 127, 14);
 

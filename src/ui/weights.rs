@@ -37,25 +37,27 @@ pub fn layer_image(view: &DenseView) -> egui::ColorImage {
     egui::ColorImage::new([view.outputs, view.inputs + 1], pixels)
 }
 
-fn legend_ui(ui: &mut egui::Ui, limit: f32) {
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(format!("−{limit:.2}")).small());
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(120.0, 10.0), Sense::hover());
-        let steps = 48;
-        for k in 0..steps {
-            let t = k as f32 / (steps - 1) as f32;
-            let x0 = rect.left() + rect.width() * k as f32 / steps as f32;
-            let x1 = rect.left() + rect.width() * (k + 1) as f32 / steps as f32;
-            ui.painter().rect_filled(
-                egui::Rect::from_min_max(egui::pos2(x0, rect.top()), egui::pos2(x1, rect.bottom())),
-                0.0,
-                diverging((2.0 * t - 1.0) * limit, limit),
-            );
-        }
-        ui.label(RichText::new(format!("0 … +{limit:.2}")).small());
-    })
-    .response
-    .on_hover_text("Colour scale of this layer: blue negative, white zero, red positive");
+/// A colour bar `width` points wide from −limit (left) to +limit (right), with its limit below.
+fn legend_ui(ui: &mut egui::Ui, limit: f32, width: f32) {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 8.0), Sense::hover());
+    let steps = 32;
+    for k in 0..steps {
+        let t = (k as f32 + 0.5) / steps as f32;
+        let x0 = rect.left() + rect.width() * k as f32 / steps as f32;
+        let x1 = rect.left() + rect.width() * (k + 1) as f32 / steps as f32;
+        ui.painter().rect_filled(
+            egui::Rect::from_min_max(egui::pos2(x0, rect.top()), egui::pos2(x1, rect.bottom())),
+            0.0,
+            diverging((2.0 * t - 1.0) * limit, limit),
+        );
+    }
+    response.on_hover_text(format!(
+        "Colour scale of this layer: blue = −{limit:.3}, white = 0, red = +{limit:.3}"
+    ));
+    ui.add(
+        egui::Label::new(RichText::new(format!("±{limit:.2}")).small())
+            .wrap_mode(egui::TextWrapMode::Extend),
+    );
 }
 
 impl WeightsPanel {
@@ -87,7 +89,7 @@ impl WeightsPanel {
         egui::ScrollArea::both()
             .id_salt("weights_scroll")
             .show(ui, |ui| {
-                ui.horizontal_top(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     for (index, (view, texture)) in
                         snapshot.dense.iter().zip(&self.textures).enumerate()
                     {
@@ -121,11 +123,15 @@ fn layer_ui(
     cell: f32,
 ) {
     let limit = color_limit(view);
-    ui.label(RichText::new(format!("{} (layer {})", view.name, index + 1)).strong())
-        .on_hover_text(format!(
-            "W has {} rows (inputs) × {} columns (neurons); the bottom row is the bias b",
-            view.inputs, view.outputs
-        ));
+    ui.add(
+        egui::Label::new(RichText::new(&view.name).strong()).wrap_mode(egui::TextWrapMode::Extend),
+    )
+    .on_hover_text(format!(
+        "Layer {}: W has {} rows (inputs) × {} columns (neurons); the bottom row is the bias b",
+        index + 1,
+        view.inputs,
+        view.outputs
+    ));
     let rows = view.inputs + 1;
     let size = egui::vec2(cell * view.outputs as f32, cell * rows as f32);
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
@@ -161,5 +167,5 @@ fn layer_ui(
         };
         response.on_hover_text_at_pointer(text);
     }
-    legend_ui(ui, limit);
+    legend_ui(ui, limit, size.x.max(64.0));
 }
