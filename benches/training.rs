@@ -12,6 +12,10 @@ use gradscope::train::{
     HiddenLayer, Session, StepOutcome, TrainConfig, ViewRequest, build_snapshot,
 };
 
+// The binary's allocator, so the figures match `gradscope train`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn spiral_session(optimizer: OptimizerKind) -> Session {
     let data = Arc::new(generate(&SynthConfig::new(SynthKind::Spiral)));
     let layer = HiddenLayer {
@@ -19,6 +23,7 @@ fn spiral_session(optimizer: OptimizerKind) -> Session {
         activation: ActivationKind::Tanh,
     };
     let config = TrainConfig {
+        conv: Vec::new(),
         hidden: vec![layer, layer],
         optimizer: OptimizerConfig {
             kind: optimizer,

@@ -8,9 +8,11 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::data::{Dataset, SynthConfig, SynthKind, iris, load_csv};
-use crate::nn::{ActivationKind, OptimizerConfig, OptimizerKind};
-use crate::train::{HiddenLayer, MAX_UNITS, Session, StepOutcome, TrainConfig, divergence_message};
+use crate::data::{Dataset, SynthConfig, SynthKind, iris, load_csv, load_mnist_dir, mnist_bundled};
+use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape};
+use crate::train::{
+    ConvBlock, HiddenLayer, MAX_UNITS, Session, StepOutcome, TrainConfig, divergence_message,
+};
 
 /// gradscope: watch neural networks learn.
 #[derive(Parser, Debug)]
@@ -43,11 +45,12 @@ pub struct WindowArgs {
     /// Start paused instead of training at once.
     #[arg(long)]
     pub paused: bool,
-    /// Start with this built-in data set (circle xor gaussians spiral moons line iris).
+    /// Start with this built-in data set (circle xor gaussians spiral moons line iris mnist).
     #[arg(long, value_name = "NAME")]
     pub dataset: Option<String>,
-    /// Start with this CSV file (header row, comma separated); needs `--label`.
-    #[arg(long, value_name = "FILE", requires = "label")]
+    /// Start with this CSV file (header row, comma separated; needs `--label`) or a folder with
+    /// the four MNIST IDX files.
+    #[arg(long, value_name = "FILE_OR_DIR")]
     pub data: Option<PathBuf>,
     /// Label column of `--data`: a header name or a 0-based index.
     #[arg(long, value_name = "COLUMN")]
@@ -57,30 +60,36 @@ pub struct WindowArgs {
 /// Options of `gradscope train`.
 #[derive(Args, Debug, Clone)]
 pub struct TrainArgs {
-    /// Built-in data set: circle xor gaussians spiral moons line iris.
+    /// Built-in data set: circle xor gaussians spiral moons line iris mnist.
     #[arg(long, default_value = "spiral", conflicts_with = "data")]
     pub dataset: String,
-    /// CSV file to train on (header row, comma separated) instead of a built-in set.
-    #[arg(long, value_name = "FILE", requires = "label")]
+    /// A CSV file (header row, comma separated; needs --label) or a folder with the four MNIST
+    /// IDX files, instead of a built-in set.
+    #[arg(long, value_name = "FILE_OR_DIR")]
     pub data: Option<PathBuf>,
+    /// The whole model as text, e.g. conv8k3,relu,pool2,conv16k3,relu,pool2,dense10 (overrides
+    /// --hidden/--activation; the last Dense must have one unit per class).
+    #[arg(long, value_name = "SPEC")]
+    pub model: Option<String>,
     /// Label column of `--data`: a header name or a 0-based index.
     #[arg(long, value_name = "COLUMN")]
     pub label: Option<String>,
-    /// Hidden layer sizes, comma separated, e.g. 16,16 (empty for none).
-    #[arg(long, default_value = "16,16")]
-    pub hidden: String,
+    /// Hidden layer sizes, comma separated, e.g. 16,16 (empty for none). Default: 16,16, or no
+    /// hidden layer after the Small CNN for MNIST.
+    #[arg(long)]
+    pub hidden: Option<String>,
     /// Activation of every hidden layer: sigmoid tanh relu leakyrelu linear.
     #[arg(long, default_value = "tanh")]
     pub activation: String,
-    /// Optimizer: sgd momentum adam.
-    #[arg(long, default_value = "adam")]
-    pub optimizer: String,
-    /// Learning rate (> 0).
-    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
-    pub lr: f64,
-    /// Samples per step.
-    #[arg(long, default_value_t = 32)]
-    pub batch: usize,
+    /// Optimizer: sgd momentum adam (default adam, or momentum for MNIST).
+    #[arg(long)]
+    pub optimizer: Option<String>,
+    /// Learning rate > 0 (default 0.01, or 0.05 for MNIST).
+    #[arg(long, allow_negative_numbers = true)]
+    pub lr: Option<f64>,
+    /// Samples per step (default 32, or 64 for MNIST).
+    #[arg(long)]
+    pub batch: Option<usize>,
     /// Epochs to train (≥ 1).
     #[arg(long, default_value_t = 100)]
     pub epochs: u64,
@@ -142,11 +151,16 @@ pub fn parse_hidden(text: &str, activation: ActivationKind) -> Result<Vec<Hidden
 /// # Errors
 /// Unknown names list the known ones.
 pub fn builtin_dataset(name: &str, seed: u64, train_ratio: Option<f32>) -> Result<Dataset, String> {
+    if name.eq_ignore_ascii_case("mnist") {
+        return mnist_bundled().map_err(|e| e.to_string());
+    }
     if name.eq_ignore_ascii_case("iris") {
         return iris(train_ratio.unwrap_or(0.7), seed).map_err(|e| e.to_string());
     }
     let kind = SynthKind::parse(name).ok_or_else(|| {
-        format!("--dataset: unknown data set '{name}' (known: circle xor gaussians spiral moons line iris)")
+        format!(
+            "--dataset: unknown data set '{name}' (known: circle xor gaussians spiral moons line iris mnist)"
+        )
     })?;
     let mut config = SynthConfig::new(kind);
     config.seed = seed;
@@ -167,19 +181,14 @@ pub fn prepare(args: &TrainArgs) -> Result<(Arc<Dataset>, TrainConfig), String> 
             args.activation
         )
     })?;
-    let optimizer = OptimizerKind::parse(&args.optimizer).ok_or_else(|| {
-        format!(
-            "--optimizer: unknown optimizer '{}' (known: sgd momentum adam)",
-            args.optimizer
-        )
-    })?;
-    if !(args.lr.is_finite() && args.lr > 0.0) {
+    if let Some(lr) = args.lr
+        && !(lr.is_finite() && lr > 0.0)
+    {
         return Err(format!(
-            "--lr: the learning rate must be a positive number, got {}",
-            args.lr
+            "--lr: the learning rate must be a positive number, got {lr}"
         ));
     }
-    if args.batch == 0 {
+    if args.batch == Some(0) {
         return Err("--batch: the batch size must be at least 1".to_string());
     }
     if args.epochs == 0 {
@@ -190,29 +199,142 @@ pub fn prepare(args: &TrainArgs) -> Result<(Arc<Dataset>, TrainConfig), String> 
     {
         return Err(format!("--train-ratio: must be in (0, 1], got {ratio}"));
     }
-    let hidden = parse_hidden(&args.hidden, activation)?;
+    let optimizer = args
+        .optimizer
+        .as_deref()
+        .map(|name| {
+            OptimizerKind::parse(name).ok_or_else(|| {
+                format!("--optimizer: unknown optimizer '{name}' (known: sgd momentum adam)")
+            })
+        })
+        .transpose()?;
+    let hidden = args
+        .hidden
+        .as_deref()
+        .map(|text| parse_hidden(text, activation))
+        .transpose()?;
     let data = match &args.data {
-        Some(path) => load_csv(
-            path,
-            args.label.as_deref().unwrap_or_default(),
-            args.train_ratio.unwrap_or(0.8),
-            args.seed,
-        )
-        .map_err(|e| e.to_string())?,
+        Some(path) if path.is_dir() => load_mnist_dir(path).map_err(|e| e.to_string())?,
+        Some(path) => {
+            let label = args.label.as_deref().ok_or_else(|| {
+                format!("--data {}: a CSV file needs --label COLUMN", path.display())
+            })?;
+            load_csv(path, label, args.train_ratio.unwrap_or(0.8), args.seed)
+                .map_err(|e| e.to_string())?
+        }
         None => builtin_dataset(&args.dataset, args.seed, args.train_ratio)?,
     };
-    let config = TrainConfig {
-        hidden,
-        optimizer: OptimizerConfig {
-            kind: optimizer,
-            learning_rate: args.lr,
-            ..OptimizerConfig::default()
-        },
-        batch_size: args.batch,
-        epochs: args.epochs,
-        seed: args.seed,
+    let is_image = data.image_shape.is_some();
+    let mut config = if is_image {
+        TrainConfig::small_cnn()
+    } else {
+        TrainConfig {
+            batch_size: 32,
+            ..TrainConfig::default()
+        }
     };
+    if !is_image {
+        config.hidden = parse_hidden("16,16", activation)?;
+    }
+    if let Some(hidden) = hidden {
+        config.hidden = hidden;
+    }
+    if let Some(text) = &args.model {
+        let (conv, hidden) = blocks_from_spec(text, &data)?;
+        config.conv = conv;
+        config.hidden = hidden;
+    }
+    if let Some(kind) = optimizer {
+        config.optimizer.kind = kind;
+    }
+    if let Some(lr) = args.lr {
+        config.optimizer.learning_rate = lr;
+    }
+    if let Some(batch) = args.batch {
+        config.batch_size = batch;
+    }
+    config.epochs = args.epochs;
+    config.seed = args.seed;
+    config
+        .model_spec(&data)
+        .map_err(|e| format!("--model: {e}"))?;
     Ok((Arc::new(data), config))
+}
+
+/// Reads a model in text form as conv blocks and hidden Dense layers: every
+/// `conv<f>k<k>` (stride 1, no padding) may be followed by an activation and a `pool<n>`, every
+/// hidden `dense<n>` by an activation, and the last item is `dense<classes>`.
+///
+/// # Errors
+/// A one-line reason naming what does not fit that pattern.
+pub fn blocks_from_spec(
+    text: &str,
+    data: &Dataset,
+) -> Result<(Vec<ConvBlock>, Vec<HiddenLayer>), String> {
+    let input = match data.image_shape {
+        Some([c, h, w]) => Shape::image(c, h, w),
+        None => Shape::flat(data.n_features()),
+    };
+    let spec = ModelSpec::parse(text, input).map_err(|e| format!("--model: {e}"))?;
+    let outputs = data.n_classes().unwrap_or(1);
+    let layers = &spec.layers;
+    let mut conv = Vec::new();
+    let mut hidden = Vec::new();
+    let mut i = 0;
+    let activation_at = |i: usize| match layers.get(i) {
+        Some(LayerSpec::Activation(kind)) => Some(*kind),
+        _ => None,
+    };
+    while i < layers.len() {
+        match layers[i] {
+            LayerSpec::Conv2d {
+                filters,
+                kernel,
+                stride: 1,
+                padding: 0,
+            } if data.image_shape.is_some() && hidden.is_empty() => {
+                i += 1;
+                let activation = activation_at(i).unwrap_or(ActivationKind::Linear);
+                if activation_at(i).is_some() {
+                    i += 1;
+                }
+                let mut pool = 1;
+                if let Some(LayerSpec::MaxPool2d { size, stride }) = layers.get(i)
+                    && size == stride
+                {
+                    pool = *size;
+                    i += 1;
+                }
+                conv.push(ConvBlock {
+                    filters,
+                    kernel,
+                    activation,
+                    pool,
+                });
+            }
+            LayerSpec::Flatten => i += 1,
+            LayerSpec::Dense { units } if i + 1 == layers.len() => {
+                if units != outputs {
+                    return Err(format!(
+                        "--model: the last Dense has {units} units but the data has {outputs} outputs"
+                    ));
+                }
+                return Ok((conv, hidden));
+            }
+            LayerSpec::Dense { units } => {
+                let activation = activation_at(i + 1).unwrap_or(ActivationKind::Linear);
+                i += if activation_at(i + 1).is_some() { 2 } else { 1 };
+                hidden.push(HiddenLayer { units, activation });
+            }
+            ref other => {
+                return Err(format!(
+                    "--model: item {} ({other:?}) is not supported here: use conv<f>k<k>[,activation][,pool<n>] blocks (image data only), then dense<n>[,activation] layers, then dense<outputs>",
+                    i + 1
+                ));
+            }
+        }
+    }
+    Err("--model: the model must end with dense<outputs>".to_string())
 }
 
 /// Trains to the epoch limit (or the first non-finite loss) and evaluates.

@@ -1,12 +1,16 @@
 //! gradscope's entry point: parse the command line, then open the window or train headless.
 
 use std::process::ExitCode;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::Arc;
 
 use clap::Parser;
 use clap::error::ErrorKind;
 use gradscope::cli::{Cli, CliCommand, WindowArgs, builtin_dataset, prepare, run_training};
-use gradscope::data::{SynthKind, load_csv};
+use gradscope::data::{SynthKind, load_csv, load_mnist_dir};
+use gradscope::train::TrainConfig;
 use gradscope::ui::{AppOptions, DataSettings, DatasetChoice, GradscopeApp, ScreenshotPlan};
 
 /// Prints a one-line reason and returns the usage-error exit code.
@@ -60,9 +64,24 @@ fn open_window(args: WindowArgs) -> ExitCode {
         ..AppOptions::default()
     };
     if let Some(path) = &args.data {
-        let label = args.label.as_deref().unwrap_or_default();
-        match load_csv(path, label, 0.8, 1) {
-            Ok(data) => options.settings.data.choice = DatasetChoice::Loaded(Arc::new(data)),
+        let loaded = if path.is_dir() {
+            load_mnist_dir(path)
+        } else {
+            let Some(label) = args.label.as_deref() else {
+                return usage_error(&format!(
+                    "--data {}: a CSV file needs --label COLUMN",
+                    path.display()
+                ));
+            };
+            load_csv(path, label, 0.8, 1)
+        };
+        match loaded {
+            Ok(data) => {
+                if data.image_shape.is_some() {
+                    options.settings.train = TrainConfig::small_cnn();
+                }
+                options.settings.data.choice = DatasetChoice::Loaded(Arc::new(data));
+            }
             Err(e) => return usage_error(&e.to_string()),
         }
     } else if let Some(name) = &args.dataset {
@@ -71,6 +90,12 @@ fn open_window(args: WindowArgs) -> ExitCode {
         }
         options.settings.data = match SynthKind::parse(name) {
             Some(kind) => DataSettings::synth(kind),
+            None if name.eq_ignore_ascii_case("mnist") => {
+                options.settings.train = TrainConfig::small_cnn();
+                let mut settings = DataSettings::synth(SynthKind::Circle);
+                settings.choice = DatasetChoice::Mnist;
+                settings
+            }
             None => {
                 let mut settings = DataSettings::synth(SynthKind::Circle);
                 settings.choice = DatasetChoice::Iris;

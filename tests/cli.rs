@@ -160,3 +160,44 @@ fn a_bad_csv_names_file_line_and_column() {
     assert!(output.status.success(), "{}", stderr(&output));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn train_mnist_with_a_model_spec() {
+    let output = gradscope(&[
+        "train",
+        "--dataset",
+        "mnist",
+        "--model",
+        "conv8k3,relu,pool2,conv16k3,relu,pool2,dense10",
+        "--epochs",
+        "1",
+        "--batch",
+        "64",
+        "--optimizer",
+        "momentum",
+        "--lr",
+        "0.05",
+        "--seed",
+        "1",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    assert_eq!(
+        report["model"],
+        "conv8k3,relu,pool2,conv16k3,relu,pool2,dense10"
+    );
+    assert_eq!(report["steps"], 125);
+    assert!(
+        report["test_accuracy"].as_f64().unwrap_or(0.0) >= 0.9,
+        "{report}"
+    );
+
+    let output = gradscope(&["train", "--dataset", "mnist", "--model", "conv8k30,dense10"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("gradscope: --model: "),
+        "{}",
+        stderr(&output)
+    );
+}

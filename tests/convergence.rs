@@ -13,6 +13,7 @@ fn config(
     lr: f64,
 ) -> TrainConfig {
     TrainConfig {
+        conv: Vec::new(),
         hidden: hidden
             .iter()
             .map(|&units| HiddenLayer { units, activation })
@@ -128,4 +129,17 @@ fn line_regression_matches_the_least_squares_solution() {
     let b = f64::from(layer.bias[(0, 0)]);
     assert!((w - w_star).abs() < 1e-2, "w = {w}, least squares {w_star}");
     assert!((b - b_star).abs() < 1e-2, "b = {b}, least squares {b_star}");
+}
+
+#[test]
+fn small_cnn_reaches_90_percent_on_bundled_mnist_after_one_epoch() {
+    let data = gradscope::data::mnist_bundled().expect("bundled MNIST");
+    assert_eq!((data.train.len(), data.test.len()), (8000, 2000));
+    let (session, _, test) = train(data, TrainConfig::small_cnn(), 1);
+    assert_eq!(session.step_count(), 125, "8 000 digits in batches of 64");
+    let accuracy = test.and_then(|m| m.accuracy).unwrap_or(0.0);
+    assert!(
+        accuracy >= 0.90,
+        "test accuracy after one epoch: {accuracy}"
+    );
 }

@@ -1,4 +1,4 @@
-use gradscope::data::{DataError, Dataset, Labels, Split, Standardizer, Task};
+use gradscope::data::{DataError, Dataset, Features, Labels, Split, Standardizer, Task};
 
 fn names(n: usize) -> Vec<String> {
     (0..n).map(|j| format!("f{j}")).collect()
@@ -158,13 +158,13 @@ fn split_is_a_partition_and_rows_stay_with_labels() {
 #[test]
 fn gather_picks_rows_in_the_given_order() {
     let split = Split {
-        features: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        features: Features::F32(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]),
         labels: Labels::Values(vec![10.0, 20.0, 30.0]),
         n_features: 2,
     };
     assert_eq!(split.len(), 3);
     assert!(!split.is_empty());
-    assert_eq!(split.row(1), [3.0, 4.0]);
+    assert_eq!(*split.row(1), [3.0, 4.0]);
     let m = split.gather::<f32>(&[2, 0, 2]);
     assert_eq!(m.shape(), (3, 2));
     assert_eq!(
@@ -179,7 +179,7 @@ fn gather_picks_rows_in_the_given_order() {
 #[test]
 fn standardizer_statistics() {
     let split = Split {
-        features: vec![1.0, 5.0, 2.0, 5.0, 3.0, 5.0, 4.0, 5.0],
+        features: Features::F32(vec![1.0, 5.0, 2.0, 5.0, 3.0, 5.0, 4.0, 5.0]),
         labels: Labels::Classes(vec![0; 4]),
         n_features: 2,
     };
@@ -222,4 +222,44 @@ fn standardising_uses_training_statistics_only() {
     assert!((f64::from(s.std[0]) - std).abs() < 1e-3);
     assert!(ds.feature_mean(0).abs() < 1e-5);
     assert_eq!((ds.train.len(), ds.test.len()), (20, 20));
+}
+
+#[test]
+fn byte_features_become_byte_over_255_only_when_read() {
+    let split = Split {
+        features: Features::U8(vec![0, 51, 255, 102, 204, 0]),
+        labels: Labels::Classes(vec![0, 1, 1]),
+        n_features: 2,
+    };
+    assert_eq!(split.features.len(), 6);
+    assert_eq!(split.features.get(2), Some(1.0));
+    assert_eq!(split.features.get(6), None);
+    assert!(split.features.as_f32().is_none());
+    assert_eq!(*split.row(0), [0.0, 0.2]);
+    let m = split.gather::<f64>(&[1, 0]);
+    assert_eq!(m.shape(), (2, 2));
+    assert_eq!((m[(0, 0)], m[(0, 1)], m[(1, 0)]), (1.0, 0.4f32 as f64, 0.0));
+    let s = Standardizer::fit(&split);
+    assert!((s.mean[0] - (1.0 + 0.8) / 3.0).abs() < 1e-6);
+    let mut copy = split.clone();
+    s.transform(&mut copy);
+    let z = copy.features.as_f32().expect("standardised values are f32");
+    assert!((z.iter().step_by(2).sum::<f32>()).abs() < 1e-5);
+}
+
+#[test]
+fn tabular_data_sets_have_no_image_shape() {
+    let ds = Dataset::from_rows(
+        "toy",
+        names(1),
+        vec![vec![1.0], vec![2.0]],
+        Labels::Values(vec![1.0, 2.0]),
+        Task::Regression,
+        0.5,
+        0,
+        false,
+    )
+    .unwrap();
+    assert_eq!(ds.image_shape, None);
+    assert_eq!(ds.feature_range(0), (1.0, 2.0));
 }

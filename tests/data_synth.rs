@@ -106,7 +106,9 @@ fn plane_coordinates_stay_within_unit_square() {
     for kind in PLANE {
         for noise in [0.0, 0.1, 0.5, 1.0] {
             let ds = generate(&config(kind, 3, noise));
-            for x in ds.train.features.iter().chain(&ds.test.features) {
+            let train = ds.train.features.as_f32().expect("f32 features");
+            let test = ds.test.features.as_f32().expect("f32 features");
+            for x in train.iter().chain(test) {
                 assert!(
                     (-PLANE_EXTENT..=PLANE_EXTENT).contains(x),
                     "{kind:?} noise {noise}: {x}"

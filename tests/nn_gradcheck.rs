@@ -1,8 +1,8 @@
 //! Gradient checks: every backward pass against central differences in f64.
 
 use gradscope::nn::{
-    ActivationKind, Dense, GradCheck, Init, Layer, LossKind, Mode, ModelSpec, Sequential, Target,
-    check_layer, check_loss, check_model,
+    ActivationKind, Dense, GradCheck, Init, Layer, LossKind, Mode, ModelSpec, Sequential, Shape,
+    Target, check_layer, check_loss, check_model,
 };
 use nalgebra::DMatrix;
 use rand::rngs::StdRng;
@@ -115,7 +115,7 @@ fn softmax_cross_entropy_five_classes() {
 
 #[test]
 fn whole_model_softmax_cross_entropy() {
-    let spec = ModelSpec::parse("dense5,tanh,dense3", 4).unwrap();
+    let spec = ModelSpec::parse("dense5,tanh,dense3", Shape::flat(4)).unwrap();
     let mut model = Sequential::<f64>::from_spec(&spec, 11);
     let x = uniform(6, 4, -1.5, 1.5, 12);
     let target = Target::Classes(vec![0, 2, 1, 1, 0, 2]);
@@ -137,7 +137,7 @@ fn whole_model_softmax_cross_entropy() {
 
 #[test]
 fn whole_model_mse_with_sigmoid_and_leaky_relu() {
-    let spec = ModelSpec::parse("dense6,sigmoid,dense4,leakyrelu,dense2", 3).unwrap();
+    let spec = ModelSpec::parse("dense6,sigmoid,dense4,leakyrelu,dense2", Shape::flat(3)).unwrap();
     let mut model = Sequential::<f64>::from_spec(&spec, 13);
     let x = uniform(5, 3, -1.5, 1.5, 14);
     let target = Target::Values(uniform(5, 2, -1.0, 1.0, 15));
@@ -232,7 +232,7 @@ fn a_wrong_parameter_gradient_is_caught() {
 
 #[test]
 fn gradcheck_leaves_parameters_untouched() {
-    let spec = ModelSpec::parse("dense3,relu,dense2", 2).unwrap();
+    let spec = ModelSpec::parse("dense3,relu,dense2", Shape::flat(2)).unwrap();
     let mut model = Sequential::<f64>::from_spec(&spec, 21);
     let mut before = Vec::new();
     model.copy_params_into(&mut before);

@@ -1,11 +1,11 @@
 //! Model specs (text form, errors) and reproducible construction.
 
-use gradscope::nn::{ActivationKind, LayerSpec, Mode, ModelSpec, Sequential, SpecError};
+use gradscope::nn::{ActivationKind, LayerSpec, Mode, ModelSpec, Sequential, Shape, SpecError};
 use nalgebra::dmatrix;
 
 #[test]
 fn same_seed_same_weights() {
-    let spec = ModelSpec::parse("dense16,tanh,dense16,relu,dense2", 2).unwrap();
+    let spec = ModelSpec::parse("dense16,tanh,dense16,relu,dense2", Shape::flat(2)).unwrap();
     let params = |seed| {
         let mut out = Vec::new();
         Sequential::<f32>::from_spec(&spec, seed).copy_params_into(&mut out);
@@ -20,7 +20,7 @@ fn init_follows_the_next_activation() {
     // Dense 2→16 before tanh: Xavier, |w| ≤ sqrt(6 / 18) ≈ 0.577.
     // Dense 16→16 before relu: He normal, std sqrt(2 / 16) ≈ 0.354, so among
     // 256 draws some exceed the Xavier bound sqrt(6 / 32) ≈ 0.433.
-    let spec = ModelSpec::parse("dense16,tanh,dense16,relu,dense2", 2).unwrap();
+    let spec = ModelSpec::parse("dense16,tanh,dense16,relu,dense2", Shape::flat(2)).unwrap();
     let model = Sequential::<f64>::from_spec(&spec, 5);
     let dense = model.dense_layers();
     assert!(
@@ -53,10 +53,10 @@ fn text_round_trip() {
     );
     let text = spec.to_text();
     assert_eq!(text, "dense16,tanh,dense8,leakyrelu,dense4,sigmoid,dense2");
-    assert_eq!(ModelSpec::parse(&text, 3), Ok(spec));
+    assert_eq!(ModelSpec::parse(&text, Shape::flat(3)), Ok(spec));
 
     // Spaces and capitals are accepted, and written back in canonical form.
-    let loose = ModelSpec::parse(" Dense16 , LEAKY_RELU,dense 3, linear ", 2).unwrap();
+    let loose = ModelSpec::parse(" Dense16 , LEAKY_RELU,dense 3, linear ", Shape::flat(2)).unwrap();
     assert_eq!(
         loose.layers,
         [
@@ -72,7 +72,7 @@ fn text_round_trip() {
 
 #[test]
 fn parse_errors_name_the_item_and_position() {
-    let err = ModelSpec::parse("dense16,tanhh,dense2", 2).unwrap_err();
+    let err = ModelSpec::parse("dense16,tanhh,dense2", Shape::flat(2)).unwrap_err();
     assert_eq!(
         err,
         SpecError::UnknownItem {
@@ -85,22 +85,31 @@ fn parse_errors_name_the_item_and_position() {
         "item 2 \"tanhh\" is not a layer: expected denseN (e.g. dense16) or one of sigmoid, tanh, relu, leakyrelu, linear"
     );
 
-    let err = ModelSpec::parse("dense16,relu,dense0", 2).unwrap_err();
+    let err = ModelSpec::parse("dense16,relu,dense0", Shape::flat(2)).unwrap_err();
     assert_eq!(
         err.to_string(),
         "item 3 \"dense0\": a dense layer needs a positive whole number of units, e.g. dense16"
     );
     assert!(matches!(
-        ModelSpec::parse("denseX", 2),
+        ModelSpec::parse("denseX", Shape::flat(2)),
         Err(SpecError::BadUnits { position: 1, .. })
     ));
     assert_eq!(
-        ModelSpec::parse("dense4,,dense2", 2),
+        ModelSpec::parse("dense4,,dense2", Shape::flat(2)),
         Err(SpecError::EmptyItem { position: 2 })
     );
-    assert_eq!(ModelSpec::parse("  ", 2), Err(SpecError::Empty));
-    assert_eq!(ModelSpec::parse("tanh", 2), Err(SpecError::NoDense));
-    assert_eq!(ModelSpec::parse("dense2", 0), Err(SpecError::NoInputs));
+    assert_eq!(
+        ModelSpec::parse("  ", Shape::flat(2)),
+        Err(SpecError::Empty)
+    );
+    assert_eq!(
+        ModelSpec::parse("tanh", Shape::flat(2)),
+        Err(SpecError::NoDense)
+    );
+    assert_eq!(
+        ModelSpec::parse("dense2", Shape::flat(0)),
+        Err(SpecError::NoInputs)
+    );
     for e in [
         SpecError::Empty,
         SpecError::NoDense,
@@ -112,7 +121,7 @@ fn parse_errors_name_the_item_and_position() {
 
 #[test]
 fn forward_shapes_and_train_eval_agree() {
-    let spec = ModelSpec::parse("dense4,relu,dense3", 2).unwrap();
+    let spec = ModelSpec::parse("dense4,relu,dense3", Shape::flat(2)).unwrap();
     let mut model = Sequential::<f32>::from_spec(&spec, 1);
     let x = dmatrix![0.5_f32, -0.5; 1.0, 2.0; -1.0, 0.0];
     let train = model.forward(&x, Mode::Train);

@@ -154,3 +154,50 @@ fn a_silly_learning_rate_shows_the_divergence_banner_and_the_app_survives() {
         app.banner().is_none() && app.step() == 0
     });
 }
+
+#[test]
+fn mnist_shows_one_feature_map_tile_per_channel_of_each_layer() {
+    use gradscope::data::SynthKind;
+    use gradscope::train::TrainConfig;
+    use gradscope::ui::{DataSettings, DatasetChoice, Settings};
+
+    let mut data = DataSettings::synth(SynthKind::Circle);
+    data.choice = DatasetChoice::Mnist;
+    let settings = Settings {
+        data,
+        train: TrainConfig::small_cnn(),
+        speed: None,
+    };
+    let mut harness = Harness::builder()
+        .with_size(eframe::egui::vec2(1400.0, 2000.0))
+        .build_eframe(move |cc| {
+            GradscopeApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    autoplay: false,
+                    settings,
+                    screenshot: None,
+                },
+            )
+        });
+    run_until(&mut harness, |app| app.has_feature_maps());
+    harness.run_steps(2);
+    harness.get_by_label("Feature maps");
+    // conv8k3 → 8×26×26, pool2 → 8×13×13, conv16k3 → 16×11×11, pool2 → 16×5×5
+    for (layer, channels) in [
+        ("Conv2d 1 · 8×26×26", 8),
+        ("MaxPool2d 1 · 8×13×13", 8),
+        ("Conv2d 2 · 16×11×11", 16),
+        ("MaxPool2d 2 · 16×5×5", 16),
+    ] {
+        let tiles = harness
+            .query_all_by_label_contains(&format!("feature map: {layer} channel"))
+            .count();
+        assert_eq!(tiles, channels, "{layer}");
+    }
+    assert_eq!(
+        harness.query_all_by_label_contains("feature map: ").count(),
+        48
+    );
+    assert!(harness.query_by_label_contains("input image").is_some());
+}

@@ -1,5 +1,7 @@
 //! In-memory data sets: features, labels, the train/test split and standardisation.
 
+use std::borrow::Cow;
+
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -51,12 +53,72 @@ impl Labels {
     }
 }
 
+/// The feature values of the samples of a split, row-major (`len × n_features` values).
+///
+/// Tabular data keeps `f32` values; images keep their bytes (one `u8` per pixel; in MNIST
+/// 0 is background and 255 full ink) so that e.g. the 70 000 MNIST digits of 28×28 take
+/// about 55 MB instead of 220 MB. A byte `b` stands for the value `b / 255`
+/// in `[0, 1]`; the conversion happens only when a batch is built ([`Split::gather`],
+/// [`Split::row`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Features {
+    /// Real values in the units of the data (possibly standardised).
+    F32(Vec<f32>),
+    /// Bytes, value = byte / 255.
+    U8(Vec<u8>),
+}
+
+impl Features {
+    /// Number of stored values (samples × features).
+    pub fn len(&self) -> usize {
+        match self {
+            Features::F32(v) => v.len(),
+            Features::U8(v) => v.len(),
+        }
+    }
+
+    /// True when no values are stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Value `i` of the row-major storage as `f32` (a byte `b` gives `b / 255`);
+    /// `None` if `i >= len()`.
+    pub fn get(&self, i: usize) -> Option<f32> {
+        match self {
+            Features::F32(v) => v.get(i).copied(),
+            Features::U8(v) => v.get(i).map(|&b| byte_value(b)),
+        }
+    }
+
+    /// The values, if they are stored as `f32`.
+    pub fn as_f32(&self) -> Option<&[f32]> {
+        match self {
+            Features::F32(v) => Some(v),
+            Features::U8(_) => None,
+        }
+    }
+
+    /// The bytes, if the values are stored as `u8`.
+    pub fn as_u8(&self) -> Option<&[u8]> {
+        match self {
+            Features::F32(_) => None,
+            Features::U8(v) => Some(v),
+        }
+    }
+}
+
+/// The value a stored byte stands for: `b / 255`, in `[0, 1]` (0 → 0.0, 255 → 1.0 exactly).
+fn byte_value(b: u8) -> f32 {
+    f32::from(b) / 255.0
+}
+
 /// One part of a data set (training or test samples).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Split {
-    /// Row-major features: sample `i` is `features[i * n_features..(i + 1) * n_features]`,
-    /// so the length is `len() × n_features`.
-    pub features: Vec<f32>,
+    /// Row-major features: sample `i` is values `i * n_features..(i + 1) * n_features`,
+    /// so there are `len() × n_features` values.
+    pub features: Features,
     /// One label per sample.
     pub labels: Labels,
     /// Features per sample.
@@ -74,17 +136,39 @@ impl Split {
         self.len() == 0
     }
 
-    /// The features of sample `i` (length `n_features`). Panics if `i >= len()`.
-    pub fn row(&self, i: usize) -> &[f32] {
-        &self.features[i * self.n_features..(i + 1) * self.n_features]
+    /// The features of sample `i` (length `n_features`): borrowed for `f32` storage, converted
+    /// (`byte / 255`) into a new vector for `u8` storage. Panics if `i >= len()`.
+    pub fn row(&self, i: usize) -> Cow<'_, [f32]> {
+        let range = i * self.n_features..(i + 1) * self.n_features;
+        match &self.features {
+            Features::F32(v) => Cow::Borrowed(&v[range]),
+            Features::U8(v) => Cow::Owned(v[range].iter().map(|&b| byte_value(b)).collect()),
+        }
     }
 
     /// Samples `indices` as a batch matrix of shape `(indices.len(), n_features)`, row `r`
-    /// holding sample `indices[r]`. Panics if an index is out of range.
+    /// holding sample `indices[r]`; `u8` features become `byte / 255` here. Panics if an index
+    /// is out of range.
     pub fn gather<T: nalgebra::Scalar + From<f32>>(&self, indices: &[usize]) -> DMatrix<T> {
-        DMatrix::from_fn(indices.len(), self.n_features, |r, c| {
-            T::from(self.features[indices[r] * self.n_features + c])
-        })
+        let n = self.n_features;
+        match &self.features {
+            Features::F32(v) => DMatrix::from_row_iterator(
+                indices.len(),
+                n,
+                indices
+                    .iter()
+                    .flat_map(|&i| &v[i * n..(i + 1) * n])
+                    .map(|&x| T::from(x)),
+            ),
+            Features::U8(v) => DMatrix::from_row_iterator(
+                indices.len(),
+                n,
+                indices
+                    .iter()
+                    .flat_map(|&i| &v[i * n..(i + 1) * n])
+                    .map(|&b| T::from(byte_value(b))),
+            ),
+        }
     }
 
     /// Class indices of samples `indices`, in that order; empty for regression.
@@ -105,6 +189,24 @@ impl Split {
         }
     }
 
+    /// Calls `f` with the features of every complete sample, in order, as `f32`
+    /// (bytes converted to `byte / 255` through one reused buffer).
+    fn for_each_row(&self, mut f: impl FnMut(&[f32])) {
+        let n = self.n_features.max(1);
+        match &self.features {
+            Features::F32(v) => v.chunks_exact(n).for_each(f),
+            Features::U8(v) => {
+                let mut buffer = vec![0.0f32; n];
+                for chunk in v.chunks_exact(n) {
+                    for (x, &b) in buffer.iter_mut().zip(chunk) {
+                        *x = byte_value(b);
+                    }
+                    f(&buffer);
+                }
+            }
+        }
+    }
+
     /// The samples `indices` of `features`/`labels` (all rows, `n_features` wide) as a split.
     fn select(features: &[f32], labels: &Labels, n_features: usize, indices: &[usize]) -> Split {
         let features = indices
@@ -113,7 +215,7 @@ impl Split {
             .copied()
             .collect();
         Split {
-            features,
+            features: Features::F32(features),
             labels: labels.select(indices),
             n_features,
         }
@@ -133,24 +235,25 @@ pub struct Standardizer {
 }
 
 impl Standardizer {
-    /// Statistics of the samples of `split` (computed in f64). An empty split gives mean 0, std 1.
+    /// Statistics of the samples of `split` (computed in f64; `u8` features as `byte / 255`).
+    /// An empty split gives mean 0, std 1.
     pub fn fit(split: &Split) -> Standardizer {
         let n = split.n_features;
-        let rows = split.features.chunks_exact(n.max(1));
-        let count = rows.len() as f64;
+        let mut count = 0.0f64;
         let mut mean = vec![0.0f64; n];
         let mut sq = vec![0.0f64; n];
-        for row in rows.clone() {
+        split.for_each_row(|row| {
+            count += 1.0;
             for (m, &x) in mean.iter_mut().zip(row) {
                 *m += f64::from(x);
             }
-        }
+        });
         mean.iter_mut().for_each(|m| *m /= count.max(1.0));
-        for row in rows {
+        split.for_each_row(|row| {
             for ((s, m), &x) in sq.iter_mut().zip(&mean).zip(row) {
                 *s += (f64::from(x) - m).powi(2);
             }
-        }
+        });
         let std = sq
             .iter()
             .map(|s| {
@@ -178,10 +281,17 @@ impl Standardizer {
         }
     }
 
-    /// Standardises every sample of `split` in place.
+    /// Standardises every sample of `split` in place. `u8` features are first converted to
+    /// `f32` (`byte / 255`), since standardised values no longer fit in a byte; this takes four
+    /// times the memory.
     pub fn transform(&self, split: &mut Split) {
-        for row in split.features.chunks_exact_mut(split.n_features.max(1)) {
-            self.standardize_row(row);
+        if let Features::U8(bytes) = &split.features {
+            split.features = Features::F32(bytes.iter().map(|&b| byte_value(b)).collect());
+        }
+        if let Features::F32(values) = &mut split.features {
+            for row in values.chunks_exact_mut(split.n_features.max(1)) {
+                self.standardize_row(row);
+            }
         }
     }
 }
@@ -201,6 +311,9 @@ pub struct Dataset {
     pub test: Split,
     /// `Some` if the features in both splits were standardised (with training statistics).
     pub standardizer: Option<Standardizer>,
+    /// `(channels, height, width)` of one sample when the samples are images (features stored
+    /// channel-major: index `(c·height + y)·width + x`); `None` for tabular data.
+    pub image_shape: Option<[usize; 3]>,
 }
 
 impl Dataset {
@@ -339,45 +452,35 @@ impl Dataset {
             train,
             test,
             standardizer,
+            image_shape: None,
         }
     }
 
     /// `(min, max)` of feature `j` over the training and test samples, in stored (possibly
-    /// standardised) units; `(0, 0)` when there are no samples. Panics if `j >= n_features()`.
+    /// standardised) units (`byte / 255` for `u8` features); `(0, 0)` when there are no samples. Panics if `j >= n_features()`.
     pub fn feature_range(&self, j: usize) -> (f32, f32) {
-        let column = |s: &Split| {
-            s.features
-                .chunks_exact(s.n_features.max(1))
-                .map(|r| r[j])
-                .collect::<Vec<_>>()
-        };
-        let values: Vec<f32> = column(&self.train)
-            .into_iter()
-            .chain(column(&self.test))
-            .collect();
-        if values.is_empty() {
-            return (0.0, 0.0);
+        let mut range = (f32::INFINITY, f32::NEG_INFINITY);
+        for split in [&self.train, &self.test] {
+            split.for_each_row(|row| {
+                let x = row[j];
+                range = (range.0.min(x), range.1.max(x));
+            });
         }
-        values
-            .iter()
-            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &x| {
-                (lo.min(x), hi.max(x))
-            })
+        if range.0 > range.1 { (0.0, 0.0) } else { range }
     }
 
-    /// Mean of feature `j` over the training samples, in stored units; 0 when there are none.
-    /// Panics if `j >= n_features()`.
+    /// Mean of feature `j` over the training samples, in stored units (`byte / 255` for `u8`
+    /// features); 0 when there are none. Panics if `j >= n_features()`.
     pub fn feature_mean(&self, j: usize) -> f32 {
-        let s = &self.train;
-        let sum: f64 = s
-            .features
-            .chunks_exact(s.n_features.max(1))
-            .map(|r| f64::from(r[j]))
-            .sum();
-        if s.is_empty() {
+        let (mut sum, mut count) = (0.0f64, 0usize);
+        self.train.for_each_row(|row| {
+            sum += f64::from(row[j]);
+            count += 1;
+        });
+        if count == 0 {
             0.0
         } else {
-            (sum / s.len() as f64) as f32
+            (sum / count as f64) as f32
         }
     }
 }

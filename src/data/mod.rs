@@ -1,14 +1,20 @@
-//! Data sets for gradscope: synthetic toy sets, the bundled Iris set and CSV files, each
-//! split into training and test samples (`Dataset`).
+//! Data sets for gradscope: synthetic toy sets, the bundled Iris set, CSV files and MNIST
+//! digits in the IDX format, each split into training and test samples (`Dataset`).
 
 pub mod csv;
 pub mod dataset;
 pub mod error;
+pub mod idx;
 pub mod iris;
 pub mod synth;
 
 pub use csv::{load_csv, parse_csv};
-pub use dataset::{Dataset, Labels, Split, Standardizer, Task};
+pub use dataset::{Dataset, Features, Labels, Split, Standardizer, Task};
 pub use error::DataError;
+pub use idx::{
+    IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxImages, IdxPair, idx_dataset, idx_partner,
+    load_mnist_dir, mnist_bundled, parse_idx_images, parse_idx_labels, read_idx_images,
+    read_idx_labels,
+};
 pub use iris::iris;
 pub use synth::{PLANE_EXTENT, SynthConfig, SynthKind, generate};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layer::store;
 use super::scalar::cast;
-use super::{Init, Layer, Mode, Scalar};
+use super::{Init, Layer, Mode, Scalar, Shape};
 
 /// Slope of [`ActivationKind::LeakyReLU`] for negative inputs (Maas et al. 2013).
 pub const LEAKY_RELU_SLOPE: f64 = 0.01;
@@ -163,6 +163,11 @@ impl<T: Scalar> Layer<T> for Activation<T> {
 
     fn output_features(&self, input_features: usize) -> usize {
         input_features
+    }
+
+    /// Element-wise, so an image stays an image of the same shape.
+    fn output_shape(&self, input: Shape) -> Shape {
+        input
     }
 
     fn forward(&mut self, x: &DMatrix<T>, mode: Mode) -> DMatrix<T> {

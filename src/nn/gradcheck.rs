@@ -8,7 +8,7 @@ use nalgebra::DMatrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::{Dense, Layer, LossKind, Mode, Sequential, Target, compute_loss};
+use super::{Conv2d, Dense, Layer, LossKind, Mode, Sequential, Target, compute_loss};
 
 /// Result of checking one gradient tensor.
 #[derive(Clone, Debug)]
@@ -61,11 +61,12 @@ pub fn relative_error(a: f64, n: f64) -> f64 {
     (a - n).abs() / a.abs().max(n.abs()).max(1e-8)
 }
 
-/// Names of the parameter tensors of `layer`: weight/bias for [`Dense`],
-/// `param k` otherwise.
+/// Names of the parameter tensors of `layer`: weight/bias for [`Dense`]
+/// and [`Conv2d`], `param k` otherwise.
 fn param_names(layer: &dyn Layer<f64>) -> Vec<String> {
     let count = layer.params().len();
-    if layer.as_any().is::<Dense<f64>>() {
+    let any = layer.as_any();
+    if any.is::<Dense<f64>>() || any.is::<Conv2d<f64>>() {
         vec!["weight".to_string(), "bias".to_string()]
     } else {
         (0..count).map(|k| format!("param {k}")).collect()

@@ -28,17 +28,32 @@ pub fn init_matrix<T: Scalar>(
     init: Init,
     rng: &mut impl Rng,
 ) -> DMatrix<T> {
-    if rows_in == 0 || cols_out == 0 {
-        return DMatrix::zeros(rows_in, cols_out);
+    init_matrix_with_fans(rows_in, cols_out, rows_in, cols_out, init, rng)
+}
+
+/// Like [`init_matrix`] but with explicit fans, for layers whose fans are
+/// not the matrix dimensions. A convolution with `C` input and `O` output
+/// channels and a `k×k` kernel has `fan_in = C·k·k` and `fan_out = O·k·k`
+/// (Glorot & Bengio 2010, Section 4.2; He et al. 2015, Section 2.2).
+pub(crate) fn init_matrix_with_fans<T: Scalar>(
+    rows: usize,
+    cols: usize,
+    fan_in: usize,
+    fan_out: usize,
+    init: Init,
+    rng: &mut impl Rng,
+) -> DMatrix<T> {
+    if rows == 0 || cols == 0 {
+        return DMatrix::zeros(rows, cols);
     }
     match init {
         Init::XavierUniform => {
-            let a = (6.0 / (rows_in + cols_out) as f64).sqrt();
-            DMatrix::from_fn(rows_in, cols_out, |_, _| cast(rng.random_range(-a..=a)))
+            let a = (6.0 / (fan_in + fan_out) as f64).sqrt();
+            DMatrix::from_fn(rows, cols, |_, _| cast(rng.random_range(-a..=a)))
         }
         Init::HeNormal => {
-            let std = (2.0 / rows_in as f64).sqrt();
-            DMatrix::from_fn(rows_in, cols_out, |_, _| cast(std * standard_normal(rng)))
+            let std = (2.0 / fan_in.max(1) as f64).sqrt();
+            DMatrix::from_fn(rows, cols, |_, _| cast(std * standard_normal(rng)))
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use nalgebra::DMatrix;
 
-use super::Scalar;
+use super::{Scalar, Shape};
 
 /// Whether a forward pass is part of training.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +25,17 @@ pub trait Layer<T: Scalar>: Send {
 
     /// Number of output columns for `input_features` input columns.
     fn output_features(&self, input_features: usize) -> usize;
+
+    /// Shape of one output sample for one input sample of shape `input`
+    /// (see [`Shape`] for how a sample is laid out in a batch row).
+    ///
+    /// The default treats the layer as working on flat vectors:
+    /// `Shape::flat(self.output_features(input.len()))`. Element-wise layers
+    /// return `input` unchanged; convolution and pooling compute their
+    /// output size with [`super::conv_output_size`].
+    fn output_shape(&self, input: Shape) -> Shape {
+        Shape::flat(self.output_features(input.len()))
+    }
 
     /// `x`: `(batch, in)` → output `(batch, out)`.
     ///

@@ -4,9 +4,12 @@
 //! gradient checks, generic over the float type ([`Scalar`]).
 //!
 //! Matrices are `nalgebra::DMatrix`; a batch is a matrix with one example
-//! per row, shape `(batch, features)`.
+//! per row, shape `(batch, features)`. Images (for [`Conv2d`] and
+//! [`MaxPool2d`]) are rows too, each sample flattened channel-major as
+//! described by [`Shape`].
 
 pub mod activation;
+pub mod conv;
 pub mod dense;
 pub mod gradcheck;
 pub mod init;
@@ -14,9 +17,12 @@ pub mod layer;
 pub mod loss;
 pub mod model;
 pub mod optim;
+pub mod pool;
 pub mod scalar;
+pub mod shape;
 
 pub use activation::{Activation, ActivationKind, LEAKY_RELU_SLOPE};
+pub use conv::{Conv2d, Conv2dConfig, conv_output_size};
 pub use dense::Dense;
 pub use gradcheck::{GradCheck, check_layer, check_loss, check_model, relative_error};
 pub use init::{Init, init_matrix, standard_normal};
@@ -24,4 +30,6 @@ pub use layer::{Layer, Mode};
 pub use loss::{LossKind, Target, compute_loss, mse, softmax, softmax_cross_entropy};
 pub use model::{LayerSpec, ModelSpec, Sequential, SpecError};
 pub use optim::{Optimizer, OptimizerConfig, OptimizerKind};
+pub use pool::{Flatten, MaxPool2d, MaxPool2dConfig};
 pub use scalar::{Scalar, cast};
+pub use shape::Shape;

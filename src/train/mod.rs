@@ -8,10 +8,13 @@ pub mod worker;
 
 pub use history::{LossBucket, LossHistory};
 pub use session::{
-    HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, Session, SplitMetrics, StepOutcome, TrainConfig,
-    divergence_message,
+    Confusion, ConvBlock, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
+    SplitMetrics, StepOutcome, TrainConfig, divergence_message,
 };
-pub use snapshot::{BoundaryGrid, DenseView, FittedCurve, Snapshot, ViewRequest, build_snapshot};
+pub use snapshot::{
+    BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, Snapshot, ViewRequest,
+    build_snapshot,
+};
 pub use worker::{
     Command, EvalRecord, Event, NoWaker, RunState, SessionSetup, StepLosses, Waker, Worker,
 };

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Dataset, Labels, Split, Task};
 use crate::nn::{
-    ActivationKind, LossKind, Mode, ModelSpec, Optimizer, OptimizerConfig, Sequential, Target,
-    compute_loss, softmax,
+    ActivationKind, LayerSpec, LossKind, Mode, ModelSpec, Optimizer, OptimizerConfig,
+    OptimizerKind, Sequential, Shape, Target, compute_loss, softmax,
 };
 
 /// One hidden layer of the multilayer perceptron: a Dense layer of `units` neurons followed by
@@ -27,6 +27,20 @@ pub struct HiddenLayer {
     pub activation: ActivationKind,
 }
 
+/// One convolution block for image data: Conv2d (stride 1, no padding) → activation →
+/// optional MaxPool2d (window = stride = `pool`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvBlock {
+    /// Output channels (filters) of the Conv2d layer.
+    pub filters: usize,
+    /// Side of the square kernel in pixels.
+    pub kernel: usize,
+    /// Activation after the convolution.
+    pub activation: ActivationKind,
+    /// Side of the max-pooling window (and its stride); 0 or 1 = no pooling.
+    pub pool: usize,
+}
+
 /// Largest number of neurons the layer editor offers per hidden layer.
 pub const MAX_UNITS: usize = 256;
 /// Largest number of hidden layers the layer editor offers.
@@ -35,6 +49,8 @@ pub const MAX_HIDDEN_LAYERS: usize = 16;
 /// Everything that shapes a run apart from the data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
+    /// Convolution blocks before the dense layers; used only for image data.
+    pub conv: Vec<ConvBlock>,
     /// Hidden layers, input side first. The output layer is added from the task: one logit per
     /// class (softmax cross-entropy) or one linear output (MSE).
     pub hidden: Vec<HiddenLayer>,
@@ -52,6 +68,7 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         Self {
+            conv: Vec::new(),
             hidden: vec![
                 HiddenLayer {
                     units: 8,
@@ -71,15 +88,70 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
-    /// The model for `data` under this configuration: inputs = data features, outputs = classes
-    /// (or 1 for regression).
-    pub fn model_spec(&self, data: &Dataset) -> ModelSpec {
-        let hidden: Vec<(usize, ActivationKind)> = self
-            .hidden
-            .iter()
-            .map(|layer| (layer.units, layer.activation))
-            .collect();
-        ModelSpec::mlp(data.n_features(), &hidden, data.n_classes().unwrap_or(1))
+    /// The default network for 28×28 digits: conv8k3 → ReLU → pool2 → conv16k3 → ReLU → pool2
+    /// → Dense 10, trained with Momentum (α = 0.05, μ = 0.9) in batches of 64.
+    pub fn small_cnn() -> Self {
+        let block = |filters| ConvBlock {
+            filters,
+            kernel: 3,
+            activation: ActivationKind::ReLU,
+            pool: 2,
+        };
+        Self {
+            conv: vec![block(8), block(16)],
+            hidden: Vec::new(),
+            optimizer: OptimizerConfig {
+                kind: OptimizerKind::Momentum,
+                learning_rate: 0.05,
+                momentum: 0.9,
+                ..OptimizerConfig::default()
+            },
+            batch_size: 64,
+            epochs: 0,
+            seed: 1,
+        }
+    }
+
+    /// The model for `data` under this configuration: conv blocks (image data only), hidden
+    /// Dense layers, then one output per class (or 1 for regression).
+    ///
+    /// # Errors
+    /// A one-line reason when a layer has no units or a kernel/pool does not fit its input.
+    pub fn model_spec(&self, data: &Dataset) -> Result<ModelSpec, String> {
+        if let Some(i) = self.hidden.iter().position(|layer| layer.units == 0) {
+            return Err(format!("hidden layer {} has 0 neurons", i + 1));
+        }
+        let outputs = data.n_classes().unwrap_or(1);
+        let mut layers = Vec::new();
+        let input = match data.image_shape {
+            Some([channels, height, width]) => {
+                for block in &self.conv {
+                    layers.push(LayerSpec::Conv2d {
+                        filters: block.filters,
+                        kernel: block.kernel,
+                        stride: 1,
+                        padding: 0,
+                    });
+                    layers.push(LayerSpec::Activation(block.activation));
+                    if block.pool > 1 {
+                        layers.push(LayerSpec::MaxPool2d {
+                            size: block.pool,
+                            stride: block.pool,
+                        });
+                    }
+                }
+                Shape::image(channels, height, width)
+            }
+            None => Shape::flat(data.n_features()),
+        };
+        for layer in &self.hidden {
+            layers.push(LayerSpec::Dense { units: layer.units });
+            layers.push(LayerSpec::Activation(layer.activation));
+        }
+        layers.push(LayerSpec::Dense { units: outputs });
+        let spec = ModelSpec { input, layers };
+        spec.shapes().map_err(|e| e.to_string())?;
+        Ok(spec)
     }
 }
 
@@ -145,11 +217,8 @@ impl Session {
         if data.train.is_empty() {
             return Err(format!("{}: the training split is empty", data.name));
         }
-        if let Some(i) = config.hidden.iter().position(|layer| layer.units == 0) {
-            return Err(format!("hidden layer {} has 0 neurons", i + 1));
-        }
-        let spec = config.model_spec(&data);
-        let model = Sequential::from_spec(&spec, config.seed);
+        let spec = config.model_spec(&data)?;
+        let model = Sequential::try_from_spec(&spec, config.seed).map_err(|e| e.to_string())?;
         let loss_kind = if data.is_classification() {
             LossKind::SoftmaxCrossEntropy
         } else {
@@ -306,6 +375,11 @@ impl Session {
         self.model.forward(x, Mode::Eval)
     }
 
+    /// Eval-mode output of every layer for the rows of `x` (for the feature-map panel).
+    pub fn predict_all(&mut self, x: &DMatrix<f32>) -> Vec<DMatrix<f32>> {
+        self.model.forward_all(x)
+    }
+
     /// Class probabilities (softmax of the logits), shape (rows, classes); for regression the raw
     /// outputs.
     pub fn predict_probabilities(&mut self, x: &DMatrix<f32>) -> DMatrix<f32> {
@@ -317,11 +391,22 @@ impl Session {
         }
     }
 
-    /// Mean loss and accuracy over a whole split, in chunks of 1024 rows.
+    /// Mean loss and accuracy over a whole split, in chunks of 256 rows.
     /// Returns `None` for an empty split.
     pub fn evaluate(&mut self, split: &Split) -> Option<SplitMetrics> {
-        const CHUNK: usize = 1024;
-        let n = split.len();
+        self.evaluate_rows(split, split.len(), None)
+    }
+
+    /// Metrics over the first `limit` rows of `split`; when `predictions` is given it receives
+    /// the predicted class of every evaluated row (classification only).
+    fn evaluate_rows(
+        &mut self,
+        split: &Split,
+        limit: usize,
+        mut predictions: Option<&mut Vec<usize>>,
+    ) -> Option<SplitMetrics> {
+        const CHUNK: usize = 256;
+        let n = split.len().min(limit);
         if n == 0 {
             return None;
         }
@@ -335,11 +420,13 @@ impl Session {
             let (loss, _) = compute_loss(self.loss_kind, &out, &target);
             loss_sum += f64::from(loss) * chunk.len() as f64;
             if let Target::Classes(labels) = &target {
-                correct += labels
-                    .iter()
-                    .enumerate()
-                    .filter(|&(row, &label)| argmax_row(&out, row) == label)
-                    .count();
+                for (row, &label) in labels.iter().enumerate() {
+                    let predicted = argmax_row(&out, row);
+                    correct += usize::from(predicted == label);
+                    if let Some(out) = predictions.as_deref_mut() {
+                        out.push(predicted);
+                    }
+                }
             }
         }
         let accuracy = matches!(self.data.task, Task::Classification { .. })
@@ -350,11 +437,66 @@ impl Session {
         })
     }
 
-    /// Metrics on the training split and the test split (`None` where a split is empty).
+    /// Metrics on the whole training split and the whole test split (`None` where a split is
+    /// empty).
     pub fn evaluate_both(&mut self) -> (Option<SplitMetrics>, Option<SplitMetrics>) {
         let data = Arc::clone(&self.data);
         (self.evaluate(&data.train), self.evaluate(&data.test))
     }
+
+    /// What the panels show after an evaluation: metrics on at most `train_limit` training
+    /// rows (the first ones) and on the whole test split, with the test split's confusion matrix
+    /// and misclassified samples for classification.
+    pub fn evaluate_for_view(&mut self, train_limit: usize) -> Evaluation {
+        let data = Arc::clone(&self.data);
+        let train = self.evaluate_rows(&data.train, train_limit, None);
+        let mut predicted = Vec::new();
+        let test = self.evaluate_rows(&data.test, data.test.len(), Some(&mut predicted));
+        let (confusion, misclassified) = match (&data.test.labels, data.n_classes()) {
+            (Labels::Classes(truth), Some(classes)) if !predicted.is_empty() => {
+                let mut counts = vec![0u32; classes * classes];
+                let mut wrong = Vec::new();
+                for (i, (&t, &p)) in truth.iter().zip(&predicted).enumerate() {
+                    if t < classes && p < classes {
+                        counts[t * classes + p] += 1;
+                    }
+                    if t != p {
+                        wrong.push(i);
+                    }
+                }
+                (Some(Confusion { classes, counts }), wrong)
+            }
+            _ => (None, Vec::new()),
+        };
+        Evaluation {
+            train,
+            test,
+            confusion,
+            misclassified,
+        }
+    }
+}
+
+/// Counts of (true class, predicted class) pairs on the test split.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confusion {
+    /// Number of classes K.
+    pub classes: usize,
+    /// K × K counts, row-major: `counts[t * K + p]` samples of class t predicted as p.
+    pub counts: Vec<u32>,
+}
+
+/// One evaluation for the panels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    /// Metrics on (a prefix of) the training split.
+    pub train: Option<SplitMetrics>,
+    /// Metrics on the test split.
+    pub test: Option<SplitMetrics>,
+    /// Confusion matrix on the test split (classification).
+    pub confusion: Option<Confusion>,
+    /// Test-split indices of misclassified samples, in order.
+    pub misclassified: Vec<usize>,
 }
 
 /// Column index of the largest value in `row` of `m` (first one on ties).

@@ -2,10 +2,13 @@
 //!
 //! A snapshot owns copies of everything it shows, so the UI never touches the model.
 
+use std::sync::Arc;
+
 use nalgebra::DMatrix;
 
-use crate::data::Task;
-use crate::train::session::Session;
+use crate::data::{Labels, Task};
+use crate::nn::{LayerSpec, Shape, softmax};
+use crate::train::session::{Evaluation, Session};
 
 /// Which heavy views the UI wants, and how to build them.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +22,10 @@ pub struct ViewRequest {
     pub boundary_axes: (usize, usize),
     /// Cells per side of the boundary grid.
     pub boundary_resolution: usize,
+    /// Build feature maps, kernels and the prediction of one sample (image data only).
+    pub feature_maps: bool,
+    /// Index of that sample in the test split (the training split when there is no test split).
+    pub sample: usize,
 }
 
 impl Default for ViewRequest {
@@ -28,6 +35,8 @@ impl Default for ViewRequest {
             boundary: true,
             boundary_axes: (0, 1),
             boundary_resolution: 64,
+            feature_maps: true,
+            sample: 0,
         }
     }
 }
@@ -79,6 +88,49 @@ pub struct FittedCurve {
     pub points: Vec<[f32; 2]>,
 }
 
+/// One layer's output for one sample, channel by channel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapLayer {
+    /// Display name, e.g. "Conv2d 1 · 8×26×26".
+    pub name: String,
+    /// Channels × height × width.
+    pub shape: Shape,
+    /// Values, channel-major: `values[(c * height + y) * width + x]`.
+    pub values: Vec<f32>,
+}
+
+/// What a CNN does with one chosen sample.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeatureMaps {
+    /// Index of the sample in its split.
+    pub sample: usize,
+    /// True when the sample comes from the test split.
+    pub from_test: bool,
+    /// True class.
+    pub label: Option<usize>,
+    /// The input image.
+    pub input: MapLayer,
+    /// Output of every Conv2d and MaxPool2d layer, in order.
+    pub layers: Vec<MapLayer>,
+    /// Softmax probabilities per class.
+    pub probabilities: Vec<f32>,
+}
+
+/// The filters of one Conv2d layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KernelView {
+    /// Display name, e.g. "Conv2d 1 · 8 filters 3×3".
+    pub name: String,
+    /// Input channels.
+    pub in_channels: usize,
+    /// Output channels (filters).
+    pub out_channels: usize,
+    /// Kernel side.
+    pub kernel: usize,
+    /// Weights: `weights[((o * in_channels + c) * kernel + y) * kernel + x]`.
+    pub weights: Vec<f32>,
+}
+
 /// Everything a heavy panel needs, at one step.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
@@ -92,6 +144,12 @@ pub struct Snapshot {
     pub boundary: Option<BoundaryGrid>,
     /// Fitted curve for 1-feature regression.
     pub curve: Option<FittedCurve>,
+    /// Feature maps of the chosen sample (image data).
+    pub feature_maps: Option<FeatureMaps>,
+    /// Filters of every Conv2d layer (image data).
+    pub kernels: Vec<KernelView>,
+    /// The latest evaluation (metrics, confusion matrix, misclassified samples).
+    pub evaluation: Option<Arc<Evaluation>>,
 }
 
 /// Grows a range by `fraction` of its width on each side (a zero width becomes ±0.5).
@@ -125,7 +183,12 @@ pub fn build_snapshot(session: &mut Session, request: &ViewRequest) -> Snapshot 
             })
             .collect();
     }
-    if request.boundary {
+    let is_image = session.data().image_shape.is_some();
+    if request.feature_maps && is_image {
+        snapshot.feature_maps = feature_maps(session, request.sample);
+        snapshot.kernels = kernels(session);
+    }
+    if request.boundary && !is_image {
         let data = session.data().clone();
         let features = data.n_features();
         if features == 1 && matches!(data.task, Task::Regression) {
@@ -135,6 +198,94 @@ pub fn build_snapshot(session: &mut Session, request: &ViewRequest) -> Snapshot 
         }
     }
     snapshot
+}
+
+fn feature_maps(session: &mut Session, sample: usize) -> Option<FeatureMaps> {
+    let data = session.data().clone();
+    let [channels, height, width] = data.image_shape?;
+    let from_test = !data.test.is_empty();
+    let split = if from_test { &data.test } else { &data.train };
+    if split.is_empty() {
+        return None;
+    }
+    let index = sample.min(split.len() - 1);
+    let x: DMatrix<f32> = split.gather(&[index]);
+    let outputs = session.predict_all(&x);
+    let shapes = session.model().shapes().to_vec();
+    let mut layers = Vec::new();
+    let (mut conv, mut pool) = (0, 0);
+    for (i, spec) in session.model().spec().layers.iter().enumerate() {
+        let title = match spec {
+            LayerSpec::Conv2d { .. } => {
+                conv += 1;
+                format!("Conv2d {conv}")
+            }
+            LayerSpec::MaxPool2d { .. } => {
+                pool += 1;
+                format!("MaxPool2d {pool}")
+            }
+            _ => continue,
+        };
+        let shape = shapes[i];
+        layers.push(MapLayer {
+            name: format!(
+                "{title} · {}×{}×{}",
+                shape.channels, shape.height, shape.width
+            ),
+            shape,
+            values: outputs[i].row(0).iter().copied().collect(),
+        });
+    }
+    let logits = outputs.last()?;
+    let probabilities = softmax(logits).row(0).iter().copied().collect();
+    let label = match &split.labels {
+        Labels::Classes(labels) => labels.get(index).copied(),
+        Labels::Values(_) => None,
+    };
+    Some(FeatureMaps {
+        sample: index,
+        from_test,
+        label,
+        input: MapLayer {
+            name: format!("input · {channels}×{height}×{width}"),
+            shape: Shape::image(channels, height, width),
+            values: x.row(0).iter().copied().collect(),
+        },
+        layers,
+        probabilities,
+    })
+}
+
+fn kernels(session: &Session) -> Vec<KernelView> {
+    session
+        .model()
+        .conv_layers()
+        .into_iter()
+        .enumerate()
+        .map(|(n, (_, conv))| {
+            let c = conv.config;
+            let mut weights =
+                Vec::with_capacity(c.out_channels * c.in_channels * c.kernel * c.kernel);
+            for o in 0..c.out_channels {
+                for i in 0..c.in_channels {
+                    weights.extend(conv.kernel(o, i));
+                }
+            }
+            KernelView {
+                name: format!(
+                    "Conv2d {} · {} filters {}×{}",
+                    n + 1,
+                    c.out_channels,
+                    c.kernel,
+                    c.kernel
+                ),
+                in_channels: c.in_channels,
+                out_channels: c.out_channels,
+                kernel: c.kernel,
+                weights,
+            }
+        })
+        .collect()
 }
 
 fn row_major(m: &DMatrix<f32>) -> Vec<f32> {

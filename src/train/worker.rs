@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use crate::data::Dataset;
 use crate::nn::OptimizerConfig;
-use crate::train::session::{Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message};
+use crate::train::session::{
+    Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
+};
 use crate::train::snapshot::{Snapshot, ViewRequest, build_snapshot};
 
 /// Wakes the UI when the worker has news. The app passes its `egui::Context`; tests pass a
@@ -190,8 +192,11 @@ pub struct Worker {
 const FLUSH_INTERVAL: Duration = Duration::from_millis(15);
 /// Shortest interval between two snapshots while running (~30 per second).
 const SNAPSHOT_INTERVAL: Duration = Duration::from_millis(33);
-/// Shortest interval between two whole-split evaluations while running.
+/// Shortest interval between two evaluations while running (longer when evaluation is slow).
 const EVAL_INTERVAL: Duration = Duration::from_millis(250);
+/// Training samples evaluated for the live train metrics (the test split is always evaluated
+/// whole).
+const EVAL_TRAIN_SAMPLES: usize = 2000;
 
 impl Worker {
     /// Starts the thread with a first session, paused.
@@ -217,6 +222,8 @@ impl Worker {
                     speed: None,
                     throttle_start: Instant::now(),
                     throttle_steps: 0,
+                    eval_interval: EVAL_INTERVAL,
+                    latest_eval: None,
                 };
                 state.reset(setup);
                 state.run(&command_rx);
@@ -274,6 +281,8 @@ struct WorkerState {
     speed: Option<f64>,
     throttle_start: Instant,
     throttle_steps: u64,
+    eval_interval: Duration,
+    latest_eval: Option<Arc<Evaluation>>,
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -366,6 +375,8 @@ impl WorkerState {
 
     fn reset(&mut self, setup: SessionSetup) {
         self.pending = None;
+        self.latest_eval = None;
+        self.eval_interval = EVAL_INTERVAL;
         match Session::new(setup.data, setup.config) {
             Ok(session) => {
                 self.emit(Event::SessionStarted {
@@ -477,7 +488,7 @@ impl WorkerState {
                     losses: Vec::new(),
                 });
                 pending.losses.push(loss as f32);
-                if epoch_done && self.last_eval.elapsed() >= EVAL_INTERVAL {
+                if epoch_done && self.last_eval.elapsed() >= self.eval_interval {
                     self.flush();
                     self.evaluate();
                 }
@@ -519,7 +530,7 @@ impl WorkerState {
             self.flush();
             news = true;
         }
-        if now.duration_since(self.last_eval) >= EVAL_INTERVAL {
+        if now.duration_since(self.last_eval) >= self.eval_interval {
             self.evaluate();
             news = true;
         }
@@ -547,23 +558,29 @@ impl WorkerState {
     }
 
     fn evaluate(&mut self) {
-        self.last_eval = Instant::now();
+        let started = Instant::now();
+        self.last_eval = started;
         if let Some(session) = &mut self.session {
-            let (train, test) = session.evaluate_both();
+            let evaluation = session.evaluate_for_view(EVAL_TRAIN_SAMPLES);
             let record = EvalRecord {
                 step: session.step_count(),
                 epoch: session.epoch(),
-                train,
-                test,
+                train: evaluation.train,
+                test: evaluation.test,
             };
+            self.latest_eval = Some(Arc::new(evaluation));
             self.emit(Event::Eval(record));
         }
+        // Keep evaluation under ~10 % of the time: wait at least ten times what it took.
+        self.eval_interval = EVAL_INTERVAL.max(started.elapsed() * 10);
     }
 
     fn publish_snapshot(&mut self) {
         self.last_snapshot = Instant::now();
         if let Some(session) = &mut self.session {
-            self.slot.publish(build_snapshot(session, &self.views));
+            let mut snapshot = build_snapshot(session, &self.views);
+            snapshot.evaluation = self.latest_eval.clone();
+            self.slot.publish(snapshot);
         }
     }
 

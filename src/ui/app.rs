@@ -6,13 +6,16 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Color32, RichText};
 
-use crate::data::{Dataset, SynthConfig, SynthKind, iris};
+use crate::data::{Dataset, SynthConfig, SynthKind, iris, mnist_bundled};
 use crate::train::{
     Command, EvalRecord, Event, LossHistory, RunState, SessionSetup, Snapshot, TrainConfig,
     ViewRequest, Worker,
 };
 use crate::ui::boundary::BoundaryPanel;
+use crate::ui::confusion::ConfusionPanel;
 use crate::ui::controls::{ControlAction, ControlsPanel};
+use crate::ui::features::FeaturesPanel;
+use crate::ui::kernels::KernelsPanel;
 use crate::ui::loss::LossPanel;
 use crate::ui::weights::WeightsPanel;
 
@@ -23,6 +26,8 @@ pub enum DatasetChoice {
     Synth(SynthKind),
     /// The bundled Iris flowers.
     Iris,
+    /// The bundled MNIST digits (8 000 train / 2 000 test from the MNIST test set).
+    Mnist,
     /// A data set loaded elsewhere (e.g. `--data FILE`), kept as it is.
     Loaded(Arc<Dataset>),
 }
@@ -33,6 +38,7 @@ impl DatasetChoice {
         match self {
             DatasetChoice::Synth(kind) => kind.name().to_string(),
             DatasetChoice::Iris => "iris".to_string(),
+            DatasetChoice::Mnist => "mnist".to_string(),
             DatasetChoice::Loaded(data) => data.name.clone(),
         }
     }
@@ -72,6 +78,7 @@ impl DataSettings {
             DatasetChoice::Iris => iris(self.synth.train_ratio, self.synth.seed)
                 .map(Arc::new)
                 .map_err(|e| e.to_string()),
+            DatasetChoice::Mnist => mnist_bundled().map(Arc::new).map_err(|e| e.to_string()),
             DatasetChoice::Loaded(data) => Ok(Arc::clone(data)),
         }
     }
@@ -166,6 +173,14 @@ pub struct RunView {
     pub snapshot_generation: u64,
 }
 
+/// Which panel fills the lower right for image data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LowerTab {
+    Kernels,
+    Confusion,
+    Weights,
+}
+
 type ScreenshotResult = Arc<Mutex<Option<Result<PathBuf, String>>>>;
 
 /// The gradscope window.
@@ -180,6 +195,10 @@ pub struct GradscopeApp {
     loss: LossPanel,
     boundary: BoundaryPanel,
     weights: WeightsPanel,
+    features: FeaturesPanel,
+    kernels: KernelsPanel,
+    confusion: ConfusionPanel,
+    lower_tab: LowerTab,
     started: Instant,
     screenshot: Option<ScreenshotPlan>,
     screenshot_requested: bool,
@@ -226,6 +245,10 @@ impl GradscopeApp {
             loss: LossPanel::default(),
             boundary: BoundaryPanel::default(),
             weights: WeightsPanel::default(),
+            features: FeaturesPanel::default(),
+            kernels: KernelsPanel::default(),
+            confusion: ConfusionPanel::default(),
+            lower_tab: LowerTab::Kernels,
             started: Instant::now(),
             screenshot,
             screenshot_requested: false,
@@ -238,6 +261,14 @@ impl GradscopeApp {
     /// Steps taken, as last reported by the worker.
     pub fn step(&self) -> u64 {
         self.run.step
+    }
+
+    /// True once a snapshot with feature maps (image data) has arrived.
+    pub fn has_feature_maps(&self) -> bool {
+        self.run
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.feature_maps.is_some())
     }
 
     /// The message across the top, if any.
@@ -308,6 +339,7 @@ impl GradscopeApp {
             Ok(data) => {
                 self.data = data;
                 self.views.boundary_axes = crate::ui::boundary::default_axes(&self.data);
+                self.views.sample = 0;
                 self.worker.send(Command::SetViews(self.views.clone()));
                 self.boundary.data_changed();
                 self.reset();
@@ -338,6 +370,43 @@ impl GradscopeApp {
                 self.worker.send(Command::SetEpochs(epochs));
             }
             ControlAction::Speed(speed) => self.worker.send(Command::SetSpeed(speed)),
+        }
+    }
+
+    /// Shows test sample `sample` in the feature-map view.
+    fn show_sample(&mut self, sample: usize) {
+        self.views.sample = sample;
+        self.worker.send(Command::SetViews(self.views.clone()));
+    }
+
+    fn lower_tabs_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            for (tab, name, hint) in [
+                (LowerTab::Kernels, "Kernels", "Each Conv2d layer's filters"),
+                (
+                    LowerTab::Confusion,
+                    "Confusion matrix",
+                    "Test-split confusion matrix and misclassified digits",
+                ),
+                (LowerTab::Weights, "Weights", "Heatmaps of the Dense layers"),
+            ] {
+                if ui
+                    .selectable_label(self.lower_tab == tab, RichText::new(name).heading())
+                    .on_hover_text(hint)
+                    .clicked()
+                {
+                    self.lower_tab = tab;
+                }
+            }
+        });
+        match self.lower_tab {
+            LowerTab::Kernels => self.kernels.ui(ui, &self.run),
+            LowerTab::Confusion => {
+                if let Some(sample) = self.confusion.ui(ui, &self.data, &self.run) {
+                    self.show_sample(sample);
+                }
+            }
+            LowerTab::Weights => self.weights.ui(ui, &self.data, &self.run),
         }
     }
 
@@ -473,11 +542,19 @@ impl eframe::App for GradscopeApp {
             self.banner_ui(ui);
             let width = ui.available_width();
             let height = ui.available_height();
+            let is_image = self.data.image_shape.is_some();
             ui.horizontal_top(|ui| {
                 let left = (width * 0.5).max(260.0);
                 ui.allocate_ui(egui::vec2(left, height), |ui| {
                     ui.vertical(|ui| {
-                        if let Some(axes) =
+                        if is_image {
+                            if let Some(sample) =
+                                self.features
+                                    .ui(ui, &self.data, &self.run, self.views.sample)
+                            {
+                                self.show_sample(sample);
+                            }
+                        } else if let Some(axes) =
                             self.boundary
                                 .ui(ui, &self.data, &self.run, self.views.boundary_axes)
                         {
@@ -493,7 +570,11 @@ impl eframe::App for GradscopeApp {
                         self.loss.ui(ui, &self.data, &self.run);
                     });
                     ui.separator();
-                    self.weights.ui(ui, &self.data, &self.run);
+                    if is_image {
+                        self.lower_tabs_ui(ui);
+                    } else {
+                        self.weights.ui(ui, &self.data, &self.run);
+                    }
                 });
             });
         });

@@ -80,7 +80,7 @@ pub fn feature_separation(split: &Split, j: usize) -> f64 {
 /// (in file order), or (0, 1) for two features.
 pub fn default_axes(data: &Dataset) -> (usize, usize) {
     let features = data.n_features();
-    if features <= 2 {
+    if features <= 2 || data.image_shape.is_some() {
         return (0, 1.min(features.saturating_sub(1)));
     }
     let mut ranked: Vec<(usize, f64)> = (0..features)

@@ -5,7 +5,7 @@ use eframe::egui::{self, RichText};
 
 use crate::data::{Dataset, SynthConfig, SynthKind};
 use crate::nn::{ActivationKind, OptimizerConfig, OptimizerKind};
-use crate::train::{HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS};
+use crate::train::{ConvBlock, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, TrainConfig};
 use crate::ui::app::{DataSettings, DatasetChoice, RunView, Settings};
 
 /// What the user asked for; the app carries it out.
@@ -70,7 +70,7 @@ impl ControlsPanel {
         ui.heading("Controls");
         self.run_ui(ui, settings, run, &mut actions);
         ui.separator();
-        data_ui(ui, &mut settings.data, data, &mut actions);
+        data_ui(ui, settings, data, &mut actions);
         ui.separator();
         layers_ui(ui, settings, data, &mut actions);
         ui.separator();
@@ -172,12 +172,16 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 
 fn data_ui(
     ui: &mut egui::Ui,
-    data_settings: &mut DataSettings,
+    settings: &mut Settings,
     data: &Dataset,
     actions: &mut Vec<ControlAction>,
 ) {
     ui.label(RichText::new("Data").strong());
+    let was_image = data.image_shape.is_some();
+    let seed = settings.train.seed;
+    let data_settings = &mut settings.data;
     let mut changed = false;
+    let mut preset = None;
     let current = data_settings.choice.label();
     egui::ComboBox::from_id_salt("dataset")
         .selected_text(current.clone())
@@ -188,10 +192,13 @@ fn data_ui(
                     .on_hover_text(kind.description())
                     .clicked()
                 {
-                    let seed = data_settings.synth.seed;
+                    let data_seed = data_settings.synth.seed;
                     *data_settings = DataSettings::synth(kind);
-                    data_settings.synth.seed = seed;
+                    data_settings.synth.seed = data_seed;
                     changed = true;
+                    if was_image {
+                        preset = Some(Settings::default().train);
+                    }
                 }
             }
             if ui
@@ -202,6 +209,18 @@ fn data_ui(
                 data_settings.choice = DatasetChoice::Iris;
                 data_settings.synth.train_ratio = 0.7;
                 changed = true;
+                if was_image {
+                    preset = Some(Settings::default().train);
+                }
+            }
+            if ui
+                .selectable_label(current == "mnist", "mnist")
+                .on_hover_text("Handwritten digits 0–9, 28×28 grey (bundled: 8 000 train, 2 000 test from the MNIST test set); trains the Small CNN")
+                .clicked()
+            {
+                data_settings.choice = DatasetChoice::Mnist;
+                changed = true;
+                preset = Some(TrainConfig::small_cnn());
             }
             if let DatasetChoice::Loaded(loaded) = &data_settings.choice {
                 let name = loaded.name.clone();
@@ -213,6 +232,10 @@ fn data_ui(
         .response
         .on_hover_text("The data set to train on; changing it starts a new session");
     let is_synth = matches!(data_settings.choice, DatasetChoice::Synth(_));
+    let fixed_split = matches!(
+        data_settings.choice,
+        DatasetChoice::Loaded(_) | DatasetChoice::Mnist
+    );
     let synth: &mut SynthConfig = &mut data_settings.synth;
     if is_synth {
         changed |= ui
@@ -228,7 +251,7 @@ fn data_ui(
             .on_hover_text("How many points the generator makes (train + test)")
             .changed();
     }
-    if !matches!(data_settings.choice, DatasetChoice::Loaded(_)) {
+    if !fixed_split {
         let mut percent = synth.train_ratio * 100.0;
         let response = ui
             .add(
@@ -257,6 +280,10 @@ fn data_ui(
             .unwrap_or_else(|| " · regression".to_string())
     ))
     .on_hover_text("Size of the current data set");
+    if let Some(mut train) = preset {
+        train.seed = seed;
+        settings.train = train;
+    }
     if changed {
         actions.push(ControlAction::DataChanged);
     }
@@ -269,10 +296,16 @@ fn layers_ui(
     actions: &mut Vec<ControlAction>,
 ) {
     ui.label(RichText::new("Network").strong());
-    ui.label(plural(data.n_features(), "input feature", "input features"))
-        .on_hover_text("One input neuron per feature");
-    let hidden = &mut settings.train.hidden;
     let mut changed = false;
+    if let Some([c, h, w]) = data.image_shape {
+        ui.label(format!("input: {c}×{h}×{w} image"))
+            .on_hover_text("Channels × height × width of each sample");
+        changed |= conv_ui(ui, settings);
+    } else {
+        ui.label(plural(data.n_features(), "input feature", "input features"))
+            .on_hover_text("One input neuron per feature");
+    }
+    let hidden = &mut settings.train.hidden;
     let mut remove = None;
     for (i, layer) in hidden.iter_mut().enumerate() {
         ui.horizontal(|ui| {
@@ -335,6 +368,90 @@ fn layers_ui(
     if changed {
         actions.push(ControlAction::ModelChanged);
     }
+}
+
+/// The conv-block editor; returns true when something changed.
+fn conv_ui(ui: &mut egui::Ui, settings: &mut Settings) -> bool {
+    let mut changed = false;
+    let mut remove = None;
+    for (i, block) in settings.train.conv.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(format!("conv {}", i + 1));
+            changed |= ui
+                .add(
+                    egui::DragValue::new(&mut block.filters)
+                        .range(1..=64)
+                        .suffix(" filters"),
+                )
+                .on_hover_text("Output channels of this Conv2d layer (1–64)")
+                .changed();
+            changed |= ui
+                .add(
+                    egui::DragValue::new(&mut block.kernel)
+                        .range(1..=9)
+                        .prefix("k "),
+                )
+                .on_hover_text("Kernel side in pixels (stride 1, no padding)")
+                .changed();
+            egui::ComboBox::from_id_salt(("conv_activation", i))
+                .selected_text(block.activation.name())
+                .width(80.0)
+                .show_ui(ui, |ui| {
+                    for kind in ActivationKind::ALL {
+                        changed |= ui
+                            .selectable_value(&mut block.activation, kind, kind.name())
+                            .changed();
+                    }
+                })
+                .response
+                .on_hover_text("Activation after the convolution");
+            changed |= ui
+                .add(
+                    egui::DragValue::new(&mut block.pool)
+                        .range(1..=4)
+                        .prefix("pool "),
+                )
+                .on_hover_text("Max-pooling window and stride after the activation (1 = none)")
+                .changed();
+            if ui
+                .small_button("−")
+                .on_hover_text("Remove this conv block")
+                .clicked()
+            {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        settings.train.conv.remove(i);
+        changed = true;
+    }
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(settings.train.conv.len() < 6, egui::Button::new("+ add conv block"))
+            .on_hover_text("Append a Conv2d → activation → MaxPool2d block")
+            .clicked()
+        {
+            settings.train.conv.push(ConvBlock {
+                filters: 8,
+                kernel: 3,
+                activation: ActivationKind::ReLU,
+                pool: 1,
+            });
+            changed = true;
+        }
+        if ui
+            .button("Small CNN")
+            .on_hover_text("Preset: conv8k3, ReLU, pool2, conv16k3, ReLU, pool2, Dense 10; Momentum 0.05, batch 64")
+            .clicked()
+        {
+            let seed = settings.train.seed;
+            settings.train = TrainConfig::small_cnn();
+            settings.train.seed = seed;
+            changed = true;
+        }
+    });
+    changed
 }
 
 fn training_ui(

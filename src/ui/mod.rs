@@ -4,7 +4,10 @@
 pub mod app;
 pub mod boundary;
 pub mod colormap;
+pub mod confusion;
 pub mod controls;
+pub mod features;
+pub mod kernels;
 pub mod loss;
 pub mod weights;
 

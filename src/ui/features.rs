@@ -1,0 +1,280 @@
+//! Feature-map panel: for one chosen sample, the input image and every Conv2d and MaxPool2d
+//! layer's channels as a grid of small heatmaps, with the softmax probabilities as a bar chart.
+
+use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions};
+use egui_plot::{Bar, BarChart, Plot};
+
+use crate::data::Dataset;
+use crate::train::{FeatureMaps, MapLayer};
+use crate::ui::app::RunView;
+use crate::ui::colormap::{class_color, diverging, sequential};
+
+/// The feature-map panel's textures (one atlas per layer) and its sample picker state.
+#[derive(Default)]
+pub struct FeaturesPanel {
+    atlases: Vec<TextureHandle>,
+    generation: Option<u64>,
+}
+
+/// Colours one layer's values: signed outputs on the diverging map (limit max |v|), non-negative
+/// ones (after ReLU or pooling) on the sequential map from 0 to the maximum. The input image is
+/// grey. Returns an atlas with the channels side by side, `[width · channels, height]`.
+pub fn layer_atlas(layer: &MapLayer, grey: bool) -> egui::ColorImage {
+    let shape = layer.shape;
+    let (h, w, c) = (shape.height, shape.width, shape.channels);
+    let finite = layer.values.iter().copied().filter(|v| v.is_finite());
+    let (min, max) = finite.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let limit = min.abs().max(max.abs());
+    let mut pixels = vec![Color32::BLACK; w * c * h];
+    for channel in 0..c {
+        for y in 0..h {
+            for x in 0..w {
+                let v = layer
+                    .values
+                    .get((channel * h + y) * w + x)
+                    .copied()
+                    .unwrap_or(0.0);
+                let color = if grey {
+                    let level = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+                    Color32::from_gray(level)
+                } else if min >= 0.0 {
+                    sequential(v, 0.0, max)
+                } else {
+                    diverging(v, limit)
+                };
+                pixels[y * w * c + channel * w + x] = color;
+            }
+        }
+    }
+    egui::ColorImage::new([w * c, h], pixels)
+}
+
+/// Draws channel `channel` of an atlas made by [`layer_atlas`] as a `side`-point tile with an
+/// accessible label, and returns its response.
+fn tile(
+    ui: &mut egui::Ui,
+    atlas: &TextureHandle,
+    channels: usize,
+    channel: usize,
+    size: egui::Vec2,
+    label: String,
+) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    let u0 = channel as f32 / channels as f32;
+    let u1 = (channel + 1) as f32 / channels as f32;
+    ui.painter().image(
+        atlas.id(),
+        rect,
+        egui::Rect::from_min_max(egui::pos2(u0, 0.0), egui::pos2(u1, 1.0)),
+        Color32::WHITE,
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
+    response.on_hover_text(label)
+}
+
+impl FeaturesPanel {
+    /// Draws the sample picker, the prediction and the feature maps. Returns a new sample index
+    /// when the user picks one.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &Dataset,
+        run: &RunView,
+        sample: usize,
+    ) -> Option<usize> {
+        ui.heading("Feature maps");
+        let split = if data.test.is_empty() {
+            &data.train
+        } else {
+            &data.test
+        };
+        let count = split.len();
+        let mut chosen = None;
+        let misclassified = run
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.evaluation.as_ref())
+            .map(|e| e.misclassified.clone())
+            .unwrap_or_default();
+        ui.horizontal_wrapped(|ui| {
+            let mut index = sample;
+            ui.label(if data.test.is_empty() {
+                "training sample"
+            } else {
+                "test sample"
+            });
+            if ui
+                .add(egui::DragValue::new(&mut index).range(0..=count.saturating_sub(1)))
+                .on_hover_text("Index of the sample shown below")
+                .changed()
+            {
+                chosen = Some(index);
+            }
+            if ui
+                .button("‹ prev")
+                .on_hover_text("The previous sample")
+                .clicked()
+            {
+                chosen = Some(sample.checked_sub(1).unwrap_or(count.saturating_sub(1)));
+            }
+            if ui
+                .button("next ›")
+                .on_hover_text("The next sample")
+                .clicked()
+            {
+                chosen = Some(if sample + 1 >= count { 0 } else { sample + 1 });
+            }
+            if ui
+                .button("random")
+                .on_hover_text("A random sample")
+                .clicked()
+            {
+                chosen = Some(rand::random_range(0..count.max(1)));
+            }
+            let next_wrong = misclassified
+                .iter()
+                .copied()
+                .find(|&i| i > sample)
+                .or_else(|| misclassified.first().copied());
+            if ui
+                .add_enabled(
+                    next_wrong.is_some(),
+                    egui::Button::new("next misclassified"),
+                )
+                .on_hover_text(
+                    "The next test sample the model gets wrong (from the latest evaluation)",
+                )
+                .clicked()
+            {
+                chosen = next_wrong;
+            }
+        });
+        let Some(maps) = run.snapshot.as_ref().and_then(|s| s.feature_maps.as_ref()) else {
+            ui.label("waiting for the first snapshot…");
+            return chosen;
+        };
+        if self.generation != Some(run.snapshot_generation)
+            || self.atlases.len() != maps.layers.len() + 1
+        {
+            let images = std::iter::once(layer_atlas(&maps.input, true))
+                .chain(maps.layers.iter().map(|layer| layer_atlas(layer, false)));
+            self.atlases.truncate(maps.layers.len() + 1);
+            for (i, image) in images.enumerate() {
+                match self.atlases.get_mut(i) {
+                    Some(texture) => texture.set(image, TextureOptions::NEAREST),
+                    None => self.atlases.push(ui.ctx().load_texture(
+                        format!("feature_atlas{i}"),
+                        image,
+                        TextureOptions::NEAREST,
+                    )),
+                }
+            }
+            self.generation = Some(run.snapshot_generation);
+        }
+        ui.horizontal(|ui| {
+            let input_side = 112.0;
+            let channels = maps.input.shape.channels;
+            tile(
+                ui,
+                &self.atlases[0],
+                channels,
+                0,
+                egui::vec2(input_side, input_side),
+                format!("input image, sample {}", maps.sample),
+            );
+            prediction_ui(ui, data, maps);
+        });
+        egui::ScrollArea::vertical()
+            .id_salt("feature_maps_scroll")
+            .show(ui, |ui| {
+                for (layer, atlas) in maps.layers.iter().zip(&self.atlases[1..]) {
+                    ui.label(RichText::new(&layer.name).strong());
+                    let shape = layer.shape;
+                    // At most two rows of tiles, each at most 96 points high.
+                    let per_row = shape.channels.div_ceil(2).max(1) as f32;
+                    let side = ((ui.available_width() - 3.0 * per_row) / per_row).clamp(16.0, 96.0);
+                    let scale = side / shape.height.max(shape.width) as f32;
+                    let size = egui::vec2(shape.width as f32 * scale, shape.height as f32 * scale);
+                    ui.horizontal_wrapped(|ui| {
+                        ui.spacing_mut().item_spacing = egui::vec2(3.0, 3.0);
+                        for channel in 0..shape.channels {
+                            tile(
+                                ui,
+                                atlas,
+                                shape.channels,
+                                channel,
+                                size,
+                                format!("feature map: {} channel {}", layer.name, channel + 1),
+                            );
+                        }
+                    });
+                }
+            });
+        chosen
+    }
+}
+
+fn prediction_ui(ui: &mut egui::Ui, data: &Dataset, maps: &FeatureMaps) {
+    let names: Vec<String> = match &data.task {
+        crate::data::Task::Classification { class_names } => class_names.clone(),
+        crate::data::Task::Regression => Vec::new(),
+    };
+    let predicted = maps
+        .probabilities
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(k, _)| k);
+    ui.vertical(|ui| {
+        let truth = maps
+            .label
+            .and_then(|k| names.get(k))
+            .cloned()
+            .unwrap_or_default();
+        let guess = predicted
+            .and_then(|k| names.get(k))
+            .cloned()
+            .unwrap_or_default();
+        let verdict = if maps.label == predicted {
+            "right"
+        } else {
+            "wrong"
+        };
+        ui.label(
+            RichText::new(format!(
+                "true class {truth} · predicted {guess} ({verdict})"
+            ))
+            .strong(),
+        )
+        .on_hover_text("The sample's label and the class with the highest softmax probability");
+        let bars: Vec<Bar> = maps
+            .probabilities
+            .iter()
+            .enumerate()
+            .map(|(k, &p)| {
+                let color = if Some(k) == maps.label {
+                    class_color(2)
+                } else {
+                    Color32::from_rgb(120, 140, 170)
+                };
+                Bar::new(k as f64, f64::from(p))
+                    .name(names.get(k).cloned().unwrap_or_default())
+                    .fill(color)
+                    .width(0.7)
+            })
+            .collect();
+        Plot::new("prediction_plot")
+            .height(112.0)
+            .include_y(0.0)
+            .include_y(1.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .x_axis_label("class (true class in green)")
+            .show(ui, |plot_ui| {
+                plot_ui.add(BarChart::new("softmax probability", bars));
+            });
+    });
+}

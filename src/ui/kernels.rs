@@ -1,0 +1,115 @@
+//! Kernels panel: each Conv2d layer's filters as small diverging heatmaps, one row per filter
+//! and one tile per input channel.
+
+use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions};
+
+use crate::train::KernelView;
+use crate::ui::app::RunView;
+use crate::ui::colormap::diverging;
+
+/// The kernels panel's textures (one atlas per layer).
+#[derive(Default)]
+pub struct KernelsPanel {
+    atlases: Vec<TextureHandle>,
+    generation: Option<u64>,
+}
+
+/// An atlas of a layer's filters: `in_channels` tiles across, `out_channels` down, each
+/// `kernel`×`kernel`, coloured on the diverging map with the layer's largest |w| as limit.
+pub fn kernel_atlas(view: &KernelView) -> egui::ColorImage {
+    let (k, cin, cout) = (view.kernel, view.in_channels, view.out_channels);
+    let limit = view
+        .weights
+        .iter()
+        .filter(|w| w.is_finite())
+        .fold(0.0f32, |acc, w| acc.max(w.abs()));
+    let width = cin * k;
+    let mut pixels = vec![Color32::BLACK; width * cout * k];
+    for o in 0..cout {
+        for c in 0..cin {
+            for y in 0..k {
+                for x in 0..k {
+                    let w = view.weights[((o * cin + c) * k + y) * k + x];
+                    pixels[(o * k + y) * width + c * k + x] = diverging(w, limit);
+                }
+            }
+        }
+    }
+    egui::ColorImage::new([width, cout * k], pixels)
+}
+
+impl KernelsPanel {
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut egui::Ui, run: &RunView) {
+        let Some(snapshot) = run.snapshot.as_ref() else {
+            return;
+        };
+        if snapshot.kernels.is_empty() {
+            ui.label("No Conv2d layers in this model.");
+            return;
+        }
+        if self.generation != Some(run.snapshot_generation)
+            || self.atlases.len() != snapshot.kernels.len()
+        {
+            self.atlases.truncate(snapshot.kernels.len());
+            for (i, view) in snapshot.kernels.iter().enumerate() {
+                let image = kernel_atlas(view);
+                match self.atlases.get_mut(i) {
+                    Some(texture) => texture.set(image, TextureOptions::NEAREST),
+                    None => self.atlases.push(ui.ctx().load_texture(
+                        format!("kernels{i}"),
+                        image,
+                        TextureOptions::NEAREST,
+                    )),
+                }
+            }
+            self.generation = Some(run.snapshot_generation);
+        }
+        egui::ScrollArea::both().id_salt("kernels_scroll").show(ui, |ui| {
+            ui.horizontal_top(|ui| {
+                for (view, atlas) in snapshot.kernels.iter().zip(&self.atlases) {
+                    ui.vertical(|ui| {
+                        ui.label(RichText::new(&view.name).strong()).on_hover_text(
+                            "One row per filter, one tile per input channel; blue negative, white zero, red positive",
+                        );
+                        let cell = (160.0 / (view.in_channels * view.kernel) as f32).clamp(2.0, 10.0);
+                        let gap = 2.0;
+                        let size = egui::vec2(
+                            view.in_channels as f32 * (view.kernel as f32 * cell + gap),
+                            view.out_channels as f32 * (view.kernel as f32 * cell + gap),
+                        );
+                        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+                        let tile = view.kernel as f32 * cell;
+                        for o in 0..view.out_channels {
+                            for c in 0..view.in_channels {
+                                let min = rect.min + egui::vec2(c as f32 * (tile + gap), o as f32 * (tile + gap));
+                                let uv = egui::Rect::from_min_max(
+                                    egui::pos2(c as f32 / view.in_channels as f32, o as f32 / view.out_channels as f32),
+                                    egui::pos2((c + 1) as f32 / view.in_channels as f32, (o + 1) as f32 / view.out_channels as f32),
+                                );
+                                ui.painter().image(
+                                    atlas.id(),
+                                    egui::Rect::from_min_size(min, egui::vec2(tile, tile)),
+                                    uv,
+                                    Color32::WHITE,
+                                );
+                            }
+                        }
+                        if let Some(pos) = response.hover_pos() {
+                            let c = ((pos.x - rect.left()) / (tile + gap)) as usize;
+                            let o = ((pos.y - rect.top()) / (tile + gap)) as usize;
+                            if c < view.in_channels && o < view.out_channels {
+                                response.on_hover_text_at_pointer(format!(
+                                    "filter {} · input channel {}",
+                                    o + 1,
+                                    c + 1
+                                ));
+                            }
+                        }
+                    });
+                    ui.add_space(16.0);
+                }
+            });
+        });
+    }
+}
