@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::data::{Dataset, SynthConfig, SynthKind, iris, load_csv, load_mnist_dir, mnist_bundled};
 use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape};
 use crate::train::{
-    ConvBlock, HiddenLayer, MAX_UNITS, Session, StepOutcome, TrainConfig, divergence_message,
+    ConvBlock, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, Session, StepOutcome, TrainConfig,
+    divergence_message,
 };
 
 /// gradscope: watch neural networks learn.
@@ -36,17 +37,17 @@ pub enum CliCommand {
 /// Options of the window.
 #[derive(Args, Debug, Default)]
 pub struct WindowArgs {
-    /// Save a PNG of the window after `--quit-after` seconds, then quit.
-    #[arg(long, value_name = "FILE")]
+    /// Save a PNG of the window after `--quit-after` seconds (default 3), then quit.
+    #[arg(long, value_name = "FILE.png")]
     pub screenshot: Option<PathBuf>,
-    /// Seconds to wait before the screenshot (default 3).
-    #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
-    pub quit_after: f32,
+    /// Quit after this many seconds (taking the screenshot first, if one is asked for).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub quit_after: Option<f32>,
     /// Start paused instead of training at once.
     #[arg(long)]
     pub paused: bool,
     /// Start with this built-in data set (circle xor gaussians spiral moons line iris mnist).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "data")]
     pub dataset: Option<String>,
     /// Start with this CSV file (header row, comma separated; needs `--label`) or a folder with
     /// the four MNIST IDX files.
@@ -76,7 +77,7 @@ pub struct TrainArgs {
     pub label: Option<String>,
     /// Hidden layer sizes, comma separated, e.g. 16,16 (empty for none). Default: 16,16, or no
     /// hidden layer after the Small CNN for MNIST.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub hidden: Option<String>,
     /// Activation of every hidden layer: sigmoid tanh relu leakyrelu linear.
     #[arg(long, default_value = "tanh")]
@@ -88,16 +89,16 @@ pub struct TrainArgs {
     #[arg(long, allow_negative_numbers = true)]
     pub lr: Option<f64>,
     /// Samples per step (default 32, or 64 for MNIST).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub batch: Option<usize>,
     /// Epochs to train (≥ 1).
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
     pub epochs: u64,
     /// Seed of the data, the initial weights and the batch order.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     pub seed: u64,
     /// Share of the samples used for training (0 < r ≤ 1); default: the data set's own.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub train_ratio: Option<f32>,
     /// Print one JSON line with the final metrics on stdout.
     #[arg(long)]
@@ -134,6 +135,15 @@ pub struct TrainReport {
 /// # Errors
 /// A one-line reason naming the bad item.
 pub fn parse_hidden(text: &str, activation: ActivationKind) -> Result<Vec<HiddenLayer>, String> {
+    let count = text
+        .split(',')
+        .filter(|item| !item.trim().is_empty())
+        .count();
+    if count > MAX_HIDDEN_LAYERS {
+        return Err(format!(
+            "--hidden: {count} layers, at most {MAX_HIDDEN_LAYERS} are allowed"
+        ));
+    }
     text.split(',')
         .map(str::trim)
         .filter(|item| !item.is_empty())

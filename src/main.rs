@@ -1,6 +1,7 @@
 //! gradscope's entry point: parse the command line, then open the window or train headless.
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -30,9 +31,15 @@ fn main() -> ExitCode {
                 let _ = err.print();
                 return ExitCode::SUCCESS;
             }
+            // clap's message up to the usage block, on one line.
             let text = err.to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            return usage_error(first.trim_start_matches("error: "));
+            let reason: Vec<&str> = text
+                .lines()
+                .take_while(|line| !line.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let reason = reason.join(" ");
+            return usage_error(reason.trim_start_matches("error: "));
         }
     };
     match cli.command {
@@ -104,10 +111,37 @@ fn open_window(args: WindowArgs) -> ExitCode {
             }
         };
     }
-    if let Some(path) = args.screenshot {
+    if let Some(seconds) = args.quit_after
+        && !(seconds.is_finite() && (0.0..=86_400.0).contains(&seconds))
+    {
+        return usage_error(&format!(
+            "--quit-after: give a number of seconds from 0 to 86400, got {seconds}"
+        ));
+    }
+    if let Some(path) = &args.screenshot {
+        let is_png = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
+        if !is_png {
+            return usage_error(&format!(
+                "--screenshot {}: the screenshot is saved as PNG, so the name must end in .png",
+                path.display()
+            ));
+        }
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if folder.is_some_and(|folder| !folder.is_dir()) {
+            return usage_error(&format!(
+                "--screenshot {}: the folder does not exist",
+                path.display()
+            ));
+        }
+    }
+    let failed = Arc::new(AtomicBool::new(false));
+    if args.screenshot.is_some() || args.quit_after.is_some() {
         options.screenshot = Some(ScreenshotPlan {
-            path,
-            after_secs: args.quit_after.max(0.0),
+            path: args.screenshot.clone(),
+            after_secs: args.quit_after.unwrap_or(3.0),
+            failed: Arc::clone(&failed),
         });
     }
     let native_options = eframe::NativeOptions {
@@ -123,6 +157,7 @@ fn open_window(args: WindowArgs) -> ExitCode {
         Box::new(move |cc| Ok(Box::new(GradscopeApp::new(&cc.egui_ctx, options)))),
     );
     match result {
+        Ok(()) if failed.load(Ordering::Relaxed) => ExitCode::FAILURE,
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gradscope: cannot open the window: {e}");

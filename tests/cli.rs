@@ -130,6 +130,26 @@ fn invalid_arguments_exit_2_with_one_line() {
             "--epochs: train for at least 1 epoch",
         ),
         (vec!["train", "--bogus"], "unexpected argument '--bogus'"),
+        (
+            vec!["train", "--batch", "-1"],
+            "invalid value '-1' for '--batch <BATCH>'",
+        ),
+        (
+            vec!["train", "--hidden", "4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4"],
+            "--hidden: 17 layers, at most 16 are allowed",
+        ),
+        (
+            vec!["train", "--data", "/dev/zero", "--label", "y"],
+            "/dev/zero: not a regular file",
+        ),
+        (
+            vec!["--screenshot", "shot.jpg"],
+            "--screenshot shot.jpg: the screenshot is saved as PNG, so the name must end in .png",
+        ),
+        (
+            vec!["--quit-after", "inf"],
+            "--quit-after: give a number of seconds from 0 to 86400, got inf",
+        ),
     ] {
         let output = gradscope(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -151,6 +171,14 @@ fn a_bad_csv_names_file_line_and_column() {
     assert_eq!(
         stderr(&output).trim_end(),
         format!("gradscope: {file}:3:2: \"oops\" in column \"x2\" is not a number")
+    );
+
+    std::fs::write(&path, "x1,x2,label\n1,2,a\n3,4,a\n").expect("write");
+    let output = gradscope(&["train", "--data", file, "--label", "label"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim_end(),
+        "gradscope: bad.csv: the labels hold only one class, so there is nothing to tell apart"
     );
 
     std::fs::write(&path, "x1,x2,label\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n").expect("write");

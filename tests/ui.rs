@@ -201,3 +201,19 @@ fn mnist_shows_one_feature_map_tile_per_channel_of_each_layer() {
     );
     assert!(harness.query_by_label_contains("input image").is_some());
 }
+
+#[test]
+fn space_toggles_play_and_pause() {
+    let mut harness = harness();
+    harness.run_steps(3);
+    harness.key_press(eframe::egui::Key::Space);
+    run_until(&mut harness, |app| app.step() > 10);
+    harness.key_press(eframe::egui::Key::Space);
+    harness.run_steps(2);
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(2);
+    let paused_at = harness.state().step();
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(2);
+    assert_eq!(harness.state().step(), paused_at);
+}

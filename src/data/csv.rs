@@ -21,6 +21,9 @@ pub fn load_csv(
     seed: u64,
 ) -> Result<Dataset, DataError> {
     let file = path.display().to_string();
+    if path.exists() && !path.is_file() {
+        return Err(DataError::new(&file, "not a regular file"));
+    }
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => DataError::new(&file, "the file does not exist"),
         _ => DataError::new(&file, format!("cannot read the file: {e}")),

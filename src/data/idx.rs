@@ -338,6 +338,9 @@ pub fn parse_idx_labels(file_name: &str, bytes: &[u8]) -> Result<Vec<u8>, DataEr
 /// `"{path}: cannot read the file: {reason}"`.
 fn read_file(path: &Path) -> Result<(String, Vec<u8>), DataError> {
     let file = path.display().to_string();
+    if path.exists() && !path.is_file() {
+        return Err(DataError::new(file, "not a regular file"));
+    }
     match std::fs::read(path) {
         Ok(bytes) => Ok((file, bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

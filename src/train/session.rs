@@ -217,6 +217,12 @@ impl Session {
         if data.train.is_empty() {
             return Err(format!("{}: the training split is empty", data.name));
         }
+        if data.n_classes().is_some_and(|k| k < 2) {
+            return Err(format!(
+                "{}: the labels hold only one class, so there is nothing to tell apart",
+                data.name
+            ));
+        }
         let spec = config.model_spec(&data)?;
         let model = Sequential::try_from_spec(&spec, config.seed).map_err(|e| e.to_string())?;
         let loss_kind = if data.is_classification() {

@@ -109,13 +109,16 @@ impl Default for Settings {
     }
 }
 
-/// A screenshot the app takes of itself, then quits (`--screenshot FILE --quit-after SECONDS`).
-#[derive(Clone, Debug)]
+/// Quit after a while, optionally saving a screenshot first
+/// (`--screenshot FILE --quit-after SECONDS`).
+#[derive(Clone, Debug, Default)]
 pub struct ScreenshotPlan {
-    /// Where the PNG goes.
-    pub path: PathBuf,
+    /// Where the PNG goes; `None` = just quit.
+    pub path: Option<PathBuf>,
     /// Seconds after start-up.
     pub after_secs: f32,
+    /// Set when the screenshot could not be saved (the binary then exits with status 1).
+    pub failed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// How the app starts.
@@ -203,6 +206,7 @@ pub struct GradscopeApp {
     screenshot: Option<ScreenshotPlan>,
     screenshot_requested: bool,
     screenshot_result: ScreenshotResult,
+    frame_seconds: Vec<f32>,
 }
 
 impl GradscopeApp {
@@ -253,6 +257,7 @@ impl GradscopeApp {
             screenshot,
             screenshot_requested: false,
             screenshot_result: Arc::default(),
+            frame_seconds: Vec::new(),
         };
         app.run.running = autoplay;
         app
@@ -460,7 +465,10 @@ impl GradscopeApp {
         };
         if !self.screenshot_requested && self.started.elapsed().as_secs_f32() >= plan.after_secs {
             self.screenshot_requested = true;
-            let path = plan.path.clone();
+            let Some(path) = plan.path.clone() else {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                return;
+            };
             let slot = Arc::clone(&self.screenshot_result);
             let waker = ctx.clone();
             ctx.request_screenshot(move |image| {
@@ -476,13 +484,27 @@ impl GradscopeApp {
             .take();
         if let Some(result) = result {
             match result {
-                Ok(path) => println!(
-                    "screenshot {} at step {} epoch {}",
-                    path.display(),
-                    self.run.step,
-                    self.run.epoch
-                ),
-                Err(message) => eprintln!("gradscope: {message}"),
+                Ok(path) => {
+                    println!(
+                        "screenshot {} at step {} epoch {}",
+                        path.display(),
+                        self.run.step,
+                        self.run.epoch
+                    );
+                    if let Some((mean, p95)) = frame_time_stats(&self.frame_seconds) {
+                        println!(
+                            "frame time (CPU, ui + render): mean {:.2} ms, 95th percentile {:.2} ms over {} frames",
+                            mean * 1e3,
+                            p95 * 1e3,
+                            self.frame_seconds.len()
+                        );
+                    }
+                }
+                Err(message) => {
+                    eprintln!("gradscope: {message}");
+                    plan.failed
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
             }
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
@@ -500,6 +522,18 @@ fn use_symbol_fallback_font(ctx: &egui::Context) {
         family.push("Hack".to_owned());
     }
     ctx.set_fonts(fonts);
+}
+
+/// Mean and 95th percentile of frame times (seconds); `None` without frames.
+pub fn frame_time_stats(seconds: &[f32]) -> Option<(f32, f32)> {
+    if seconds.is_empty() {
+        return None;
+    }
+    let mut sorted = seconds.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let mean = sorted.iter().sum::<f32>() / sorted.len() as f32;
+    let p95 = sorted[((sorted.len() - 1) as f32 * 0.95).round() as usize];
+    Some((mean, p95))
 }
 
 /// Writes an RGBA screenshot as PNG.
@@ -522,7 +556,12 @@ impl eframe::App for GradscopeApp {
         self.screenshot_logic(ctx);
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if let Some(seconds) = frame.info().cpu_usage
+            && self.frame_seconds.len() < 1_000_000
+        {
+            self.frame_seconds.push(seconds);
+        }
         let actions = egui::Panel::left("controls")
             .resizable(true)
             .default_size(310.0)
@@ -537,6 +576,14 @@ impl eframe::App for GradscopeApp {
             .inner;
         for action in actions {
             self.perform(action);
+        }
+        let space = ui.input(|i| i.key_pressed(egui::Key::Space));
+        if space && !ui.ctx().egui_wants_keyboard_input() {
+            self.perform(if self.run.running {
+                ControlAction::Pause
+            } else {
+                ControlAction::Play
+            });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             self.banner_ui(ui);
@@ -578,5 +625,19 @@ impl eframe::App for GradscopeApp {
                 });
             });
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame_time_stats;
+
+    #[test]
+    fn frame_statistics() {
+        assert_eq!(frame_time_stats(&[]), None);
+        let times: Vec<f32> = (1..=20).map(|ms| ms as f32 / 1000.0).collect();
+        let (mean, p95) = frame_time_stats(&times).expect("stats");
+        assert!((mean - 0.0105).abs() < 1e-6);
+        assert!((p95 - 0.019).abs() < 1e-6);
     }
 }

@@ -3,12 +3,13 @@
 //! through the points.
 
 use eframe::egui::{self, Color32, RichText, TextureHandle, TextureOptions};
-use egui_plot::{Legend, Line, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
+use egui_plot::{Line, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
 
 use crate::data::{Dataset, Labels, Split};
 use crate::train::BoundaryGrid;
 use crate::ui::app::RunView;
 use crate::ui::colormap::{class_color, probability_mix, sequential};
+use crate::ui::plot_axes::{legend, x_axis, y_axis};
 
 /// The boundary panel's own state: the heatmap texture and which snapshot it shows.
 #[derive(Default)]
@@ -148,9 +149,11 @@ impl BoundaryPanel {
             Plot::new("regression_plot")
                 .width(side)
                 .height(side)
-                .legend(Legend::default())
-                .x_axis_label(data.feature_names.first().cloned().unwrap_or_default())
-                .y_axis_label("y")
+                .legend(legend())
+                .custom_x_axes(x_axis(
+                    data.feature_names.first().cloned().unwrap_or_default(),
+                ))
+                .custom_y_axes(y_axis("y"))
                 .show(ui, |plot_ui| {
                     for (split, name, filled) in
                         [(&data.train, "train", true), (&data.test, "test", false)]
@@ -243,9 +246,9 @@ impl BoundaryPanel {
         let mut plot = Plot::new("boundary_plot")
             .width(side)
             .height(side)
-            .legend(Legend::default())
-            .x_axis_label(data.feature_names[xf].clone())
-            .y_axis_label(data.feature_names[yf].clone());
+            .legend(legend())
+            .custom_x_axes(x_axis(data.feature_names[xf].clone()))
+            .custom_y_axes(y_axis(data.feature_names[yf].clone()));
         if data.standardizer.is_none() {
             plot = plot.data_aspect(1.0);
         }

@@ -124,18 +124,11 @@ impl ControlsPanel {
                 actions.push(ControlAction::Reset);
             }
         });
-        let epoch_text = if run.steps_per_epoch > 0 {
-            format!(
-                "Step {} · epoch {} ({} steps per epoch)",
-                run.step, run.epoch, run.steps_per_epoch
-            )
-        } else {
-            format!("Step {} · epoch {}", run.step, run.epoch)
-        };
-        ui.label(RichText::new(epoch_text).monospace())
-            .on_hover_text(
-                "Steps (minibatch updates) and completed epochs (passes over the training split)",
-            );
+        ui.label(RichText::new(format!("Step {} · epoch {}", run.step, run.epoch)).monospace())
+            .on_hover_text(format!(
+                "Steps (minibatch updates) and completed epochs (passes over the training split); {}",
+                plural(run.steps_per_epoch as usize, "step per epoch", "steps per epoch")
+            ));
         ui.horizontal(|ui| {
             let mut unlimited = settings.speed.is_none();
             let mut rate = settings.speed.unwrap_or(600.0);
@@ -276,7 +269,7 @@ fn data_ui(
         data.train.len(),
         data.test.len(),
         data.n_classes()
-            .map(|k| format!(" · {k} classes"))
+            .map(|k| format!(" · {}", plural(k, "class", "classes")))
             .unwrap_or_else(|| " · regression".to_string())
     ))
     .on_hover_text("Size of the current data set");

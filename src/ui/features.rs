@@ -8,6 +8,7 @@ use crate::data::Dataset;
 use crate::train::{FeatureMaps, MapLayer};
 use crate::ui::app::RunView;
 use crate::ui::colormap::{class_color, diverging, sequential};
+use crate::ui::plot_axes::x_axis;
 
 /// The feature-map panel's textures (one atlas per layer) and its sample picker state.
 #[derive(Default)]
@@ -272,7 +273,7 @@ fn prediction_ui(ui: &mut egui::Ui, data: &Dataset, maps: &FeatureMaps) {
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
-            .x_axis_label("class (true class in green)")
+            .custom_x_axes(x_axis("class (true class in green)"))
             .show(ui, |plot_ui| {
                 plot_ui.add(BarChart::new("softmax probability", bars));
             });

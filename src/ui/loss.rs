@@ -2,11 +2,12 @@
 //! and accuracy for classification.
 
 use eframe::egui::{self, Color32, RichText};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Line, Plot, PlotPoints};
 
 use crate::data::Dataset;
 use crate::train::SplitMetrics;
 use crate::ui::app::RunView;
+use crate::ui::plot_axes::{legend, x_axis, y_axis};
 
 const STEP_COLOR: Color32 = Color32::from_rgba_premultiplied(70, 95, 130, 150);
 const TRAIN_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
@@ -98,9 +99,11 @@ impl LossPanel {
         };
         let mut plot = Plot::new("loss_plot")
             .height(height)
-            .legend(Legend::default())
-            .x_axis_label("step")
-            .y_axis_label(if log_y { "loss (log10)" } else { "loss" })
+            .legend(legend())
+            .custom_x_axes(x_axis("step"))
+            .custom_y_axes(y_axis(if log_y { "loss (log10)" } else { "loss" }))
+            .include_x(0.0)
+            .include_x(run.step.max(10) as f64)
             .allow_scroll(false);
         if log_y {
             plot = plot.y_axis_formatter(|mark, _| format!("1e{:.0}", mark.value));
@@ -127,9 +130,9 @@ impl LossPanel {
             let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
             Plot::new("accuracy_plot")
                 .height(ui.available_height().max(80.0))
-                .legend(Legend::default())
-                .x_axis_label("step")
-                .y_axis_label("accuracy %")
+                .legend(legend())
+                .custom_x_axes(x_axis("step"))
+                .custom_y_axes(y_axis("accuracy %"))
                 .include_y(0.0)
                 .include_y(100.0)
                 .allow_scroll(false)

@@ -9,6 +9,7 @@ pub mod controls;
 pub mod features;
 pub mod kernels;
 pub mod loss;
+pub mod plot_axes;
 pub mod weights;
 
 pub use app::{

@@ -16,6 +16,15 @@ pub struct WeightsPanel {
     generation: Option<u64>,
 }
 
+/// Longest side of a weight heatmap texture; larger layers are described instead of drawn
+/// (GPUs refuse textures above 8192–16384 pixels a side).
+pub const MAX_HEATMAP_SIDE: usize = 4096;
+
+/// True when the layer's heatmap fits in a texture.
+fn drawable(view: &DenseView) -> bool {
+    view.outputs <= MAX_HEATMAP_SIDE && view.inputs < MAX_HEATMAP_SIDE
+}
+
 /// Largest |value| of a layer's weights and biases (the colour scale's limit).
 pub fn color_limit(view: &DenseView) -> f32 {
     view.weights
@@ -73,7 +82,11 @@ impl WeightsPanel {
         {
             self.textures.truncate(snapshot.dense.len());
             for (i, view) in snapshot.dense.iter().enumerate() {
-                let image = layer_image(view);
+                let image = if drawable(view) {
+                    layer_image(view)
+                } else {
+                    egui::ColorImage::filled([1, 1], Color32::GRAY)
+                };
                 match self.textures.get_mut(i) {
                     Some(texture) => texture.set(image, TextureOptions::NEAREST),
                     None => self.textures.push(ui.ctx().load_texture(
@@ -133,6 +146,13 @@ fn layer_ui(
         view.outputs
     ));
     let rows = view.inputs + 1;
+    if !drawable(view) {
+        ui.label(format!(
+            "too large to draw ({} × {}); max |w| = {limit:.3}",
+            view.inputs, view.outputs
+        ));
+        return;
+    }
     let size = egui::vec2(cell * view.outputs as f32, cell * rows as f32);
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     ui.painter().image(
