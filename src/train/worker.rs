@@ -196,7 +196,7 @@ const SNAPSHOT_INTERVAL: Duration = Duration::from_millis(33);
 const EVAL_INTERVAL: Duration = Duration::from_millis(250);
 /// Training samples evaluated for the live train metrics (the test split is always evaluated
 /// whole).
-const EVAL_TRAIN_SAMPLES: usize = 2000;
+const EVAL_TRAIN_SAMPLES: usize = 1000;
 
 impl Worker {
     /// Starts the thread with a first session, paused.

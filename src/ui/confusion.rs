@@ -52,7 +52,9 @@ impl ConfusionPanel {
             "{correct} of {total} test samples right ({:.1} %); rows: true class, columns: predicted",
             100.0 * f64::from(correct) / f64::from(total.max(1))
         ));
-        let cell = ((ui.available_width() - 30.0) / (k as f32 + 1.0)).clamp(14.0, 34.0);
+        // Leave room below for the gallery of mistakes.
+        let room = (ui.available_width() - 30.0).min(ui.available_height() - 140.0);
+        let cell = (room / (k as f32 + 1.0)).clamp(14.0, 34.0);
         let (rect, response) = ui.allocate_exact_size(
             egui::vec2(cell * (k as f32 + 1.0), cell * (k as f32 + 1.0)),
             Sense::hover(),
@@ -145,21 +147,26 @@ impl ConfusionPanel {
             self.shown = wanted;
         }
         let mut clicked = None;
-        ui.horizontal_wrapped(|ui| {
-            for (index, texture) in &self.gallery {
-                let response = ui.add(
-                    egui::Image::new((texture.id(), egui::vec2(40.0, 40.0))).sense(Sense::click()),
-                );
-                if response
-                    .on_hover_text(format!(
-                        "test sample {index}: click to show its feature maps"
-                    ))
-                    .clicked()
-                {
-                    clicked = Some(*index);
-                }
-            }
-        });
+        egui::ScrollArea::vertical()
+            .id_salt("misclassified_scroll")
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for (index, texture) in &self.gallery {
+                        let response = ui.add(
+                            egui::Image::new((texture.id(), egui::vec2(40.0, 40.0)))
+                                .sense(Sense::click()),
+                        );
+                        if response
+                            .on_hover_text(format!(
+                                "test sample {index}: click to show its feature maps"
+                            ))
+                            .clicked()
+                        {
+                            clicked = Some(*index);
+                        }
+                    }
+                });
+            });
         clicked
     }
 }

@@ -3,12 +3,12 @@
 
 use egui_plot::{AxisHints, Legend};
 
-/// A horizontal axis with `label`, labelling ticks at least 28 points apart.
+/// A horizontal axis with `label`, labelling ticks at least 40 points apart.
 pub fn x_axis(label: impl Into<String>) -> Vec<AxisHints<'static>> {
     vec![
         AxisHints::new_x()
             .label(label.into())
-            .label_spacing(28.0..=48.0),
+            .label_spacing(40.0..=60.0),
     ]
 }
 
