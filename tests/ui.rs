@@ -6,18 +6,28 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gradscope::ui::{AppOptions, GradscopeApp};
 
+/// The real App, paused at start, with `settings`, in a window of `size`.
+fn harness_with(
+    settings: gradscope::ui::Settings,
+    size: eframe::egui::Vec2,
+) -> Harness<'static, GradscopeApp> {
+    Harness::builder().with_size(size).build_eframe(move |cc| {
+        GradscopeApp::new(
+            &cc.egui_ctx,
+            AppOptions {
+                autoplay: false,
+                settings,
+                screenshot: None,
+            },
+        )
+    })
+}
+
 fn harness() -> Harness<'static, GradscopeApp> {
-    Harness::builder()
-        .with_size(eframe::egui::vec2(1280.0, 800.0))
-        .build_eframe(|cc| {
-            GradscopeApp::new(
-                &cc.egui_ctx,
-                AppOptions {
-                    autoplay: false,
-                    ..AppOptions::default()
-                },
-            )
-        })
+    harness_with(
+        gradscope::ui::Settings::default(),
+        eframe::egui::vec2(1280.0, 800.0),
+    )
 }
 
 /// Runs frames until `done` holds (the worker trains in real time) or 20 s pass.
@@ -109,18 +119,7 @@ fn a_silly_learning_rate_shows_the_divergence_banner_and_the_app_survives() {
     settings.train.optimizer.kind = OptimizerKind::Sgd;
     settings.train.optimizer.learning_rate = 10.0;
     settings.train.batch_size = 1000;
-    let mut harness = Harness::builder()
-        .with_size(eframe::egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            GradscopeApp::new(
-                &cc.egui_ctx,
-                AppOptions {
-                    autoplay: false,
-                    settings,
-                    screenshot: None,
-                },
-            )
-        });
+    let mut harness = harness_with(settings, eframe::egui::vec2(1280.0, 800.0));
     harness.run_steps(2);
     harness.get_by_label("Play").click();
     run_until(&mut harness, |app| {
@@ -168,18 +167,7 @@ fn mnist_shows_one_feature_map_tile_per_channel_of_each_layer() {
         train: TrainConfig::small_cnn(),
         speed: None,
     };
-    let mut harness = Harness::builder()
-        .with_size(eframe::egui::vec2(1400.0, 2000.0))
-        .build_eframe(move |cc| {
-            GradscopeApp::new(
-                &cc.egui_ctx,
-                AppOptions {
-                    autoplay: false,
-                    settings,
-                    screenshot: None,
-                },
-            )
-        });
+    let mut harness = harness_with(settings, eframe::egui::vec2(1400.0, 2000.0));
     run_until(&mut harness, |app| app.has_feature_maps());
     harness.run_steps(2);
     harness.get_by_label("Feature maps");
