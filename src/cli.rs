@@ -8,7 +8,10 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::data::{Dataset, SynthConfig, SynthKind, iris, load_csv, load_mnist_dir, mnist_bundled};
+use crate::data::{
+    Dataset, SourceKind, SynthConfig, SynthKind, detect, inspect_csv, iris, mnist_bundled,
+    open_path, scan_image_folder,
+};
 use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape};
 use crate::train::{
     ConvBlock, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, Session, StepOutcome, TrainConfig,
@@ -32,6 +35,69 @@ pub struct Cli {
 pub enum CliCommand {
     /// Train without a window; progress on stderr, `--json` prints a final JSON line on stdout.
     Train(TrainArgs),
+    /// Print what the import wizard understands of a file or folder as one JSON object.
+    Inspect(InspectArgs),
+}
+
+/// Options of `gradscope inspect`.
+#[derive(Args, Debug, Clone)]
+pub struct InspectArgs {
+    /// A CSV/TSV file (also .gz), an IDX file, a folder with the MNIST files or a folder of
+    /// class sub-folders of images.
+    pub path: PathBuf,
+    /// Label column of a CSV: a header name or a 0-based index (default: the last column).
+    #[arg(long, value_name = "COLUMN")]
+    pub label: Option<String>,
+}
+
+/// The JSON object `gradscope inspect` prints.
+///
+/// # Errors
+/// The loader's message, naming the file (and line and column for text).
+pub fn inspect(args: &InspectArgs) -> Result<String, String> {
+    let path = &args.path;
+    let name = path.display().to_string();
+    let json = match detect(path).map_err(|e| e.to_string())? {
+        SourceKind::Table => {
+            let raw =
+                std::fs::read(path).map_err(|e| format!("{name}: cannot read the file: {e}"))?;
+            let (inspection, _) =
+                inspect_csv(&name, &raw, args.label.as_deref()).map_err(|e| e.to_string())?;
+            serde_json::to_value(&inspection).map_err(|e| e.to_string())?
+        }
+        SourceKind::ImageFolder => {
+            let summary = scan_image_folder(path).map_err(|e| e.to_string())?;
+            serde_json::json!({
+                "file": name,
+                "kind": "image folder",
+                "task": "classification",
+                "classes": summary.classes,
+                "class_counts": summary.counts,
+                "rows": summary.counts.iter().sum::<usize>(),
+                "sizes": summary.sizes.iter().map(|((w, h), n)| serde_json::json!({"width": w, "height": h, "count": n})).collect::<Vec<_>>(),
+                "skipped": summary.skipped,
+            })
+        }
+        SourceKind::MnistFolder | SourceKind::Idx => {
+            let data = open_path(path, None, 0.8, 1).map_err(|e| e.to_string())?;
+            let classes = match &data.task {
+                crate::data::Task::Classification { class_names } => class_names.clone(),
+                crate::data::Task::Regression => Vec::new(),
+            };
+            serde_json::json!({
+                "file": name,
+                "kind": "idx",
+                "task": "classification",
+                "rows": data.train.len() + data.test.len(),
+                "train": data.train.len(),
+                "test": data.test.len(),
+                "features": data.n_features(),
+                "image_shape": data.image_shape,
+                "classes": classes,
+            })
+        }
+    };
+    serde_json::to_string(&json).map_err(|e| e.to_string())
 }
 
 /// Options of the window.
@@ -49,13 +115,16 @@ pub struct WindowArgs {
     /// Start with this built-in data set (circle xor gaussians spiral moons line iris mnist).
     #[arg(long, value_name = "NAME", conflicts_with = "data")]
     pub dataset: Option<String>,
-    /// Start with this CSV file (header row, comma separated; needs `--label`) or a folder with
-    /// the four MNIST IDX files.
+    /// Start with this CSV/TSV file (also .gz), IDX file, MNIST folder or folder of class
+    /// sub-folders of images.
     #[arg(long, value_name = "FILE_OR_DIR")]
     pub data: Option<PathBuf>,
-    /// Label column of `--data`: a header name or a 0-based index.
+    /// Label column of a CSV `--data`: a header name or a 0-based index (default: the last).
     #[arg(long, value_name = "COLUMN")]
     pub label: Option<String>,
+    /// Open this file or folder in the import wizard at start (while the default trains).
+    #[arg(long, value_name = "FILE_OR_DIR", conflicts_with = "data")]
+    pub open: Option<PathBuf>,
 }
 
 /// Options of `gradscope train`.
@@ -72,7 +141,7 @@ pub struct TrainArgs {
     /// --hidden/--activation; the last Dense must have one unit per class).
     #[arg(long, value_name = "SPEC")]
     pub model: Option<String>,
-    /// Label column of `--data`: a header name or a 0-based index.
+    /// Label column of a CSV `--data`: a header name or a 0-based index (default: the last).
     #[arg(long, value_name = "COLUMN")]
     pub label: Option<String>,
     /// Hidden layer sizes, comma separated, e.g. 16,16 (empty for none). Default: 16,16, or no
@@ -224,14 +293,13 @@ pub fn prepare(args: &TrainArgs) -> Result<(Arc<Dataset>, TrainConfig), String> 
         .map(|text| parse_hidden(text, activation))
         .transpose()?;
     let data = match &args.data {
-        Some(path) if path.is_dir() => load_mnist_dir(path).map_err(|e| e.to_string())?,
-        Some(path) => {
-            let label = args.label.as_deref().ok_or_else(|| {
-                format!("--data {}: a CSV file needs --label COLUMN", path.display())
-            })?;
-            load_csv(path, label, args.train_ratio.unwrap_or(0.8), args.seed)
-                .map_err(|e| e.to_string())?
-        }
+        Some(path) => open_path(
+            path,
+            args.label.as_deref(),
+            args.train_ratio.unwrap_or(0.8),
+            args.seed,
+        )
+        .map_err(|e| e.to_string())?,
         None => builtin_dataset(&args.dataset, args.seed, args.train_ratio)?,
     };
     let is_image = data.image_shape.is_some();

@@ -9,8 +9,10 @@ use std::sync::Arc;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use gradscope::cli::{Cli, CliCommand, WindowArgs, builtin_dataset, prepare, run_training};
-use gradscope::data::{SynthKind, load_csv, load_mnist_dir};
+use gradscope::cli::{
+    Cli, CliCommand, WindowArgs, builtin_dataset, inspect, prepare, run_training,
+};
+use gradscope::data::{SynthKind, open_path};
 use gradscope::train::TrainConfig;
 use gradscope::ui::{AppOptions, DataSettings, DatasetChoice, GradscopeApp, ScreenshotPlan};
 
@@ -61,6 +63,13 @@ fn main() -> ExitCode {
                 Err(message) => usage_error(&message),
             }
         }
+        Some(CliCommand::Inspect(args)) => match inspect(&args) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
         None => open_window(cli.window),
     }
 }
@@ -68,20 +77,11 @@ fn main() -> ExitCode {
 fn open_window(args: WindowArgs) -> ExitCode {
     let mut options = AppOptions {
         autoplay: !args.paused,
+        open: args.open.clone(),
         ..AppOptions::default()
     };
     if let Some(path) = &args.data {
-        let loaded = if path.is_dir() {
-            load_mnist_dir(path)
-        } else {
-            let Some(label) = args.label.as_deref() else {
-                return usage_error(&format!(
-                    "--data {}: a CSV file needs --label COLUMN",
-                    path.display()
-                ));
-            };
-            load_csv(path, label, 0.8, 1)
-        };
+        let loaded = open_path(path, args.label.as_deref(), 0.8, 1);
         match loaded {
             Ok(data) => {
                 if data.image_shape.is_some() {

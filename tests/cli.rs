@@ -164,7 +164,7 @@ fn a_bad_csv_names_file_line_and_column() {
     let dir = std::env::temp_dir().join(format!("gradscope-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("bad.csv");
-    std::fs::write(&path, "x1,x2,label\n1,2,a\n3,oops,b\n").expect("write");
+    std::fs::write(&path, "x1,x2,label\n1,2,a\n3,oops,b\n5,6,a\n").expect("write");
     let file = path.to_str().expect("utf-8");
     let output = gradscope(&["train", "--data", file, "--label", "label"]);
     assert_eq!(output.status.code(), Some(2));

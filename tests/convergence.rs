@@ -143,3 +143,51 @@ fn small_cnn_reaches_90_percent_on_bundled_mnist_after_one_epoch() {
         "test accuracy after one epoch: {accuracy}"
     );
 }
+
+#[test]
+fn unstandardised_steep_line_diverges_with_the_message_and_keeps_finite_weights() {
+    use gradscope::data::{CsvOptions, ImportSettings, build_dataset, read_table};
+    // x = 0..99, y = 2x + 1, no standardisation, α = 0.5: λmax of (2/N)·XᵀX is about 6 700,
+    // far above 2/α = 4, so plain gradient descent blows up.
+    let mut text = String::from("x,y\n");
+    for x in 0..100 {
+        text.push_str(&format!("{x},{}\n", 2 * x + 1));
+    }
+    let options = CsvOptions {
+        delimiter: b',',
+        has_header: true,
+        decimal_comma: false,
+    };
+    let table = read_table("steep.csv", text.as_bytes(), &options).expect("table");
+    let mut settings = ImportSettings::guess(&table, options);
+    settings.standardize = false;
+    settings.train_ratio = 1.0;
+    let data = build_dataset("steep", "steep.csv", &table, &settings).expect("data");
+    assert!(!data.is_classification());
+    let mut cfg = config(&[], ActivationKind::Linear, OptimizerKind::Sgd, 0.5);
+    cfg.batch_size = 100;
+    let mut session = Session::new(Arc::new(data), cfg).expect("session");
+    let weights = |session: &Session| -> Vec<f32> {
+        session
+            .model()
+            .dense_layers()
+            .iter()
+            .flat_map(|(_, d)| d.weight.iter().chain(d.bias.iter()).copied())
+            .collect()
+    };
+    let (step, before) = loop {
+        let before = weights(&session);
+        match session.step() {
+            StepOutcome::Trained { step, .. } => assert!(step < 1000, "no divergence"),
+            StepOutcome::Diverged { step } => break (step, before),
+        }
+    };
+    assert_eq!(
+        gradscope::train::divergence_message(step),
+        format!("diverged at step {step}: lower the learning rate or normalise the inputs")
+    );
+    assert_eq!(session.step_count(), step - 1);
+    let after = weights(&session);
+    assert_eq!(before, after, "the weights before the failed step are kept");
+    assert!(after.iter().all(|w| w.is_finite()));
+}

@@ -18,6 +18,7 @@ fn harness_with(
                 autoplay: false,
                 settings,
                 screenshot: None,
+                open: None,
             },
         )
     })
@@ -204,4 +205,86 @@ fn space_toggles_play_and_pause() {
     std::thread::sleep(Duration::from_millis(300));
     harness.run_steps(2);
     assert_eq!(harness.state().step(), paused_at);
+}
+
+#[test]
+fn a_file_that_fails_to_load_leaves_the_session_training() {
+    let dir = std::env::temp_dir().join(format!("gradscope-ui-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "x1,x2,label\n\"1.0,2.0,a\n3.0,4.0,b\n").expect("write");
+
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.step() > 5);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_data(&ctx, bad.clone());
+    run_until(&mut harness, |app| app.import_error().is_some());
+    harness.run_steps(2);
+    let message = harness.state().import_error().map(str::to_string);
+    assert_eq!(
+        message.as_deref(),
+        Some(
+            format!(
+                "{}:2:1: unterminated quote (the quoted cell starting here never ends)",
+                bad.display()
+            )
+            .as_str()
+        )
+    );
+    assert!(
+        harness
+            .query_by_label_contains("unterminated quote")
+            .is_some()
+    );
+    assert_eq!(harness.state().data().name, "spiral");
+    let before = harness.state().step();
+    run_until(&mut harness, |app| app.step() > before + 5);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_good_csv_goes_through_the_wizard_into_training() {
+    let dir = std::env::temp_dir().join(format!("gradscope-ui-good-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let good = dir.join("points.csv");
+    let mut text = String::from("a;b;label\n");
+    for i in 0..40 {
+        text.push_str(&format!("{},5;{},25;{}\n", i % 7, i % 5, i % 2));
+    }
+    std::fs::write(&good, text).expect("write");
+
+    let mut harness = harness();
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_data(&ctx, good);
+    run_until(&mut harness, |_| true);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while harness.query_by_label("Train on it").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the wizard did not show its review"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    assert!(harness.query_by_label("decimal comma").is_some());
+    harness.get_by_label("Train on it").click();
+    run_until(&mut harness, |app| {
+        assert_eq!(app.import_error(), None);
+        app.data().name == "points.csv"
+    });
+    let data = harness.state().data().clone();
+    assert_eq!(data.feature_names, ["a", "b"]);
+    assert_eq!(data.n_classes(), Some(2));
+    assert_eq!(data.train.len() + data.test.len(), 40);
+    // Decimal commas were read: a = 0,5 … 6,5 and b = 0,25 … 4,25 before standardisation.
+    let s = data.standardizer.as_ref().expect("standardised");
+    assert!(
+        s.mean.iter().all(|m| m.fract() != 0.0),
+        "means {:?}",
+        s.mean
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -470,7 +470,7 @@ impl IdxPair {
     }
 
     /// Splits a checked pair into samples `..at` and `at..`; `at` must not exceed the count.
-    fn split_at(mut self, at: usize) -> Result<(IdxPair, IdxPair), DataError> {
+    pub(crate) fn split_at(mut self, at: usize) -> Result<(IdxPair, IdxPair), DataError> {
         self.check()?;
         let pixels_at = self.pixels_per_image()?.checked_mul(at);
         let pixels_at =

@@ -15,6 +15,7 @@ use crate::ui::boundary::BoundaryPanel;
 use crate::ui::confusion::ConfusionPanel;
 use crate::ui::controls::{ControlAction, ControlsPanel};
 use crate::ui::features::FeaturesPanel;
+use crate::ui::import::ImportWizard;
 use crate::ui::kernels::KernelsPanel;
 use crate::ui::loss::LossPanel;
 use crate::ui::weights::WeightsPanel;
@@ -130,6 +131,8 @@ pub struct AppOptions {
     pub settings: Settings,
     /// Take a screenshot and quit.
     pub screenshot: Option<ScreenshotPlan>,
+    /// Open this file or folder in the import wizard at start.
+    pub open: Option<PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -138,6 +141,7 @@ impl Default for AppOptions {
             autoplay: true,
             settings: Settings::default(),
             screenshot: None,
+            open: None,
         }
     }
 }
@@ -202,6 +206,7 @@ pub struct GradscopeApp {
     kernels: KernelsPanel,
     confusion: ConfusionPanel,
     lower_tab: LowerTab,
+    import: ImportWizard,
     started: Instant,
     screenshot: Option<ScreenshotPlan>,
     screenshot_requested: bool,
@@ -217,6 +222,7 @@ impl GradscopeApp {
             autoplay,
             settings,
             screenshot,
+            open,
         } = options;
         let (data, banner) = match settings.data.build() {
             Ok(data) => (data, None),
@@ -253,6 +259,7 @@ impl GradscopeApp {
             kernels: KernelsPanel::default(),
             confusion: ConfusionPanel::default(),
             lower_tab: LowerTab::Kernels,
+            import: ImportWizard::default(),
             started: Instant::now(),
             screenshot,
             screenshot_requested: false,
@@ -260,6 +267,9 @@ impl GradscopeApp {
             frame_seconds: Vec::new(),
         };
         app.run.running = autoplay;
+        if let Some(path) = open {
+            app.import.open_path(ctx, path);
+        }
         app
     }
 
@@ -274,6 +284,21 @@ impl GradscopeApp {
             .snapshot
             .as_ref()
             .is_some_and(|s| s.feature_maps.is_some())
+    }
+
+    /// Opens `path` in the import wizard (as "Open data…", a drop or a recent file do).
+    pub fn open_data(&mut self, ctx: &egui::Context, path: std::path::PathBuf) {
+        self.import.open_path(ctx, path);
+    }
+
+    /// The import wizard's error message, if loading failed.
+    pub fn import_error(&self) -> Option<&str> {
+        self.import.error()
+    }
+
+    /// The data set being trained on.
+    pub fn data(&self) -> &Arc<Dataset> {
+        &self.data
     }
 
     /// The message across the top, if any.
@@ -353,7 +378,7 @@ impl GradscopeApp {
         }
     }
 
-    fn perform(&mut self, action: ControlAction) {
+    fn perform(&mut self, ctx: &egui::Context, action: ControlAction) {
         match action {
             ControlAction::Play => {
                 if matches!(self.banner, Some(Banner::Finished(_))) {
@@ -375,6 +400,8 @@ impl GradscopeApp {
                 self.worker.send(Command::SetEpochs(epochs));
             }
             ControlAction::Speed(speed) => self.worker.send(Command::SetSpeed(speed)),
+            ControlAction::OpenDialog(folder) => self.import.pick(ctx, folder),
+            ControlAction::OpenRecent(path) => self.import.open_path(ctx, path),
         }
     }
 
@@ -553,6 +580,15 @@ fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), Stri
 impl eframe::App for GradscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events(ctx);
+        let dropped = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .find_map(|f| Some(f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()))
+        });
+        if let Some(path) = dropped {
+            self.import.open_path(ctx, path);
+        }
         self.screenshot_logic(ctx);
     }
 
@@ -575,15 +611,33 @@ impl eframe::App for GradscopeApp {
             })
             .inner;
         for action in actions {
-            self.perform(action);
+            self.perform(ui.ctx(), action);
         }
         let space = ui.input(|i| i.key_pressed(egui::Key::Space));
         if space && !ui.ctx().egui_wants_keyboard_input() {
-            self.perform(if self.run.running {
-                ControlAction::Pause
-            } else {
-                ControlAction::Play
-            });
+            let ctx = ui.ctx().clone();
+            self.perform(
+                &ctx,
+                if self.run.running {
+                    ControlAction::Pause
+                } else {
+                    ControlAction::Play
+                },
+            );
+        }
+        if let Some(data) = self.import.ui(ui.ctx()) {
+            self.controls.recent = self.import.recent.clone();
+            if data.image_shape.is_some() && self.data.image_shape.is_none() {
+                let seed = self.settings.train.seed;
+                self.settings.train = TrainConfig::small_cnn();
+                self.settings.train.seed = seed;
+            } else if data.image_shape.is_none() && self.data.image_shape.is_some() {
+                let seed = self.settings.train.seed;
+                self.settings.train = Settings::default().train;
+                self.settings.train.seed = seed;
+            }
+            self.settings.data.choice = DatasetChoice::Loaded(data);
+            self.rebuild_data();
         }
         egui::CentralPanel::default().show(ui, |ui| {
             self.banner_ui(ui);

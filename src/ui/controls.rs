@@ -34,16 +34,62 @@ pub enum ControlAction {
     Epochs(u64),
     /// New speed limit (live).
     Speed(Option<f64>),
+    /// Open the file dialog for a data file (true: for a folder).
+    OpenDialog(bool),
+    /// Open this recently used file or folder in the import wizard.
+    OpenRecent(std::path::PathBuf),
 }
 
 /// State of the control panel that is not a setting.
 pub struct ControlsPanel {
     steps_per_click: u32,
+    /// Recently opened files and folders, newest first (shown under "Open data…").
+    pub recent: Vec<std::path::PathBuf>,
 }
 
 impl Default for ControlsPanel {
     fn default() -> Self {
-        Self { steps_per_click: 1 }
+        Self {
+            steps_per_click: 1,
+            recent: Vec::new(),
+        }
+    }
+}
+
+/// "Open data…", "Open folder…" and the recent files.
+fn open_ui(ui: &mut egui::Ui, recent: &[std::path::PathBuf], actions: &mut Vec<ControlAction>) {
+    ui.horizontal(|ui| {
+        if ui
+            .button("Open data…")
+            .on_hover_text("Load a CSV/TSV (also .gz) or an IDX file; you can also drop files on the window")
+            .clicked()
+        {
+            actions.push(ControlAction::OpenDialog(false));
+        }
+        if ui
+            .button("Open folder…")
+            .on_hover_text("Load a folder of class sub-folders of images, or a folder with the four MNIST files")
+            .clicked()
+        {
+            actions.push(ControlAction::OpenDialog(true));
+        }
+    });
+    if !recent.is_empty() {
+        ui.collapsing("recent", |ui| {
+            for path in recent {
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                if ui
+                    .small_button(name)
+                    .on_hover_text(path.display().to_string())
+                    .clicked()
+                {
+                    actions.push(ControlAction::OpenRecent(path.clone()));
+                }
+            }
+        });
     }
 }
 
@@ -71,6 +117,7 @@ impl ControlsPanel {
         self.run_ui(ui, settings, run, &mut actions);
         ui.separator();
         data_ui(ui, settings, data, &mut actions);
+        open_ui(ui, &self.recent, &mut actions);
         ui.separator();
         layers_ui(ui, settings, data, &mut actions);
         ui.separator();

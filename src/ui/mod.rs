@@ -7,6 +7,7 @@ pub mod colormap;
 pub mod confusion;
 pub mod controls;
 pub mod features;
+pub mod import;
 pub mod kernels;
 pub mod loss;
 pub mod plot_axes;

@@ -1,0 +1,454 @@
+//! Image folders: one sub-folder of images per class.
+//!
+//! ```text
+//! root/
+//!   cat/ a.png b.jpg …
+//!   dog/ c.png …
+//! ```
+//!
+//! The class of an image is the name of its folder; classes are the sub-folder names in sorted
+//! (byte-wise) order. Files with the extensions png, jpg, jpeg, bmp and gif (any case) are
+//! images; the image format itself is recognised from the file's first bytes (so a JPEG named
+//! `.png` still loads), falling back to the extension. Everything else is left out and listed
+//! in [`FolderSummary::skipped`]: hidden entries (name starting with '.', e.g. `.DS_Store`,
+//! `.ipynb_checkpoints`), files that are not images, files directly in the root and folders
+//! inside a class folder (sub-folders are not searched).
+//!
+//! Pixels are kept as bytes ([`Features::U8`], value `byte / 255` when batched), channel-major
+//! per sample: index `(c·height + y)·width + x`. A data set has 1 channel when every image is
+//! grey (with or without alpha, 8 or 16 bits), else 3 (RGB; alpha is dropped, grey images are
+//! repeated in all three channels). The colour type is the one the decoder reports: GIF and
+//! most BMP files decode as RGB(A) even when their colours are grey. 16-bit samples are scaled to 8 bits by the `image` crate
+//! (`round(v · 255 / 65535)`, so 65535 → 255). Images whose size differs from the target size are
+//! resized with [`image::imageops::resize`] and the triangle (bilinear) filter.
+//!
+//! Loading reads every file twice: first its header (size and colour type, cheap), which fixes
+//! the channel count and the target size, then its pixels, one image at a time, straight into
+//! the final byte buffer.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use image::imageops::{self, FilterType};
+use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageReader};
+use serde::Serialize;
+
+use super::{DataError, Dataset, Features, Labels, Split, Task};
+
+/// File extensions (lower case) that are read as images.
+pub const IMAGE_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "bmp", "gif"];
+
+/// Samples whose index can be carried exactly by an `f32` (2^24) — the split is computed by
+/// [`Dataset::from_rows`] on a one-feature table of sample indices.
+const MAX_IMAGES: usize = 1 << 24;
+
+/// What [`scan_image_folder`] found in a folder of class sub-folders, from file headers only.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FolderSummary {
+    /// The root folder, as given.
+    pub root: String,
+    /// Class names = sub-folder names, sorted.
+    pub classes: Vec<String>,
+    /// Images per class, in the order of `classes`.
+    pub counts: Vec<usize>,
+    /// Image sizes `(width, height)` in pixels with the number of images of that size, most
+    /// common first (ties: smaller area first, then smaller width).
+    pub sizes: Vec<((u32, u32), usize)>,
+    /// Entries left out, as paths relative to the root with '/' separators (e.g. `.DS_Store`,
+    /// `cat/notes.txt`), sorted: hidden entries, non-image files, files directly in the root
+    /// and folders inside a class folder.
+    pub skipped: Vec<String>,
+}
+
+/// One image file of a class.
+struct ImageFile {
+    path: PathBuf,
+    class: usize,
+}
+
+/// The listing of a root folder: classes, their image files (class by class, each sorted by
+/// name) and the skipped entries.
+struct Listing {
+    classes: Vec<String>,
+    files: Vec<ImageFile>,
+    skipped: Vec<String>,
+}
+
+/// Size and colour type of an image, from its header.
+struct Header {
+    width: u32,
+    height: u32,
+    grey: bool,
+}
+
+/// `path` as shown in errors.
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// True for names starting with '.'.
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.')
+}
+
+/// True if the file name ends in one of [`IMAGE_EXTENSIONS`] (case-insensitive).
+fn has_image_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| IMAGE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// True for the grey colour types: L8, L16, La8, La16.
+fn is_grey(color: ColorType) -> bool {
+    matches!(
+        color,
+        ColorType::L8 | ColorType::L16 | ColorType::La8 | ColorType::La16
+    )
+}
+
+/// The entries of folder `dir` as (name, path, is_dir), sorted by name.
+/// Errors: `"{dir}: the folder does not exist"`, `"{dir}: not a folder"`,
+/// `"{dir}: cannot read the folder: {reason}"`.
+fn read_folder(dir: &Path) -> Result<Vec<(String, PathBuf, bool)>, DataError> {
+    let fail = |message: String| DataError::new(shown(dir), message);
+    if !dir.exists() {
+        return Err(fail("the folder does not exist".into()));
+    }
+    if !dir.is_dir() {
+        return Err(fail("not a folder".into()));
+    }
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the folder: {e}")))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| fail(format!("cannot read the folder: {e}")))?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // `is_dir` follows symbolic links.
+        let is_dir = path.is_dir();
+        out.push((name, path, is_dir));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Lists the classes and image files of `root` (see the module documentation).
+fn list_folder(root: &Path) -> Result<Listing, DataError> {
+    let entries = read_folder(root)?;
+    if entries.is_empty() {
+        return Err(DataError::new(shown(root), "the folder is empty"));
+    }
+    let mut listing = Listing {
+        classes: Vec::new(),
+        files: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for (name, path, is_dir) in entries {
+        if is_hidden(&name) || !is_dir {
+            listing.skipped.push(name);
+            continue;
+        }
+        let class = listing.classes.len();
+        let mut found = false;
+        for (file_name, file_path, file_is_dir) in read_folder(&path)? {
+            if is_hidden(&file_name) || file_is_dir || !has_image_extension(&file_path) {
+                listing.skipped.push(format!("{name}/{file_name}"));
+                continue;
+            }
+            found = true;
+            listing.files.push(ImageFile {
+                path: file_path,
+                class,
+            });
+        }
+        if !found {
+            return Err(DataError::new(
+                shown(&path),
+                format!(
+                    "no images ({}) in this class folder",
+                    IMAGE_EXTENSIONS.join(", ")
+                ),
+            ));
+        }
+        listing.classes.push(name);
+    }
+    if listing.classes.is_empty() {
+        return Err(DataError::new(
+            shown(root),
+            "no class folders: put the images of each class in a sub-folder named after the class",
+        ));
+    }
+    if listing.files.len() > MAX_IMAGES {
+        return Err(DataError::new(
+            shown(root),
+            format!(
+                "{} images, more than the {MAX_IMAGES} a data set can hold",
+                listing.files.len()
+            ),
+        ));
+    }
+    listing.skipped.sort();
+    Ok(listing)
+}
+
+/// The error for an image file whose header or pixels cannot be decoded (including a file that
+/// ends too early).
+fn image_error(path: &Path, e: ImageError) -> DataError {
+    DataError::new(shown(path), format!("cannot decode the image: {e}"))
+}
+
+/// An image reader for `path`, its format guessed from the first bytes (else the extension).
+/// Error: `"{path}: cannot read the file: {reason}"`.
+fn reader(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>, DataError> {
+    ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| DataError::new(shown(path), format!("cannot read the file: {e}")))
+}
+
+/// Size and colour type of the image at `path`, reading its header only.
+fn read_header(path: &Path) -> Result<Header, DataError> {
+    let decoder = reader(path)?
+        .into_decoder()
+        .map_err(|e| image_error(path, e))?;
+    let (width, height) = decoder.dimensions();
+    Ok(Header {
+        width,
+        height,
+        grey: is_grey(decoder.color_type()),
+    })
+}
+
+/// Sizes `(width, height)` with their counts, most common first (ties: smaller area, then
+/// smaller width, then smaller height).
+fn size_counts(headers: &[Header]) -> Vec<((u32, u32), usize)> {
+    let mut counts: HashMap<(u32, u32), usize> = HashMap::new();
+    for h in headers {
+        *counts.entry((h.width, h.height)).or_default() += 1;
+    }
+    let mut sizes: Vec<((u32, u32), usize)> = counts.into_iter().collect();
+    sizes.sort_by_key(|&((w, h), n)| (std::cmp::Reverse(n), u64::from(w) * u64::from(h), w, h));
+    sizes
+}
+
+/// Lists a folder of class sub-folders and reads the header (size) of every image, without
+/// decoding pixels.
+///
+/// Errors (`"{path}: {message}"`): `"{root}: the folder does not exist"`, `"{root}: not a
+/// folder"`, `"{root}: cannot read the folder: {reason}"`, `"{root}: the folder is empty"`,
+/// `"{root}: no class folders: put the images of each class in a sub-folder named after the
+/// class"`, `"{root}/{class}: no images (png, jpg, jpeg, bmp, gif) in this class folder"`,
+/// `"{file}: cannot read the file: {reason}"` and `"{file}: cannot decode the image: {reason}"`
+/// for a file whose header is unreadable.
+pub fn scan_image_folder(root: &Path) -> Result<FolderSummary, DataError> {
+    let listing = list_folder(root)?;
+    let headers = listing
+        .files
+        .iter()
+        .map(|f| read_header(&f.path))
+        .collect::<Result<Vec<Header>, DataError>>()?;
+    let mut counts = vec![0usize; listing.classes.len()];
+    for file in &listing.files {
+        if let Some(c) = counts.get_mut(file.class) {
+            *c += 1;
+        }
+    }
+    Ok(FolderSummary {
+        root: shown(root),
+        classes: listing.classes,
+        counts,
+        sizes: size_counts(&headers),
+        skipped: listing.skipped,
+    })
+}
+
+/// Decodes the image at `path`, converts it to `channels` (1: grey, 3: RGB) 8-bit channels,
+/// resizes it to `width × height` if needed and writes it channel-major into `out`
+/// (`channels·height·width` bytes).
+fn decode_into(
+    path: &Path,
+    channels: usize,
+    (width, height): (u32, u32),
+    out: &mut [u8],
+) -> Result<(), DataError> {
+    let image: DynamicImage = reader(path)?.decode().map_err(|e| image_error(path, e))?;
+    let resize = |w: u32, h: u32| (w, h) != (width, height);
+    let plane = out.len() / channels.max(1);
+    if channels == 1 {
+        let mut grey = image.to_luma8();
+        if resize(grey.width(), grey.height()) {
+            grey = imageops::resize(&grey, width, height, FilterType::Triangle);
+        }
+        for (o, &v) in out.iter_mut().zip(grey.as_raw()) {
+            *o = v;
+        }
+    } else {
+        let mut rgb = image.to_rgb8();
+        if resize(rgb.width(), rgb.height()) {
+            rgb = imageops::resize(&rgb, width, height, FilterType::Triangle);
+        }
+        let (red, rest) = out.split_at_mut(plane.min(out.len()));
+        let (green, blue) = rest.split_at_mut(plane.min(rest.len()));
+        let planes = red.iter_mut().zip(green.iter_mut()).zip(blue.iter_mut());
+        for (((r, g), b), pixel) in planes.zip(rgb.as_raw().chunks_exact(3)) {
+            if let [pr, pg, pb] = *pixel {
+                (*r, *g, *b) = (pr, pg, pb);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Feature names: `"pixel {y},{x}"` for grey images, `"red|green|blue {y},{x}"` for colour,
+/// channel-major like the pixels.
+fn feature_names(channels: usize, height: usize, width: usize) -> Vec<String> {
+    let prefixes: &[&str] = if channels == 1 {
+        &["pixel"]
+    } else {
+        &["red", "green", "blue"]
+    };
+    prefixes
+        .iter()
+        .flat_map(|p| {
+            (0..height).flat_map(move |y| (0..width).map(move |x| format!("{p} {y},{x}")))
+        })
+        .collect()
+}
+
+/// The samples `indices` (stored as `f32` in a one-feature split) of `pixels`
+/// (`sample_len` bytes per sample) with their classes, as a split.
+fn select(
+    root: &str,
+    order: &Split,
+    pixels: &[u8],
+    sample_len: usize,
+    classes: &[usize],
+) -> Result<Split, DataError> {
+    let internal = || DataError::new(root, "internal error: a split index is out of range");
+    let indices = order.features.as_f32().ok_or_else(internal)?;
+    let mut bytes = Vec::with_capacity(indices.len().saturating_mul(sample_len));
+    let mut labels = Vec::with_capacity(indices.len());
+    for &i in indices {
+        // Exact: indices are below 2^24 (checked by `list_folder`).
+        let i = i as usize;
+        let start = i.checked_mul(sample_len).ok_or_else(internal)?;
+        let sample = pixels
+            .get(start..start.saturating_add(sample_len))
+            .ok_or_else(internal)?;
+        bytes.extend_from_slice(sample);
+        labels.push(*classes.get(i).ok_or_else(internal)?);
+    }
+    Ok(Split {
+        features: Features::U8(bytes),
+        labels: Labels::Classes(labels),
+        n_features: sample_len,
+    })
+}
+
+/// Loads a folder of class sub-folders of images (see the module documentation) as a
+/// classification data set: classes = sub-folder names (sorted), pixels as bytes
+/// ([`Features::U8`]), channel-major per sample (index `(c·height + y)·width + x`),
+/// `image_shape = Some([channels, height, width])`, not standardised. The name is the root
+/// folder's name.
+///
+/// Every image is brought to `size = (width, height)`, by default the most common size
+/// ([`FolderSummary::sizes`]`[0]`). The split is stratified, each class split by
+/// `train_ratio` and shuffled by `seed`, exactly as [`Dataset::from_rows`] does.
+/// `progress(done, total)` is called after each decoded image (`total` = number of images);
+/// returning `false` stops loading with the error `"{root}: cancelled"`.
+///
+/// Errors (`"{path}: {message}"`): those of [`scan_image_folder`],
+/// `"{root}: train_ratio must be in (0, 1], got 0"`,
+/// `"{root}: the image size must be at least 1×1, got 0×28"`,
+/// `"{root}: 3 images of 3×100000×100000 bytes do not fit in memory"`,
+/// `"{file}: cannot decode the image: {reason}"` for a file whose pixels cannot be decoded,
+/// and `"{root}: cancelled"`.
+pub fn load_image_folder(
+    root: &Path,
+    size: Option<(u32, u32)>,
+    train_ratio: f32,
+    seed: u64,
+    progress: &dyn Fn(usize, usize) -> bool,
+) -> Result<Dataset, DataError> {
+    let root_name = shown(root);
+    let fail = |message: String| Err(DataError::new(&root_name, message));
+    if !(train_ratio > 0.0 && train_ratio <= 1.0) {
+        return fail(format!("train_ratio must be in (0, 1], got {train_ratio}"));
+    }
+    if let Some((w, h)) = size
+        && (w == 0 || h == 0)
+    {
+        return fail(format!("the image size must be at least 1×1, got {w}×{h}"));
+    }
+    let listing = list_folder(root)?;
+    let headers = listing
+        .files
+        .iter()
+        .map(|f| read_header(&f.path))
+        .collect::<Result<Vec<Header>, DataError>>()?;
+    let Some(target) = size.or_else(|| size_counts(&headers).first().map(|s| s.0)) else {
+        return fail("no images".into());
+    };
+    let channels: usize = if headers.iter().all(|h| h.grey) { 1 } else { 3 };
+    let (width, height) = (target.0 as usize, target.1 as usize);
+    let total = listing.files.len();
+    let sample_len = channels
+        .checked_mul(height)
+        .and_then(|n| n.checked_mul(width));
+    let all_len = sample_len.and_then(|n| n.checked_mul(total));
+    let mut pixels: Vec<u8> = Vec::new();
+    let (Some(sample_len), Some(all_len)) = (sample_len, all_len) else {
+        return fail(format!(
+            "{total} images of {channels}×{height}×{width} bytes do not fit in memory"
+        ));
+    };
+    if pixels.try_reserve_exact(all_len).is_err() {
+        return fail(format!(
+            "{total} images of {channels}×{height}×{width} bytes do not fit in memory"
+        ));
+    }
+    pixels.resize(all_len, 0);
+
+    for (done, (file, out)) in listing
+        .files
+        .iter()
+        .zip(pixels.chunks_exact_mut(sample_len.max(1)))
+        .enumerate()
+    {
+        decode_into(&file.path, channels, target, out)?;
+        if !progress(done + 1, total) {
+            return fail("cancelled".into());
+        }
+    }
+
+    let name = root
+        .file_name()
+        .map_or_else(|| root_name.clone(), |n| n.to_string_lossy().into_owned());
+    let classes: Vec<usize> = listing.files.iter().map(|f| f.class).collect();
+    // The stratified, seeded split of `Dataset::from_rows`, computed on the sample indices.
+    let order = Dataset::from_rows(
+        &name,
+        vec!["index".into()],
+        (0..total).map(|i| vec![i as f32]).collect(),
+        Labels::Classes(classes.clone()),
+        Task::Classification {
+            class_names: listing.classes.clone(),
+        },
+        train_ratio,
+        seed,
+        false,
+    )?;
+    let train = select(&root_name, &order.train, &pixels, sample_len, &classes)?;
+    let test = select(&root_name, &order.test, &pixels, sample_len, &classes)?;
+    drop(pixels);
+    Ok(Dataset {
+        name,
+        feature_names: feature_names(channels, height, width),
+        task: Task::Classification {
+            class_names: listing.classes,
+        },
+        train,
+        test,
+        standardizer: None,
+        image_shape: Some([channels, height, width]),
+    })
+}

@@ -1,0 +1,691 @@
+//! The import wizard: "Open data…" (file dialog, drag-and-drop or a typed path), a background
+//! load with a progress bar and Cancel, a preview of what was understood with every guess
+//! overridable, then "Train on it". Whatever is training keeps training until the new data set
+//! is ready; a file that fails to load changes nothing.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::{Arc, mpsc};
+
+use eframe::egui::{self, Color32, RichText};
+
+use crate::data::{
+    ColumnKind, CsvOptions, DataError, Dataset, FolderSummary, ImportSettings, MissingPolicy,
+    SourceKind, Table, TaskChoice, TextFeature, build_dataset, decode_input, detect,
+    load_image_folder, load_mnist_dir, open_idx_file, read_table, scan_image_folder, sniff_csv,
+    summarize,
+};
+
+/// Rows shown in the preview table.
+const PREVIEW_ROWS: usize = 8;
+/// Most recent files remembered.
+const RECENT: usize = 8;
+
+/// Bytes or images done and in all, shared with a background job.
+#[derive(Default)]
+pub struct Progress {
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl Progress {
+    /// Fraction done, 0–1 (0 while the total is unknown).
+    pub fn fraction(&self) -> f32 {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return 0.0;
+        }
+        (self.done.load(Ordering::Relaxed) as f64 / total as f64).clamp(0.0, 1.0) as f32
+    }
+}
+
+/// A delimited text file as understood so far.
+pub struct TableReview {
+    text: Arc<Vec<u8>>,
+    gzip: bool,
+    table: Arc<Table>,
+    columns: Vec<crate::data::ColumnSummary>,
+    settings: ImportSettings,
+}
+
+/// What a background load produced.
+pub enum Loaded {
+    /// Delimited text, to review.
+    Table(Box<TableReview>),
+    /// A folder of class sub-folders, to review.
+    Folder(FolderSummary, (u32, u32)),
+    /// A data set with nothing to adjust (IDX files).
+    Ready(Arc<Dataset>),
+}
+
+enum Job {
+    Picking(Receiver<Option<PathBuf>>),
+    Loading {
+        what: String,
+        progress: Arc<Progress>,
+        cancel: Arc<AtomicBool>,
+        result: Receiver<Result<Loaded, String>>,
+    },
+}
+
+/// The wizard's state. The app asks it each frame for a finished data set.
+#[derive(Default)]
+pub struct ImportWizard {
+    open: bool,
+    path: Option<PathBuf>,
+    typed_path: String,
+    job: Option<Job>,
+    review: Option<Loaded>,
+    error: Option<String>,
+    /// The last files opened successfully, newest first.
+    pub recent: Vec<PathBuf>,
+}
+
+fn read_with_progress(
+    path: &Path,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let io_error =
+        |e: std::io::Error| DataError::new(&name, format!("cannot read the file: {e}")).to_string();
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    progress.total.store(total, Ordering::Relaxed);
+    let mut bytes = Vec::with_capacity(total.min(1 << 30) as usize);
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err("cancelled".to_string());
+        }
+        let n = file.read(&mut chunk).map_err(io_error)?;
+        if n == 0 {
+            return Ok(bytes);
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        progress.done.store(bytes.len() as u64, Ordering::Relaxed);
+    }
+}
+
+/// Reads and understands `path` (runs on a background thread).
+fn load(
+    path: &Path,
+    options: Option<(Arc<Vec<u8>>, bool, CsvOptions)>,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Loaded, String> {
+    let name = path.display().to_string();
+    let (text, gzip, csv) = match options {
+        Some(known) => known,
+        None => match detect(path).map_err(|e| e.to_string())? {
+            SourceKind::MnistFolder => {
+                return load_mnist_dir(path)
+                    .map(|d| Loaded::Ready(Arc::new(d)))
+                    .map_err(|e| e.to_string());
+            }
+            SourceKind::Idx => {
+                return open_idx_file(path, 0.8)
+                    .map(|d| Loaded::Ready(Arc::new(d)))
+                    .map_err(|e| e.to_string());
+            }
+            SourceKind::ImageFolder => {
+                let summary = scan_image_folder(path).map_err(|e| e.to_string())?;
+                let size = summary.sizes.first().map_or((28, 28), |s| s.0);
+                return Ok(Loaded::Folder(summary, size));
+            }
+            SourceKind::Table => {
+                let raw = read_with_progress(path, progress, cancel)?;
+                let gzip = raw.starts_with(&[0x1F, 0x8B]);
+                let text = decode_input(&name, &raw).map_err(|e| e.to_string())?;
+                let csv = sniff_csv(&text);
+                (Arc::new(text), gzip, csv)
+            }
+        },
+    };
+    let table = read_table(&name, &text, &csv).map_err(|e| e.to_string())?;
+    let columns = summarize(&table, &csv);
+    let settings = ImportSettings::guess(&table, csv);
+    Ok(Loaded::Table(Box::new(TableReview {
+        text,
+        gzip,
+        table: Arc::new(table),
+        columns,
+        settings,
+    })))
+}
+
+fn delimiter_name(delimiter: u8) -> &'static str {
+    match delimiter {
+        b',' => "comma ,",
+        b';' => "semicolon ;",
+        b'\t' => "tab",
+        b'|' => "pipe |",
+        _ => "other",
+    }
+}
+
+impl ImportWizard {
+    /// The last loading error, if any.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// True while the wizard window is open.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// Opens the system file dialog on a background thread (the window keeps drawing and
+    /// training goes on). Cancel in the dialog changes nothing.
+    pub fn pick(&mut self, ctx: &egui::Context, folder: bool) {
+        let (tx, rx) = mpsc::channel();
+        let waker = ctx.clone();
+        std::thread::spawn(move || {
+            let dialog = rfd::FileDialog::new().set_title(if folder {
+                "Open a folder of images or MNIST files"
+            } else {
+                "Open data (CSV, TSV, IDX)"
+            });
+            let picked = if folder {
+                dialog.pick_folder()
+            } else {
+                dialog.pick_file()
+            };
+            let _ = tx.send(picked);
+            waker.request_repaint();
+        });
+        self.job = Some(Job::Picking(rx));
+    }
+
+    /// Starts loading `path` in the background and opens the wizard.
+    pub fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.start(ctx, path, None);
+    }
+
+    fn start(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        options: Option<(Arc<Vec<u8>>, bool, CsvOptions)>,
+    ) {
+        self.open = true;
+        self.error = None;
+        if options.is_none() {
+            self.review = None;
+        }
+        self.typed_path = path.display().to_string();
+        let progress = Arc::new(Progress::default());
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = mpsc::channel();
+        let (job_progress, job_cancel, job_path) =
+            (Arc::clone(&progress), Arc::clone(&cancel), path.clone());
+        let waker = ctx.clone();
+        std::thread::spawn(move || {
+            let result = load(&job_path, options, &job_progress, &job_cancel);
+            let _ = tx.send(result);
+            waker.request_repaint();
+        });
+        self.job = Some(Job::Loading {
+            what: format!("reading {}", path.display()),
+            progress,
+            cancel,
+            result: rx,
+        });
+        self.path = Some(path);
+    }
+
+    fn build_in_background(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.path.clone() else {
+            return;
+        };
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let progress = Arc::new(Progress::default());
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = mpsc::channel();
+        let waker = ctx.clone();
+        let review = self.review.take();
+        let (job_progress, job_cancel) = (Arc::clone(&progress), Arc::clone(&cancel));
+        let file = path.display().to_string();
+        let what = format!("building {name}");
+        match review {
+            Some(Loaded::Table(review)) => {
+                let table = Arc::clone(&review.table);
+                let settings = review.settings.clone();
+                self.review = Some(Loaded::Table(review));
+                std::thread::spawn(move || {
+                    let result = build_dataset(&name, &file, &table, &settings)
+                        .map(|d| Loaded::Ready(Arc::new(d)))
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(result);
+                    waker.request_repaint();
+                });
+            }
+            Some(Loaded::Folder(summary, size)) => {
+                self.review = Some(Loaded::Folder(summary, size));
+                std::thread::spawn(move || {
+                    let report = |done: usize, total: usize| {
+                        job_progress.done.store(done as u64, Ordering::Relaxed);
+                        job_progress.total.store(total as u64, Ordering::Relaxed);
+                        !job_cancel.load(Ordering::Relaxed)
+                    };
+                    let result = load_image_folder(&path, Some(size), 0.8, 1, &report)
+                        .map(|d| Loaded::Ready(Arc::new(d)))
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(result);
+                    waker.request_repaint();
+                });
+            }
+            other => {
+                self.review = other;
+                return;
+            }
+        }
+        self.job = Some(Job::Loading {
+            what,
+            progress,
+            cancel,
+            result: rx,
+        });
+    }
+
+    /// Polls background jobs; returns a data set when the user chose "Train on it" and it is
+    /// ready.
+    pub fn poll(&mut self, ctx: &egui::Context) -> Option<Arc<Dataset>> {
+        match self.job.take() {
+            Some(Job::Picking(rx)) => match rx.try_recv() {
+                Ok(Some(path)) => self.open_path(ctx, path),
+                Ok(None) | Err(TryRecvError::Disconnected) => {}
+                Err(TryRecvError::Empty) => self.job = Some(Job::Picking(rx)),
+            },
+            Some(Job::Loading {
+                what,
+                progress,
+                cancel,
+                result,
+            }) => match result.try_recv() {
+                Ok(Ok(Loaded::Ready(data))) if self.review.is_some() => {
+                    // Built from a reviewed table or folder: hand it over.
+                    self.finish();
+                    return Some(data);
+                }
+                Ok(Ok(loaded)) => self.review = Some(loaded),
+                Ok(Err(message)) => self.error = Some(message),
+                Err(TryRecvError::Disconnected) => {
+                    self.error = Some("the loader stopped unexpectedly".to_string());
+                }
+                Err(TryRecvError::Empty) => {
+                    self.job = Some(Job::Loading {
+                        what,
+                        progress,
+                        cancel,
+                        result,
+                    });
+                    ctx.request_repaint_after(std::time::Duration::from_millis(50));
+                }
+            },
+            None => {}
+        }
+        None
+    }
+
+    fn finish(&mut self) {
+        if let Some(path) = self.path.take() {
+            self.recent.retain(|p| p != &path);
+            self.recent.insert(0, path);
+            self.recent.truncate(RECENT);
+        }
+        self.review = None;
+        self.open = false;
+        self.job = None;
+    }
+
+    fn close(&mut self) {
+        if let Some(Job::Loading { cancel, .. }) = &self.job {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        self.job = None;
+        self.review = None;
+        self.open = false;
+    }
+
+    /// Draws the wizard window; returns a data set ready to train on (IDX files, which need no
+    /// review, come straight through "Train on it").
+    pub fn ui(&mut self, ctx: &egui::Context) -> Option<Arc<Dataset>> {
+        let finished = self.poll(ctx);
+        if finished.is_some() || !self.open {
+            return finished;
+        }
+        let mut open = true;
+        let mut result = None;
+        let center = ctx.content_rect().center();
+        egui::Window::new("Import data")
+            .open(&mut open)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(center)
+            .default_size([680.0, 600.0])
+            .vscroll(true)
+            .show(ctx, |ui| {
+                result = self.window_ui(ui);
+            });
+        if !open {
+            self.close();
+        }
+        result
+    }
+
+    fn window_ui(&mut self, ui: &mut egui::Ui) -> Option<Arc<Dataset>> {
+        ui.horizontal(|ui| {
+            ui.label("file or folder:");
+            let response = ui
+                .add(egui::TextEdit::singleline(&mut self.typed_path).desired_width(360.0))
+                .on_hover_text("Type or paste a path, then press Enter");
+            if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                let path = PathBuf::from(self.typed_path.trim());
+                self.open_path(ui.ctx(), path);
+            }
+            if ui
+                .button("Browse…")
+                .on_hover_text("Choose a file in the system dialog")
+                .clicked()
+            {
+                self.pick(ui.ctx(), false);
+            }
+        });
+        if let Some(Job::Loading {
+            what,
+            progress,
+            cancel,
+            ..
+        }) = &self.job
+        {
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::ProgressBar::new(progress.fraction())
+                        .desired_width(360.0)
+                        .text(what.clone()),
+                );
+                if ui
+                    .button("Cancel")
+                    .on_hover_text("Stop loading; nothing changes")
+                    .clicked()
+                {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            });
+        }
+        if let Some(message) = &self.error {
+            ui.label(
+                RichText::new(message)
+                    .color(Color32::from_rgb(230, 90, 80))
+                    .strong(),
+            );
+            ui.label("The current data set and training are unchanged.");
+        }
+        let mut reparse = None;
+        let mut train = false;
+        match &mut self.review {
+            Some(Loaded::Table(review)) => {
+                let (again, go) = table_review_ui(ui, review);
+                reparse =
+                    again.then(|| (Arc::clone(&review.text), review.gzip, review.settings.csv));
+                train = go;
+            }
+            Some(Loaded::Folder(summary, size)) => {
+                train = folder_review_ui(ui, summary, size);
+            }
+            Some(Loaded::Ready(data)) => {
+                ui.label(format!(
+                    "{}: {} train · {} test · {} features{}",
+                    data.name,
+                    data.train.len(),
+                    data.test.len(),
+                    data.n_features(),
+                    data.n_classes()
+                        .map(|k| format!(" · {k} classes"))
+                        .unwrap_or_default()
+                ));
+                if ui.button(RichText::new("Train on it").strong()).clicked() {
+                    let data = Arc::clone(data);
+                    self.finish();
+                    return Some(data);
+                }
+            }
+            None => {}
+        }
+        if let (Some(options), Some(path)) = (reparse, self.path.clone()) {
+            self.start(ui.ctx(), path, Some(options));
+        }
+        if train && self.job.is_none() {
+            self.build_in_background(ui.ctx());
+        }
+        None
+    }
+}
+
+/// The review of a delimited file; returns (options changed → read again, train now).
+fn table_review_ui(ui: &mut egui::Ui, review: &mut TableReview) -> (bool, bool) {
+    let go = ui
+        .button(RichText::new("Train on it").strong())
+        .on_hover_text("Build the data set with the settings below and start a new session with it")
+        .clicked();
+    let settings = &mut review.settings;
+    let mut reparse = false;
+    ui.separator();
+    ui.label(RichText::new("How the file is read").strong());
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("import_delimiter")
+            .selected_text(delimiter_name(settings.csv.delimiter))
+            .show_ui(ui, |ui| {
+                for d in [b',', b';', b'\t', b'|'] {
+                    reparse |= ui
+                        .selectable_value(&mut settings.csv.delimiter, d, delimiter_name(d))
+                        .changed();
+                }
+            })
+            .response
+            .on_hover_text("The character between fields (guessed from the first lines)");
+        reparse |= ui
+            .checkbox(&mut settings.csv.has_header, "first row is a header")
+            .on_hover_text("Guessed: a first row of names above rows of numbers")
+            .changed();
+        reparse |= ui
+            .checkbox(&mut settings.csv.decimal_comma, "decimal comma")
+            .on_hover_text("Numbers written 1,5 instead of 1.5 (only with ; as delimiter)")
+            .changed();
+        if review.gzip {
+            ui.label("gzip")
+                .on_hover_text("The file was gzip-compressed");
+        }
+    });
+    ui.label(format!(
+        "{} rows × {} columns",
+        review.table.rows.len(),
+        review.table.columns.len()
+    ));
+    egui::ScrollArea::horizontal()
+        .id_salt("import_preview")
+        .show(ui, |ui| {
+            egui::Grid::new("import_preview_grid")
+                .striped(true)
+                .show(ui, |ui| {
+                    for (j, column) in review.columns.iter().enumerate() {
+                        let mark = if j == settings.label { " (label)" } else { "" };
+                        ui.label(RichText::new(format!("{}{mark}", column.name)).strong())
+                            .on_hover_text(format!(
+                                "{} · {} distinct · {} missing",
+                                match column.kind {
+                                    ColumnKind::Numeric => "numbers",
+                                    ColumnKind::Text => "text",
+                                },
+                                column.distinct,
+                                column.missing
+                            ));
+                    }
+                    ui.end_row();
+                    for row in review.table.rows.iter().take(PREVIEW_ROWS) {
+                        for cell in row {
+                            ui.label(cell);
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    ui.separator();
+    ui.label(RichText::new("What to learn").strong());
+    let names: Vec<String> = review.columns.iter().map(|c| c.name.clone()).collect();
+    ui.horizontal(|ui| {
+        ui.label("label column");
+        egui::ComboBox::from_id_salt("import_label")
+            .selected_text(names.get(settings.label).cloned().unwrap_or_default())
+            .show_ui(ui, |ui| {
+                for (j, name) in names.iter().enumerate() {
+                    if ui.selectable_value(&mut settings.label, j, name).changed() {
+                        settings.features = (0..names.len()).filter(|&k| k != j).collect();
+                    }
+                }
+            })
+            .response
+            .on_hover_text("The column the network learns to predict (default: the last)");
+        egui::ComboBox::from_id_salt("import_task")
+            .selected_text(match settings.task {
+                TaskChoice::Auto => "task: automatic",
+                TaskChoice::Classification => "classification",
+                TaskChoice::Regression => "regression",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut settings.task, TaskChoice::Auto, "task: automatic");
+                ui.selectable_value(
+                    &mut settings.task,
+                    TaskChoice::Classification,
+                    "classification",
+                );
+                ui.selectable_value(&mut settings.task, TaskChoice::Regression, "regression");
+            })
+            .response
+            .on_hover_text(
+                "Automatic: classes when the label is text or a few whole numbers, else regression",
+            );
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("features:");
+        for (j, name) in names.iter().enumerate() {
+            if j == settings.label {
+                continue;
+            }
+            let mut on = settings.features.contains(&j);
+            if ui
+                .checkbox(&mut on, name)
+                .on_hover_text("Use this column as an input")
+                .changed()
+            {
+                if on {
+                    settings.features.push(j);
+                    settings.features.sort_unstable();
+                } else {
+                    settings.features.retain(|&k| k != j);
+                }
+            }
+        }
+    });
+    if let Some(label) = review.columns.get(settings.label) {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for row in &review.table.rows {
+            let value = row.get(settings.label).cloned().unwrap_or_default();
+            match counts.iter_mut().find(|(v, _)| *v == value) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((value, 1)),
+            }
+        }
+        if counts.len() <= 20 {
+            counts.sort();
+            let text: Vec<String> = counts.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+            ui.label(format!(
+                "class balance of {}: {}",
+                label.name,
+                text.join(", ")
+            ))
+            .on_hover_text("Rows per label value");
+        }
+    }
+    let missing: usize = review.columns.iter().map(|c| c.missing).sum();
+    ui.horizontal(|ui| {
+        ui.label(format!("{missing} missing values (NA, empty, ?)"));
+        ui.radio_value(&mut settings.missing, MissingPolicy::DropRows, "drop rows")
+            .on_hover_text("Leave out every row with a missing value");
+        ui.radio_value(
+            &mut settings.missing,
+            MissingPolicy::FillMean,
+            "fill with the mean",
+        )
+        .on_hover_text("Replace a missing number by its column's mean");
+    });
+    ui.horizontal(|ui| {
+        ui.label("text features:");
+        ui.radio_value(&mut settings.text_features, TextFeature::OneHot, "one-hot")
+            .on_hover_text("One 0/1 input per value (columns with at most 20 values)");
+        ui.radio_value(&mut settings.text_features, TextFeature::Exclude, "exclude")
+            .on_hover_text("Leave text columns out");
+    });
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut settings.standardize, "standardise")
+            .on_hover_text(
+                "Scale every feature to mean 0, standard deviation 1 using the training split only",
+            );
+        let mut percent = settings.train_ratio * 100.0;
+        if ui
+            .add(
+                egui::Slider::new(&mut percent, 10.0..=100.0)
+                    .text("% train")
+                    .max_decimals(0),
+            )
+            .on_hover_text("Share of the rows used for training; the rest is the test split")
+            .changed()
+        {
+            settings.train_ratio = percent / 100.0;
+        }
+        ui.label("split seed");
+        ui.add(egui::DragValue::new(&mut settings.seed))
+            .on_hover_text("Seed of the train/test split");
+    });
+    (reparse, go)
+}
+
+/// The review of an image folder; returns true to train now.
+fn folder_review_ui(ui: &mut egui::Ui, summary: &FolderSummary, size: &mut (u32, u32)) -> bool {
+    ui.separator();
+    ui.label(RichText::new(format!("{} classes found", summary.classes.len())).strong());
+    let text: Vec<String> = summary
+        .classes
+        .iter()
+        .zip(&summary.counts)
+        .map(|(c, n)| format!("{c}: {n}"))
+        .collect();
+    ui.label(text.join(", "));
+    if !summary.skipped.is_empty() {
+        ui.label(format!("ignored: {}", summary.skipped.join(", ")))
+            .on_hover_text("Hidden entries and files that are not images");
+    }
+    ui.horizontal(|ui| {
+        ui.label("resize every image to");
+        ui.add(
+            egui::DragValue::new(&mut size.0)
+                .range(4..=256)
+                .suffix(" px wide"),
+        )
+        .on_hover_text("Width after resizing (default: the most common size)");
+        ui.add(
+            egui::DragValue::new(&mut size.1)
+                .range(4..=256)
+                .suffix(" px high"),
+        )
+        .on_hover_text("Height after resizing");
+    });
+    ui.button(RichText::new("Train on it").strong())
+        .on_hover_text("Load the images and start a new session with them")
+        .clicked()
+}

@@ -1,0 +1,435 @@
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use gradscope::data::{
+    ColumnKind, ColumnSummary, CsvOptions, Dataset, ImportSettings, Labels, MissingPolicy, Table,
+    Task, TaskChoice, TextFeature, build_dataset, decode_input, inspect_csv, read_table, sniff_csv,
+    summarize,
+};
+
+/// decode + sniff + read.
+fn table(text: &[u8]) -> (CsvOptions, Table) {
+    let text = decode_input("t.csv", text).unwrap();
+    let options = sniff_csv(&text);
+    let table = read_table("t.csv", &text, &options).unwrap();
+    (options, table)
+}
+
+fn inspect_err(text: &[u8]) -> String {
+    inspect_csv("bad.csv", text, None).unwrap_err().to_string()
+}
+
+/// Every row (train then test) in file units, with its label.
+fn all_rows(ds: &Dataset) -> Vec<(Vec<f32>, String)> {
+    let mut out = Vec::new();
+    for split in [&ds.train, &ds.test] {
+        for i in 0..split.len() {
+            let mut row = split.row(i).to_vec();
+            if let Some(s) = &ds.standardizer {
+                s.unstandardize_row(&mut row);
+            }
+            let label = match (&split.labels, &ds.task) {
+                (Labels::Classes(c), Task::Classification { class_names }) => {
+                    class_names[c[i]].clone()
+                }
+                (Labels::Values(v), _) => v[i].to_string(),
+                _ => unreachable!(),
+            };
+            out.push((row, label));
+        }
+    }
+    out.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
+    out
+}
+
+fn raw_settings(table: &Table, options: CsvOptions) -> ImportSettings {
+    ImportSettings {
+        standardize: false,
+        train_ratio: 1.0,
+        ..ImportSettings::guess(table, options)
+    }
+}
+
+#[test]
+fn case1_bom_crlf_quoted_header() {
+    let text = b"\xEF\xBB\xBF\"sepal_len\",\"label\"\r\n5.1,setosa\r\n4.9,versicolor\r\n";
+    let (options, t) = table(text);
+    assert_eq!(
+        options,
+        CsvOptions {
+            delimiter: b',',
+            has_header: true,
+            decimal_comma: false
+        }
+    );
+    assert_eq!(t.columns, ["sepal_len", "label"]);
+    assert_eq!(t.rows, [["5.1", "setosa"], ["4.9", "versicolor"]]);
+    assert_eq!(t.lines, [2, 3]);
+    let (ins, ds) = inspect_csv("iris.csv", text, None).unwrap();
+    assert_eq!(ins.rows, 2);
+    assert_eq!(ins.classes, ["setosa", "versicolor"]);
+    assert_eq!(ins.class_counts, [1, 1]);
+    assert_eq!(ds.n_classes(), Some(2));
+    assert_eq!(ds.feature_names, ["sepal_len"]);
+}
+
+#[test]
+fn case2_semicolon_and_decimal_comma() {
+    let text = b"a;b;label\n1,5;2,25;0\n3,0;4,75;1\n";
+    let (options, t) = table(text);
+    assert_eq!(
+        options,
+        CsvOptions {
+            delimiter: b';',
+            has_header: true,
+            decimal_comma: true
+        }
+    );
+    assert_eq!(t.columns, ["a", "b", "label"]);
+    let ds = build_dataset("d", "d.csv", &t, &raw_settings(&t, options)).unwrap();
+    assert_eq!(ds.feature_names, ["a", "b"]);
+    assert_eq!(
+        ds.task,
+        Task::Classification {
+            class_names: vec!["0".into(), "1".into()]
+        }
+    );
+    assert_eq!(
+        all_rows(&ds),
+        [
+            (vec![1.5, 2.25], "0".to_string()),
+            (vec![3.0, 4.75], "1".to_string())
+        ]
+    );
+}
+
+#[test]
+fn case3_unterminated_quote() {
+    let text = b"x1,x2,label\n\"1.0,2.0,a\n3.0,4.0,b\n";
+    let expected = "bad.csv:2:1: unterminated quote (the quoted cell starting here never ends)";
+    assert_eq!(inspect_err(text), expected);
+    let err = read_table("bad.csv", text, &CsvOptions::default()).unwrap_err();
+    assert_eq!(err.to_string(), expected);
+    assert_eq!((err.line, err.column), (Some(2), Some(1)));
+}
+
+#[test]
+fn case4_one_trailing_empty_field_is_dropped() {
+    let (_, t) = table(b"x,y,label\n1,2,0,\n3,4,1\n");
+    assert_eq!(t.columns, ["x", "y", "label"]);
+    assert_eq!(t.rows, [["1", "2", "0"], ["3", "4", "1"]]);
+    // every line, header included, ending in a delimiter: the empty last column goes
+    let (_, t) = table(b"x,y,label,\n1,2,0,\n3,4,1,\n");
+    assert_eq!(t.columns, ["x", "y", "label"]);
+    assert_eq!(t.rows, [["1", "2", "0"], ["3", "4", "1"]]);
+    // a non-empty extra field, or two extra fields, are errors
+    let options = CsvOptions::default();
+    let err = |text: &[u8]| {
+        read_table("bad.csv", text, &options)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        err(b"x,y,label\n1,2,0,5\n"),
+        "bad.csv:2: 4 fields, the header has 3"
+    );
+    assert_eq!(
+        err(b"x,y,label\n1,2,0,,\n"),
+        "bad.csv:2: 5 fields, the header has 3"
+    );
+    assert_eq!(
+        err(b"x,y,label\n1,2\n"),
+        "bad.csv:2: 2 fields, the header has 3"
+    );
+}
+
+#[test]
+fn case5_header_only_and_empty_file() {
+    assert_eq!(inspect_err(b"x,y,label\n"), "bad.csv: no data rows");
+    assert_eq!(inspect_err(b""), "bad.csv: the file is empty");
+    assert_eq!(inspect_err(b"\n\r\n\r"), "bad.csv: the file is empty");
+}
+
+#[test]
+fn case6_no_header_mixed_line_ends() {
+    let text = b"5.1,3.5,Iris-setosa\r\n4.9,3.0,Iris-setosa\n";
+    let (options, t) = table(text);
+    assert!(!options.has_header);
+    assert_eq!(t.columns, ["column 1", "column 2", "column 3"]);
+    assert_eq!(t.rows.len(), 2);
+    let (ins, ds) = inspect_csv("iris.csv", text, None).unwrap();
+    assert!(!ins.header);
+    assert_eq!(ins.classes, ["Iris-setosa"]);
+    assert_eq!(ins.class_counts, [2]);
+    assert_eq!(ds.n_classes(), Some(1));
+}
+
+#[test]
+fn tab_and_pipe_delimiters_are_sniffed() {
+    let (o, t) = table(b"x\ty\tlabel\n1\t2\ta\n3\t4\tb\n");
+    assert_eq!((o.delimiter, o.has_header), (b'\t', true));
+    assert_eq!(t.rows, [["1", "2", "a"], ["3", "4", "b"]]);
+    let (o, t) = table(b"x|y|label\n1|2|a\n3|4|b\n");
+    assert_eq!(o.delimiter, b'|');
+    assert_eq!(t.columns, ["x", "y", "label"]);
+    // commas inside a TSV text column do not fool the sniffer
+    let (o, _) = table(b"name\tage\nSmith, John\t40\nDoe, Jane\t30\nRoe\t20\n");
+    assert_eq!(o.delimiter, b'\t');
+}
+
+#[test]
+fn cr_only_line_ends() {
+    let raw = b"x,y,label\r1,2,a\r3,4,b\r";
+    assert_eq!(
+        decode_input("t", raw).unwrap(),
+        b"x,y,label\n1,2,a\n3,4,b\n"
+    );
+    let (_, t) = table(raw);
+    assert_eq!(t.rows, [["1", "2", "a"], ["3", "4", "b"]]);
+    assert_eq!(t.lines, [2, 3]);
+}
+
+#[test]
+fn quoted_fields_with_embedded_delimiters_and_blank_lines_at_the_end() {
+    let (o, t) = table(b"\"x;1\";y;label\n1;\"2\";\"a;b\"\n3;4;\"c \"\"d\"\"\"\n\n\n  \n");
+    assert_eq!(o.delimiter, b';');
+    assert_eq!(t.columns, ["x;1", "y", "label"]);
+    assert_eq!(t.rows, [["1", "2", "a;b"], ["3", "4", "c \"d\""]]);
+    let (_, t) = table(b"x,label\n1,\"a,b\"\n2,c\n\r\n\n");
+    assert_eq!(t.rows, [["1", "a,b"], ["2", "c"]]);
+}
+
+#[test]
+fn gzipped_csv() {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    gz.write_all(b"x,y,label\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n")
+        .unwrap();
+    let raw = gz.finish().unwrap();
+    let (ins, ds) = inspect_csv("t.csv.gz", &raw, None).unwrap();
+    assert!(ins.gzip);
+    assert_eq!((ins.rows, ins.features), (4, 2));
+    assert_eq!(ds.n_classes(), Some(2));
+    let (ins, _) = inspect_csv("t.csv", b"x,y,label\n1,2,a\n3,4,b\n", None).unwrap();
+    assert!(!ins.gzip);
+    // broken gzip data
+    let err = inspect_csv("t.gz", &raw[..raw.len() / 2], None).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("t.gz: cannot decompress the gzip data: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_values_counted_dropped_and_filled() {
+    let text = b"x,y,label\n1,NA,a\n?,4,b\n3,6,a\n5,,b\n7,8,N/A\n9,nan,b\n";
+    let (options, t) = table(text);
+    let summaries = summarize(&t, &options);
+    assert_eq!(
+        summaries[0],
+        ColumnSummary {
+            name: "x".into(),
+            kind: ColumnKind::Numeric,
+            missing: 1,
+            distinct: 5
+        }
+    );
+    assert_eq!((summaries[1].missing, summaries[1].distinct), (3, 3));
+    assert_eq!(summaries[2].missing, 1);
+    assert_eq!(summaries[2].kind, ColumnKind::Text);
+
+    let mut settings = raw_settings(&t, options);
+    settings.missing = MissingPolicy::DropRows;
+    let ds = build_dataset("d", "d.csv", &t, &settings).unwrap();
+    assert_eq!(all_rows(&ds), [(vec![3.0, 6.0], "a".to_string())]);
+
+    // mean over the (here: all) training rows; the row with a missing label still goes
+    settings.missing = MissingPolicy::FillMean;
+    let ds = build_dataset("d", "d.csv", &t, &settings).unwrap();
+    let mx = (1.0 + 3.0 + 5.0 + 9.0) / 4.0;
+    assert_eq!(
+        all_rows(&ds),
+        [
+            (vec![1.0, 5.0], "a".to_string()),
+            (vec![3.0, 6.0], "a".to_string()),
+            (vec![mx, 4.0], "b".to_string()),
+            (vec![5.0, 5.0], "b".to_string()),
+            (vec![9.0, 5.0], "b".to_string()),
+        ]
+    );
+    let (ins, _) = inspect_csv("d.csv", text, None).unwrap();
+    assert_eq!(ins.missing_values, 5);
+    assert_eq!(ins.rows, 1);
+}
+
+#[test]
+fn text_feature_one_hot_or_excluded() {
+    let text = b"size,colour,label\n1,red,a\n2,blue,b\n3,red,a\n4,green,b\n";
+    let (options, t) = table(text);
+    let mut settings = raw_settings(&t, options);
+    settings.text_features = TextFeature::OneHot;
+    let ds = build_dataset("d", "d.csv", &t, &settings).unwrap();
+    assert_eq!(
+        ds.feature_names,
+        ["size", "colour=blue", "colour=green", "colour=red"]
+    );
+    let rows: Vec<Vec<f32>> = all_rows(&ds).into_iter().map(|r| r.0).collect();
+    assert_eq!(
+        rows,
+        [
+            [1.0, 0.0, 0.0, 1.0],
+            [2.0, 1.0, 0.0, 0.0],
+            [3.0, 0.0, 0.0, 1.0],
+            [4.0, 0.0, 1.0, 0.0]
+        ]
+    );
+    settings.text_features = TextFeature::Exclude;
+    let ds = build_dataset("d", "d.csv", &t, &settings).unwrap();
+    assert_eq!(ds.feature_names, ["size"]);
+
+    // more than 20 values: left out even with OneHot
+    let mut text = String::from("size,name,label\n");
+    for i in 0..25 {
+        text += &format!("{i},n{i},{}\n", i % 2);
+    }
+    let (_, ds) = inspect_csv("d.csv", text.as_bytes(), None).unwrap();
+    assert_eq!(ds.feature_names, ["size"]);
+
+    // a mostly-numeric column with a typo is an error, not a text column
+    let err = inspect_err(b"x,y,label\n1,2,a\n3,4x,b\n5,6,a\n");
+    assert_eq!(err, "bad.csv:3:2: \"4x\" in column \"y\" is not a number");
+}
+
+#[test]
+fn regression_detected_and_overridable() {
+    let mut text = String::from("x,y\n");
+    for i in 0..30 {
+        text += &format!("{i},{}\n", i as f32 * 0.5 + 0.25);
+    }
+    let (options, t) = table(text.as_bytes());
+    let mut settings = ImportSettings::guess(&t, options);
+    let ds = build_dataset("r", "r.csv", &t, &settings).unwrap();
+    assert_eq!(ds.task, Task::Regression);
+    settings.task = TaskChoice::Classification;
+    let ds = build_dataset("r", "r.csv", &t, &settings).unwrap();
+    assert_eq!(ds.n_classes(), Some(30));
+    let Task::Classification { class_names } = &ds.task else {
+        panic!()
+    };
+    assert_eq!(&class_names[..3], ["0.25", "0.75", "1.25"]);
+
+    // few integer labels: classes; forced regression gives values
+    let (options, t) = table(b"x,y\n1,0\n2,1\n3,0\n4,1\n");
+    let mut settings = ImportSettings::guess(&t, options);
+    assert!(
+        build_dataset("c", "c.csv", &t, &settings)
+            .unwrap()
+            .is_classification()
+    );
+    settings.task = TaskChoice::Regression;
+    assert_eq!(
+        build_dataset("c", "c.csv", &t, &settings).unwrap().task,
+        Task::Regression
+    );
+    // text labels cannot be regressed
+    let (options, t) = table(b"x,y\n1,a\n2,b\n");
+    settings = ImportSettings {
+        task: TaskChoice::Regression,
+        ..ImportSettings::guess(&t, options)
+    };
+    assert_eq!(
+        build_dataset("c", "c.csv", &t, &settings)
+            .unwrap_err()
+            .to_string(),
+        "c.csv:2:2: label \"a\" in column \"y\" is not a number (regression needs numbers)"
+    );
+}
+
+#[test]
+fn standardisation_uses_training_statistics_only() {
+    let mut text = String::from("x,label\n");
+    for i in 0..20 {
+        text += &format!("{},{}\n", (i * i) as f32, i % 2);
+    }
+    let (options, t) = table(text.as_bytes());
+    let settings = ImportSettings {
+        train_ratio: 0.5,
+        seed: 3,
+        ..ImportSettings::guess(&t, options)
+    };
+    let ds = build_dataset("s", "s.csv", &t, &settings).unwrap();
+    let s = ds.standardizer.clone().unwrap();
+    let raw = |split: &gradscope::data::Split| -> Vec<f32> {
+        (0..split.len())
+            .map(|i| {
+                let mut r = split.row(i).to_vec();
+                s.unstandardize_row(&mut r);
+                r[0]
+            })
+            .collect()
+    };
+    let train = raw(&ds.train);
+    let test = raw(&ds.test);
+    let mean = train.iter().sum::<f32>() / train.len() as f32;
+    let std = (train.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / train.len() as f32).sqrt();
+    assert!((s.mean[0] - mean).abs() < 1e-3, "{} vs {mean}", s.mean[0]);
+    assert!((s.std[0] - std).abs() < 1e-3);
+    let all_mean = (train.iter().sum::<f32>() + test.iter().sum::<f32>()) / 20.0;
+    assert!((s.mean[0] - all_mean).abs() > 1e-3);
+    assert!(ds.feature_mean(0).abs() < 1e-5);
+}
+
+#[test]
+fn inspection_fields() {
+    let text = b"f1\tf2\tspecies\n1\t2\tb\n3\t\ta\n5\t6\tb\n7\t8\ta\n9\t10\tb\n";
+    let (ins, ds) = inspect_csv("f.tsv", text, Some("species")).unwrap();
+    assert_eq!(ins.file, "f.tsv");
+    assert_eq!(ins.rows, 4);
+    assert_eq!(ins.features, 2);
+    assert_eq!(ins.feature_names, ["f1", "f2"]);
+    assert_eq!(ins.task, "classification");
+    assert_eq!(ins.classes, ["a", "b"]);
+    assert_eq!(ins.class_counts, [1, 3]);
+    assert_eq!(ins.delimiter, "\t");
+    assert!(ins.header);
+    assert!(!ins.decimal_comma);
+    assert_eq!(ins.missing_values, 1);
+    assert!(!ins.gzip);
+    assert_eq!(ds.train.len() + ds.test.len(), 4);
+
+    // label by 0-based index: few integers are classes (in numeric order)
+    let (ins, _) = inspect_csv("f.tsv", text, Some("0")).unwrap();
+    assert_eq!(ins.feature_names, ["f2", "species=a", "species=b"]);
+    assert_eq!(ins.task, "classification");
+    assert_eq!(ins.classes, ["1", "5", "7", "9"]);
+    // many distinct float labels: regression
+    let mut reg = String::from(
+        "x	y
+",
+    );
+    for i in 0..30 {
+        reg += &format!("{i}\t{}.5\n", i * 3);
+    }
+    let (ins, _) = inspect_csv("r.tsv", reg.as_bytes(), None).unwrap();
+    assert_eq!((ins.task.as_str(), ins.rows), ("regression", 30));
+    assert!(ins.classes.is_empty() && ins.class_counts.is_empty());
+    // unknown label
+    assert_eq!(
+        inspect_csv("f.tsv", text, Some("kind"))
+            .unwrap_err()
+            .to_string(),
+        "f.tsv:1: unknown label column \"kind\"; the columns are f1, f2, species"
+    );
+}
+
+#[test]
+fn cell_errors_name_the_exact_line() {
+    let err = inspect_err(b"x1,x2,label\n\"1\n\",2,a\n3,4,b\n5,inf,a\n");
+    assert_eq!(
+        err,
+        "bad.csv:5:2: \"inf\" in column \"x2\" is not a finite number"
+    );
+    let err = inspect_err(b"x1,x2,label\n\"1\n\",zz,a\n3,4,b\n5,6,a\n");
+    assert_eq!(err, "bad.csv:3:2: \"zz\" in column \"x2\" is not a number");
+}
