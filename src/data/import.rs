@@ -553,26 +553,34 @@ pub fn summarize(table: &Table, options: &CsvOptions) -> Vec<ColumnSummary> {
         .map(|j| {
             let mut missing = 0;
             let mut numeric = true;
-            let mut texts = BTreeSet::new();
             let mut numbers = Vec::new();
-            for row in &table.rows {
-                let cell = row.get(j).map_or("", String::as_str);
+            let cells = || {
+                table
+                    .rows
+                    .iter()
+                    .map(|row| row.get(j).map_or("", String::as_str))
+            };
+            for cell in cells() {
                 if is_missing(cell) {
                     missing += 1;
-                    continue;
-                }
-                texts.insert(cell);
-                match parse_number(cell, options.decimal_comma) {
-                    Some(x) => numbers.push(x),
-                    None => numeric = false,
+                } else if numeric {
+                    match parse_number(cell, options.decimal_comma) {
+                        Some(x) => numbers.push(x),
+                        None => numeric = false,
+                    }
                 }
             }
+            // Distinct values: sorting numbers is far cheaper than a set of strings, which is
+            // built only for text columns.
             let distinct = if numeric {
                 numbers.sort_by(f64::total_cmp);
                 numbers.dedup();
                 numbers.len()
             } else {
-                texts.len()
+                cells()
+                    .filter(|cell| !is_missing(cell))
+                    .collect::<BTreeSet<&str>>()
+                    .len()
             };
             ColumnSummary {
                 name: table

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::idx::{IdxPair, idx_dataset, idx_partner, load_mnist_dir};
+use super::idx::{IdxPair, idx_dataset, idx_partner, load_mnist_dir, parse_idx_labels};
 use super::images::load_image_folder;
 use super::import::{
     ImportSettings, build_dataset, decode_input, find_column, read_table, sniff_csv, unknown_column,
@@ -72,11 +72,25 @@ pub fn detect(path: &Path) -> Result<SourceKind, DataError> {
     }
     let start = head(path, 4)?;
     let idx = matches!(start.as_slice(), [0, 0, 8, 1] | [0, 0, 8, 3]);
-    Ok(if idx {
+    Ok(if idx || named_like_idx(path) {
         SourceKind::Idx
     } else {
         SourceKind::Table
     })
+}
+
+/// True for names like `train-images-idx3-ubyte`, `x.idx` or `t10k-labels-idx1-ubyte.gz`, so
+/// that such a file with a wrong magic number is reported as a bad IDX file, not as bad text.
+fn named_like_idx(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    name.ends_with("-ubyte")
+        || name.ends_with(".idx")
+        || name.contains("-idx1-")
+        || name.contains("-idx3-")
 }
 
 /// One IDX file and its partner as a data set: the whole MNIST folder when the four standard
@@ -86,6 +100,11 @@ pub fn detect(path: &Path) -> Result<SourceKind, DataError> {
 /// No partner next to the file, and the IDX loader's errors.
 pub fn open_idx_file(path: &Path, train_ratio: f32) -> Result<Dataset, DataError> {
     let name = path.display().to_string();
+    // The file's own header first, so a wrong magic number is named as such.
+    let start = head(path, 16)?;
+    if !matches!(start.get(..4), Some([0, 0, 8, 1] | [0, 0, 8, 3])) {
+        parse_idx_labels(&name, &start)?;
+    }
     let partner = idx_partner(path).ok_or_else(|| {
         DataError::new(
             &name,

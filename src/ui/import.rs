@@ -47,6 +47,28 @@ pub struct TableReview {
     table: Arc<Table>,
     columns: Vec<crate::data::ColumnSummary>,
     settings: ImportSettings,
+    /// Rows per value of the label column (counted when the label column changes, not every
+    /// frame), with the column it belongs to.
+    balance: Option<(usize, Vec<(String, usize)>)>,
+}
+
+/// Rows per distinct value of column `label`, sorted by value; `None` beyond 20 values.
+fn class_balance(table: &Table, label: usize) -> Option<Vec<(String, usize)>> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for row in &table.rows {
+        *counts
+            .entry(row.get(label).map_or("", String::as_str))
+            .or_default() += 1;
+        if counts.len() > 20 {
+            return None;
+        }
+    }
+    Some(
+        counts
+            .into_iter()
+            .map(|(v, n)| (v.to_string(), n))
+            .collect(),
+    )
 }
 
 /// What a background load produced.
@@ -153,6 +175,7 @@ fn load(
         table: Arc::new(table),
         columns,
         settings,
+        balance: None,
     })))
 }
 
@@ -228,7 +251,7 @@ impl ImportWizard {
             waker.request_repaint();
         });
         self.job = Some(Job::Loading {
-            what: format!("reading {}", path.display()),
+            what: format!("reading and parsing {}", path.display()),
             progress,
             cancel,
             result: rx,
@@ -592,25 +615,20 @@ fn table_review_ui(ui: &mut egui::Ui, review: &mut TableReview) -> (bool, bool) 
             }
         }
     });
-    if let Some(label) = review.columns.get(settings.label) {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for row in &review.table.rows {
-            let value = row.get(settings.label).cloned().unwrap_or_default();
-            match counts.iter_mut().find(|(v, _)| *v == value) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((value, 1)),
-            }
-        }
-        if counts.len() <= 20 {
-            counts.sort();
-            let text: Vec<String> = counts.iter().map(|(v, n)| format!("{v}: {n}")).collect();
-            ui.label(format!(
-                "class balance of {}: {}",
-                label.name,
-                text.join(", ")
-            ))
-            .on_hover_text("Rows per label value");
-        }
+    if review.balance.as_ref().map(|b| b.0) != Some(settings.label) {
+        let counts = class_balance(&review.table, settings.label).unwrap_or_default();
+        review.balance = Some((settings.label, counts));
+    }
+    if let (Some(label), Some((_, counts))) = (review.columns.get(settings.label), &review.balance)
+        && !counts.is_empty()
+    {
+        let text: Vec<String> = counts.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+        ui.label(format!(
+            "class balance of {}: {}",
+            label.name,
+            text.join(", ")
+        ))
+        .on_hover_text("Rows per label value");
     }
     let missing: usize = review.columns.iter().map(|c| c.missing).sum();
     ui.horizontal(|ui| {
