@@ -82,7 +82,7 @@ pub enum Loaded {
 }
 
 enum Job {
-    Picking(Receiver<Option<PathBuf>>),
+    Picking(Receiver<Option<PathBuf>>, std::time::Instant),
     Loading {
         what: String,
         progress: Arc<Progress>,
@@ -219,7 +219,7 @@ impl ImportWizard {
             let _ = tx.send(picked);
             waker.request_repaint();
         });
-        self.job = Some(Job::Picking(rx));
+        self.job = Some(Job::Picking(rx, std::time::Instant::now()));
     }
 
     /// Starts loading `path` in the background and opens the wizard.
@@ -320,10 +320,21 @@ impl ImportWizard {
     /// ready.
     pub fn poll(&mut self, ctx: &egui::Context) -> Option<Arc<Dataset>> {
         match self.job.take() {
-            Some(Job::Picking(rx)) => match rx.try_recv() {
+            Some(Job::Picking(rx, started)) => match rx.try_recv() {
                 Ok(Some(path)) => self.open_path(ctx, path),
+                // An answer within half a second means no dialog was shown (no
+                // xdg-desktop-portal, for example): offer the path field instead.
+                Ok(None) | Err(TryRecvError::Disconnected)
+                    if started.elapsed() < std::time::Duration::from_millis(500) =>
+                {
+                    self.open = true;
+                    self.error = Some(
+                        "no file dialog could be shown here: type or paste a path above, or drop a file on the window"
+                            .to_string(),
+                    );
+                }
                 Ok(None) | Err(TryRecvError::Disconnected) => {}
-                Err(TryRecvError::Empty) => self.job = Some(Job::Picking(rx)),
+                Err(TryRecvError::Empty) => self.job = Some(Job::Picking(rx, started)),
             },
             Some(Job::Loading {
                 what,
