@@ -300,7 +300,9 @@ fn regression_points(data: &Dataset, split: &Split) -> Vec<[f64; 2]> {
     let Labels::Values(values) = &split.labels else {
         return Vec::new();
     };
+    let stride = split.len().div_ceil(MAX_POINTS).max(1);
     (0..split.len())
+        .step_by(stride)
         .map(|i| {
             [
                 to_display_units(data, 0, split.row(i)[0]),
@@ -310,11 +312,16 @@ fn regression_points(data: &Dataset, split: &Split) -> Vec<[f64; 2]> {
         .collect()
 }
 
-/// Points of each class (one list per class; regression puts all in one list).
+/// Most points drawn per split; larger splits are thinned evenly so every frame stays cheap.
+const MAX_POINTS: usize = 4000;
+
+/// Points of each class (one list per class; regression puts all in one list), at most
+/// [`MAX_POINTS`] per split.
 fn class_points(data: &Dataset, split: &Split, xf: usize, yf: usize) -> Vec<Vec<[f64; 2]>> {
     let classes = data.n_classes().unwrap_or(1);
     let mut out = vec![Vec::new(); classes];
-    for i in 0..split.len() {
+    let stride = split.len().div_ceil(MAX_POINTS).max(1);
+    for i in (0..split.len()).step_by(stride) {
         let row = split.row(i);
         let class = match &split.labels {
             Labels::Classes(labels) => labels[i].min(classes - 1),
