@@ -441,6 +441,7 @@ impl ImportWizard {
                 ui.add(
                     egui::ProgressBar::new(progress.fraction())
                         .desired_width(360.0)
+                        .animate(true)
                         .text(what.clone()),
                 );
                 if ui
