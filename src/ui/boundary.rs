@@ -217,8 +217,10 @@ impl BoundaryPanel {
                 .italics(),
             )
             .on_hover_text("The heatmap varies only the two chosen features");
-        } else {
+        } else if data.is_classification() {
             ui.label("Background: predicted class (colour) and confidence (strength); train ● filled, test ○ hollow");
+        } else {
+            ui.label("Points: train ● filled, test ○ hollow");
         }
 
         let grid = snapshot.and_then(|s| s.boundary.as_ref());
@@ -239,6 +241,25 @@ impl BoundaryPanel {
             self.texture_generation = Some(run.snapshot_generation);
         }
 
+        if let Some(grid) = grid
+            && grid.outputs == 1
+        {
+            let (min, max) = grid
+                .values
+                .iter()
+                .filter(|v| v.is_finite())
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+                    (lo.min(v), hi.max(v))
+                });
+            if min <= max {
+                ui.label(format!(
+                    "Colour: the predicted value, from {min:.3} (dark purple) to {max:.3} (yellow)"
+                ))
+                .on_hover_text(
+                    "Regression: the heatmap shows the network's output over the two features",
+                );
+            }
+        }
         let side = ui.available_width().min(ui.available_height()).max(200.0);
         let (xf, yf) = grid.map_or((axes.0, axes.1.min(features - 1)), |g| {
             (g.x_feature, g.y_feature)
