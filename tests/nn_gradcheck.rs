@@ -1,17 +1,15 @@
 //! Gradient checks: every backward pass against central differences in f64.
 
+mod common;
+
+use common::{EPS, TOL, assert_passes};
 use gradscope::nn::{
-    ActivationKind, Dense, GradCheck, Init, Layer, LossKind, Mode, ModelSpec, Sequential, Shape,
-    Target, check_layer, check_loss, check_model,
+    ActivationKind, Dense, Init, Layer, LossKind, Mode, ModelSpec, Sequential, Shape, Target,
+    check_layer, check_loss, check_model,
 };
 use nalgebra::DMatrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-/// Difference step: truncation error O(EPS²) ≈ 1e-10 and rounding error
-/// ≈ 1e-16 / EPS ≈ 1e-11 are both far below the tolerance.
-const EPS: f64 = 1e-5;
-const TOL: f64 = 1e-6;
 
 fn uniform(rows: usize, cols: usize, lo: f64, hi: f64, seed: u64) -> DMatrix<f64> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -30,22 +28,6 @@ fn away_from_zero(rows: usize, cols: usize, seed: u64) -> DMatrix<f64> {
             -magnitude
         }
     })
-}
-
-fn assert_passes(check: &GradCheck) {
-    assert!(
-        check.passed(TOL),
-        "{}: max relative error {:e} (max abs {:e})",
-        check.name,
-        check.max_rel_error,
-        check.max_abs_error
-    );
-    // Guard against a vacuous pass where everything is zero.
-    assert!(
-        check.analytic.iter().any(|g| g.abs() > 1e-3),
-        "{}: all gradients ~0",
-        check.name
-    );
 }
 
 #[test]

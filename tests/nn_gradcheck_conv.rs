@@ -1,6 +1,9 @@
 //! Convolution, pooling and CNN specs: gradient checks in f64 against
 //! central differences, output sizes, and the text form.
 
+mod common;
+
+use common::{EPS, assert_passes};
 use gradscope::nn::{
     Conv2d, Conv2dConfig, GradCheck, Init, Layer, LayerSpec, LossKind, MaxPool2d, MaxPool2dConfig,
     Mode, ModelSpec, Sequential, Shape, SpecError, Target, check_layer, check_model,
@@ -9,9 +12,6 @@ use gradscope::nn::{
 use nalgebra::DMatrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-const EPS: f64 = 1e-5;
-const TOL: f64 = 1e-6;
 
 fn uniform(rows: usize, cols: usize, seed: u64) -> DMatrix<f64> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -28,21 +28,6 @@ fn distinct(rows: usize, cols: usize, seed: u64) -> DMatrix<f64> {
         values.swap(i, rng.random_range(0..=i));
     }
     DMatrix::from_vec(rows, cols, values)
-}
-
-fn assert_passes(check: &GradCheck) {
-    assert!(
-        check.passed(TOL),
-        "{}: max relative error {:e} (max abs {:e})",
-        check.name,
-        check.max_rel_error,
-        check.max_abs_error
-    );
-    assert!(
-        check.analytic.iter().any(|g| g.abs() > 1e-3),
-        "{}: all gradients ~0",
-        check.name
-    );
 }
 
 fn conv(c: usize, o: usize, k: usize, s: usize, p: usize, input: Shape, seed: u64) -> Conv2d<f64> {

@@ -206,6 +206,18 @@ fn reader(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>,
 }
 
 /// Size and colour type of the image at `path`, reading its header only.
+/// The folder's listing and the header of every image in it (one pass over the headers, no
+/// decoding), shared by the scan and the load.
+fn list_with_headers(root: &Path) -> Result<(Listing, Vec<Header>), DataError> {
+    let listing = list_folder(root)?;
+    let headers = listing
+        .files
+        .iter()
+        .map(|f| read_header(&f.path))
+        .collect::<Result<Vec<Header>, DataError>>()?;
+    Ok((listing, headers))
+}
+
 fn read_header(path: &Path) -> Result<Header, DataError> {
     let decoder = reader(path)?
         .into_decoder()
@@ -240,12 +252,7 @@ fn size_counts(headers: &[Header]) -> Vec<((u32, u32), usize)> {
 /// `"{file}: cannot read the file: {reason}"` and `"{file}: cannot decode the image: {reason}"`
 /// for a file whose header is unreadable.
 pub fn scan_image_folder(root: &Path) -> Result<FolderSummary, DataError> {
-    let listing = list_folder(root)?;
-    let headers = listing
-        .files
-        .iter()
-        .map(|f| read_header(&f.path))
-        .collect::<Result<Vec<Header>, DataError>>()?;
+    let (listing, headers) = list_with_headers(root)?;
     let mut counts = vec![0usize; listing.classes.len()];
     for file in &listing.files {
         if let Some(c) = counts.get_mut(file.class) {
@@ -379,12 +386,7 @@ pub fn load_image_folder(
     {
         return fail(format!("the image size must be at least 1×1, got {w}×{h}"));
     }
-    let listing = list_folder(root)?;
-    let headers = listing
-        .files
-        .iter()
-        .map(|f| read_header(&f.path))
-        .collect::<Result<Vec<Header>, DataError>>()?;
+    let (listing, headers) = list_with_headers(root)?;
     let Some(target) = size.or_else(|| size_counts(&headers).first().map(|s| s.0)) else {
         return fail("no images".into());
     };
