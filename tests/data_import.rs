@@ -64,7 +64,7 @@ fn case1_bom_crlf_quoted_header() {
         }
     );
     assert_eq!(t.columns, ["sepal_len", "label"]);
-    assert_eq!(t.rows, [["5.1", "setosa"], ["4.9", "versicolor"]]);
+    assert_eq!(t.to_rows(), [["5.1", "setosa"], ["4.9", "versicolor"]]);
     assert_eq!(t.lines, [2, 3]);
     let (ins, ds) = inspect_csv("iris.csv", text, None).unwrap();
     assert_eq!(ins.rows, 2);
@@ -118,11 +118,11 @@ fn case3_unterminated_quote() {
 fn case4_one_trailing_empty_field_is_dropped() {
     let (_, t) = table(b"x,y,label\n1,2,0,\n3,4,1\n");
     assert_eq!(t.columns, ["x", "y", "label"]);
-    assert_eq!(t.rows, [["1", "2", "0"], ["3", "4", "1"]]);
+    assert_eq!(t.to_rows(), [["1", "2", "0"], ["3", "4", "1"]]);
     // every line, header included, ending in a delimiter: the empty last column goes
     let (_, t) = table(b"x,y,label,\n1,2,0,\n3,4,1,\n");
     assert_eq!(t.columns, ["x", "y", "label"]);
-    assert_eq!(t.rows, [["1", "2", "0"], ["3", "4", "1"]]);
+    assert_eq!(t.to_rows(), [["1", "2", "0"], ["3", "4", "1"]]);
     // a non-empty extra field, or two extra fields, are errors
     let options = CsvOptions::default();
     let err = |text: &[u8]| {
@@ -157,7 +157,7 @@ fn case6_no_header_mixed_line_ends() {
     let (options, t) = table(text);
     assert!(!options.has_header);
     assert_eq!(t.columns, ["column 1", "column 2", "column 3"]);
-    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.n_rows(), 2);
     let (ins, ds) = inspect_csv("iris.csv", text, None).unwrap();
     assert!(!ins.header);
     assert_eq!(ins.classes, ["Iris-setosa"]);
@@ -169,7 +169,7 @@ fn case6_no_header_mixed_line_ends() {
 fn tab_and_pipe_delimiters_are_sniffed() {
     let (o, t) = table(b"x\ty\tlabel\n1\t2\ta\n3\t4\tb\n");
     assert_eq!((o.delimiter, o.has_header), (b'\t', true));
-    assert_eq!(t.rows, [["1", "2", "a"], ["3", "4", "b"]]);
+    assert_eq!(t.to_rows(), [["1", "2", "a"], ["3", "4", "b"]]);
     let (o, t) = table(b"x|y|label\n1|2|a\n3|4|b\n");
     assert_eq!(o.delimiter, b'|');
     assert_eq!(t.columns, ["x", "y", "label"]);
@@ -186,7 +186,7 @@ fn cr_only_line_ends() {
         b"x,y,label\n1,2,a\n3,4,b\n"
     );
     let (_, t) = table(raw);
-    assert_eq!(t.rows, [["1", "2", "a"], ["3", "4", "b"]]);
+    assert_eq!(t.to_rows(), [["1", "2", "a"], ["3", "4", "b"]]);
     assert_eq!(t.lines, [2, 3]);
 }
 
@@ -195,9 +195,9 @@ fn quoted_fields_with_embedded_delimiters_and_blank_lines_at_the_end() {
     let (o, t) = table(b"\"x;1\";y;label\n1;\"2\";\"a;b\"\n3;4;\"c \"\"d\"\"\"\n\n\n  \n");
     assert_eq!(o.delimiter, b';');
     assert_eq!(t.columns, ["x;1", "y", "label"]);
-    assert_eq!(t.rows, [["1", "2", "a;b"], ["3", "4", "c \"d\""]]);
+    assert_eq!(t.to_rows(), [["1", "2", "a;b"], ["3", "4", "c \"d\""]]);
     let (_, t) = table(b"x,label\n1,\"a,b\"\n2,c\n\r\n\n");
-    assert_eq!(t.rows, [["1", "a,b"], ["2", "c"]]);
+    assert_eq!(t.to_rows(), [["1", "a,b"], ["2", "c"]]);
 }
 
 #[test]

@@ -135,10 +135,10 @@ fn check_strict(
                 .at_line(first_record_line(text)),
         );
     }
-    for (row, &line) in table.rows.iter().zip(&table.lines) {
-        for (j, (cell, column)) in row.iter().zip(&table.columns).enumerate() {
+    for (i, &line) in table.lines.iter().enumerate() {
+        for (j, (cell, column)) in table.row(i).zip(&table.columns).enumerate() {
             let message = if j == label_col {
-                match cell.as_str() {
+                match cell {
                     "" => format!("empty label in column {column:?}"),
                     c if is_missing(c) => format!("missing label {c:?} in column {column:?}"),
                     _ => continue,

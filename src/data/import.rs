@@ -317,15 +317,80 @@ fn is_blank(cells: &[String]) -> bool {
 
 /// Cells as text (trimmed), with the 1-based file line of each row; blank lines (incl. at
 /// the end) skipped.
+///
+/// Stored compactly: all cells end to end in one string plus one end offset per cell, so a
+/// table costs about the size of its text plus 8 bytes per cell (a `String` per cell would
+/// cost 24 bytes plus a separate allocation each).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     /// Column names: the header cells, or `"column 1"`, `"column 2"`, … without a header
     /// (and for empty header cells).
     pub columns: Vec<String>,
-    /// Data rows, each with exactly `columns.len()` trimmed cells.
-    pub rows: Vec<Vec<String>>,
-    /// 1-based line where each row starts (same length as `rows`).
+    /// 1-based line where each row starts (one per row).
     pub lines: Vec<u64>,
+    /// Every cell's text, row by row, without separators.
+    text: String,
+    /// Byte offset in `text` where each cell ends (`columns.len()` per row).
+    ends: Vec<usize>,
+}
+
+impl Table {
+    /// Number of data rows.
+    pub fn n_rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The trimmed text of row `i`, column `j` (both 0-based); `""` outside the table.
+    pub fn cell(&self, i: usize, j: usize) -> &str {
+        let width = self.columns.len();
+        if j >= width {
+            return "";
+        }
+        let k = i.saturating_mul(width).saturating_add(j);
+        let Some(&end) = self.ends.get(k) else {
+            return "";
+        };
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The cells of row `i`, in column order (empty outside the table).
+    pub fn row(&self, i: usize) -> impl Iterator<Item = &str> + '_ {
+        let width = if i < self.n_rows() {
+            self.columns.len()
+        } else {
+            0
+        };
+        (0..width).map(move |j| self.cell(i, j))
+    }
+
+    /// Every row as a vector of cells (handy for previews and tests of small tables).
+    pub fn to_rows(&self) -> Vec<Vec<&str>> {
+        (0..self.n_rows()).map(|i| self.row(i).collect()).collect()
+    }
+
+    /// Appends one row of exactly `columns.len()` cells.
+    fn push_row(&mut self, cells: &[String], line: u64) {
+        for cell in cells {
+            self.text.push_str(cell);
+            self.ends.push(self.text.len());
+        }
+        self.lines.push(line);
+    }
+
+    /// Removes the last column, whose cells are all empty (so `text` does not change).
+    fn drop_empty_last_column(&mut self) {
+        let width = self.columns.len();
+        if width == 0 {
+            return;
+        }
+        let mut k = 0;
+        self.ends.retain(|_| {
+            k += 1;
+            k % width != 0
+        });
+        self.columns.pop();
+    }
 }
 
 /// Reads `text` (as returned by [`decode_input`]) into a [`Table`] with `options`
@@ -343,8 +408,7 @@ pub fn read_table(file_name: &str, text: &[u8], options: &CsvOptions) -> Result<
     let open = scan(text, options.delimiter, 0).open;
     let mut reader = reader(text, options.delimiter);
     let mut record = ByteRecord::new();
-    let mut first: Option<(Vec<String>, bool)> = None; // (columns, last header cell empty)
-    let (mut rows, mut lines) = (Vec::new(), Vec::new());
+    let mut table: Option<(Table, bool)> = None; // (table so far, last header cell empty)
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -361,24 +425,28 @@ pub fn read_table(file_name: &str, text: &[u8], options: &CsvOptions) -> Result<
         if is_blank(&cells) {
             continue;
         }
-        let Some((columns, _)) = &first else {
+        let Some((table, _)) = &mut table else {
             let n = cells.len();
             let last_empty = cells.last().is_some_and(String::is_empty);
-            let columns = if options.has_header {
-                cells
-                    .into_iter()
-                    .enumerate()
-                    .map(|(j, c)| if c.is_empty() { column_name(j) } else { c })
-                    .collect()
-            } else {
-                rows.push(cells);
-                lines.push(line);
-                (0..n).map(column_name).collect()
+            let mut first = Table {
+                columns: (0..n).map(column_name).collect(),
+                lines: Vec::new(),
+                text: String::new(),
+                ends: Vec::new(),
             };
-            first = Some((columns, last_empty));
+            if options.has_header {
+                for (name, cell) in first.columns.iter_mut().zip(cells) {
+                    if !cell.is_empty() {
+                        *name = cell;
+                    }
+                }
+            } else {
+                first.push_row(&cells, line);
+            }
+            table = Some((first, last_empty));
             continue;
         };
-        let n = columns.len();
+        let n = table.columns.len();
         if cells.len() == n + 1 && cells.last().is_some_and(String::is_empty) {
             cells.pop();
         }
@@ -392,29 +460,22 @@ pub fn read_table(file_name: &str, text: &[u8], options: &CsvOptions) -> Result<
             };
             return Err(err(format!("{k} {fields}, {what} has {n}")).at_line(line));
         }
-        rows.push(cells);
-        lines.push(line);
+        table.push_row(&cells, line);
     }
-    let Some((mut columns, last_empty)) = first else {
+    let Some((mut table, last_empty)) = table else {
         return Err(err("the file is empty".into()));
     };
-    if rows.is_empty() {
+    if table.n_rows() == 0 {
         return Err(err("no data rows".into()));
     }
-    let last_column_empty = columns.len() > 1
+    let last = table.columns.len().saturating_sub(1);
+    let last_column_empty = table.columns.len() > 1
         && (last_empty || !options.has_header)
-        && rows.iter().all(|r| r.last().is_none_or(String::is_empty));
+        && (0..table.n_rows()).all(|i| table.cell(i, last).is_empty());
     if last_column_empty {
-        columns.pop();
-        rows.iter_mut().for_each(|r| {
-            r.pop();
-        });
+        table.drop_empty_last_column();
     }
-    Ok(Table {
-        columns,
-        rows,
-        lines,
-    })
+    Ok(table)
 }
 
 /// `"column {j + 1}"`
@@ -554,12 +615,7 @@ pub fn summarize(table: &Table, options: &CsvOptions) -> Vec<ColumnSummary> {
             let mut missing = 0;
             let mut numeric = true;
             let mut numbers = Vec::new();
-            let cells = || {
-                table
-                    .rows
-                    .iter()
-                    .map(|row| row.get(j).map_or("", String::as_str))
-            };
+            let cells = || (0..table.n_rows()).map(|i| table.cell(i, j));
             for cell in cells() {
                 if is_missing(cell) {
                     missing += 1;
@@ -718,13 +774,7 @@ pub fn build_dataset(
     let err = |message: String| DataError::new(file_name, message);
     let n_columns = table.columns.len();
     let column = |j: usize| table.columns.get(j).map_or("", String::as_str);
-    let cell = |i: usize, j: usize| {
-        table
-            .rows
-            .get(i)
-            .and_then(|r| r.get(j))
-            .map_or("", String::as_str)
-    };
+    let cell = |i: usize, j: usize| table.cell(i, j);
     let line = |i: usize| table.lines.get(i).copied().unwrap_or(0);
     let label = settings.label;
     if label >= n_columns {
@@ -747,7 +797,7 @@ pub fn build_dataset(
             )));
         }
     }
-    if table.rows.is_empty() {
+    if table.n_rows() == 0 {
         return Err(err("no data rows".into()));
     }
     let ratio = settings.train_ratio;
@@ -772,7 +822,7 @@ pub fn build_dataset(
             feature_names.push(column(j).to_string());
             continue;
         }
-        let present = || (0..table.rows.len()).filter(|&i| !is_missing(cell(i, j)));
+        let present = || (0..table.n_rows()).filter(|&i| !is_missing(cell(i, j)));
         let numbers = present()
             .filter(|&i| parse_number(cell(i, j), decimal_comma).is_some())
             .count();
@@ -799,7 +849,7 @@ pub fn build_dataset(
 
     let mut rows = Vec::new();
     let mut label_rows = Vec::new();
-    for i in 0..table.rows.len() {
+    for i in 0..table.n_rows() {
         if is_missing(cell(i, label)) {
             continue;
         }

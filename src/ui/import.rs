@@ -55,10 +55,8 @@ pub struct TableReview {
 /// Rows per distinct value of column `label`, sorted by value; `None` beyond 20 values.
 fn class_balance(table: &Table, label: usize) -> Option<Vec<(String, usize)>> {
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for row in &table.rows {
-        *counts
-            .entry(row.get(label).map_or("", String::as_str))
-            .or_default() += 1;
+    for i in 0..table.n_rows() {
+        *counts.entry(table.cell(i, label)).or_default() += 1;
         if counts.len() > 20 {
             return None;
         }
@@ -539,7 +537,7 @@ fn table_review_ui(ui: &mut egui::Ui, review: &mut TableReview) -> (bool, bool) 
     });
     ui.label(format!(
         "{} rows × {} columns",
-        review.table.rows.len(),
+        review.table.n_rows(),
         review.table.columns.len()
     ));
     egui::ScrollArea::horizontal()
@@ -562,8 +560,8 @@ fn table_review_ui(ui: &mut egui::Ui, review: &mut TableReview) -> (bool, bool) 
                             ));
                     }
                     ui.end_row();
-                    for row in review.table.rows.iter().take(PREVIEW_ROWS) {
-                        for cell in row {
+                    for i in 0..review.table.n_rows().min(PREVIEW_ROWS) {
+                        for cell in review.table.row(i) {
                             ui.label(cell);
                         }
                         ui.end_row();
