@@ -132,3 +132,39 @@ fn forward_shapes_and_train_eval_agree() {
     assert_eq!(grad_in.shape(), (3, 2));
     assert_eq!(model.spec(), &spec);
 }
+
+#[test]
+fn oversized_models_are_refused_before_allocating() {
+    // (2 + 1) × 2e9 parameters in the first layer alone: refused by the parser, which checks
+    // the shapes, and by the builder.
+    let err = ModelSpec::parse("dense2000000000,relu,dense2", Shape::flat(2)).unwrap_err();
+    let message = "item 1 \"dense2000000000\": the model would have more than 20000000 parameters; make the layers smaller";
+    assert_eq!(err.to_string(), message);
+    let spec = ModelSpec {
+        input: Shape::flat(2),
+        layers: vec![LayerSpec::Dense {
+            units: 2_000_000_000,
+        }],
+    };
+    let err = Sequential::<f32>::try_from_spec(&spec, 1)
+        .err()
+        .expect("refused");
+    assert_eq!(err.to_string(), message);
+    // Few parameters, but 64 × 2000 × 2000 = 256 000 000 values per sample.
+    let err =
+        ModelSpec::parse("conv64k1p500,relu,dense2", Shape::image(1, 1000, 1000)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "item 1 \"conv64k1p500\": its output would hold 256000000 values per sample (at most 16777216); make the layer smaller"
+    );
+    // Padding so large that the padded size overflows: an error, not an overflow panic.
+    let text = format!("conv1k3p{},dense2", usize::MAX / 2 + 1);
+    let err = ModelSpec::parse(&text, Shape::image(1, 4, 4)).unwrap_err();
+    assert!(matches!(err, SpecError::DoesNotFit { .. }), "{err}");
+    // The limit itself: (2 + 1) × 6 666 666 = 19 999 998 parameters pass, one more unit fails.
+    assert!(ModelSpec::parse("dense6666666", Shape::flat(2)).is_ok());
+    assert!(matches!(
+        ModelSpec::parse("dense6666667", Shape::flat(2)),
+        Err(SpecError::TooManyParameters { position: 1, .. })
+    ));
+}

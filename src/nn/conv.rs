@@ -36,7 +36,7 @@ pub fn conv_output_size(
     if kernel == 0 || stride == 0 {
         return None;
     }
-    let padded = input + 2 * padding;
+    let padded = padding.checked_mul(2)?.checked_add(input)?;
     if kernel > padded {
         return None;
     }

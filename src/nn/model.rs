@@ -180,7 +180,36 @@ pub enum SpecError {
     /// No dense layer at all, so nothing could be learned.
     #[error("the model needs at least one dense layer")]
     NoDense,
+    /// The layers up to this one hold more than [`MAX_PARAMETERS`] weights and biases.
+    #[error(
+        "item {position} \"{item}\": the model would have more than {MAX_PARAMETERS} parameters; make the layers smaller"
+    )]
+    TooManyParameters {
+        /// 1-based position of the layer.
+        position: usize,
+        /// The layer in canonical text form.
+        item: String,
+    },
+    /// One sample's output of this layer holds more than [`MAX_LAYER_VALUES`] values.
+    #[error(
+        "item {position} \"{item}\": its output would hold {values} values per sample (at most {MAX_LAYER_VALUES}); make the layer smaller"
+    )]
+    TooWide {
+        /// 1-based position of the layer.
+        position: usize,
+        /// The layer in canonical text form.
+        item: String,
+        /// Values in one sample's output.
+        values: usize,
+    },
 }
+
+/// Most weights and biases a model may have: 20 million f32 values are 80 MB, and training
+/// keeps up to four such copies (parameters, gradients and Adam's two moments).
+pub const MAX_PARAMETERS: usize = 20_000_000;
+
+/// Most values one layer may produce per sample (16 Mi): a batch of 64 such outputs is 4 GB.
+pub const MAX_LAYER_VALUES: usize = 1 << 24;
 
 /// Reads a leading whole number; returns it and the rest of the text.
 fn take_number(text: &str) -> Option<(usize, &str)> {
@@ -353,6 +382,7 @@ impl ModelSpec {
         }
         let mut shape = self.input;
         let mut shapes = Vec::with_capacity(self.layers.len());
+        let mut parameters: usize = 0;
         for (index, layer) in self.layers.iter().enumerate() {
             let position = index + 1;
             let item = || layer.to_text();
@@ -408,6 +438,33 @@ impl ModelSpec {
                     }
                 }
             };
+            let input = shapes.last().copied().unwrap_or(self.input);
+            let layer_parameters = match *layer {
+                LayerSpec::Dense { units } => input.len().saturating_add(1).saturating_mul(units),
+                LayerSpec::Conv2d {
+                    filters, kernel, ..
+                } => input
+                    .channels
+                    .saturating_mul(kernel)
+                    .saturating_mul(kernel)
+                    .saturating_add(1)
+                    .saturating_mul(filters),
+                _ => 0,
+            };
+            parameters = parameters.saturating_add(layer_parameters);
+            if parameters > MAX_PARAMETERS {
+                return Err(SpecError::TooManyParameters {
+                    position,
+                    item: item(),
+                });
+            }
+            if shape.len() > MAX_LAYER_VALUES {
+                return Err(SpecError::TooWide {
+                    position,
+                    item: item(),
+                    values: shape.len(),
+                });
+            }
             shapes.push(shape);
         }
         Ok(shapes)

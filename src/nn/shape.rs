@@ -41,7 +41,9 @@ impl Shape {
     /// Number of values in one sample, `channels · height · width`
     /// (the column count of a batch matrix).
     pub fn len(&self) -> usize {
-        self.channels * self.height * self.width
+        self.channels
+            .saturating_mul(self.height)
+            .saturating_mul(self.width)
     }
 
     /// True if the sample holds no values.
