@@ -4,8 +4,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use gradscope::data::{
     ColumnKind, ColumnSummary, CsvOptions, Dataset, ImportSettings, Labels, MissingPolicy, Table,
-    Task, TaskChoice, TextFeature, build_dataset, decode_input, inspect_csv, read_table, sniff_csv,
-    summarize,
+    Task, TaskChoice, TextFeature, build_dataset, decode_input, inspect_csv, read_table,
+    read_table_with_progress, sniff_csv, summarize,
 };
 
 /// decode + sniff + read.
@@ -432,4 +432,34 @@ fn cell_errors_name_the_exact_line() {
     );
     let err = inspect_err(b"x1,x2,label\n\"1\n\",zz,a\n3,4,b\n5,6,a\n");
     assert_eq!(err, "bad.csv:3:2: \"zz\" in column \"x2\" is not a number");
+}
+
+#[test]
+fn reading_reports_progress_and_can_be_cancelled() {
+    let mut text = String::from("x,label\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("{i},{}\n", i % 2));
+    }
+    let options = sniff_csv(text.as_bytes());
+    let seen = std::cell::RefCell::new(Vec::new());
+    let table = read_table_with_progress("p.csv", text.as_bytes(), &options, &|bytes| {
+        seen.borrow_mut().push(bytes);
+        true
+    })
+    .expect("reads");
+    assert_eq!(table.n_rows(), 10_000);
+    // 10 001 records (header included): reports after records 4096 and 8192, at the byte
+    // where the record being read starts.
+    let seen = seen.into_inner();
+    assert_eq!(seen.len(), 2);
+    let start_of_record = |k: usize| {
+        text.split_inclusive('\n')
+            .take(k - 1)
+            .map(str::len)
+            .sum::<usize>() as u64
+    };
+    assert_eq!(seen, [start_of_record(4096), start_of_record(8192)]);
+
+    let err = read_table_with_progress("p.csv", text.as_bytes(), &options, &|_| false).unwrap_err();
+    assert_eq!(err.to_string(), "p.csv: cancelled");
 }

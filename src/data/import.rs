@@ -404,7 +404,22 @@ impl Table {
 ///   at the opening quote, reported when the reading reaches the record that holds it
 /// - `"{file}:{line}:{column}: the cell is not valid UTF-8"`
 pub fn read_table(file_name: &str, text: &[u8], options: &CsvOptions) -> Result<Table, DataError> {
+    read_table_with_progress(file_name, text, options, &|_| true)
+}
+
+/// Records read between two calls of the progress callback of [`read_table_with_progress`].
+const PROGRESS_EVERY: u64 = 4096;
+
+/// [`read_table`] that calls `report(bytes_read)` every few thousand records; when `report`
+/// returns false, reading stops with the error `"{file}: cancelled"`.
+pub fn read_table_with_progress(
+    file_name: &str,
+    text: &[u8],
+    options: &CsvOptions,
+    report: &dyn Fn(u64) -> bool,
+) -> Result<Table, DataError> {
     let err = |message: String| DataError::new(file_name, message);
+    let mut records: u64 = 0;
     let open = scan(text, options.delimiter, 0).open;
     let mut reader = reader(text, options.delimiter);
     let mut record = ByteRecord::new();
@@ -420,6 +435,12 @@ pub fn read_table(file_name: &str, text: &[u8], options: &CsvOptions) -> Result<
             && line >= q.record_line
         {
             return Err(err(UNTERMINATED_QUOTE.into()).at_cell(q.line, q.column));
+        }
+        records += 1;
+        if records.is_multiple_of(PROGRESS_EVERY)
+            && !report(record.position().map_or(0, Position::byte))
+        {
+            return Err(err("cancelled".into()));
         }
         let mut cells = cells_of(file_name, &record, line)?;
         if is_blank(&cells) {

@@ -23,8 +23,8 @@ pub use idx::{
 pub use images::{FolderSummary, IMAGE_EXTENSIONS, load_image_folder, scan_image_folder};
 pub use import::{
     ColumnKind, ColumnSummary, CsvOptions, ImportSettings, Inspection, MissingPolicy, Table,
-    TaskChoice, TextFeature, build_dataset, decode_input, inspect_csv, read_table, sniff_csv,
-    summarize,
+    TaskChoice, TextFeature, build_dataset, decode_input, inspect_csv, read_table,
+    read_table_with_progress, sniff_csv, summarize,
 };
 pub use iris::iris;
 pub use open::{SourceKind, detect, open_idx_file, open_path};

@@ -13,8 +13,8 @@ use eframe::egui::{self, Color32, RichText};
 use crate::data::{
     ColumnKind, CsvOptions, DataError, Dataset, FolderSummary, ImportSettings, MissingPolicy,
     SourceKind, Table, TaskChoice, TextFeature, build_dataset, decode_input, detect,
-    load_image_folder, load_mnist_dir, open_idx_file, read_table, scan_image_folder, sniff_csv,
-    summarize,
+    load_image_folder, load_mnist_dir, open_idx_file, read_table_with_progress, scan_image_folder,
+    sniff_csv, summarize,
 };
 
 /// Rows shown in the preview table.
@@ -22,21 +22,47 @@ const PREVIEW_ROWS: usize = 8;
 /// Most recent files remembered.
 const RECENT: usize = 8;
 
-/// Bytes or images done and in all, shared with a background job.
+/// Bytes or images done and in all, shared with a background job. A table is read and then
+/// parsed: each phase fills half of the bar.
 #[derive(Default)]
 pub struct Progress {
     done: AtomicU64,
     total: AtomicU64,
+    /// Set before reading a table, whose parsing follows the read.
+    parse_follows: AtomicBool,
+    parsed: AtomicU64,
+    parse_total: AtomicU64,
 }
 
 impl Progress {
     /// Fraction done, 0–1 (0 while the total is unknown).
     pub fn fraction(&self) -> f32 {
-        let total = self.total.load(Ordering::Relaxed);
-        if total == 0 {
-            return 0.0;
+        let ratio = |done: &AtomicU64, total: &AtomicU64| {
+            let total = total.load(Ordering::Relaxed);
+            if total == 0 {
+                return 0.0;
+            }
+            (done.load(Ordering::Relaxed) as f64 / total as f64).clamp(0.0, 1.0)
+        };
+        let read = ratio(&self.done, &self.total);
+        let fraction = if !self.parse_follows.load(Ordering::Relaxed) {
+            read
+        } else if self.parse_total.load(Ordering::Relaxed) == 0 {
+            0.5 * read
+        } else {
+            0.5 + 0.5 * ratio(&self.parsed, &self.parse_total)
+        };
+        fraction as f32
+    }
+
+    /// What the job is doing now: `"reading"` or, for a table after its bytes are in,
+    /// `"parsing"`.
+    pub fn phase(&self) -> &'static str {
+        if self.parse_total.load(Ordering::Relaxed) > 0 {
+            "parsing"
+        } else {
+            "reading"
         }
-        (self.done.load(Ordering::Relaxed) as f64 / total as f64).clamp(0.0, 1.0) as f32
     }
 }
 
@@ -156,6 +182,7 @@ fn load(
                 return Ok(Loaded::Folder(summary, size));
             }
             SourceKind::Table => {
+                progress.parse_follows.store(true, Ordering::Relaxed);
                 let raw = read_with_progress(path, progress, cancel)?;
                 let gzip = raw.starts_with(&[0x1F, 0x8B]);
                 let text = decode_input(&name, &raw).map_err(|e| e.to_string())?;
@@ -164,7 +191,14 @@ fn load(
             }
         },
     };
-    let table = read_table(&name, &text, &csv).map_err(|e| e.to_string())?;
+    progress
+        .parse_total
+        .store(text.len().max(1) as u64, Ordering::Relaxed);
+    let report = |bytes: u64| {
+        progress.parsed.store(bytes, Ordering::Relaxed);
+        !cancel.load(Ordering::Relaxed)
+    };
+    let table = read_table_with_progress(&name, &text, &csv, &report).map_err(|e| e.to_string())?;
     let columns = summarize(&table, &csv);
     let settings = ImportSettings::guess(&table, csv);
     Ok(Loaded::Table(Box::new(TableReview {
@@ -249,7 +283,7 @@ impl ImportWizard {
             waker.request_repaint();
         });
         self.job = Some(Job::Loading {
-            what: format!("reading and parsing {}", path.display()),
+            what: path.display().to_string(),
             progress,
             cancel,
             result: rx,
@@ -440,7 +474,7 @@ impl ImportWizard {
                     egui::ProgressBar::new(progress.fraction())
                         .desired_width(360.0)
                         .animate(true)
-                        .text(what.clone()),
+                        .text(format!("{} {what}", progress.phase())),
                 );
                 if ui
                     .button("Cancel")
