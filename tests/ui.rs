@@ -391,3 +391,51 @@ fn dropping_an_image_folder_shows_its_classes_and_trains_at_the_most_common_size
     assert_eq!(data.n_classes(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn presentation_mode_zooms_and_hides_the_advanced_controls() {
+    use eframe::egui::Key;
+    let mut harness = harness();
+    harness.run_steps(2);
+    let normal_zoom = harness.ctx.zoom_factor();
+    assert!(harness.query_by_label("Open data…").is_some());
+    assert!(harness.query_by_label("seed").is_some());
+    harness.key_press(Key::F);
+    harness.run_steps(2);
+    assert!(harness.state().presenting());
+    assert_eq!(
+        harness.ctx.zoom_factor(),
+        gradscope::ui::present::PRESENTATION_ZOOM
+    );
+    assert!(harness.query_by_label("Open data…").is_none());
+    assert!(harness.query_by_label("seed").is_none());
+    assert!(harness.query_all_by_label("learning rate").next().is_some());
+    harness.get_by_label("Exit presentation").click();
+    harness.run_steps(2);
+    assert!(!harness.state().presenting());
+    assert_eq!(harness.ctx.zoom_factor(), normal_zoom);
+    assert!(harness.query_by_label("Open data…").is_some());
+}
+
+#[test]
+fn keyboard_shortcuts_step_reset_and_open_the_help() {
+    use eframe::egui::Key;
+    let mut harness = harness();
+    harness.run_steps(2);
+    assert_eq!(harness.state().title(), "gradscope · spiral · seed 1");
+    harness.key_press(Key::ArrowRight);
+    run_until(&mut harness, |app| app.step() == 1);
+    harness.key_press(Key::ArrowRight);
+    run_until(&mut harness, |app| app.step() == 2);
+    harness.key_press(Key::R);
+    run_until(&mut harness, |app| app.step() == 0);
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none());
+    harness.key_press(Key::H);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Keyboard shortcuts").is_some());
+    assert!(
+        harness
+            .query_by_label("reset to the same initial weights (same seed)")
+            .is_some()
+    );
+}

@@ -18,6 +18,7 @@ use crate::ui::features::FeaturesPanel;
 use crate::ui::import::ImportWizard;
 use crate::ui::kernels::KernelsPanel;
 use crate::ui::loss::LossPanel;
+use crate::ui::present::{Presentation, Shortcut, pressed_shortcuts};
 use crate::ui::weights::WeightsPanel;
 
 /// Which data set the session trains on.
@@ -212,6 +213,8 @@ pub struct GradscopeApp {
     screenshot_requested: bool,
     screenshot_result: ScreenshotResult,
     frame_seconds: Vec<f32>,
+    presentation: Presentation,
+    title: String,
 }
 
 impl GradscopeApp {
@@ -265,6 +268,8 @@ impl GradscopeApp {
             screenshot_requested: false,
             screenshot_result: Arc::default(),
             frame_seconds: Vec::new(),
+            presentation: Presentation::default(),
+            title: String::new(),
         };
         app.run.running = autoplay;
         if let Some(path) = open {
@@ -402,6 +407,8 @@ impl GradscopeApp {
             ControlAction::Speed(speed) => self.worker.send(Command::SetSpeed(speed)),
             ControlAction::OpenDialog(folder) => self.import.pick(ctx, folder),
             ControlAction::OpenRecent(path) => self.import.open_path(ctx, path),
+            ControlAction::TogglePresentation => self.presentation.toggle(ctx),
+            ControlAction::Help => self.presentation.help_open = true,
         }
     }
 
@@ -484,6 +491,46 @@ impl GradscopeApp {
                     }
                 });
             });
+    }
+
+    /// Carries out the keyboard shortcuts pressed this frame (see [`crate::ui::present`]).
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        for shortcut in pressed_shortcuts(ctx) {
+            let action = match shortcut {
+                Shortcut::PlayPause if self.run.running => ControlAction::Pause,
+                Shortcut::PlayPause => ControlAction::Play,
+                Shortcut::Step => ControlAction::Step(1),
+                Shortcut::Back => continue,
+                Shortcut::Reset => ControlAction::Reset,
+                Shortcut::Presentation => ControlAction::TogglePresentation,
+                Shortcut::Help => ControlAction::Help,
+            };
+            self.perform(ctx, action);
+        }
+        self.controls.presentation = self.presentation.is_on();
+    }
+
+    /// Keeps the window title on the data set and the seed, so a screenshot or a projected
+    /// window says which run it shows.
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = format!(
+            "gradscope · {} · seed {}",
+            self.data.name, self.settings.train.seed
+        );
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// The window title in force.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// True in presentation mode.
+    pub fn presenting(&self) -> bool {
+        self.presentation.is_on()
     }
 
     fn screenshot_logic(&mut self, ctx: &egui::Context) {
@@ -613,18 +660,10 @@ impl eframe::App for GradscopeApp {
         for action in actions {
             self.perform(ui.ctx(), action);
         }
-        let space = ui.input(|i| i.key_pressed(egui::Key::Space));
-        if space && !ui.ctx().egui_wants_keyboard_input() {
-            let ctx = ui.ctx().clone();
-            self.perform(
-                &ctx,
-                if self.run.running {
-                    ControlAction::Pause
-                } else {
-                    ControlAction::Play
-                },
-            );
-        }
+        let ctx = ui.ctx().clone();
+        self.shortcuts(&ctx);
+        self.presentation.help_ui(&ctx);
+        self.update_title(&ctx);
         if let Some(data) = self.import.ui(ui.ctx()) {
             self.controls.recent = self.import.recent.clone();
             if data.image_shape.is_some() && self.data.image_shape.is_none() {

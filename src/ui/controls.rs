@@ -38,6 +38,10 @@ pub enum ControlAction {
     OpenDialog(bool),
     /// Open this recently used file or folder in the import wizard.
     OpenRecent(std::path::PathBuf),
+    /// Presentation mode on or off.
+    TogglePresentation,
+    /// Show the Help window.
+    Help,
 }
 
 /// State of the control panel that is not a setting.
@@ -45,6 +49,9 @@ pub struct ControlsPanel {
     steps_per_click: u32,
     /// Recently opened files and folders, newest first (shown under "Open data…").
     pub recent: Vec<std::path::PathBuf>,
+    /// Presentation mode: advanced controls (file opening, optimizer constants, epochs,
+    /// seed) are hidden.
+    pub presentation: bool,
 }
 
 impl Default for ControlsPanel {
@@ -52,6 +59,7 @@ impl Default for ControlsPanel {
         Self {
             steps_per_click: 1,
             recent: Vec::new(),
+            presentation: false,
         }
     }
 }
@@ -113,15 +121,40 @@ impl ControlsPanel {
         data: &Dataset,
     ) -> Vec<ControlAction> {
         let mut actions = Vec::new();
-        ui.heading("Controls");
+        ui.horizontal(|ui| {
+            ui.heading("Controls");
+            let label = if self.presentation {
+                "Exit presentation"
+            } else {
+                "Present"
+            };
+            if ui
+                .small_button(label)
+                .on_hover_text(
+                    "Presentation mode (F): zoomed, high contrast, advanced controls hidden",
+                )
+                .clicked()
+            {
+                actions.push(ControlAction::TogglePresentation);
+            }
+            if ui
+                .small_button("Help")
+                .on_hover_text("Keyboard shortcuts (H)")
+                .clicked()
+            {
+                actions.push(ControlAction::Help);
+            }
+        });
         self.run_ui(ui, settings, run, &mut actions);
         ui.separator();
         data_ui(ui, settings, data, &mut actions);
-        open_ui(ui, &self.recent, &mut actions);
+        if !self.presentation {
+            open_ui(ui, &self.recent, &mut actions);
+        }
         ui.separator();
         layers_ui(ui, settings, data, &mut actions);
         ui.separator();
-        training_ui(ui, settings, data, &mut actions);
+        training_ui(ui, settings, data, self.presentation, &mut actions);
         actions
     }
 
@@ -498,6 +531,7 @@ fn training_ui(
     ui: &mut egui::Ui,
     settings: &mut Settings,
     data: &Dataset,
+    presentation: bool,
     actions: &mut Vec<ControlAction>,
 ) {
     ui.label(RichText::new("Training").strong());
@@ -565,6 +599,9 @@ fn training_ui(
     }
     if optimizer_changed {
         actions.push(ControlAction::Optimizer(config.optimizer));
+    }
+    if presentation {
+        return;
     }
     ui.horizontal(|ui| {
         ui.label("epochs");

@@ -11,6 +11,7 @@ pub mod import;
 pub mod kernels;
 pub mod loss;
 pub mod plot_axes;
+pub mod present;
 pub mod weights;
 
 pub use app::{
