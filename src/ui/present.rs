@@ -8,7 +8,7 @@
 use eframe::egui::{self, Color32, Key, RichText, Stroke};
 
 /// UI zoom factor in presentation mode (1.0 = the system's normal size).
-pub const PRESENTATION_ZOOM: f32 = 1.75;
+pub const PRESENTATION_ZOOM: f32 = 1.5;
 
 /// Something a key does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
