@@ -27,7 +27,7 @@ use std::io::Read;
 
 use ::csv::{ByteRecord, Position, ReaderBuilder};
 use flate2::read::MultiGzDecoder;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::dataset::Features;
 use super::{DataError, Dataset, Labels, Standardizer, Task};
@@ -678,7 +678,7 @@ pub fn summarize(table: &Table, options: &CsvOptions) -> Vec<ColumnSummary> {
 }
 
 /// Classification or regression, or let [`build_dataset`] decide.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TaskChoice {
     /// Classification when the label is text or at most 20 distinct integers, else regression.
     Auto,
@@ -690,7 +690,7 @@ pub enum TaskChoice {
 
 /// What happens to rows with a missing feature value. (Rows with a missing label are
 /// always dropped.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MissingPolicy {
     /// Leave such rows out.
     DropRows,
@@ -700,7 +700,7 @@ pub enum MissingPolicy {
 }
 
 /// What happens to feature columns holding text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextFeature {
     /// Leave them out.
     Exclude,

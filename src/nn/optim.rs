@@ -45,8 +45,10 @@ impl OptimizerKind {
     }
 }
 
-/// Hyper-parameters of an [`Optimizer`]. Fields a kind does not use are ignored.
+/// Hyper-parameters of an [`Optimizer`]. Fields a kind does not use are ignored. Fields
+/// missing from serialised text take [`OptimizerConfig::default`]'s values.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OptimizerConfig {
     /// The update rule.
     pub kind: OptimizerKind,

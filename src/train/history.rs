@@ -70,6 +70,38 @@ impl LossHistory {
         }
     }
 
+    /// A history holding `buckets` (oldest first, as [`LossHistory::buckets`] gives them, e.g.
+    /// read back from a file), keeping between `capacity` and 2·`capacity` buckets from then
+    /// on. Buckets with `count == 0` or a non-finite mean are left out. The last loss is taken
+    /// as the last bucket's mean (exact when that bucket holds one step).
+    pub fn from_buckets(buckets: Vec<LossBucket>, capacity: usize) -> Self {
+        let buckets: Vec<LossBucket> = buckets
+            .into_iter()
+            .filter(|b| b.count > 0 && b.mean().is_finite())
+            .collect();
+        let widest = buckets.iter().map(|b| b.count).max().unwrap_or(1);
+        let mut history = Self {
+            total_steps: buckets.iter().map(|b| b.count).sum(),
+            last: buckets.last().map(|b| b.mean() as f32),
+            steps_per_bucket: widest.checked_next_power_of_two().unwrap_or(widest),
+            buckets,
+            capacity: capacity.max(1),
+        };
+        while history.buckets.len() >= 2 * history.capacity {
+            history.buckets = history
+                .buckets
+                .chunks(2)
+                .map(|pair| match pair {
+                    [a, b] => a.merge(*b),
+                    [a] => *a,
+                    _ => unreachable!("chunks(2) yields one or two buckets"),
+                })
+                .collect();
+            history.steps_per_bucket = history.steps_per_bucket.saturating_mul(2);
+        }
+        history
+    }
+
     /// Adds the loss of `step`. Non-finite losses are ignored (they never reach a plot).
     pub fn push(&mut self, step: u64, loss: f32) {
         if !loss.is_finite() {

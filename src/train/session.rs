@@ -46,8 +46,10 @@ pub const MAX_UNITS: usize = 256;
 /// Largest number of hidden layers the layer editor offers.
 pub const MAX_HIDDEN_LAYERS: usize = 16;
 
-/// Everything that shapes a run apart from the data.
+/// Everything that shapes a run apart from the data. Fields missing from serialised text take
+/// [`TrainConfig::default`]'s values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TrainConfig {
     /// Convolution blocks before the dense layers; used only for image data.
     pub conv: Vec<ConvBlock>,
@@ -289,6 +291,41 @@ impl Session {
     /// Loss used: softmax cross-entropy for classification, MSE for regression.
     pub fn loss_kind(&self) -> LossKind {
         self.loss_kind
+    }
+
+    /// Replaces every parameter tensor (e.g. weights read from a file), in
+    /// `Sequential::copy_params_into` order. Counters, optimizer state and batch order are kept.
+    ///
+    /// # Errors
+    /// A one-line reason when the number or shape of the tensors differs from the model's, or
+    /// a value is not finite; the model is then unchanged.
+    pub fn load_params(&mut self, params: &[DMatrix<f32>]) -> Result<(), String> {
+        let mut current = Vec::new();
+        self.model.copy_params_into(&mut current);
+        if current.len() != params.len() {
+            return Err(format!(
+                "the model has {} weight tensors, {} were given",
+                current.len(),
+                params.len()
+            ));
+        }
+        for (i, (have, given)) in current.iter().zip(params).enumerate() {
+            if have.shape() != given.shape() {
+                return Err(format!(
+                    "weight tensor {} is {}×{} in the model, {}×{} was given",
+                    i + 1,
+                    have.nrows(),
+                    have.ncols(),
+                    given.nrows(),
+                    given.ncols()
+                ));
+            }
+            if !given.iter().all(|v| v.is_finite()) {
+                return Err(format!("weight tensor {} holds a non-finite value", i + 1));
+            }
+        }
+        self.model.set_params(params);
+        Ok(())
     }
 
     /// Changes the learning rate from the next step on; optimizer state is kept.
