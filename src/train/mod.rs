@@ -16,5 +16,6 @@ pub use snapshot::{
     build_snapshot,
 };
 pub use worker::{
-    Command, EvalRecord, Event, NoWaker, RunState, SessionSetup, StepLosses, Waker, Worker,
+    Captured, Command, EvalRecord, Event, NoWaker, RunState, SessionSetup, StepLosses, Waker,
+    Worker,
 };

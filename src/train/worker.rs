@@ -11,8 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use nalgebra::DMatrix;
+
 use crate::data::Dataset;
-use crate::nn::OptimizerConfig;
+use crate::nn::{ModelSpec, OptimizerConfig};
 use crate::train::session::{
     Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
 };
@@ -70,11 +72,33 @@ pub enum Command {
     SetViews(ViewRequest),
     /// Most steps per second while playing (`None` = as fast as the machine goes).
     SetSpeed(Option<f64>),
+    /// Replaces the current session's weights (e.g. read from an experiment file), in
+    /// `Sequential::copy_params_into` order; counters and optimizer state are kept. Answered
+    /// with [`Event::Error`] when they do not fit the model (the weights stay as they were).
+    LoadParams(Vec<DMatrix<f32>>),
+    /// Sends the current weights, model, configuration and counters back on the channel (for
+    /// saving); nothing is sent when there is no session.
+    Capture(Sender<Captured>),
     /// Panics inside the worker. Exists so tests can check that a worker panic is reported and
     /// the app survives.
     SimulatePanic,
     /// End the thread.
     Shutdown,
+}
+
+/// The state of a session at one moment, as [`Command::Capture`] returns it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Captured {
+    /// The model's layers.
+    pub spec: ModelSpec,
+    /// Every parameter tensor, in `Sequential::copy_params_into` order.
+    pub params: Vec<DMatrix<f32>>,
+    /// The configuration in force (live changes included).
+    pub config: TrainConfig,
+    /// Steps taken.
+    pub step: u64,
+    /// Completed epochs.
+    pub epoch: u64,
 }
 
 /// Whether the worker is training.
@@ -459,6 +483,28 @@ impl WorkerState {
             Command::SetSpeed(speed) => {
                 self.speed = speed.filter(|rate| rate.is_finite() && *rate > 0.0);
                 self.restart_throttle();
+            }
+            Command::LoadParams(params) => {
+                if let Some(session) = &mut self.session {
+                    match session.load_params(&params) {
+                        Ok(()) => self.publish_views(),
+                        Err(message) => self.emit(Event::Error(message)),
+                    }
+                    self.waker.wake();
+                }
+            }
+            Command::Capture(reply) => {
+                if let Some(session) = &self.session {
+                    let mut params = Vec::new();
+                    session.model().copy_params_into(&mut params);
+                    let _ = reply.send(Captured {
+                        spec: session.model().spec().clone(),
+                        params,
+                        config: session.config().clone(),
+                        step: session.step_count(),
+                        epoch: session.epoch(),
+                    });
+                }
             }
             Command::SimulatePanic => panic!("simulated worker panic"),
             Command::Shutdown => {}
