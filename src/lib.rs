@@ -7,10 +7,14 @@
 //! - [`train`]: the session and the background worker thread that owns it.
 //! - [`ui`]: the eframe app and its panels.
 //!
+//! [`experiment`] keeps runs: experiment files, safetensors weights, metrics CSV, GIFs, all
+//! written atomically (it uses `train`, `nn` and `data`; the window and the command line use it).
+//!
 //! [`cli`] holds the command line shared by the binary and the tests.
 
 pub mod cli;
 pub mod data;
+pub mod experiment;
 pub mod nn;
 pub mod train;
 pub mod ui;

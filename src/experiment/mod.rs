@@ -1,0 +1,23 @@
+//! Keeping, sharing and repeating runs: experiment files (JSON), weights (safetensors), the
+//! metrics history (CSV), animated GIFs, and the atomic writes they all go through.
+//!
+//! - [`weights`]: tensors named and shaped as PyTorch's `nn.Sequential` state dict, read and
+//!   written as safetensors.
+//! - [`metrics`]: the loss/accuracy history and its CSV export.
+//! - [`gif`]: RGBA frames → animated GIF, streamed.
+//! - [`atomic`]: temporary file + rename, so a failed write never damages a good file.
+//!
+//! Nothing here draws; the window and the command line call it.
+
+pub mod atomic;
+pub mod gif;
+pub mod metrics;
+pub mod weights;
+
+pub use atomic::{AtomicFile, SaveError, write_atomically};
+pub use gif::{GifError, GifRecorder, GifSettings, RgbaFrame, write_gif};
+pub use metrics::{EvalPoint, History, LossPoint, write_metrics_csv};
+pub use weights::{
+    NamedTensor, SavedTensor, SavedWeights, WeightsError, load_safetensors, model_tensors,
+    parse_safetensors, pytorch_code, save_safetensors, tensors_from_params, write_safetensors,
+};
