@@ -1,6 +1,9 @@
 //! Keeping, sharing and repeating runs: experiment files (JSON), weights (safetensors), the
 //! metrics history (CSV), animated GIFs, and the atomic writes they all go through.
 //!
+//! - [`file`]: [`Experiment`] — data reference, model and training settings, seed, and
+//!   optionally trained weights, history, view settings and a lesson; versioned, with errors
+//!   that name the file, line and column.
 //! - [`weights`]: tensors named and shaped as PyTorch's `nn.Sequential` state dict, read and
 //!   written as safetensors.
 //! - [`metrics`]: the loss/accuracy history and its CSV export.
@@ -10,11 +13,16 @@
 //! Nothing here draws; the window and the command line call it.
 
 pub mod atomic;
+pub mod file;
 pub mod gif;
 pub mod metrics;
 pub mod weights;
 
 pub use atomic::{AtomicFile, SaveError, write_atomically};
+pub use file::{
+    ControlId, DatasetRef, Experiment, ExperimentError, FORMAT_VERSION, FileImport, Lesson,
+    LessonStep, Start, TableImport, ViewSettings,
+};
 pub use gif::{GifError, GifRecorder, GifSettings, RgbaFrame, write_gif};
 pub use metrics::{EvalPoint, History, LossPoint, write_metrics_csv};
 pub use weights::{

@@ -1,0 +1,937 @@
+//! The experiment file: everything needed to repeat or continue a run, as JSON.
+//!
+//! ```json
+//! {
+//!   "format_version": 1,
+//!   "title": "Spiral with two tanh layers",
+//!   "dataset": { "synth": { "kind": "Spiral", "samples": 400, "noise": 0.1,
+//!                            "train_ratio": 0.5, "seed": 0 } },
+//!   "train": { "conv": [], "hidden": [ { "units": 16, "activation": "Tanh" } ],
+//!              "optimizer": { "kind": "Adam", "learning_rate": 0.01, "momentum": 0.9,
+//!                             "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8 },
+//!              "batch_size": 32, "epochs": 300, "seed": 1 },
+//!   "view": { "steps_per_second": 600.0, "full_speed": false },
+//!   "weights": { "model": "dense16,tanh,dense2", "step": 2100, "epoch": 300,
+//!                "tensors": [ { "name": "0.weight", "shape": [16, 2], "f32_base64": "…" } ] },
+//!   "history": { "losses": [ { "step": 1, "steps": 1, "mean": 0.69, "min": 0.69, "max": 0.69 } ],
+//!                "evals": [ { "step": 7, "epoch": 1, "train_loss": 0.68, "train_accuracy": 0.55,
+//!                             "test_loss": 0.69, "test_accuracy": 0.52 } ] },
+//!   "lesson": { "locked": ["dataset", "layers"], "hidden": ["seed"],
+//!               "steps": [ { "title": "Press Play", "text": "Watch the boundary bend." } ] }
+//! }
+//! ```
+//!
+//! - `dataset` is one of `{"synth": SynthConfig}`, `{"iris": {"train_ratio", "seed"}}`,
+//!   `"mnist"` (the bundled digits) or `{"file": {"path", "import"}}`. A file path is written
+//!   relative to the experiment file when it has a common folder with it, and read relative to
+//!   the experiment file's folder.
+//! - `train` is [`TrainConfig`]; missing fields take [`TrainConfig::default`]'s values.
+//! - `view`, `weights`, `history`, `lesson` and `title` are optional.
+//! - Weights are embedded (one file to hand around) with the tensor names and shapes of the
+//!   safetensors export (see [`super::weights`]), as base64 of little-endian F32 so they
+//!   come back bit for bit.
+//!
+//! Reading checks `format_version` first: a file from another version gets
+//! `"exp.json: format version 2 is not supported (this gradscope reads version 1)"` rather
+//! than a confusing field error. JSON errors give the line and column; values out of range name
+//! the field. Nothing in a file can make gradscope panic or allocate beyond the layer limits.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+use super::atomic::{SaveError, write_atomically};
+use super::metrics::History;
+use super::weights::{SavedWeights, WeightsError};
+use crate::data::{
+    CsvOptions, Dataset, ImportSettings, MissingPolicy, SynthConfig, TaskChoice, TextFeature,
+    build_dataset, decode_input, detect, iris, load_image_folder, load_mnist_dir, mnist_bundled,
+    open_idx_file, open_path, read_table,
+};
+use crate::nn::{ModelSpec, OptimizerKind};
+use crate::train::{MAX_HIDDEN_LAYERS, MAX_UNITS, Session, TrainConfig};
+
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Most samples a generated data set may ask for.
+pub const MAX_SYNTH_SAMPLES: usize = 100_000;
+
+/// An experiment: data, model and training settings, and optionally the trained weights, the
+/// history and a lesson. See the module docs for the JSON form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Experiment {
+    /// [`FORMAT_VERSION`] when written by this build.
+    pub format_version: u32,
+    /// Short title shown in the window's title bar or lesson panel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Where the data comes from.
+    pub dataset: DatasetRef,
+    /// Layers, optimizer, batch size, epochs, seed.
+    #[serde(default)]
+    pub train: TrainConfig,
+    /// Window settings that are not part of the run.
+    #[serde(default)]
+    pub view: ViewSettings,
+    /// Trained weights (none: start from the seed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<SavedWeights>,
+    /// Loss curve and evaluations of the run that produced `weights`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<History>,
+    /// Locked and hidden controls and the lesson's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<Lesson>,
+    /// The file this experiment was read from or last saved to (not stored in the file).
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
+}
+
+/// Where a data set comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetRef {
+    /// A generated set (kind, samples, noise, train ratio, seed).
+    Synth(SynthConfig),
+    /// The bundled Iris flowers, split with `train_ratio` (in (0, 1]) by `seed`.
+    Iris {
+        /// Share of the samples used for training.
+        train_ratio: f32,
+        /// Seed of the split.
+        seed: u64,
+    },
+    /// The bundled MNIST digits (8 000 train / 2 000 test).
+    Mnist,
+    /// A file or folder on disk.
+    File {
+        /// The file or folder; relative paths are relative to the experiment file's folder
+        /// (after [`Experiment::load`] they are joined to it).
+        path: PathBuf,
+        /// How to read it.
+        #[serde(default)]
+        import: FileImport,
+    },
+}
+
+/// How a data file is read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileImport {
+    /// Whatever the path holds, with the importers' defaults (as `gradscope train --data`).
+    Auto {
+        /// CSV label column: a header name or a 0-based index (default: the last column).
+        #[serde(default)]
+        label: Option<String>,
+        /// Share of the rows used for training.
+        #[serde(default = "default_train_ratio")]
+        train_ratio: f32,
+        /// Seed of the split.
+        #[serde(default)]
+        seed: u64,
+    },
+    /// A CSV/TSV file read with the import wizard's settings.
+    Table(TableImport),
+    /// A folder of class sub-folders of images, resized to `width × height`.
+    ImageFolder {
+        /// Width every image is resized to, in pixels.
+        width: u32,
+        /// Height every image is resized to, in pixels.
+        height: u32,
+        /// Share of the images used for training.
+        train_ratio: f32,
+        /// Seed of the split.
+        seed: u64,
+    },
+    /// An IDX file (its partner is found next to it) or a folder with the four MNIST files.
+    Idx {
+        /// Share used for training when only one pair of files is there.
+        train_ratio: f32,
+    },
+}
+
+fn default_train_ratio() -> f32 {
+    0.8
+}
+
+impl Default for FileImport {
+    fn default() -> Self {
+        FileImport::Auto {
+            label: None,
+            train_ratio: default_train_ratio(),
+            seed: 0,
+        }
+    }
+}
+
+/// The import wizard's settings for a delimited text file ([`ImportSettings`] in file form).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TableImport {
+    /// Field separator, one ASCII character: `,` `;` tab or `|`.
+    pub delimiter: char,
+    /// Whether the first row names the columns.
+    pub has_header: bool,
+    /// Numbers written with a decimal comma.
+    pub decimal_comma: bool,
+    /// 0-based label column.
+    pub label: usize,
+    /// 0-based feature columns, in order.
+    pub features: Vec<usize>,
+    /// Classification, regression or automatic.
+    pub task: TaskChoice,
+    /// Rows with missing feature values.
+    pub missing: MissingPolicy,
+    /// Text feature columns.
+    pub text_features: TextFeature,
+    /// Standardise with training-split statistics.
+    pub standardize: bool,
+    /// Share of rows used for training, in (0, 1].
+    pub train_ratio: f32,
+    /// Seed of the shuffle.
+    pub seed: u64,
+}
+
+impl From<&ImportSettings> for TableImport {
+    fn from(s: &ImportSettings) -> Self {
+        Self {
+            delimiter: char::from(s.csv.delimiter),
+            has_header: s.csv.has_header,
+            decimal_comma: s.csv.decimal_comma,
+            label: s.label,
+            features: s.features.clone(),
+            task: s.task,
+            missing: s.missing,
+            text_features: s.text_features,
+            standardize: s.standardize,
+            train_ratio: s.train_ratio,
+            seed: s.seed,
+        }
+    }
+}
+
+impl TableImport {
+    /// The settings for [`build_dataset`].
+    ///
+    /// # Errors
+    /// A delimiter that is not one ASCII character.
+    pub fn settings(&self) -> Result<ImportSettings, String> {
+        let delimiter = u8::try_from(self.delimiter)
+            .ok()
+            .filter(u8::is_ascii)
+            .ok_or_else(|| format!("delimiter {:?} is not an ASCII character", self.delimiter))?;
+        Ok(ImportSettings {
+            csv: CsvOptions {
+                delimiter,
+                has_header: self.has_header,
+                decimal_comma: self.decimal_comma,
+            },
+            label: self.label,
+            features: self.features.clone(),
+            task: self.task,
+            missing: self.missing,
+            text_features: self.text_features,
+            standardize: self.standardize,
+            train_ratio: self.train_ratio,
+            seed: self.seed,
+        })
+    }
+}
+
+/// Window settings kept with an experiment (none of them changes the run).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ViewSettings {
+    /// Speed limit while playing, in steps per second.
+    pub steps_per_second: f64,
+    /// Train as fast as the machine goes (ignores `steps_per_second`).
+    pub full_speed: bool,
+    /// The two features the decision-boundary panel plots (0-based), when there are more than
+    /// two.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boundary_axes: Option<[usize; 2]>,
+    /// Start training as soon as the file is opened.
+    pub autoplay: bool,
+    /// Anything else the window wants to keep (free form; unknown keys are kept as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Default for ViewSettings {
+    fn default() -> Self {
+        Self {
+            steps_per_second: 600.0,
+            full_speed: false,
+            boundary_axes: None,
+            autoplay: false,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// A control of the window that a lesson can lock (shown, not changeable) or hide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlId {
+    /// Play / Pause.
+    Play,
+    /// Step and its step count.
+    Step,
+    /// Reset.
+    Reset,
+    /// Speed slider and "full speed".
+    Speed,
+    /// The data set picker.
+    Dataset,
+    /// Open data…, Open folder… and the recent files.
+    OpenData,
+    /// Noise of a generated set.
+    Noise,
+    /// Sample count of a generated set.
+    Samples,
+    /// Train/test split.
+    TrainRatio,
+    /// Seed of the data.
+    DataSeed,
+    /// Hidden layers: adding, removing, sizes.
+    Layers,
+    /// Activation of each layer.
+    Activations,
+    /// Convolution blocks and the Small CNN preset.
+    ConvBlocks,
+    /// Learning rate.
+    LearningRate,
+    /// Batch size.
+    BatchSize,
+    /// Optimizer kind.
+    Optimizer,
+    /// Momentum, β1, β2.
+    OptimizerParams,
+    /// Epoch limit.
+    Epochs,
+    /// Seed of the weights and batch order.
+    Seed,
+}
+
+impl ControlId {
+    /// Every control, in panel order.
+    pub const ALL: [ControlId; 19] = [
+        ControlId::Play,
+        ControlId::Step,
+        ControlId::Reset,
+        ControlId::Speed,
+        ControlId::Dataset,
+        ControlId::OpenData,
+        ControlId::Noise,
+        ControlId::Samples,
+        ControlId::TrainRatio,
+        ControlId::DataSeed,
+        ControlId::Layers,
+        ControlId::Activations,
+        ControlId::ConvBlocks,
+        ControlId::LearningRate,
+        ControlId::BatchSize,
+        ControlId::Optimizer,
+        ControlId::OptimizerParams,
+        ControlId::Epochs,
+        ControlId::Seed,
+    ];
+}
+
+/// What a teacher prepares: controls to lock or hide, and a short text for each step.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Lesson {
+    /// Controls shown but not changeable.
+    pub locked: Vec<ControlId>,
+    /// Controls not shown at all.
+    pub hidden: Vec<ControlId>,
+    /// The lesson's steps, in order.
+    pub steps: Vec<LessonStep>,
+}
+
+impl Lesson {
+    /// True if `control` is locked (hidden controls count as locked too).
+    pub fn is_locked(&self, control: ControlId) -> bool {
+        self.locked.contains(&control) || self.hidden.contains(&control)
+    }
+
+    /// True if `control` is hidden.
+    pub fn is_hidden(&self, control: ControlId) -> bool {
+        self.hidden.contains(&control)
+    }
+}
+
+/// One step of a lesson.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LessonStep {
+    /// Heading, e.g. "1. Press Play".
+    pub title: String,
+    /// A few sentences (plain text; blank lines separate paragraphs).
+    pub text: String,
+}
+
+/// An experiment file could not be read, checked or used. Display names the file first.
+#[derive(Debug, thiserror::Error)]
+pub enum ExperimentError {
+    /// The file could not be read.
+    #[error("{file}: cannot read the file: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Not JSON, truncated, or a value of the wrong type: serde_json's message with its
+    /// position (1-based line and column).
+    #[error("{file}: line {line}, column {column}: {message}")]
+    Json {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (0 for an empty file).
+        column: usize,
+        /// serde_json's message without its position.
+        message: String,
+    },
+    /// JSON without `format_version`.
+    #[error("{file}: not a gradscope experiment (there is no \"format_version\")")]
+    NotAnExperiment {
+        /// The file.
+        file: String,
+    },
+    /// Another format version.
+    #[error(
+        "{file}: format version {found} is not supported (this gradscope reads version {FORMAT_VERSION})"
+    )]
+    Version {
+        /// The file.
+        file: String,
+        /// The version in the file.
+        found: u64,
+    },
+    /// A value out of range; `field` is its path, e.g. `train.hidden[0].units`.
+    #[error("{file}: {field}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// Path of the field.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The data set could not be loaded (the loader's message names the data file).
+    #[error("{file}: the data set cannot be loaded: {message}")]
+    Data {
+        /// The experiment file.
+        file: String,
+        /// The loader's message.
+        message: String,
+    },
+    /// The session could not be built (e.g. a model that does not fit the data).
+    #[error("{file}: {message}")]
+    Session {
+        /// The experiment file.
+        file: String,
+        /// The reason.
+        message: String,
+    },
+    /// The embedded weights do not fit the model.
+    #[error(transparent)]
+    Weights(#[from] WeightsError),
+    /// Writing failed.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+/// How a session built from an experiment starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// With the saved weights when the file has them (the model predicts exactly as when it was
+    /// saved; the optimizer's moments and the batch order start afresh), else from the seed.
+    SavedWeights,
+    /// From the seed, ignoring saved weights: the same seed repeats the run step for step.
+    Seed,
+}
+
+/// The position-free text of a serde_json error (its Display ends in " at line L column C").
+fn json_error(file: &str, error: &serde_json::Error) -> ExperimentError {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let message = text.strip_suffix(&suffix).unwrap_or(&text).to_string();
+    ExperimentError::Json {
+        file: file.to_string(),
+        line: error.line(),
+        column: error.column(),
+        message,
+    }
+}
+
+/// Only the version, read before the rest so that another version is reported as such.
+#[derive(Deserialize)]
+struct VersionProbe {
+    format_version: Option<u64>,
+}
+
+/// `path` made absolute against the current folder (no file-system access).
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `target` relative to the folder `base` when both are absolute and share more than the root
+/// (`../data/x.csv`), else `target` unchanged.
+fn relative_to(target: &Path, base: &Path) -> PathBuf {
+    let (target_abs, base_abs) = (absolute(target), absolute(base));
+    let target_parts: Vec<Component> = target_abs.components().collect();
+    let base_parts: Vec<Component> = base_abs.components().collect();
+    let common = target_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let shares_a_folder = target_parts[..common]
+        .iter()
+        .any(|c| matches!(c, Component::Normal(_)));
+    if !shares_a_folder {
+        return target_abs;
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..base_parts.len() {
+        relative.push("..");
+    }
+    for part in &target_parts[common..] {
+        relative.push(part.as_os_str());
+    }
+    relative
+}
+
+/// The folder a file lives in (`.` for a bare name).
+fn folder_of(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+impl Experiment {
+    /// A new experiment of the current format version with default view settings and no
+    /// weights, history or lesson.
+    pub fn new(dataset: DatasetRef, train: TrainConfig) -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            title: None,
+            dataset,
+            train,
+            view: ViewSettings::default(),
+            weights: None,
+            history: None,
+            lesson: None,
+            file: None,
+        }
+    }
+
+    /// Reads and checks an experiment file. A relative data path in it is joined to the file's
+    /// folder; `file` is set to `path`.
+    ///
+    /// # Errors
+    /// [`ExperimentError::Read`], [`ExperimentError::Json`] (truncated or damaged file, wrong
+    /// types; with line and column), [`ExperimentError::NotAnExperiment`],
+    /// [`ExperimentError::Version`], [`ExperimentError::Invalid`] — all naming the file.
+    pub fn load(path: &Path) -> Result<Self, ExperimentError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| ExperimentError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        let mut experiment = Self::from_json(&file, &bytes)?;
+        if let DatasetRef::File { path: data, .. } = &mut experiment.dataset
+            && data.is_relative()
+        {
+            *data = folder_of(path).join(&*data);
+        }
+        experiment.file = Some(path.to_path_buf());
+        Ok(experiment)
+    }
+
+    /// Parses and checks experiment JSON; `file` names it in errors. Paths are left as written.
+    ///
+    /// # Errors
+    /// As [`Experiment::load`], without the read error.
+    pub fn from_json(file: &str, bytes: &[u8]) -> Result<Self, ExperimentError> {
+        let probe: VersionProbe =
+            serde_json::from_slice(bytes).map_err(|e| json_error(file, &e))?;
+        match probe.format_version {
+            None => {
+                return Err(ExperimentError::NotAnExperiment {
+                    file: file.to_string(),
+                });
+            }
+            Some(found) if found != u64::from(FORMAT_VERSION) => {
+                return Err(ExperimentError::Version {
+                    file: file.to_string(),
+                    found,
+                });
+            }
+            Some(_) => {}
+        }
+        let experiment: Self = serde_json::from_slice(bytes).map_err(|e| json_error(file, &e))?;
+        experiment.check(file)?;
+        Ok(experiment)
+    }
+
+    /// The JSON text as [`Experiment::save`] writes it, with data paths as they are in memory.
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Writes the experiment to `path` atomically (pretty-printed JSON, newline at the end).
+    /// A data path is written relative to `path`'s folder when they share a folder. Sets
+    /// `file` to `path`.
+    ///
+    /// # Errors
+    /// [`ExperimentError::Save`] naming the file.
+    pub fn save(&mut self, path: &Path) -> Result<(), ExperimentError> {
+        let mut stored = self.clone();
+        if let DatasetRef::File { path: data, .. } = &mut stored.dataset {
+            *data = relative_to(data, &folder_of(path));
+        }
+        let mut text = stored.to_json();
+        text.push('\n');
+        write_atomically(path, |w| w.write_all(text.as_bytes()))?;
+        self.file = Some(path.to_path_buf());
+        Ok(())
+    }
+
+    fn file_name(&self) -> String {
+        self.file
+            .as_ref()
+            .map_or_else(|| "experiment".to_string(), |f| f.display().to_string())
+    }
+
+    /// Checks every value a build could choke on: layer counts and sizes within the window's
+    /// limits, a positive finite learning rate, optimizer constants in range, sample counts,
+    /// train ratios in (0, 1], a finite positive speed.
+    ///
+    /// # Errors
+    /// [`ExperimentError::Invalid`] naming `file` and the field.
+    pub fn check(&self, file: &str) -> Result<(), ExperimentError> {
+        let invalid = |field: String, message: String| {
+            Err(ExperimentError::Invalid {
+                file: file.to_string(),
+                field,
+                message,
+            })
+        };
+        let train = &self.train;
+        if train.hidden.len() > MAX_HIDDEN_LAYERS {
+            return invalid(
+                "train.hidden".into(),
+                format!(
+                    "{} layers, at most {MAX_HIDDEN_LAYERS} are allowed",
+                    train.hidden.len()
+                ),
+            );
+        }
+        for (i, layer) in train.hidden.iter().enumerate() {
+            if !(1..=MAX_UNITS).contains(&layer.units) {
+                return invalid(
+                    format!("train.hidden[{i}].units"),
+                    format!("{} is outside 1 to {MAX_UNITS}", layer.units),
+                );
+            }
+        }
+        if train.conv.len() > MAX_HIDDEN_LAYERS {
+            return invalid(
+                "train.conv".into(),
+                format!(
+                    "{} blocks, at most {MAX_HIDDEN_LAYERS} are allowed",
+                    train.conv.len()
+                ),
+            );
+        }
+        for (i, block) in train.conv.iter().enumerate() {
+            let checks = [
+                ("filters", block.filters, 1, MAX_UNITS),
+                ("kernel", block.kernel, 1, 32),
+                ("pool", block.pool, 0, 32),
+            ];
+            for (name, value, low, high) in checks {
+                if !(low..=high).contains(&value) {
+                    return invalid(
+                        format!("train.conv[{i}].{name}"),
+                        format!("{value} is outside {low} to {high}"),
+                    );
+                }
+            }
+        }
+        let optimizer = &train.optimizer;
+        if !(optimizer.learning_rate.is_finite() && optimizer.learning_rate > 0.0) {
+            return invalid(
+                "train.optimizer.learning_rate".into(),
+                format!("{} is not a positive number", optimizer.learning_rate),
+            );
+        }
+        let unit = |v: f64| (0.0..1.0).contains(&v);
+        let constants = [
+            (
+                "momentum",
+                optimizer.momentum,
+                optimizer.kind == OptimizerKind::Momentum,
+            ),
+            (
+                "beta1",
+                optimizer.beta1,
+                optimizer.kind == OptimizerKind::Adam,
+            ),
+            (
+                "beta2",
+                optimizer.beta2,
+                optimizer.kind == OptimizerKind::Adam,
+            ),
+        ];
+        for (name, value, used) in constants {
+            if used && !unit(value) {
+                return invalid(
+                    format!("train.optimizer.{name}"),
+                    format!("{value} is outside [0, 1)"),
+                );
+            }
+        }
+        if optimizer.kind == OptimizerKind::Adam
+            && !(optimizer.epsilon.is_finite() && optimizer.epsilon > 0.0)
+        {
+            return invalid(
+                "train.optimizer.epsilon".into(),
+                format!("{} is not a positive number", optimizer.epsilon),
+            );
+        }
+        if train.batch_size == 0 {
+            return invalid("train.batch_size".into(), "must be at least 1".into());
+        }
+        let ratio_ok = |r: f32| r > 0.0 && r <= 1.0;
+        match &self.dataset {
+            DatasetRef::Synth(config) => {
+                if !(1..=MAX_SYNTH_SAMPLES).contains(&config.samples) {
+                    return invalid(
+                        "dataset.synth.samples".into(),
+                        format!("{} is outside 1 to {MAX_SYNTH_SAMPLES}", config.samples),
+                    );
+                }
+                if !(config.noise.is_finite() && (0.0..=1.0).contains(&config.noise)) {
+                    return invalid(
+                        "dataset.synth.noise".into(),
+                        format!("{} is outside 0 to 1", config.noise),
+                    );
+                }
+                if !ratio_ok(config.train_ratio) {
+                    return invalid(
+                        "dataset.synth.train_ratio".into(),
+                        format!("{} is outside (0, 1]", config.train_ratio),
+                    );
+                }
+            }
+            DatasetRef::Iris { train_ratio, .. } if !ratio_ok(*train_ratio) => {
+                return invalid(
+                    "dataset.iris.train_ratio".into(),
+                    format!("{train_ratio} is outside (0, 1]"),
+                );
+            }
+            DatasetRef::File { import, .. } => {
+                let ratio = match import {
+                    FileImport::Auto { train_ratio, .. }
+                    | FileImport::ImageFolder { train_ratio, .. }
+                    | FileImport::Idx { train_ratio } => *train_ratio,
+                    FileImport::Table(table) => {
+                        if let Err(message) = table.settings() {
+                            return invalid("dataset.file.import.table.delimiter".into(), message);
+                        }
+                        table.train_ratio
+                    }
+                };
+                if !ratio_ok(ratio) {
+                    return invalid(
+                        "dataset.file.import.train_ratio".into(),
+                        format!("{ratio} is outside (0, 1]"),
+                    );
+                }
+                if let FileImport::ImageFolder { width, height, .. } = import
+                    && !((1..=4096).contains(width) && (1..=4096).contains(height))
+                {
+                    return invalid(
+                        "dataset.file.import.image_folder".into(),
+                        format!("{width}×{height} pixels is outside 1 to 4096 per side"),
+                    );
+                }
+            }
+            DatasetRef::Iris { .. } | DatasetRef::Mnist => {}
+        }
+        let speed = self.view.steps_per_second;
+        if !(speed.is_finite() && speed > 0.0) {
+            return invalid(
+                "view.steps_per_second".into(),
+                format!("{speed} is not a positive number"),
+            );
+        }
+        Ok(())
+    }
+
+    /// Loads the data set (on the calling thread: the bundled sets are instant, a big file may
+    /// take seconds).
+    ///
+    /// # Errors
+    /// [`ExperimentError::Data`] with the loader's message, which names the data file (and the
+    /// line and column for text).
+    pub fn load_dataset(&self) -> Result<Arc<Dataset>, ExperimentError> {
+        self.dataset
+            .load()
+            .map(Arc::new)
+            .map_err(|message| ExperimentError::Data {
+                file: self.file_name(),
+                message,
+            })
+    }
+
+    /// The model this experiment builds on `data`.
+    ///
+    /// # Errors
+    /// [`ExperimentError::Session`] when the layers do not fit the data.
+    pub fn model_spec(&self, data: &Dataset) -> Result<ModelSpec, ExperimentError> {
+        self.train
+            .model_spec(data)
+            .map_err(|message| ExperimentError::Session {
+                file: self.file_name(),
+                message,
+            })
+    }
+
+    /// The saved weights as parameter matrices for the model built on `data`
+    /// (`Sequential::set_params` order), or `None` when the file has none.
+    ///
+    /// # Errors
+    /// [`ExperimentError::Weights`] for weights of another model, a wrong shape or damaged
+    /// data.
+    pub fn saved_params(
+        &self,
+        data: &Dataset,
+    ) -> Result<Option<Vec<DMatrix<f32>>>, ExperimentError> {
+        let Some(weights) = &self.weights else {
+            return Ok(None);
+        };
+        let spec = self.model_spec(data)?;
+        Ok(Some(weights.params(&spec, &self.file_name())?))
+    }
+
+    /// A training session on `data` (already loaded, e.g. by [`Experiment::load_dataset`] on a
+    /// background thread) with this experiment's configuration.
+    ///
+    /// # Errors
+    /// [`ExperimentError::Session`] (empty training split, a model that does not fit) and
+    /// [`Experiment::saved_params`]' errors.
+    pub fn session_on(&self, data: Arc<Dataset>, start: Start) -> Result<Session, ExperimentError> {
+        let params = match start {
+            Start::SavedWeights => self.saved_params(&data)?,
+            Start::Seed => None,
+        };
+        let mut session =
+            Session::new(data, self.train.clone()).map_err(|message| ExperimentError::Session {
+                file: self.file_name(),
+                message,
+            })?;
+        if let Some(params) = params {
+            session
+                .load_params(&params)
+                .map_err(|message| ExperimentError::Session {
+                    file: self.file_name(),
+                    message,
+                })?;
+        }
+        Ok(session)
+    }
+
+    /// Loads the data and builds the session: [`Experiment::load_dataset`] then
+    /// [`Experiment::session_on`].
+    ///
+    /// # Errors
+    /// Theirs.
+    pub fn session(&self, start: Start) -> Result<Session, ExperimentError> {
+        self.session_on(self.load_dataset()?, start)
+    }
+}
+
+impl DatasetRef {
+    /// Name for menus and messages: the generator's kind, `iris`, `mnist` or the file name.
+    pub fn label(&self) -> String {
+        match self {
+            DatasetRef::Synth(config) => config.kind.name().to_string(),
+            DatasetRef::Iris { .. } => "iris".to_string(),
+            DatasetRef::Mnist => "mnist".to_string(),
+            DatasetRef::File { path, .. } => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+        }
+    }
+
+    /// Builds the data set with the existing loaders.
+    ///
+    /// # Errors
+    /// The loader's one-line message, naming the data file (and line and column for text),
+    /// e.g. `data/x.csv: the file does not exist`.
+    pub fn load(&self) -> Result<Dataset, String> {
+        match self {
+            DatasetRef::Synth(config) => Ok(crate::data::generate(config)),
+            DatasetRef::Iris { train_ratio, seed } => {
+                iris(*train_ratio, *seed).map_err(|e| e.to_string())
+            }
+            DatasetRef::Mnist => mnist_bundled().map_err(|e| e.to_string()),
+            DatasetRef::File { path, import } => load_file(path, import),
+        }
+    }
+}
+
+fn load_file(path: &Path, import: &FileImport) -> Result<Dataset, String> {
+    let name = path.display().to_string();
+    let title = path
+        .file_name()
+        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+    match import {
+        FileImport::Auto {
+            label,
+            train_ratio,
+            seed,
+        } => open_path(path, label.as_deref(), *train_ratio, *seed).map_err(|e| e.to_string()),
+        FileImport::Table(table) => {
+            let settings = table.settings().map_err(|e| format!("{name}: {e}"))?;
+            detect(path).map_err(|e| e.to_string())?;
+            let raw =
+                std::fs::read(path).map_err(|e| format!("{name}: cannot read the file: {e}"))?;
+            let text = decode_input(&name, &raw).map_err(|e| e.to_string())?;
+            let table = read_table(&name, &text, &settings.csv).map_err(|e| e.to_string())?;
+            build_dataset(&title, &name, &table, &settings).map_err(|e| e.to_string())
+        }
+        FileImport::ImageFolder {
+            width,
+            height,
+            train_ratio,
+            seed,
+        } => load_image_folder(
+            path,
+            Some((*width, *height)),
+            *train_ratio,
+            *seed,
+            &|_, _| true,
+        )
+        .map_err(|e| e.to_string()),
+        FileImport::Idx { train_ratio } => {
+            if path.is_dir() {
+                load_mnist_dir(path).map_err(|e| e.to_string())
+            } else {
+                open_idx_file(path, *train_ratio).map_err(|e| e.to_string())
+            }
+        }
+    }
+}
