@@ -6,16 +6,21 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+use nalgebra::DMatrix;
 use serde::Serialize;
 
 use crate::data::{
     Dataset, SourceKind, SynthConfig, SynthKind, detect, inspect_csv, iris, mnist_bundled,
     open_path, scan_image_folder,
 };
+use crate::experiment::{
+    DatasetRef, Experiment, FileImport, History, SavedWeights, load_safetensors, save_safetensors,
+    write_metrics_csv,
+};
 use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape};
 use crate::train::{
-    ConvBlock, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, Session, StepOutcome, TrainConfig,
-    divergence_message,
+    ConvBlock, EvalRecord, HiddenLayer, LossHistory, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
+    StepOutcome, TrainConfig, divergence_message,
 };
 
 /// gradscope: watch neural networks learn.
@@ -128,11 +133,24 @@ pub struct WindowArgs {
 }
 
 /// Options of `gradscope train`.
+///
+/// With `--config`, the experiment file gives the data, the model and the training settings,
+/// and these flags, when given, override it: `--dataset`/`--data`/`--label` (replace its
+/// data set), `--train-ratio` (its split), `--model`, `--hidden`, `--activation`,
+/// `--optimizer`, `--lr`, `--batch`, `--epochs` and `--seed` (the seed of the weights and
+/// batch order only; the data set keeps its own).
 #[derive(Args, Debug, Clone)]
 pub struct TrainArgs {
-    /// Built-in data set: circle xor gaussians spiral moons line iris mnist.
-    #[arg(long, default_value = "spiral", conflicts_with = "data")]
-    pub dataset: String,
+    /// Experiment file (JSON) to train from. Flags given as well override its values:
+    /// --dataset/--data/--label replace its data set, --train-ratio its split, --model,
+    /// --hidden, --activation, --optimizer, --lr, --batch, --epochs its training settings, and
+    /// --seed the seed of the weights and batch order (the data keeps its own). Training starts
+    /// from the seed unless --resume or --load-weights is given.
+    #[arg(long, value_name = "FILE.json")]
+    pub config: Option<PathBuf>,
+    /// Built-in data set: circle xor gaussians spiral moons line iris mnist (default spiral).
+    #[arg(long, conflicts_with = "data")]
+    pub dataset: Option<String>,
     /// A CSV file (header row, comma separated; needs --label) or a folder with the four MNIST
     /// IDX files, instead of a built-in set.
     #[arg(long, value_name = "FILE_OR_DIR")]
@@ -148,9 +166,9 @@ pub struct TrainArgs {
     /// hidden layer after the Small CNN for MNIST.
     #[arg(long, allow_hyphen_values = true)]
     pub hidden: Option<String>,
-    /// Activation of every hidden layer: sigmoid tanh relu leakyrelu linear.
-    #[arg(long, default_value = "tanh")]
-    pub activation: String,
+    /// Activation of every hidden layer: sigmoid tanh relu leakyrelu linear (default tanh).
+    #[arg(long)]
+    pub activation: Option<String>,
     /// Optimizer: sgd momentum adam (default adam, or momentum for MNIST).
     #[arg(long)]
     pub optimizer: Option<String>,
@@ -160,15 +178,31 @@ pub struct TrainArgs {
     /// Samples per step (default 32, or 64 for MNIST).
     #[arg(long, allow_negative_numbers = true)]
     pub batch: Option<usize>,
-    /// Epochs to train (≥ 1).
-    #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
-    pub epochs: u64,
-    /// Seed of the data, the initial weights and the batch order.
-    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
-    pub seed: u64,
+    /// Epochs to train, ≥ 1 (default 100).
+    #[arg(long, allow_negative_numbers = true)]
+    pub epochs: Option<u64>,
+    /// Seed of the data, the initial weights and the batch order (default 1; with --config,
+    /// of the weights and batch order only).
+    #[arg(long, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
     /// Share of the samples used for training (0 < r ≤ 1); default: the data set's own.
     #[arg(long, allow_negative_numbers = true)]
     pub train_ratio: Option<f32>,
+    /// Start from the weights saved in the --config file instead of the seed's.
+    #[arg(long, requires = "config", conflicts_with = "load_weights")]
+    pub resume: bool,
+    /// Start from the weights in this safetensors file instead of the seed's.
+    #[arg(long, value_name = "FILE.safetensors")]
+    pub load_weights: Option<PathBuf>,
+    /// After training, write the experiment with its weights and history to this file.
+    #[arg(long, value_name = "FILE.json")]
+    pub save: Option<PathBuf>,
+    /// After training, write the weights to this safetensors file (PyTorch names and shapes).
+    #[arg(long, value_name = "FILE.safetensors")]
+    pub weights: Option<PathBuf>,
+    /// After training, write the loss history and the final evaluation to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub metrics: Option<PathBuf>,
     /// Print one JSON line with the final metrics on stdout.
     #[arg(long)]
     pub json: bool,
@@ -254,12 +288,95 @@ pub fn builtin_dataset(name: &str, seed: u64, train_ratio: Option<f32>) -> Resul
 /// # Errors
 /// A one-line reason for the first invalid argument or a data file that cannot be read.
 pub fn prepare(args: &TrainArgs) -> Result<(Arc<Dataset>, TrainConfig), String> {
-    let activation = ActivationKind::parse(&args.activation).ok_or_else(|| {
+    prepare_run(args).map(|run| (run.data, run.config))
+}
+
+/// Everything a headless run starts from.
+pub struct PreparedRun {
+    /// The data set.
+    pub data: Arc<Dataset>,
+    /// Where the data came from (written by `--save`).
+    pub dataset: DatasetRef,
+    /// The configuration after the flags' overrides.
+    pub config: TrainConfig,
+    /// The `--config` file, if any (its title, view and lesson are kept by `--save`).
+    pub base: Option<Experiment>,
+    /// Weights to start from (`--resume` or `--load-weights`), in parameter order.
+    pub initial_params: Option<Vec<DMatrix<f32>>>,
+}
+
+/// The data reference for `--dataset NAME` (seeded and split as [`builtin_dataset`] does).
+fn builtin_ref(name: &str, seed: u64, train_ratio: Option<f32>) -> Result<DatasetRef, String> {
+    if name.eq_ignore_ascii_case("mnist") {
+        return Ok(DatasetRef::Mnist);
+    }
+    if name.eq_ignore_ascii_case("iris") {
+        return Ok(DatasetRef::Iris {
+            train_ratio: train_ratio.unwrap_or(0.7),
+            seed,
+        });
+    }
+    let kind = SynthKind::parse(name).ok_or_else(|| {
         format!(
-            "--activation: unknown activation '{}' (known: sigmoid tanh relu leakyrelu linear)",
-            args.activation
+            "--dataset: unknown data set '{name}' (known: circle xor gaussians spiral moons line iris mnist)"
         )
     })?;
+    let mut config = SynthConfig::new(kind);
+    config.seed = seed;
+    if let Some(ratio) = train_ratio {
+        config.train_ratio = ratio;
+    }
+    Ok(DatasetRef::Synth(config))
+}
+
+/// `reference` with its split share replaced by `ratio`.
+fn with_train_ratio(mut reference: DatasetRef, ratio: f32) -> DatasetRef {
+    match &mut reference {
+        DatasetRef::Synth(config) => config.train_ratio = ratio,
+        DatasetRef::Iris { train_ratio, .. } => *train_ratio = ratio,
+        DatasetRef::Mnist => {}
+        DatasetRef::File { import, .. } => match import {
+            FileImport::Auto { train_ratio, .. }
+            | FileImport::ImageFolder { train_ratio, .. }
+            | FileImport::Idx { train_ratio } => *train_ratio = ratio,
+            FileImport::Table(table) => table.train_ratio = ratio,
+        },
+    }
+    reference
+}
+
+/// Checks that the folder a `flag` output goes to exists, so no training is wasted.
+fn check_output(flag: &str, path: Option<&PathBuf>) -> Result<(), String> {
+    if let Some(path) = path {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if folder.is_some_and(|folder| !folder.is_dir()) {
+            return Err(format!(
+                "{flag} {}: the folder does not exist",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// [`prepare`] with everything `gradscope train` needs: the experiment file (`--config`)
+/// with the flags' overrides, the data reference, and the starting weights.
+///
+/// # Errors
+/// A one-line reason for the first invalid argument, an experiment or weights file that cannot
+/// be read (naming it), or a data file that cannot be read.
+pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
+    let activation = args
+        .activation
+        .as_deref()
+        .map(|name| {
+            ActivationKind::parse(name).ok_or_else(|| {
+                format!(
+                    "--activation: unknown activation '{name}' (known: sigmoid tanh relu leakyrelu linear)"
+                )
+            })
+        })
+        .transpose()?;
     if let Some(lr) = args.lr
         && !(lr.is_finite() && lr > 0.0)
     {
@@ -270,7 +387,7 @@ pub fn prepare(args: &TrainArgs) -> Result<(Arc<Dataset>, TrainConfig), String> 
     if args.batch == Some(0) {
         return Err("--batch: the batch size must be at least 1".to_string());
     }
-    if args.epochs == 0 {
+    if args.epochs == Some(0) {
         return Err("--epochs: train for at least 1 epoch".to_string());
     }
     if let Some(ratio) = args.train_ratio
@@ -278,6 +395,9 @@ pub fn prepare(args: &TrainArgs) -> Result<(Arc<Dataset>, TrainConfig), String> 
     {
         return Err(format!("--train-ratio: must be in (0, 1], got {ratio}"));
     }
+    check_output("--save", args.save.as_ref())?;
+    check_output("--weights", args.weights.as_ref())?;
+    check_output("--metrics", args.metrics.as_ref())?;
     let optimizer = args
         .optimizer
         .as_deref()
@@ -290,32 +410,55 @@ pub fn prepare(args: &TrainArgs) -> Result<(Arc<Dataset>, TrainConfig), String> 
     let hidden = args
         .hidden
         .as_deref()
-        .map(|text| parse_hidden(text, activation))
+        .map(|text| parse_hidden(text, activation.unwrap_or(ActivationKind::Tanh)))
         .transpose()?;
-    let data = match &args.data {
-        Some(path) => open_path(
-            path,
-            args.label.as_deref(),
-            args.train_ratio.unwrap_or(0.8),
-            args.seed,
-        )
-        .map_err(|e| e.to_string())?,
-        None => builtin_dataset(&args.dataset, args.seed, args.train_ratio)?,
+    let base = args
+        .config
+        .as_deref()
+        .map(Experiment::load)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let seed = args.seed.unwrap_or(1);
+    let from_flags = match (&args.data, &args.dataset) {
+        (Some(path), _) => Some(DatasetRef::File {
+            path: path.clone(),
+            import: FileImport::Auto {
+                label: args.label.clone(),
+                train_ratio: args.train_ratio.unwrap_or(0.8),
+                seed,
+            },
+        }),
+        (None, Some(name)) => Some(builtin_ref(name, seed, args.train_ratio)?),
+        (None, None) => None,
+    };
+    let dataset = match (from_flags, &base) {
+        (Some(reference), _) => reference,
+        (None, Some(base)) => match args.train_ratio {
+            Some(ratio) => with_train_ratio(base.dataset.clone(), ratio),
+            None => base.dataset.clone(),
+        },
+        (None, None) => builtin_ref("spiral", seed, args.train_ratio)?,
+    };
+    let data = match &base {
+        Some(base) if dataset == base.dataset => base.load_dataset().map_err(|e| e.to_string())?,
+        _ => Arc::new(dataset.load()?),
     };
     let is_image = data.image_shape.is_some();
-    let mut config = if is_image {
-        TrainConfig::small_cnn()
-    } else {
-        TrainConfig {
+    let mut config = match &base {
+        Some(base) => base.train.clone(),
+        None if is_image => TrainConfig::small_cnn(),
+        None => TrainConfig {
             batch_size: 32,
+            hidden: parse_hidden("16,16", activation.unwrap_or(ActivationKind::Tanh))?,
             ..TrainConfig::default()
-        }
+        },
     };
-    if !is_image {
-        config.hidden = parse_hidden("16,16", activation)?;
-    }
     if let Some(hidden) = hidden {
         config.hidden = hidden;
+    } else if let Some(activation) = activation {
+        for layer in &mut config.hidden {
+            layer.activation = activation;
+        }
     }
     if let Some(text) = &args.model {
         let (conv, hidden) = blocks_from_spec(text, &data)?;
@@ -331,12 +474,88 @@ pub fn prepare(args: &TrainArgs) -> Result<(Arc<Dataset>, TrainConfig), String> 
     if let Some(batch) = args.batch {
         config.batch_size = batch;
     }
-    config.epochs = args.epochs;
-    config.seed = args.seed;
-    config
+    match (args.epochs, &base) {
+        (Some(epochs), _) => config.epochs = epochs,
+        (None, None) => config.epochs = 100,
+        (None, Some(_)) => {}
+    }
+    if base.is_none() || args.seed.is_some() {
+        config.seed = seed;
+    }
+    if config.epochs == 0 {
+        let file = args
+            .config
+            .as_deref()
+            .map_or_else(String::new, |p| format!("{}: ", p.display()));
+        return Err(format!(
+            "--epochs: {file}train.epochs is 0 (train until paused), which never ends without a window; give --epochs N"
+        ));
+    }
+    let spec = config
         .model_spec(&data)
         .map_err(|e| format!("--model: {e}"))?;
-    Ok((Arc::new(data), config))
+    let initial_params = match (&args.load_weights, &base) {
+        (Some(path), _) => Some(load_safetensors(path, &spec).map_err(|e| e.to_string())?),
+        (None, Some(base)) if args.resume => {
+            let Some(weights) = &base.weights else {
+                return Err(format!(
+                    "--resume: {} holds no weights",
+                    args.config
+                        .as_deref()
+                        .map_or_else(String::new, |p| p.display().to_string())
+                ));
+            };
+            let file = args
+                .config
+                .as_deref()
+                .map_or_else(String::new, |p| p.display().to_string());
+            Some(weights.params(&spec, &file).map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    };
+    Ok(PreparedRun {
+        data,
+        dataset,
+        config,
+        base,
+        initial_params,
+    })
+}
+
+/// `gradscope train`: prepares, trains to the epoch limit, evaluates, and writes `--save`,
+/// `--weights` and `--metrics`. `progress` receives the progress lines.
+///
+/// # Errors
+/// A one-line reason (bad argument, unreadable input, failed write), naming the file.
+pub fn train_command(args: &TrainArgs, progress: impl FnMut(&str)) -> Result<TrainReport, String> {
+    let run = prepare_run(args)?;
+    let mut session = Session::new(Arc::clone(&run.data), run.config.clone())?;
+    if let Some(params) = &run.initial_params {
+        session.load_params(params)?;
+    }
+    let (report, history) = train_session(&mut session, progress)?;
+    if let Some(path) = &args.weights {
+        save_safetensors(path, session.model()).map_err(|e| e.to_string())?;
+    }
+    if let Some(path) = &args.metrics {
+        write_metrics_csv(path, &history).map_err(|e| e.to_string())?;
+    }
+    if let Some(path) = &args.save {
+        let mut experiment = Experiment::new(run.dataset.clone(), session.config().clone());
+        if let Some(base) = &run.base {
+            experiment.title = base.title.clone();
+            experiment.view = base.view.clone();
+            experiment.lesson = base.lesson.clone();
+        }
+        experiment.weights = Some(SavedWeights::from_model(
+            session.model(),
+            session.step_count(),
+            session.epoch(),
+        ));
+        experiment.history = Some(history);
+        experiment.save(path).map_err(|e| e.to_string())?;
+    }
+    Ok(report)
 }
 
 /// Reads a model in text form as conv blocks and hidden Dense layers: every
@@ -423,18 +642,34 @@ pub fn blocks_from_spec(
 pub fn run_training(
     data: Arc<Dataset>,
     config: TrainConfig,
-    mut progress: impl FnMut(&str),
+    progress: impl FnMut(&str),
 ) -> Result<TrainReport, String> {
-    let name = data.name.clone();
-    let epochs = config.epochs;
     let mut session = Session::new(data, config)?;
+    train_session(&mut session, progress).map(|(report, _)| report)
+}
+
+/// Trains `session` to its epoch limit (or the first non-finite loss) and evaluates it on both
+/// splits. Returns the report and the history: every step's loss (merged into at most 4 096
+/// exact buckets on long runs) and one evaluation at the end.
+/// `progress` receives one line per ~second of training and one at the end.
+///
+/// # Errors
+/// A one-line reason when the training split is empty.
+pub fn train_session(
+    session: &mut Session,
+    mut progress: impl FnMut(&str),
+) -> Result<(TrainReport, History), String> {
+    let name = session.data().name.clone();
+    let epochs = session.config().epochs;
     let model = session.model().spec().to_text();
+    let mut losses = LossHistory::default();
     let start = Instant::now();
     let mut last_report = Instant::now();
     let mut diverged = None;
     while !session.finished() {
         match session.step() {
-            StepOutcome::Trained { loss, .. } => {
+            StepOutcome::Trained { loss, step, .. } => {
+                losses.push(step, loss as f32);
                 if last_report.elapsed().as_secs_f64() >= 1.0 {
                     last_report = Instant::now();
                     progress(&format!(
@@ -452,6 +687,12 @@ pub fn run_training(
     }
     let seconds = start.elapsed().as_secs_f64();
     let (train, test) = session.evaluate_both();
+    let eval = EvalRecord {
+        step: session.step_count(),
+        epoch: session.epoch(),
+        train,
+        test,
+    };
     let train = train.ok_or_else(|| "the training split is empty".to_string())?;
     let report = TrainReport {
         dataset: name,
@@ -481,5 +722,5 @@ pub fn run_training(
     if let Some(message) = &report.diverged {
         progress(message);
     }
-    Ok(report)
+    Ok((report, History::new(&losses, &[eval])))
 }

@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use gradscope::cli::{
-    Cli, CliCommand, WindowArgs, builtin_dataset, inspect, prepare, run_training,
-};
+use gradscope::cli::{Cli, CliCommand, WindowArgs, builtin_dataset, inspect, train_command};
 use gradscope::data::{SynthKind, open_path};
 use gradscope::train::TrainConfig;
 use gradscope::ui::{AppOptions, DataSettings, DatasetChoice, GradscopeApp, ScreenshotPlan};
@@ -45,24 +43,18 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Some(CliCommand::Train(args)) => {
-            let (data, config) = match prepare(&args) {
-                Ok(prepared) => prepared,
-                Err(message) => return usage_error(&message),
-            };
-            match run_training(data, config, |line| eprintln!("{line}")) {
-                Ok(report) => {
-                    if args.json {
-                        match serde_json::to_string(&report) {
-                            Ok(json) => println!("{json}"),
-                            Err(e) => return usage_error(&e.to_string()),
-                        }
+        Some(CliCommand::Train(args)) => match train_command(&args, |line| eprintln!("{line}")) {
+            Ok(report) => {
+                if args.json {
+                    match serde_json::to_string(&report) {
+                        Ok(json) => println!("{json}"),
+                        Err(e) => return usage_error(&e.to_string()),
                     }
-                    ExitCode::SUCCESS
                 }
-                Err(message) => usage_error(&message),
+                ExitCode::SUCCESS
             }
-        }
+            Err(message) => usage_error(&message),
+        },
         Some(CliCommand::Inspect(args)) => match inspect(&args) {
             Ok(json) => {
                 println!("{json}");

@@ -229,3 +229,188 @@ fn train_mnist_with_a_model_spec() {
         stderr(&output)
     );
 }
+
+/// A fresh folder for one test's files (removed at the end of the test).
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("gradscope-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+const SPIRAL_EXPERIMENT: &str = r#"{
+  "format_version": 1,
+  "dataset": { "synth": { "kind": "Spiral", "samples": 400, "noise": 0.1, "train_ratio": 0.5, "seed": 0 } },
+  "train": {
+    "hidden": [ { "units": 16, "activation": "Tanh" }, { "units": 16, "activation": "Tanh" } ],
+    "optimizer": { "kind": "Adam", "learning_rate": 0.01 },
+    "batch_size": 32,
+    "epochs": 20,
+    "seed": 1
+  }
+}"#;
+
+fn json_line(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("one JSON line")
+}
+
+#[test]
+fn train_from_a_config_saves_weights_history_and_repeats_exactly() {
+    let dir = scratch("config");
+    let config = dir.join("exp.json");
+    std::fs::write(&config, SPIRAL_EXPERIMENT).expect("write");
+    let path = |name: &str| dir.join(name).to_str().expect("utf-8").to_string();
+    let output = gradscope(&[
+        "train",
+        "--config",
+        &path("exp.json"),
+        "--save",
+        &path("out.json"),
+        "--weights",
+        &path("out.safetensors"),
+        "--metrics",
+        &path("metrics.csv"),
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let first = json_line(&output);
+    // 200 training points at batch 32: 7 steps per epoch.
+    assert_eq!(first["steps"], 140);
+    assert_eq!(first["epochs"], 20);
+
+    let saved = gradscope::experiment::Experiment::load(&dir.join("out.json")).expect("load");
+    let weights = saved.weights.as_ref().expect("weights");
+    assert_eq!((weights.step, weights.epoch), (140, 20));
+    let history = saved.history.as_ref().expect("history");
+    assert_eq!(history.losses.len(), 140);
+    assert_eq!(history.evals.len(), 1);
+    assert_eq!(history.evals[0].train_loss, first["train_loss"].as_f64());
+    let spec = {
+        let data = saved.load_dataset().expect("data");
+        saved.model_spec(&data).expect("spec")
+    };
+    let params = gradscope::experiment::load_safetensors(&dir.join("out.safetensors"), &spec)
+        .expect("safetensors");
+    let embedded = saved
+        .saved_params(&saved.load_dataset().expect("data"))
+        .expect("params");
+    assert_eq!(Some(params), embedded);
+    let metrics = std::fs::read_to_string(dir.join("metrics.csv")).expect("csv");
+    assert_eq!(metrics.lines().count(), 1 + 140 + 1);
+
+    // The saved file trains again from the same seed: the same run, to the last bit.
+    let output = gradscope(&["train", "--config", &path("out.json"), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let again = json_line(&output);
+    assert_eq!(again["train_loss"], first["train_loss"]);
+    assert_eq!(again["test_loss"], first["test_loss"]);
+
+    // Flags override the file: epochs and learning rate.
+    let output = gradscope(&[
+        "train",
+        "--config",
+        &path("exp.json"),
+        "--epochs",
+        "2",
+        "--lr",
+        "0.001",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(json_line(&output)["steps"], 14);
+
+    // --resume starts from the saved weights: the loss starts where the first run ended.
+    let output = gradscope(&[
+        "train",
+        "--config",
+        &path("out.json"),
+        "--resume",
+        "--epochs",
+        "1",
+        "--lr",
+        "1e-9",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let resumed = json_line(&output);
+    let (a, b) = (
+        resumed["train_loss"].as_f64().unwrap_or(f64::NAN),
+        first["train_loss"].as_f64().unwrap_or(f64::NAN),
+    );
+    assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_config_and_weights_files_exit_2_with_one_line() {
+    let dir = scratch("bad-config");
+    let config = dir.join("exp.json");
+    let name = config.to_str().expect("utf-8").to_string();
+    let run = |args: &[&str]| {
+        let output = gradscope(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let text = stderr(&output);
+        assert_eq!(text.lines().count(), 1, "{args:?}: {text}");
+        text.trim_end().to_string()
+    };
+
+    std::fs::write(&config, &SPIRAL_EXPERIMENT[..120]).expect("write");
+    assert_eq!(
+        run(&["train", "--config", &name]),
+        format!("gradscope: {name}: line 3, column 95: EOF while parsing a string")
+    );
+
+    std::fs::write(
+        &config,
+        SPIRAL_EXPERIMENT.replace("\"format_version\": 1", "\"format_version\": 7"),
+    )
+    .expect("write");
+    assert_eq!(
+        run(&["train", "--config", &name]),
+        format!(
+            "gradscope: {name}: format version 7 is not supported (this gradscope reads version 1)"
+        )
+    );
+
+    std::fs::write(
+        &config,
+        SPIRAL_EXPERIMENT.replace("\"epochs\": 20", "\"epochs\": 0"),
+    )
+    .expect("write");
+    assert_eq!(
+        run(&["train", "--config", &name]),
+        format!(
+            "gradscope: --epochs: {name}: train.epochs is 0 (train until paused), which never ends without a window; give --epochs N"
+        )
+    );
+
+    std::fs::write(&config, SPIRAL_EXPERIMENT).expect("write");
+    assert_eq!(
+        run(&["train", "--config", &name, "--resume"]),
+        format!("gradscope: --resume: {name} holds no weights")
+    );
+
+    let weights = dir.join("w.safetensors");
+    let weights_name = weights.to_str().expect("utf-8").to_string();
+    let output = gradscope(&[
+        "train",
+        "--hidden",
+        "8",
+        "--epochs",
+        "1",
+        "--weights",
+        &weights_name,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        run(&["train", "--config", &name, "--load-weights", &weights_name]),
+        format!(
+            "gradscope: {weights_name}: tensor \"0.weight\" has shape [8, 2], the model expects [16, 2]"
+        )
+    );
+    assert_eq!(
+        run(&["train", "--save", "/no/such/folder/out.json"]),
+        "gradscope: --save /no/such/folder/out.json: the folder does not exist"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
