@@ -39,7 +39,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum CliCommand {
     /// Train without a window; progress on stderr, `--json` prints a final JSON line on stdout.
-    Train(TrainArgs),
+    Train(Box<TrainArgs>),
     /// Print what the import wizard understands of a file or folder as one JSON object.
     Inspect(InspectArgs),
 }

@@ -724,3 +724,40 @@ fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file() {
         "{error}"
     );
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Arbitrary bytes never make the experiment reader panic.
+        #[test]
+        fn arbitrary_bytes_give_an_error_not_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = Experiment::from_json("fuzz.json", &bytes);
+            let _ = parse_safetensors("fuzz.safetensors", &bytes);
+        }
+
+        /// A valid file with one byte changed or cut short is read or refused, never a panic,
+        /// and a refusal names the file.
+        #[test]
+        fn edited_files_are_read_or_refused(at in 0usize..2000, byte in any::<u8>(), cut in any::<bool>()) {
+            let mut experiment = spiral_experiment();
+            let session = experiment.session(Start::Seed).expect("session");
+            experiment.weights = Some(SavedWeights::from_model(session.model(), 0, 0));
+            let mut bytes = experiment.to_json().into_bytes();
+            let at = at % bytes.len();
+            if cut {
+                bytes.truncate(at);
+            } else {
+                bytes[at] = byte;
+            }
+            if let Err(error) = Experiment::from_json("fuzz.json", &bytes) {
+                prop_assert!(error.to_string().starts_with("fuzz.json: "), "{}", error);
+            } else if let Ok(parsed) = Experiment::from_json("fuzz.json", &bytes) {
+                let _ = parsed.session(Start::SavedWeights);
+            }
+        }
+    }
+}

@@ -769,6 +769,23 @@ impl Experiment {
             }
             DatasetRef::Iris { .. } | DatasetRef::Mnist => {}
         }
+        if let Some(history) = &self.history {
+            // Merging buckets adds their step counts: keep every sum far from overflowing.
+            const MAX_STEPS: u64 = 1 << 48;
+            let mut total = 0u64;
+            for (i, point) in history.losses.iter().enumerate() {
+                total = total.saturating_add(point.steps);
+                if point.steps == 0 || point.step > MAX_STEPS || total > MAX_STEPS {
+                    return invalid(
+                        format!("history.losses[{i}]"),
+                        format!(
+                            "step {} with {} steps is outside 1 to {MAX_STEPS} steps in all",
+                            point.step, point.steps
+                        ),
+                    );
+                }
+            }
+        }
         let speed = self.view.steps_per_second;
         if !(speed.is_finite() && speed > 0.0) {
             return invalid(

@@ -81,7 +81,9 @@ impl LossHistory {
             .collect();
         let widest = buckets.iter().map(|b| b.count).max().unwrap_or(1);
         let mut history = Self {
-            total_steps: buckets.iter().map(|b| b.count).sum(),
+            total_steps: buckets
+                .iter()
+                .fold(0u64, |sum, b| sum.saturating_add(b.count)),
             last: buckets.last().map(|b| b.mean() as f32),
             steps_per_bucket: widest.checked_next_power_of_two().unwrap_or(widest),
             buckets,
