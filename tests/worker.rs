@@ -262,3 +262,46 @@ fn training_stops_at_the_epoch_limit() {
     // 200 training points at batch 16: 13 steps per epoch.
     assert_eq!(last_step, 3 * 13);
 }
+
+#[test]
+fn capture_returns_the_weights_and_load_params_puts_them_back() {
+    let worker = spawn(setup(SynthKind::Circle, OptimizerKind::Adam, 0.01));
+    worker.send(Command::Step(5));
+    wait_for_step(&worker, 5);
+    let capture = || {
+        let (tx, rx) = std::sync::mpsc::channel();
+        worker.send(Command::Capture(tx));
+        rx.recv_timeout(PATIENCE).expect("captured")
+    };
+    let after_five = capture();
+    assert_eq!((after_five.step, after_five.epoch), (5, 0));
+    assert_eq!(after_five.spec.to_text(), "dense8,tanh,dense8,tanh,dense2");
+    assert_eq!(after_five.params.len(), 6);
+    assert_eq!(after_five.params[0].shape(), (2, 8));
+
+    worker.send(Command::Step(3));
+    wait_for_step(&worker, 8);
+    assert_ne!(capture().params, after_five.params);
+    worker.send(Command::LoadParams(after_five.params.clone()));
+    let back = capture();
+    assert_eq!(back.params, after_five.params);
+    assert_eq!(back.step, 8, "counters are kept");
+
+    // Tensors of the wrong shape are refused with an error event and change nothing.
+    let mut wrong = after_five.params.clone();
+    wrong[0] = nalgebra::DMatrix::zeros(3, 8);
+    worker.send(Command::LoadParams(wrong));
+    let message = wait_for(
+        &worker,
+        |event| match event {
+            Event::Error(message) => Some(message.clone()),
+            _ => None,
+        },
+        |_| {},
+    );
+    assert_eq!(
+        message,
+        "weight tensor 1 is 2×8 in the model, 3×8 was given"
+    );
+    assert_eq!(capture().params, after_five.params);
+}
