@@ -1,7 +1,7 @@
 //! Keeping, sharing and repeating runs: experiment files (JSON), weights (safetensors), the
 //! metrics history (CSV), animated GIFs, and the atomic writes they all go through.
 //!
-//! - [`file`]: [`Experiment`] — data reference, model and training settings, seed, and
+//! - [`file`](mod@file): [`Experiment`] — data reference, model and training settings, seed, and
 //!   optionally trained weights, history, view settings and a lesson; versioned, with errors
 //!   that name the file, line and column.
 //! - [`weights`]: tensors named and shaped as PyTorch's `nn.Sequential` state dict, read and
