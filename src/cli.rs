@@ -130,6 +130,15 @@ pub struct WindowArgs {
     /// Open this file or folder in the import wizard at start (while the default trains).
     #[arg(long, value_name = "FILE_OR_DIR", conflicts_with = "data")]
     pub open: Option<PathBuf>,
+    /// Open this experiment or lesson file (JSON, see "Save & open…") at start.
+    #[arg(long, value_name = "FILE.json", conflicts_with_all = ["data", "dataset"])]
+    pub experiment: Option<PathBuf>,
+    /// Start in presentation mode (zoomed, high contrast, advanced controls hidden; F toggles).
+    #[arg(long)]
+    pub present: bool,
+    /// Ignore the settings remembered from the last launch (they are still saved on exit).
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 /// Options of `gradscope train`.

@@ -11,8 +11,11 @@ use clap::Parser;
 use clap::error::ErrorKind;
 use gradscope::cli::{Cli, CliCommand, WindowArgs, builtin_dataset, inspect, train_command};
 use gradscope::data::{SynthKind, open_path};
+use gradscope::experiment::{DatasetRef, FileImport};
 use gradscope::train::TrainConfig;
-use gradscope::ui::{AppOptions, DataSettings, DatasetChoice, GradscopeApp, ScreenshotPlan};
+use gradscope::ui::{
+    AppOptions, DataSettings, DatasetChoice, GradscopeApp, ScreenshotPlan, restore,
+};
 
 /// Prints a one-line reason and returns the usage-error exit code.
 fn usage_error(message: &str) -> ExitCode {
@@ -80,6 +83,15 @@ fn open_window(args: WindowArgs) -> ExitCode {
                     options.settings.train = TrainConfig::small_cnn();
                 }
                 options.settings.data.choice = DatasetChoice::Loaded(Arc::new(data));
+                let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                options.settings.data.source = Some(DatasetRef::File {
+                    path,
+                    import: FileImport::Auto {
+                        label: args.label.clone(),
+                        train_ratio: 0.8,
+                        seed: 1,
+                    },
+                });
             }
             Err(e) => return usage_error(&e.to_string()),
         }
@@ -136,17 +148,47 @@ fn open_window(args: WindowArgs) -> ExitCode {
             failed: Arc::clone(&failed),
         });
     }
+    // Scripted runs (screenshots, timed quits) start from a known state and size; so do
+    // runs that name their data or experiment on the command line.
+    let scripted = options.screenshot.is_some();
+    let restore_saved = !args.fresh
+        && !scripted
+        && args.data.is_none()
+        && args.dataset.is_none()
+        && args.experiment.is_none();
     let native_options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("gradscope — watch neural networks learn")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([800.0, 500.0]),
+        persist_window: !scripted,
         ..Default::default()
     };
+    let (experiment, present) = (args.experiment.clone(), args.present);
     let result = eframe::run_native(
         "gradscope",
         native_options,
-        Box::new(move |cc| Ok(Box::new(GradscopeApp::new(&cc.egui_ctx, options)))),
+        Box::new(move |cc| {
+            let mut recent = Vec::new();
+            if restore_saved && let Some(storage) = cc.storage {
+                let (settings, remembered) = restore(storage);
+                if let Some(settings) = settings {
+                    options.settings = settings;
+                }
+                recent = remembered;
+            }
+            let mut app = GradscopeApp::new(&cc.egui_ctx, options);
+            if !recent.is_empty() {
+                app.set_recent(recent);
+            }
+            if let Some(path) = experiment {
+                app.open_experiment(&cc.egui_ctx, path);
+            }
+            if present {
+                app.set_presentation(&cc.egui_ctx, true);
+            }
+            Ok(Box::new(app))
+        }),
     );
     match result {
         Ok(()) if failed.load(Ordering::Relaxed) => ExitCode::FAILURE,

@@ -439,3 +439,188 @@ fn keyboard_shortcuts_step_reset_and_open_the_help() {
             .is_some()
     );
 }
+
+/// A temporary folder for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("gradscope-ui-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Runs frames until the files window reports an outcome; returns it.
+fn file_outcome(harness: &mut Harness<'static, GradscopeApp>) -> Result<String, String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = harness.state().file_status()
+            && status.as_ref().map_or(true, |s| !s.ends_with('…'))
+        {
+            return status.clone();
+        }
+        assert!(Instant::now() < deadline, "no outcome in 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+}
+
+#[test]
+fn save_experiment_writes_settings_weights_and_history_that_load_back() {
+    use gradscope::experiment::{DatasetRef, Experiment};
+    use gradscope::ui::files::FileKind;
+    let dir = temp_dir("save");
+    let path = dir.join("run.json");
+    let metrics = dir.join("run.csv");
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness.get_by_label("Step").click();
+    run_until(&mut harness, |app| app.step() == 1);
+    let app = harness.state_mut();
+    app.files_panel()
+        .set_path(FileKind::SaveExperiment, &path.display().to_string());
+    app.files_panel()
+        .set_path(FileKind::ExportMetrics, &metrics.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Save experiment").click();
+    let outcome = file_outcome(&mut harness);
+    assert_eq!(
+        outcome,
+        Ok(format!("saved {} (with weights)", path.display()))
+    );
+
+    let experiment = Experiment::load(&path).expect("loads");
+    assert!(
+        matches!(experiment.dataset, DatasetRef::Synth(c) if c.kind == gradscope::data::SynthKind::Spiral)
+    );
+    assert_eq!(
+        experiment
+            .train
+            .hidden
+            .iter()
+            .map(|h| h.units)
+            .collect::<Vec<_>>(),
+        [16, 16]
+    );
+    let weights = experiment.weights.as_ref().expect("weights saved");
+    assert_eq!((weights.step, weights.epoch), (1, 0));
+    assert_eq!(
+        experiment.history.as_ref().expect("history").losses.len(),
+        1
+    );
+
+    harness.get_by_label("Export metrics").click();
+    harness.run_steps(1);
+    let outcome = file_outcome(&mut harness);
+    assert_eq!(outcome, Ok(format!("saved {}", metrics.display())));
+    let text = std::fs::read_to_string(&metrics).expect("csv");
+    assert!(text.starts_with("kind,step,"), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("step,1,")).count(),
+        1,
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn opening_a_lesson_file_restores_its_settings_and_shows_its_steps() {
+    let dir = temp_dir("lesson");
+    let path = dir.join("lesson.json");
+    std::fs::write(
+        &path,
+        r#"{
+  "format_version": 1,
+  "title": "XOR needs a hidden layer",
+  "dataset": { "synth": { "kind": "Xor", "samples": 200, "noise": 0.1, "train_ratio": 0.5, "seed": 3 } },
+  "train": { "hidden": [ { "units": 3, "activation": "Tanh" } ], "batch_size": 8, "seed": 7 },
+  "lesson": { "locked": ["learning_rate"], "hidden": ["seed"],
+              "steps": [ { "title": "1. Press Play", "text": "Watch the boundary bend." },
+                         { "title": "2. Remove the layer", "text": "What happens now?" } ] }
+}"#,
+    )
+    .expect("write");
+    let mut harness = harness();
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut harness, |app| app.data().name == "xor");
+    harness.run_steps(2);
+    let app = harness.state();
+    assert_eq!(app.settings().train.seed, 7);
+    assert_eq!(app.settings().train.hidden.len(), 1);
+    assert_eq!(app.data().train.len() + app.data().test.len(), 200);
+    assert_eq!(app.title(), "gradscope · xor · seed 7");
+    assert!(harness.query_by_label("1. Press Play").is_some());
+    harness.get_by_label("Next ▶").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("2. Remove the layer").is_some());
+    assert!(harness.query_by_label("step 2 of 2").is_some());
+
+    // A damaged file changes nothing and says what is wrong, with line and column.
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\n  \"format_version\": 1,\n  \"dataset\": \"mnist\",\n  \"train\": {",
+    )
+    .expect("write");
+    harness.state_mut().open_experiment(&ctx, bad.clone());
+    let outcome = file_outcome(&mut harness);
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "{}: line 4, column 12: EOF while parsing an object",
+            bad.display()
+        ))
+    );
+    assert_eq!(harness.state().data().name, "xor");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// eframe storage in memory.
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn settings_and_recent_files_survive_a_restart() {
+    use eframe::{App, Storage};
+    let mut settings = gradscope::ui::Settings::default();
+    settings.train.seed = 42;
+    settings.train.optimizer.learning_rate = 0.003;
+    settings.speed = None;
+    let mut harness = harness_with(settings, eframe::egui::vec2(1280.0, 800.0));
+    harness.run_steps(2);
+    harness
+        .state_mut()
+        .set_recent(vec!["/data/a.csv".into(), "/data/b".into()]);
+    let mut storage = MemoryStorage::default();
+    harness.state_mut().save(&mut storage);
+
+    let (restored, recent) = gradscope::ui::restore(&storage);
+    let restored = restored.expect("settings restored");
+    assert_eq!(restored.train.seed, 42);
+    assert_eq!(restored.train.optimizer.learning_rate, 0.003);
+    assert_eq!(restored.speed, None);
+    assert_eq!(restored.data.choice.label(), "spiral");
+    assert_eq!(
+        recent,
+        [std::path::PathBuf::from("/data/a.csv"), "/data/b".into()]
+    );
+
+    // Damaged storage is ignored, not fatal.
+    let mut damaged = MemoryStorage::default();
+    damaged.set_string(gradscope::ui::app::STORAGE_SETTINGS, "{ not json".into());
+    damaged.set_string(gradscope::ui::app::STORAGE_RECENT, "[1, 2".into());
+    let (restored, recent) = gradscope::ui::restore(&damaged);
+    assert!(restored.is_none() && recent.is_empty());
+}

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Color32, RichText};
 
 use crate::data::{Dataset, SynthConfig, SynthKind, iris, mnist_bundled};
+use crate::experiment::{DatasetRef, Lesson};
 use crate::train::{
     Command, EvalRecord, Event, LossHistory, RunState, SessionSetup, Snapshot, TrainConfig,
     ViewRequest, Worker,
@@ -15,11 +16,16 @@ use crate::ui::boundary::BoundaryPanel;
 use crate::ui::confusion::ConfusionPanel;
 use crate::ui::controls::{ControlAction, ControlsPanel};
 use crate::ui::features::FeaturesPanel;
+use crate::ui::files::FilesPanel;
 use crate::ui::import::ImportWizard;
 use crate::ui::kernels::KernelsPanel;
 use crate::ui::loss::LossPanel;
 use crate::ui::present::{Presentation, Shortcut, pressed_shortcuts};
 use crate::ui::weights::WeightsPanel;
+
+mod file_ops;
+
+pub use file_ops::{STORAGE_RECENT, STORAGE_SETTINGS, locked, restore, settings_from_experiment};
 
 /// Which data set the session trains on.
 #[derive(Clone, Debug)]
@@ -53,6 +59,8 @@ pub struct DataSettings {
     pub choice: DatasetChoice,
     /// Generator settings (kind is taken from `choice` when it is `Synth`).
     pub synth: SynthConfig,
+    /// Where a `Loaded` set came from (path and import settings), for experiment files.
+    pub source: Option<DatasetRef>,
 }
 
 impl DataSettings {
@@ -61,6 +69,7 @@ impl DataSettings {
         Self {
             choice: DatasetChoice::Synth(kind),
             synth: SynthConfig::new(kind),
+            source: None,
         }
     }
 
@@ -215,6 +224,13 @@ pub struct GradscopeApp {
     frame_seconds: Vec<f32>,
     presentation: Presentation,
     title: String,
+    files: FilesPanel,
+    file_jobs: file_ops::FileJobs,
+    /// The lesson of the experiment file opened last (locked and hidden controls, steps).
+    lesson: Option<Lesson>,
+    lesson_title: Option<String>,
+    lesson_step: usize,
+    lesson_open: bool,
 }
 
 impl GradscopeApp {
@@ -270,6 +286,12 @@ impl GradscopeApp {
             frame_seconds: Vec::new(),
             presentation: Presentation::default(),
             title: String::new(),
+            files: FilesPanel::default(),
+            file_jobs: file_ops::FileJobs::default(),
+            lesson: None,
+            lesson_title: None,
+            lesson_step: 0,
+            lesson_open: false,
         };
         app.run.running = autoplay;
         if let Some(path) = open {
@@ -409,6 +431,10 @@ impl GradscopeApp {
             ControlAction::OpenRecent(path) => self.import.open_path(ctx, path),
             ControlAction::TogglePresentation => self.presentation.toggle(ctx),
             ControlAction::Help => self.presentation.help_open = true,
+            ControlAction::Files => {
+                self.files.suggest_names(&self.data.name);
+                self.files.open = true;
+            }
         }
     }
 
@@ -528,6 +554,78 @@ impl GradscopeApp {
         &self.title
     }
 
+    /// The lesson window of an opened lesson file: its title and one step at a time.
+    fn lesson_ui(&mut self, ctx: &egui::Context) {
+        let Some(lesson) = &self.lesson else {
+            return;
+        };
+        if lesson.steps.is_empty() || !self.lesson_open {
+            return;
+        }
+        let count = lesson.steps.len();
+        let index = self.lesson_step.min(count - 1);
+        let step = lesson.steps[index].clone();
+        let title = self
+            .lesson_title
+            .clone()
+            .unwrap_or_else(|| "Lesson".to_string());
+        let mut open = self.lesson_open;
+        egui::Window::new(title)
+            .open(&mut open)
+            .default_width(360.0)
+            .show(ctx, |ui| {
+                ui.label(RichText::new(&step.title).strong());
+                ui.label(&step.text);
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(index > 0, egui::Button::new("◀ Previous"))
+                        .on_hover_text("The previous step of the lesson")
+                        .clicked()
+                    {
+                        self.lesson_step = index - 1;
+                    }
+                    ui.label(format!("step {} of {count}", index + 1))
+                        .on_hover_text("Where you are in the lesson");
+                    if ui
+                        .add_enabled(index + 1 < count, egui::Button::new("Next ▶"))
+                        .on_hover_text("The next step of the lesson")
+                        .clicked()
+                    {
+                        self.lesson_step = index + 1;
+                    }
+                });
+            });
+        self.lesson_open = open;
+    }
+
+    /// The lesson in force (from the experiment file opened last), if any.
+    pub fn lesson(&self) -> Option<&Lesson> {
+        self.lesson.as_ref()
+    }
+
+    /// The status line of the "Save & open" window: what the last request did.
+    pub fn file_status(&self) -> Option<&Result<String, String>> {
+        self.files.status.as_ref()
+    }
+
+    /// Opens the "Save & open" window and sets one of its paths (tests and scripts).
+    pub fn files_panel(&mut self) -> &mut FilesPanel {
+        self.files.open = true;
+        &mut self.files
+    }
+
+    /// Replaces the recent-files list (e.g. with the one remembered from the last launch).
+    pub fn set_recent(&mut self, recent: Vec<PathBuf>) {
+        self.import.recent = recent.clone();
+        self.controls.recent = recent;
+    }
+
+    /// Turns presentation mode on or off (as the F key does).
+    pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
+        self.presentation.set(ctx, on);
+        self.controls.presentation = on;
+    }
+
     /// True in presentation mode.
     pub fn presenting(&self) -> bool {
         self.presentation.is_on()
@@ -625,8 +723,20 @@ fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), Stri
 }
 
 impl eframe::App for GradscopeApp {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Scripted runs (--screenshot, --quit-after) leave the user's saved state alone.
+        if self.screenshot.is_none() {
+            self.save_to(storage);
+        }
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        self.screenshot.is_none()
+    }
+
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events(ctx);
+        self.poll_files(ctx);
         let dropped = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -663,6 +773,17 @@ impl eframe::App for GradscopeApp {
         let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
         self.presentation.help_ui(&ctx);
+        let panels: Vec<String> = self
+            .file_jobs
+            .panel_rects
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect();
+        let names: Vec<&str> = panels.iter().map(String::as_str).collect();
+        if let Some(request) = self.files.ui(&ctx, &names) {
+            self.file_request(&ctx, request);
+        }
+        self.lesson_ui(&ctx);
         self.update_title(&ctx);
         if let Some(data) = self.import.ui(ui.ctx()) {
             self.controls.recent = self.import.recent.clone();
@@ -676,6 +797,7 @@ impl eframe::App for GradscopeApp {
                 self.settings.train.seed = seed;
             }
             self.settings.data.choice = DatasetChoice::Loaded(data);
+            self.settings.data.source = self.import.last_source.clone();
             self.rebuild_data();
         }
         egui::CentralPanel::default().show(ui, |ui| {
@@ -683,9 +805,10 @@ impl eframe::App for GradscopeApp {
             let width = ui.available_width();
             let height = ui.available_height();
             let is_image = self.data.image_shape.is_some();
+            let mut rects = Vec::new();
             ui.horizontal_top(|ui| {
                 let left = (width * 0.5).max(260.0);
-                ui.allocate_ui(egui::vec2(left, height), |ui| {
+                let main = ui.allocate_ui(egui::vec2(left, height), |ui| {
                     ui.vertical(|ui| {
                         if is_image {
                             if let Some(sample) =
@@ -703,20 +826,36 @@ impl eframe::App for GradscopeApp {
                         }
                     });
                 });
+                let name = if is_image {
+                    "Feature maps"
+                } else {
+                    "Decision boundary"
+                };
+                rects.push((name.to_string(), main.response.rect));
                 ui.separator();
                 ui.vertical(|ui| {
                     let top = (height * 0.5).max(220.0);
-                    ui.allocate_ui(egui::vec2(ui.available_width(), top), |ui| {
+                    let loss = ui.allocate_ui(egui::vec2(ui.available_width(), top), |ui| {
                         self.loss.ui(ui, &self.data, &self.run);
                     });
+                    rects.push(("Loss".to_string(), loss.response.rect));
                     ui.separator();
-                    if is_image {
-                        self.lower_tabs_ui(ui);
-                    } else {
-                        self.weights.ui(ui, &self.data, &self.run);
-                    }
+                    let lower = ui.vertical(|ui| {
+                        if is_image {
+                            self.lower_tabs_ui(ui);
+                        } else {
+                            self.weights.ui(ui, &self.data, &self.run);
+                        }
+                    });
+                    let name = match (is_image, self.lower_tab) {
+                        (true, LowerTab::Kernels) => "Kernels",
+                        (true, LowerTab::Confusion) => "Confusion matrix",
+                        _ => "Weights",
+                    };
+                    rects.push((name.to_string(), lower.response.rect));
                 });
             });
+            self.file_jobs.panel_rects = rects;
         });
     }
 }

@@ -42,6 +42,8 @@ pub enum ControlAction {
     TogglePresentation,
     /// Show the Help window.
     Help,
+    /// Show the "Save & open" window.
+    Files,
 }
 
 /// State of the control panel that is not a setting.
@@ -143,6 +145,15 @@ impl ControlsPanel {
                 .clicked()
             {
                 actions.push(ControlAction::Help);
+            }
+            if ui
+                .small_button("Save & open…")
+                .on_hover_text(
+                    "Experiment files, weights (safetensors), metrics (CSV), PNG and GIF pictures",
+                )
+                .clicked()
+            {
+                actions.push(ControlAction::Files);
             }
         });
         self.run_ui(ui, settings, run, &mut actions);

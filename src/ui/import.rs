@@ -16,6 +16,7 @@ use crate::data::{
     load_image_folder, load_mnist_dir, open_idx_file, read_table_with_progress, scan_image_folder,
     sniff_csv, summarize,
 };
+use crate::experiment::{DatasetRef, FileImport, TableImport};
 
 /// Rows shown in the preview table.
 const PREVIEW_ROWS: usize = 8;
@@ -126,6 +127,9 @@ pub struct ImportWizard {
     error: Option<String>,
     /// The last files opened successfully, newest first.
     pub recent: Vec<PathBuf>,
+    /// Where the data set last handed over came from, with the settings it was read with (for
+    /// experiment files).
+    pub last_source: Option<DatasetRef>,
 }
 
 fn read_with_progress(
@@ -400,6 +404,22 @@ impl ImportWizard {
     }
 
     fn finish(&mut self) {
+        if let Some(path) = &self.path {
+            let import = match &self.review {
+                Some(Loaded::Table(review)) => {
+                    FileImport::Table(TableImport::from(&review.settings))
+                }
+                Some(Loaded::Folder(_, (width, height))) => FileImport::ImageFolder {
+                    width: *width,
+                    height: *height,
+                    train_ratio: 0.8,
+                    seed: 1,
+                },
+                _ => FileImport::Idx { train_ratio: 0.8 },
+            };
+            let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            self.last_source = Some(DatasetRef::File { path, import });
+        }
         if let Some(path) = self.path.take() {
             self.recent.retain(|p| p != &path);
             self.recent.insert(0, path);

@@ -7,6 +7,7 @@ pub mod colormap;
 pub mod confusion;
 pub mod controls;
 pub mod features;
+pub mod files;
 pub mod import;
 pub mod kernels;
 pub mod loss;
@@ -16,5 +17,5 @@ pub mod weights;
 
 pub use app::{
     AppOptions, Banner, DataSettings, DatasetChoice, GradscopeApp, RunView, ScreenshotPlan,
-    Settings,
+    Settings, restore, settings_from_experiment,
 };
