@@ -178,7 +178,7 @@ pub struct TrainArgs {
     /// Activation of every hidden layer: sigmoid tanh relu leakyrelu linear (default tanh).
     #[arg(long)]
     pub activation: Option<String>,
-    /// Optimizer: sgd momentum adam (default adam, or momentum for MNIST).
+    /// Optimizer: sgd momentum nesterov rmsprop adam (default adam, or momentum for MNIST).
     #[arg(long)]
     pub optimizer: Option<String>,
     /// Learning rate > 0 (default 0.01, or 0.05 for MNIST).
@@ -412,7 +412,7 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         .as_deref()
         .map(|name| {
             OptimizerKind::parse(name).ok_or_else(|| {
-                format!("--optimizer: unknown optimizer '{name}' (known: sgd momentum adam)")
+                format!("--optimizer: unknown optimizer '{name}' (known: sgd momentum nesterov rmsprop adam)")
             })
         })
         .transpose()?;

@@ -2,7 +2,7 @@
 
 use gradscope::nn::{
     ActivationKind, Layer, LossKind, Mode, ModelSpec, Optimizer, OptimizerConfig, OptimizerKind,
-    Sequential, Target, compute_loss, mse,
+    OptimizerState, Sequential, Target, compute_loss, mse,
 };
 use nalgebra::{DMatrix, dmatrix};
 
@@ -138,13 +138,234 @@ fn kinds_and_defaults() {
         assert_eq!(OptimizerKind::parse(kind.name()), Some(kind));
     }
     assert_eq!(OptimizerKind::parse(" ADAM "), Some(OptimizerKind::Adam));
-    assert_eq!(OptimizerKind::parse("rmsprop"), None);
+    assert_eq!(
+        OptimizerKind::parse("RMSprop"),
+        Some(OptimizerKind::RMSProp)
+    );
+    assert_eq!(
+        OptimizerKind::parse("nesterov"),
+        Some(OptimizerKind::Nesterov)
+    );
+    assert_eq!(OptimizerKind::parse("adagrad"), None);
     let c = OptimizerConfig::default();
     assert_eq!(c.kind, OptimizerKind::Adam);
     assert_eq!(
         (c.learning_rate, c.momentum, c.beta1, c.beta2, c.epsilon),
         (0.01, 0.9, 0.9, 0.999, 1e-8)
     );
+    assert_eq!(c.rho, 0.9);
+}
+
+#[test]
+fn a_saved_config_without_rho_still_parses_with_the_default() {
+    let json = r#"{"kind":"Momentum","learning_rate":0.05,"momentum":0.8,"beta1":0.9,"beta2":0.999,"epsilon":1e-8}"#;
+    let c: OptimizerConfig = serde_json::from_str(json).expect("old JSON parses");
+    assert_eq!(c.kind, OptimizerKind::Momentum);
+    assert_eq!((c.learning_rate, c.momentum, c.rho), (0.05, 0.8, 0.9));
+    let round: OptimizerConfig = serde_json::from_str(
+        &serde_json::to_string(&OptimizerConfig::new(OptimizerKind::RMSProp, 0.1)).expect("json"),
+    )
+    .expect("round trip");
+    assert_eq!(round.kind, OptimizerKind::RMSProp);
+}
+
+// ---- The slice-level rule on f(x, y) = ½(x² + 4y²), ∇f = (x, 4y), from (1, 1), η = 0.1 ----
+
+/// The first three iterates of `kind` (default constants, η = 0.1) on ½(x² + 4y²) from (1, 1).
+fn quadratic_iterates(kind: OptimizerKind) -> Vec<[f64; 2]> {
+    let config = OptimizerConfig::new(kind, 0.1);
+    let mut state = OptimizerState::<f64>::new();
+    let mut theta = [1.0, 1.0];
+    (0..3)
+        .map(|_| {
+            let grad = [theta[0], 4.0 * theta[1]];
+            state.update(&config, &mut theta, &grad);
+            theta
+        })
+        .collect()
+}
+
+fn assert_iterates(kind: OptimizerKind, expected: [[f64; 2]; 3], tol: f64) {
+    let got = quadratic_iterates(kind);
+    for (t, (g, e)) in got.iter().zip(&expected).enumerate() {
+        for k in 0..2 {
+            assert!(
+                (g[k] - e[k]).abs() < tol,
+                "{} step {} coordinate {k}: got {}, expected {}",
+                kind.name(),
+                t + 1,
+                g[k],
+                e[k]
+            );
+        }
+    }
+}
+
+#[test]
+fn sgd_on_a_quadratic_by_hand() {
+    // θ ← θ − η g.
+    // g0 = (1, 4):       θ1 = (1 − 0.1,     1 − 0.4)    = (0.9, 0.6)
+    // g1 = (0.9, 2.4):   θ2 = (0.9 − 0.09,  0.6 − 0.24) = (0.81, 0.36)
+    // g2 = (0.81, 1.44): θ3 = (0.81 − 0.081, 0.36 − 0.144) = (0.729, 0.216)
+    assert_iterates(
+        OptimizerKind::Sgd,
+        [[0.9, 0.6], [0.81, 0.36], [0.729, 0.216]],
+        1e-12,
+    );
+}
+
+#[test]
+fn momentum_on_a_quadratic_by_hand() {
+    // Polyak (1964): v ← μ v − η g; θ ← θ + v, μ = 0.9, v0 = 0.
+    // g0 = (1, 4):     v1 = (−0.1, −0.4);                          θ1 = (0.9, 0.6)
+    // g1 = (0.9, 2.4): v2 = (−0.09 − 0.09, −0.36 − 0.24) = (−0.18, −0.6);   θ2 = (0.72, 0)
+    // g2 = (0.72, 0):  v3 = (−0.162 − 0.072, −0.54 − 0) = (−0.234, −0.54); θ3 = (0.486, −0.54)
+    assert_iterates(
+        OptimizerKind::Momentum,
+        [[0.9, 0.6], [0.72, 0.0], [0.486, -0.54]],
+        1e-12,
+    );
+}
+
+#[test]
+fn nesterov_on_a_quadratic_by_hand() {
+    // Nesterov (1983) in the form of Sutskever et al. (2013) / Bengio et al. (2013):
+    // v ← μ v − η g; θ ← θ + μ v − η g (new v), μ = 0.9.
+    // g0 = (1, 4):        v1 = (−0.1, −0.4)
+    //                     θ1 = (1 − 0.09 − 0.1, 1 − 0.36 − 0.4) = (0.81, 0.24)
+    // g1 = (0.81, 0.96):  v2 = (−0.09 − 0.081, −0.36 − 0.096) = (−0.171, −0.456)
+    //                     θ2 = (0.81 − 0.1539 − 0.081, 0.24 − 0.4104 − 0.096) = (0.5751, −0.2664)
+    // g2 = (0.5751, −1.0656):
+    //                     v3 = (−0.1539 − 0.05751, −0.4104 + 0.10656) = (−0.21141, −0.30384)
+    //                     θ3 = (0.5751 − 0.190269 − 0.05751, −0.2664 − 0.273456 + 0.10656)
+    //                        = (0.327321, −0.433296)
+    // (These are the look-ahead points θ + μv of the classical form v ← μv − η∇f(θ + μv),
+    // θ ← θ + v, which gives θ = (0.9, 0.6), (0.7290, 0.1440), (0.517590, −0.159840).)
+    assert_iterates(
+        OptimizerKind::Nesterov,
+        [[0.81, 0.24], [0.5751, -0.2664], [0.327321, -0.433296]],
+        1e-12,
+    );
+}
+
+#[test]
+fn rmsprop_on_a_quadratic_by_hand() {
+    // Tieleman & Hinton (2012): r ← ρ r + (1 − ρ) g²; θ ← θ − η g / (√r + ε), ρ = 0.9, ε = 1e-8.
+    // g0 = (1, 4):   r1 = (0.1, 1.6); steps 0.1·1/√0.1 = 0.1·4/√1.6 = 0.316227766 (less ε)
+    //                θ1 = (0.683772244, 0.683772236)
+    // g1 = (0.683772244, 2.735088946):
+    //                r2 = (0.09 + 0.1·0.467544, 1.44 + 0.1·7.480712) = (0.136754448, 2.188071154)
+    //                θ2 = θ1 − 0.1·g1/√r2 = (0.683772244 − 0.184901624, 0.683772236 − 0.184901626)
+    //                   = (0.498870620, 0.498870610)
+    // g2 = (0.498870620, 1.995482441):
+    //                r3 = (0.123079003 + 0.1·0.248871896, 1.969264039 + 0.1·3.981950166)
+    //                   = (0.147966193, 2.367459056)
+    //                θ3 = θ2 − 0.1·g2/√r3 = (0.369180567, 0.369180557)
+    assert_iterates(
+        OptimizerKind::RMSProp,
+        [
+            [0.683_772_244, 0.683_772_236],
+            [0.498_870_620, 0.498_870_610],
+            [0.369_180_567, 0.369_180_557],
+        ],
+        1e-9,
+    );
+}
+
+#[test]
+fn adam_on_a_quadratic_by_hand() {
+    // Kingma & Ba (2015), Algorithm 1: β1 = 0.9, β2 = 0.999, ε = 1e-8.
+    // t = 1, g = (1, 4):   m = (0.1, 0.4), v = (0.001, 0.016); m̂ = (1, 4), v̂ = (1, 16)
+    //                      θ1 = 1 − 0.1·(1/(1 + 1e-8), 4/(4 + 1e-8)) = (0.900000001, 0.90000000025)
+    // t = 2, g = (0.900000001, 3.600000001):
+    //   m = (0.09 + 0.0900000001, 0.36 + 0.3600000001) = (0.1800000001, 0.7200000001)
+    //   v = (0.000999 + 0.000810000002, 0.015984 + 0.012960000007) = (0.001809000002, 0.028944000007)
+    //   m̂ = m/0.19 = (0.947368422, 3.789473685); v̂ = v/0.001999 = (0.904952477, 14.479239623)
+    //   θ2 = θ1 − 0.1·m̂/√v̂ = (0.900000001 − 0.099587771, 0.90000000025 − 0.099587772)
+    //      = (0.800412230, 0.800412228)
+    // t = 3, g = (0.800412230, 3.201648913):
+    //   m = (0.162 + 0.080041223, 0.648 + 0.320164891) = (0.242041223, 0.968164891)
+    //   v = (0.001807191 + 0.000640660, 0.028915056 + 0.010250556) = (0.002447851, 0.039165612)
+    //   m̂ = m/0.271 = (0.893141045, 3.572564175); v̂ = v/0.002997001 = (0.816766741, 13.068267834)
+    //   θ3 = θ2 − 0.1·m̂/√v̂ = (0.701586275, 0.701586272)
+    assert_iterates(
+        OptimizerKind::Adam,
+        [
+            [0.900_000_001, 0.900_000_000_25],
+            [0.800_412_230, 0.800_412_228],
+            [0.701_586_275, 0.701_586_272],
+        ],
+        1e-9,
+    );
+}
+
+#[test]
+fn the_model_optimizer_and_the_slice_rule_agree_exactly() {
+    let spec = ModelSpec::mlp(2, &[(3, ActivationKind::Tanh)], 1);
+    let x = dmatrix![0.5, -1.0; 1.5, 0.25; -0.75, 2.0];
+    let y = dmatrix![1.0; -1.0; 0.5];
+    for kind in OptimizerKind::ALL {
+        let config = OptimizerConfig::new(kind, 0.05);
+        let mut model = Sequential::<f64>::from_spec(&spec, 3);
+        let mut twin = Sequential::<f64>::from_spec(&spec, 3);
+        let mut optimizer = Optimizer::new(config);
+        let mut states: Vec<OptimizerState<f64>> = Vec::new();
+        for _ in 0..3 {
+            for m in [&mut model, &mut twin] {
+                let out = m.forward(&x, Mode::Train);
+                let (_, grad) = mse(&out, &y);
+                m.backward(&grad);
+            }
+            optimizer.step(&mut model);
+            let mut params = twin.params_and_grads_mut();
+            states.resize(params.len(), OptimizerState::new());
+            for ((w, g), state) in params.iter_mut().zip(&mut states) {
+                state.update(&config, w.as_mut_slice(), g.as_slice());
+            }
+        }
+        let a: Vec<f64> = model
+            .layers
+            .iter()
+            .flat_map(|l| l.params())
+            .flat_map(|p| p.iter().copied().collect::<Vec<_>>())
+            .collect();
+        let b: Vec<f64> = twin
+            .layers
+            .iter()
+            .flat_map(|l| l.params())
+            .flat_map(|p| p.iter().copied().collect::<Vec<_>>())
+            .collect();
+        assert_eq!(a.len(), 13, "2·3 + 3 + 3·1 + 1 parameters");
+        assert_eq!(a, b, "{}", kind.name());
+        assert_eq!(optimizer.steps(), 3);
+        let initial: Vec<f64> = Sequential::<f64>::from_spec(&spec, 3)
+            .layers
+            .iter()
+            .flat_map(|l| l.params())
+            .flat_map(|p| p.iter().copied().collect::<Vec<_>>())
+            .collect();
+        assert_ne!(a, initial, "{} did not move", kind.name());
+    }
+}
+
+#[test]
+fn the_slice_rule_resets_its_state_when_the_kind_changes() {
+    let mut state = OptimizerState::<f64>::new();
+    let mut theta = [1.0];
+    state.update(
+        &OptimizerConfig::new(OptimizerKind::Momentum, 0.1),
+        &mut theta,
+        &[2.0],
+    );
+    assert_eq!(state.first(), &[-0.2]);
+    // RMSProp must not read Momentum's velocity as its mean square: r = 0.1·4 = 0.4.
+    state.update(
+        &OptimizerConfig::new(OptimizerKind::RMSProp, 0.1),
+        &mut theta,
+        &[2.0],
+    );
+    assert!((state.first()[0] - 0.4).abs() < 1e-15);
+    assert_eq!(state.steps(), 1);
 }
 
 #[test]

@@ -585,10 +585,16 @@ fn training_ui(
             }
         })
         .response
-        .on_hover_text("SGD: plain gradient step. Momentum: heavy ball (Polyak 1964). Adam: adaptive moments (Kingma & Ba 2015). Applies from the next step");
+        .on_hover_text("SGD: plain gradient step. Momentum: heavy ball (Polyak 1964). Nesterov: momentum with a look-ahead correction (Nesterov 1983, as in Sutskever et al. 2013). RMSProp: steps divided by a running RMS of the gradient (Tieleman & Hinton 2012). Adam: adaptive moments (Kingma & Ba 2015). Applies from the next step");
     match config.optimizer.kind {
         OptimizerKind::Sgd => {}
-        OptimizerKind::Momentum => {
+        OptimizerKind::RMSProp => {
+            optimizer_changed |= ui
+                .add(egui::Slider::new(&mut config.optimizer.rho, 0.0..=0.999).text("decay ρ"))
+                .on_hover_text("Decay of RMSProp's running mean of squared gradients")
+                .changed();
+        }
+        OptimizerKind::Momentum | OptimizerKind::Nesterov => {
             optimizer_changed |= ui
                 .add(
                     egui::Slider::new(&mut config.optimizer.momentum, 0.0..=0.999)
