@@ -5,6 +5,9 @@
 //!   float type; no UI, no threads, no files.
 //! - [`data`]: data sets in memory and their loaders.
 //! - [`train`]: the session and the background worker thread that owns it.
+//! - [`lesson`]: the gradient-descent lesson (linear regression, its loss landscape, the
+//!   critical learning rate) and the optimizer race on 2-D test surfaces; pure logic that uses
+//!   [`nn`]'s update rules and never the UI.
 //! - [`ui`]: the eframe app and its panels.
 //!
 //! [`experiment`] keeps runs: experiment files, safetensors weights, metrics CSV, GIFs, all
@@ -15,6 +18,7 @@
 pub mod cli;
 pub mod data;
 pub mod experiment;
+pub mod lesson;
 pub mod nn;
 pub mod train;
 pub mod ui;
