@@ -10,9 +10,11 @@ pub mod features;
 pub mod files;
 pub mod import;
 pub mod kernels;
+pub mod lesson;
 pub mod loss;
 pub mod plot_axes;
 pub mod present;
+pub mod race;
 pub mod weights;
 
 pub use app::{

@@ -1,0 +1,728 @@
+//! The gradient-descent lesson: linear regression on y = 3x + 2 + U[0, 1) fitted by
+//! θ_{t+1} = θ_t − α ∇J(θ_t), shown as the points and the current line, the loss landscape
+//! J(w, b) with the path, the update rule with the current numbers, and the loss curve.
+//!
+//! Each step costs microseconds, so the panel steps [`GradientDescent`] on the UI thread inside
+//! [`LessonPanel::ui`]: while playing it takes `steps_per_second × frame time` steps, at most
+//! [`FRAME_BUDGET`] of work per frame, and calls `request_repaint` so the view keeps moving.
+
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, Color32, RichText, Stroke, TextureHandle, TextureOptions};
+use egui_plot::{
+    Arrows, Line, MarkerShape, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points,
+};
+
+use crate::lesson::{
+    BatchMode, Bounds, GradientDescent, LevelGrid, PresetConfig, Regime, RegressionData,
+    Standardization, StepError, StepRecord, Surface,
+};
+use crate::ui::colormap;
+use crate::ui::plot_axes::{legend, x_axis, y_axis};
+
+/// Most time the panel spends stepping per frame.
+pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
+
+/// Smallest and largest learning rate the slider offers.
+pub const LEARNING_RATE_RANGE: (f64, f64) = (1e-3, 10.0);
+
+/// Grid resolution of the contour maps (cells per side).
+pub const CONTOUR_RESOLUTION: usize = 160;
+
+/// Number of log-spaced contour levels.
+pub const CONTOUR_LEVELS: usize = 18;
+
+const PATH_COLOR: Color32 = Color32::from_rgb(240, 60, 60);
+const LINE_COLOR: Color32 = Color32::from_rgb(214, 39, 40);
+const POINT_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
+const MINIMUM_COLOR: Color32 = Color32::WHITE;
+const ARROW_COLOR: Color32 = Color32::from_rgb(255, 200, 40);
+
+/// Formats a number for the formula panel: 4 decimals, or scientific notation when the
+/// magnitude is at least 10⁴ or (non-zero and) below 10⁻³.
+pub fn format_number(value: f64) -> String {
+    let magnitude = value.abs();
+    if value != 0.0 && value.is_finite() && !(1e-3..1e4).contains(&magnitude) {
+        format!("{value:.3e}")
+    } else {
+        format!("{value:.4}")
+    }
+}
+
+/// The update rule with the numbers of `record` substituted, one line per item:
+/// the rule, the gradient, the two parameter updates and the new loss.
+pub fn formula_text(record: &StepRecord, pending: bool) -> String {
+    let f = format_number;
+    let [gw, gb] = record.gradient;
+    let header = if pending {
+        format!("next step t = {}:  θ₁ = θ₀ − α ∇J(θ₀)", record.step)
+    } else {
+        format!("step t = {}:  θ_t = θ_(t−1) − α ∇J(θ_(t−1))", record.step)
+    };
+    format!(
+        "{header}\n∂J/∂w = {}   ∂J/∂b = {}   α = {}\nw: {} − {} × ({}) = {}\nb: {} − {} × ({}) = {}\nJ(θ) = {}",
+        f(gw),
+        f(gb),
+        f(record.lr),
+        f(record.before[0]),
+        f(record.lr),
+        f(gw),
+        f(record.after[0]),
+        f(record.before[1]),
+        f(record.lr),
+        f(gb),
+        f(record.after[1]),
+        f(record.loss),
+    )
+}
+
+/// The lesson view and its state.
+pub struct LessonPanel {
+    /// How the points are drawn (count, noise, seed). Call [`LessonPanel::rebuild`] after a
+    /// change made in code.
+    pub preset: PresetConfig,
+    /// Fit on standardised x, z = (x − mean)/std (round contours).
+    pub standardize: bool,
+    /// Step size α.
+    pub learning_rate: f64,
+    /// Minibatch SGD instead of full-batch gradient descent.
+    pub minibatch: bool,
+    /// Points per minibatch.
+    pub batch_size: usize,
+    /// Steps per second while playing.
+    pub steps_per_second: f64,
+    /// The formula shows every k-th step while playing (always the latest when paused).
+    pub formula_every: u64,
+    /// True while stepping.
+    pub playing: bool,
+    raw: RegressionData,
+    standardization: Standardization,
+    run: GradientDescent,
+    shown: Option<StepRecord>,
+    grid: Option<LevelGrid>,
+    texture: Option<TextureHandle>,
+    last_frame: Option<Instant>,
+    carry: f64,
+}
+
+impl Default for LessonPanel {
+    fn default() -> Self {
+        let preset = PresetConfig::default();
+        let raw = RegressionData::preset(&preset);
+        let run = GradientDescent::new(raw.clone(), [0.0, 0.0], BatchMode::Full, preset.seed);
+        let mut panel = Self {
+            preset,
+            standardize: false,
+            learning_rate: 0.3,
+            minibatch: false,
+            batch_size: 10,
+            steps_per_second: 20.0,
+            formula_every: 1,
+            playing: false,
+            raw,
+            standardization: Standardization {
+                mean: 0.0,
+                std: 1.0,
+            },
+            run,
+            shown: None,
+            grid: None,
+            texture: None,
+            last_frame: None,
+            carry: 0.0,
+        };
+        panel.rebuild();
+        panel
+    }
+}
+
+impl LessonPanel {
+    /// The gradient-descent run.
+    pub fn run(&self) -> &GradientDescent {
+        &self.run
+    }
+
+    /// The critical step size 2/λ_max of the data being fitted.
+    pub fn critical_learning_rate(&self) -> Option<f64> {
+        self.run.data().critical_learning_rate()
+    }
+
+    /// The regime of the current learning rate.
+    pub fn regime(&self) -> Option<Regime> {
+        Regime::classify(self.learning_rate, self.run.data().lambda_max())
+    }
+
+    /// The contour grid of the landscape, once drawn.
+    pub fn landscape(&self) -> Option<&LevelGrid> {
+        self.grid.as_ref()
+    }
+
+    /// The step the formula panel shows (`None` before the first step).
+    pub fn shown_step(&self) -> Option<&StepRecord> {
+        self.shown.as_ref()
+    }
+
+    fn batch_mode(&self) -> BatchMode {
+        if self.minibatch {
+            BatchMode::Minibatch(self.batch_size.max(1))
+        } else {
+            BatchMode::Full
+        }
+    }
+
+    /// Redraws the points from [`LessonPanel::preset`], applies the scaling choice, and starts
+    /// again from the current start point (paused).
+    pub fn rebuild(&mut self) {
+        self.raw = RegressionData::preset(&self.preset);
+        let (data, map) = if self.standardize {
+            self.raw.standardized()
+        } else {
+            (
+                self.raw.clone(),
+                Standardization {
+                    mean: 0.0,
+                    std: 1.0,
+                },
+            )
+        };
+        self.standardization = map;
+        let start = self.run.start();
+        self.run = GradientDescent::new(data, start, self.batch_mode(), self.preset.seed);
+        self.grid = None;
+        self.reset();
+    }
+
+    /// Back to the start point, paused.
+    pub fn reset(&mut self) {
+        let start = self.run.start();
+        self.run.reset(start);
+        self.run.set_batch(self.batch_mode());
+        self.shown = None;
+        self.playing = false;
+        self.carry = 0.0;
+    }
+
+    /// Moves the start point θ₀ and resets.
+    pub fn set_start(&mut self, start: [f64; 2]) {
+        if start.iter().all(|v| v.is_finite()) {
+            self.run.reset(start);
+        }
+        self.reset();
+    }
+
+    /// One step at the current learning rate; pauses on divergence. Returns true if θ moved.
+    pub fn step_once(&mut self) -> bool {
+        self.run.set_batch(self.batch_mode());
+        match self.run.step(self.learning_rate) {
+            Ok(record) => {
+                let record = *record;
+                if !self.playing || record.step % self.formula_every.max(1) == 0 {
+                    self.shown = Some(record);
+                }
+                true
+            }
+            Err(StepError::Diverged) => {
+                self.playing = false;
+                self.shown = self.run.last().copied();
+                false
+            }
+            Err(StepError::BadLearningRate) => {
+                self.playing = false;
+                false
+            }
+        }
+    }
+
+    /// Takes the steps due since the last frame while playing.
+    fn advance(&mut self, ctx: &egui::Context) {
+        let now = Instant::now();
+        let elapsed = self
+            .last_frame
+            .map_or(0.0, |t| now.duration_since(t).as_secs_f64().min(0.1));
+        self.last_frame = Some(now);
+        if !self.playing {
+            self.carry = 0.0;
+            return;
+        }
+        self.carry += self.steps_per_second.max(0.0) * elapsed;
+        let budget = Instant::now();
+        while self.carry >= 1.0 && self.playing {
+            self.carry -= 1.0;
+            self.step_once();
+            if budget.elapsed() > FRAME_BUDGET {
+                self.carry = 0.0;
+                break;
+            }
+        }
+        if self.playing {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Draws the whole lesson (controls, data, landscape, formula, loss) and advances it.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.advance(ui.ctx());
+        ui.heading("Gradient descent on linear regression");
+        self.controls_ui(ui);
+        self.status_ui(ui);
+        ui.separator();
+        let height = ui.available_height();
+        let width = ui.available_width();
+        ui.horizontal_top(|ui| {
+            let left = (width * 0.42).max(260.0);
+            ui.allocate_ui(egui::vec2(left, height), |ui| {
+                ui.vertical(|ui| {
+                    ui.label(RichText::new("Data").strong());
+                    self.data_plot_ui(ui, (height * 0.42).max(160.0));
+                    ui.label(RichText::new("Update").strong());
+                    self.formula_ui(ui);
+                    ui.label(RichText::new("Loss").strong());
+                    self.loss_plot_ui(ui, ui.available_height().max(100.0));
+                });
+            });
+            ui.separator();
+            ui.vertical(|ui| {
+                ui.label(RichText::new("Loss landscape J(w, b)").strong())
+                    .on_hover_text(
+                        "Filled contours of J with log-spaced levels; click to start from there",
+                    );
+                self.landscape_ui(ui);
+            });
+        });
+    }
+
+    fn controls_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            let (label, hint) = if self.playing {
+                ("Pause", "Stop stepping")
+            } else {
+                ("Play", "Step continuously at the chosen speed")
+            };
+            if ui.button(label).on_hover_text(hint).clicked() {
+                self.playing = !self.playing && self.run.diverged().is_none();
+            }
+            if ui
+                .button("Step")
+                .on_hover_text("Take exactly one gradient step")
+                .clicked()
+            {
+                self.playing = false;
+                self.step_once();
+            }
+            if ui
+                .button("Reset")
+                .on_hover_text("Back to the start point θ₀")
+                .clicked()
+            {
+                self.reset();
+            }
+            ui.separator();
+            self.learning_rate_ui(ui);
+            ui.separator();
+            ui.add(
+                egui::Slider::new(&mut self.steps_per_second, 1.0..=5000.0)
+                    .logarithmic(true)
+                    .text("steps/s"),
+            )
+            .on_hover_text("How many steps are taken per second while playing");
+            ui.add(
+                egui::Slider::new(&mut self.formula_every, 1..=1000)
+                    .logarithmic(true)
+                    .text("show every k-th step"),
+            )
+            .on_hover_text("While playing, the update panel shows only steps divisible by k, so it stays readable");
+        });
+        ui.horizontal_wrapped(|ui| {
+            let mut changed = false;
+            changed |= ui
+                .add(egui::Slider::new(&mut self.preset.noise, 0.0..=3.0).text("noise"))
+                .on_hover_text("y = 3x + 2 + noise·U[0,1): scale of the uniform noise")
+                .changed();
+            changed |= ui
+                .add(egui::Slider::new(&mut self.preset.points, 2..=1000).logarithmic(true).text("points"))
+                .on_hover_text("Number of points N drawn with x ~ U[0,1)")
+                .changed();
+            ui.label("seed");
+            changed |= ui
+                .add(egui::DragValue::new(&mut self.preset.seed).range(0..=u64::MAX))
+                .on_hover_text("Seed of the random points (and of the minibatch order)")
+                .changed();
+            changed |= ui
+                .checkbox(&mut self.standardize, "standardise x")
+                .on_hover_text("Fit on z = (x − mean)/std: the Hessian becomes 2·I, the contours round, and one α suits both parameters")
+                .changed();
+            if changed {
+                self.rebuild();
+            }
+            let mut batch_changed = ui
+                .checkbox(&mut self.minibatch, "minibatch SGD")
+                .on_hover_text("Estimate the gradient from a few random points per step instead of all N")
+                .changed();
+            if self.minibatch {
+                let max = self.run.data().len().max(2);
+                batch_changed |= ui
+                    .add(egui::Slider::new(&mut self.batch_size, 1..=max).text("batch"))
+                    .on_hover_text("Points per minibatch")
+                    .changed();
+            }
+            if batch_changed {
+                self.reset();
+            }
+        });
+    }
+
+    /// The learning-rate slider with ticks at 1/λ_max and 2/λ_max.
+    fn learning_rate_ui(&mut self, ui: &mut egui::Ui) {
+        let (low, high) = LEARNING_RATE_RANGE;
+        ui.label("learning rate α");
+        let response = ui
+            .add(
+                egui::Slider::new(&mut self.learning_rate, low..=high)
+                    .logarithmic(true)
+                    .custom_formatter(|v, _| format!("{v:.4}"))
+                    .custom_parser(|text| text.trim().parse::<f64>().ok()),
+            )
+            .on_hover_text("Step size α in θ ← θ − α∇J. The red tick marks the critical 2/λ_max, the grey one 1/λ_max");
+        if let Some(critical) = self.critical_learning_rate() {
+            let thickness = ui
+                .text_style_height(&egui::TextStyle::Body)
+                .max(ui.spacing().interact_size.y);
+            let radius = thickness / 2.5;
+            let left = response.rect.left() + radius;
+            let right = response.rect.left() + ui.spacing().slider_width - radius;
+            let y = response.rect.center().y;
+            let position = |value: f64| {
+                let t = ((value.ln() - low.ln()) / (high.ln() - low.ln())).clamp(0.0, 1.0);
+                left + (right - left) * t as f32
+            };
+            let painter = ui.painter();
+            for (value, color) in [
+                (critical / 2.0, Color32::GRAY),
+                (critical, Color32::from_rgb(230, 50, 50)),
+            ] {
+                let x = position(value);
+                painter.line_segment(
+                    [
+                        egui::pos2(x, y - thickness * 0.6),
+                        egui::pos2(x, y + thickness * 0.6),
+                    ],
+                    Stroke::new(2.0, color),
+                );
+            }
+            ui.label(
+                RichText::new(format!("2/λ_max = {}", format_number(critical)))
+                    .color(Color32::from_rgb(230, 50, 50)),
+            )
+            .on_hover_text(format!(
+                "λ_max = {} is the largest eigenvalue of the Hessian (2/N)·XᵀX with a bias column; above 2/λ_max gradient descent diverges",
+                format_number(self.run.data().lambda_max())
+            ));
+        }
+    }
+
+    fn status_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            let (text, color) = match self.regime() {
+                Some(Regime::Monotone) => (Regime::Monotone.label(), Color32::from_rgb(90, 170, 90)),
+                Some(Regime::Oscillating) => {
+                    (Regime::Oscillating.label(), Color32::from_rgb(230, 160, 40))
+                }
+                Some(Regime::Diverging) => {
+                    (Regime::Diverging.label(), Color32::from_rgb(220, 60, 60))
+                }
+                None => ("regime: undefined (no curvature or bad α)", Color32::GRAY),
+            };
+            ui.label(RichText::new(text).color(color).strong())
+                .on_hover_text("Along the steepest direction each step multiplies the error by (1 − α·λ_max): no sign change below 1/λ_max, shrinking oscillation below 2/λ_max, growth above");
+            let [w, b] = self.run.theta();
+            ui.label(
+                RichText::new(format!(
+                    "step {}   θ = (w, b) = ({}, {})   J = {}",
+                    self.run.steps(),
+                    format_number(w),
+                    format_number(b),
+                    format_number(self.run.data().loss(self.run.theta()))
+                ))
+                .monospace(),
+            );
+            if let Some(fit) = self.run.data().least_squares() {
+                ui.label(
+                    RichText::new(format!(
+                        "least squares: ({}, {})",
+                        format_number(fit[0]),
+                        format_number(fit[1])
+                    ))
+                    .monospace(),
+                )
+                .on_hover_text("The closed-form minimum from the normal equations XᵀXθ = Xᵀy");
+            }
+        });
+        if let Some(message) = self.run.diverged() {
+            ui.label(
+                RichText::new(message)
+                    .color(Color32::from_rgb(230, 140, 30))
+                    .strong(),
+            );
+        }
+    }
+
+    fn data_plot_ui(&mut self, ui: &mut egui::Ui, height: f32) {
+        let points: Vec<[f64; 2]> = self
+            .raw
+            .x
+            .iter()
+            .zip(&self.raw.y)
+            .map(|(&x, &y)| [x, y])
+            .collect();
+        let [w, b] = self.standardization.to_original(self.run.theta());
+        let (x0, x1) = self
+            .raw
+            .x
+            .iter()
+            .fold((0.0f64, 1.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        let line = vec![[x0, w * x0 + b], [x1, w * x1 + b]];
+        Plot::new("lesson_data_plot")
+            .height(height)
+            .legend(legend())
+            .custom_x_axes(x_axis("x"))
+            .custom_y_axes(y_axis("y"))
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                plot_ui.points(
+                    Points::new("points", PlotPoints::from(points))
+                        .color(POINT_COLOR)
+                        .radius(2.5),
+                );
+                plot_ui.line(
+                    Line::new(
+                        format!("ŷ = {}·x + {}", format_number(w), format_number(b)),
+                        PlotPoints::from(line),
+                    )
+                    .color(LINE_COLOR)
+                    .width(2.0),
+                );
+            });
+    }
+
+    fn formula_ui(&mut self, ui: &mut egui::Ui) {
+        let text = match &self.shown {
+            Some(record) => formula_text(record, false),
+            None => {
+                // Before the first step: the step that Step would take.
+                let before = self.run.theta();
+                let gradient = self.run.data().gradient(before);
+                let after = [
+                    before[0] - self.learning_rate * gradient[0],
+                    before[1] - self.learning_rate * gradient[1],
+                ];
+                let pending = StepRecord {
+                    step: self.run.steps() + 1,
+                    lr: self.learning_rate,
+                    gradient,
+                    before,
+                    after,
+                    loss: self.run.data().loss(after),
+                };
+                formula_text(&pending, true)
+            }
+        };
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new(text).monospace())
+                .on_hover_text("The update θ ← θ − α∇J with this step's numbers; ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)");
+        });
+    }
+
+    fn loss_plot_ui(&mut self, ui: &mut egui::Ui, height: f32) {
+        let floor = self
+            .run
+            .data()
+            .least_squares()
+            .map_or(0.0, |fit| self.run.data().loss(fit));
+        let points: Vec<[f64; 2]> = self
+            .run
+            .losses()
+            .iter()
+            .filter_map(|&[step, loss]| {
+                let gap = loss - floor;
+                (gap.is_finite()).then(|| [step, gap.max(1e-16).log10()])
+            })
+            .collect();
+        Plot::new("lesson_loss_plot")
+            .height(height)
+            .custom_x_axes(x_axis("step"))
+            .custom_y_axes(y_axis("log₁₀(J − J_min)"))
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                plot_ui.line(
+                    Line::new("log₁₀(J − J_min)", PlotPoints::from(points)).color(PATH_COLOR),
+                );
+            });
+    }
+
+    fn landscape_ui(&mut self, ui: &mut egui::Ui) {
+        let surface = Surface::Regression(std::sync::Arc::new(self.run.data().clone()));
+        let bounds = surface.bounds();
+        if self.grid.as_ref().is_none_or(|g| g.bounds != bounds) {
+            let grid = LevelGrid::sample(
+                |p| surface.value(p),
+                bounds,
+                CONTOUR_RESOLUTION,
+                CONTOUR_RESOLUTION,
+                CONTOUR_LEVELS,
+            );
+            let image = contour_image(&grid);
+            match &mut self.texture {
+                Some(texture) => texture.set(image, TextureOptions::NEAREST),
+                None => {
+                    self.texture = Some(ui.ctx().load_texture(
+                        "lesson_landscape",
+                        image,
+                        TextureOptions::NEAREST,
+                    ));
+                }
+            }
+            self.grid = Some(grid);
+        }
+        let (w_name, b_name) = if self.standardize {
+            ("w (per std of x)", "b (at mean x)")
+        } else {
+            ("w", "b")
+        };
+        let theta = self.run.theta();
+        let gradient = self.run.data().gradient(theta);
+        let side = ui.available_width().min(ui.available_height()).max(200.0);
+        let clicked = landscape_plot(
+            ui,
+            "lesson_landscape_plot",
+            side,
+            &LandscapeView {
+                bounds,
+                texture: self.texture.as_ref().map(TextureHandle::id),
+                axes: (w_name, b_name),
+                minima: surface.critical_points().iter().map(|c| c.point).collect(),
+            },
+            |plot_ui| {
+                plot_ui.line(
+                    Line::new("path of (w, b)", PlotPoints::from(self.run.path().to_vec()))
+                        .color(PATH_COLOR)
+                        .width(1.5),
+                );
+                plot_ui.points(
+                    Points::new("θ", PlotPoints::from(vec![theta]))
+                        .color(PATH_COLOR)
+                        .shape(MarkerShape::Circle)
+                        .radius(4.0),
+                );
+                let norm = gradient[0].hypot(gradient[1]);
+                if norm > 0.0 && norm.is_finite() {
+                    let [span_x, span_y] = bounds.size();
+                    let length = 0.12 * span_x.min(span_y);
+                    let tip = [
+                        theta[0] - length * gradient[0] / norm,
+                        theta[1] - length * gradient[1] / norm,
+                    ];
+                    plot_ui.arrows(
+                        Arrows::new(
+                            format!("−∇J (|∇J| = {})", format_number(norm)),
+                            PlotPoints::from(vec![theta]),
+                            PlotPoints::from(vec![tip]),
+                        )
+                        .color(ARROW_COLOR),
+                    );
+                }
+            },
+        );
+        if let Some(point) = clicked {
+            self.set_start(point);
+        }
+    }
+}
+
+/// What a contour map shows besides the caller's own items.
+pub(crate) struct LandscapeView<'a> {
+    /// The plotted rectangle (fixed: no pan or zoom).
+    pub bounds: Bounds,
+    /// The contour texture covering `bounds`.
+    pub texture: Option<egui::TextureId>,
+    /// Axis names.
+    pub axes: (&'a str, &'a str),
+    /// Points marked as known minima.
+    pub minima: Vec<[f64; 2]>,
+}
+
+/// Draws a fixed-range contour map, calls `add` for the paths, and returns the plot
+/// coordinates of a click, if there was one.
+pub(crate) fn landscape_plot(
+    ui: &mut egui::Ui,
+    id: &str,
+    side: f32,
+    view: &LandscapeView<'_>,
+    add: impl FnOnce(&mut egui_plot::PlotUi<'_>),
+) -> Option<[f64; 2]> {
+    let bounds = view.bounds;
+    let response = Plot::new(id)
+        .width(side)
+        .height(side)
+        .legend(legend())
+        .custom_x_axes(x_axis(view.axes.0))
+        .custom_y_axes(y_axis(view.axes.1))
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show(ui, |plot_ui| {
+            plot_ui.set_plot_bounds(PlotBounds::from_min_max(
+                [bounds.x[0], bounds.y[0]],
+                [bounds.x[1], bounds.y[1]],
+            ));
+            if let Some(texture) = view.texture {
+                let [w, h] = bounds.size();
+                plot_ui.image(PlotImage::new(
+                    "J",
+                    texture,
+                    PlotPoint::new(
+                        0.5 * (bounds.x[0] + bounds.x[1]),
+                        0.5 * (bounds.y[0] + bounds.y[1]),
+                    ),
+                    egui::vec2(w as f32, h as f32),
+                ));
+            }
+            if !view.minima.is_empty() {
+                plot_ui.points(
+                    Points::new("known minimum", PlotPoints::from(view.minima.clone()))
+                        .shape(MarkerShape::Diamond)
+                        .color(MINIMUM_COLOR)
+                        .filled(false)
+                        .radius(7.0),
+                );
+            }
+            add(plot_ui);
+        });
+    let click = response.response.clicked().then(|| {
+        response
+            .response
+            .interact_pointer_pos()
+            .map(|pos| response.transform.value_from_position(pos))
+    });
+    click.flatten().map(|p| [p.x, p.y])
+}
+
+/// The filled contour map of `grid`: each band coloured along the sequential ramp, and cells
+/// where the band changes darkened into contour lines.
+pub(crate) fn contour_image(grid: &LevelGrid) -> egui::ColorImage {
+    let top = grid.levels.len().max(1) as f32;
+    let pixels = (0..grid.height)
+        .flat_map(|row| (0..grid.width).map(move |col| (col, row)))
+        .map(|(col, row)| {
+            let band = grid.bands[row * grid.width + col];
+            let color = colormap::sequential(f32::from(band), 0.0, top);
+            if grid.on_contour(col, row) {
+                color.gamma_multiply(0.55).to_opaque()
+            } else {
+                color
+            }
+        })
+        .collect();
+    egui::ColorImage::new([grid.width, grid.height], pixels)
+}

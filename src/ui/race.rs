@@ -1,0 +1,435 @@
+//! The optimizer race: SGD, Momentum, Nesterov, RMSProp and Adam on one surface from one
+//! start, each with its own colour, path and loss curve, and a table of steps-to-tolerance.
+//!
+//! Like the lesson, the race is microseconds per step, so the panel steps its [`Race`] on the
+//! UI thread inside [`RacePanel::ui`] (`steps_per_second × frame time` steps, at most
+//! [`FRAME_BUDGET`] of work per frame) and calls `request_repaint` while playing.
+
+use std::time::Instant;
+
+use eframe::egui::{self, Color32, RichText, TextureHandle, TextureOptions};
+use egui_plot::{Line, MarkerShape, Plot, PlotPoints, Points};
+
+use crate::lesson::{LevelGrid, MAX_CONDITION, Race, Surface, SurfaceKind};
+use crate::nn::OptimizerKind;
+use crate::ui::colormap::class_color;
+use crate::ui::lesson::{
+    CONTOUR_LEVELS, CONTOUR_RESOLUTION, FRAME_BUDGET, LandscapeView, contour_image, format_number,
+    landscape_plot,
+};
+use crate::ui::plot_axes::{legend, x_axis, y_axis};
+
+/// The race view and its state.
+pub struct RacePanel {
+    /// The racers and their surface.
+    pub race: Race,
+    /// Condition number κ used when the ill-conditioned quadratic is chosen.
+    pub condition: f64,
+    /// Shared steps per second while playing.
+    pub steps_per_second: f64,
+    /// True while stepping.
+    pub playing: bool,
+    grid: Option<(SurfaceKind, f64, LevelGrid)>,
+    texture: Option<TextureHandle>,
+    last_frame: Option<Instant>,
+    carry: f64,
+}
+
+impl Default for RacePanel {
+    fn default() -> Self {
+        Self {
+            race: Race::new(Surface::of_kind(SurfaceKind::Rosenbrock)),
+            condition: 10.0,
+            steps_per_second: 60.0,
+            playing: false,
+            grid: None,
+            texture: None,
+            last_frame: None,
+            carry: 0.0,
+        }
+    }
+}
+
+fn racer_color(kind: OptimizerKind) -> Color32 {
+    let index = OptimizerKind::ALL
+        .iter()
+        .position(|&k| k == kind)
+        .unwrap_or(0);
+    class_color(index)
+}
+
+impl RacePanel {
+    /// Switches the surface (with its start point and default learning rates) and pauses.
+    pub fn set_surface(&mut self, kind: SurfaceKind) {
+        let surface = match kind {
+            SurfaceKind::IllConditioned => Surface::IllConditioned {
+                condition: self.condition,
+            },
+            other => Surface::of_kind(other),
+        };
+        self.race.set_surface(surface);
+        self.playing = false;
+    }
+
+    /// One shared step; pauses when the race is over.
+    pub fn step_once(&mut self) {
+        if !self.race.step() {
+            self.playing = false;
+        }
+    }
+
+    fn advance(&mut self, ctx: &egui::Context) {
+        let now = Instant::now();
+        let elapsed = self
+            .last_frame
+            .map_or(0.0, |t| now.duration_since(t).as_secs_f64().min(0.1));
+        self.last_frame = Some(now);
+        if !self.playing {
+            self.carry = 0.0;
+            return;
+        }
+        self.carry += self.steps_per_second.max(0.0) * elapsed;
+        let budget = Instant::now();
+        while self.carry >= 1.0 && self.playing {
+            self.carry -= 1.0;
+            self.step_once();
+            if budget.elapsed() > FRAME_BUDGET {
+                self.carry = 0.0;
+                break;
+            }
+        }
+        if self.playing {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Draws the whole race (controls, table, map, loss curves) and advances it.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.advance(ui.ctx());
+        ui.heading("Optimizer race");
+        self.controls_ui(ui);
+        ui.separator();
+        self.table_ui(ui);
+        ui.separator();
+        let height = ui.available_height();
+        ui.horizontal_top(|ui| {
+            let side = (ui.available_width() * 0.5).min(height).max(200.0);
+            ui.vertical(|ui| {
+                ui.set_width(side);
+                self.map_ui(ui, side);
+            });
+            ui.separator();
+            ui.vertical(|ui| {
+                self.loss_ui(ui, height);
+            });
+        });
+    }
+
+    fn controls_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            let current = self.race.surface().kind();
+            let mut chosen = current;
+            egui::ComboBox::from_id_salt("race_surface")
+                .selected_text(current.name())
+                .show_ui(ui, |ui| {
+                    for kind in SurfaceKind::ALL {
+                        ui.selectable_value(&mut chosen, kind, kind.name())
+                            .on_hover_text(kind.formula());
+                    }
+                })
+                .response
+                .on_hover_text(format!("The surface all racers descend: {}", current.formula()));
+            if chosen != current {
+                self.set_surface(chosen);
+            }
+            if current == SurfaceKind::IllConditioned
+                && ui
+                    .add(
+                        egui::Slider::new(&mut self.condition, 1.0..=1000.0)
+                            .logarithmic(true)
+                            .text("condition κ"),
+                    )
+                    .on_hover_text(format!(
+                        "Ratio of the largest to the smallest curvature of ½(x² + κy²) (1 to {MAX_CONDITION:.0e}); changing it restarts the race"
+                    ))
+                    .changed()
+            {
+                self.set_surface(SurfaceKind::IllConditioned);
+            }
+            ui.separator();
+            let (label, hint) = if self.playing {
+                ("Pause", "Stop every racer")
+            } else {
+                ("Play", "Step every racer at the chosen speed")
+            };
+            if ui.button(label).on_hover_text(hint).clicked() {
+                self.playing = !self.playing && !self.race.is_finished();
+            }
+            if ui
+                .button("Step")
+                .on_hover_text("One step of every racer")
+                .clicked()
+            {
+                self.playing = false;
+                self.step_once();
+            }
+            if ui
+                .button("Reset")
+                .on_hover_text("Every racer back to the start with fresh optimizer state")
+                .clicked()
+            {
+                self.race.reset();
+                self.playing = false;
+            }
+            ui.add(
+                egui::Slider::new(&mut self.steps_per_second, 1.0..=5000.0)
+                    .logarithmic(true)
+                    .text("steps/s"),
+            )
+            .on_hover_text("Shared steps per second while playing");
+            let mut tolerance = self.race.tolerance();
+            if ui
+                .add(
+                    egui::Slider::new(&mut tolerance, 1e-10..=1e-1)
+                        .logarithmic(true)
+                        .text("tolerance")
+                        .custom_formatter(|v, _| format!("{v:.0e}")),
+                )
+                .on_hover_text("A racer has arrived once f − f_min drops below this; changing it restarts the race")
+                .changed()
+            {
+                self.race.set_tolerance(tolerance);
+                self.playing = false;
+            }
+            let [x, y] = self.race.start();
+            ui.label(format!(
+                "step {}   start ({}, {})",
+                self.race.steps(),
+                format_number(x),
+                format_number(y)
+            ))
+            .on_hover_text("Click on the map to move the start point");
+        });
+    }
+
+    fn table_ui(&mut self, ui: &mut egui::Ui) {
+        let min_value = self.race.surface().min_value();
+        let tolerance = self.race.tolerance();
+        let surface = self.race.surface().clone();
+        let mut changed = false;
+        egui::Grid::new("race_table")
+            .striped(true)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                for heading in [
+                    "racer",
+                    "learning rate",
+                    "hyper-parameters",
+                    "steps to tolerance",
+                    "f − f_min",
+                    "status",
+                ] {
+                    ui.label(RichText::new(heading).strong());
+                }
+                ui.end_row();
+                for racer in &mut self.race.racers {
+                    let kind = racer.config.kind;
+                    let color = racer_color(kind);
+                    let speed = racer.config.learning_rate.abs() * 0.01;
+                    changed |= ui
+                        .checkbox(
+                            &mut racer.enabled,
+                            RichText::new(format!("● {}", kind.name())).color(color),
+                        )
+                        .on_hover_text("Take part in the race")
+                        .changed();
+                    changed |= ui
+                        .add(
+                            egui::DragValue::new(&mut racer.config.learning_rate)
+                                .range(1e-6..=10.0)
+                                .speed(speed)
+                                .custom_formatter(|v, _| format!("{v:.2e}")),
+                        )
+                        .on_hover_text(format!("{}'s step size η", kind.name()))
+                        .changed();
+                    ui.horizontal(|ui| match kind {
+                        OptimizerKind::Sgd => {
+                            ui.label("–");
+                        }
+                        OptimizerKind::Momentum | OptimizerKind::Nesterov => {
+                            changed |= ui
+                                .add(
+                                    egui::DragValue::new(&mut racer.config.momentum)
+                                        .range(0.0..=0.999)
+                                        .speed(0.001)
+                                        .prefix("μ "),
+                                )
+                                .on_hover_text("Momentum coefficient μ: the fraction of the last update carried over")
+                                .changed();
+                        }
+                        OptimizerKind::RMSProp => {
+                            changed |= ui
+                                .add(
+                                    egui::DragValue::new(&mut racer.config.rho)
+                                        .range(0.0..=0.999)
+                                        .speed(0.001)
+                                        .prefix("ρ "),
+                                )
+                                .on_hover_text("Decay ρ of the running mean of squared gradients")
+                                .changed();
+                        }
+                        OptimizerKind::Adam => {
+                            changed |= ui
+                                .add(
+                                    egui::DragValue::new(&mut racer.config.beta1)
+                                        .range(0.0..=0.999)
+                                        .speed(0.001)
+                                        .prefix("β1 "),
+                                )
+                                .on_hover_text("Decay β1 of the running mean of gradients")
+                                .changed();
+                            changed |= ui
+                                .add(
+                                    egui::DragValue::new(&mut racer.config.beta2)
+                                        .range(0.9..=0.99999)
+                                        .speed(0.0001)
+                                        .prefix("β2 "),
+                                )
+                                .on_hover_text("Decay β2 of the running mean of squared gradients")
+                                .changed();
+                        }
+                    });
+                    let reached = match racer.reached_at() {
+                        Some(steps) => steps.to_string(),
+                        None => "–".to_string(),
+                    };
+                    ui.label(RichText::new(reached).monospace())
+                        .on_hover_text(format!("First step with f − f_min < {tolerance:.0e}"));
+                    let value = surface.value(racer.position());
+                    let gap = match min_value {
+                        Some(min) => format_number(value - min),
+                        None => format!("f = {}", format_number(value)),
+                    };
+                    ui.label(RichText::new(gap).monospace());
+                    let status = if !racer.enabled {
+                        "off".to_string()
+                    } else if let Some(message) = racer.diverged() {
+                        message.to_string()
+                    } else if racer.reached_at().is_some() {
+                        "arrived".to_string()
+                    } else {
+                        "running".to_string()
+                    };
+                    ui.label(status);
+                    ui.end_row();
+                }
+            });
+        if changed {
+            // New settings apply to a fresh start so every racer's numbers stay comparable.
+            self.race.reset();
+            self.playing = false;
+        }
+    }
+
+    fn map_ui(&mut self, ui: &mut egui::Ui, side: f32) {
+        let surface = self.race.surface().clone();
+        let bounds = surface.bounds();
+        let key = (surface.kind(), surface.condition());
+        if self
+            .grid
+            .as_ref()
+            .is_none_or(|(kind, condition, _)| (*kind, *condition) != key)
+        {
+            let grid = LevelGrid::sample(
+                |p| surface.value(p),
+                bounds,
+                CONTOUR_RESOLUTION,
+                CONTOUR_RESOLUTION,
+                CONTOUR_LEVELS,
+            );
+            let image = contour_image(&grid);
+            match &mut self.texture {
+                Some(texture) => texture.set(image, TextureOptions::NEAREST),
+                None => {
+                    self.texture = Some(ui.ctx().load_texture(
+                        "race_landscape",
+                        image,
+                        TextureOptions::NEAREST,
+                    ));
+                }
+            }
+            self.grid = Some((key.0, key.1, grid));
+        }
+        let racers = &self.race.racers;
+        let minima = surface.critical_points().iter().map(|c| c.point).collect();
+        let clicked = landscape_plot(
+            ui,
+            "race_landscape_plot",
+            side,
+            &LandscapeView {
+                bounds,
+                texture: self.texture.as_ref().map(TextureHandle::id),
+                axes: ("x", "y"),
+                minima,
+            },
+            |plot_ui| {
+                for racer in racers.iter().filter(|r| r.enabled) {
+                    let color = racer_color(racer.config.kind);
+                    plot_ui.line(
+                        Line::new(
+                            racer.config.kind.name(),
+                            PlotPoints::from(racer.path().to_vec()),
+                        )
+                        .color(color)
+                        .width(1.5),
+                    );
+                    plot_ui.points(
+                        Points::new(
+                            racer.config.kind.name(),
+                            PlotPoints::from(vec![racer.position()]),
+                        )
+                        .color(color)
+                        .shape(MarkerShape::Circle)
+                        .radius(4.0),
+                    );
+                }
+            },
+        );
+        if let Some(point) = clicked {
+            self.race.set_start(point);
+            self.playing = false;
+        }
+    }
+
+    fn loss_ui(&mut self, ui: &mut egui::Ui, height: f32) {
+        let min_value = self.race.surface().min_value();
+        let label = if min_value.is_some() {
+            "log₁₀(f − f_min)"
+        } else {
+            "f"
+        };
+        ui.label(RichText::new("Loss curves").strong());
+        Plot::new("race_loss_plot")
+            .height((height - 24.0).max(120.0))
+            .legend(legend())
+            .custom_x_axes(x_axis("step"))
+            .custom_y_axes(y_axis(label))
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                for racer in self.race.racers.iter().filter(|r| r.enabled) {
+                    let points: Vec<[f64; 2]> = racer
+                        .losses()
+                        .iter()
+                        .map(|&[step, value]| match min_value {
+                            Some(min) => [step, (value - min).max(1e-16).log10()],
+                            None => [step, value],
+                        })
+                        .collect();
+                    plot_ui.line(
+                        Line::new(racer.config.kind.name(), PlotPoints::from(points))
+                            .color(racer_color(racer.config.kind)),
+                    );
+                }
+            });
+    }
+}

@@ -1,0 +1,223 @@
+//! The gradient-descent lesson and the optimizer race driven through egui_kittest.
+
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use gradscope::lesson::{PresetConfig, Regime, RegressionData};
+use gradscope::ui::lesson::{CONTOUR_LEVELS, LessonPanel, format_number};
+use gradscope::ui::race::RacePanel;
+
+/// The fonts the app installs at start (Hack as a fallback of the proportional family, for
+/// ∇, ●, subscripts and the like), so a panel alone renders what it renders in the window.
+fn app_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+fn lesson() -> Harness<'static, LessonPanel> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(app_fonts)
+        .build_ui_state(
+            |ui, panel: &mut LessonPanel| panel.ui(ui),
+            LessonPanel::default(),
+        )
+}
+
+/// The text of the first label containing `needle`.
+fn label_text(harness: &Harness<'static, LessonPanel>, needle: &str) -> String {
+    let node = harness.get_by_label_contains(needle);
+    node.value()
+        .or_else(|| node.accesskit_node().label())
+        .unwrap_or_default()
+}
+
+fn regime_labels(harness: &Harness<'static, LessonPanel>) -> Vec<&'static str> {
+    [Regime::Monotone, Regime::Oscillating, Regime::Diverging]
+        .into_iter()
+        .map(Regime::label)
+        .filter(|label| harness.query_by_label(label).is_some())
+        .collect()
+}
+
+#[test]
+fn the_lesson_shows_the_formula_with_numbers_and_the_landscape() {
+    let mut harness = lesson();
+    harness.run_steps(2);
+    // The landscape: its heading, a contour grid with log levels, the LS minimum and −∇J in
+    // the legend.
+    harness.get_by_label("Loss landscape J(w, b)");
+    let grid = harness.state().landscape().expect("contour grid drawn");
+    assert_eq!(grid.levels.len(), CONTOUR_LEVELS);
+    let ratios: Vec<f64> = grid
+        .levels
+        .windows(3)
+        .map(|l| (l[2] - l[1]) / (l[1] - l[0]))
+        .collect();
+    assert!(
+        ratios
+            .iter()
+            .all(|r| (r - ratios[0]).abs() < 1e-9 && *r > 1.0),
+        "level gaps grow geometrically: {ratios:?}"
+    );
+    assert!(harness.query_by_label_contains("known minimum").is_some());
+    assert!(harness.query_by_label_contains("−∇J (|∇J| = ").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("2/λ_max = 0.7820")
+            .is_some()
+    );
+
+    harness.get_by_label("Step").click();
+    harness.run_steps(2);
+    let record = *harness.state().shown_step().expect("a step is shown");
+    assert_eq!(record.step, 1);
+    assert_eq!(record.before, [0.0, 0.0]);
+    // At θ = (0, 0) the residuals are −yᵢ, so ∂J/∂w = −(2/N)Σxᵢyᵢ and ∂J/∂b = −(2/N)Σyᵢ.
+    let data = RegressionData::preset(&PresetConfig::default());
+    let n = data.len() as f64;
+    let dw = -2.0 / n * data.x.iter().zip(&data.y).map(|(x, y)| x * y).sum::<f64>();
+    let db = -2.0 / n * data.y.iter().sum::<f64>();
+    assert!((record.gradient[0] - dw).abs() < 1e-12 && (record.gradient[1] - db).abs() < 1e-12);
+    // Expected values −2·E[x(3x + 2.5)] = −4.5 and −2·E[3x + 2.5] = −8, up to sampling.
+    assert!(
+        (dw + 4.5).abs() < 0.5 && (db + 8.0).abs() < 0.5,
+        "{dw} {db}"
+    );
+    let text = label_text(&harness, "∂J/∂w = ");
+    assert!(
+        text.contains(&format!("∂J/∂w = {}", format_number(dw))),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("∂J/∂b = {}", format_number(db))),
+        "{text}"
+    );
+    assert!(text.contains("α = 0.3000"), "{text}");
+    // w: 0 − 0.3 × (∂J/∂w) = −0.3·∂J/∂w.
+    let expected_w = format!(
+        "w: 0.0000 − 0.3000 × ({}) = {}",
+        format_number(dw),
+        format_number(-0.3 * dw)
+    );
+    assert!(text.contains(&expected_w), "{text}\nmissing {expected_w}");
+    assert!(text.contains("step t = 1"), "{text}");
+
+    // A second step refreshes the numbers.
+    harness.get_by_label("Step").click();
+    harness.run_steps(2);
+    let second = *harness.state().shown_step().expect("shown");
+    assert_eq!(second.step, 2);
+    assert_ne!(second.gradient, record.gradient);
+    let text = label_text(&harness, "∂J/∂w = ");
+    assert!(
+        text.contains(&format!("∂J/∂w = {}", format_number(second.gradient[0]))),
+        "{text}"
+    );
+}
+
+#[test]
+fn changing_the_learning_rate_moves_the_regime_label() {
+    let mut harness = lesson();
+    harness.run_steps(2);
+    let critical = harness.state().critical_learning_rate().expect("2/λ_max");
+    assert!((critical - 0.782).abs() < 1e-3, "2/λ_max = {critical}");
+    // α = 0.3 < 1/λ_max ≈ 0.391.
+    assert_eq!(regime_labels(&harness), vec![Regime::Monotone.label()]);
+
+    harness.state_mut().learning_rate = 0.75 * critical;
+    harness.run_steps(2);
+    assert_eq!(regime_labels(&harness), vec![Regime::Oscillating.label()]);
+
+    harness.state_mut().learning_rate = 1.1 * critical;
+    harness.run_steps(2);
+    assert_eq!(regime_labels(&harness), vec![Regime::Diverging.label()]);
+
+    // Standardising x makes H = 2·I: λ_max = 2, so α = 0.86 is now oscillating (1/2 < 0.86 < 1).
+    harness.get_by_label("standardise x").click();
+    harness.run_steps(2);
+    assert!(harness.state().standardize);
+    let critical = harness.state().critical_learning_rate().expect("2/λ_max");
+    assert!((critical - 1.0).abs() < 1e-12, "{critical}");
+    assert_eq!(regime_labels(&harness), vec![Regime::Oscillating.label()]);
+}
+
+#[test]
+fn a_diverging_run_stops_with_the_divergence_message() {
+    let mut harness = lesson();
+    harness.run_steps(2);
+    let critical = harness.state().critical_learning_rate().expect("2/λ_max");
+    {
+        let panel = harness.state_mut();
+        panel.learning_rate = 1.5 * critical;
+        panel.steps_per_second = 5000.0;
+    }
+    harness.get_by_label("Play").click();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while harness.state().run().diverged().is_none() {
+        assert!(Instant::now() < deadline, "did not diverge in 20 s");
+        std::thread::sleep(Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+    harness.run_steps(2);
+    let panel = harness.state();
+    let message = panel.run().diverged().expect("diverged").to_string();
+    assert_eq!(
+        message,
+        format!(
+            "diverged at step {}: lower the learning rate or normalise the inputs",
+            panel.run().steps() + 1
+        )
+    );
+    assert!(!panel.playing);
+    assert!(panel.run().theta().iter().all(|v| v.is_finite()));
+    assert!(
+        harness.query_by_label(&message).is_some(),
+        "message not on screen"
+    );
+    assert!(harness.query_by_label("Play").is_some());
+    harness.get_by_label("Reset").click();
+    harness.run_steps(2);
+    assert!(harness.state().run().diverged().is_none());
+    assert!(harness.query_by_label(&message).is_none());
+}
+
+#[test]
+fn the_race_steps_every_racer_together() {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_context_setup(app_fonts)
+        .build_ui_state(
+            |ui, panel: &mut RacePanel| panel.ui(ui),
+            RacePanel::default(),
+        );
+    harness.run_steps(2);
+    for name in ["SGD", "Momentum", "Nesterov", "RMSProp", "Adam"] {
+        assert!(
+            harness
+                .query_by_label_contains(&format!("● {name}"))
+                .is_some(),
+            "{name} is missing from the table"
+        );
+    }
+    harness.get_by_label("steps to tolerance");
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(1);
+    }
+    let race = &harness.state().race;
+    assert_eq!(race.steps(), 3);
+    for racer in &race.racers {
+        assert_eq!(racer.steps(), 3, "{}", racer.config.kind.name());
+        assert_eq!(racer.path().len(), 4);
+        assert_ne!(racer.position(), race.start());
+    }
+    harness.get_by_label("Reset").click();
+    harness.run_steps(1);
+    assert_eq!(harness.state().race.steps(), 0);
+}
