@@ -221,3 +221,34 @@ fn the_race_steps_every_racer_together() {
     harness.run_steps(1);
     assert_eq!(harness.state().race.steps(), 0);
 }
+
+#[test]
+fn the_mode_bar_switches_between_the_lab_the_lesson_and_the_race() {
+    use gradscope::ui::{AppMode, AppOptions, GradscopeApp};
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| {
+            GradscopeApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    autoplay: false,
+                    ..AppOptions::default()
+                },
+            )
+        });
+    harness.run_steps(2);
+    assert_eq!(harness.state().mode(), AppMode::NetworkLab);
+    harness.get_by_label("Decision boundary");
+    harness.get_by_label("Gradient descent").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().mode(), AppMode::Lesson);
+    harness.get_by_label("Gradient descent on linear regression");
+    assert!(harness.query_by_label("Decision boundary").is_none());
+    harness.get_by_label("Optimizer race").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().mode(), AppMode::Race);
+    harness.get_by_label("steps to tolerance");
+    harness.get_by_label("Network lab").click();
+    harness.run_steps(2);
+    harness.get_by_label("Decision boundary");
+}

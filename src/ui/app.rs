@@ -19,8 +19,10 @@ use crate::ui::features::FeaturesPanel;
 use crate::ui::files::FilesPanel;
 use crate::ui::import::ImportWizard;
 use crate::ui::kernels::KernelsPanel;
+use crate::ui::lesson::LessonPanel;
 use crate::ui::loss::LossPanel;
 use crate::ui::present::{Presentation, Shortcut, pressed_shortcuts};
+use crate::ui::race::RacePanel;
 use crate::ui::weights::WeightsPanel;
 
 mod file_ops;
@@ -200,6 +202,54 @@ enum LowerTab {
 
 type ScreenshotResult = Arc<Mutex<Option<Result<PathBuf, String>>>>;
 
+/// Which view fills the window, chosen in the bar at the top.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AppMode {
+    /// The network trainer (controls, loss, boundary, weights).
+    #[default]
+    NetworkLab,
+    /// The gradient-descent lesson on linear regression.
+    Lesson,
+    /// The optimizer race on 2-D surfaces.
+    Race,
+}
+
+impl AppMode {
+    /// Every mode, in bar order.
+    pub const ALL: [AppMode; 3] = [AppMode::NetworkLab, AppMode::Lesson, AppMode::Race];
+
+    /// The name in the bar.
+    pub fn name(self) -> &'static str {
+        match self {
+            AppMode::NetworkLab => "Network lab",
+            AppMode::Lesson => "Gradient descent",
+            AppMode::Race => "Optimizer race",
+        }
+    }
+
+    /// Case-insensitive `lab`, `lesson` or `race`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "lab" | "network" => Some(AppMode::NetworkLab),
+            "lesson" => Some(AppMode::Lesson),
+            "race" => Some(AppMode::Race),
+            _ => None,
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            AppMode::NetworkLab => {
+                "Train a network on a data set and watch its loss, boundary and weights"
+            }
+            AppMode::Lesson => {
+                "Watch gradient descent fit a line: the data, the loss landscape, the update with numbers"
+            }
+            AppMode::Race => "Race SGD, Momentum, Nesterov, RMSProp and Adam on the same surface",
+        }
+    }
+}
+
 /// The gradscope window.
 pub struct GradscopeApp {
     worker: Worker,
@@ -227,10 +277,13 @@ pub struct GradscopeApp {
     files: FilesPanel,
     file_jobs: file_ops::FileJobs,
     /// The lesson of the experiment file opened last (locked and hidden controls, steps).
-    lesson: Option<Lesson>,
+    lesson_file: Option<Lesson>,
     lesson_title: Option<String>,
     lesson_step: usize,
     lesson_open: bool,
+    mode: AppMode,
+    lesson: LessonPanel,
+    race: RacePanel,
 }
 
 impl GradscopeApp {
@@ -288,16 +341,43 @@ impl GradscopeApp {
             title: String::new(),
             files: FilesPanel::default(),
             file_jobs: file_ops::FileJobs::default(),
-            lesson: None,
+            lesson_file: None,
             lesson_title: None,
             lesson_step: 0,
             lesson_open: false,
+            mode: AppMode::NetworkLab,
+            lesson: LessonPanel::default(),
+            race: RacePanel::default(),
         };
         app.run.running = autoplay;
         if let Some(path) = open {
             app.import.open_path(ctx, path);
         }
         app
+    }
+
+    /// The view in the window.
+    pub fn mode(&self) -> AppMode {
+        self.mode
+    }
+
+    /// Shows `mode`. Leaving the network lab pauses its training, so the lesson and the race
+    /// (which step on the UI thread) do not compete with it for the CPU.
+    pub fn set_mode(&mut self, mode: AppMode) {
+        if self.mode == AppMode::NetworkLab && mode != AppMode::NetworkLab && self.run.running {
+            self.worker.send(Command::Pause);
+        }
+        self.mode = mode;
+    }
+
+    /// The gradient-descent lesson.
+    pub fn lesson(&mut self) -> &mut LessonPanel {
+        &mut self.lesson
+    }
+
+    /// The optimizer race.
+    pub fn race(&mut self) -> &mut RacePanel {
+        &mut self.race
     }
 
     /// Steps taken, as last reported by the worker.
@@ -556,7 +636,7 @@ impl GradscopeApp {
 
     /// The lesson window of an opened lesson file: its title and one step at a time.
     fn lesson_ui(&mut self, ctx: &egui::Context) {
-        let Some(lesson) = &self.lesson else {
+        let Some(lesson) = &self.lesson_file else {
             return;
         };
         if lesson.steps.is_empty() || !self.lesson_open {
@@ -599,8 +679,8 @@ impl GradscopeApp {
     }
 
     /// The lesson in force (from the experiment file opened last), if any.
-    pub fn lesson(&self) -> Option<&Lesson> {
-        self.lesson.as_ref()
+    pub fn lesson_file(&self) -> Option<&Lesson> {
+        self.lesson_file.as_ref()
     }
 
     /// The status line of the "Save & open" window: what the last request did.
@@ -754,6 +834,32 @@ impl eframe::App for GradscopeApp {
             && self.frame_seconds.len() < 1_000_000
         {
             self.frame_seconds.push(seconds);
+        }
+        egui::Panel::top("mode_bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for mode in AppMode::ALL {
+                    if ui
+                        .selectable_label(self.mode == mode, RichText::new(mode.name()).strong())
+                        .on_hover_text(mode.hint())
+                        .clicked()
+                    {
+                        self.set_mode(mode);
+                    }
+                }
+            });
+        });
+        match self.mode {
+            AppMode::NetworkLab => {}
+            AppMode::Lesson => {
+                egui::CentralPanel::default().show(ui, |ui| self.lesson.ui(ui));
+                return;
+            }
+            AppMode::Race => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| self.race.ui(ui));
+                });
+                return;
+            }
         }
         let actions = egui::Panel::left("controls")
             .resizable(true)

@@ -18,6 +18,6 @@ pub mod race;
 pub mod weights;
 
 pub use app::{
-    AppOptions, Banner, DataSettings, DatasetChoice, GradscopeApp, RunView, ScreenshotPlan,
-    Settings, restore, settings_from_experiment,
+    AppMode, AppOptions, Banner, DataSettings, DatasetChoice, GradscopeApp, RunView,
+    ScreenshotPlan, Settings, restore, settings_from_experiment,
 };

@@ -127,7 +127,7 @@ impl GradscopeApp {
             boundary_axes: Some(self.views.boundary_axes.into()),
             ..ViewSettings::default()
         };
-        experiment.lesson = self.lesson.clone();
+        experiment.lesson = self.lesson_file.clone();
         experiment.title = self.lesson_title.clone();
         Ok(experiment)
     }
@@ -261,10 +261,13 @@ impl GradscopeApp {
         if let Ok(Some(params)) = experiment.saved_params(&self.data) {
             self.worker.send(Command::LoadParams(params));
         }
-        self.lesson = experiment.lesson.clone();
+        self.lesson_file = experiment.lesson.clone();
         self.lesson_title = experiment.title.clone();
         self.lesson_step = 0;
-        self.lesson_open = self.lesson.as_ref().is_some_and(|l| !l.steps.is_empty());
+        self.lesson_open = self
+            .lesson_file
+            .as_ref()
+            .is_some_and(|l| !l.steps.is_empty());
         if experiment.view.autoplay {
             self.worker.send(Command::Play);
         }
