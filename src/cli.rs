@@ -139,6 +139,10 @@ pub struct WindowArgs {
     /// Ignore the settings remembered from the last launch (they are still saved on exit).
     #[arg(long)]
     pub fresh: bool,
+    /// Start in this view: lab (the network trainer, default), lesson (gradient descent on
+    /// linear regression) or race (the optimizer race).
+    #[arg(long, value_name = "VIEW")]
+    pub mode: Option<String>,
 }
 
 /// Options of `gradscope train`.

@@ -14,7 +14,7 @@ use gradscope::data::{SynthKind, open_path};
 use gradscope::experiment::{DatasetRef, FileImport};
 use gradscope::train::TrainConfig;
 use gradscope::ui::{
-    AppOptions, DataSettings, DatasetChoice, GradscopeApp, ScreenshotPlan, restore,
+    AppMode, AppOptions, DataSettings, DatasetChoice, GradscopeApp, ScreenshotPlan, restore,
 };
 
 /// Prints a one-line reason and returns the usage-error exit code.
@@ -140,6 +140,16 @@ fn open_window(args: WindowArgs) -> ExitCode {
             ));
         }
     }
+    let mode = match args.mode.as_deref().map(AppMode::parse) {
+        None => AppMode::NetworkLab,
+        Some(Some(mode)) => mode,
+        Some(None) => {
+            return usage_error(&format!(
+                "--mode: unknown view '{}' (known: lab lesson race)",
+                args.mode.as_deref().unwrap_or_default()
+            ));
+        }
+    };
     let failed = Arc::new(AtomicBool::new(false));
     if args.screenshot.is_some() || args.quit_after.is_some() {
         options.screenshot = Some(ScreenshotPlan {
@@ -187,6 +197,7 @@ fn open_window(args: WindowArgs) -> ExitCode {
             if present {
                 app.set_presentation(&cc.egui_ctx, true);
             }
+            app.set_mode(mode);
             Ok(Box::new(app))
         }),
     );

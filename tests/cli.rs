@@ -150,6 +150,14 @@ fn invalid_arguments_exit_2_with_one_line() {
             vec!["--quit-after", "inf"],
             "--quit-after: give a number of seconds from 0 to 86400, got inf",
         ),
+        (
+            vec!["--mode", "tour"],
+            "--mode: unknown view 'tour' (known: lab lesson race)",
+        ),
+        (
+            vec!["train", "--optimizer", "adagrad"],
+            "--optimizer: unknown optimizer 'adagrad' (known: sgd momentum nesterov rmsprop adam)",
+        ),
     ] {
         let output = gradscope(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
