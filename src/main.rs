@@ -150,6 +150,7 @@ fn open_window(args: WindowArgs) -> ExitCode {
             ));
         }
     };
+    let paused = args.paused;
     let failed = Arc::new(AtomicBool::new(false));
     if args.screenshot.is_some() || args.quit_after.is_some() {
         options.screenshot = Some(ScreenshotPlan {
@@ -198,6 +199,9 @@ fn open_window(args: WindowArgs) -> ExitCode {
                 app.set_presentation(&cc.egui_ctx, true);
             }
             app.set_mode(mode);
+            // Like the network lab, the chosen view starts moving unless --paused is given.
+            app.lesson().playing = mode == AppMode::Lesson && !paused;
+            app.race().playing = mode == AppMode::Race && !paused;
             Ok(Box::new(app))
         }),
     );

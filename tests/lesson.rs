@@ -423,13 +423,13 @@ fn contour_levels_are_log_spaced() {
     assert_eq!(grid.bands[20 * 41 + 20], 0);
     assert_eq!(grid.bands[0], 12);
     // Along the centre row from the minimum to the right edge (f = ½x², up to 2 of the
-    // corner's 10) the bands never fall and end in band 9: levels 0.01·1000^(i/11) ≤ 2 for
-    // i = 0 … 8. Log spacing crowds levels near the minimum, so the first cells skip bands.
+    // corner's 10) the bands never fall and end in band 10: levels 1e-4·(1e5)^(i/11) ≤ 2 for
+    // i = 0 … 9. Log spacing crowds levels near the minimum, so the first cells skip bands.
     let row = 20;
     let bands: Vec<u16> = (20..41).map(|c| grid.bands[row * 41 + c]).collect();
     assert!(bands.windows(2).all(|p| p[1] >= p[0]), "{bands:?}");
     assert_eq!(bands[0], 0);
-    assert_eq!(*bands.last().expect("cells"), 9);
+    assert_eq!(*bands.last().expect("cells"), 10);
     assert!(
         bands[1..3].iter().any(|&b| b >= 2),
         "crowded near the minimum: {bands:?}"

@@ -26,7 +26,7 @@ pub struct LevelGrid {
 impl LevelGrid {
     /// Samples `f` at the centres of a `width × height` grid over `bounds` and puts
     /// `level_count` contour levels f_low + g with g spaced evenly in log from
-    /// δ = 1e-3·(f_high − f_low) to f_high − f_low, where f_low and f_high are the smallest and
+    /// δ = 1e-5·(f_high − f_low) to f_high − f_low, where f_low and f_high are the smallest and
     /// largest finite samples (δ keeps the logarithm finite at the minimum). Sizes are raised
     /// to at least 2, `level_count` to at least 1. A constant function gets no levels.
     pub fn sample(
@@ -50,11 +50,16 @@ impl LevelGrid {
         let low = finite.clone().fold(f64::INFINITY, f64::min);
         let high = finite.fold(f64::NEG_INFINITY, f64::max);
         let levels = if low.is_finite() && high > low {
-            let delta = 1e-3 * (high - low);
-            log_levels(delta, high - low, level_count.max(1))
+            let delta = 1e-5 * (high - low);
+            let mut levels: Vec<f64> = log_levels(delta, high - low, level_count.max(1))
                 .into_iter()
                 .map(|g| g + low)
-                .collect()
+                .collect();
+            // Exactly the largest sample, whatever the rounding above, so it is in the top band.
+            if let Some(last) = levels.last_mut() {
+                *last = high;
+            }
+            levels
         } else {
             Vec::new()
         };

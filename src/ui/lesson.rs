@@ -27,7 +27,7 @@ pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
 pub const LEARNING_RATE_RANGE: (f64, f64) = (1e-3, 10.0);
 
 /// Grid resolution of the contour maps (cells per side).
-pub const CONTOUR_RESOLUTION: usize = 160;
+pub const CONTOUR_RESOLUTION: usize = 240;
 
 /// Number of log-spaced contour levels.
 pub const CONTOUR_LEVELS: usize = 18;
@@ -300,6 +300,10 @@ impl LessonPanel {
             };
             if ui.button(label).on_hover_text(hint).clicked() {
                 self.playing = !self.playing && self.run.diverged().is_none();
+                if !self.playing && self.run.last().is_some() {
+                    // Paused: the formula shows the latest step, not the last k-th one.
+                    self.shown = self.run.last().copied();
+                }
             }
             if ui
                 .button("Step")
@@ -679,7 +683,7 @@ pub(crate) fn landscape_plot(
             if let Some(texture) = view.texture {
                 let [w, h] = bounds.size();
                 plot_ui.image(PlotImage::new(
-                    "J",
+                    "",
                     texture,
                     PlotPoint::new(
                         0.5 * (bounds.x[0] + bounds.x[1]),
