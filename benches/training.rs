@@ -31,8 +31,7 @@ fn spiral_session(optimizer: OptimizerKind) -> Session {
             ..OptimizerConfig::default()
         },
         batch_size: 32,
-        epochs: 0,
-        seed: 1,
+        ..TrainConfig::default()
     };
     match Session::new(data, config) {
         Ok(session) => session,

@@ -24,8 +24,7 @@ fn config(
             ..OptimizerConfig::default()
         },
         batch_size: 32,
-        epochs: 0,
-        seed: 1,
+        ..TrainConfig::default()
     }
 }
 

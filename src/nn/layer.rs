@@ -66,6 +66,11 @@ pub trait Layer<T: Scalar>: Send {
         Vec::new()
     }
 
+    /// Adds `l2 · W` to the gradient of the layer's weight tensor (not its bias), i.e. the
+    /// gradient of the penalty `(λ/2)·‖W‖²` (Goodfellow et al., *Deep Learning* 2016,
+    /// Section 7.1.1, eq. 7.2–7.5). Call after `backward`. Layers without weights do nothing.
+    fn add_weight_decay(&mut self, _l2: T) {}
+
     /// Lets callers downcast to a concrete layer such as [`super::Dense`].
     fn as_any(&self) -> &dyn std::any::Any;
 }

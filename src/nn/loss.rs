@@ -17,7 +17,7 @@ pub enum LossKind {
 }
 
 /// What the network should output for a batch.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Target<T: Scalar> {
     /// One class index per row, `len = batch`.
     Classes(Vec<usize>),

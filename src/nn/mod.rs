@@ -20,11 +20,14 @@ pub mod optim;
 pub mod pool;
 pub mod scalar;
 pub mod shape;
+pub mod trace;
 
 pub use activation::{Activation, ActivationKind, LEAKY_RELU_SLOPE};
 pub use conv::{Conv2d, Conv2dConfig, conv_output_size};
 pub use dense::Dense;
-pub use gradcheck::{GradCheck, check_layer, check_loss, check_model, relative_error};
+pub use gradcheck::{
+    GradCheck, check_layer, check_loss, check_model, check_model_sampled, relative_error,
+};
 pub use init::{Init, init_matrix, standard_normal};
 pub use layer::{Layer, Mode};
 pub use loss::{LossKind, Target, compute_loss, mse, softmax, softmax_cross_entropy};
@@ -33,3 +36,6 @@ pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, OptimizerState};
 pub use pool::{Flatten, MaxPool2d, MaxPool2dConfig};
 pub use scalar::{Scalar, cast};
 pub use shape::Shape;
+pub use trace::{
+    BackpropTrace, LayerTrace, TraceError, is_traceable, sgd_weight_update, trace_step,
+};

@@ -558,6 +558,68 @@ impl<T: Scalar> Sequential<T> {
         })
     }
 
+    /// Like [`Sequential::try_from_spec`], then multiplies every initial parameter by
+    /// `init_gain` (biases start at zero, so only the weights change). A gain of 1 leaves the
+    /// weights bit-identical to [`Sequential::try_from_spec`]; a gain of 3–10 gives the "large
+    /// initial weights" that make activations and gradients grow layer after layer (Glorot &
+    /// Bengio 2010, Section 4.2 analyse the variance each layer multiplies by). A gain that
+    /// is not finite is treated as 1.
+    pub fn try_from_spec_with_gain(
+        spec: &ModelSpec,
+        seed: u64,
+        init_gain: f64,
+    ) -> Result<Self, SpecError> {
+        let mut model = Self::try_from_spec(spec, seed)?;
+        if init_gain.is_finite() && init_gain != 1.0 {
+            let gain = <T as Scalar>::from_f64(init_gain);
+            for (param, _) in model.params_and_grads_mut() {
+                *param *= gain;
+            }
+        }
+        Ok(model)
+    }
+
+    /// A copy of this model in another float type (e.g. `f32` → `f64` for gradient checks and
+    /// the backprop stepper): same spec, parameters converted value by value. Gradients and
+    /// caches start empty.
+    ///
+    /// # Errors
+    /// Only if the spec no longer builds, which cannot happen for a model built from it.
+    pub fn convert<U: Scalar>(&self) -> Result<Sequential<U>, SpecError> {
+        let mut copy = Sequential::<U>::try_from_spec(&self.spec, 0)?;
+        let params: Vec<DMatrix<U>> = self
+            .layers
+            .iter()
+            .flat_map(|layer| layer.params())
+            .map(|p| p.map(|v| <U as Scalar>::from_f64(v.to_f64())))
+            .collect();
+        copy.set_params(&params);
+        Ok(copy)
+    }
+
+    /// Adds the L2 term `λ·W` to the weight gradients of every Dense and Conv2d layer
+    /// (biases are not decayed). See [`Layer::add_weight_decay`].
+    pub fn add_weight_decay(&mut self, l2: T) {
+        for layer in &mut self.layers {
+            layer.add_weight_decay(l2);
+        }
+    }
+
+    /// Frobenius norm `‖∂E/∂W‖ = sqrt(Σ g²)` of the weight gradient (no bias) of every layer
+    /// that has parameters, input side first, as `(layer index, norm)`; computed in `f64`.
+    pub fn weight_grad_norms(&self) -> Vec<(usize, f64)> {
+        self.layers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, layer)| {
+                let grads = layer.grads();
+                let weight = grads.first()?;
+                let sum: f64 = weight.iter().map(|g| g.to_f64() * g.to_f64()).sum();
+                Some((i, sum.sqrt()))
+            })
+            .collect()
+    }
+
     /// Output shape of each layer of the spec, in order (`len = layers.len()`
     /// for a model built from a spec), as computed by [`ModelSpec::shapes`].
     pub fn shapes(&self) -> &[Shape] {

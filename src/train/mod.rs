@@ -1,14 +1,16 @@
 //! The training room: a [`Session`] (model + optimizer + data + counters) and the background
 //! [`Worker`] thread that owns one, talking to the UI through commands, events and snapshots.
 
+pub mod doctor;
 pub mod history;
+pub mod presets;
 pub mod session;
 pub mod snapshot;
 pub mod worker;
 
 pub use history::{LossBucket, LossHistory};
 pub use session::{
-    Confusion, ConvBlock, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
+    Confusion, ConvBlock, EarlyStop, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
     SplitMetrics, StepOutcome, TrainConfig, divergence_message,
 };
 pub use snapshot::{

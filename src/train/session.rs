@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Dataset, Labels, Split, Task};
 use crate::nn::{
-    ActivationKind, LayerSpec, LossKind, Mode, ModelSpec, Optimizer, OptimizerConfig,
+    ActivationKind, BackpropTrace, GradCheck, LayerSpec, check_model_sampled, trace_step, LossKind, Mode, ModelSpec, Optimizer, OptimizerConfig,
     OptimizerKind, Sequential, Shape, Target, compute_loss, softmax,
 };
 
@@ -65,6 +65,34 @@ pub struct TrainConfig {
     pub epochs: u64,
     /// Seed of the initial weights and of the batch order.
     pub seed: u64,
+    /// L2 coefficient λ ≥ 0 (0 = off). Each step adds `λ·W` to the gradient of every Dense and
+    /// Conv2d weight matrix (not the biases) before the optimizer step, the gradient of the
+    /// penalty `(λ/2)·‖W‖²` (Goodfellow et al., *Deep Learning* 2016, Section 7.1.1). The
+    /// reported losses are the data loss only, so train and test curves stay comparable.
+    #[serde(default)]
+    pub l2: f64,
+    /// Early stopping patience in epochs (0 = off). When on, the session evaluates the test
+    /// split's loss at the end of every epoch (it plays the validation set), keeps a copy of
+    /// the weights with the lowest one, and after `patience` epochs without a new lowest
+    /// loss restores those weights and stops (Goodfellow et al. 2016, Section 7.8,
+    /// Algorithm 7.1). Because the test split chooses the stopping point, its final loss is
+    /// slightly optimistic. Without a test split nothing happens.
+    #[serde(default)]
+    pub early_stopping_patience: u32,
+    /// Factor applied to every initial weight after Xavier/He initialisation (default 1 =
+    /// the standard scales). Values above 1 give "large initial weights" whose activations and
+    /// gradients grow layer after layer; see [`crate::nn::Sequential::try_from_spec_with_gain`].
+    #[serde(default = "unit_gain")]
+    pub init_gain: f64,
+    /// Activation after the output Dense layer, for regression only (e.g. Sigmoid for 0/1
+    /// targets with MSE, as in the classic 2-2-1 backprop example). Ignored for
+    /// classification, where softmax is part of the loss. Default `None` (linear output).
+    #[serde(default)]
+    pub output_activation: Option<ActivationKind>,
+}
+
+fn unit_gain() -> f64 {
+    1.0
 }
 
 impl Default for TrainConfig {
@@ -85,6 +113,10 @@ impl Default for TrainConfig {
             batch_size: 16,
             epochs: 0,
             seed: 1,
+            l2: 0.0,
+            early_stopping_patience: 0,
+            init_gain: 1.0,
+            output_activation: None,
         }
     }
 }
@@ -109,8 +141,7 @@ impl TrainConfig {
                 ..OptimizerConfig::default()
             },
             batch_size: 64,
-            epochs: 0,
-            seed: 1,
+            ..Self::default()
         }
     }
 
@@ -151,6 +182,9 @@ impl TrainConfig {
             layers.push(LayerSpec::Activation(layer.activation));
         }
         layers.push(LayerSpec::Dense { units: outputs });
+        if let (Some(kind), false) = (self.output_activation, data.is_classification()) {
+            layers.push(LayerSpec::Activation(kind));
+        }
         let spec = ModelSpec { input, layers };
         spec.shapes().map_err(|e| e.to_string())?;
         Ok(spec)
@@ -205,6 +239,29 @@ pub struct Session {
     epoch: u64,
     backup: Vec<DMatrix<f32>>,
     batch_indices: Vec<usize>,
+    monitor: bool,
+    grad_norms: Vec<(usize, f64)>,
+    early: EarlyStopState,
+}
+
+/// Book-keeping of early stopping.
+#[derive(Default)]
+struct EarlyStopState {
+    best_loss: Option<f64>,
+    best_epoch: u64,
+    best_params: Vec<DMatrix<f32>>,
+    stopped: Option<EarlyStop>,
+}
+
+/// Why and where early stopping ended a run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EarlyStop {
+    /// Epochs completed when training stopped.
+    pub epoch: u64,
+    /// Epoch after which the test loss was lowest; the model now holds those weights.
+    pub best_epoch: u64,
+    /// That lowest test loss.
+    pub best_test_loss: f64,
 }
 
 /// Seed offset that keeps the batch-order stream apart from the weight-initialisation stream.
@@ -226,7 +283,8 @@ impl Session {
             ));
         }
         let spec = config.model_spec(&data)?;
-        let model = Sequential::try_from_spec(&spec, config.seed).map_err(|e| e.to_string())?;
+        let model = Sequential::try_from_spec_with_gain(&spec, config.seed, config.init_gain)
+            .map_err(|e| e.to_string())?;
         let loss_kind = if data.is_classification() {
             LossKind::SoftmaxCrossEntropy
         } else {
@@ -245,6 +303,9 @@ impl Session {
             epoch: 0,
             backup: Vec::new(),
             batch_indices: Vec::new(),
+            monitor: false,
+            grad_norms: Vec::new(),
+            early: EarlyStopState::default(),
         };
         session.order.shuffle(&mut session.order_rng);
         Ok(session)
@@ -359,9 +420,71 @@ impl Session {
         self.config.epochs = epochs;
     }
 
-    /// True when a stop condition is set and has been reached.
+    /// True when a stop condition is set and has been reached (the epoch limit, or early
+    /// stopping).
     pub fn finished(&self) -> bool {
-        self.config.epochs > 0 && self.epoch >= self.config.epochs
+        (self.config.epochs > 0 && self.epoch >= self.config.epochs) || self.early.stopped.is_some()
+    }
+
+    /// Changes the L2 coefficient λ from the next step on (negative or non-finite → 0).
+    pub fn set_l2(&mut self, l2: f64) {
+        self.config.l2 = if l2.is_finite() { l2.max(0.0) } else { 0.0 };
+    }
+
+    /// Changes the early-stopping patience in epochs (0 = off). Switching it on starts
+    /// tracking the best test loss from the next epoch end; switching it off forgets it.
+    pub fn set_early_stopping(&mut self, patience: u32) {
+        self.config.early_stopping_patience = patience;
+        if patience == 0 {
+            self.early = EarlyStopState::default();
+        }
+    }
+
+    /// Set once early stopping has ended the run (the model then holds the best weights).
+    pub fn early_stop(&self) -> Option<EarlyStop> {
+        self.early.stopped
+    }
+
+    /// Turns on (or off) recording the weight-gradient norm of every layer at each step
+    /// (see [`Session::grad_norms`]); it costs one pass over the gradients per step.
+    pub fn set_monitor(&mut self, on: bool) {
+        self.monitor = on;
+        if !on {
+            self.grad_norms.clear();
+        }
+    }
+
+    /// `(layer index, ‖∂E/∂W‖)` of every layer with weights at the last step, input side
+    /// first, for the data loss (before the L2 term); empty unless [`Session::set_monitor`]
+    /// is on.
+    pub fn grad_norms(&self) -> &[(usize, f64)] {
+        &self.grad_norms
+    }
+
+    /// At an epoch end with early stopping on: evaluate the test loss, remember the best
+    /// weights, and stop (restoring them) after `patience` epochs without improvement.
+    fn early_stopping_check(&mut self) {
+        let patience = self.config.early_stopping_patience;
+        if patience == 0 || self.early.stopped.is_some() {
+            return;
+        }
+        let data = Arc::clone(&self.data);
+        let Some(metrics) = self.evaluate(&data.test) else {
+            return;
+        };
+        let improved = self.early.best_loss.is_none_or(|best| metrics.loss < best);
+        if improved {
+            self.early.best_loss = Some(metrics.loss);
+            self.early.best_epoch = self.epoch;
+            self.model.copy_params_into(&mut self.early.best_params);
+        } else if self.epoch >= self.early.best_epoch + u64::from(patience) {
+            self.model.set_params(&self.early.best_params);
+            self.early.stopped = Some(EarlyStop {
+                epoch: self.epoch,
+                best_epoch: self.early.best_epoch,
+                best_test_loss: self.early.best_loss.unwrap_or(metrics.loss),
+            });
+        }
     }
 
     fn target(&self, split: &Split, indices: &[usize]) -> Target<f32> {
@@ -391,6 +514,12 @@ impl Session {
             return StepOutcome::Diverged { step };
         }
         self.model.backward(&grad);
+        if self.monitor {
+            self.grad_norms = self.model.weight_grad_norms();
+        }
+        if self.config.l2 > 0.0 {
+            self.model.add_weight_decay(self.config.l2 as f32);
+        }
         self.model.copy_params_into(&mut self.backup);
         self.optimizer.step(&mut self.model);
         if !self.model.params_finite() {
@@ -404,12 +533,73 @@ impl Session {
             self.cursor = 0;
             self.epoch += 1;
             self.order.shuffle(&mut self.order_rng);
+            self.early_stopping_check();
         }
         StepOutcome::Trained {
             step,
             loss: f64::from(loss),
             epoch_done,
         }
+    }
+
+    /// The inputs and targets of training (or, with `from_test`, test) rows `indices`, in
+    /// `f64`, skipping indices past the end of the split.
+    fn rows_f64(&self, indices: &[usize], from_test: bool) -> (DMatrix<f64>, Target<f64>) {
+        let split = if from_test {
+            &self.data.test
+        } else {
+            &self.data.train
+        };
+        let kept: Vec<usize> = indices.iter().copied().filter(|&i| i < split.len()).collect();
+        let x: DMatrix<f64> = split.gather::<f32>(&kept).map(f64::from);
+        let target = match self.target(split, &kept) {
+            Target::Classes(classes) => Target::Classes(classes),
+            Target::Values(values) => Target::Values(values.map(f64::from)),
+        };
+        (x, target)
+    }
+
+    /// Forward, loss and backward of one training sample `sample` (index in the training
+    /// split) through an `f64` copy of the model, recording every layer's numbers for the
+    /// backprop stepper (see [`crate::nn::trace_step`]). The model itself is not touched.
+    ///
+    /// # Errors
+    /// A one-line reason when the sample does not exist or the model is not a Dense /
+    /// activation stack (e.g. a CNN).
+    pub fn trace(&self, sample: usize) -> Result<BackpropTrace, String> {
+        if sample >= self.data.train.len() {
+            return Err(format!(
+                "sample {sample} is not in the training split ({} samples)",
+                self.data.train.len()
+            ));
+        }
+        let mut copy = self.model.convert::<f64>().map_err(|e| e.to_string())?;
+        let (x, target) = self.rows_f64(&[sample], false);
+        trace_step(&mut copy, &x, &target, self.loss_kind).map_err(|e| e.to_string())
+    }
+
+    /// Finite-difference check of an `f64` copy of the model on the last minibatch (the first
+    /// batch before any step), comparing at most `max_per_tensor` elements of each parameter
+    /// tensor ([`crate::nn::check_model_sampled`], ε = 10⁻⁵). The model is not touched.
+    ///
+    /// # Errors
+    /// A one-line reason when the model cannot be copied.
+    pub fn gradient_check(&self, max_per_tensor: usize) -> Result<Vec<GradCheck>, String> {
+        let mut copy = self.model.convert::<f64>().map_err(|e| e.to_string())?;
+        let indices: Vec<usize> = if self.batch_indices.is_empty() {
+            self.order.iter().take(self.batch_size()).copied().collect()
+        } else {
+            self.batch_indices.clone()
+        };
+        let (x, target) = self.rows_f64(&indices, false);
+        Ok(check_model_sampled(
+            &mut copy,
+            &x,
+            &target,
+            self.loss_kind,
+            1e-5,
+            max_per_tensor,
+        ))
     }
 
     /// Model outputs for the rows of `x` (Eval mode): logits for classification, values for

@@ -1,0 +1,281 @@
+//! The training doctor: each detector fires on its preset with a fixed seed and stays quiet on
+//! a healthy run; L2 and early stopping do exactly what they say.
+
+use std::sync::Arc;
+
+use gradscope::data::{SynthConfig, SynthKind, generate};
+use gradscope::nn::{
+    ActivationKind, Layer, LossKind, Mode, ModelSpec, OptimizerConfig, OptimizerKind, Sequential,
+    Target, compute_loss,
+};
+use gradscope::train::doctor::{DetectorId, Monitor, Remedy, activation_stats, non_finite_loss};
+use gradscope::train::presets::Preset;
+use gradscope::train::{Session, StepOutcome, TrainConfig};
+use nalgebra::{DMatrix, dmatrix};
+
+/// Trains `steps` steps (stopping at a divergence), recording every step's gradient norms,
+/// an evaluation every `eval_every` steps and the activation statistics at the end.
+fn run(session: &mut Session, steps: u64, eval_every: u64) -> Monitor {
+    session.set_monitor(true);
+    let mut monitor = Monitor::default();
+    for _ in 0..steps {
+        match session.step() {
+            StepOutcome::Trained { step, .. } => {
+                monitor.record_norms(step, session.grad_norms());
+                if step % eval_every == 0 {
+                    let (train, test) = session.evaluate_both();
+                    monitor.record_eval(step, train.map(|m| m.loss), test.map(|m| m.loss));
+                }
+            }
+            StepOutcome::Diverged { step } => panic!("diverged at step {step}"),
+        }
+    }
+    monitor.record_stats(activation_stats(session));
+    monitor
+}
+
+fn preset_session(preset: Preset) -> Session {
+    let (data, config) = preset.build();
+    Session::new(data.build(), config).expect("preset session")
+}
+
+/// The app's default run: spiral, 2-16-16-2 Tanh, Adam 0.01, batch 16, seed 1.
+fn healthy_session() -> Session {
+    let data = Arc::new(generate(&SynthConfig::new(SynthKind::Spiral)));
+    let mut config = TrainConfig::default();
+    for layer in &mut config.hidden {
+        layer.units = 16;
+    }
+    Session::new(data, config).expect("session")
+}
+
+fn fired(monitor: &Monitor) -> Vec<DetectorId> {
+    monitor.diagnose().iter().map(|d| d.id).collect()
+}
+
+#[test]
+fn a_healthy_spiral_run_raises_nothing() {
+    let mut session = healthy_session();
+    let monitor = run(&mut session, 3000, 100);
+    assert_eq!(fired(&monitor), []);
+    // The numbers the thresholds are compared with, so a change of scale shows up here.
+    let norms = &monitor.latest_norms().expect("norms").norms;
+    assert_eq!(norms.len(), 3);
+    assert!(norms.iter().all(|&n| n > 1e-4 && n < 2.0), "{norms:?}");
+    let stats = monitor.stats();
+    assert_eq!(stats.len(), 2);
+    assert!(stats.iter().all(|s| s.saturated_fraction < 0.6), "{stats:?}");
+}
+
+#[test]
+fn deep_sigmoid_shows_vanishing_gradients() {
+    let mut session = preset_session(Preset::DeepSigmoid);
+    let monitor = run(&mut session, 300, 50);
+    assert_eq!(fired(&monitor), [DetectorId::VanishingGradients]);
+    let norms = &monitor.latest_norms().expect("norms").norms;
+    assert_eq!(norms.len(), 11, "ten hidden Dense layers and the output");
+    // Every layer further from the loss gets less gradient.
+    assert!(norms.windows(2).all(|w| w[0] < w[1]), "{norms:?}");
+    assert!(norms[0] / norms[10] < 1e-3);
+    let diagnosis = &monitor.diagnose()[0];
+    assert_eq!(diagnosis.remedies[0], Remedy::SwitchToReLU);
+}
+
+#[test]
+fn switching_the_deep_net_to_relu_cures_the_vanishing_gradients() {
+    let (data, mut config) = Preset::DeepSigmoid.build();
+    for layer in &mut config.hidden {
+        layer.activation = ActivationKind::ReLU;
+    }
+    let mut session = Session::new(data.build(), config).expect("session");
+    let monitor = run(&mut session, 300, 50);
+    assert!(!fired(&monitor).contains(&DetectorId::VanishingGradients));
+}
+
+#[test]
+fn large_initial_weights_show_exploding_gradients() {
+    let mut session = preset_session(Preset::LargeInitialWeights);
+    let monitor = run(&mut session, 30, 10);
+    let ids = fired(&monitor);
+    assert!(ids.contains(&DetectorId::ExplodingGradients), "{ids:?}");
+    // Gain 1 (the standard He scale) on the same data and seed stays quiet.
+    let (data, mut config) = Preset::LargeInitialWeights.build();
+    config.init_gain = 1.0;
+    let mut session = Session::new(data.build(), config).expect("session");
+    let monitor = run(&mut session, 30, 10);
+    assert!(!fired(&monitor).contains(&DetectorId::ExplodingGradients));
+}
+
+#[test]
+fn large_initial_weights_with_a_big_step_give_a_non_finite_loss_and_keep_finite_weights() {
+    let (data, mut config) = Preset::LargeInitialWeights.build();
+    config.optimizer.learning_rate = 1.0;
+    let mut session = Session::new(data.build(), config).expect("session");
+    let mut failed = None;
+    for _ in 0..20 {
+        if let StepOutcome::Diverged { step } = session.step() {
+            failed = Some(step);
+            break;
+        }
+    }
+    let step = failed.expect("the loss should overflow within 20 steps");
+    assert_eq!(session.step_count(), step - 1, "the failed step is not counted");
+    assert!(session.model().params_finite());
+    let diagnosis = non_finite_loss(step);
+    assert_eq!(diagnosis.id, DetectorId::NonFiniteLoss);
+    assert_eq!(diagnosis.remedies[0], Remedy::LowerLearningRate);
+    assert!(diagnosis.message.contains(&format!("step {step}")));
+}
+
+#[test]
+fn small_noisy_data_overfits() {
+    let mut session = preset_session(Preset::SmallNoisyData);
+    assert_eq!(session.data().train.len(), 20);
+    assert_eq!(session.data().test.len(), 20);
+    let monitor = run(&mut session, 600, 20);
+    assert_eq!(fired(&monitor), [DetectorId::Overfitting]);
+    let diagnosis = &monitor.diagnose()[0];
+    assert_eq!(
+        diagnosis.remedies,
+        [Remedy::AddL2, Remedy::StopEarly, Remedy::Reset]
+    );
+}
+
+#[test]
+fn a_huge_relu_step_kills_the_units() {
+    let mut session = preset_session(Preset::DyingReLU);
+    let monitor = run(&mut session, 100, 20);
+    assert!(fired(&monitor).contains(&DetectorId::DeadReLU));
+    let worst = monitor
+        .stats()
+        .iter()
+        .map(|s| s.dead_fraction)
+        .fold(0.0, f64::max);
+    assert!(worst > 0.5, "{worst}");
+}
+
+#[test]
+fn large_tanh_weights_saturate() {
+    let mut session = preset_session(Preset::SaturatedTanh);
+    let monitor = run(&mut session, 100, 20);
+    assert_eq!(fired(&monitor), [DetectorId::Saturation]);
+}
+
+#[test]
+fn l2_adds_exactly_lambda_times_w_to_the_weight_gradients_only() {
+    let spec = ModelSpec::mlp(2, &[(3, ActivationKind::Tanh)], 2);
+    let mut model = Sequential::<f64>::from_spec(&spec, 4);
+    let x = dmatrix![0.5, -1.0; 2.0, 0.25; -0.3, 0.8];
+    let target = Target::Classes(vec![0, 1, 1]);
+    let out = model.forward(&x, Mode::Train);
+    let (_, grad) = compute_loss(LossKind::SoftmaxCrossEntropy, &out, &target);
+    model.backward(&grad);
+    let before: Vec<Vec<DMatrix<f64>>> = model
+        .layers
+        .iter()
+        .map(|l| l.grads().into_iter().cloned().collect())
+        .collect();
+    let lambda = 0.25;
+    model.add_weight_decay(lambda);
+    for (layer, grads) in model.layers.iter().zip(&before) {
+        let now: Vec<&DMatrix<f64>> = layer.grads();
+        if grads.is_empty() {
+            continue;
+        }
+        let weight = layer.params()[0];
+        let added = now[0] - &grads[0];
+        assert!((added - weight * lambda).amax() < 1e-15);
+        assert_eq!(now[1], &grads[1], "biases are not decayed");
+    }
+}
+
+#[test]
+fn l2_changes_one_sgd_step_by_minus_eta_lambda_w() {
+    let data = Arc::new(generate(&SynthConfig::new(SynthKind::Circle)));
+    let config = TrainConfig {
+        optimizer: OptimizerConfig::new(OptimizerKind::Sgd, 0.1),
+        ..TrainConfig::default()
+    };
+    let mut plain = Session::new(Arc::clone(&data), config.clone()).expect("session");
+    let mut decayed = Session::new(
+        data,
+        TrainConfig {
+            l2: 0.5,
+            ..config
+        },
+    )
+    .expect("session");
+    let mut initial = Vec::new();
+    plain.model().copy_params_into(&mut initial);
+    let _ = plain.step();
+    let _ = decayed.step();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    plain.model().copy_params_into(&mut a);
+    decayed.model().copy_params_into(&mut b);
+    // Tensors alternate weight, bias per Dense layer.
+    for (k, ((w0, wa), wb)) in initial.iter().zip(&a).zip(&b).enumerate() {
+        let difference = wb - wa;
+        if k % 2 == 0 {
+            let expected = w0 * (-0.1 * 0.5);
+            assert!((difference - &expected).amax() < 1e-6, "tensor {k}");
+            assert!(expected.amax() > 1e-3, "not vacuous");
+        } else {
+            assert_eq!(difference.amax(), 0.0, "bias {k} must not be decayed");
+        }
+    }
+}
+
+#[test]
+fn l2_and_early_stopping_are_off_by_default_and_read_from_old_configs() {
+    let config = TrainConfig::default();
+    assert_eq!(config.l2, 0.0);
+    assert_eq!(config.early_stopping_patience, 0);
+    assert_eq!(config.init_gain, 1.0);
+    assert_eq!(config.output_activation, None);
+    let mut json = serde_json::to_value(&config).expect("json");
+    let object = json.as_object_mut().expect("object");
+    for field in [
+        "l2",
+        "early_stopping_patience",
+        "init_gain",
+        "output_activation",
+    ] {
+        object.remove(field);
+    }
+    let back: TrainConfig = serde_json::from_value(json).expect("old config");
+    assert_eq!(back, config);
+}
+
+#[test]
+fn early_stopping_restores_the_best_weights() {
+    let (data, mut config) = Preset::SmallNoisyData.build();
+    config.early_stopping_patience = 5;
+    let mut session = Session::new(data.build(), config).expect("session");
+    // Full batch: one step per epoch.
+    assert_eq!(session.steps_per_epoch(), 1);
+    let mut test_losses = Vec::new();
+    while !session.finished() {
+        assert!(session.step_count() < 2000, "early stopping never fired");
+        let _ = session.step();
+        let test = session.evaluate(&session.data().clone().test).expect("test");
+        test_losses.push(test.loss);
+    }
+    let stop = session.early_stop().expect("stopped early");
+    assert_eq!(stop.epoch, stop.best_epoch + 5);
+    // The best epoch is the one with the lowest test loss seen (epochs count from 1).
+    let (best_index, best_loss) = test_losses
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(b.1))
+        .expect("losses");
+    assert_eq!(stop.best_epoch, best_index as u64 + 1);
+    assert!((stop.best_test_loss - best_loss).abs() < 1e-12);
+    // The model now holds those weights again.
+    let now = session.evaluate(&session.data().clone().test).expect("test");
+    assert!((now.loss - stop.best_test_loss).abs() < 1e-9, "{now:?} vs {stop:?}");
+    // The epochs in between were worse; the last entry was measured after the restore.
+    let between = &test_losses[best_index + 1..test_losses.len() - 1];
+    assert_eq!(between.len(), 4);
+    assert!(between.iter().all(|&l| l >= *best_loss), "{between:?}");
+    assert_eq!(*test_losses.last().expect("last"), now.loss);
+}
