@@ -85,8 +85,8 @@ fn the_221_trace_equals_the_numbers_worked_by_hand() {
         assert!(close(hidden.delta[(0, j)], delta1[j]), "δ1[{j}]");
         assert!(close(hidden.bias_grad[j], delta1[j]), "∂E/∂b1[{j}]");
         assert!(close(output.weight_grad[(j, 0)], dw2[j]), "∂E/∂W2[{j}]");
-        for i in 0..2 {
-            assert!(close(hidden.weight_grad[(i, j)], dw1[i][j]), "∂E/∂W1[{i},{j}]");
+        for (i, row) in dw1.iter().enumerate() {
+            assert!(close(hidden.weight_grad[(i, j)], row[j]), "∂E/∂W1[{i},{j}]");
         }
     }
     assert!(close(output.z[(0, 0)], z2));
@@ -124,8 +124,7 @@ fn a_deeper_trace_equals_the_layer_api_forward_and_backward() {
     let mut model = Sequential::<f64>::from_spec(&spec, 7);
     let x = dmatrix![0.5, -1.0, 2.0; 0.1, 0.3, -0.7];
     let target = Target::Classes(vec![2, 0]);
-    let trace =
-        trace_step(&mut model, &x, &target, LossKind::SoftmaxCrossEntropy).expect("trace");
+    let trace = trace_step(&mut model, &x, &target, LossKind::SoftmaxCrossEntropy).expect("trace");
 
     // Independent run through the Layer API on a second copy of the same model.
     let mut reference = Sequential::<f64>::from_spec(&spec, 7);
@@ -147,7 +146,10 @@ fn a_deeper_trace_equals_the_layer_api_forward_and_backward() {
         assert_eq!(layer.z, outputs[dense_index]);
         let after = outputs.get(dense_index + 1).filter(|_| dense_index < 4);
         assert_eq!(&layer.a, after.unwrap_or(&outputs[dense_index]));
-        assert_eq!(layer.delta, received[dense_index], "δ = what Dense receives");
+        assert_eq!(
+            layer.delta, received[dense_index],
+            "δ = what Dense receives"
+        );
         let dense = reference.layers[dense_index]
             .as_any()
             .downcast_ref::<Dense<f64>>()
@@ -165,14 +167,27 @@ fn a_cnn_or_a_bad_input_is_refused_with_a_reason() {
     let spec = ModelSpec::parse("conv2k3,relu,dense2", Shape::image(1, 4, 4)).expect("spec");
     let mut cnn = Sequential::<f64>::from_spec(&spec, 1);
     let x = DMatrix::zeros(1, 16);
-    let err = trace_step(&mut cnn, &x, &Target::Classes(vec![0]), LossKind::SoftmaxCrossEntropy)
-        .expect_err("not traceable");
-    assert!(matches!(err, TraceError::Unsupported { index: 0, .. }), "{err}");
+    let err = trace_step(
+        &mut cnn,
+        &x,
+        &Target::Classes(vec![0]),
+        LossKind::SoftmaxCrossEntropy,
+    )
+    .expect_err("not traceable");
+    assert!(
+        matches!(err, TraceError::Unsupported { index: 0, .. }),
+        "{err}"
+    );
 
     let mut model = net_221();
     let wrong = dmatrix![1.0, 2.0, 3.0];
-    let err = trace_step(&mut model, &wrong, &Target::Values(dmatrix![1.0]), LossKind::Mse)
-        .expect_err("wrong width");
+    let err = trace_step(
+        &mut model,
+        &wrong,
+        &Target::Values(dmatrix![1.0]),
+        LossKind::Mse,
+    )
+    .expect_err("wrong width");
     assert_eq!(
         err.to_string(),
         "the input has shape 1×3, the model expects B×2 with B ≥ 1"
@@ -194,7 +209,11 @@ fn the_221_preset_session_traces_its_own_f32_weights() {
     assert_eq!(trace.layers[1].activation, Some(ActivationKind::Sigmoid));
     // The traced input is that training row and the output is the session's prediction.
     let row = session.data().train.row(sample).to_vec();
-    assert!(TOY_POINTS.iter().any(|(x, _)| x.as_slice() == row.as_slice()));
+    assert!(
+        TOY_POINTS
+            .iter()
+            .any(|(x, _)| x.as_slice() == row.as_slice())
+    );
     let x = DMatrix::from_row_slice(1, 2, &row);
     let predicted = session.predict(&x)[(0, 0)];
     assert!((trace.output[(0, 0)] - f64::from(predicted)).abs() < 1e-6);
@@ -234,5 +253,9 @@ fn the_gradient_check_rows_pass_for_the_engine_and_flag_a_wrong_gradient() {
 
     // The sampled check compares at most 5 elements per tensor.
     let sampled = session.gradient_check(5).expect("check");
-    assert!(sampled.iter().all(|c| c.analytic.len() <= 5 && !c.analytic.is_empty()));
+    assert!(
+        sampled
+            .iter()
+            .all(|c| c.analytic.len() <= 5 && !c.analytic.is_empty())
+    );
 }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use gradscope::data::{SynthConfig, SynthKind, generate};
 use gradscope::nn::{
-    ActivationKind, Layer, LossKind, Mode, ModelSpec, OptimizerConfig, OptimizerKind, Sequential,
-    Target, compute_loss,
+    ActivationKind, LossKind, Mode, ModelSpec, OptimizerConfig, OptimizerKind, Sequential, Target,
+    compute_loss,
 };
 use gradscope::train::doctor::{DetectorId, Monitor, Remedy, activation_stats, non_finite_loss};
 use gradscope::train::presets::Preset;
@@ -64,7 +64,10 @@ fn a_healthy_spiral_run_raises_nothing() {
     assert!(norms.iter().all(|&n| n > 1e-4 && n < 2.0), "{norms:?}");
     let stats = monitor.stats();
     assert_eq!(stats.len(), 2);
-    assert!(stats.iter().all(|s| s.saturated_fraction < 0.6), "{stats:?}");
+    assert!(
+        stats.iter().all(|s| s.saturated_fraction < 0.6),
+        "{stats:?}"
+    );
 }
 
 #[test]
@@ -119,7 +122,11 @@ fn large_initial_weights_with_a_big_step_give_a_non_finite_loss_and_keep_finite_
         }
     }
     let step = failed.expect("the loss should overflow within 20 steps");
-    assert_eq!(session.step_count(), step - 1, "the failed step is not counted");
+    assert_eq!(
+        session.step_count(),
+        step - 1,
+        "the failed step is not counted"
+    );
     assert!(session.model().params_finite());
     let diagnosis = non_finite_loss(step);
     assert_eq!(diagnosis.id, DetectorId::NonFiniteLoss);
@@ -197,14 +204,7 @@ fn l2_changes_one_sgd_step_by_minus_eta_lambda_w() {
         ..TrainConfig::default()
     };
     let mut plain = Session::new(Arc::clone(&data), config.clone()).expect("session");
-    let mut decayed = Session::new(
-        data,
-        TrainConfig {
-            l2: 0.5,
-            ..config
-        },
-    )
-    .expect("session");
+    let mut decayed = Session::new(data, TrainConfig { l2: 0.5, ..config }).expect("session");
     let mut initial = Vec::new();
     plain.model().copy_params_into(&mut initial);
     let _ = plain.step();
@@ -257,7 +257,9 @@ fn early_stopping_restores_the_best_weights() {
     while !session.finished() {
         assert!(session.step_count() < 2000, "early stopping never fired");
         let _ = session.step();
-        let test = session.evaluate(&session.data().clone().test).expect("test");
+        let test = session
+            .evaluate(&session.data().clone().test)
+            .expect("test");
         test_losses.push(test.loss);
     }
     let stop = session.early_stop().expect("stopped early");
@@ -271,8 +273,13 @@ fn early_stopping_restores_the_best_weights() {
     assert_eq!(stop.best_epoch, best_index as u64 + 1);
     assert!((stop.best_test_loss - best_loss).abs() < 1e-12);
     // The model now holds those weights again.
-    let now = session.evaluate(&session.data().clone().test).expect("test");
-    assert!((now.loss - stop.best_test_loss).abs() < 1e-9, "{now:?} vs {stop:?}");
+    let now = session
+        .evaluate(&session.data().clone().test)
+        .expect("test");
+    assert!(
+        (now.loss - stop.best_test_loss).abs() < 1e-9,
+        "{now:?} vs {stop:?}"
+    );
     // The epochs in between were worse; the last entry was measured after the restore.
     let between = &test_losses[best_index + 1..test_losses.len() - 1];
     assert_eq!(between.len(), 4);

@@ -472,7 +472,8 @@ impl<T: Scalar> Layer<T> for Conv2d<T> {
     }
 
     fn add_weight_decay(&mut self, l2: T) {
-        self.weight_grad.zip_apply(&self.weight, |g, w| *g += l2 * w);
+        self.weight_grad
+            .zip_apply(&self.weight, |g, w| *g += l2 * w);
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

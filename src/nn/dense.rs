@@ -121,7 +121,8 @@ impl<T: Scalar> Layer<T> for Dense<T> {
     }
 
     fn add_weight_decay(&mut self, l2: T) {
-        self.weight_grad.zip_apply(&self.weight, |g, w| *g += l2 * w);
+        self.weight_grad
+            .zip_apply(&self.weight, |g, w| *g += l2 * w);
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

@@ -13,8 +13,7 @@
 use nalgebra::DMatrix;
 
 use super::{
-    Activation, ActivationKind, Dense, LossKind, Mode, Scalar, Sequential, Target,
-    compute_loss,
+    Activation, ActivationKind, Dense, LossKind, Mode, Scalar, Sequential, Target, compute_loss,
 };
 
 /// The numbers of one Dense layer (and the activation right after it, if any) for one step.

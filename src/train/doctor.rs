@@ -210,7 +210,10 @@ pub fn activation_stats(session: &mut Session) -> Vec<ActivationStats> {
                     (dead as f64 / units.max(1) as f64, 0.0)
                 }
                 ActivationKind::Sigmoid | ActivationKind::Tanh => {
-                    let count = out.iter().filter(|&&v| saturated(kind, f64::from(v))).count();
+                    let count = out
+                        .iter()
+                        .filter(|&&v| saturated(kind, f64::from(v)))
+                        .count();
                     (0.0, count as f64 / pairs)
                 }
                 _ => (0.0, 0.0),
@@ -257,7 +260,12 @@ pub fn detect_exploding(recent: &[GradNormRecord]) -> Option<Diagnosis> {
     let layers = recent.last()?.norms.len();
     let (layer, norm) = (0..layers)
         .filter_map(|l| {
-            let m = median(recent.iter().filter_map(|r| r.norms.get(l).copied()).collect())?;
+            let m = median(
+                recent
+                    .iter()
+                    .filter_map(|r| r.norms.get(l).copied())
+                    .collect(),
+            )?;
             Some((l, m))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))?;

@@ -10,14 +10,14 @@ pub mod worker;
 
 pub use history::{LossBucket, LossHistory};
 pub use session::{
-    Confusion, ConvBlock, EarlyStop, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
-    SplitMetrics, StepOutcome, TrainConfig, divergence_message,
+    Confusion, ConvBlock, EarlyStop, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS,
+    Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
 };
 pub use snapshot::{
-    BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, Snapshot, ViewRequest,
-    build_snapshot,
+    BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, Snapshot, TraceView,
+    ViewRequest, build_snapshot,
 };
 pub use worker::{
-    Captured, Command, EvalRecord, Event, NoWaker, RunState, SessionSetup, StepLosses, Waker,
-    Worker,
+    Captured, Command, EvalRecord, Event, GradCheckReport, HealthReport, NoWaker, RunState,
+    SessionSetup, StepLosses, Waker, Worker,
 };

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Dataset, Labels, Split, Task};
 use crate::nn::{
-    ActivationKind, BackpropTrace, GradCheck, LayerSpec, check_model_sampled, trace_step, LossKind, Mode, ModelSpec, Optimizer, OptimizerConfig,
-    OptimizerKind, Sequential, Shape, Target, compute_loss, softmax,
+    ActivationKind, BackpropTrace, GradCheck, LayerSpec, LossKind, Mode, ModelSpec, Optimizer,
+    OptimizerConfig, OptimizerKind, Sequential, Shape, Target, check_model_sampled, compute_loss,
+    softmax, trace_step,
 };
 
 /// One hidden layer of the multilayer perceptron: a Dense layer of `units` neurons followed by
@@ -550,7 +551,11 @@ impl Session {
         } else {
             &self.data.train
         };
-        let kept: Vec<usize> = indices.iter().copied().filter(|&i| i < split.len()).collect();
+        let kept: Vec<usize> = indices
+            .iter()
+            .copied()
+            .filter(|&i| i < split.len())
+            .collect();
         let x: DMatrix<f64> = split.gather::<f32>(&kept).map(f64::from);
         let target = match self.target(split, &kept) {
             Target::Classes(classes) => Target::Classes(classes),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use nalgebra::DMatrix;
 
 use crate::data::{Labels, Task};
-use crate::nn::{LayerSpec, Shape, softmax};
+use crate::nn::{BackpropTrace, LayerSpec, OptimizerKind, Shape, softmax};
 use crate::train::session::{Evaluation, Session};
 
 /// Which heavy views the UI wants, and how to build them.
@@ -26,6 +26,13 @@ pub struct ViewRequest {
     pub feature_maps: bool,
     /// Index of that sample in the test split (the training split when there is no test split).
     pub sample: usize,
+    /// Trace one backprop step of this training sample for the stepper and the network view
+    /// (Dense/activation models only); `None` = build nothing.
+    pub trace_sample: Option<usize>,
+    /// Record per-layer gradient norms every step and activation statistics at every
+    /// evaluation for the training doctor (one pass over the gradients per step, one small
+    /// forward per evaluation).
+    pub health: bool,
 }
 
 impl Default for ViewRequest {
@@ -37,6 +44,8 @@ impl Default for ViewRequest {
             boundary_resolution: 64,
             feature_maps: true,
             sample: 0,
+            trace_sample: None,
+            health: true,
         }
     }
 }
@@ -150,6 +159,23 @@ pub struct Snapshot {
     pub kernels: Vec<KernelView>,
     /// The latest evaluation (metrics, confusion matrix, misclassified samples).
     pub evaluation: Option<Arc<Evaluation>>,
+    /// One backprop step of the requested sample (see [`ViewRequest::trace_sample`]).
+    pub trace: Option<Arc<TraceView>>,
+}
+
+/// One traced backprop step and what the stepper needs to show its update.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceView {
+    /// Index of the traced sample in the training split.
+    pub sample: usize,
+    /// The trace, or why the model cannot be traced (e.g. a CNN).
+    pub trace: Result<BackpropTrace, String>,
+    /// Learning rate η in force.
+    pub learning_rate: f64,
+    /// L2 coefficient λ in force.
+    pub l2: f64,
+    /// The optimizer; the shown update `−η (∂E/∂w + λw)` is exact for SGD only.
+    pub optimizer: OptimizerKind,
 }
 
 /// Grows a range by `fraction` of its width on each side (a zero width becomes ±0.5).
@@ -184,6 +210,16 @@ pub fn build_snapshot(session: &mut Session, request: &ViewRequest) -> Snapshot 
             .collect();
     }
     let is_image = session.data().image_shape.is_some();
+    if let Some(sample) = request.trace_sample {
+        let config = session.config();
+        snapshot.trace = Some(Arc::new(TraceView {
+            sample,
+            learning_rate: config.optimizer.learning_rate,
+            l2: config.l2,
+            optimizer: config.optimizer.kind,
+            trace: session.trace(sample),
+        }));
+    }
     if request.feature_maps && is_image {
         snapshot.feature_maps = feature_maps(session, request.sample);
         snapshot.kernels = kernels(session);

@@ -15,8 +15,12 @@ use nalgebra::DMatrix;
 
 use crate::data::Dataset;
 use crate::nn::{ModelSpec, OptimizerConfig};
+use crate::train::doctor::{
+    ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
+    activation_stats, gradcheck_rows,
+};
 use crate::train::session::{
-    Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
+    EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
 };
 use crate::train::snapshot::{Snapshot, ViewRequest, build_snapshot};
 
@@ -79,6 +83,14 @@ pub enum Command {
     /// Sends the current weights, model, configuration and counters back on the channel (for
     /// saving); nothing is sent when there is no session.
     Capture(Sender<Captured>),
+    /// New L2 coefficient λ from the next step on (see [`TrainConfig::l2`]).
+    SetL2(f64),
+    /// New early-stopping patience in epochs, 0 = off (see
+    /// [`TrainConfig::early_stopping_patience`]).
+    SetEarlyStopping(u32),
+    /// Run a finite-difference gradient check of the current model on the last minibatch;
+    /// answered by [`Event::GradCheck`].
+    GradCheck,
     /// Panics inside the worker. Exists so tests can check that a worker panic is reported and
     /// the app survives.
     SimulatePanic,
@@ -165,11 +177,44 @@ pub enum Event {
         /// "diverged at step N: lower the learning rate or normalise the inputs"
         message: String,
     },
+    /// Early stopping ended the run and restored the best weights.
+    StoppedEarly(EarlyStop),
+    /// What the training doctor sees (sent with the step losses while health is requested).
+    Health(Box<HealthReport>),
+    /// The answer to [`Command::GradCheck`].
+    GradCheck(Box<GradCheckReport>),
     /// A command could not be carried out (e.g. a reset with an empty training split).
     Error(String),
     /// The worker panicked; it waits for a Reset.
     Panicked(String),
 }
+
+/// The training doctor's view of the run, sent at most once per flush (~15 ms).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HealthReport {
+    /// Gradient norms of the newest step, if a step was taken since the last report.
+    pub norms: Option<GradNormRecord>,
+    /// Names of the layers the norms belong to (those with weights), input side first.
+    pub layer_names: Vec<String>,
+    /// Activation statistics of the latest evaluation.
+    pub stats: Vec<ActivationStats>,
+    /// What the detectors find now (see [`crate::train::doctor`]).
+    pub diagnoses: Vec<Diagnosis>,
+}
+
+/// A finite-difference gradient check of the model at one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradCheckReport {
+    /// Steps taken when the check ran.
+    pub step: u64,
+    /// Samples in the checked batch.
+    pub batch: usize,
+    /// One row per parameter tensor, or why the check could not run.
+    pub rows: Result<Vec<GradCheckRow>, String>,
+}
+
+/// Elements compared per parameter tensor by [`Command::GradCheck`] (two forwards each).
+pub const GRADCHECK_ELEMENTS: usize = 24;
 
 /// The newest snapshot, replaced wholesale by the worker.
 #[derive(Default)]
@@ -248,6 +293,8 @@ impl Worker {
                     throttle_steps: 0,
                     eval_interval: EVAL_INTERVAL,
                     latest_eval: None,
+                    monitor: Monitor::default(),
+                    health_news: false,
                 };
                 state.reset(setup);
                 state.run(&command_rx);
@@ -307,6 +354,18 @@ struct WorkerState {
     throttle_steps: u64,
     eval_interval: Duration,
     latest_eval: Option<Arc<Evaluation>>,
+    monitor: Monitor,
+    health_news: bool,
+}
+
+/// The event that says a session has stopped by itself: early stopping or the epoch limit.
+fn finished_event(session: &Session) -> Event {
+    match session.early_stop() {
+        Some(stop) => Event::StoppedEarly(stop),
+        None => Event::Finished {
+            epochs: session.epoch(),
+        },
+    }
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -401,8 +460,11 @@ impl WorkerState {
         self.pending = None;
         self.latest_eval = None;
         self.eval_interval = EVAL_INTERVAL;
+        self.monitor = Monitor::default();
+        self.health_news = false;
         match Session::new(setup.data, setup.config) {
-            Ok(session) => {
+            Ok(mut session) => {
+                session.set_monitor(self.views.health);
                 self.emit(Event::SessionStarted {
                     steps_per_epoch: session.steps_per_epoch(),
                 });
@@ -423,9 +485,7 @@ impl WorkerState {
             Command::Play => {
                 match &self.session {
                     Some(session) if session.finished() => {
-                        self.emit(Event::Finished {
-                            epochs: session.epoch(),
-                        });
+                        self.emit(finished_event(session));
                     }
                     Some(_) => self.set_running(true),
                     None => {}
@@ -475,7 +535,35 @@ impl WorkerState {
                     session.set_epochs(epochs);
                 }
             }
+            Command::SetL2(l2) => {
+                if let Some(session) = &mut self.session {
+                    session.set_l2(l2);
+                }
+                self.publish_snapshot();
+                self.waker.wake();
+            }
+            Command::SetEarlyStopping(patience) => {
+                if let Some(session) = &mut self.session {
+                    session.set_early_stopping(patience);
+                }
+            }
+            Command::GradCheck => {
+                if let Some(session) = &self.session {
+                    let rows = session
+                        .gradient_check(GRADCHECK_ELEMENTS)
+                        .map(|checks| gradcheck_rows(&checks, GRADCHECK_TOLERANCE));
+                    self.emit(Event::GradCheck(Box::new(GradCheckReport {
+                        step: session.step_count(),
+                        batch: session.batch_size(),
+                        rows,
+                    })));
+                    self.waker.wake();
+                }
+            }
             Command::SetViews(views) => {
+                if let Some(session) = &mut self.session {
+                    session.set_monitor(views.health);
+                }
                 self.views = views;
                 self.publish_snapshot();
                 self.waker.wake();
@@ -517,10 +605,10 @@ impl WorkerState {
             return false;
         };
         if session.finished() {
-            let epochs = session.epoch();
+            let event = finished_event(session);
             self.set_running(false);
             self.publish_views();
-            self.emit(Event::Finished { epochs });
+            self.emit(event);
             return false;
         }
         match session.step() {
@@ -534,6 +622,10 @@ impl WorkerState {
                     losses: Vec::new(),
                 });
                 pending.losses.push(loss as f32);
+                if self.views.health {
+                    self.monitor.record_norms(step, session.grad_norms());
+                    self.health_news = true;
+                }
                 if epoch_done && self.last_eval.elapsed() >= self.eval_interval {
                     self.flush();
                     self.evaluate();
@@ -595,6 +687,23 @@ impl WorkerState {
         if let Some(pending) = self.pending.take() {
             self.emit(Event::Steps(pending));
         }
+        if self.views.health && self.health_news {
+            self.health_news = false;
+            let layer_names = self.session.as_ref().map_or_else(Vec::new, |session| {
+                session
+                    .model()
+                    .weight_grad_norms()
+                    .iter()
+                    .map(|&(index, _)| session.model().layers[index].name())
+                    .collect()
+            });
+            self.emit(Event::Health(Box::new(HealthReport {
+                norms: self.monitor.latest_norms().cloned(),
+                layer_names,
+                stats: self.monitor.stats().to_vec(),
+                diagnoses: self.monitor.diagnose(),
+            })));
+        }
         if let Some(session) = &self.session {
             self.emit(Event::Progress {
                 step: session.step_count(),
@@ -614,6 +723,15 @@ impl WorkerState {
                 train: evaluation.train,
                 test: evaluation.test,
             };
+            if self.views.health {
+                self.monitor.record_eval(
+                    record.step,
+                    record.train.map(|m| m.loss),
+                    record.test.map(|m| m.loss),
+                );
+                self.monitor.record_stats(activation_stats(session));
+                self.health_news = true;
+            }
             self.latest_eval = Some(Arc::new(evaluation));
             self.emit(Event::Eval(record));
         }

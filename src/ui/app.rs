@@ -8,21 +8,27 @@ use eframe::egui::{self, Color32, RichText};
 
 use crate::data::{Dataset, SynthConfig, SynthKind, iris, mnist_bundled};
 use crate::experiment::{DatasetRef, Lesson};
+use crate::train::doctor::{DetectorId, Remedy, non_finite_loss};
+use crate::train::presets::{Preset, PresetData};
 use crate::train::{
-    Command, EvalRecord, Event, LossHistory, RunState, SessionSetup, Snapshot, TrainConfig,
-    ViewRequest, Worker,
+    Command, EarlyStop, EvalRecord, Event, LossHistory, RunState, SessionSetup, Snapshot,
+    TrainConfig, ViewRequest, Worker,
 };
 use crate::ui::boundary::BoundaryPanel;
 use crate::ui::confusion::ConfusionPanel;
 use crate::ui::controls::{ControlAction, ControlsPanel};
+use crate::ui::doctor::DoctorPanel;
 use crate::ui::features::FeaturesPanel;
 use crate::ui::files::FilesPanel;
+use crate::ui::gradcheck::GradCheckPanel;
 use crate::ui::import::ImportWizard;
 use crate::ui::kernels::KernelsPanel;
 use crate::ui::lesson::LessonPanel;
 use crate::ui::loss::LossPanel;
 use crate::ui::present::{Presentation, Shortcut, pressed_shortcuts};
 use crate::ui::race::RacePanel;
+use crate::ui::network::NetworkPanel;
+use crate::ui::stepper::StepperPanel;
 use crate::ui::weights::WeightsPanel;
 
 mod file_ops;
@@ -169,6 +175,8 @@ pub enum Banner {
     Error(String),
     /// The epoch limit was reached.
     Finished(u64),
+    /// Early stopping ended the run and restored the best weights.
+    StoppedEarly(EarlyStop),
 }
 
 /// What the worker has told the UI: counters, loss history, metrics.
@@ -198,6 +206,14 @@ enum LowerTab {
     Kernels,
     Confusion,
     Weights,
+}
+
+/// Which panel fills the lower right for feature data (MLPs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MlpTab {
+    Weights,
+    Network,
+    Gradients,
 }
 
 type ScreenshotResult = Arc<Mutex<Option<Result<PathBuf, String>>>>;
@@ -266,6 +282,11 @@ pub struct GradscopeApp {
     kernels: KernelsPanel,
     confusion: ConfusionPanel,
     lower_tab: LowerTab,
+    mlp_tab: MlpTab,
+    network: NetworkPanel,
+    stepper: StepperPanel,
+    gradcheck: GradCheckPanel,
+    doctor: DoctorPanel,
     import: ImportWizard,
     started: Instant,
     screenshot: Option<ScreenshotPlan>,
@@ -331,6 +352,11 @@ impl GradscopeApp {
             kernels: KernelsPanel::default(),
             confusion: ConfusionPanel::default(),
             lower_tab: LowerTab::Kernels,
+            mlp_tab: MlpTab::Weights,
+            network: NetworkPanel::default(),
+            stepper: StepperPanel::default(),
+            gradcheck: GradCheckPanel::default(),
+            doctor: DoctorPanel::default(),
             import: ImportWizard::default(),
             started: Instant::now(),
             screenshot,
@@ -418,6 +444,156 @@ impl GradscopeApp {
         &self.settings
     }
 
+    /// The backprop stepper window (e.g. for a key that moves to its next phase).
+    pub fn stepper(&self) -> &StepperPanel {
+        &self.stepper
+    }
+
+    /// The backprop stepper window, to open it or move through its phases.
+    pub fn stepper_mut(&mut self) -> &mut StepperPanel {
+        &mut self.stepper
+    }
+
+    /// The training doctor's findings and gradient history.
+    pub fn doctor(&self) -> &DoctorPanel {
+        &self.doctor
+    }
+
+    /// The gradient-check window.
+    pub fn gradcheck(&self) -> &GradCheckPanel {
+        &self.gradcheck
+    }
+
+    /// Loads a teaching preset: its data and network, then starts over. The 2-2-1 preset also
+    /// opens the stepper and the network view.
+    pub fn load_preset(&mut self, preset: Preset) {
+        let (data, config) = preset.build();
+        self.settings.train = config;
+        self.settings.data = match data {
+            PresetData::Synth(synth) => DataSettings {
+                choice: DatasetChoice::Synth(synth.kind),
+                synth,
+            },
+            PresetData::Fixed(data) => DataSettings {
+                choice: DatasetChoice::Loaded(data),
+                synth: self.settings.data.synth,
+            },
+        };
+        self.rebuild_data();
+        if preset == Preset::Backprop221 {
+            self.stepper.open();
+            self.mlp_tab = MlpTab::Network;
+        } else {
+            self.mlp_tab = MlpTab::Gradients;
+        }
+    }
+
+    /// Carries out a remedy offered by a doctor banner.
+    fn apply_remedy(&mut self, remedy: Remedy) {
+        let config = &mut self.settings.train;
+        match remedy {
+            Remedy::LowerLearningRate => {
+                config.optimizer.learning_rate /= 10.0;
+                let lr = config.optimizer.learning_rate;
+                self.worker.send(Command::SetLearningRate(lr));
+                if matches!(self.banner, Some(Banner::Diverged(_))) {
+                    self.banner = None;
+                }
+            }
+            Remedy::StandardiseInputs => self.standardise_inputs(),
+            Remedy::SwitchToReLU => {
+                for layer in &mut config.hidden {
+                    layer.activation = crate::nn::ActivationKind::ReLU;
+                }
+                config.init_gain = 1.0;
+                self.reset();
+            }
+            Remedy::StandardInitScale => {
+                config.init_gain = 1.0;
+                self.reset();
+            }
+            Remedy::AddL2 => {
+                config.l2 = if config.l2 > 0.0 {
+                    (config.l2 * 10.0).min(0.1)
+                } else {
+                    1e-3
+                };
+                let l2 = config.l2;
+                self.worker.send(Command::SetL2(l2));
+            }
+            Remedy::StopEarly => {
+                config.early_stopping_patience = 5;
+                self.worker.send(Command::SetEarlyStopping(5));
+            }
+            Remedy::Reset => self.reset(),
+        }
+    }
+
+    /// Rescales every feature to mean 0, standard deviation 1 (training statistics) and
+    /// starts over; says so when the data are already standardised.
+    fn standardise_inputs(&mut self) {
+        if self.data.standardizer.is_some() || self.data.image_shape.is_some() {
+            self.banner = Some(Banner::Error(
+                "the inputs are already standardised (or are images scaled to [0, 1])".into(),
+            ));
+            return;
+        }
+        let mut data = (*self.data).clone();
+        let standardizer = crate::data::Standardizer::fit(&data.train);
+        standardizer.transform(&mut data.train);
+        standardizer.transform(&mut data.test);
+        data.standardizer = Some(standardizer);
+        data.name = format!("{} (standardised)", data.name);
+        self.settings.data.choice = DatasetChoice::Loaded(Arc::new(data));
+        self.rebuild_data();
+    }
+
+    /// Asks the worker for the trace the stepper or the network view needs, and for nothing
+    /// when neither is shown.
+    fn sync_trace_request(&mut self) {
+        let wanted = (self.data.image_shape.is_none()
+            && (self.stepper.is_open() || self.mlp_tab == MlpTab::Network))
+            .then(|| self.stepper.sample());
+        if wanted != self.views.trace_sample {
+            self.views.trace_sample = wanted;
+            self.worker.send(Command::SetViews(self.views.clone()));
+        }
+    }
+
+    fn mlp_tabs_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            for (tab, name, hint) in [
+                (MlpTab::Weights, "Weight heatmaps", "Heatmaps of the Dense layers"),
+                (
+                    MlpTab::Network,
+                    "Network view",
+                    "Neurons and weights with the numbers of one sample; click a weight for its chain rule",
+                ),
+                (
+                    MlpTab::Gradients,
+                    "Gradients (doctor)",
+                    "Each layer's gradient norm over time and the activation statistics the training doctor watches",
+                ),
+            ] {
+                if ui
+                    .selectable_label(self.mlp_tab == tab, RichText::new(name).strong())
+                    .on_hover_text(hint)
+                    .clicked()
+                {
+                    self.mlp_tab = tab;
+                }
+            }
+        });
+        match self.mlp_tab {
+            MlpTab::Weights => self.weights.ui(ui, &self.data, &self.run),
+            MlpTab::Network => {
+                let highlight = self.stepper.highlighted_layer();
+                self.network.ui(ui, &self.data, &self.run, highlight);
+            }
+            MlpTab::Gradients => self.doctor.ui(ui),
+        }
+    }
+
     /// Drains worker events for at most ~10 ms so a flood never freezes a frame.
     fn drain_events(&mut self, ctx: &egui::Context) {
         let budget = Instant::now();
@@ -438,6 +614,7 @@ impl GradscopeApp {
     fn apply_event(&mut self, event: Event) {
         match event {
             Event::SessionStarted { steps_per_epoch } => {
+                self.doctor.clear();
                 self.run.losses.clear();
                 self.run.evals.clear();
                 self.run.step = 0;
@@ -459,6 +636,9 @@ impl GradscopeApp {
             Event::Diverged { message, .. } => self.banner = Some(Banner::Diverged(message)),
             Event::Error(message) => self.banner = Some(Banner::Error(message)),
             Event::Panicked(message) => self.banner = Some(Banner::Crashed(message)),
+            Event::StoppedEarly(stop) => self.banner = Some(Banner::StoppedEarly(stop)),
+            Event::Health(report) => self.doctor.apply(&report),
+            Event::GradCheck(report) => self.gradcheck.set_report(*report),
         }
     }
 
@@ -514,6 +694,17 @@ impl GradscopeApp {
             ControlAction::Files => {
                 self.files.suggest_names(&self.data.name);
                 self.files.open = true;
+            }
+            ControlAction::Preset(preset) => self.load_preset(preset),
+            ControlAction::OpenStepper => self.stepper.open(),
+            ControlAction::OpenGradCheck => {
+                if self.gradcheck.open() {
+                    self.worker.send(Command::GradCheck);
+                }
+            }
+            ControlAction::L2(l2) => self.worker.send(Command::SetL2(l2)),
+            ControlAction::EarlyStopping(patience) => {
+                self.worker.send(Command::SetEarlyStopping(patience));
             }
         }
     }
@@ -574,12 +765,33 @@ impl GradscopeApp {
                 Color32::from_rgb(90, 170, 90),
                 false,
             ),
+            Banner::StoppedEarly(stop) => (
+                format!(
+                    "stopped early after epoch {}: the test loss was lowest ({:.4}) after epoch {} and those weights are restored",
+                    stop.epoch, stop.best_test_loss, stop.best_epoch
+                ),
+                Color32::from_rgb(90, 170, 90),
+                true,
+            ),
+        };
+        let remedies = match &banner {
+            Banner::Diverged(_) => non_finite_loss(self.run.step + 1).remedies,
+            _ => Vec::new(),
         };
         egui::Frame::group(ui.style())
             .stroke(egui::Stroke::new(1.5, color))
             .show(ui, |ui| {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(text).color(color).strong());
+                    for remedy in remedies.iter().filter(|r| **r != Remedy::Reset) {
+                        if ui
+                            .button(remedy.label())
+                            .on_hover_text(remedy.explanation())
+                            .clicked()
+                        {
+                            self.apply_remedy(*remedy);
+                        }
+                    }
                     if offer_reset
                         && ui
                             .button("Reset")
@@ -906,8 +1118,20 @@ impl eframe::App for GradscopeApp {
             self.settings.data.source = self.import.last_source.clone();
             self.rebuild_data();
         }
+        if self.stepper.ui(ui.ctx(), &self.data, &self.run) {
+            self.worker.send(Command::Step(1));
+        }
+        if self.gradcheck.ui(ui.ctx()) {
+            self.worker.send(Command::GradCheck);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             self.banner_ui(ui);
+            if let Some((id, remedy)) = self.doctor.banners_ui(ui) {
+                if id == DetectorId::NonFiniteLoss {
+                    self.banner = None;
+                }
+                self.apply_remedy(remedy);
+            }
             let width = ui.available_width();
             let height = ui.available_height();
             let is_image = self.data.image_shape.is_some();
@@ -950,12 +1174,14 @@ impl eframe::App for GradscopeApp {
                         if is_image {
                             self.lower_tabs_ui(ui);
                         } else {
-                            self.weights.ui(ui, &self.data, &self.run);
+                            self.mlp_tabs_ui(ui);
                         }
                     });
-                    let name = match (is_image, self.lower_tab) {
-                        (true, LowerTab::Kernels) => "Kernels",
-                        (true, LowerTab::Confusion) => "Confusion matrix",
+                    let name = match (is_image, self.lower_tab, self.mlp_tab) {
+                        (true, LowerTab::Kernels, _) => "Kernels",
+                        (true, LowerTab::Confusion, _) => "Confusion matrix",
+                        (false, _, MlpTab::Network) => "Network view",
+                        (false, _, MlpTab::Gradients) => "Gradients",
                         _ => "Weights",
                     };
                     rects.push((name.to_string(), lower.response.rect));
@@ -963,6 +1189,7 @@ impl eframe::App for GradscopeApp {
             });
             self.file_jobs.panel_rects = rects;
         });
+        self.sync_trace_request();
     }
 }
 

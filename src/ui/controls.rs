@@ -5,6 +5,7 @@ use eframe::egui::{self, RichText};
 
 use crate::data::{Dataset, SynthConfig, SynthKind};
 use crate::nn::{ActivationKind, OptimizerConfig, OptimizerKind};
+use crate::train::presets::Preset;
 use crate::train::{ConvBlock, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, TrainConfig};
 use crate::ui::app::{DataSettings, DatasetChoice, RunView, Settings};
 
@@ -44,6 +45,16 @@ pub enum ControlAction {
     Help,
     /// Show the "Save & open" window.
     Files,
+    /// Load a teaching preset (data and network; starts over).
+    Preset(Preset),
+    /// Open the backprop stepper window.
+    OpenStepper,
+    /// Open the gradient-check window (and run a check).
+    OpenGradCheck,
+    /// New L2 coefficient λ (live).
+    L2(f64),
+    /// New early-stopping patience in epochs, 0 = off (live).
+    EarlyStopping(u32),
 }
 
 /// State of the control panel that is not a setting.
@@ -166,6 +177,10 @@ impl ControlsPanel {
         layers_ui(ui, settings, data, &mut actions);
         ui.separator();
         training_ui(ui, settings, data, self.presentation, &mut actions);
+        ui.separator();
+        regularisation_ui(ui, settings, &mut actions);
+        ui.separator();
+        teach_ui(ui, &mut actions);
         actions
     }
 
@@ -642,6 +657,88 @@ fn training_ui(
             actions.push(ControlAction::ModelChanged);
         }
     });
+}
+
+/// L2, early stopping and the initial-weight scale.
+fn regularisation_ui(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<ControlAction>) {
+    ui.label(RichText::new("Regularisation").strong())
+        .on_hover_text("Ways to keep a network from fitting the noise of its training samples");
+    let config = &mut settings.train;
+    let mut l2 = config.l2;
+    if ui
+        .add(
+            egui::Slider::new(&mut l2, 0.0..=0.1)
+                .logarithmic(true)
+                .smallest_positive(1e-5)
+                .text("L2 λ"),
+        )
+        .on_hover_text("L2 regularisation: each step adds λ·w to every weight gradient (not the biases), pulling weights towards 0; 0 = off. Applies from the next step")
+        .changed()
+    {
+        config.l2 = l2;
+        actions.push(ControlAction::L2(l2));
+    }
+    ui.horizontal(|ui| {
+        ui.label("early stopping");
+        if ui
+            .add(
+                egui::DragValue::new(&mut config.early_stopping_patience)
+                    .range(0..=1000)
+                    .suffix(" epochs"),
+            )
+            .on_hover_text("Patience: stop when the test loss has not improved for this many epochs and restore the weights with the lowest test loss; 0 = off. Applies at once")
+            .changed()
+        {
+            actions.push(ControlAction::EarlyStopping(config.early_stopping_patience));
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("initial scale");
+        if ui
+            .add(
+                egui::DragValue::new(&mut config.init_gain)
+                    .range(0.01..=20.0)
+                    .speed(0.05)
+                    .prefix("× "),
+            )
+            .on_hover_text("Multiplies every initial weight after Xavier/He initialisation (1 = standard). Large values show exploding or saturating activations; changing it starts over")
+            .changed()
+        {
+            actions.push(ControlAction::ModelChanged);
+        }
+    });
+}
+
+/// Presets for teaching and the backprop windows.
+fn teach_ui(ui: &mut egui::Ui, actions: &mut Vec<ControlAction>) {
+    ui.label(RichText::new("Teach").strong()).on_hover_text(
+        "Walk a class through backprop and show each failure of training being fixed",
+    );
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Backprop stepper…")
+            .on_hover_text("Follow one training step of one sample phase by phase, with every number (→ = next phase)")
+            .clicked()
+        {
+            actions.push(ControlAction::OpenStepper);
+        }
+        if ui
+            .button("Gradient check…")
+            .on_hover_text("Compare backprop's gradients with finite differences on the current model")
+            .clicked()
+        {
+            actions.push(ControlAction::OpenGradCheck);
+        }
+    });
+    for preset in Preset::ALL {
+        if ui
+            .small_button(preset.name())
+            .on_hover_text(preset.description())
+            .clicked()
+        {
+            actions.push(ControlAction::Preset(preset));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,15 +6,19 @@ pub mod boundary;
 pub mod colormap;
 pub mod confusion;
 pub mod controls;
+pub mod doctor;
 pub mod features;
 pub mod files;
+pub mod gradcheck;
 pub mod import;
 pub mod kernels;
 pub mod lesson;
 pub mod loss;
+pub mod network;
 pub mod plot_axes;
 pub mod present;
 pub mod race;
+pub mod stepper;
 pub mod weights;
 
 pub use app::{

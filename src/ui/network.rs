@@ -1,0 +1,257 @@
+//! Network view for multilayer perceptrons: neurons as circles coloured by their activation for
+//! the selected sample, edges coloured by the sign of their weight and thickened by |w|. Hover
+//! shows a value and its gradient; clicking a weight shows its chain rule with numbers,
+//! `∂E/∂w_ij = δ_j · a_i`, and the update it will receive.
+//!
+//! All numbers come from the worker's trace of the selected sample ([`crate::train::TraceView`]).
+
+use eframe::egui::{self, Color32, Pos2, RichText, Sense, Stroke};
+
+use crate::data::Dataset;
+use crate::nn::BackpropTrace;
+use crate::ui::app::RunView;
+use crate::ui::colormap::diverging;
+use crate::ui::stepper::num;
+
+/// Neurons drawn per layer; wider layers show their first ones and a "+N" mark.
+pub const MAX_DRAWN_UNITS: usize = 16;
+
+/// A weight: Dense layer `layer` (0-based), from input `from` to unit `to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WeightId {
+    /// Dense layer index, input side first.
+    pub layer: usize,
+    /// Input index i.
+    pub from: usize,
+    /// Unit index j.
+    pub to: usize,
+}
+
+/// The network view's state.
+#[derive(Default)]
+pub struct NetworkPanel {
+    selected: Option<WeightId>,
+}
+
+/// Distance from `p` to the segment `a`–`b`.
+fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_sq().max(1e-6)).clamp(0.0, 1.0);
+    (a + ab * t - p).length()
+}
+
+/// The chain rule of one weight with numbers, and its update (also used by tests).
+pub fn chain_rule_text(trace: &BackpropTrace, id: WeightId, learning_rate: f64, l2: f64) -> String {
+    let Some(layer) = trace.layers.get(id.layer) else {
+        return String::new();
+    };
+    if id.from >= layer.inputs() || id.to >= layer.units() {
+        return String::new();
+    }
+    let (i, j) = (id.from, id.to);
+    let w = layer.weight[(i, j)];
+    let delta = layer.delta[(0, j)];
+    let a = layer.input[(0, i)];
+    let g = layer.weight_grad[(i, j)];
+    let step = -learning_rate * (g + l2 * w);
+    let decay = if l2 > 0.0 {
+        format!(" + {}·{}", num(l2), num(w))
+    } else {
+        String::new()
+    };
+    format!(
+        "w{}{} (layer {}) = {}\n∂E/∂w{}{} = δ{} · a{} = {} · {} = {}\nupdate: Δw = −η(∂E/∂w{decay}) = −{}·({}{decay}) = {}\nnew w = {}",
+        i + 1,
+        j + 1,
+        id.layer + 1,
+        num(w),
+        i + 1,
+        j + 1,
+        j + 1,
+        i + 1,
+        num(delta),
+        num(a),
+        num(g),
+        num(learning_rate),
+        num(g),
+        num(step),
+        num(w + step)
+    )
+}
+
+impl NetworkPanel {
+    /// The weight whose chain rule is shown, if any.
+    pub fn selected(&self) -> Option<WeightId> {
+        self.selected
+    }
+
+    /// Draws the view. `highlight`: the Dense layer the stepper's phase works on.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &Dataset,
+        run: &RunView,
+        highlight: Option<usize>,
+    ) {
+        ui.heading("Network");
+        let view = run.snapshot.as_ref().and_then(|s| s.trace.clone());
+        let Some(view) = view else {
+            ui.label("waiting for the trace of the selected sample…");
+            return;
+        };
+        let trace = match &view.trace {
+            Ok(trace) => trace,
+            Err(message) => {
+                ui.label(message);
+                return;
+            }
+        };
+        ui.label(format!(
+            "training sample {} · circles: activation a · lines: weight (red +, blue −, width |w|)",
+            view.sample
+        ))
+        .on_hover_text("Colours and widths use each layer's own largest |value|; hover a circle or a line for numbers, click a line for its chain rule");
+        let text_height = if self.selected.is_some() { 80.0 } else { 10.0 };
+        let size = egui::vec2(
+            ui.available_width().max(200.0),
+            (ui.available_height() - text_height).max(160.0),
+        );
+        let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+        let painter = ui.painter_at(rect);
+        // Columns: the input, then every Dense layer.
+        let mut columns: Vec<Vec<f64>> = vec![trace.input.row(0).iter().copied().collect()];
+        for layer in &trace.layers {
+            columns.push(layer.a.row(0).iter().copied().collect());
+        }
+        let count = columns.len();
+        let x_of = |c: usize| {
+            rect.left() + 30.0 + (rect.width() - 60.0) * c as f32 / (count - 1).max(1) as f32
+        };
+        let positions: Vec<Vec<Pos2>> = columns
+            .iter()
+            .enumerate()
+            .map(|(c, values)| {
+                let shown = values.len().min(MAX_DRAWN_UNITS);
+                (0..shown)
+                    .map(|k| {
+                        let y = rect.top() + rect.height() * (k as f32 + 0.5) / shown as f32;
+                        Pos2::new(x_of(c), y)
+                    })
+                    .collect()
+            })
+            .collect();
+        let radius = (rect.height()
+            / (2.6 * MAX_DRAWN_UNITS.min(columns.iter().map(Vec::len).max().unwrap_or(1)) as f32))
+            .clamp(4.0, 18.0);
+        let pointer = response.hover_pos();
+        let mut hovered_edge: Option<(WeightId, f32)> = None;
+        // Edges first, under the circles.
+        for (l, layer) in trace.layers.iter().enumerate() {
+            let limit = layer
+                .weight
+                .iter()
+                .fold(0.0f64, |m, w| m.max(w.abs()))
+                .max(1e-12);
+            let emphasis = highlight.is_none_or(|h| h == l);
+            for (i, &from) in positions[l].iter().enumerate() {
+                for (j, &to) in positions[l + 1].iter().enumerate() {
+                    let w = layer.weight[(i, j)];
+                    let id = WeightId {
+                        layer: l,
+                        from: i,
+                        to: j,
+                    };
+                    let mut color = diverging(w as f32, limit as f32);
+                    if !emphasis {
+                        color = color.gamma_multiply(0.25);
+                    }
+                    let width = 0.5 + 4.0 * (w.abs() / limit) as f32;
+                    let selected = self.selected == Some(id);
+                    painter.line_segment(
+                        [from, to],
+                        Stroke::new(if selected { width + 3.0 } else { width }, color),
+                    );
+                    if let Some(p) = pointer {
+                        let d = distance_to_segment(p, from, to);
+                        if d < 5.0 && hovered_edge.is_none_or(|(_, best)| d < best) {
+                            hovered_edge = Some((id, d));
+                        }
+                    }
+                }
+            }
+        }
+        let mut hovered_neuron = None;
+        for (c, values) in columns.iter().enumerate() {
+            let limit = values.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+            let emphasis = highlight.is_none_or(|h| h + 1 == c);
+            for (k, &center) in positions[c].iter().enumerate() {
+                let fill = diverging(values[k] as f32, limit as f32);
+                let stroke = if emphasis && highlight.is_some() {
+                    Stroke::new(3.0, Color32::from_rgb(240, 190, 60))
+                } else {
+                    Stroke::new(1.0, ui.visuals().text_color())
+                };
+                painter.circle(center, radius, fill, stroke);
+                if pointer.is_some_and(|p| p.distance(center) <= radius) {
+                    hovered_neuron = Some((c, k));
+                }
+            }
+            if values.len() > MAX_DRAWN_UNITS {
+                painter.text(
+                    Pos2::new(x_of(c), rect.bottom() - 4.0),
+                    egui::Align2::CENTER_BOTTOM,
+                    format!("+{}", values.len() - MAX_DRAWN_UNITS),
+                    egui::FontId::proportional(12.0),
+                    ui.visuals().text_color(),
+                );
+            }
+        }
+        let tip = if let Some((c, k)) = hovered_neuron {
+            Some(if c == 0 {
+                let name = data
+                    .feature_names
+                    .get(k)
+                    .cloned()
+                    .unwrap_or_else(|| format!("x{}", k + 1));
+                format!("input {} ({name}) = {}", k + 1, num(columns[0][k]))
+            } else {
+                let layer = &trace.layers[c - 1];
+                format!(
+                    "layer {c}, unit {}\nz = {}\na = {}\nδ = ∂E/∂z = {}\n∂E/∂b = {}",
+                    k + 1,
+                    num(layer.z[(0, k)]),
+                    num(layer.a[(0, k)]),
+                    num(layer.delta[(0, k)]),
+                    num(layer.bias_grad[k])
+                )
+            })
+        } else {
+            hovered_edge.map(|(id, _)| {
+                let layer = &trace.layers[id.layer];
+                format!(
+                    "w{}{} (layer {}) = {}\n∂E/∂w = {} for this sample\nclick for the chain rule",
+                    id.from + 1,
+                    id.to + 1,
+                    id.layer + 1,
+                    num(layer.weight[(id.from, id.to)]),
+                    num(layer.weight_grad[(id.from, id.to)])
+                )
+            })
+        };
+        if response.clicked() {
+            self.selected = hovered_edge.map(|(id, _)| id);
+        }
+        if let Some(tip) = tip {
+            response.on_hover_text_at_pointer(tip);
+        }
+        if let Some(id) = self.selected {
+            let text = chain_rule_text(trace, id, view.learning_rate, view.l2);
+            if text.is_empty() {
+                self.selected = None;
+            } else {
+                ui.label(RichText::new(text).monospace())
+                    .on_hover_text("The chain rule for the clicked weight with this sample's numbers, and the plain-SGD update it will receive (η = learning rate, λ = L2)");
+            }
+        }
+    }
+}

@@ -1,0 +1,601 @@
+//! The backprop stepper: one training step of one sample, phase by phase — forward through
+//! each layer, the loss, backward through each layer (δ for every neuron), the update — with
+//! the textbook formulas and the engine's numbers substituted into them.
+//!
+//! Notation follows the seed text: `δ_j = ∂E/∂z_j` and `θ_ij ← θ_ij − η δ_j x_ij`, where
+//! `x_ij = a_i` is the input that weight `w_ij` multiplies. Indices on screen count from 1.
+
+use eframe::egui::{self, Color32, RichText};
+
+use crate::data::Dataset;
+use crate::nn::{BackpropTrace, LayerTrace, LossKind, OptimizerKind, Target, sgd_weight_update};
+use crate::train::TraceView;
+use crate::ui::app::RunView;
+
+/// Units listed per layer before the rest are summarised (keeps big layers readable).
+pub const MAX_LISTED_UNITS: usize = 8;
+/// Terms written out in a sum before it is shortened to its value.
+const MAX_TERMS: usize = 4;
+
+/// One phase of a training step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Forward through Dense layer `l` (0-based) and its activation.
+    Forward(usize),
+    /// The loss and its gradient with respect to the output.
+    Loss,
+    /// Backward through layer `l` (0-based): δ and ∂E/∂W.
+    Backward(usize),
+    /// The weight update.
+    Update,
+}
+
+impl Phase {
+    /// Phase number `index` (0-based) of a step through `layers` Dense layers:
+    /// forward 1 … L, loss, backward L … 1, update (`2L + 2` phases).
+    pub fn at(index: usize, layers: usize) -> Phase {
+        if index < layers {
+            Phase::Forward(index)
+        } else if index == layers {
+            Phase::Loss
+        } else if index <= 2 * layers {
+            Phase::Backward(2 * layers - index)
+        } else {
+            Phase::Update
+        }
+    }
+
+    /// Short title, e.g. "forward through layer 2" (layers counted from 1).
+    pub fn title(self) -> String {
+        match self {
+            Phase::Forward(l) => format!("forward through layer {}", l + 1),
+            Phase::Loss => "the loss".to_string(),
+            Phase::Backward(l) => format!("backward through layer {} (δ)", l + 1),
+            Phase::Update => "the update".to_string(),
+        }
+    }
+
+    /// The Dense layer this phase works on (`None` for the loss; all for the update).
+    pub fn layer(self) -> Option<usize> {
+        match self {
+            Phase::Forward(l) | Phase::Backward(l) => Some(l),
+            Phase::Loss | Phase::Update => None,
+        }
+    }
+}
+
+/// State of the stepper window.
+pub struct StepperPanel {
+    open: bool,
+    phase: usize,
+    sample: usize,
+    /// `2L + 2` for the last trace seen (6 for a 2-layer net until one arrives).
+    phase_count: usize,
+}
+
+impl Default for StepperPanel {
+    fn default() -> Self {
+        Self {
+            open: false,
+            phase: 0,
+            sample: 0,
+            phase_count: 6,
+        }
+    }
+}
+
+/// Formats a number for the formulas: 4 significant decimals, scientific when tiny or huge.
+pub fn num(value: f64) -> String {
+    let magnitude = value.abs();
+    if value == 0.0 {
+        "0".to_string()
+    } else if !(1e-3..1e4).contains(&magnitude) {
+        format!("{value:.3e}")
+    } else {
+        format!("{value:.4}")
+    }
+}
+
+/// Name of an activation's function in formulas.
+fn function_name(layer: &LayerTrace) -> &'static str {
+    match layer.activation {
+        Some(crate::nn::ActivationKind::Sigmoid) => "σ",
+        Some(crate::nn::ActivationKind::Tanh) => "tanh",
+        Some(crate::nn::ActivationKind::ReLU) => "ReLU",
+        Some(crate::nn::ActivationKind::LeakyReLU) => "LeakyReLU",
+        Some(crate::nn::ActivationKind::Linear) | None => "id",
+    }
+}
+
+/// The derivative formula in terms of the output, for the δ lines.
+fn derivative_formula(layer: &LayerTrace) -> &'static str {
+    match layer.activation {
+        Some(crate::nn::ActivationKind::Sigmoid) => "σ'(z) = a(1 − a)",
+        Some(crate::nn::ActivationKind::Tanh) => "tanh'(z) = 1 − a²",
+        Some(crate::nn::ActivationKind::ReLU) => "ReLU'(z) = 1 if z > 0 else 0",
+        Some(crate::nn::ActivationKind::LeakyReLU) => "LeakyReLU'(z) = 1 if z > 0 else 0.01",
+        Some(crate::nn::ActivationKind::Linear) | None => "f'(z) = 1 (no activation)",
+    }
+}
+
+/// One line of numbers with its tooltip.
+fn line(ui: &mut egui::Ui, text: String, tip: &str) {
+    ui.add(egui::Label::new(RichText::new(text).monospace()).wrap_mode(egui::TextWrapMode::Wrap))
+        .on_hover_text(tip);
+}
+
+fn formula(ui: &mut egui::Ui, text: &str, tip: &str) {
+    ui.label(
+        RichText::new(text)
+            .strong()
+            .color(Color32::from_rgb(240, 190, 60)),
+    )
+    .on_hover_text(tip);
+}
+
+/// The lines of the forward phase of `layer` for sample row 0 (also used by tests).
+pub fn forward_lines(layer: &LayerTrace) -> Vec<String> {
+    let f = function_name(layer);
+    let mut lines = Vec::new();
+    for j in 0..layer.units().min(MAX_LISTED_UNITS) {
+        let terms: Vec<String> = (0..layer.inputs())
+            .map(|i| format!("{}·{}", num(layer.input[(0, i)]), num(layer.weight[(i, j)])))
+            .collect();
+        let sum = if terms.len() <= MAX_TERMS {
+            terms.join(" + ")
+        } else {
+            format!("Σ of {} terms", terms.len())
+        };
+        lines.push(format!(
+            "z{} = {sum} + {} = {}   a{} = {f}({}) = {}",
+            j + 1,
+            num(layer.bias[j]),
+            num(layer.z[(0, j)]),
+            j + 1,
+            num(layer.z[(0, j)]),
+            num(layer.a[(0, j)])
+        ));
+    }
+    if layer.units() > MAX_LISTED_UNITS {
+        lines.push(format!("… {} more units", layer.units() - MAX_LISTED_UNITS));
+    }
+    lines
+}
+
+/// The δ lines of the backward phase of layer `index` (row 0).
+pub fn delta_lines(trace: &BackpropTrace, index: usize) -> Vec<String> {
+    let layer = &trace.layers[index];
+    let last = index + 1 == trace.layers.len();
+    let mut lines = Vec::new();
+    for j in 0..layer.units().min(MAX_LISTED_UNITS) {
+        let derivative = layer.derivative(0, j);
+        let upstream = if last {
+            format!("∂E/∂a{} = {}", j + 1, num(layer.grad_a[(0, j)]))
+        } else {
+            let next = &trace.layers[index + 1];
+            let terms: Vec<String> = (0..next.units())
+                .map(|k| format!("{}·{}", num(next.weight[(j, k)]), num(next.delta[(0, k)])))
+                .collect();
+            if terms.len() <= MAX_TERMS {
+                format!(
+                    "Σ_k w{}k δk = {} = {}",
+                    j + 1,
+                    terms.join(" + "),
+                    num(layer.grad_a[(0, j)])
+                )
+            } else {
+                format!("Σ_k w{}k δk = {}", j + 1, num(layer.grad_a[(0, j)]))
+            }
+        };
+        lines.push(format!(
+            "δ{} = f'(z{}) · {upstream}  →  {} · {} = {}",
+            j + 1,
+            j + 1,
+            num(derivative),
+            num(layer.grad_a[(0, j)]),
+            num(layer.delta[(0, j)])
+        ));
+    }
+    if layer.units() > MAX_LISTED_UNITS {
+        lines.push(format!("… {} more units", layer.units() - MAX_LISTED_UNITS));
+    }
+    lines
+}
+
+/// The `∂E/∂w_ij = δ_j · a_i` lines of layer `index` (row 0).
+pub fn gradient_lines(layer: &LayerTrace) -> Vec<String> {
+    let mut lines = Vec::new();
+    let rows = layer.inputs().min(MAX_LISTED_UNITS);
+    let cols = layer.units().min(MAX_LISTED_UNITS);
+    for i in 0..rows {
+        for j in 0..cols {
+            lines.push(format!(
+                "∂E/∂w{}{} = δ{} · a{} = {} · {} = {}",
+                i + 1,
+                j + 1,
+                j + 1,
+                i + 1,
+                num(layer.delta[(0, j)]),
+                num(layer.input[(0, i)]),
+                num(layer.weight_grad[(i, j)])
+            ));
+        }
+    }
+    if layer.inputs() > rows || layer.units() > cols {
+        lines.push(format!(
+            "… {} weights in all",
+            layer.inputs() * layer.units()
+        ));
+    }
+    lines
+}
+
+/// The update lines of layer `index`: `w_ij ← w_ij − η (∂E/∂w_ij + λ w_ij)`.
+pub fn update_lines(layer: &LayerTrace, learning_rate: f64, l2: f64) -> Vec<String> {
+    let update = sgd_weight_update(layer, learning_rate, l2);
+    let mut lines = Vec::new();
+    let rows = layer.inputs().min(MAX_LISTED_UNITS);
+    let cols = layer.units().min(MAX_LISTED_UNITS);
+    for i in 0..rows {
+        for j in 0..cols {
+            let w = layer.weight[(i, j)];
+            let decay = if l2 > 0.0 {
+                format!(" + {}·{}", num(l2), num(w))
+            } else {
+                String::new()
+            };
+            lines.push(format!(
+                "w{}{} ← {} − {}·({}{decay}) = {}",
+                i + 1,
+                j + 1,
+                num(w),
+                num(learning_rate),
+                num(layer.weight_grad[(i, j)]),
+                num(w + update[(i, j)])
+            ));
+        }
+    }
+    for j in 0..cols {
+        let b = layer.bias[j];
+        lines.push(format!(
+            "b{} ← {} − {}·{} = {}",
+            j + 1,
+            num(b),
+            num(learning_rate),
+            num(layer.bias_grad[j]),
+            num(b - learning_rate * layer.bias_grad[j])
+        ));
+    }
+    lines
+}
+
+impl StepperPanel {
+    /// True while the window is shown.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// Shows the window (at the first phase).
+    pub fn open(&mut self) {
+        self.open = true;
+        self.phase = 0;
+    }
+
+    /// Hides the window.
+    pub fn close(&mut self) {
+        self.open = false;
+    }
+
+    /// Goes to the next phase (stays at the last one: the update).
+    pub fn next_phase(&mut self) {
+        self.phase = (self.phase + 1).min(self.phase_count.saturating_sub(1));
+    }
+
+    /// Goes back one phase (stays at the first).
+    pub fn previous_phase(&mut self) {
+        self.phase = self.phase.saturating_sub(1);
+    }
+
+    /// The current phase number, 0-based.
+    pub fn phase_index(&self) -> usize {
+        self.phase
+    }
+
+    /// The current phase for a network of `layers` Dense layers.
+    pub fn phase(&self, layers: usize) -> Phase {
+        Phase::at(self.phase, layers)
+    }
+
+    /// Index in the training split of the sample being followed.
+    pub fn sample(&self) -> usize {
+        self.sample
+    }
+
+    /// The Dense layer the current phase highlights in the network view, if the window is
+    /// open and the phase works on one layer.
+    pub fn highlighted_layer(&self) -> Option<usize> {
+        if !self.open {
+            return None;
+        }
+        let layers = (self.phase_count.saturating_sub(2)) / 2;
+        self.phase(layers).layer()
+    }
+
+    /// Draws the window (when open). Returns true when the user asked for one training step.
+    pub fn ui(&mut self, ctx: &egui::Context, data: &Dataset, run: &RunView) -> bool {
+        if !self.open {
+            return false;
+        }
+        let mut open = true;
+        let mut step = false;
+        egui::Window::new("Backprop stepper")
+            .open(&mut open)
+            .default_size([560.0, 520.0])
+            .vscroll(true)
+            .show(ctx, |ui| {
+                step = self.window_ui(ui, data, run);
+            });
+        self.open &= open;
+        step
+    }
+
+    fn window_ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) -> bool {
+        let mut step = false;
+        let samples = data.train.len().max(1);
+        ui.horizontal(|ui| {
+            ui.label("sample");
+            ui.add(egui::DragValue::new(&mut self.sample).range(0..=samples - 1))
+                .on_hover_text("Index of the training sample whose step is shown (0-based)");
+            if ui
+                .button("◀ Back")
+                .on_hover_text("Previous phase")
+                .clicked()
+            {
+                self.previous_phase();
+            }
+            if ui
+                .button("Next ▶")
+                .on_hover_text("Next phase (→ key)")
+                .clicked()
+            {
+                self.next_phase();
+            }
+            if ui
+                .button("Train one step")
+                .on_hover_text(
+                    "Take one real minibatch step, then show the new numbers from the first phase",
+                )
+                .clicked()
+            {
+                step = true;
+                self.phase = 0;
+            }
+        });
+        let view: Option<&TraceView> = run.snapshot.as_ref().and_then(|s| s.trace.as_deref());
+        let Some(view) = view else {
+            ui.label("computing the trace…");
+            return step;
+        };
+        let trace = match &view.trace {
+            Ok(trace) => trace,
+            Err(message) => {
+                ui.label(RichText::new(message).color(Color32::from_rgb(220, 60, 60)));
+                return step;
+            }
+        };
+        let layers = trace.layers.len();
+        self.phase_count = 2 * layers + 2;
+        self.phase = self.phase.min(self.phase_count - 1);
+        let phase = self.phase(layers);
+        ui.label(
+            RichText::new(format!(
+                "Phase {} of {}: {}",
+                self.phase + 1,
+                self.phase_count,
+                phase.title()
+            ))
+            .heading(),
+        )
+        .on_hover_text(
+            "Forward through each layer, the loss, backward through each layer, then the update",
+        );
+        sample_ui(ui, data, view.sample, trace);
+        ui.separator();
+        match phase {
+            Phase::Forward(l) => {
+                formula(
+                    ui,
+                    "z_j = Σ_i a_i · w_ij + b_j,   a_j = f(z_j)",
+                    "Each unit j sums its inputs a_i (the previous layer's activations, or the features x for layer 1) weighted by w_ij, adds its bias b_j, and applies the activation f",
+                );
+                for text in forward_lines(&trace.layers[l]) {
+                    line(
+                        ui,
+                        text,
+                        "z: the unit's weighted input (pre-activation); a: its activation = f(z); inputs · weights + bias, left to right",
+                    );
+                }
+            }
+            Phase::Loss => loss_ui(ui, trace),
+            Phase::Backward(l) => {
+                let last = l + 1 == layers;
+                formula(
+                    ui,
+                    if last {
+                        "δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)"
+                    } else {
+                        "δ_j = ∂E/∂z_j = f'(z_j) · Σ_k w_jk δ_k"
+                    },
+                    "δ_j is the error term of unit j: how much the loss E changes when z_j changes (chain rule through the activation, and for hidden units through every unit k of the next layer)",
+                );
+                ui.label(RichText::new(derivative_formula(&trace.layers[l])).italics())
+                    .on_hover_text(
+                        "The derivative of this layer's activation, written with its output a",
+                    );
+                for text in delta_lines(trace, l) {
+                    line(
+                        ui,
+                        text,
+                        "δ of each unit: the activation's slope f'(z) times the gradient arriving from above",
+                    );
+                }
+                formula(
+                    ui,
+                    "∂E/∂w_ij = δ_j · a_i",
+                    "The gradient of a weight is the error term of the unit it feeds times the input it multiplies",
+                );
+                for text in gradient_lines(&trace.layers[l]) {
+                    line(
+                        ui,
+                        text,
+                        "Gradient of the loss with respect to weight w_ij (from input i to unit j)",
+                    );
+                }
+            }
+            Phase::Update => {
+                formula(
+                    ui,
+                    if view.l2 > 0.0 {
+                        "θ_ij ← θ_ij − η (δ_j x_ij + λ θ_ij)"
+                    } else {
+                        "θ_ij ← θ_ij − η δ_j x_ij"
+                    },
+                    "Gradient descent: every weight moves against its gradient, scaled by the learning rate η (plus the L2 pull λθ towards 0 when L2 is on); biases have x = 1 and no L2",
+                );
+                if view.optimizer != OptimizerKind::Sgd {
+                    ui.label(
+                        RichText::new(format!(
+                            "shown for plain SGD with η = {}; the {} optimizer in use rescales each step",
+                            num(view.learning_rate),
+                            view.optimizer.name()
+                        ))
+                        .italics(),
+                    )
+                    .on_hover_text("Momentum and Adam keep running averages of past gradients, so their actual step differs");
+                }
+                for (l, layer) in trace.layers.iter().enumerate() {
+                    ui.label(RichText::new(format!("layer {}", l + 1)).strong())
+                        .on_hover_text("Dense layer, input side first");
+                    for text in update_lines(layer, view.learning_rate, view.l2) {
+                        line(
+                            ui,
+                            text,
+                            "old value − η · gradient = new value, for this one sample",
+                        );
+                    }
+                }
+            }
+        }
+        step
+    }
+}
+
+/// The sample, its target and the network output.
+fn sample_ui(ui: &mut egui::Ui, data: &Dataset, sample: usize, trace: &BackpropTrace) {
+    let features: Vec<String> = trace.input.row(0).iter().map(|&v| num(v)).collect();
+    let target = match &trace.target {
+        Target::Classes(classes) => {
+            let class = classes.first().copied().unwrap_or(0);
+            let name = match &data.task {
+                crate::data::Task::Classification { class_names } => {
+                    class_names.get(class).cloned().unwrap_or_default()
+                }
+                crate::data::Task::Regression => String::new(),
+            };
+            format!("class {class} {name}")
+        }
+        Target::Values(values) => {
+            let t: Vec<String> = values.row(0).iter().map(|&v| num(v)).collect();
+            format!("t = {}", t.join(", "))
+        }
+    };
+    line(
+        ui,
+        format!(
+            "sample {sample}: x = ({})   target {target}   E = {}",
+            features.join(", "),
+            num(trace.loss)
+        ),
+        "The input features x of this training sample, what the network should output, and the loss E of this sample",
+    );
+}
+
+fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
+    match (trace.loss_kind, &trace.target) {
+        (LossKind::Mse, Target::Values(t)) => {
+            let n = trace.output.ncols().max(1);
+            formula(
+                ui,
+                "E = (1/n) Σ_k (o_k − t_k)²,   ∂E/∂o_k = 2 (o_k − t_k) / n",
+                "Mean squared error over the n outputs of the sample, and its gradient with respect to each output",
+            );
+            for k in 0..trace.output.ncols().min(MAX_LISTED_UNITS) {
+                let o = trace.output[(0, k)];
+                let tk = t[(0, k)];
+                line(
+                    ui,
+                    format!(
+                        "o{} = {}, t{} = {}:  (o − t)² = {}   ∂E/∂o{} = 2·({} − {}) / {n} = {}",
+                        k + 1,
+                        num(o),
+                        k + 1,
+                        num(tk),
+                        num((o - tk) * (o - tk)),
+                        k + 1,
+                        num(o),
+                        num(tk),
+                        num(trace.grad_output[(0, k)])
+                    ),
+                    "o: the network output; t: the target; the squared error and the gradient that starts the backward pass",
+                );
+            }
+            line(
+                ui,
+                format!("E = {}", num(trace.loss)),
+                "The loss of this sample",
+            );
+        }
+        (_, Target::Classes(classes)) => {
+            let class = classes.first().copied().unwrap_or(0);
+            let probabilities = crate::nn::softmax(&trace.output);
+            formula(
+                ui,
+                "p = softmax(z),   E = −ln p_y,   ∂E/∂z_k = p_k − [k = y]",
+                "Softmax turns the output logits into probabilities; the loss is minus the log-probability of the true class y; its gradient is p minus the one-hot target",
+            );
+            for k in 0..trace.output.ncols().min(MAX_LISTED_UNITS) {
+                line(
+                    ui,
+                    format!(
+                        "z{} = {}   p{} = {}   ∂E/∂z{} = {}{}",
+                        k + 1,
+                        num(trace.output[(0, k)]),
+                        k + 1,
+                        num(probabilities[(0, k)]),
+                        k + 1,
+                        num(trace.grad_output[(0, k)]),
+                        if k == class { "   ← true class" } else { "" }
+                    ),
+                    "z: output logit; p: softmax probability; ∂E/∂z: the gradient that starts the backward pass",
+                );
+            }
+            line(
+                ui,
+                format!(
+                    "E = −ln p{} = −ln {} = {}",
+                    class + 1,
+                    num(probabilities[(0, class.min(probabilities.ncols().saturating_sub(1)))]),
+                    num(trace.loss)
+                ),
+                "The loss of this sample (softmax cross-entropy, in nats)",
+            );
+        }
+        (LossKind::SoftmaxCrossEntropy, Target::Values(_)) => {
+            line(
+                ui,
+                format!("E = {}", num(trace.loss)),
+                "Cross-entropy against soft targets",
+            );
+        }
+    }
+}
