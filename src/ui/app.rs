@@ -444,6 +444,11 @@ impl GradscopeApp {
         &self.settings
     }
 
+    /// The newest snapshot from the worker.
+    pub fn snapshot(&self) -> Option<&Arc<Snapshot>> {
+        self.run.snapshot.as_ref()
+    }
+
     /// The backprop stepper window (e.g. for a key that moves to its next phase).
     pub fn stepper(&self) -> &StepperPanel {
         &self.stepper

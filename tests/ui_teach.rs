@@ -1,0 +1,179 @@
+//! The teaching panels in the real App (egui_kittest): the network view draws the traced
+//! sample, the backprop stepper advances phase by phase and shows formulas with the engine's
+//! numbers, the gradient check passes, and a doctor banner's remedy works in one click.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gradscope::train::doctor::DetectorId;
+use gradscope::train::presets::Preset;
+use gradscope::ui::stepper::{delta_lines, forward_lines, num};
+use gradscope::ui::{AppOptions, GradscopeApp, Settings};
+
+fn harness() -> Harness<'static, GradscopeApp> {
+    Harness::builder()
+        .with_size(eframe::egui::vec2(1400.0, 900.0))
+        .build_eframe(|cc| {
+            GradscopeApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    autoplay: false,
+                    settings: Settings::default(),
+                    screenshot: None,
+                    open: None,
+                },
+            )
+        })
+}
+
+/// Runs frames until `done` holds (the worker runs in real time) or 20 s pass.
+fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "condition not reached in 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+}
+
+fn has_trace(app: &GradscopeApp) -> bool {
+    app.snapshot()
+        .and_then(|s| s.trace.as_ref())
+        .is_some_and(|t| t.trace.is_ok())
+}
+
+#[test]
+fn the_network_tab_draws_the_traced_sample() {
+    let mut harness = harness();
+    harness.run_steps(3);
+    assert!(harness.state().snapshot().is_none_or(|s| s.trace.is_none()));
+    harness.get_by_label("Network view").click();
+    run_until(&mut harness, has_trace);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("training sample 0 · circles: activation a")
+            .is_some()
+    );
+    let snapshot = harness.state().snapshot().expect("snapshot").clone();
+    let view = snapshot.trace.as_ref().expect("trace");
+    let trace = view.trace.as_ref().expect("traceable");
+    // Default network: 2 → 16 Tanh → 16 Tanh → 2.
+    let units: Vec<usize> = trace.layers.iter().map(|l| l.units()).collect();
+    assert_eq!(units, [16, 16, 2]);
+    // Leaving the tab stops the trace requests.
+    harness.get_by_label("Weight heatmaps").click();
+    run_until(&mut harness, |app| {
+        app.snapshot().is_some_and(|s| s.trace.is_none())
+    });
+}
+
+#[test]
+fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness.get_by_label("2-2-1 sigmoid (backprop by hand)").click();
+    run_until(&mut harness, |app| {
+        has_trace(app) && app.data().train.len() == 8 && app.stepper().is_open()
+    });
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("Phase 1 of 6: forward through layer 1")
+            .is_some()
+    );
+    let snapshot = harness.state().snapshot().expect("snapshot").clone();
+    let trace = snapshot
+        .trace
+        .as_ref()
+        .and_then(|t| t.trace.as_ref().ok())
+        .expect("trace")
+        .clone();
+    // The first forward line is z1 = x1·w11 + x2·w21 + b1 = … with the engine's numbers.
+    let first = forward_lines(&trace.layers[0]).remove(0);
+    assert!(first.starts_with(&format!(
+        "z1 = {}·{} + {}·{} + {} = {}",
+        num(trace.input[(0, 0)]),
+        num(trace.layers[0].weight[(0, 0)]),
+        num(trace.input[(0, 1)]),
+        num(trace.layers[0].weight[(1, 0)]),
+        num(trace.layers[0].bias[0]),
+        num(trace.layers[0].z[(0, 0)])
+    )));
+    assert!(harness.query_by_label(&first).is_some(), "{first}");
+
+    // Next three times: layer 2 forward, the loss, backward through layer 2.
+    for _ in 0..3 {
+        harness.get_by_label("Next ▶").click();
+        harness.run_steps(2);
+    }
+    assert_eq!(harness.state().stepper().phase_index(), 3);
+    assert!(
+        harness
+            .query_by_label("Phase 4 of 6: backward through layer 2 (δ)")
+            .is_some()
+    );
+    assert!(harness.query_by_label("δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)").is_some());
+    let delta = delta_lines(&trace, 1).remove(0);
+    // δ = σ'(z)·∂E/∂a with σ' = o(1 − o) and ∂E/∂a = 2(o − t) for the one output.
+    let o = trace.output[(0, 0)];
+    let expected = o * (1.0 - o) * trace.grad_output[(0, 0)];
+    assert!((trace.layers[1].delta[(0, 0)] - expected).abs() < 1e-12);
+    assert!(delta.ends_with(&format!("= {}", num(expected))), "{delta}");
+    assert!(harness.query_by_label(&delta).is_some(), "{delta}");
+    // The → key of the lead's shortcut uses the same method.
+    harness.state_mut().stepper_mut().next_phase();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("Phase 5 of 6: backward through layer 1 (δ)")
+            .is_some()
+    );
+    harness.get_by_label("◀ Back").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().stepper().phase_index(), 3);
+}
+
+#[test]
+fn the_gradient_check_window_passes_every_tensor() {
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness.get_by_label("Gradient check…").click();
+    run_until(&mut harness, |app| app.gradcheck().report().is_some());
+    harness.run_steps(2);
+    let report = harness.state().gradcheck().report().expect("report").clone();
+    let rows = report.rows.expect("rows");
+    assert_eq!(rows.len(), 6);
+    assert!(rows.iter().all(|r| r.passed && r.max_rel_error < 1e-6), "{rows:?}");
+    assert_eq!(harness.query_all_by_label("pass").count(), 6);
+    assert!(harness.query_by_label("FAIL").is_none());
+}
+
+#[test]
+fn a_doctor_banner_offers_a_remedy_that_works_in_one_click() {
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness
+        .get_by_label("deep sigmoid: vanishing gradients")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings().train.hidden.len(), 10);
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| {
+        app.doctor()
+            .findings()
+            .iter()
+            .any(|d| d.id == DetectorId::VanishingGradients)
+    });
+    harness.get_by_label("Pause").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Vanishing gradients: the first layer's gradient is").is_some());
+    assert!(harness.state().doctor().norm_count() > 0);
+    harness.get_by_label("Switch to ReLU + He init").click();
+    harness.run_steps(2);
+    let hidden = &harness.state().settings().train.hidden;
+    assert!(hidden.iter().all(|l| l.activation == gradscope::nn::ActivationKind::ReLU));
+    run_until(&mut harness, |app| app.step() == 0 && app.doctor().findings().is_empty());
+    let _ = Preset::DeepSigmoid;
+}
