@@ -73,7 +73,9 @@ fn the_network_tab_draws_the_traced_sample() {
 fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
     let mut harness = harness();
     harness.run_steps(2);
-    harness.get_by_label("2-2-1 sigmoid (backprop by hand)").click();
+    harness
+        .get_by_label("2-2-1 sigmoid (backprop by hand)")
+        .click();
     run_until(&mut harness, |app| {
         has_trace(app) && app.data().train.len() == 8 && app.stepper().is_open()
     });
@@ -114,7 +116,11 @@ fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
             .query_by_label("Phase 4 of 6: backward through layer 2 (δ)")
             .is_some()
     );
-    assert!(harness.query_by_label("δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)").is_some());
+    assert!(
+        harness
+            .query_by_label("δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)")
+            .is_some()
+    );
     let delta = delta_lines(&trace, 1).remove(0);
     // δ = σ'(z)·∂E/∂a with σ' = o(1 − o) and ∂E/∂a = 2(o − t) for the one output.
     let o = trace.output[(0, 0)];
@@ -142,10 +148,18 @@ fn the_gradient_check_window_passes_every_tensor() {
     harness.get_by_label("Gradient check…").click();
     run_until(&mut harness, |app| app.gradcheck().report().is_some());
     harness.run_steps(2);
-    let report = harness.state().gradcheck().report().expect("report").clone();
+    let report = harness
+        .state()
+        .gradcheck()
+        .report()
+        .expect("report")
+        .clone();
     let rows = report.rows.expect("rows");
     assert_eq!(rows.len(), 6);
-    assert!(rows.iter().all(|r| r.passed && r.max_rel_error < 1e-6), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.passed && r.max_rel_error < 1e-6),
+        "{rows:?}"
+    );
     assert_eq!(harness.query_all_by_label("pass").count(), 6);
     assert!(harness.query_by_label("FAIL").is_none());
 }
@@ -168,12 +182,22 @@ fn a_doctor_banner_offers_a_remedy_that_works_in_one_click() {
     });
     harness.get_by_label("Pause").click();
     harness.run_steps(2);
-    assert!(harness.query_by_label_contains("Vanishing gradients: the first layer's gradient is").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("Vanishing gradients: the first layer's gradient is")
+            .is_some()
+    );
     assert!(harness.state().doctor().norm_count() > 0);
     harness.get_by_label("Switch to ReLU + He init").click();
     harness.run_steps(2);
     let hidden = &harness.state().settings().train.hidden;
-    assert!(hidden.iter().all(|l| l.activation == gradscope::nn::ActivationKind::ReLU));
-    run_until(&mut harness, |app| app.step() == 0 && app.doctor().findings().is_empty());
+    assert!(
+        hidden
+            .iter()
+            .all(|l| l.activation == gradscope::nn::ActivationKind::ReLU)
+    );
+    run_until(&mut harness, |app| {
+        app.step() == 0 && app.doctor().findings().is_empty()
+    });
     let _ = Preset::DeepSigmoid;
 }

@@ -78,9 +78,9 @@ pub enum Remedy {
     SwitchToReLU,
     /// Go back to the standard Xavier/He initial scale (init gain 1; starts over).
     StandardInitScale,
-    /// Switch on L2 regularisation (λ = 10⁻³, or ×10 if already on; live).
+    /// Switch on L2 regularisation (λ = 0.01, or ×10 if already on) and start over.
     AddL2,
-    /// Switch on early stopping (patience 5 epochs; live).
+    /// Switch on early stopping (patience 20 epochs) and start over.
     StopEarly,
     /// Start again from the same initial weights.
     Reset,
@@ -116,10 +116,10 @@ impl Remedy {
                 "Set the initial-weight gain back to 1 (Xavier/He scale) and start over"
             }
             Remedy::AddL2 => {
-                "Add λ·w to every weight gradient (λ = 0.001, or ×10 if L2 is already on): large weights that fit noise are pulled towards 0"
+                "Add λ·w to every weight gradient (λ = 0.01, or ×10 if L2 is already on, at most 0.1) and start over from the same initial weights: large weights that fit noise are pulled towards 0"
             }
             Remedy::StopEarly => {
-                "Switch on early stopping with a patience of 5 epochs: training stops when the test loss has not improved for 5 epochs and the best weights are restored"
+                "Switch on early stopping with a patience of 20 epochs and start over from the same initial weights: training stops when the test loss has not improved for 20 epochs and the weights with the lowest test loss are restored"
             }
             Remedy::Reset => "Start again from the same initial weights (same seed)",
         }

@@ -692,9 +692,10 @@ impl WorkerState {
             let layer_names = self.session.as_ref().map_or_else(Vec::new, |session| {
                 session
                     .model()
-                    .weight_grad_norms()
+                    .layers
                     .iter()
-                    .map(|&(index, _)| session.model().layers[index].name())
+                    .filter(|layer| !layer.grads().is_empty())
+                    .map(|layer| layer.name())
                     .collect()
             });
             self.emit(Event::Health(Box::new(HealthReport {

@@ -521,14 +521,13 @@ impl GradscopeApp {
                 config.l2 = if config.l2 > 0.0 {
                     (config.l2 * 10.0).min(0.1)
                 } else {
-                    1e-3
+                    0.01
                 };
-                let l2 = config.l2;
-                self.worker.send(Command::SetL2(l2));
+                self.reset();
             }
             Remedy::StopEarly => {
-                config.early_stopping_patience = 5;
-                self.worker.send(Command::SetEarlyStopping(5));
+                config.early_stopping_patience = 20;
+                self.reset();
             }
             Remedy::Reset => self.reset(),
         }
