@@ -670,6 +670,17 @@ fn regularisation_ui(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut V
             egui::Slider::new(&mut l2, 0.0..=0.1)
                 .logarithmic(true)
                 .smallest_positive(1e-5)
+                .custom_formatter(|v, _| {
+                    if v == 0.0 {
+                        "off".to_string()
+                    } else {
+                        format_learning_rate(v)
+                    }
+                })
+                .custom_parser(|text| match text.trim() {
+                    "off" => Some(0.0),
+                    other => other.parse::<f64>().ok(),
+                })
                 .text("L2 λ"),
         )
         .on_hover_text("L2 regularisation: each step adds λ·w to every weight gradient (not the biases), pulling weights towards 0; 0 = off. Applies from the next step")

@@ -153,7 +153,7 @@ impl DoctorPanel {
             return;
         }
         let layers = self.norms.first().map_or(0, Vec::len);
-        let height = (ui.available_height() - 24.0 * (self.stats.len() as f32 + 1.0)).max(120.0);
+        let height = (ui.available_height() - 44.0).max(120.0);
         Plot::new("gradient_norms")
             .height(height)
             .legend(legend())
@@ -175,7 +175,7 @@ impl DoctorPanel {
                     let name = self
                         .layer_names
                         .get(l)
-                        .map_or_else(|| format!("layer {}", l + 1), |n| format!("{} {n}", l + 1));
+                        .map_or_else(|| format!("{:02}", l + 1), |n| format!("{:02} {n}", l + 1));
                     plot_ui.line(
                         Line::new(name, PlotPoints::from(points))
                             .color(line_color(l, layers))
@@ -184,26 +184,29 @@ impl DoctorPanel {
                 }
             })
             .response
-            .on_hover_text("Frobenius norm of each layer's weight gradient at each step, log scale: lines far below the others mean those layers barely learn (vanishing); lines in the hundreds or more mean exploding gradients");
-        for (position, stats) in self.stats.iter().enumerate() {
-            let text = match stats.kind {
-                crate::nn::ActivationKind::ReLU => format!(
-                    "{} {}: {:.0} % of {} units dead",
-                    stats.kind.name(),
+            .on_hover_text("Frobenius norm of each layer's weight gradient at each step, log scale, lines numbered from the input side (dark = input side, yellow = output side): lines far below the others mean those layers barely learn (vanishing); lines in the hundreds or more mean exploding gradients");
+        ui.horizontal_wrapped(|ui| {
+            for (position, stats) in self.stats.iter().enumerate() {
+                let text = match stats.kind {
+                    crate::nn::ActivationKind::ReLU => format!(
+                        "{} {}: {:.0} % dead",
+                        stats.kind.name(),
+                        position + 1,
+                        stats.dead_fraction * 100.0
+                    ),
+                    _ => format!(
+                        "{} {}: {:.0} % saturated",
+                        stats.kind.name(),
+                        position + 1,
+                        stats.saturated_fraction * 100.0
+                    ),
+                };
+                ui.label(RichText::new(text).monospace().small()).on_hover_text(format!(
+                    "Activation layer {} ({} units), measured on up to 256 training samples at the latest evaluation: a dead ReLU unit outputs 0 for all of them; a saturated Sigmoid/Tanh output sits where its slope is below 4 % of the peak",
                     position + 1,
-                    stats.dead_fraction * 100.0,
                     stats.units
-                ),
-                _ => format!(
-                    "{} {}: {:.0} % of outputs saturated",
-                    stats.kind.name(),
-                    position + 1,
-                    stats.saturated_fraction * 100.0
-                ),
-            };
-            ui.label(RichText::new(text).monospace()).on_hover_text(
-                "Measured on up to 256 training samples at the latest evaluation: a dead ReLU unit outputs 0 for all of them; a saturated Sigmoid/Tanh output sits where its slope is below 4 % of the peak",
-            );
-        }
+                ));
+            }
+        });
     }
 }

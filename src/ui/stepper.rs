@@ -599,3 +599,55 @@ fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Phase, StepperPanel, num};
+
+    #[test]
+    fn phases_run_forward_loss_backward_update() {
+        let phases: Vec<Phase> = (0..6).map(|i| Phase::at(i, 2)).collect();
+        assert_eq!(
+            phases,
+            [
+                Phase::Forward(0),
+                Phase::Forward(1),
+                Phase::Loss,
+                Phase::Backward(1),
+                Phase::Backward(0),
+                Phase::Update,
+            ]
+        );
+        assert_eq!(Phase::at(3, 1), Phase::Update);
+    }
+
+    #[test]
+    fn next_and_back_stay_inside_the_step() {
+        let mut panel = StepperPanel::default();
+        assert!(!panel.is_open());
+        panel.open();
+        for _ in 0..10 {
+            panel.next_phase();
+        }
+        assert_eq!(panel.phase_index(), 5);
+        assert_eq!(panel.highlighted_layer(), None, "the update");
+        panel.previous_phase();
+        assert_eq!(
+            panel.highlighted_layer(),
+            Some(0),
+            "backward through layer 1"
+        );
+        for _ in 0..10 {
+            panel.previous_phase();
+        }
+        assert_eq!(panel.phase_index(), 0);
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(0.37754), "0.3775");
+        assert_eq!(num(-1.5e-5), "-1.500e-5");
+        assert_eq!(num(123456.0), "1.235e5");
+    }
+}
