@@ -298,3 +298,107 @@ fn l2_of_one_hundredth_keeps_the_noisy_preset_from_overfitting() {
     // Without L2 the same run ends near 2.93 (see small_noisy_data_overfits).
     assert!(test < 0.5, "{test}");
 }
+
+mod through_the_worker {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use gradscope::train::doctor::DetectorId;
+    use gradscope::train::presets::Preset;
+    use gradscope::train::{Command, Event, NoWaker, SessionSetup, ViewRequest, Worker};
+
+    fn spawn(preset: Preset, views: ViewRequest) -> Worker {
+        let (data, config) = preset.build();
+        let setup = SessionSetup {
+            data: data.build(),
+            config,
+        };
+        Worker::spawn(setup, views, Arc::new(NoWaker))
+    }
+
+    /// The first event `pick` accepts within 20 s.
+    fn wait_for<T>(worker: &Worker, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(value) = worker
+                .wait_event(Duration::from_millis(100))
+                .and_then(|e| pick(&e))
+            {
+                return value;
+            }
+        }
+        panic!("the worker did not send the expected event");
+    }
+
+    #[test]
+    fn health_reports_carry_the_findings_and_the_layer_norms() {
+        let worker = spawn(Preset::DeepSigmoid, ViewRequest::default());
+        worker.send(Command::Step(50));
+        let report = wait_for(&worker, |event| match event {
+            Event::Health(report) if report.norms.as_ref().is_some_and(|n| n.step == 50) => {
+                Some(report.clone())
+            }
+            _ => None,
+        });
+        assert_eq!(report.layer_names.len(), 11);
+        assert_eq!(report.layer_names[0], "Dense 2→8");
+        assert_eq!(report.norms.expect("norms").norms.len(), 11);
+        let ids: Vec<DetectorId> = report.diagnoses.iter().map(|d| d.id).collect();
+        assert_eq!(ids, [DetectorId::VanishingGradients]);
+        assert_eq!(report.stats.len(), 10);
+    }
+
+    #[test]
+    fn no_health_is_reported_when_no_one_asks() {
+        let views = ViewRequest {
+            health: false,
+            ..ViewRequest::default()
+        };
+        let worker = spawn(Preset::DeepSigmoid, views);
+        worker.send(Command::Step(30));
+        let mut health = 0;
+        wait_for(&worker, |event| match event {
+            Event::Health(_) => {
+                health += 1;
+                None
+            }
+            Event::Progress { step: 30, .. } => Some(()),
+            _ => None,
+        });
+        assert_eq!(health, 0);
+    }
+
+    #[test]
+    fn the_trace_is_built_only_when_asked_and_the_gradient_check_answers() {
+        let worker = spawn(Preset::Backprop221, ViewRequest::default());
+        worker.send(Command::Step(2));
+        wait_for(&worker, |event| {
+            matches!(event, Event::Progress { step: 2, .. }).then_some(())
+        });
+        let snapshot = worker.snapshots().latest().expect("snapshot");
+        assert!(snapshot.trace.is_none(), "nothing asked for a trace");
+
+        worker.send(Command::SetViews(ViewRequest {
+            trace_sample: Some(3),
+            ..ViewRequest::default()
+        }));
+        worker.send(Command::SetL2(0.25));
+        worker.send(Command::GradCheck);
+        let report = wait_for(&worker, |event| match event {
+            Event::GradCheck(report) => Some(report.clone()),
+            _ => None,
+        });
+        assert_eq!(report.step, 2);
+        let rows = report.rows.expect("rows");
+        // Dense 2→2 and Dense 2→1, weight and bias each.
+        assert_eq!(rows.len(), 4);
+        assert!(rows.iter().all(|r| r.passed), "{rows:?}");
+        let snapshot = worker.snapshots().latest().expect("snapshot");
+        let view = snapshot.trace.as_ref().expect("trace");
+        assert_eq!(view.sample, 3);
+        assert_eq!(view.l2, 0.25, "SetL2 applies live");
+        assert_eq!(view.learning_rate, 0.5);
+        let trace = view.trace.as_ref().expect("traceable");
+        assert_eq!(trace.layers.len(), 2);
+    }
+}

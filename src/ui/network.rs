@@ -10,7 +10,7 @@ use eframe::egui::{self, Color32, Pos2, RichText, Sense, Stroke};
 use crate::data::Dataset;
 use crate::nn::BackpropTrace;
 use crate::ui::app::RunView;
-use crate::ui::colormap::diverging;
+use crate::ui::colormap::{diverging, sequential};
 use crate::ui::stepper::num;
 
 /// Neurons drawn per layer; wider layers show their first ones and a "+N" mark.
@@ -110,7 +110,7 @@ impl NetworkPanel {
             "training sample {} · circles: activation a · lines: weight (red +, blue −, width |w|)",
             view.sample
         ))
-        .on_hover_text("Colours and widths use each layer's own largest |value|; hover a circle or a line for numbers, click a line for its chain rule");
+        .on_hover_text("Circles: red/blue for signed layers (tanh, inputs), dark-to-yellow for layers that are never negative (sigmoid, ReLU); colours and widths use each layer's own largest |value|; hover a circle or a line for numbers, click a line for its chain rule");
         let text_height = if self.selected.is_some() { 80.0 } else { 10.0 };
         let size = egui::vec2(
             ui.available_width().max(200.0),
@@ -183,9 +183,16 @@ impl NetworkPanel {
         let mut hovered_neuron = None;
         for (c, values) in columns.iter().enumerate() {
             let limit = values.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+            // Signed layers (tanh, inputs) on the diverging map around 0; layers that are never
+            // negative (sigmoid, ReLU) on the sequential map from 0 to their largest value.
+            let signed = values.iter().any(|&v| v < 0.0);
             let emphasis = highlight.is_none_or(|h| h + 1 == c);
             for (k, &center) in positions[c].iter().enumerate() {
-                let fill = diverging(values[k] as f32, limit as f32);
+                let fill = if signed {
+                    diverging(values[k] as f32, limit as f32)
+                } else {
+                    sequential(values[k] as f32, 0.0, limit as f32)
+                };
                 let stroke = if emphasis && highlight.is_some() {
                     Stroke::new(3.0, Color32::from_rgb(240, 190, 60))
                 } else {

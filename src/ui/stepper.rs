@@ -330,6 +330,7 @@ impl StepperPanel {
         let mut step = false;
         egui::Window::new("Backprop stepper")
             .open(&mut open)
+            .default_pos([330.0, 70.0])
             .default_size([560.0, 520.0])
             .vscroll(true)
             .show(ctx, |ui| {
