@@ -259,3 +259,36 @@ fn the_gradient_check_rows_pass_for_the_engine_and_flag_a_wrong_gradient() {
             .all(|c| c.analytic.len() <= 5 && !c.analytic.is_empty())
     );
 }
+
+#[test]
+fn a_small_batch_trace_is_the_mean_of_its_samples() {
+    let (data, config) = Preset::Backprop221.build();
+    let session = Session::new(data.build(), config).expect("session");
+    let batch = session.trace_batch(2, 4).expect("batch trace");
+    assert_eq!(batch.input.nrows(), 4);
+    let singles: Vec<_> = (2..6).map(|s| session.trace(s).expect("trace")).collect();
+    // E is the mean over the batch, so each sample's δ is its own δ / B and ∂E/∂W is the
+    // mean of the samples' ∂E/∂W.
+    let mean_loss = singles.iter().map(|t| t.loss).sum::<f64>() / 4.0;
+    assert!((batch.loss - mean_loss).abs() < 1e-14);
+    for l in 0..2 {
+        let mut grad_sum = DMatrix::zeros(batch.layers[l].inputs(), batch.layers[l].units());
+        for (n, single) in singles.iter().enumerate() {
+            let own = single.layers[l].delta.row(0) / 4.0;
+            assert!(
+                (batch.layers[l].delta.row(n) - own).amax() < 1e-15,
+                "layer {l} row {n}"
+            );
+            assert_eq!(batch.layers[l].z.row(n), single.layers[l].z.row(0));
+            grad_sum += &single.layers[l].weight_grad;
+        }
+        assert!((&batch.layers[l].weight_grad - grad_sum / 4.0).amax() < 1e-15);
+    }
+    // The stepper writes the batch gradient as a sum of products.
+    let line = gradscope::ui::stepper::gradient_lines(&batch.layers[1]).remove(0);
+    assert!(line.starts_with("∂E/∂w11 = Σ_n δ1 · a1 = "), "{line}");
+    assert_eq!(line.matches(" + ").count(), 3, "{line}");
+    // Past the end of the split the batch is cut short; a first index past it is refused.
+    assert_eq!(session.trace_batch(6, 8).expect("cut").input.nrows(), 2);
+    assert!(session.trace_batch(8, 1).is_err());
+}

@@ -93,7 +93,7 @@ fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
         .expect("trace")
         .clone();
     // The first forward line is z1 = x1·w11 + x2·w21 + b1 = … with the engine's numbers.
-    let first = forward_lines(&trace.layers[0]).remove(0);
+    let first = forward_lines(&trace.layers[0], 0).remove(0);
     assert!(first.starts_with(&format!(
         "z1 = {}·{} + {}·{} + {} = {}",
         num(trace.input[(0, 0)]),
@@ -121,7 +121,7 @@ fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
             .query_by_label("δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)")
             .is_some()
     );
-    let delta = delta_lines(&trace, 1).remove(0);
+    let delta = delta_lines(&trace, 1, 0).remove(0);
     // δ = σ'(z)·∂E/∂a with σ' = o(1 − o) and ∂E/∂a = 2(o − t) for the one output.
     let o = trace.output[(0, 0)];
     let expected = o * (1.0 - o) * trace.grad_output[(0, 0)];

@@ -572,6 +572,18 @@ impl Session {
     /// A one-line reason when the sample does not exist or the model is not a Dense /
     /// activation stack (e.g. a CNN).
     pub fn trace(&self, sample: usize) -> Result<BackpropTrace, String> {
+        self.trace_batch(sample, 1)
+    }
+
+    /// Like [`Session::trace`] for the small batch of training samples `first ..
+    /// first + count` (cut at the end of the split; `count = 0` is read as 1). As in training,
+    /// the loss is the mean over the batch, so each `δ` carries a factor `1/B` and `∂E/∂W`
+    /// sums over the samples.
+    ///
+    /// # Errors
+    /// As [`Session::trace`].
+    pub fn trace_batch(&self, first: usize, count: usize) -> Result<BackpropTrace, String> {
+        let sample = first;
         if sample >= self.data.train.len() {
             return Err(format!(
                 "sample {sample} is not in the training split ({} samples)",
@@ -579,7 +591,8 @@ impl Session {
             ));
         }
         let mut copy = self.model.convert::<f64>().map_err(|e| e.to_string())?;
-        let (x, target) = self.rows_f64(&[sample], false);
+        let rows: Vec<usize> = (first..first.saturating_add(count.max(1))).collect();
+        let (x, target) = self.rows_f64(&rows, false);
         trace_step(&mut copy, &x, &target, self.loss_kind).map_err(|e| e.to_string())
     }
 

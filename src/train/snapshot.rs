@@ -29,6 +29,9 @@ pub struct ViewRequest {
     /// Trace one backprop step of this training sample for the stepper and the network view
     /// (Dense/activation models only); `None` = build nothing.
     pub trace_sample: Option<usize>,
+    /// How many consecutive training samples the trace covers from `trace_sample` on
+    /// (1 = one sample, a small batch otherwise; the stepper offers 1–8).
+    pub trace_batch: usize,
     /// Record per-layer gradient norms every step and activation statistics at every
     /// evaluation for the training doctor (one pass over the gradients per step, one small
     /// forward per evaluation).
@@ -45,6 +48,7 @@ impl Default for ViewRequest {
             feature_maps: true,
             sample: 0,
             trace_sample: None,
+            trace_batch: 1,
             health: true,
         }
     }
@@ -166,7 +170,8 @@ pub struct Snapshot {
 /// One traced backprop step and what the stepper needs to show its update.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceView {
-    /// Index of the traced sample in the training split.
+    /// Index of the (first) traced sample in the training split; the trace's rows are the
+    /// samples `sample ..` in order.
     pub sample: usize,
     /// The trace, or why the model cannot be traced (e.g. a CNN).
     pub trace: Result<BackpropTrace, String>,
@@ -217,7 +222,7 @@ pub fn build_snapshot(session: &mut Session, request: &ViewRequest) -> Snapshot 
             learning_rate: config.optimizer.learning_rate,
             l2: config.l2,
             optimizer: config.optimizer.kind,
-            trace: session.trace(sample),
+            trace: session.trace_batch(sample, request.trace_batch),
         }));
     }
     if request.feature_maps && is_image {

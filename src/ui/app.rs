@@ -558,8 +558,10 @@ impl GradscopeApp {
         let wanted = (self.data.image_shape.is_none()
             && (self.stepper.is_open() || self.mlp_tab == MlpTab::Network))
             .then(|| self.stepper.sample());
-        if wanted != self.views.trace_sample {
+        let batch = self.stepper.batch();
+        if wanted != self.views.trace_sample || batch != self.views.trace_batch {
             self.views.trace_sample = wanted;
+            self.views.trace_batch = batch;
             self.worker.send(Command::SetViews(self.views.clone()));
         }
     }

@@ -69,6 +69,7 @@ pub struct StepperPanel {
     open: bool,
     phase: usize,
     sample: usize,
+    batch: usize,
     /// `2L + 2` for the last trace seen (6 for a 2-layer net until one arrives).
     phase_count: usize,
 }
@@ -79,6 +80,7 @@ impl Default for StepperPanel {
             open: false,
             phase: 0,
             sample: 0,
+            batch: 1,
             phase_count: 6,
         }
     }
@@ -133,13 +135,19 @@ fn formula(ui: &mut egui::Ui, text: &str, tip: &str) {
     .on_hover_text(tip);
 }
 
-/// The lines of the forward phase of `layer` for sample row 0 (also used by tests).
-pub fn forward_lines(layer: &LayerTrace) -> Vec<String> {
+/// The lines of the forward phase of `layer` for batch row `row` (also used by tests).
+pub fn forward_lines(layer: &LayerTrace, row: usize) -> Vec<String> {
     let f = function_name(layer);
     let mut lines = Vec::new();
     for j in 0..layer.units().min(MAX_LISTED_UNITS) {
         let terms: Vec<String> = (0..layer.inputs())
-            .map(|i| format!("{}·{}", num(layer.input[(0, i)]), num(layer.weight[(i, j)])))
+            .map(|i| {
+                format!(
+                    "{}·{}",
+                    num(layer.input[(row, i)]),
+                    num(layer.weight[(i, j)])
+                )
+            })
             .collect();
         let sum = if terms.len() <= MAX_TERMS {
             terms.join(" + ")
@@ -150,10 +158,10 @@ pub fn forward_lines(layer: &LayerTrace) -> Vec<String> {
             "z{} = {sum} + {} = {}   a{} = {f}({}) = {}",
             j + 1,
             num(layer.bias[j]),
-            num(layer.z[(0, j)]),
+            num(layer.z[(row, j)]),
             j + 1,
-            num(layer.z[(0, j)]),
-            num(layer.a[(0, j)])
+            num(layer.z[(row, j)]),
+            num(layer.a[(row, j)])
         ));
     }
     if layer.units() > MAX_LISTED_UNITS {
@@ -162,29 +170,29 @@ pub fn forward_lines(layer: &LayerTrace) -> Vec<String> {
     lines
 }
 
-/// The δ lines of the backward phase of layer `index` (row 0).
-pub fn delta_lines(trace: &BackpropTrace, index: usize) -> Vec<String> {
+/// The δ lines of the backward phase of layer `index` for batch row `row`.
+pub fn delta_lines(trace: &BackpropTrace, index: usize, row: usize) -> Vec<String> {
     let layer = &trace.layers[index];
     let last = index + 1 == trace.layers.len();
     let mut lines = Vec::new();
     for j in 0..layer.units().min(MAX_LISTED_UNITS) {
-        let derivative = layer.derivative(0, j);
+        let derivative = layer.derivative(row, j);
         let upstream = if last {
-            format!("∂E/∂a{} = {}", j + 1, num(layer.grad_a[(0, j)]))
+            format!("∂E/∂a{} = {}", j + 1, num(layer.grad_a[(row, j)]))
         } else {
             let next = &trace.layers[index + 1];
             let terms: Vec<String> = (0..next.units())
-                .map(|k| format!("{}·{}", num(next.weight[(j, k)]), num(next.delta[(0, k)])))
+                .map(|k| format!("{}·{}", num(next.weight[(j, k)]), num(next.delta[(row, k)])))
                 .collect();
             if terms.len() <= MAX_TERMS {
                 format!(
                     "Σ_k w{}k δk = {} = {}",
                     j + 1,
                     terms.join(" + "),
-                    num(layer.grad_a[(0, j)])
+                    num(layer.grad_a[(row, j)])
                 )
             } else {
-                format!("Σ_k w{}k δk = {}", j + 1, num(layer.grad_a[(0, j)]))
+                format!("Σ_k w{}k δk = {}", j + 1, num(layer.grad_a[(row, j)]))
             }
         };
         lines.push(format!(
@@ -192,8 +200,8 @@ pub fn delta_lines(trace: &BackpropTrace, index: usize) -> Vec<String> {
             j + 1,
             j + 1,
             num(derivative),
-            num(layer.grad_a[(0, j)]),
-            num(layer.delta[(0, j)])
+            num(layer.grad_a[(row, j)]),
+            num(layer.delta[(row, j)])
         ));
     }
     if layer.units() > MAX_LISTED_UNITS {
@@ -202,21 +210,38 @@ pub fn delta_lines(trace: &BackpropTrace, index: usize) -> Vec<String> {
     lines
 }
 
-/// The `∂E/∂w_ij = δ_j · a_i` lines of layer `index` (row 0).
+/// The `∂E/∂w_ij = δ_j · a_i` lines of a layer; for a batch of `B` samples the products are
+/// summed, `∂E/∂w_ij = Σ_n δ_j⁽ⁿ⁾ · a_i⁽ⁿ⁾`.
 pub fn gradient_lines(layer: &LayerTrace) -> Vec<String> {
     let mut lines = Vec::new();
+    let batch = layer.input.nrows();
     let rows = layer.inputs().min(MAX_LISTED_UNITS);
     let cols = layer.units().min(MAX_LISTED_UNITS);
     for i in 0..rows {
         for j in 0..cols {
+            let products: Vec<String> = (0..batch)
+                .map(|n| {
+                    format!(
+                        "{} · {}",
+                        num(layer.delta[(n, j)]),
+                        num(layer.input[(n, i)])
+                    )
+                })
+                .collect();
+            let rule = if batch == 1 {
+                format!("δ{} · a{}", j + 1, i + 1)
+            } else {
+                format!("Σ_n δ{} · a{}", j + 1, i + 1)
+            };
+            let terms = if batch <= MAX_TERMS {
+                products.join(" + ")
+            } else {
+                format!("Σ of {batch} products")
+            };
             lines.push(format!(
-                "∂E/∂w{}{} = δ{} · a{} = {} · {} = {}",
+                "∂E/∂w{}{} = {rule} = {terms} = {}",
                 i + 1,
                 j + 1,
-                j + 1,
-                i + 1,
-                num(layer.delta[(0, j)]),
-                num(layer.input[(0, i)]),
                 num(layer.weight_grad[(i, j)])
             ));
         }
@@ -306,9 +331,14 @@ impl StepperPanel {
         Phase::at(self.phase, layers)
     }
 
-    /// Index in the training split of the sample being followed.
+    /// Index in the training split of the (first) sample being followed.
     pub fn sample(&self) -> usize {
         self.sample
+    }
+
+    /// Samples followed together (1 = one sample; up to 8 for a small batch).
+    pub fn batch(&self) -> usize {
+        self.batch
     }
 
     /// The Dense layer the current phase highlights in the network view, if the window is
@@ -347,6 +377,9 @@ impl StepperPanel {
             ui.label("sample");
             ui.add(egui::DragValue::new(&mut self.sample).range(0..=samples - 1))
                 .on_hover_text("Index of the training sample whose step is shown (0-based)");
+            ui.label("batch");
+            ui.add(egui::DragValue::new(&mut self.batch).range(1..=8))
+                .on_hover_text("Follow this many consecutive samples together (a small batch): the loss is their mean and ∂E/∂W sums over them");
             if ui
                 .button("◀ Back")
                 .on_hover_text("Previous phase")
@@ -400,6 +433,7 @@ impl StepperPanel {
         .on_hover_text(
             "Forward through each layer, the loss, backward through each layer, then the update",
         );
+        let batch = trace.input.nrows();
         sample_ui(ui, data, view.sample, trace);
         ui.separator();
         match phase {
@@ -409,12 +443,15 @@ impl StepperPanel {
                     "z_j = Σ_i a_i · w_ij + b_j,   a_j = f(z_j)",
                     "Each unit j sums its inputs a_i (the previous layer's activations, or the features x for layer 1) weighted by w_ij, adds its bias b_j, and applies the activation f",
                 );
-                for text in forward_lines(&trace.layers[l]) {
-                    line(
-                        ui,
-                        text,
-                        "z: the unit's weighted input (pre-activation); a: its activation = f(z); inputs · weights + bias, left to right",
-                    );
+                for row in 0..batch {
+                    row_title(ui, view.sample, row, batch);
+                    for text in forward_lines(&trace.layers[l], row) {
+                        line(
+                            ui,
+                            text,
+                            "z: the unit's weighted input (pre-activation); a: its activation = f(z); inputs · weights + bias, left to right",
+                        );
+                    }
                 }
             }
             Phase::Loss => loss_ui(ui, trace),
@@ -433,12 +470,15 @@ impl StepperPanel {
                     .on_hover_text(
                         "The derivative of this layer's activation, written with its output a",
                     );
-                for text in delta_lines(trace, l) {
-                    line(
-                        ui,
-                        text,
-                        "δ of each unit: the activation's slope f'(z) times the gradient arriving from above",
-                    );
+                for row in 0..batch {
+                    row_title(ui, view.sample, row, batch);
+                    for text in delta_lines(trace, l, row) {
+                        line(
+                            ui,
+                            text,
+                            "δ of each unit: the activation's slope f'(z) times the gradient arriving from above",
+                        );
+                    }
                 }
                 formula(
                     ui,
@@ -481,7 +521,7 @@ impl StepperPanel {
                         line(
                             ui,
                             text,
-                            "old value − η · gradient = new value, for this one sample",
+                            "old value − η · gradient = new value, for this sample (or batch)",
                         );
                     }
                 }
@@ -491,12 +531,37 @@ impl StepperPanel {
     }
 }
 
-/// The sample, its target and the network output.
-fn sample_ui(ui: &mut egui::Ui, data: &Dataset, sample: usize, trace: &BackpropTrace) {
-    let features: Vec<String> = trace.input.row(0).iter().map(|&v| num(v)).collect();
+/// "sample n" above each sample's lines when a batch is followed.
+fn row_title(ui: &mut egui::Ui, first: usize, row: usize, batch: usize) {
+    if batch > 1 {
+        ui.label(RichText::new(format!("sample {}", first + row)).strong())
+            .on_hover_text("Index of this sample in the training split");
+    }
+}
+
+/// Each sample of the trace with its target, then the loss.
+fn sample_ui(ui: &mut egui::Ui, data: &Dataset, first: usize, trace: &BackpropTrace) {
+    for row in 0..trace.input.nrows() {
+        sample_line(ui, data, first + row, row, trace);
+    }
+    line(
+        ui,
+        format!("E = {}", num(trace.loss)),
+        "The loss E of this sample (the mean over the samples for a batch)",
+    );
+}
+
+fn sample_line(
+    ui: &mut egui::Ui,
+    data: &Dataset,
+    sample: usize,
+    row: usize,
+    trace: &BackpropTrace,
+) {
+    let features: Vec<String> = trace.input.row(row).iter().map(|&v| num(v)).collect();
     let target = match &trace.target {
         Target::Classes(classes) => {
-            let class = classes.first().copied().unwrap_or(0);
+            let class = classes.get(row).copied().unwrap_or(0);
             let name = match &data.task {
                 crate::data::Task::Classification { class_names } => {
                     class_names.get(class).cloned().unwrap_or_default()
@@ -506,90 +571,98 @@ fn sample_ui(ui: &mut egui::Ui, data: &Dataset, sample: usize, trace: &BackpropT
             format!("class {class} {name}")
         }
         Target::Values(values) => {
-            let t: Vec<String> = values.row(0).iter().map(|&v| num(v)).collect();
+            let t: Vec<String> = values.row(row).iter().map(|&v| num(v)).collect();
             format!("t = {}", t.join(", "))
         }
     };
     line(
         ui,
         format!(
-            "sample {sample}: x = ({})   target {target}   E = {}",
-            features.join(", "),
-            num(trace.loss)
+            "sample {sample}: x = ({})   target {target}",
+            features.join(", ")
         ),
-        "The input features x of this training sample, what the network should output, and the loss E of this sample",
+        "The input features x of this training sample and what the network should output",
     );
 }
 
 fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
+    let batch = trace.output.nrows().max(1);
     match (trace.loss_kind, &trace.target) {
         (LossKind::Mse, Target::Values(t)) => {
-            let n = trace.output.ncols().max(1);
+            // The engine averages over every element: outputs × samples.
+            let n = trace.output.ncols().max(1) * batch;
             formula(
                 ui,
-                "E = (1/n) Σ_k (o_k − t_k)²,   ∂E/∂o_k = 2 (o_k − t_k) / n",
-                "Mean squared error over the n outputs of the sample, and its gradient with respect to each output",
+                "E = (1/n) Σ (o_k − t_k)²,   ∂E/∂o_k = 2 (o_k − t_k) / n",
+                "Mean squared error over the n values (outputs × samples), and its gradient with respect to each output",
             );
-            for k in 0..trace.output.ncols().min(MAX_LISTED_UNITS) {
-                let o = trace.output[(0, k)];
-                let tk = t[(0, k)];
-                line(
-                    ui,
-                    format!(
-                        "o{} = {}, t{} = {}:  (o − t)² = {}   ∂E/∂o{} = 2·({} − {}) / {n} = {}",
-                        k + 1,
-                        num(o),
-                        k + 1,
-                        num(tk),
-                        num((o - tk) * (o - tk)),
-                        k + 1,
-                        num(o),
-                        num(tk),
-                        num(trace.grad_output[(0, k)])
-                    ),
-                    "o: the network output; t: the target; the squared error and the gradient that starts the backward pass",
-                );
+            for row in 0..batch {
+                row_title(ui, 0, row, batch);
+                for k in 0..trace.output.ncols().min(MAX_LISTED_UNITS) {
+                    let o = trace.output[(row, k)];
+                    let tk = t[(row, k)];
+                    line(
+                        ui,
+                        format!(
+                            "o{} = {}, t{} = {}:  (o − t)² = {}   ∂E/∂o{} = 2·({} − {}) / {n} = {}",
+                            k + 1,
+                            num(o),
+                            k + 1,
+                            num(tk),
+                            num((o - tk) * (o - tk)),
+                            k + 1,
+                            num(o),
+                            num(tk),
+                            num(trace.grad_output[(row, k)])
+                        ),
+                        "o: the network output; t: the target; the squared error and the gradient that starts the backward pass",
+                    );
+                }
             }
-            line(
-                ui,
-                format!("E = {}", num(trace.loss)),
-                "The loss of this sample",
-            );
         }
         (_, Target::Classes(classes)) => {
-            let class = classes.first().copied().unwrap_or(0);
             let probabilities = crate::nn::softmax(&trace.output);
             formula(
                 ui,
-                "p = softmax(z),   E = −ln p_y,   ∂E/∂z_k = p_k − [k = y]",
-                "Softmax turns the output logits into probabilities; the loss is minus the log-probability of the true class y; its gradient is p minus the one-hot target",
+                if batch > 1 {
+                    "p = softmax(z),   E = −(1/B) Σ_n ln p_y,   ∂E/∂z_k = (p_k − [k = y]) / B"
+                } else {
+                    "p = softmax(z),   E = −ln p_y,   ∂E/∂z_k = p_k − [k = y]"
+                },
+                "Softmax turns the output logits into probabilities; the loss is minus the log-probability of the true class y (averaged over the B samples); its gradient is p minus the one-hot target",
             );
-            for k in 0..trace.output.ncols().min(MAX_LISTED_UNITS) {
+            for row in 0..batch {
+                let class = classes.get(row).copied().unwrap_or(0);
+                row_title(ui, 0, row, batch);
+                for k in 0..trace.output.ncols().min(MAX_LISTED_UNITS) {
+                    line(
+                        ui,
+                        format!(
+                            "z{} = {}   p{} = {}   ∂E/∂z{} = {}{}",
+                            k + 1,
+                            num(trace.output[(row, k)]),
+                            k + 1,
+                            num(probabilities[(row, k)]),
+                            k + 1,
+                            num(trace.grad_output[(row, k)]),
+                            if k == class { "   ← true class" } else { "" }
+                        ),
+                        "z: output logit; p: softmax probability; ∂E/∂z: the gradient that starts the backward pass",
+                    );
+                }
+                let last_class = probabilities.ncols().saturating_sub(1);
+                let p_true = probabilities[(row, class.min(last_class))];
                 line(
                     ui,
                     format!(
-                        "z{} = {}   p{} = {}   ∂E/∂z{} = {}{}",
-                        k + 1,
-                        num(trace.output[(0, k)]),
-                        k + 1,
-                        num(probabilities[(0, k)]),
-                        k + 1,
-                        num(trace.grad_output[(0, k)]),
-                        if k == class { "   ← true class" } else { "" }
+                        "−ln p{} = −ln {} = {}",
+                        class + 1,
+                        num(p_true),
+                        num(-p_true.ln())
                     ),
-                    "z: output logit; p: softmax probability; ∂E/∂z: the gradient that starts the backward pass",
+                    "This sample's loss (softmax cross-entropy, in nats)",
                 );
             }
-            line(
-                ui,
-                format!(
-                    "E = −ln p{} = −ln {} = {}",
-                    class + 1,
-                    num(probabilities[(0, class.min(probabilities.ncols().saturating_sub(1)))]),
-                    num(trace.loss)
-                ),
-                "The loss of this sample (softmax cross-entropy, in nats)",
-            );
         }
         (LossKind::SoftmaxCrossEntropy, Target::Values(_)) => {
             line(
