@@ -50,6 +50,7 @@ impl GradCheckPanel {
         let mut run = false;
         egui::Window::new("Gradient check")
             .open(&mut open)
+            .default_pos([560.0, 380.0])
             .default_size([560.0, 320.0])
             .vscroll(true)
             .show(ctx, |ui| {
