@@ -26,6 +26,7 @@ fn spiral_experiment() -> Experiment {
         batch_size: 32,
         epochs: 0,
         seed: 1,
+        ..TrainConfig::default()
     };
     Experiment::new(
         DatasetRef::Synth(SynthConfig::new(SynthKind::Spiral)),

@@ -25,9 +25,9 @@ use crate::ui::import::ImportWizard;
 use crate::ui::kernels::KernelsPanel;
 use crate::ui::lesson::LessonPanel;
 use crate::ui::loss::LossPanel;
+use crate::ui::network::NetworkPanel;
 use crate::ui::present::{Presentation, Shortcut, pressed_shortcuts};
 use crate::ui::race::RacePanel;
-use crate::ui::network::NetworkPanel;
 use crate::ui::stepper::StepperPanel;
 use crate::ui::weights::WeightsPanel;
 
@@ -478,10 +478,12 @@ impl GradscopeApp {
             PresetData::Synth(synth) => DataSettings {
                 choice: DatasetChoice::Synth(synth.kind),
                 synth,
+                source: None,
             },
             PresetData::Fixed(data) => DataSettings {
                 choice: DatasetChoice::Loaded(data),
                 synth: self.settings.data.synth,
+                source: None,
             },
         };
         self.rebuild_data();
@@ -549,6 +551,7 @@ impl GradscopeApp {
         data.standardizer = Some(standardizer);
         data.name = format!("{} (standardised)", data.name);
         self.settings.data.choice = DatasetChoice::Loaded(Arc::new(data));
+        self.settings.data.source = None;
         self.rebuild_data();
     }
 
@@ -820,14 +823,26 @@ impl GradscopeApp {
     /// Carries out the keyboard shortcuts pressed this frame (see [`crate::ui::present`]).
     fn shortcuts(&mut self, ctx: &egui::Context) {
         for shortcut in pressed_shortcuts(ctx) {
+            // Outside the lab only the mode-independent keys apply: the lab's run is paused
+            // there and Space/→/R would drive it unseen.
+            let lab = self.mode == AppMode::NetworkLab;
             let action = match shortcut {
+                Shortcut::Presentation => ControlAction::TogglePresentation,
+                Shortcut::Help => ControlAction::Help,
+                _ if !lab => continue,
+                Shortcut::Step if self.stepper.is_open() => {
+                    self.stepper.next_phase();
+                    continue;
+                }
+                Shortcut::Back if self.stepper.is_open() => {
+                    self.stepper.previous_phase();
+                    continue;
+                }
                 Shortcut::PlayPause if self.run.running => ControlAction::Pause,
                 Shortcut::PlayPause => ControlAction::Play,
                 Shortcut::Step => ControlAction::Step(1),
                 Shortcut::Back => continue,
                 Shortcut::Reset => ControlAction::Reset,
-                Shortcut::Presentation => ControlAction::TogglePresentation,
-                Shortcut::Help => ControlAction::Help,
             };
             self.perform(ctx, action);
         }
@@ -1066,6 +1081,10 @@ impl eframe::App for GradscopeApp {
                 }
             });
         });
+        let ctx = ui.ctx().clone();
+        self.shortcuts(&ctx);
+        self.presentation.help_ui(&ctx);
+        self.update_title(&ctx);
         match self.mode {
             AppMode::NetworkLab => {}
             AppMode::Lesson => {
@@ -1094,9 +1113,6 @@ impl eframe::App for GradscopeApp {
         for action in actions {
             self.perform(ui.ctx(), action);
         }
-        let ctx = ui.ctx().clone();
-        self.shortcuts(&ctx);
-        self.presentation.help_ui(&ctx);
         let panels: Vec<String> = self
             .file_jobs
             .panel_rects
@@ -1108,7 +1124,6 @@ impl eframe::App for GradscopeApp {
             self.file_request(&ctx, request);
         }
         self.lesson_ui(&ctx);
-        self.update_title(&ctx);
         if let Some(data) = self.import.ui(ui.ctx()) {
             self.controls.recent = self.import.recent.clone();
             if data.image_shape.is_some() && self.data.image_shape.is_none() {
