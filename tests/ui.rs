@@ -549,6 +549,18 @@ fn opening_a_lesson_file_restores_its_settings_and_shows_its_steps() {
     assert_eq!(app.data().train.len() + app.data().test.len(), 200);
     assert_eq!(app.title(), "gradscope · xor · seed 7");
     assert!(harness.query_by_label("1. Press Play").is_some());
+    // The lesson hides the seed and locks the learning rate; the batch size stays free.
+    use egui_kittest::kittest::NodeT;
+    assert!(harness.query_by_label("seed").is_none());
+    let disabled = |label: &str| -> Vec<bool> {
+        harness
+            .query_all_by_label(label)
+            .map(|n| n.accesskit_node().is_disabled())
+            .collect()
+    };
+    assert!(!disabled("learning rate").is_empty());
+    assert!(disabled("learning rate").iter().all(|&d| d));
+    assert!(disabled("batch size").iter().all(|&d| !d));
     harness.get_by_label("Next ▶").click();
     harness.run_steps(2);
     assert!(harness.query_by_label("2. Remove the layer").is_some());

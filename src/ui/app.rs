@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Color32, RichText};
 
 use crate::data::{Dataset, SynthConfig, SynthKind, iris, mnist_bundled};
-use crate::experiment::{DatasetRef, Lesson};
+use crate::experiment::{ControlId, DatasetRef, Lesson};
 use crate::train::doctor::{DetectorId, Remedy, non_finite_loss};
 use crate::train::presets::{Preset, PresetData};
 use crate::train::{
@@ -838,6 +838,12 @@ impl GradscopeApp {
                     self.stepper.previous_phase();
                     continue;
                 }
+                // A lesson that locks a control locks its key too.
+                Shortcut::PlayPause if locked(self.lesson_file.as_ref(), ControlId::Play) => {
+                    continue;
+                }
+                Shortcut::Step if locked(self.lesson_file.as_ref(), ControlId::Step) => continue,
+                Shortcut::Reset if locked(self.lesson_file.as_ref(), ControlId::Reset) => continue,
                 Shortcut::PlayPause if self.run.running => ControlAction::Pause,
                 Shortcut::PlayPause => ControlAction::Play,
                 Shortcut::Step => ControlAction::Step(1),

@@ -4,6 +4,7 @@
 use eframe::egui::{self, RichText};
 
 use crate::data::{Dataset, SynthConfig, SynthKind};
+use crate::experiment::{ControlId, Lesson};
 use crate::nn::{ActivationKind, OptimizerConfig, OptimizerKind};
 use crate::train::presets::Preset;
 use crate::train::{ConvBlock, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, TrainConfig};
@@ -57,6 +58,34 @@ pub enum ControlAction {
     EarlyStopping(u32),
 }
 
+/// Which controls a lesson file hides or locks (see [`crate::experiment::Lesson`]).
+#[derive(Clone, Copy, Default)]
+struct Gate<'a> {
+    lesson: Option<&'a Lesson>,
+}
+
+impl Gate<'_> {
+    /// False when the lesson hides `id`.
+    fn shown(self, id: ControlId) -> bool {
+        !self.lesson.is_some_and(|l| l.is_hidden(id))
+    }
+
+    /// False when the lesson locks (or hides) `id`.
+    fn enabled(self, id: ControlId) -> bool {
+        !self.lesson.is_some_and(|l| l.is_locked(id))
+    }
+
+    /// Draws `add` when `id` is shown, greyed out when it is locked.
+    fn ui<R>(self, ui: &mut egui::Ui, id: ControlId, add: impl FnOnce(&mut egui::Ui) -> R) {
+        if self.shown(id) {
+            let response = ui.add_enabled_ui(self.enabled(id), add).response;
+            if !self.enabled(id) {
+                response.on_disabled_hover_text("Locked by the lesson file");
+            }
+        }
+    }
+}
+
 /// State of the control panel that is not a setting.
 pub struct ControlsPanel {
     steps_per_click: u32,
@@ -65,6 +94,9 @@ pub struct ControlsPanel {
     /// Presentation mode: advanced controls (file opening, optimizer constants, epochs,
     /// seed) are hidden.
     pub presentation: bool,
+    /// The lesson file in force: controls it hides are not drawn, controls it locks are
+    /// greyed out.
+    pub lesson: Option<Lesson>,
 }
 
 impl Default for ControlsPanel {
@@ -73,6 +105,7 @@ impl Default for ControlsPanel {
             steps_per_click: 1,
             recent: Vec::new(),
             presentation: false,
+            lesson: None,
         }
     }
 }
@@ -167,16 +200,35 @@ impl ControlsPanel {
                 actions.push(ControlAction::Files);
             }
         });
-        self.run_ui(ui, settings, run, &mut actions);
+        let lesson = self.lesson.clone();
+        let gate = Gate {
+            lesson: lesson.as_ref(),
+        };
+        self.run_ui(ui, settings, run, gate, &mut actions);
         ui.separator();
-        data_ui(ui, settings, data, &mut actions);
+        gate.ui(ui, ControlId::Dataset, |ui| {
+            data_ui(ui, settings, data, &mut actions);
+        });
         if !self.presentation {
-            open_ui(ui, &self.recent, &mut actions);
+            gate.ui(ui, ControlId::OpenData, |ui| {
+                open_ui(ui, &self.recent, &mut actions);
+            });
         }
         ui.separator();
-        layers_ui(ui, settings, data, &mut actions);
+        let layers_locked = [
+            ControlId::Layers,
+            ControlId::Activations,
+            ControlId::ConvBlocks,
+        ]
+        .into_iter()
+        .any(|id| !gate.enabled(id));
+        if gate.shown(ControlId::Layers) {
+            ui.add_enabled_ui(!layers_locked, |ui| {
+                layers_ui(ui, settings, data, &mut actions);
+            });
+        }
         ui.separator();
-        training_ui(ui, settings, data, self.presentation, &mut actions);
+        training_ui(ui, settings, data, self.presentation, gate, &mut actions);
         ui.separator();
         regularisation_ui(ui, settings, &mut actions);
         ui.separator();
@@ -189,9 +241,11 @@ impl ControlsPanel {
         ui: &mut egui::Ui,
         settings: &mut Settings,
         run: &RunView,
+        gate: Gate<'_>,
         actions: &mut Vec<ControlAction>,
     ) {
         ui.horizontal(|ui| {
+            gate.ui(ui, ControlId::Play, |ui| {
             if run.running {
                 if ui
                     .button(RichText::new("Pause").strong())
@@ -207,6 +261,8 @@ impl ControlsPanel {
             {
                 actions.push(ControlAction::Play);
             }
+            });
+            gate.ui(ui, ControlId::Step, |ui| {
             if ui
                 .button("Step")
                 .on_hover_text("Pause, then take the number of steps on the right (one minibatch update each)")
@@ -220,6 +276,8 @@ impl ControlsPanel {
                     .suffix(" ×"),
             )
             .on_hover_text("How many steps one click of Step takes");
+            });
+            gate.ui(ui, ControlId::Reset, |ui| {
             if ui
                 .button("Reset")
                 .on_hover_text(
@@ -229,12 +287,14 @@ impl ControlsPanel {
             {
                 actions.push(ControlAction::Reset);
             }
+            });
         });
         ui.label(RichText::new(format!("Step {} · epoch {}", run.step, run.epoch)).monospace())
             .on_hover_text(format!(
                 "Steps (minibatch updates) and completed epochs (passes over the training split); {}",
                 plural(run.steps_per_epoch as usize, "step per epoch", "steps per epoch")
             ));
+        gate.ui(ui, ControlId::Speed, |ui| {
         ui.horizontal(|ui| {
             let mut unlimited = settings.speed.is_none();
             let mut rate = settings.speed.unwrap_or(600.0);
@@ -256,6 +316,7 @@ impl ControlsPanel {
                 settings.speed = (!unlimited).then_some(rate);
                 actions.push(ControlAction::Speed(settings.speed));
             }
+        });
         });
     }
 }
@@ -558,38 +619,44 @@ fn training_ui(
     settings: &mut Settings,
     data: &Dataset,
     presentation: bool,
+    gate: Gate<'_>,
     actions: &mut Vec<ControlAction>,
 ) {
     ui.label(RichText::new("Training").strong());
     let config = &mut settings.train;
     let mut lr = config.optimizer.learning_rate;
-    if ui
-        .add(
-            egui::Slider::new(&mut lr, 1e-5..=10.0)
-                .logarithmic(true)
-                .text("learning rate")
-                .custom_formatter(|v, _| format_learning_rate(v))
-                .custom_parser(|text| text.trim().parse::<f64>().ok()),
-        )
-        .on_hover_text("Step size α of each update θ ← θ − α·∇L; applies from the next step")
-        .changed()
-    {
-        config.optimizer.learning_rate = lr;
-        actions.push(ControlAction::LearningRate(lr));
-    }
+    gate.ui(ui, ControlId::LearningRate, |ui| {
+        if ui
+            .add(
+                egui::Slider::new(&mut lr, 1e-5..=10.0)
+                    .logarithmic(true)
+                    .text("learning rate")
+                    .custom_formatter(|v, _| format_learning_rate(v))
+                    .custom_parser(|text| text.trim().parse::<f64>().ok()),
+            )
+            .on_hover_text("Step size α of each update θ ← θ − α·∇L; applies from the next step")
+            .changed()
+        {
+            config.optimizer.learning_rate = lr;
+            actions.push(ControlAction::LearningRate(lr));
+        }
+    });
     let max_batch = data.train.len().max(1);
-    if ui
-        .add(
-            egui::Slider::new(&mut config.batch_size, 1..=max_batch.max(2))
-                .logarithmic(true)
-                .text("batch size"),
-        )
-        .on_hover_text("Samples averaged per step; applies from the next step")
-        .changed()
-    {
-        actions.push(ControlAction::BatchSize(config.batch_size));
-    }
+    gate.ui(ui, ControlId::BatchSize, |ui| {
+        if ui
+            .add(
+                egui::Slider::new(&mut config.batch_size, 1..=max_batch.max(2))
+                    .logarithmic(true)
+                    .text("batch size"),
+            )
+            .on_hover_text("Samples averaged per step; applies from the next step")
+            .changed()
+        {
+            actions.push(ControlAction::BatchSize(config.batch_size));
+        }
+    });
     let mut optimizer_changed = false;
+    gate.ui(ui, ControlId::Optimizer, |ui| {
     egui::ComboBox::from_id_salt("optimizer")
         .selected_text(config.optimizer.kind.name())
         .show_ui(ui, |ui| {
@@ -601,33 +668,44 @@ fn training_ui(
         })
         .response
         .on_hover_text("SGD: plain gradient step. Momentum: heavy ball (Polyak 1964). Nesterov: momentum with a look-ahead correction (Nesterov 1983, as in Sutskever et al. 2013). RMSProp: steps divided by a running RMS of the gradient (Tieleman & Hinton 2012). Adam: adaptive moments (Kingma & Ba 2015). Applies from the next step");
-    match config.optimizer.kind {
-        OptimizerKind::Sgd => {}
-        OptimizerKind::RMSProp => {
-            optimizer_changed |= ui
-                .add(egui::Slider::new(&mut config.optimizer.rho, 0.0..=0.999).text("decay ρ"))
-                .on_hover_text("Decay of RMSProp's running mean of squared gradients")
-                .changed();
-        }
-        OptimizerKind::Momentum | OptimizerKind::Nesterov => {
-            optimizer_changed |= ui
-                .add(
-                    egui::Slider::new(&mut config.optimizer.momentum, 0.0..=0.999)
-                        .text("momentum μ"),
-                )
-                .on_hover_text("Fraction of the previous update carried into the next")
-                .changed();
-        }
-        OptimizerKind::Adam => {
-            optimizer_changed |= ui
-                .add(egui::Slider::new(&mut config.optimizer.beta1, 0.0..=0.999).text("β1"))
-                .on_hover_text("Decay of Adam's running mean of gradients")
-                .changed();
-            optimizer_changed |= ui
-                .add(egui::Slider::new(&mut config.optimizer.beta2, 0.9..=0.99999).text("β2"))
-                .on_hover_text("Decay of Adam's running mean of squared gradients")
-                .changed();
-        }
+    });
+    if !presentation {
+        gate.ui(ui, ControlId::OptimizerParams, |ui| {
+            match config.optimizer.kind {
+                OptimizerKind::Sgd => {}
+                OptimizerKind::RMSProp => {
+                    optimizer_changed |= ui
+                        .add(
+                            egui::Slider::new(&mut config.optimizer.rho, 0.0..=0.999)
+                                .text("decay ρ"),
+                        )
+                        .on_hover_text("Decay of RMSProp's running mean of squared gradients")
+                        .changed();
+                }
+                OptimizerKind::Momentum | OptimizerKind::Nesterov => {
+                    optimizer_changed |= ui
+                        .add(
+                            egui::Slider::new(&mut config.optimizer.momentum, 0.0..=0.999)
+                                .text("momentum μ"),
+                        )
+                        .on_hover_text("Fraction of the previous update carried into the next")
+                        .changed();
+                }
+                OptimizerKind::Adam => {
+                    optimizer_changed |= ui
+                        .add(egui::Slider::new(&mut config.optimizer.beta1, 0.0..=0.999).text("β1"))
+                        .on_hover_text("Decay of Adam's running mean of gradients")
+                        .changed();
+                    optimizer_changed |= ui
+                        .add(
+                            egui::Slider::new(&mut config.optimizer.beta2, 0.9..=0.99999)
+                                .text("β2"),
+                        )
+                        .on_hover_text("Decay of Adam's running mean of squared gradients")
+                        .changed();
+                }
+            }
+        });
     }
     if optimizer_changed {
         actions.push(ControlAction::Optimizer(config.optimizer));
@@ -637,18 +715,24 @@ fn training_ui(
     }
     ui.horizontal(|ui| {
         ui.label("epochs");
-        if ui
-            .add(egui::DragValue::new(&mut config.epochs).range(0..=1_000_000))
-            .on_hover_text(
-                "Stop after this many passes over the training split (0 = run until paused)",
-            )
-            .changed()
+        if gate.shown(ControlId::Epochs)
+            && ui
+                .add_enabled(
+                    gate.enabled(ControlId::Epochs),
+                    egui::DragValue::new(&mut config.epochs).range(0..=1_000_000),
+                )
+                .on_hover_text(
+                    "Stop after this many passes over the training split (0 = run until paused)",
+                )
+                .changed()
         {
             actions.push(ControlAction::Epochs(config.epochs));
         }
-        ui.label("seed");
-        if ui
-            .add(egui::DragValue::new(&mut config.seed))
+        if gate.shown(ControlId::Seed) {
+            ui.label("seed");
+        }
+        if gate.shown(ControlId::Seed) && ui
+            .add_enabled(gate.enabled(ControlId::Seed), egui::DragValue::new(&mut config.seed))
             .on_hover_text(
                 "Seed of the initial weights and the batch order; changing it starts a new session",
             )

@@ -262,6 +262,7 @@ impl GradscopeApp {
             self.worker.send(Command::LoadParams(params));
         }
         self.lesson_file = experiment.lesson.clone();
+        self.controls.lesson = experiment.lesson.clone();
         self.lesson_title = experiment.title.clone();
         self.lesson_step = 0;
         self.lesson_open = self
