@@ -260,9 +260,9 @@ impl FilesPanel {
                             self.request(kind)
                         });
                     }
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.paths[kind.index()])
-                            .desired_width(300.0),
+                    ui.add_sized(
+                        [320.0, ui.spacing().interact_size.y],
+                        egui::TextEdit::singleline(&mut self.paths[kind.index()]),
                     )
                     .on_hover_text(format!(
                         "The file to {} (relative paths start in the folder gradscope was started from)",

@@ -489,9 +489,10 @@ impl GradscopeApp {
             return;
         };
         if job.captured >= job.wanted {
-            if let Some(job) = self.file_jobs.gif.take() {
-                let _ = job.frames.send(None);
-            }
+            // Every frame is requested. Dropping this sender (not sending `None`) lets the
+            // screenshots still on their way arrive; the encoder stops when it has them all,
+            // or when the last sender goes.
+            self.file_jobs.gif = None;
             return;
         }
         let now = Instant::now();
