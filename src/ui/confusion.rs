@@ -51,7 +51,8 @@ impl ConfusionPanel {
         ui.label(format!(
             "{correct} of {total} test samples right ({:.1} %); rows: true class, columns: predicted",
             100.0 * f64::from(correct) / f64::from(total.max(1))
-        ));
+        ))
+        .on_hover_text("Test-split accuracy at the last evaluation: the diagonal's sum over all counts");
         // Leave room below for the gallery of mistakes.
         let room = (ui.available_width() - 30.0).min(ui.available_height() - 140.0);
         let cell = (room / (k as f32 + 1.0)).clamp(14.0, 34.0);

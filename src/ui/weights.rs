@@ -66,7 +66,8 @@ fn legend_ui(ui: &mut egui::Ui, limit: f32, width: f32) {
     ui.add(
         egui::Label::new(RichText::new(format!("±{limit:.2}")).small())
             .wrap_mode(egui::TextWrapMode::Extend),
-    );
+    )
+    .on_hover_text("The colour scale's ends: the largest |w| of this layer");
 }
 
 impl WeightsPanel {
@@ -150,7 +151,8 @@ fn layer_ui(
         ui.label(format!(
             "too large to draw ({} × {}); max |w| = {limit:.3}",
             view.inputs, view.outputs
-        ));
+        ))
+        .on_hover_text("Inputs × neurons of this Dense layer, and its largest weight magnitude");
         return;
     }
     let size = egui::vec2(cell * view.outputs as f32, cell * rows as f32);
