@@ -636,3 +636,25 @@ fn settings_and_recent_files_survive_a_restart() {
     let (restored, recent) = gradscope::ui::restore(&damaged);
     assert!(restored.is_none() && recent.is_empty());
 }
+
+#[test]
+fn leaving_the_lab_pauses_it_and_coming_back_resumes_it() {
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.step() > 5);
+    harness.get_by_label("Gradient descent").click();
+    harness.run_steps(2);
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(2);
+    let paused_at = harness.state().step();
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().step(),
+        paused_at,
+        "the lab trained while hidden"
+    );
+    harness.get_by_label("Network lab").click();
+    run_until(&mut harness, |app| app.step() > paused_at + 5);
+}

@@ -305,6 +305,8 @@ pub struct GradscopeApp {
     mode: AppMode,
     lesson: LessonPanel,
     race: RacePanel,
+    /// The lab was training when another view was chosen (and was paused for it).
+    resume_lab: bool,
 }
 
 impl GradscopeApp {
@@ -371,6 +373,7 @@ impl GradscopeApp {
             lesson_title: None,
             lesson_step: 0,
             lesson_open: false,
+            resume_lab: false,
             mode: AppMode::NetworkLab,
             lesson: LessonPanel::default(),
             race: RacePanel::default(),
@@ -392,6 +395,12 @@ impl GradscopeApp {
     pub fn set_mode(&mut self, mode: AppMode) {
         if self.mode == AppMode::NetworkLab && mode != AppMode::NetworkLab && self.run.running {
             self.worker.send(Command::Pause);
+            self.resume_lab = true;
+        } else if mode == AppMode::NetworkLab && self.mode != AppMode::NetworkLab && self.resume_lab
+        {
+            // Back in the lab: it goes on where it was paused by leaving.
+            self.worker.send(Command::Play);
+            self.resume_lab = false;
         }
         self.mode = mode;
     }
