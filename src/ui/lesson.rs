@@ -23,6 +23,41 @@ use crate::ui::plot_axes::{legend, x_axis, y_axis};
 /// Most time the panel spends stepping per frame.
 pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
 
+/// Turns wall-clock time into whole steps at a steps-per-second pace, shared by the lesson and
+/// the race (both step on the UI thread).
+#[derive(Debug, Default)]
+pub struct Pacer {
+    last_frame: Option<Instant>,
+    /// Fraction of a step owed from earlier frames.
+    carry: f64,
+}
+
+impl Pacer {
+    /// Steps due now: `steps_per_second` × the time since the last call (at most 0.1 s, so a
+    /// stalled frame does not trigger a burst), plus the fraction carried over. Nothing, and no
+    /// carry, while paused.
+    pub fn steps_due(&mut self, playing: bool, steps_per_second: f64) -> usize {
+        let now = Instant::now();
+        let elapsed = self
+            .last_frame
+            .map_or(0.0, |t| now.duration_since(t).as_secs_f64().min(0.1));
+        self.last_frame = Some(now);
+        if !playing {
+            self.carry = 0.0;
+            return 0;
+        }
+        self.carry += steps_per_second.max(0.0) * elapsed;
+        let due = self.carry.floor();
+        self.carry -= due;
+        due as usize
+    }
+
+    /// Forgets the carried fraction (after a reset).
+    pub fn clear(&mut self) {
+        self.carry = 0.0;
+    }
+}
+
 /// Smallest and largest learning rate the slider offers.
 pub const LEARNING_RATE_RANGE: (f64, f64) = (1e-3, 10.0);
 
@@ -101,8 +136,7 @@ pub struct LessonPanel {
     shown: Option<StepRecord>,
     grid: Option<LevelGrid>,
     texture: Option<TextureHandle>,
-    last_frame: Option<Instant>,
-    carry: f64,
+    pacer: Pacer,
 }
 
 impl Default for LessonPanel {
@@ -128,8 +162,7 @@ impl Default for LessonPanel {
             shown: None,
             grid: None,
             texture: None,
-            last_frame: None,
-            carry: 0.0,
+            pacer: Pacer::default(),
         };
         panel.rebuild();
         panel
@@ -199,7 +232,7 @@ impl LessonPanel {
         self.run.set_batch(self.batch_mode());
         self.shown = None;
         self.playing = false;
-        self.carry = 0.0;
+        self.pacer.clear();
     }
 
     /// Moves the start point θ₀ and resets.
@@ -235,24 +268,13 @@ impl LessonPanel {
 
     /// Takes the steps due since the last frame while playing.
     fn advance(&mut self, ctx: &egui::Context) {
-        let now = Instant::now();
-        let elapsed = self
-            .last_frame
-            .map_or(0.0, |t| now.duration_since(t).as_secs_f64().min(0.1));
-        self.last_frame = Some(now);
-        if !self.playing {
-            self.carry = 0.0;
-            return;
-        }
-        self.carry += self.steps_per_second.max(0.0) * elapsed;
+        let due = self.pacer.steps_due(self.playing, self.steps_per_second);
         let budget = Instant::now();
-        while self.carry >= 1.0 && self.playing {
-            self.carry -= 1.0;
-            self.step_once();
-            if budget.elapsed() > FRAME_BUDGET {
-                self.carry = 0.0;
+        for _ in 0..due {
+            if !self.playing || budget.elapsed() > FRAME_BUDGET {
                 break;
             }
+            self.step_once();
         }
         if self.playing {
             ctx.request_repaint();

@@ -14,8 +14,8 @@ use crate::lesson::{LevelGrid, MAX_CONDITION, Race, Surface, SurfaceKind};
 use crate::nn::OptimizerKind;
 use crate::ui::colormap::class_color;
 use crate::ui::lesson::{
-    CONTOUR_LEVELS, CONTOUR_RESOLUTION, FRAME_BUDGET, LandscapeView, contour_image, format_number,
-    landscape_plot,
+    CONTOUR_LEVELS, CONTOUR_RESOLUTION, FRAME_BUDGET, LandscapeView, Pacer, contour_image,
+    format_number, landscape_plot,
 };
 use crate::ui::plot_axes::{legend, x_axis, y_axis};
 
@@ -31,8 +31,7 @@ pub struct RacePanel {
     pub playing: bool,
     grid: Option<(SurfaceKind, f64, LevelGrid)>,
     texture: Option<TextureHandle>,
-    last_frame: Option<Instant>,
-    carry: f64,
+    pacer: Pacer,
 }
 
 impl Default for RacePanel {
@@ -44,8 +43,7 @@ impl Default for RacePanel {
             playing: false,
             grid: None,
             texture: None,
-            last_frame: None,
-            carry: 0.0,
+            pacer: Pacer::default(),
         }
     }
 }
@@ -79,24 +77,13 @@ impl RacePanel {
     }
 
     fn advance(&mut self, ctx: &egui::Context) {
-        let now = Instant::now();
-        let elapsed = self
-            .last_frame
-            .map_or(0.0, |t| now.duration_since(t).as_secs_f64().min(0.1));
-        self.last_frame = Some(now);
-        if !self.playing {
-            self.carry = 0.0;
-            return;
-        }
-        self.carry += self.steps_per_second.max(0.0) * elapsed;
+        let due = self.pacer.steps_due(self.playing, self.steps_per_second);
         let budget = Instant::now();
-        while self.carry >= 1.0 && self.playing {
-            self.carry -= 1.0;
-            self.step_once();
-            if budget.elapsed() > FRAME_BUDGET {
-                self.carry = 0.0;
+        for _ in 0..due {
+            if !self.playing || budget.elapsed() > FRAME_BUDGET {
                 break;
             }
+            self.step_once();
         }
         if self.playing {
             ctx.request_repaint();
