@@ -41,6 +41,16 @@ fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&Gradsc
     }
 }
 
+/// Runs frames until a widget labelled `label` shows up, or fails with `why` after 20 s.
+fn wait_for_label(harness: &mut Harness<'static, GradscopeApp>, label: &str, why: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while harness.query_by_label(label).is_none() {
+        assert!(Instant::now() < deadline, "{why}");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+}
+
 fn counter_step(harness: &Harness<'static, GradscopeApp>) -> u64 {
     let node = harness.get_by_label_contains("· epoch");
     let label = node.value().unwrap_or_default();
@@ -260,15 +270,11 @@ fn a_good_csv_goes_through_the_wizard_into_training() {
     let ctx = harness.ctx.clone();
     harness.state_mut().open_data(&ctx, good);
     run_until(&mut harness, |_| true);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while harness.query_by_label("Train on it").is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "the wizard did not show its review"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        harness.run_steps(1);
-    }
+    wait_for_label(
+        &mut harness,
+        "Train on it",
+        "the wizard did not show its review",
+    );
     assert!(harness.query_by_label("decimal comma").is_some());
     harness.get_by_label("Train on it").click();
     run_until(&mut harness, |app| {
@@ -326,15 +332,11 @@ fn dropping_a_file_on_the_window_opens_the_wizard_with_its_columns() {
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(DroppedPath(file.clone())));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while harness.query_by_label("Train on it").is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "the drop did not open the wizard"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        harness.run_steps(1);
-    }
+    wait_for_label(
+        &mut harness,
+        "Train on it",
+        "the drop did not open the wizard",
+    );
     // The review shows what was understood: tab-separated, three columns, the label last.
     assert!(
         harness
@@ -371,15 +373,11 @@ fn dropping_an_image_folder_shows_its_classes_and_trains_at_the_most_common_size
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(DroppedPath(root.clone())));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while harness.query_by_label("Train on it").is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "the drop did not open the wizard"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        harness.run_steps(1);
-    }
+    wait_for_label(
+        &mut harness,
+        "Train on it",
+        "the drop did not open the wizard",
+    );
     assert!(harness.query_by_label("2 classes found").is_some());
     assert!(harness.query_by_label("round: 3, square: 3").is_some());
     harness.get_by_label("Train on it").click();
