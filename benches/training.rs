@@ -51,6 +51,16 @@ fn training_step(c: &mut Criterion) {
             });
         });
     }
+    // As the window trains by default: the training doctor records every layer's
+    // weight-gradient norm at each step.
+    let mut session = spiral_session(OptimizerKind::Adam);
+    session.set_monitor(true);
+    group.bench_function("step_adam_with_doctor", |b| {
+        b.iter(|| {
+            let outcome = session.step();
+            assert!(matches!(outcome, StepOutcome::Trained { .. }));
+        });
+    });
     group.finish();
 }
 
