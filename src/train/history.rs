@@ -90,18 +90,23 @@ impl LossHistory {
             capacity: capacity.max(1),
         };
         while history.buckets.len() >= 2 * history.capacity {
-            history.buckets = history
-                .buckets
-                .chunks(2)
-                .map(|pair| match pair {
-                    [a, b] => a.merge(*b),
-                    [a] => *a,
-                    _ => unreachable!("chunks(2) yields one or two buckets"),
-                })
-                .collect();
-            history.steps_per_bucket = history.steps_per_bucket.saturating_mul(2);
+            history.halve();
         }
         history
+    }
+
+    /// Merges neighbouring buckets pairwise: half as many buckets, each twice as wide.
+    fn halve(&mut self) {
+        self.buckets = self
+            .buckets
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] => a.merge(*b),
+                [a] => *a,
+                _ => unreachable!("chunks(2) yields one or two buckets"),
+            })
+            .collect();
+        self.steps_per_bucket = self.steps_per_bucket.saturating_mul(2);
     }
 
     /// Adds the loss of `step`. Non-finite losses are ignored (they never reach a plot).
@@ -123,16 +128,7 @@ impl LossHistory {
             _ => self.buckets.push(single),
         }
         if self.buckets.len() >= 2 * self.capacity {
-            self.buckets = self
-                .buckets
-                .chunks(2)
-                .map(|pair| match pair {
-                    [a, b] => a.merge(*b),
-                    [a] => *a,
-                    _ => unreachable!("chunks(2) yields one or two buckets"),
-                })
-                .collect();
-            self.steps_per_bucket *= 2;
+            self.halve();
         }
     }
 
