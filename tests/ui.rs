@@ -51,6 +51,23 @@ fn wait_for_label(harness: &mut Harness<'static, GradscopeApp>, label: &str, why
     }
 }
 
+/// Lets the last events of a pause arrive, then checks that the step count no longer moves;
+/// returns the step it stopped at.
+fn settled_step(harness: &mut Harness<'static, GradscopeApp>) -> u64 {
+    harness.run_steps(2);
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(2);
+    let paused_at = harness.state().step();
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().step(),
+        paused_at,
+        "training went on after the pause"
+    );
+    paused_at
+}
+
 fn counter_step(harness: &Harness<'static, GradscopeApp>) -> u64 {
     let node = harness.get_by_label_contains("· epoch");
     let label = node.value().unwrap_or_default();
@@ -208,13 +225,7 @@ fn space_toggles_play_and_pause() {
     harness.key_press(eframe::egui::Key::Space);
     run_until(&mut harness, |app| app.step() > 10);
     harness.key_press(eframe::egui::Key::Space);
-    harness.run_steps(2);
-    std::thread::sleep(Duration::from_millis(300));
-    harness.run_steps(2);
-    let paused_at = harness.state().step();
-    std::thread::sleep(Duration::from_millis(300));
-    harness.run_steps(2);
-    assert_eq!(harness.state().step(), paused_at);
+    settled_step(&mut harness);
 }
 
 #[test]
@@ -642,17 +653,7 @@ fn leaving_the_lab_pauses_it_and_coming_back_resumes_it() {
     harness.get_by_label("Play").click();
     run_until(&mut harness, |app| app.step() > 5);
     harness.get_by_label("Gradient descent").click();
-    harness.run_steps(2);
-    std::thread::sleep(Duration::from_millis(300));
-    harness.run_steps(2);
-    let paused_at = harness.state().step();
-    std::thread::sleep(Duration::from_millis(300));
-    harness.run_steps(2);
-    assert_eq!(
-        harness.state().step(),
-        paused_at,
-        "the lab trained while hidden"
-    );
+    let paused_at = settled_step(&mut harness);
     harness.get_by_label("Network lab").click();
     run_until(&mut harness, |app| app.step() > paused_at + 5);
 }
