@@ -9,12 +9,17 @@ use clap::{Args, Parser, Subcommand};
 use nalgebra::DMatrix;
 use serde::Serialize;
 
+mod inspect;
+mod progress;
+
+pub use inspect::{IMPORT_HELP, InspectArgs, inspect, inspection_json};
+pub use progress::{PlainLines, StepStatus, TerminalBar, TrainProgress, clock, stderr_progress};
+
 use crate::data::{
-    Dataset, SourceKind, SynthConfig, SynthKind, detect, inspect_csv, iris, mnist_bundled,
-    open_path, scan_image_folder,
+    BadNumbers, Dataset, FileImport, ImportReport, SynthConfig, SynthKind, iris, mnist_bundled,
 };
 use crate::experiment::{
-    DatasetRef, Experiment, FileImport, History, SavedWeights, load_safetensors, save_safetensors,
+    DatasetRef, Experiment, History, SavedWeights, load_safetensors, save_safetensors,
     write_metrics_csv,
 };
 use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape};
@@ -42,67 +47,6 @@ pub enum CliCommand {
     Train(Box<TrainArgs>),
     /// Print what the import wizard understands of a file or folder as one JSON object.
     Inspect(InspectArgs),
-}
-
-/// Options of `gradscope inspect`.
-#[derive(Args, Debug, Clone)]
-pub struct InspectArgs {
-    /// A CSV/TSV file (also .gz), an IDX file, a folder with the MNIST files or a folder of
-    /// class sub-folders of images.
-    pub path: PathBuf,
-    /// Label column of a CSV: a header name or a 0-based index (default: the last column).
-    #[arg(long, value_name = "COLUMN")]
-    pub label: Option<String>,
-}
-
-/// The JSON object `gradscope inspect` prints.
-///
-/// # Errors
-/// The loader's message, naming the file (and line and column for text).
-pub fn inspect(args: &InspectArgs) -> Result<String, String> {
-    let path = &args.path;
-    let name = path.display().to_string();
-    let json = match detect(path).map_err(|e| e.to_string())? {
-        SourceKind::Table => {
-            let raw =
-                std::fs::read(path).map_err(|e| format!("{name}: cannot read the file: {e}"))?;
-            let (inspection, _) =
-                inspect_csv(&name, &raw, args.label.as_deref()).map_err(|e| e.to_string())?;
-            serde_json::to_value(&inspection).map_err(|e| e.to_string())?
-        }
-        SourceKind::ImageFolder => {
-            let summary = scan_image_folder(path).map_err(|e| e.to_string())?;
-            serde_json::json!({
-                "file": name,
-                "kind": "image folder",
-                "task": "classification",
-                "classes": summary.classes,
-                "class_counts": summary.counts,
-                "rows": summary.counts.iter().sum::<usize>(),
-                "sizes": summary.sizes.iter().map(|((w, h), n)| serde_json::json!({"width": w, "height": h, "count": n})).collect::<Vec<_>>(),
-                "skipped": summary.skipped,
-            })
-        }
-        SourceKind::MnistFolder | SourceKind::Idx => {
-            let data = open_path(path, None, 0.8, 1).map_err(|e| e.to_string())?;
-            let classes = match &data.task {
-                crate::data::Task::Classification { class_names } => class_names.clone(),
-                crate::data::Task::Regression => Vec::new(),
-            };
-            serde_json::json!({
-                "file": name,
-                "kind": "idx",
-                "task": "classification",
-                "rows": data.train.len() + data.test.len(),
-                "train": data.train.len(),
-                "test": data.test.len(),
-                "features": data.n_features(),
-                "image_shape": data.image_shape,
-                "classes": classes,
-            })
-        }
-    };
-    serde_json::to_string(&json).map_err(|e| e.to_string())
 }
 
 /// Options of the window.
@@ -153,6 +97,7 @@ pub struct WindowArgs {
 /// `--optimizer`, `--lr`, `--batch`, `--epochs` and `--seed` (the seed of the weights and
 /// batch order only; the data set keeps its own).
 #[derive(Args, Debug, Clone)]
+#[command(after_long_help = IMPORT_HELP)]
 pub struct TrainArgs {
     /// Experiment file (JSON) to train from. Flags given as well override its values:
     /// --dataset/--data/--label replace its data set, --train-ratio its split, --model,
@@ -164,10 +109,15 @@ pub struct TrainArgs {
     /// Built-in data set: circle xor gaussians spiral moons line iris mnist (default spiral).
     #[arg(long, conflicts_with = "data")]
     pub dataset: Option<String>,
-    /// A CSV file (header row, comma separated; needs --label) or a folder with the four MNIST
-    /// IDX files, instead of a built-in set.
+    /// A CSV/TSV file (also .gz), an IDX file, a folder with the four MNIST IDX files or a
+    /// folder of class sub-folders of images, instead of a built-in set (see below for what
+    /// the importer decides; `gradscope inspect` shows it without training).
     #[arg(long, value_name = "FILE_OR_DIR")]
     pub data: Option<PathBuf>,
+    /// A CSV column of numbers with a few cells that are not numbers: refuse (default),
+    /// missing (treat those cells as missing) or exclude (leave the column out).
+    #[arg(long, value_name = "POLICY", value_parser = inspect::parse_bad_numbers)]
+    pub bad_numbers: Option<BadNumbers>,
     /// The whole model as text, e.g. conv8k3,relu,pool2,conv16k3,relu,pool2,dense10 (overrides
     /// --hidden/--activation; the last Dense must have one unit per class).
     #[arg(long, value_name = "SPEC")]
@@ -316,6 +266,8 @@ pub struct PreparedRun {
     pub base: Option<Experiment>,
     /// Weights to start from (`--resume` or `--load-weights`), in parameter order.
     pub initial_params: Option<Vec<DMatrix<f32>>>,
+    /// What the importer decided, for data read from a file.
+    pub report: Option<ImportReport>,
 }
 
 /// The data reference for `--dataset NAME` (seeded and split as [`builtin_dataset`] does).
@@ -348,12 +300,7 @@ fn with_train_ratio(mut reference: DatasetRef, ratio: f32) -> DatasetRef {
         DatasetRef::Synth(config) => config.train_ratio = ratio,
         DatasetRef::Iris { train_ratio, .. } => *train_ratio = ratio,
         DatasetRef::Mnist => {}
-        DatasetRef::File { import, .. } => match import {
-            FileImport::Auto { train_ratio, .. }
-            | FileImport::ImageFolder { train_ratio, .. }
-            | FileImport::Idx { train_ratio } => *train_ratio = ratio,
-            FileImport::Table(table) => table.train_ratio = ratio,
-        },
+        DatasetRef::File { import, .. } => import.set_train_ratio(ratio),
     }
     reference
 }
@@ -437,8 +384,9 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
             path: path.clone(),
             import: FileImport::Auto {
                 label: args.label.clone(),
-                train_ratio: args.train_ratio.unwrap_or(0.8),
-                seed,
+                train_ratio: args.train_ratio.unwrap_or(crate::data::DEFAULT_TRAIN_RATIO),
+                seed: args.seed.unwrap_or(crate::data::DEFAULT_SPLIT_SEED),
+                bad_numbers: args.bad_numbers.unwrap_or_default(),
             },
         }),
         (None, Some(name)) => Some(builtin_ref(name, seed, args.train_ratio)?),
@@ -452,9 +400,15 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         },
         (None, None) => builtin_ref("spiral", seed, args.train_ratio)?,
     };
-    let data = match &base {
-        Some(base) if dataset == base.dataset => base.load_dataset().map_err(|e| e.to_string())?,
-        _ => Arc::new(dataset.load()?),
+    let (data, report) = match &base {
+        Some(base) if dataset == base.dataset => {
+            let (data, report) = base.load_dataset_with_report().map_err(|e| e.to_string())?;
+            (data, report)
+        }
+        _ => {
+            let (data, report) = dataset.load_with_report()?;
+            (Arc::new(data), report)
+        }
     };
     let is_image = data.image_shape.is_some();
     let mut config = match &base {
@@ -532,16 +486,34 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         config,
         base,
         initial_params,
+        report,
     })
 }
 
 /// `gradscope train`: prepares, trains to the epoch limit, evaluates, and writes `--save`,
-/// `--weights` and `--metrics`. `progress` receives the progress lines.
+/// `--weights` and `--metrics`. `progress` receives the importer's notes (columns excluded
+/// or changed, rows and files left out, warnings), the progress lines and the summary.
 ///
 /// # Errors
 /// A one-line reason (bad argument, unreadable input, failed write), naming the file.
 pub fn train_command(args: &TrainArgs, progress: impl FnMut(&str)) -> Result<TrainReport, String> {
+    train_command_with(args, &mut PlainLines::new(progress))
+}
+
+/// [`train_command`] reporting to any [`TrainProgress`] (e.g. [`stderr_progress`]).
+///
+/// # Errors
+/// As [`train_command`].
+pub fn train_command_with(
+    args: &TrainArgs,
+    progress: &mut dyn TrainProgress,
+) -> Result<TrainReport, String> {
     let run = prepare_run(args)?;
+    if let Some(report) = &run.report {
+        for note in report.notes() {
+            progress.line(&format!("{}: {note}", report.source));
+        }
+    }
     let mut session = Session::new(Arc::clone(&run.data), run.config.clone())?;
     if let Some(params) = &run.initial_params {
         session.load_params(params)?;
@@ -658,39 +630,40 @@ pub fn run_training(
     progress: impl FnMut(&str),
 ) -> Result<TrainReport, String> {
     let mut session = Session::new(data, config)?;
-    train_session(&mut session, progress).map(|(report, _)| report)
+    train_session(&mut session, &mut PlainLines::new(progress)).map(|(report, _)| report)
 }
 
 /// Trains `session` to its epoch limit (or the first non-finite loss) and evaluates it on both
 /// splits. Returns the report and the history: every step's loss (merged into at most 4 096
 /// exact buckets on long runs) and one evaluation at the end.
-/// `progress` receives one line per ~second of training and one at the end.
+/// `progress` receives the step status after every step (a bar or a line a second) and the
+/// summary at the end.
 ///
 /// # Errors
 /// A one-line reason when the training split is empty.
 pub fn train_session(
     session: &mut Session,
-    mut progress: impl FnMut(&str),
+    progress: &mut dyn TrainProgress,
 ) -> Result<(TrainReport, History), String> {
     let name = session.data().name.clone();
     let epochs = session.config().epochs;
+    let total_steps = epochs.saturating_mul(session.steps_per_epoch());
     let model = session.model().spec().to_text();
     let mut losses = LossHistory::default();
     let start = Instant::now();
-    let mut last_report = Instant::now();
     let mut diverged = None;
     while !session.finished() {
         match session.step() {
             StepOutcome::Trained { loss, step, .. } => {
                 losses.push(step, loss as f32);
-                if last_report.elapsed().as_secs_f64() >= 1.0 {
-                    last_report = Instant::now();
-                    progress(&format!(
-                        "epoch {}/{epochs}  step {}  loss {loss:.4}",
-                        session.epoch(),
-                        session.step_count()
-                    ));
-                }
+                progress.step(&StepStatus {
+                    epoch: session.epoch(),
+                    epochs,
+                    step: session.step_count(),
+                    total_steps,
+                    loss,
+                    elapsed: start.elapsed(),
+                });
             }
             StepOutcome::Diverged { step } => {
                 diverged = Some(divergence_message(step));
@@ -699,6 +672,7 @@ pub fn train_session(
         }
     }
     let seconds = start.elapsed().as_secs_f64();
+    progress.finish();
     let (train, test) = session.evaluate_both();
     let eval = EvalRecord {
         step: session.step_count(),
@@ -720,7 +694,7 @@ pub fn train_session(
         diverged,
     };
     let accuracy = |a: Option<f64>| a.map_or(String::new(), |a| format!(" ({:.1} %)", a * 100.0));
-    progress(&format!(
+    progress.line(&format!(
         "done: {} epochs, {} steps in {:.2} s; train loss {:.4}{}; test loss {}{}",
         report.epochs,
         report.steps,
@@ -733,7 +707,7 @@ pub fn train_session(
         accuracy(report.test_accuracy),
     ));
     if let Some(message) = &report.diverged {
-        progress(message);
+        progress.line(message);
     }
     Ok((report, History::new(&losses, &[eval])))
 }

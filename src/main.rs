@@ -9,9 +9,11 @@ use std::sync::Arc;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use gradscope::cli::{Cli, CliCommand, WindowArgs, builtin_dataset, inspect, train_command};
-use gradscope::data::{SynthKind, open_path};
-use gradscope::experiment::{DatasetRef, FileImport};
+use gradscope::cli::{
+    Cli, CliCommand, WindowArgs, builtin_dataset, inspect, stderr_progress, train_command_with,
+};
+use gradscope::data::{DataSource, FileImport, SynthKind, load_now};
+use gradscope::experiment::DatasetRef;
 use gradscope::train::TrainConfig;
 use gradscope::ui::{
     AppMode, AppOptions, DataSettings, DatasetChoice, GradscopeApp, ScreenshotPlan, restore,
@@ -46,7 +48,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Some(CliCommand::Train(args)) => match train_command(&args, |line| eprintln!("{line}")) {
+        Some(CliCommand::Train(args)) => match train_command_with(&args, &mut *stderr_progress()) {
             Ok(report) => {
                 if args.json {
                     match serde_json::to_string(&report) {
@@ -76,21 +78,24 @@ fn open_window(args: WindowArgs) -> ExitCode {
         ..AppOptions::default()
     };
     if let Some(path) = &args.data {
-        let loaded = open_path(path, args.label.as_deref(), 0.8, 1);
-        match loaded {
-            Ok(data) => {
-                if data.image_shape.is_some() {
+        // The same route and defaults as `train --data` and the import wizard.
+        let mut source =
+            DataSource::auto(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
+        if let FileImport::Auto { label, .. } = &mut source.import {
+            label.clone_from(&args.label);
+        }
+        match load_now(&source) {
+            Ok(loaded) => {
+                for note in loaded.report.notes() {
+                    eprintln!("{}: {note}", loaded.report.source);
+                }
+                if loaded.dataset.image_shape.is_some() {
                     options.settings.train = TrainConfig::small_cnn();
                 }
-                options.settings.data.choice = DatasetChoice::Loaded(Arc::new(data));
-                let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                options.settings.data.choice = DatasetChoice::Loaded(Arc::new(loaded.dataset));
                 options.settings.data.source = Some(DatasetRef::File {
-                    path,
-                    import: FileImport::Auto {
-                        label: args.label.clone(),
-                        train_ratio: 0.8,
-                        seed: 1,
-                    },
+                    path: source.path,
+                    import: source.import,
                 });
             }
             Err(e) => return usage_error(&e.to_string()),

@@ -178,7 +178,10 @@ fn a_bad_csv_names_file_line_and_column() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr(&output).trim_end(),
-        format!("gradscope: {file}:3:2: \"oops\" in column \"x2\" is not a number")
+        format!(
+            "gradscope: {file}:3:2: \"oops\" in column \"x2\" is not a number (1 of 3 cells): \
+             treat such cells as missing or exclude the column (--bad-numbers missing|exclude)"
+        )
     );
 
     std::fs::write(&path, "x1,x2,label\n1,2,a\n3,4,a\n").expect("write");

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gradscope::data::{
-    DataError, Dataset, Features, FolderSummary, Labels, Task, load_image_folder, scan_image_folder,
+    DataError, Dataset, Features, FolderSummary, Labels, Task, Unreadable, load_image_folder,
+    load_image_folder_with_report, scan_image_folder,
 };
 use image::{GrayAlphaImage, GrayImage, ImageBuffer, Luma, LumaA, Rgb, RgbImage, Rgba, RgbaImage};
 
@@ -112,6 +113,7 @@ fn hidden_entries_and_non_images_are_skipped() {
                 "1/nested".into(),
                 "root.png".into(),
             ],
+            unreadable: Vec::new(),
         }
     );
 
@@ -408,35 +410,55 @@ fn a_class_folder_without_images_is_an_error() {
 }
 
 #[test]
-fn a_corrupt_image_is_an_error_naming_the_file() {
+fn a_corrupt_image_is_skipped_and_listed_with_its_reason() {
+    // One policy everywhere (issue 12, item 7): an image that cannot be decoded is left out
+    // and listed with its reason by the scan (header problems) and the load (all problems).
     let tmp = TempDir::new("corrupt");
     let root = tmp.dir("set");
     grey(1, 1, 0).save(tmp.file("set/a/good.png")).unwrap();
+    grey(1, 1, 0).save(tmp.file("set/b/fine.png")).unwrap();
     let bad = tmp.file("set/b/bad.png");
     std::fs::write(&bad, b"this is not a png").unwrap();
-    let expected = format!(
-        "{}: cannot decode the image: Format error decoding Png: Invalid PNG signature.",
-        shown(&bad)
-    );
-    assert_eq!(message(scan_image_folder(&root)), expected);
-    assert_eq!(
-        message(load_image_folder(&root, None, 0.8, 1, &always)),
-        expected
-    );
+    let reason = "cannot decode the image: Format error decoding Png: Invalid PNG signature.";
+    let expected = vec![Unreadable {
+        file: "b/bad.png".into(),
+        reason: reason.into(),
+    }];
+    let summary = scan_image_folder(&root).unwrap();
+    assert_eq!(summary.counts, [1, 1]);
+    assert_eq!(summary.unreadable, expected);
+    let (data, report) = load_image_folder_with_report(&root, None, 1.0, 1, &always).unwrap();
+    assert_eq!(data.train.len() + data.test.len(), 2);
+    assert_eq!(report.unreadable, expected);
+    assert_eq!(report.counts, [1, 1]);
 
     // A valid header with the end of the pixel data cut off fails while decoding, not while
-    // scanning (which reads headers only).
+    // scanning (which reads headers only): the load skips and lists it.
     let mut png = Vec::new();
     grey(16, 16, 9)
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
     std::fs::write(&bad, &png[..png.len() - 16]).unwrap();
-    assert_eq!(scan_image_folder(&root).unwrap().counts, [1, 1]);
+    assert_eq!(scan_image_folder(&root).unwrap().counts, [1, 2]);
+    let (data, report) = load_image_folder_with_report(&root, None, 1.0, 1, &always).unwrap();
+    assert_eq!(data.train.len() + data.test.len(), 2);
+    assert_eq!(
+        report.unreadable,
+        [Unreadable {
+            file: "b/bad.png".into(),
+            reason: "cannot decode the image: unexpected end of file".into(),
+        }]
+    );
+    assert_eq!(report.counts, [1, 1]);
+
+    // A class none of whose images decodes is an error naming the folder and the file.
+    std::fs::remove_file(tmp.file("set/b/fine.png")).unwrap();
+    std::fs::write(&bad, b"this is not a png").unwrap();
+    let class = shown(&tmp.file("set/b"));
     assert_eq!(
         message(load_image_folder(&root, None, 0.8, 1, &always)),
         format!(
-            "{}: cannot decode the image: unexpected end of file",
-            shown(&bad)
+            "{class}: none of the images in this class folder can be decoded (b/bad.png: {reason})"
         )
     );
 }

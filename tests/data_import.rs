@@ -65,7 +65,7 @@ fn case1_bom_crlf_quoted_header() {
     );
     assert_eq!(t.columns, ["sepal_len", "label"]);
     assert_eq!(t.to_rows(), [["5.1", "setosa"], ["4.9", "versicolor"]]);
-    assert_eq!(t.lines, [2, 3]);
+    assert_eq!(t.lines(), [2, 3]);
     let (ins, ds) = inspect_csv("iris.csv", text, None).unwrap();
     assert_eq!(ins.rows, 2);
     assert_eq!(ins.classes, ["setosa", "versicolor"]);
@@ -187,7 +187,7 @@ fn cr_only_line_ends() {
     );
     let (_, t) = table(raw);
     assert_eq!(t.to_rows(), [["1", "2", "a"], ["3", "4", "b"]]);
-    assert_eq!(t.lines, [2, 3]);
+    assert_eq!(t.lines(), [2, 3]);
 }
 
 #[test]
@@ -296,9 +296,14 @@ fn text_feature_one_hot_or_excluded() {
     let (_, ds) = inspect_csv("d.csv", text.as_bytes(), None).unwrap();
     assert_eq!(ds.feature_names, ["size"]);
 
-    // a mostly-numeric column with a typo is an error, not a text column
+    // a mostly-numeric column with a typo is an error, not a text column; the error offers
+    // the two ways out (issue 12, item 2)
     let err = inspect_err(b"x,y,label\n1,2,a\n3,4x,b\n5,6,a\n");
-    assert_eq!(err, "bad.csv:3:2: \"4x\" in column \"y\" is not a number");
+    assert_eq!(
+        err,
+        "bad.csv:3:2: \"4x\" in column \"y\" is not a number (1 of 3 cells): treat such cells \
+         as missing or exclude the column (--bad-numbers missing|exclude)"
+    );
 }
 
 #[test]
@@ -428,10 +433,14 @@ fn cell_errors_name_the_exact_line() {
     let err = inspect_err(b"x1,x2,label\n\"1\n\",2,a\n3,4,b\n5,inf,a\n");
     assert_eq!(
         err,
-        "bad.csv:5:2: \"inf\" in column \"x2\" is not a finite number"
+        "bad.csv:5:2: \"inf\" in column \"x2\" is not a finite number (1 of 3 cells): treat \
+         such cells as missing or exclude the column (--bad-numbers missing|exclude)"
     );
     let err = inspect_err(b"x1,x2,label\n\"1\n\",zz,a\n3,4,b\n5,6,a\n");
-    assert_eq!(err, "bad.csv:3:2: \"zz\" in column \"x2\" is not a number");
+    assert!(
+        err.starts_with("bad.csv:3:2: \"zz\" in column \"x2\" is not a number (1 of 3 cells)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -441,16 +450,16 @@ fn reading_reports_progress_and_can_be_cancelled() {
         text.push_str(&format!("{i},{}\n", i % 2));
     }
     let options = sniff_csv(text.as_bytes());
-    let seen = std::cell::RefCell::new(Vec::new());
+    let seen = std::sync::Mutex::new(Vec::new());
     let table = read_table_with_progress("p.csv", text.as_bytes(), &options, &|bytes| {
-        seen.borrow_mut().push(bytes);
+        seen.lock().unwrap().push(bytes);
         true
     })
     .expect("reads");
     assert_eq!(table.n_rows(), 10_000);
     // 10 001 records (header included): reports after records 4096 and 8192, at the byte
     // where the record being read starts.
-    let seen = seen.into_inner();
+    let seen = seen.into_inner().unwrap();
     assert_eq!(seen.len(), 2);
     let start_of_record = |k: usize| {
         text.split_inclusive('\n')

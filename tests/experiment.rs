@@ -320,6 +320,7 @@ fn a_data_file_is_stored_relative_to_the_experiment() {
             label: Some("label".into()),
             train_ratio: 0.75,
             seed: 4,
+            bad_numbers: Default::default(),
         },
     };
     let lessons = dir.path().join("lessons");

@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use super::import::{
-    self, CsvOptions, ImportSettings, MissingPolicy, Table, TaskChoice, TextFeature,
+    self, BadNumbers, CsvOptions, ImportSettings, MissingPolicy, Table, TaskChoice, TextFeature,
     UNTERMINATED_QUOTE, build_dataset, decode_input, find_column, first_record_line, is_missing,
-    locate_cell, not_a_number, read_table, sniff_csv, unknown_column,
+    not_a_number, read_table, sniff_csv, unknown_column,
 };
 use super::{DataError, Dataset};
 
@@ -86,13 +86,13 @@ pub fn parse_csv(
         task: TaskChoice::Auto,
         missing: MissingPolicy::DropRows,
         text_features: TextFeature::Exclude,
+        bad_numbers: BadNumbers::Refuse,
         standardize: true,
         train_ratio,
         seed,
         ..ImportSettings::guess(&table, options).with_label(&table, label_col)
     };
     build_dataset(file_name, file_name, &table, &settings)
-        .map_err(|e| locate_cell(&text, &options, e))
 }
 
 /// For an unterminated quote `error`: a strictness error in the rows before the record
@@ -135,24 +135,49 @@ fn check_strict(
                 .at_line(first_record_line(text)),
         );
     }
-    for (i, &line) in table.lines.iter().enumerate() {
-        for (j, (cell, column)) in table.row(i).zip(&table.columns).enumerate() {
-            let message = if j == label_col {
-                match cell {
-                    "" => format!("empty label in column {column:?}"),
-                    c if is_missing(c) => format!("missing label {c:?} in column {column:?}"),
-                    _ => continue,
-                }
-            } else if cell.is_empty() {
-                format!("empty cell in column {column:?} (expected a number)")
-            } else if import::parse_number(cell, options.decimal_comma).is_some() {
-                continue;
+    let mut first: Option<(usize, usize)> = None;
+    for j in 0..table.columns.len() {
+        let Some(column) = table.numbers(j) else {
+            continue;
+        };
+        let problem = |i: &usize| {
+            let cell = table.cell(*i, j);
+            if j == label_col {
+                is_missing(cell)
             } else {
-                not_a_number(cell, column)
-            };
-            let error = DataError::new(file_name, message).at_cell(line, j + 1);
-            return Err(locate_cell(text, options, error));
+                cell.is_empty() || import::parse_number(cell, options.decimal_comma).is_none()
+            }
+        };
+        let clean = if j == label_col {
+            column.missing == 0
+        } else {
+            column.missing == 0 && column.bad == 0
+        };
+        if clean {
+            continue;
         }
+        let limit = first.map_or(table.n_rows(), |(i, _)| i + 1);
+        if let Some(i) = (0..limit).find(problem)
+            && first.is_none_or(|(fi, fj)| (i, j) < (fi, fj))
+        {
+            first = Some((i, j));
+        }
+    }
+    if let Some((i, j)) = first {
+        let cell = table.cell(i, j);
+        let column = table.columns.get(j).map_or("", String::as_str);
+        let message = if j == label_col {
+            if cell.is_empty() {
+                format!("empty label in column {column:?}")
+            } else {
+                format!("missing label {cell:?} in column {column:?}")
+            }
+        } else if cell.is_empty() {
+            format!("empty cell in column {column:?} (expected a number)")
+        } else {
+            not_a_number(cell, column)
+        };
+        return Err(DataError::new(file_name, message).at_cell(table.cell_line(i, j), j + 1));
     }
     Ok(label_col)
 }

@@ -208,7 +208,12 @@ impl Split {
     }
 
     /// The samples `indices` of `features`/`labels` (all rows, `n_features` wide) as a split.
-    fn select(features: &[f32], labels: &Labels, n_features: usize, indices: &[usize]) -> Split {
+    pub(crate) fn select(
+        features: &[f32],
+        labels: &Labels,
+        n_features: usize,
+        indices: &[usize],
+    ) -> Split {
         let features = indices
             .iter()
             .flat_map(|&i| &features[i * n_features..(i + 1) * n_features])
@@ -424,17 +429,7 @@ impl Dataset {
         seed: u64,
         standardize: bool,
     ) -> Dataset {
-        let mut rng = StdRng::seed_from_u64(seed);
-        let (train_idx, test_idx) = match &labels {
-            Labels::Classes(classes) => stratified_split(classes, train_ratio, &mut rng),
-            Labels::Values(values) => {
-                let mut all: Vec<usize> = (0..values.len()).collect();
-                all.shuffle(&mut rng);
-                let k = train_count(all.len(), train_ratio).max(1).min(all.len());
-                let test = all.split_off(k);
-                (all, test)
-            }
-        };
+        let (train_idx, test_idx) = split_indices(&labels, train_ratio, seed);
         let n = feature_names.len();
         let features: Vec<f32> = rows.iter().flatten().copied().collect();
         let mut train = Split::select(&features, &labels, n, &train_idx);
@@ -481,6 +476,27 @@ impl Dataset {
             0.0
         } else {
             (sum / count as f64) as f32
+        }
+    }
+}
+
+/// The sample indices of the training and test splits of [`Dataset::from_rows`]: shuffled by
+/// `seed`, classification stratified (each class split by `train_ratio`), regression
+/// `round(n × train_ratio)` (at least one) in training.
+pub(crate) fn split_indices(
+    labels: &Labels,
+    train_ratio: f32,
+    seed: u64,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    match labels {
+        Labels::Classes(classes) => stratified_split(classes, train_ratio, &mut rng),
+        Labels::Values(values) => {
+            let mut all: Vec<usize> = (0..values.len()).collect();
+            all.shuffle(&mut rng);
+            let k = train_count(all.len(), train_ratio).max(1).min(all.len());
+            let test = all.split_off(k);
+            (all, test)
         }
     }
 }

@@ -1,4 +1,5 @@
-//! MNIST handwritten digits in the IDX file format, raw or gzipped.
+//! Images and labels in the IDX format (MNIST, EMNIST, Fashion-MNIST, Kuzushiji, …), raw or
+//! gzipped.
 //!
 //! Format reference: Y. LeCun, C. Cortes and C. J. C. Burges, *THE MNIST DATABASE of
 //! handwritten digits*, section "FILE FORMATS FOR THE MNIST DATABASE" (the IDX file format),
@@ -8,11 +9,13 @@
 //! | file   | bytes 0–3 (magic)        | 4–7     | 8–11 | 12–15 | then                     |
 //! |--------|--------------------------|---------|------|-------|--------------------------|
 //! | images | `0x00000803` (2051)      | count n | rows | cols  | n·rows·cols pixel bytes  |
-//! | labels | `0x00000801` (2049)      | count n |      |       | n label bytes, each 0–9  |
+//! | labels | `0x00000801` (2049)      | count n |      |       | n label bytes            |
 //!
 //! The magic is two zero bytes, the element type (`0x08` = unsigned byte) and the number of
 //! dimensions (3 for images, 1 for labels). Pixels are stored row by row; 0 is background and
-//! 255 full ink. Gzip compression is recognised by the gzip magic bytes `1F 8B` (RFC 1952),
+//! 255 full ink. A label is any byte: MNIST uses 0–9, EMNIST letters 1–26, EMNIST balanced
+//! 0–46, Kuzushiji-49 0–48. The classes of a data set are the distinct labels of its
+//! training and test files, in numeric order, named by their numbers. Gzip compression is recognised by the gzip magic bytes `1F 8B` (RFC 1952),
 //! never by the file name.
 //!
 //! A header is never trusted for an allocation: raw input is checked against its actual length
@@ -125,52 +128,46 @@ fn be_u32(header: &[u8], offset: usize) -> Option<u32> {
     Some(u32::from_be_bytes(bytes))
 }
 
-/// Reads and checks the header and the body length of an IDX file of `kind` held in `bytes`
-/// (raw or gzipped). Never allocates more than the input really holds (plus one byte).
-fn check(file_name: &str, bytes: &[u8], kind: Kind) -> Result<Checked, DataError> {
-    let fail = |message: String| Err(DataError::new(file_name, message));
-    if bytes.is_empty() {
-        return fail("the file is empty".into());
-    }
-    let gzipped = bytes.starts_with(&GZIP_MAGIC);
-    let mut decoder = gzipped.then(|| MultiGzDecoder::new(bytes));
-    let gzip_error = |e: std::io::Error| {
-        DataError::new(file_name, format!("cannot decompress the gzip data: {e}"))
-    };
-    // "the file" or "the decompressed file", for messages about lengths.
-    let what = if gzipped {
+/// The header of an IDX file of `kind`: its dimensions, the body length they imply and how
+/// that claim reads in messages.
+struct Header {
+    dims: Vec<u32>,
+    expected: u64,
+    claim: String,
+}
+
+/// "the file" or "the decompressed file", for messages about lengths.
+fn what(gzipped: bool) -> &'static str {
+    if gzipped {
         "the decompressed file"
     } else {
         "the file"
-    };
+    }
+}
 
+/// Checks the magic and the dimensions of `header` (the first bytes of the file, after
+/// decompression).
+fn parse_header(
+    file_name: &str,
+    header: &[u8],
+    kind: Kind,
+    gzipped: bool,
+) -> Result<Header, DataError> {
+    let fail = |message: String| Err(DataError::new(file_name, message));
+    let what = what(gzipped);
     let header_len = kind.header_len();
-    let header: Cow<'_, [u8]> = match decoder.as_mut() {
-        Some(decoder) => {
-            let mut header = Vec::with_capacity(header_len);
-            decoder
-                .by_ref()
-                .take(header_len as u64)
-                .read_to_end(&mut header)
-                .map_err(gzip_error)?;
-            Cow::Owned(header)
-        }
-        None => Cow::Borrowed(bytes.get(..header_len).unwrap_or(bytes)),
-    };
     if header.is_empty() {
         return fail(format!("{what} is empty"));
     }
-    let too_short = |found: usize| {
-        Err(DataError::new(
-            file_name,
-            format!(
-                "{what} is {found} bytes, shorter than the {header_len}-byte header of an IDX {} file",
-                kind.noun()
-            ),
+    let too_short = || {
+        fail(format!(
+            "{what} is {} bytes, shorter than the {header_len}-byte header of an IDX {} file",
+            header.len(),
+            kind.noun()
         ))
     };
-    let Some(magic) = be_u32(&header, 0) else {
-        return too_short(header.len());
+    let Some(magic) = be_u32(header, 0) else {
+        return too_short();
     };
     if magic == kind.other().magic() {
         return fail(format!(
@@ -186,14 +183,12 @@ fn check(file_name: &str, bytes: &[u8], kind: Kind) -> Result<Checked, DataError
         ));
     }
     if header.len() < header_len {
-        return too_short(header.len());
+        return too_short();
     }
     let dims: Vec<u32> = (4..header_len)
         .step_by(4)
-        .filter_map(|offset| be_u32(&header, offset))
+        .filter_map(|offset| be_u32(header, offset))
         .collect();
-
-    // Body length the header implies, with checked arithmetic, and its description.
     let (expected, claim) = match dims.as_slice() {
         [n, rows, cols] => {
             if *n > 0 && (*rows == 0 || *cols == 0) {
@@ -215,17 +210,53 @@ fn check(file_name: &str, bytes: &[u8], kind: Kind) -> Result<Checked, DataError
             )
         }
         [n] => (u64::from(*n), format!("{n} labels ({n} bytes)")),
-        _ => return too_short(header.len()),
+        _ => return too_short(),
     };
+    Ok(Header {
+        dims,
+        expected,
+        claim,
+    })
+}
+
+/// Reads and checks the header and the body length of an IDX file of `kind` held in `bytes`
+/// (raw or gzipped). Never allocates more than the input really holds (plus one byte).
+fn check(file_name: &str, bytes: &[u8], kind: Kind) -> Result<Checked, DataError> {
+    if bytes.is_empty() {
+        return Err(DataError::new(file_name, "the file is empty"));
+    }
+    let gzipped = bytes.starts_with(&GZIP_MAGIC);
+    let mut decoder = gzipped.then(|| MultiGzDecoder::new(bytes));
+    let gzip_error = |e: std::io::Error| {
+        DataError::new(file_name, format!("cannot decompress the gzip data: {e}"))
+    };
+    let header_len = kind.header_len();
+    let header: Cow<'_, [u8]> = match decoder.as_mut() {
+        Some(decoder) => {
+            let mut header = Vec::with_capacity(header_len);
+            decoder
+                .by_ref()
+                .take(header_len as u64)
+                .read_to_end(&mut header)
+                .map_err(gzip_error)?;
+            Cow::Owned(header)
+        }
+        None => Cow::Borrowed(bytes.get(..header_len).unwrap_or(bytes)),
+    };
+    let Header {
+        dims,
+        expected,
+        claim,
+    } = parse_header(file_name, &header, kind, gzipped)?;
     let mismatch = |found: String| {
         Err(DataError::new(
             file_name,
             format!(
-                "the header says {claim} but {what} holds {found} after the {header_len}-byte header"
+                "the header says {claim} but {} holds {found} after the {header_len}-byte header",
+                what(gzipped)
             ),
         ))
     };
-
     let body = match decoder {
         Some(mut decoder) => {
             // Grows with what the stream really yields; never sized from the header.
@@ -292,17 +323,6 @@ fn images_from(file_name: &str, dims: &[usize], pixels: Vec<u8>) -> Result<IdxIm
     }
 }
 
-/// Checks that every label is a digit 0–9.
-fn check_labels(file_name: &str, labels: &[u8]) -> Result<(), DataError> {
-    match labels.iter().enumerate().find(|(_, l)| **l > 9) {
-        Some((i, l)) => Err(DataError::new(
-            file_name,
-            format!("label {l} at index {i} is not a digit 0–9"),
-        )),
-        None => Ok(()),
-    }
-}
-
 /// Parses an IDX image file (magic `0x00000803`) held in memory, raw or gzipped (detected by
 /// the bytes `1F 8B`). `file_name` is used in errors only.
 ///
@@ -322,16 +342,13 @@ pub fn parse_idx_images(file_name: &str, bytes: &[u8]) -> Result<IdxImages, Data
 }
 
 /// Parses an IDX label file (magic `0x00000801`) held in memory, raw or gzipped, into one
-/// digit 0–9 per sample. `file_name` is used in errors only.
+/// label byte per sample (any value). `file_name` is used in errors only.
 ///
 /// Errors: as [`parse_idx_images`] (with `label` for `image`, an 8-byte header and
-/// `the header says 10 labels (10 bytes) but the file holds 7 after the 8-byte header`), and
-/// `label 11 at index 3 is not a digit 0–9`.
+/// `the header says 10 labels (10 bytes) but the file holds 7 after the 8-byte header`).
 pub fn parse_idx_labels(file_name: &str, bytes: &[u8]) -> Result<Vec<u8>, DataError> {
     let checked = check(file_name, bytes, Kind::Labels)?;
-    let labels = body_of(checked.body, bytes);
-    check_labels(file_name, &labels)?;
-    Ok(labels)
+    Ok(body_of(checked.body, bytes))
 }
 
 /// The bytes of the file at `path`; errors `"{path}: the file does not exist"` and
@@ -363,9 +380,44 @@ pub fn read_idx_images(path: &Path) -> Result<IdxImages, DataError> {
 pub fn read_idx_labels(path: &Path) -> Result<Vec<u8>, DataError> {
     let (file, bytes) = read_file(path)?;
     let checked = check(&file, &bytes, Kind::Labels)?;
-    let labels = body_of_owned(checked.body, bytes);
-    check_labels(&file, &labels)?;
-    Ok(labels)
+    Ok(body_of_owned(checked.body, bytes))
+}
+
+/// One IDX file of either kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdxFile {
+    /// An image file (magic `0x00000803`).
+    Images(IdxImages),
+    /// A label file (magic `0x00000801`): one label byte per sample.
+    Labels(Vec<u8>),
+}
+
+/// The magic number of IDX data held in `bytes` (raw or gzipped), if 4 bytes can be had.
+fn peek_magic(bytes: &[u8]) -> Option<u32> {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        let mut head = Vec::with_capacity(4);
+        MultiGzDecoder::new(bytes)
+            .take(4)
+            .read_to_end(&mut head)
+            .ok()?;
+        be_u32(&head, 0)
+    } else {
+        be_u32(bytes, 0)
+    }
+}
+
+/// Reads an IDX file of either kind, raw or gzipped, judged by its magic number; the file is
+/// read once. Errors as [`read_idx_images`] and [`read_idx_labels`] (a file with another
+/// magic gets the label reader's `not an IDX file: magic 0x… (expected …)`).
+pub fn read_idx_file(path: &Path) -> Result<IdxFile, DataError> {
+    let (file, bytes) = read_file(path)?;
+    if peek_magic(&bytes) == Some(IDX_IMAGES_MAGIC) {
+        let checked = check(&file, &bytes, Kind::Images)?;
+        let images = images_from(&file, &checked.dims, body_of_owned(checked.body, bytes))?;
+        return Ok(IdxFile::Images(images));
+    }
+    let checked = check(&file, &bytes, Kind::Labels)?;
+    Ok(IdxFile::Labels(body_of_owned(checked.body, bytes)))
 }
 
 /// IDX images with their labels (sample `i` of one is sample `i` of the other) and the file
@@ -378,14 +430,13 @@ pub struct IdxPair {
     pub images: IdxImages,
     /// Name of the label file, for errors.
     pub labels_file: String,
-    /// One digit 0–9 per image.
+    /// One label byte per image (any value; see the module docs).
     pub labels: Vec<u8>,
 }
 
 impl IdxPair {
-    /// A checked pair. Errors: `"{labels_file}: 9 labels but {images_file} holds 10 images"`,
-    /// `"{labels_file}: label 11 at index 3 is not a digit 0–9"` and
-    /// `"{images_file}: 7000 pixel bytes for 10 images of 28×28 (7840 bytes)"`.
+    /// A checked pair. Errors: `"{labels_file}: 9 labels but {images_file} holds 10 images"`
+    /// and `"{images_file}: 7000 pixel bytes for 10 images of 28×28 (7840 bytes)"`.
     pub fn new(
         images_file: &str,
         images: IdxImages,
@@ -436,7 +487,7 @@ impl IdxPair {
         })
     }
 
-    /// Consistency of the (public) fields: pixel count, label count, label range.
+    /// Consistency of the (public) fields: pixel count and label count.
     fn check(&self) -> Result<(), DataError> {
         let IdxImages {
             count, rows, cols, ..
@@ -466,7 +517,7 @@ impl IdxPair {
                 ),
             ));
         }
-        check_labels(&self.labels_file, &self.labels)
+        Ok(())
     }
 
     /// Splits a checked pair into samples `..at` and `at..`; `at` must not exceed the count.
@@ -496,18 +547,25 @@ impl IdxPair {
         Ok((self, tail))
     }
 
-    /// The samples as a split with `u8` features and class labels.
-    fn into_split(self) -> Split {
+    /// The samples as a split with `u8` features and class labels: label byte `b` is class
+    /// `class_of[b]`.
+    fn into_split(self, class_of: &[usize; 256]) -> Split {
         Split {
             n_features: self.images.rows.saturating_mul(self.images.cols),
             features: Features::U8(self.images.pixels),
-            labels: Labels::Classes(self.labels.into_iter().map(usize::from).collect()),
+            labels: Labels::Classes(
+                self.labels
+                    .iter()
+                    .map(|&b| class_of[usize::from(b)])
+                    .collect(),
+            ),
         }
     }
 }
 
-/// A classification data set of digit images from a training pair and a test pair: classes
-/// "0"…"9", `image_shape = Some([1, rows, cols])`, features kept as bytes
+/// A classification data set of images from a training pair and a test pair: the classes are
+/// the distinct label bytes of both pairs in numeric order, named by their numbers ("0"…"9"
+/// for MNIST, "1"…"26" for EMNIST letters), `image_shape = Some([1, rows, cols])`, features kept as bytes
 /// ([`Features::U8`], value `byte / 255` when batched), feature names `"pixel {y},{x}"`,
 /// not standardised. The samples keep their file order (no shuffling).
 ///
@@ -533,14 +591,22 @@ pub fn idx_dataset(name: &str, train: IdxPair, test: IdxPair) -> Result<Dataset,
     let feature_names = (0..rows)
         .flat_map(|y| (0..cols).map(move |x| format!("pixel {y},{x}")))
         .collect();
+    let mut seen = [false; 256];
+    for &b in train.labels.iter().chain(&test.labels) {
+        seen[usize::from(b)] = true;
+    }
+    let mut class_of = [0usize; 256];
+    let mut class_names = Vec::new();
+    for (byte, _) in seen.iter().enumerate().filter(|(_, s)| **s) {
+        class_of[byte] = class_names.len();
+        class_names.push(byte.to_string());
+    }
     Ok(Dataset {
         name: name.to_string(),
         feature_names,
-        task: Task::Classification {
-            class_names: (0..10).map(|d: u8| d.to_string()).collect(),
-        },
-        train: train.into_split(),
-        test: test.into_split(),
+        task: Task::Classification { class_names },
+        train: train.into_split(&class_of),
+        test: test.into_split(&class_of),
         standardizer: None,
         image_shape: Some([1, rows, cols]),
     })
@@ -586,11 +652,11 @@ fn find_in(dir: &Path, base: &str) -> Result<PathBuf, DataError> {
     })
 }
 
-/// Full MNIST from a folder holding the four standard files, each raw or gzipped
+/// Full MNIST (or a set in its layout) from a folder holding the four standard files, each raw or gzipped
 /// (`train-images-idx3-ubyte[.gz]`, `train-labels-idx1-ubyte[.gz]`,
 /// `t10k-images-idx3-ubyte[.gz]`, `t10k-labels-idx1-ubyte[.gz]`; the raw file is used when
 /// both exist): 60 000 training and 10 000 test digits of 28×28, in file order, pixels kept
-/// as bytes (about 55 MB). See [`idx_dataset`] for the layout.
+/// as bytes (about 55 MB), named after the folder. See [`idx_dataset`] for the layout.
 ///
 /// Errors: a missing file (`"{dir}: neither train-images-idx3-ubyte nor
 /// train-images-idx3-ubyte.gz is in this folder"`) and the errors of [`IdxPair::read`] and
@@ -604,7 +670,22 @@ pub fn load_mnist_dir(dir: &Path) -> Result<Dataset, DataError> {
         &find_in(dir, "t10k-images-idx3-ubyte")?,
         &find_in(dir, "t10k-labels-idx1-ubyte")?,
     )?;
-    idx_dataset("MNIST", train, test)
+    let name = dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    idx_dataset(&name, train, test)
+}
+
+/// The four standard files of `dir` (training images and labels, test images and labels),
+/// each raw or gzipped, if they are all there.
+pub(crate) fn mnist_files(dir: &Path) -> Option<[PathBuf; 4]> {
+    Some([
+        find_in(dir, "train-images-idx3-ubyte").ok()?,
+        find_in(dir, "train-labels-idx1-ubyte").ok()?,
+        find_in(dir, "t10k-images-idx3-ubyte").ok()?,
+        find_in(dir, "t10k-labels-idx1-ubyte").ok()?,
+    ])
 }
 
 /// The partner of an IDX file (images ↔ labels), if it exists as a file: `images` ↔ `labels`

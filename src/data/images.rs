@@ -14,6 +14,12 @@
 //! `.ipynb_checkpoints`), files that are not images, files directly in the root and folders
 //! inside a class folder (sub-folders are not searched).
 //!
+//! An image file that cannot be read or decoded (a broken header, or pixel data cut short)
+//! is left out of the data set and listed with its reason in [`FolderSummary::unreadable`]
+//! (header problems, found by the scan) and [`FolderReport::unreadable`] (every problem,
+//! found by the load), so `gradscope inspect`, `train` and the window agree on what a
+//! folder holds. A class folder none of whose images can be decoded is an error.
+//!
 //! Pixels are kept as bytes ([`Features::U8`], value `byte / 255` when batched), channel-major
 //! per sample: index `(c·height + y)·width + x`. A data set has 1 channel when every image is
 //! grey (with or without alpha, 8 or 16 bits), else 3 (RGB; alpha is dropped, grey images are
@@ -33,6 +39,7 @@ use image::imageops::{self, FilterType};
 use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageReader};
 use serde::Serialize;
 
+use super::dataset::split_indices;
 use super::{DataError, Dataset, Features, Labels, Split, Task};
 
 /// File extensions (lower case) that are read as images.
@@ -58,11 +65,39 @@ pub struct FolderSummary {
     /// `cat/notes.txt`), sorted: hidden entries, non-image files, files directly in the root
     /// and folders inside a class folder.
     pub skipped: Vec<String>,
+    /// Image files whose header cannot be read, with the reason, in listing order (not
+    /// counted in `counts`).
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// An image file left out because it cannot be read or decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unreadable {
+    /// The file, relative to the root with '/' separators (e.g. `cat/broken.png`).
+    pub file: String,
+    /// Why, e.g. `cannot decode the image: unexpected end of file`.
+    pub reason: String,
+}
+
+/// What loading a folder left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FolderReport {
+    /// Entries that are not images of a class (see [`FolderSummary::skipped`]).
+    pub skipped: Vec<String>,
+    /// Image files that could not be read or decoded, with the reason, in listing order.
+    pub unreadable: Vec<Unreadable>,
+    /// Images in the data set, per class (in the order of the class names).
+    pub counts: Vec<usize>,
+    /// Image sizes `(width, height)` found in the files' headers with their counts, most
+    /// common first (see [`FolderSummary::sizes`]).
+    pub sizes: Vec<((u32, u32), usize)>,
 }
 
 /// One image file of a class.
 struct ImageFile {
     path: PathBuf,
+    /// `class/file`, as listed.
+    relative: String,
     class: usize,
 }
 
@@ -158,6 +193,7 @@ fn list_folder(root: &Path) -> Result<Listing, DataError> {
             found = true;
             listing.files.push(ImageFile {
                 path: file_path,
+                relative: format!("{name}/{file_name}"),
                 class,
             });
         }
@@ -205,19 +241,57 @@ fn reader(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>,
         .map_err(|e| DataError::new(shown(path), format!("cannot read the file: {e}")))
 }
 
-/// Size and colour type of the image at `path`, reading its header only.
-/// The folder's listing and the header of every image in it (one pass over the headers, no
-/// decoding), shared by the scan and the load.
-fn list_with_headers(root: &Path) -> Result<(Listing, Vec<Header>), DataError> {
-    let listing = list_folder(root)?;
-    let headers = listing
-        .files
-        .iter()
-        .map(|f| read_header(&f.path))
-        .collect::<Result<Vec<Header>, DataError>>()?;
-    Ok((listing, headers))
+/// The folder's listing and the header of every readable image in it (one pass over the
+/// headers, no decoding), shared by the scan and the load. Files whose header cannot be read
+/// leave the listing and are returned with their reasons.
+fn list_with_headers(root: &Path) -> Result<(Listing, Vec<Header>, Vec<Unreadable>), DataError> {
+    let mut listing = list_folder(root)?;
+    let mut headers = Vec::with_capacity(listing.files.len());
+    let mut unreadable = Vec::new();
+    listing.files.retain(|f| match read_header(&f.path) {
+        Ok(header) => {
+            headers.push(header);
+            true
+        }
+        Err(e) => {
+            unreadable.push(Unreadable {
+                file: f.relative.clone(),
+                reason: e.message,
+            });
+            false
+        }
+    });
+    check_classes(root, &listing, &unreadable)?;
+    Ok((listing, headers, unreadable))
 }
 
+/// Errors for a class folder none of whose images can be read.
+fn check_classes(
+    root: &Path,
+    listing: &Listing,
+    unreadable: &[Unreadable],
+) -> Result<(), DataError> {
+    let mut counts = vec![0usize; listing.classes.len()];
+    for file in &listing.files {
+        if let Some(c) = counts.get_mut(file.class) {
+            *c += 1;
+        }
+    }
+    for (class, &count) in listing.classes.iter().zip(&counts) {
+        if count == 0 {
+            let prefix = format!("{class}/");
+            let first = unreadable.iter().find(|u| u.file.starts_with(&prefix));
+            let why = first.map_or(String::new(), |u| format!(" ({}: {})", u.file, u.reason));
+            return Err(DataError::new(
+                shown(&root.join(class)),
+                format!("none of the images in this class folder can be decoded{why}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Size and colour type of the image at `path`, reading its header only.
 fn read_header(path: &Path) -> Result<Header, DataError> {
     let decoder = reader(path)?
         .into_decoder()
@@ -249,10 +323,11 @@ fn size_counts(headers: &[Header]) -> Vec<((u32, u32), usize)> {
 /// folder"`, `"{root}: cannot read the folder: {reason}"`, `"{root}: the folder is empty"`,
 /// `"{root}: no class folders: put the images of each class in a sub-folder named after the
 /// class"`, `"{root}/{class}: no images (png, jpg, jpeg, bmp, gif) in this class folder"`,
-/// `"{file}: cannot read the file: {reason}"` and `"{file}: cannot decode the image: {reason}"`
-/// for a file whose header is unreadable.
+/// and `"{root}/{class}: none of the images in this class folder can be decoded ({file}:
+/// {reason})"`. Files whose header cannot be read are listed in
+/// [`FolderSummary::unreadable`].
 pub fn scan_image_folder(root: &Path) -> Result<FolderSummary, DataError> {
-    let (listing, headers) = list_with_headers(root)?;
+    let (listing, headers, unreadable) = list_with_headers(root)?;
     let mut counts = vec![0usize; listing.classes.len()];
     for file in &listing.files {
         if let Some(c) = counts.get_mut(file.class) {
@@ -265,6 +340,7 @@ pub fn scan_image_folder(root: &Path) -> Result<FolderSummary, DataError> {
         counts,
         sizes: size_counts(&headers),
         skipped: listing.skipped,
+        unreadable,
     })
 }
 
@@ -321,34 +397,26 @@ fn feature_names(channels: usize, height: usize, width: usize) -> Vec<String> {
         .collect()
 }
 
-/// The samples `indices` (stored as `f32` in a one-feature split) of `pixels`
-/// (`sample_len` bytes per sample) with their classes, as a split.
-fn select(
-    root: &str,
-    order: &Split,
-    pixels: &[u8],
-    sample_len: usize,
-    classes: &[usize],
-) -> Result<Split, DataError> {
-    let internal = || DataError::new(root, "internal error: a split index is out of range");
-    let indices = order.features.as_f32().ok_or_else(internal)?;
+/// The samples `indices` of `pixels` (`sample_len` bytes per sample) with their classes, as
+/// a split.
+fn select(pixels: &[u8], sample_len: usize, classes: &[usize], indices: &[usize]) -> Split {
     let mut bytes = Vec::with_capacity(indices.len().saturating_mul(sample_len));
     let mut labels = Vec::with_capacity(indices.len());
     for &i in indices {
-        // Exact: indices are below 2^24 (checked by `list_folder`).
-        let i = i as usize;
-        let start = i.checked_mul(sample_len).ok_or_else(internal)?;
-        let sample = pixels
-            .get(start..start.saturating_add(sample_len))
-            .ok_or_else(internal)?;
-        bytes.extend_from_slice(sample);
-        labels.push(*classes.get(i).ok_or_else(internal)?);
+        let start = i.saturating_mul(sample_len);
+        if let (Some(sample), Some(&class)) = (
+            pixels.get(start..start.saturating_add(sample_len)),
+            classes.get(i),
+        ) {
+            bytes.extend_from_slice(sample);
+            labels.push(class);
+        }
     }
-    Ok(Split {
+    Split {
         features: Features::U8(bytes),
         labels: Labels::Classes(labels),
         n_features: sample_len,
-    })
+    }
 }
 
 /// Loads a folder of class sub-folders of images (see the module documentation) as a
@@ -376,6 +444,21 @@ pub fn load_image_folder(
     seed: u64,
     progress: &dyn Fn(usize, usize) -> bool,
 ) -> Result<Dataset, DataError> {
+    load_image_folder_with_report(root, size, train_ratio, seed, progress).map(|(data, _)| data)
+}
+
+/// [`load_image_folder`] with what was left out: entries that are not images of a class and
+/// image files that cannot be read or decoded (each with its reason).
+///
+/// # Errors
+/// As [`load_image_folder`].
+pub fn load_image_folder_with_report(
+    root: &Path,
+    size: Option<(u32, u32)>,
+    train_ratio: f32,
+    seed: u64,
+    progress: &dyn Fn(usize, usize) -> bool,
+) -> Result<(Dataset, FolderReport), DataError> {
     let root_name = shown(root);
     let fail = |message: String| Err(DataError::new(&root_name, message));
     if !(train_ratio > 0.0 && train_ratio <= 1.0) {
@@ -386,63 +469,72 @@ pub fn load_image_folder(
     {
         return fail(format!("the image size must be at least 1×1, got {w}×{h}"));
     }
-    let (listing, headers) = list_with_headers(root)?;
+    let (mut listing, headers, mut unreadable) = list_with_headers(root)?;
     let Some(target) = size.or_else(|| size_counts(&headers).first().map(|s| s.0)) else {
         return fail("no images".into());
     };
     let channels: usize = if headers.iter().all(|h| h.grey) { 1 } else { 3 };
     let (width, height) = (target.0 as usize, target.1 as usize);
     let total = listing.files.len();
-    let sample_len = channels
+    let too_big =
+        || format!("{total} images of {channels}×{height}×{width} bytes do not fit in memory");
+    let Some(sample_len) = channels
         .checked_mul(height)
-        .and_then(|n| n.checked_mul(width));
-    let all_len = sample_len.and_then(|n| n.checked_mul(total));
-    let mut pixels: Vec<u8> = Vec::new();
-    let (Some(sample_len), Some(all_len)) = (sample_len, all_len) else {
-        return fail(format!(
-            "{total} images of {channels}×{height}×{width} bytes do not fit in memory"
-        ));
+        .and_then(|n| n.checked_mul(width))
+    else {
+        return fail(too_big());
     };
+    let Some(all_len) = sample_len.checked_mul(total) else {
+        return fail(too_big());
+    };
+    let mut pixels: Vec<u8> = Vec::new();
     if pixels.try_reserve_exact(all_len).is_err() {
-        return fail(format!(
-            "{total} images of {channels}×{height}×{width} bytes do not fit in memory"
-        ));
+        return fail(too_big());
     }
     pixels.resize(all_len, 0);
-
-    for (done, (file, out)) in listing
+    let mut decoded = vec![true; total];
+    for (done, ((file, out), ok)) in listing
         .files
         .iter()
         .zip(pixels.chunks_exact_mut(sample_len.max(1)))
+        .zip(decoded.iter_mut())
         .enumerate()
     {
-        decode_into(&file.path, channels, target, out)?;
+        if let Err(e) = decode_into(&file.path, channels, target, out) {
+            *ok = false;
+            unreadable.push(Unreadable {
+                file: file.relative.clone(),
+                reason: e.message,
+            });
+        }
         if !progress(done + 1, total) {
             return fail("cancelled".into());
         }
     }
-
+    if decoded.contains(&false) {
+        compact(&mut pixels, sample_len, &decoded);
+        let mut keep = decoded.iter();
+        listing
+            .files
+            .retain(|_| keep.next().copied().unwrap_or(false));
+        check_classes(root, &listing, &unreadable)?;
+    }
     let name = root
         .file_name()
         .map_or_else(|| root_name.clone(), |n| n.to_string_lossy().into_owned());
     let classes: Vec<usize> = listing.files.iter().map(|f| f.class).collect();
-    // The stratified, seeded split of `Dataset::from_rows`, computed on the sample indices.
-    let order = Dataset::from_rows(
-        &name,
-        vec!["index".into()],
-        (0..total).map(|i| vec![i as f32]).collect(),
-        Labels::Classes(classes.clone()),
-        Task::Classification {
-            class_names: listing.classes.clone(),
-        },
-        train_ratio,
-        seed,
-        false,
-    )?;
-    let train = select(&root_name, &order.train, &pixels, sample_len, &classes)?;
-    let test = select(&root_name, &order.test, &pixels, sample_len, &classes)?;
+    let mut counts = vec![0usize; listing.classes.len()];
+    for &c in &classes {
+        if let Some(k) = counts.get_mut(c) {
+            *k += 1;
+        }
+    }
+    let labels = Labels::Classes(classes.clone());
+    let (train_idx, test_idx) = split_indices(&labels, train_ratio, seed);
+    let train = select(&pixels, sample_len, &classes, &train_idx);
+    let test = select(&pixels, sample_len, &classes, &test_idx);
     drop(pixels);
-    Ok(Dataset {
+    let data = Dataset {
         name,
         feature_names: feature_names(channels, height, width),
         task: Task::Classification {
@@ -452,5 +544,25 @@ pub fn load_image_folder(
         test,
         standardizer: None,
         image_shape: Some([channels, height, width]),
-    })
+    };
+    let report = FolderReport {
+        skipped: listing.skipped,
+        unreadable,
+        counts,
+        sizes: size_counts(&headers),
+    };
+    Ok((data, report))
+}
+
+/// Removes the samples whose `keep` flag is false from `pixels` (`sample_len` bytes each).
+fn compact(pixels: &mut Vec<u8>, sample_len: usize, keep: &[bool]) {
+    let mut to = 0;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            let from = i * sample_len;
+            pixels.copy_within(from..from + sample_len, to);
+            to += sample_len;
+        }
+    }
+    pixels.truncate(to);
 }

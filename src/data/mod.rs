@@ -1,6 +1,11 @@
 //! Data sets for gradscope: synthetic toy sets, the bundled Iris set, delimited text files
-//! (CSV, TSV, …, raw or gzipped) and MNIST digits in the IDX format, each split into
-//! training and test samples (`Dataset`).
+//! (CSV, TSV, …, raw or gzipped), images in the IDX format and folders of images, each split
+//! into training and test samples (`Dataset`).
+//!
+//! Files reach a data set by one route: a [`DataSource`] (path + import settings, the form
+//! experiment files store) → [`load`] (with progress and cancel) → [`Loaded`] (the data set
+//! and an [`ImportReport`] of every decision). The window, `--data`, `train`, `inspect` and
+//! experiment files all call it.
 
 pub mod csv;
 pub mod dataset;
@@ -10,22 +15,32 @@ pub mod images;
 pub mod import;
 pub mod iris;
 pub mod open;
+pub mod source;
 pub mod synth;
 
 pub use csv::{load_csv, parse_csv};
 pub use dataset::{Dataset, Features, Labels, Split, Standardizer, Task};
 pub use error::DataError;
 pub use idx::{
-    IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxImages, IdxPair, idx_dataset, idx_partner,
-    load_mnist_dir, mnist_bundled, parse_idx_images, parse_idx_labels, read_idx_images,
-    read_idx_labels,
+    IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxFile, IdxImages, IdxPair, idx_dataset, idx_partner,
+    load_mnist_dir, mnist_bundled, parse_idx_images, parse_idx_labels, read_idx_file,
+    read_idx_images, read_idx_labels,
 };
-pub use images::{FolderSummary, IMAGE_EXTENSIONS, load_image_folder, scan_image_folder};
+pub use images::{
+    FolderReport, FolderSummary, IMAGE_EXTENSIONS, Unreadable, load_image_folder,
+    load_image_folder_with_report, scan_image_folder,
+};
 pub use import::{
-    ColumnKind, ColumnSummary, CsvOptions, ImportSettings, Inspection, MissingPolicy, Table,
-    TaskChoice, TextFeature, build_dataset, decode_input, inspect_csv, read_table,
-    read_table_with_progress, sniff_csv, summarize,
+    BadCell, BadNumbers, ColumnCause, ColumnDecision, ColumnKind, ColumnNote, ColumnSummary,
+    ColumnUse, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, ImportSettings, ImportWarning,
+    Inspection, MissingPolicy, Table, TableReport, TaskChoice, TextFeature, WarningKind,
+    build_dataset, build_owned, build_with_report, decode_input, decode_owned, inspect_csv,
+    read_table, read_table_owned, read_table_with_progress, report, sniff_csv, summarize,
 };
 pub use iris::iris;
 pub use open::{SourceKind, detect, open_idx_file, open_path};
+pub use source::{
+    DataSource, FileImport, ImportReport, Loaded, OpenedTable, Phase, Progress, load, load_now,
+    open_table,
+};
 pub use synth::{PLANE_EXTENT, SynthConfig, SynthKind, generate};

@@ -1,19 +1,20 @@
-//! Opening whatever the user points at, with the importers' defaults: a CSV/TSV file (raw or
-//! gzipped), one file of an IDX pair (its partner is found), a folder holding the four MNIST
-//! files, or a folder of class sub-folders of images.
+//! What a path holds ([`detect`]), and the shortcuts of earlier versions that open a path
+//! with the importers' defaults (both go through [`load`](super::load)(super::load)): a CSV/TSV file (raw
+//! or gzipped), one file of an IDX pair (its partner is found), a folder holding the four
+//! MNIST files, or a folder of class sub-folders of images.
 
 use std::io::Read;
 use std::path::Path;
 
-use super::idx::{IdxPair, idx_dataset, idx_partner, load_mnist_dir, parse_idx_labels};
-use super::images::load_image_folder;
-use super::import::{
-    ImportSettings, build_dataset, decode_input, find_column, read_table, sniff_csv, unknown_column,
-};
+use serde::Serialize;
+
+use super::import::BadNumbers;
+use super::source::{DataSource, FileImport, load_now};
 use super::{DataError, Dataset};
 
 /// What a path holds, judged by its content (magic bytes), not its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// Delimited text (CSV, TSV, …), raw or gzipped.
     Table,
@@ -94,48 +95,22 @@ fn named_like_idx(path: &Path) -> bool {
 }
 
 /// One IDX file and its partner as a data set: the whole MNIST folder when the four standard
-/// files are there, else the pair split by `train_ratio` (file order).
+/// files are there, else the pair split by `train_ratio` (file order). Named after the file
+/// (or the folder). A thin wrapper over [`load`](super::load) with [`FileImport::Idx`].
 ///
 /// # Errors
 /// No partner next to the file, and the IDX loader's errors.
 pub fn open_idx_file(path: &Path, train_ratio: f32) -> Result<Dataset, DataError> {
-    let name = path.display().to_string();
-    // The file's own header first, so a wrong magic number is named as such.
-    let start = head(path, 16)?;
-    if !matches!(start.get(..4), Some([0, 0, 8, 1] | [0, 0, 8, 3])) {
-        parse_idx_labels(&name, &start)?;
-    }
-    let partner = idx_partner(path).ok_or_else(|| {
-        DataError::new(
-            &name,
-            "its partner file (images ↔ labels) is not next to it",
-        )
-    })?;
-    if let Some(folder) = path.parent()
-        && detect(folder) == Ok(SourceKind::MnistFolder)
-        && let Ok(data) = load_mnist_dir(folder)
-    {
-        return Ok(data);
-    }
-    let images_first = head(path, 4)? == [0, 0, 8, 3];
-    let (images, labels) = if images_first {
-        (path, partner.as_path())
-    } else {
-        (partner.as_path(), path)
+    let source = DataSource {
+        path: path.to_path_buf(),
+        import: FileImport::Idx { train_ratio },
     };
-    let pair = IdxPair::read(images, labels)?;
-    let count = pair.images.count;
-    let at =
-        ((count as f32 * train_ratio.clamp(0.01, 1.0)).round() as usize).clamp(1, count.max(1));
-    let (train, test) = pair.split_at(at)?;
-    let title = path
-        .file_name()
-        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-    idx_dataset(&title, train, test)
+    load_now(&source).map(|loaded| loaded.dataset)
 }
 
 /// Opens `path` with the importers' defaults: CSV label = `label` (header name or 0-based index)
-/// or the last column; images resized to their most common size.
+/// or the last column; images resized to their most common size. A thin wrapper over [`load`](super::load)
+/// with [`FileImport::Auto`].
 ///
 /// # Errors
 /// Every error names the file, and for text its line and column.
@@ -145,29 +120,14 @@ pub fn open_path(
     train_ratio: f32,
     seed: u64,
 ) -> Result<Dataset, DataError> {
-    match detect(path)? {
-        SourceKind::MnistFolder => load_mnist_dir(path),
-        SourceKind::ImageFolder => load_image_folder(path, None, train_ratio, seed, &|_, _| true),
-        SourceKind::Idx => open_idx_file(path, train_ratio),
-        SourceKind::Table => {
-            let name = path.display().to_string();
-            let raw = std::fs::read(path)
-                .map_err(|e| DataError::new(&name, format!("cannot read the file: {e}")))?;
-            let text = decode_input(&name, &raw)?;
-            let options = sniff_csv(&text);
-            let table = read_table(&name, &text, &options)?;
-            let mut settings = ImportSettings::guess(&table, options);
-            if let Some(label) = label {
-                let column = find_column(&table.columns, label)
-                    .ok_or_else(|| unknown_column(&name, &text, &table.columns, label))?;
-                settings = settings.with_label(&table, column);
-            }
-            settings.train_ratio = train_ratio;
-            settings.seed = seed;
-            let title = path
-                .file_name()
-                .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-            build_dataset(&title, &name, &table, &settings)
-        }
-    }
+    let source = DataSource {
+        path: path.to_path_buf(),
+        import: FileImport::Auto {
+            label: label.map(str::to_string),
+            train_ratio,
+            seed,
+            bad_numbers: BadNumbers::Refuse,
+        },
+    };
+    load_now(&source).map(|loaded| loaded.dataset)
 }

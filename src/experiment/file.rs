@@ -45,10 +45,9 @@ use serde::{Deserialize, Serialize};
 use super::atomic::{SaveError, write_atomically};
 use super::metrics::History;
 use super::weights::{SavedWeights, WeightsError};
+pub use crate::data::FileImport;
 use crate::data::{
-    CsvOptions, Dataset, ImportSettings, MissingPolicy, SynthConfig, TaskChoice, TextFeature,
-    build_dataset, decode_input, detect, iris, load_image_folder, load_mnist_dir, mnist_bundled,
-    open_idx_file, open_path, read_table,
+    DataSource, Dataset, ImportReport, ImportSettings, SynthConfig, iris, mnist_bundled,
 };
 use crate::nn::{ModelSpec, OptimizerKind};
 use crate::train::{MAX_HIDDEN_LAYERS, MAX_UNITS, Session, TrainConfig};
@@ -116,128 +115,9 @@ pub enum DatasetRef {
     },
 }
 
-/// How a data file is read.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileImport {
-    /// Whatever the path holds, with the importers' defaults (as `gradscope train --data`).
-    Auto {
-        /// CSV label column: a header name or a 0-based index (default: the last column).
-        #[serde(default)]
-        label: Option<String>,
-        /// Share of the rows used for training.
-        #[serde(default = "default_train_ratio")]
-        train_ratio: f32,
-        /// Seed of the split.
-        #[serde(default)]
-        seed: u64,
-    },
-    /// A CSV/TSV file read with the import wizard's settings.
-    Table(TableImport),
-    /// A folder of class sub-folders of images, resized to `width × height`.
-    ImageFolder {
-        /// Width every image is resized to, in pixels.
-        width: u32,
-        /// Height every image is resized to, in pixels.
-        height: u32,
-        /// Share of the images used for training.
-        train_ratio: f32,
-        /// Seed of the split.
-        seed: u64,
-    },
-    /// An IDX file (its partner is found next to it) or a folder with the four MNIST files.
-    Idx {
-        /// Share used for training when only one pair of files is there.
-        train_ratio: f32,
-    },
-}
-
-fn default_train_ratio() -> f32 {
-    0.8
-}
-
-impl Default for FileImport {
-    fn default() -> Self {
-        FileImport::Auto {
-            label: None,
-            train_ratio: default_train_ratio(),
-            seed: 0,
-        }
-    }
-}
-
-/// The import wizard's settings for a delimited text file ([`ImportSettings`] in file form).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TableImport {
-    /// Field separator, one ASCII character: `,` `;` tab or `|`.
-    pub delimiter: char,
-    /// Whether the first row names the columns.
-    pub has_header: bool,
-    /// Numbers written with a decimal comma.
-    pub decimal_comma: bool,
-    /// 0-based label column.
-    pub label: usize,
-    /// 0-based feature columns, in order.
-    pub features: Vec<usize>,
-    /// Classification, regression or automatic.
-    pub task: TaskChoice,
-    /// Rows with missing feature values.
-    pub missing: MissingPolicy,
-    /// Text feature columns.
-    pub text_features: TextFeature,
-    /// Standardise with training-split statistics.
-    pub standardize: bool,
-    /// Share of rows used for training, in (0, 1].
-    pub train_ratio: f32,
-    /// Seed of the shuffle.
-    pub seed: u64,
-}
-
-impl From<&ImportSettings> for TableImport {
-    fn from(s: &ImportSettings) -> Self {
-        Self {
-            delimiter: char::from(s.csv.delimiter),
-            has_header: s.csv.has_header,
-            decimal_comma: s.csv.decimal_comma,
-            label: s.label,
-            features: s.features.clone(),
-            task: s.task,
-            missing: s.missing,
-            text_features: s.text_features,
-            standardize: s.standardize,
-            train_ratio: s.train_ratio,
-            seed: s.seed,
-        }
-    }
-}
-
-impl TableImport {
-    /// The settings for [`build_dataset`].
-    ///
-    /// # Errors
-    /// A delimiter that is not one ASCII character.
-    pub fn settings(&self) -> Result<ImportSettings, String> {
-        let delimiter = u8::try_from(self.delimiter)
-            .ok()
-            .filter(u8::is_ascii)
-            .ok_or_else(|| format!("delimiter {:?} is not an ASCII character", self.delimiter))?;
-        Ok(ImportSettings {
-            csv: CsvOptions {
-                delimiter,
-                has_header: self.has_header,
-                decimal_comma: self.decimal_comma,
-            },
-            label: self.label,
-            features: self.features.clone(),
-            task: self.task,
-            missing: self.missing,
-            text_features: self.text_features,
-            standardize: self.standardize,
-            train_ratio: self.train_ratio,
-            seed: self.seed,
-        })
-    }
-}
+/// The import wizard's settings for a delimited text file: the data room's
+/// [`ImportSettings`] (one type; this name is kept for code written before they were merged).
+pub type TableImport = ImportSettings;
 
 /// Window settings kept with an experiment (none of them changes the run).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -561,6 +441,8 @@ impl Experiment {
     /// # Errors
     /// As [`Experiment::load`], without the read error.
     pub fn from_json(file: &str, bytes: &[u8]) -> Result<Self, ExperimentError> {
+        // Notepad and other Windows editors start UTF-8 files with a byte order mark.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let probe: VersionProbe =
             serde_json::from_slice(bytes).map_err(|e| json_error(file, &e))?;
         match probe.format_version {
@@ -619,181 +501,26 @@ impl Experiment {
     /// # Errors
     /// [`ExperimentError::Invalid`] naming `file` and the field.
     pub fn check(&self, file: &str) -> Result<(), ExperimentError> {
-        let invalid = |field: String, message: String| {
-            Err(ExperimentError::Invalid {
-                file: file.to_string(),
-                field,
-                message,
-            })
-        };
-        let train = &self.train;
-        if train.hidden.len() > MAX_HIDDEN_LAYERS {
-            return invalid(
-                "train.hidden".into(),
-                format!(
-                    "{} layers, at most {MAX_HIDDEN_LAYERS} are allowed",
-                    train.hidden.len()
-                ),
-            );
-        }
-        for (i, layer) in train.hidden.iter().enumerate() {
-            if !(1..=MAX_UNITS).contains(&layer.units) {
-                return invalid(
-                    format!("train.hidden[{i}].units"),
-                    format!("{} is outside 1 to {MAX_UNITS}", layer.units),
-                );
-            }
-        }
-        if train.conv.len() > MAX_HIDDEN_LAYERS {
-            return invalid(
-                "train.conv".into(),
-                format!(
-                    "{} blocks, at most {MAX_HIDDEN_LAYERS} are allowed",
-                    train.conv.len()
-                ),
-            );
-        }
-        for (i, block) in train.conv.iter().enumerate() {
-            let checks = [
-                ("filters", block.filters, 1, MAX_UNITS),
-                ("kernel", block.kernel, 1, 32),
-                ("pool", block.pool, 0, 32),
-            ];
-            for (name, value, low, high) in checks {
-                if !(low..=high).contains(&value) {
-                    return invalid(
-                        format!("train.conv[{i}].{name}"),
-                        format!("{value} is outside {low} to {high}"),
-                    );
+        let result = check_layers(&self.train)
+            .and_then(|()| check_optimizer(&self.train))
+            .and_then(|()| check_dataset(&self.dataset))
+            .and_then(|()| check_history(self.history.as_ref()))
+            .and_then(|()| {
+                let speed = self.view.steps_per_second;
+                if speed.is_finite() && speed > 0.0 {
+                    Ok(())
+                } else {
+                    Err((
+                        "view.steps_per_second".into(),
+                        format!("{speed} is not a positive number"),
+                    ))
                 }
-            }
-        }
-        let optimizer = &train.optimizer;
-        if !(optimizer.learning_rate.is_finite() && optimizer.learning_rate > 0.0) {
-            return invalid(
-                "train.optimizer.learning_rate".into(),
-                format!("{} is not a positive number", optimizer.learning_rate),
-            );
-        }
-        let unit = |v: f64| (0.0..1.0).contains(&v);
-        let constants = [
-            (
-                "momentum",
-                optimizer.momentum,
-                optimizer.kind == OptimizerKind::Momentum,
-            ),
-            (
-                "beta1",
-                optimizer.beta1,
-                optimizer.kind == OptimizerKind::Adam,
-            ),
-            (
-                "beta2",
-                optimizer.beta2,
-                optimizer.kind == OptimizerKind::Adam,
-            ),
-        ];
-        for (name, value, used) in constants {
-            if used && !unit(value) {
-                return invalid(
-                    format!("train.optimizer.{name}"),
-                    format!("{value} is outside [0, 1)"),
-                );
-            }
-        }
-        if optimizer.kind == OptimizerKind::Adam
-            && !(optimizer.epsilon.is_finite() && optimizer.epsilon > 0.0)
-        {
-            return invalid(
-                "train.optimizer.epsilon".into(),
-                format!("{} is not a positive number", optimizer.epsilon),
-            );
-        }
-        if train.batch_size == 0 {
-            return invalid("train.batch_size".into(), "must be at least 1".into());
-        }
-        let ratio_ok = |r: f32| r > 0.0 && r <= 1.0;
-        match &self.dataset {
-            DatasetRef::Synth(config) => {
-                if !(1..=MAX_SYNTH_SAMPLES).contains(&config.samples) {
-                    return invalid(
-                        "dataset.synth.samples".into(),
-                        format!("{} is outside 1 to {MAX_SYNTH_SAMPLES}", config.samples),
-                    );
-                }
-                if !(config.noise.is_finite() && (0.0..=1.0).contains(&config.noise)) {
-                    return invalid(
-                        "dataset.synth.noise".into(),
-                        format!("{} is outside 0 to 1", config.noise),
-                    );
-                }
-                if !ratio_ok(config.train_ratio) {
-                    return invalid(
-                        "dataset.synth.train_ratio".into(),
-                        format!("{} is outside (0, 1]", config.train_ratio),
-                    );
-                }
-            }
-            DatasetRef::Iris { train_ratio, .. } if !ratio_ok(*train_ratio) => {
-                return invalid(
-                    "dataset.iris.train_ratio".into(),
-                    format!("{train_ratio} is outside (0, 1]"),
-                );
-            }
-            DatasetRef::File { import, .. } => {
-                let ratio = match import {
-                    FileImport::Auto { train_ratio, .. }
-                    | FileImport::ImageFolder { train_ratio, .. }
-                    | FileImport::Idx { train_ratio } => *train_ratio,
-                    FileImport::Table(table) => {
-                        if let Err(message) = table.settings() {
-                            return invalid("dataset.file.import.table.delimiter".into(), message);
-                        }
-                        table.train_ratio
-                    }
-                };
-                if !ratio_ok(ratio) {
-                    return invalid(
-                        "dataset.file.import.train_ratio".into(),
-                        format!("{ratio} is outside (0, 1]"),
-                    );
-                }
-                if let FileImport::ImageFolder { width, height, .. } = import
-                    && !((1..=4096).contains(width) && (1..=4096).contains(height))
-                {
-                    return invalid(
-                        "dataset.file.import.image_folder".into(),
-                        format!("{width}×{height} pixels is outside 1 to 4096 per side"),
-                    );
-                }
-            }
-            DatasetRef::Iris { .. } | DatasetRef::Mnist => {}
-        }
-        if let Some(history) = &self.history {
-            // Merging buckets adds their step counts: keep every sum far from overflowing.
-            const MAX_STEPS: u64 = 1 << 48;
-            let mut total = 0u64;
-            for (i, point) in history.losses.iter().enumerate() {
-                total = total.saturating_add(point.steps);
-                if point.steps == 0 || point.step > MAX_STEPS || total > MAX_STEPS {
-                    return invalid(
-                        format!("history.losses[{i}]"),
-                        format!(
-                            "step {} with {} steps is outside 1 to {MAX_STEPS} steps in all",
-                            point.step, point.steps
-                        ),
-                    );
-                }
-            }
-        }
-        let speed = self.view.steps_per_second;
-        if !(speed.is_finite() && speed > 0.0) {
-            return invalid(
-                "view.steps_per_second".into(),
-                format!("{speed} is not a positive number"),
-            );
-        }
-        Ok(())
+            });
+        result.map_err(|(field, message)| ExperimentError::Invalid {
+            file: file.to_string(),
+            field,
+            message,
+        })
     }
 
     /// Loads the data set (on the calling thread: the bundled sets are instant, a big file may
@@ -806,6 +533,22 @@ impl Experiment {
         self.dataset
             .load()
             .map(Arc::new)
+            .map_err(|message| ExperimentError::Data {
+                file: self.file_name(),
+                message,
+            })
+    }
+
+    /// [`Experiment::load_dataset`] with the importer's report (for data read from a file).
+    ///
+    /// # Errors
+    /// As [`Experiment::load_dataset`].
+    pub fn load_dataset_with_report(
+        &self,
+    ) -> Result<(Arc<Dataset>, Option<ImportReport>), ExperimentError> {
+        self.dataset
+            .load_with_report()
+            .map(|(data, report)| (Arc::new(data), report))
             .map_err(|message| ExperimentError::Data {
                 file: self.file_name(),
                 message,
@@ -893,62 +636,210 @@ impl DatasetRef {
         }
     }
 
-    /// Builds the data set with the existing loaders.
+    /// The file source, for a data set read from disk.
+    pub fn source(&self) -> Option<DataSource> {
+        match self {
+            DatasetRef::File { path, import } => Some(DataSource {
+                path: path.clone(),
+                import: import.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Builds the data set: generated and bundled sets directly, files through
+    /// [`crate::data::load`].
     ///
     /// # Errors
     /// The loader's one-line message, naming the data file (and line and column for text),
     /// e.g. `data/x.csv: the file does not exist`.
     pub fn load(&self) -> Result<Dataset, String> {
+        self.load_with_report().map(|(data, _)| data)
+    }
+
+    /// [`DatasetRef::load`] with the importer's report for a file (`None` for generated and
+    /// bundled sets).
+    ///
+    /// # Errors
+    /// As [`DatasetRef::load`].
+    pub fn load_with_report(&self) -> Result<(Dataset, Option<ImportReport>), String> {
         match self {
-            DatasetRef::Synth(config) => Ok(crate::data::generate(config)),
-            DatasetRef::Iris { train_ratio, seed } => {
-                iris(*train_ratio, *seed).map_err(|e| e.to_string())
+            DatasetRef::Synth(config) => Ok((crate::data::generate(config), None)),
+            DatasetRef::Iris { train_ratio, seed } => iris(*train_ratio, *seed)
+                .map(|d| (d, None))
+                .map_err(|e| e.to_string()),
+            DatasetRef::Mnist => mnist_bundled()
+                .map(|d| (d, None))
+                .map_err(|e| e.to_string()),
+            DatasetRef::File { path, import } => {
+                let source = DataSource {
+                    path: path.clone(),
+                    import: import.clone(),
+                };
+                crate::data::load_now(&source)
+                    .map(|loaded| (loaded.dataset, Some(loaded.report)))
+                    .map_err(|e| e.to_string())
             }
-            DatasetRef::Mnist => mnist_bundled().map_err(|e| e.to_string()),
-            DatasetRef::File { path, import } => load_file(path, import),
         }
     }
 }
 
-fn load_file(path: &Path, import: &FileImport) -> Result<Dataset, String> {
-    let name = path.display().to_string();
-    let title = path
-        .file_name()
-        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-    match import {
-        FileImport::Auto {
-            label,
-            train_ratio,
-            seed,
-        } => open_path(path, label.as_deref(), *train_ratio, *seed).map_err(|e| e.to_string()),
-        FileImport::Table(table) => {
-            let settings = table.settings().map_err(|e| format!("{name}: {e}"))?;
-            detect(path).map_err(|e| e.to_string())?;
-            let raw =
-                std::fs::read(path).map_err(|e| format!("{name}: cannot read the file: {e}"))?;
-            let text = decode_input(&name, &raw).map_err(|e| e.to_string())?;
-            let table = read_table(&name, &text, &settings.csv).map_err(|e| e.to_string())?;
-            build_dataset(&title, &name, &table, &settings).map_err(|e| e.to_string())
+/// An invalid value: (field path, message).
+type Invalid = (String, String);
+
+/// Hidden layers and conv blocks within the window's limits.
+fn check_layers(train: &TrainConfig) -> Result<(), Invalid> {
+    if train.hidden.len() > MAX_HIDDEN_LAYERS {
+        return Err((
+            "train.hidden".into(),
+            format!(
+                "{} layers, at most {MAX_HIDDEN_LAYERS} are allowed",
+                train.hidden.len()
+            ),
+        ));
+    }
+    for (i, layer) in train.hidden.iter().enumerate() {
+        if !(1..=MAX_UNITS).contains(&layer.units) {
+            return Err((
+                format!("train.hidden[{i}].units"),
+                format!("{} is outside 1 to {MAX_UNITS}", layer.units),
+            ));
         }
-        FileImport::ImageFolder {
-            width,
-            height,
-            train_ratio,
-            seed,
-        } => load_image_folder(
-            path,
-            Some((*width, *height)),
-            *train_ratio,
-            *seed,
-            &|_, _| true,
-        )
-        .map_err(|e| e.to_string()),
-        FileImport::Idx { train_ratio } => {
-            if path.is_dir() {
-                load_mnist_dir(path).map_err(|e| e.to_string())
-            } else {
-                open_idx_file(path, *train_ratio).map_err(|e| e.to_string())
+    }
+    if train.conv.len() > MAX_HIDDEN_LAYERS {
+        return Err((
+            "train.conv".into(),
+            format!(
+                "{} blocks, at most {MAX_HIDDEN_LAYERS} are allowed",
+                train.conv.len()
+            ),
+        ));
+    }
+    for (i, block) in train.conv.iter().enumerate() {
+        let checks = [
+            ("filters", block.filters, 1, MAX_UNITS),
+            ("kernel", block.kernel, 1, 32),
+            ("pool", block.pool, 0, 32),
+        ];
+        for (name, value, low, high) in checks {
+            if !(low..=high).contains(&value) {
+                return Err((
+                    format!("train.conv[{i}].{name}"),
+                    format!("{value} is outside {low} to {high}"),
+                ));
             }
         }
     }
+    Ok(())
+}
+
+/// A positive learning rate, the used optimizer constants in range, a batch size ≥ 1.
+fn check_optimizer(train: &TrainConfig) -> Result<(), Invalid> {
+    let optimizer = &train.optimizer;
+    if !(optimizer.learning_rate.is_finite() && optimizer.learning_rate > 0.0) {
+        return Err((
+            "train.optimizer.learning_rate".into(),
+            format!("{} is not a positive number", optimizer.learning_rate),
+        ));
+    }
+    let unit = |v: f64| (0.0..1.0).contains(&v);
+    let constants = [
+        (
+            "momentum",
+            optimizer.momentum,
+            optimizer.kind == OptimizerKind::Momentum,
+        ),
+        (
+            "beta1",
+            optimizer.beta1,
+            optimizer.kind == OptimizerKind::Adam,
+        ),
+        (
+            "beta2",
+            optimizer.beta2,
+            optimizer.kind == OptimizerKind::Adam,
+        ),
+    ];
+    for (name, value, used) in constants {
+        if used && !unit(value) {
+            return Err((
+                format!("train.optimizer.{name}"),
+                format!("{value} is outside [0, 1)"),
+            ));
+        }
+    }
+    if optimizer.kind == OptimizerKind::Adam
+        && !(optimizer.epsilon.is_finite() && optimizer.epsilon > 0.0)
+    {
+        return Err((
+            "train.optimizer.epsilon".into(),
+            format!("{} is not a positive number", optimizer.epsilon),
+        ));
+    }
+    if train.batch_size == 0 {
+        return Err(("train.batch_size".into(), "must be at least 1".into()));
+    }
+    Ok(())
+}
+
+/// Sample counts, noise and train ratios in range.
+fn check_dataset(dataset: &DatasetRef) -> Result<(), Invalid> {
+    let ratio_ok = |r: f32| r > 0.0 && r <= 1.0;
+    match dataset {
+        DatasetRef::Synth(config) => {
+            if !(1..=MAX_SYNTH_SAMPLES).contains(&config.samples) {
+                return Err((
+                    "dataset.synth.samples".into(),
+                    format!("{} is outside 1 to {MAX_SYNTH_SAMPLES}", config.samples),
+                ));
+            }
+            if !(config.noise.is_finite() && (0.0..=1.0).contains(&config.noise)) {
+                return Err((
+                    "dataset.synth.noise".into(),
+                    format!("{} is outside 0 to 1", config.noise),
+                ));
+            }
+            if !ratio_ok(config.train_ratio) {
+                return Err((
+                    "dataset.synth.train_ratio".into(),
+                    format!("{} is outside (0, 1]", config.train_ratio),
+                ));
+            }
+        }
+        DatasetRef::Iris { train_ratio, .. } if !ratio_ok(*train_ratio) => {
+            return Err((
+                "dataset.iris.train_ratio".into(),
+                format!("{train_ratio} is outside (0, 1]"),
+            ));
+        }
+        DatasetRef::File { import, .. } => {
+            if let Err((field, message)) = import.check() {
+                return Err((format!("dataset.file.import.{field}"), message));
+            }
+        }
+        DatasetRef::Iris { .. } | DatasetRef::Mnist => {}
+    }
+    Ok(())
+}
+
+/// Loss history step counts far from overflowing when buckets merge.
+fn check_history(history: Option<&History>) -> Result<(), Invalid> {
+    let Some(history) = history else {
+        return Ok(());
+    };
+    const MAX_STEPS: u64 = 1 << 48;
+    let mut total = 0u64;
+    for (i, point) in history.losses.iter().enumerate() {
+        total = total.saturating_add(point.steps);
+        if point.steps == 0 || point.step > MAX_STEPS || total > MAX_STEPS {
+            return Err((
+                format!("history.losses[{i}]"),
+                format!(
+                    "step {} with {} steps is outside 1 to {MAX_STEPS} steps in all",
+                    point.step, point.steps
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,595 @@
+//! Step 5 of the importer: a [`Table`] and [`ImportSettings`] → a [`Dataset`] and the
+//! [`TableReport`] of every decision taken on the way.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::columns::{ColumnDecision, ColumnUse, Plan, decide};
+use super::numbers::{is_missing, not_a_number, shorten};
+use super::settings::{CsvOptions, ImportSettings, MAX_INTEGER_CLASSES, TaskChoice};
+use super::table::{ColumnNumbers, Table};
+use crate::data::dataset::{Features, Split, split_indices};
+use crate::data::{DataError, Dataset, Labels, Standardizer, Task};
+
+/// A label column with a distinct value for at least this share of the rows (and at least
+/// [`ID_LIKE_MIN_ROWS`] rows) looks like an identifier.
+pub const ID_LIKE_SHARE: f64 = 0.9;
+/// Fewer rows than this never make a label look like an identifier.
+pub const ID_LIKE_MIN_ROWS: usize = 10;
+/// One-hot code of a missing cell.
+const MISSING_CODE: u8 = u8::MAX;
+
+/// Something the user should know although the data set was built.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportWarning {
+    /// What kind of problem.
+    pub kind: WarningKind,
+    /// One line, for people.
+    pub message: String,
+}
+
+/// Kinds of [`ImportWarning`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// The label has a distinct value for (nearly) every row: an identifier, not a class.
+    IdLikeLabel,
+}
+
+/// Every decision the importer took on a table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TableReport {
+    /// The file, as given.
+    pub file: String,
+    /// How the text was read.
+    pub options: CsvOptions,
+    /// Whether an Excel `sep=` first line named the delimiter.
+    pub sep_line: bool,
+    /// Data rows in the file.
+    pub rows_read: usize,
+    /// Rows in the data set (training + test).
+    pub rows: usize,
+    /// Rows left out because their label is missing.
+    pub dropped_missing_label: usize,
+    /// Rows left out because a feature is missing (with [`super::MissingPolicy::DropRows`]).
+    pub dropped_missing_feature: usize,
+    /// Missing cells in the whole table (every column).
+    pub missing_values: usize,
+    /// `"classification"` or `"regression"` (empty when the build failed before deciding).
+    pub task: String,
+    /// One decision per column of the file, in order (the label included).
+    pub columns: Vec<ColumnDecision>,
+    /// Things to check although the data set was built.
+    pub warnings: Vec<ImportWarning>,
+    /// Why the data set cannot be built with these settings (from [`report`] only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl TableReport {
+    /// The columns left out, with their reasons.
+    pub fn excluded(&self) -> impl Iterator<Item = &ColumnDecision> {
+        self.columns.iter().filter(|d| d.is_excluded())
+    }
+
+    /// The columns kept in another form than their cells (one-hot, bad cells as missing).
+    pub fn retyped(&self) -> impl Iterator<Item = &ColumnDecision> {
+        self.columns.iter().filter(|d| d.is_retyped())
+    }
+}
+
+/// How one feature column is read while assembling.
+enum Source {
+    /// Numbers of column `j` (NaN = missing).
+    Number(usize),
+    /// One-hot codes per row (index of the value, [`MISSING_CODE`] = missing), `width` values.
+    OneHot { codes: Vec<u8>, width: usize },
+}
+
+/// Everything decided before the features are written.
+struct Prepared {
+    sources: Vec<Source>,
+    feature_names: Vec<String>,
+    kept: Vec<usize>,
+    labels: Labels,
+    task: Task,
+    report: TableReport,
+}
+
+/// Builds and splits a data set named `name` from `table` with `settings`, by the rules in
+/// the module docs of [`super`]. Missing-value means and standardisation use the training
+/// split only; the split is stratified for classification (see [`Dataset::from_rows`]).
+///
+/// Errors name `file_name` and, for cells, their exact line and 1-based column: unknown
+/// label/feature column index, a column both label and feature, no data rows, `train_ratio`
+/// outside (0, 1], `"\"4x\" in column \"y\" is not a number (1 of 3 cells): treat such
+/// cells as missing or exclude the column (--bad-numbers missing|exclude)"` (a
+/// mostly-numeric column while [`super::BadNumbers::Refuse`]; with more bad cells the next
+/// two are named too: `(3 of 60 cells; also 9:2 "x", 12:2 "-")`), `"label \"a\" in column \"y\" is not a number (regression
+/// needs numbers)"`, no usable feature columns (naming each column and why), no rows left
+/// after dropping rows with missing values.
+pub fn build_dataset(
+    name: &str,
+    file_name: &str,
+    table: &Table,
+    settings: &ImportSettings,
+) -> Result<Dataset, DataError> {
+    build_with_report(name, file_name, table, settings).map(|(data, _)| data)
+}
+
+/// [`build_dataset`] with the report of every decision.
+///
+/// # Errors
+/// As [`build_dataset`].
+pub fn build_with_report(
+    name: &str,
+    file_name: &str,
+    table: &Table,
+    settings: &ImportSettings,
+) -> Result<(Dataset, TableReport), DataError> {
+    let numbers = table.numbers_with(settings.csv.decimal_comma);
+    let prepared = prepare(file_name, table, &numbers, settings)?;
+    Ok(assemble(name, prepared, &numbers, settings))
+}
+
+/// [`build_with_report`] that consumes the table: its text is freed before the features are
+/// written, so that a large file does not hold text and data set at once.
+///
+/// # Errors
+/// As [`build_dataset`].
+pub fn build_owned(
+    name: &str,
+    file_name: &str,
+    table: Table,
+    settings: &ImportSettings,
+) -> Result<(Dataset, TableReport), DataError> {
+    if settings.csv.decimal_comma != table.options().decimal_comma {
+        return build_with_report(name, file_name, &table, settings);
+    }
+    let prepared = {
+        let numbers = table.numbers_with(settings.csv.decimal_comma);
+        prepare(file_name, &table, &numbers, settings)?
+    };
+    let numbers = table.into_numbers();
+    Ok(assemble(name, prepared, &numbers, settings))
+}
+
+/// What building `table` with `settings` would decide, without building: every column's
+/// decision, the rows kept, the task and the warnings; `error` says why building would fail.
+pub fn report(file_name: &str, table: &Table, settings: &ImportSettings) -> TableReport {
+    let numbers = table.numbers_with(settings.csv.decimal_comma);
+    match prepare(file_name, table, &numbers, settings) {
+        Ok(prepared) => prepared.report,
+        Err(error) => {
+            let mut report = empty_report(file_name, table, &numbers, settings);
+            report.columns = decide(table, &numbers, settings).0;
+            report.error = Some(error.to_string());
+            report
+        }
+    }
+}
+
+fn empty_report(
+    file_name: &str,
+    table: &Table,
+    numbers: &[ColumnNumbers],
+    settings: &ImportSettings,
+) -> TableReport {
+    TableReport {
+        file: file_name.to_string(),
+        options: settings.csv,
+        sep_line: table.has_sep_line(),
+        rows_read: table.n_rows(),
+        rows: 0,
+        dropped_missing_label: 0,
+        dropped_missing_feature: 0,
+        missing_values: numbers.iter().map(|c| c.missing).sum(),
+        task: String::new(),
+        columns: Vec::new(),
+        warnings: Vec::new(),
+        error: None,
+    }
+}
+
+/// Checks the settings against the table.
+fn check_settings(
+    file_name: &str,
+    table: &Table,
+    settings: &ImportSettings,
+) -> Result<(), DataError> {
+    let err = |message: String| Err(DataError::new(file_name, message));
+    let n_columns = table.columns.len();
+    let label = settings.label;
+    if label >= n_columns {
+        return err(format!(
+            "there is no label column {}: the table has {n_columns} columns",
+            label + 1
+        ));
+    }
+    for &j in &settings.features {
+        if j >= n_columns {
+            return err(format!(
+                "there is no feature column {}: the table has {n_columns} columns",
+                j + 1
+            ));
+        }
+        if j == label {
+            let column = table.columns.get(j).map_or("", String::as_str);
+            return err(format!(
+                "column {column:?} cannot be both the label and a feature"
+            ));
+        }
+    }
+    if table.n_rows() == 0 {
+        return err("no data rows".into());
+    }
+    let ratio = settings.train_ratio;
+    if !(ratio > 0.0 && ratio <= 1.0) {
+        return err(format!("train_ratio must be in (0, 1], got {ratio}"));
+    }
+    Ok(())
+}
+
+/// The error for an unresolved column: its first bad cell, the count and the choice.
+fn unresolved_error(file_name: &str, table: &Table, d: &ColumnDecision) -> DataError {
+    let Some(first) = d.bad_cells.first() else {
+        return DataError::new(file_name, format!("column {:?}: {}", d.column, d.reason));
+    };
+    let cell = first
+        .value
+        .strip_suffix('…')
+        .map_or(first.value.clone(), str::to_string);
+    let present = table.numbers(d.index).map_or(0, ColumnNumbers::present);
+    let mut message = not_a_number(&cell, &d.column);
+    let more: Vec<String> = d
+        .bad_cells
+        .iter()
+        .skip(1)
+        .take(2)
+        .map(ToString::to_string)
+        .collect();
+    let also = if more.is_empty() {
+        String::new()
+    } else {
+        let ellipsis = if d.bad_count > 3 { ", …" } else { "" };
+        format!("; also {}{ellipsis}", more.join(", "))
+    };
+    message += &format!(
+        " ({} of {present} cells{also}): treat such cells as missing or exclude the column \
+         (--bad-numbers missing|exclude)",
+        d.bad_count
+    );
+    DataError::new(file_name, message).at_cell(first.line, first.column)
+}
+
+/// Decides every column, the rows kept, the labels and the task.
+fn prepare(
+    file_name: &str,
+    table: &Table,
+    numbers: &[ColumnNumbers],
+    settings: &ImportSettings,
+) -> Result<Prepared, DataError> {
+    check_settings(file_name, table, settings)?;
+    let err = |message: String| DataError::new(file_name, message);
+    let mut report = empty_report(file_name, table, numbers, settings);
+    let (decisions, plans) = decide(table, numbers, settings);
+    if let Some(d) = decisions.iter().find(|d| d.kind == ColumnUse::Unresolved) {
+        return Err(unresolved_error(file_name, table, d));
+    }
+    let label = settings.label;
+    let label_name = table.columns.get(label).map_or("", String::as_str);
+    if plans.is_empty() {
+        let reasons: Vec<String> = decisions
+            .iter()
+            .filter(|d| d.index != label)
+            .map(|d| format!("{:?} {}", d.column, d.reason))
+            .collect();
+        let reasons = if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", reasons.join("; "))
+        };
+        return Err(err(format!(
+            "no usable feature columns besides the label column {label_name:?}{reasons}"
+        )));
+    }
+    let mut sources = Vec::new();
+    let mut feature_names = Vec::new();
+    for plan in plans {
+        match plan {
+            Plan::Number(j) => {
+                sources.push(Source::Number(j));
+                feature_names.push(table.columns.get(j).cloned().unwrap_or_default());
+            }
+            Plan::OneHot(j, values) => {
+                let codes = (0..table.n_rows())
+                    .map(|i| {
+                        let cell = table.cell(i, j);
+                        values
+                            .binary_search_by(|v| v.as_str().cmp(cell))
+                            .map_or(MISSING_CODE, |k| k as u8)
+                    })
+                    .collect();
+                let column = table.columns.get(j).map_or("", String::as_str);
+                feature_names.extend(values.iter().map(|v| format!("{column}={v}")));
+                sources.push(Source::OneHot {
+                    codes,
+                    width: values.len(),
+                });
+            }
+        }
+    }
+    let label_numbers = numbers.get(label).filter(|c| c.bad == 0);
+    let label_missing = |i: usize| match label_numbers {
+        Some(c) => c.values.get(i).is_none_or(|x| x.is_nan()),
+        None => is_missing(table.cell(i, label)),
+    };
+    let drop_incomplete = settings.missing == super::MissingPolicy::DropRows;
+    let mut kept = Vec::with_capacity(table.n_rows());
+    for i in 0..table.n_rows() {
+        if label_missing(i) {
+            report.dropped_missing_label += 1;
+            continue;
+        }
+        let incomplete = sources.iter().any(|s| match s {
+            Source::Number(j) => numbers[*j].values.get(i).is_none_or(|x| x.is_nan()),
+            Source::OneHot { codes, .. } => codes.get(i).is_none_or(|&c| c == MISSING_CODE),
+        });
+        if incomplete && drop_incomplete {
+            report.dropped_missing_feature += 1;
+            continue;
+        }
+        kept.push(i);
+    }
+    if kept.is_empty() {
+        return Err(err(
+            "no rows left: every row has a missing value in a feature or the label".into(),
+        ));
+    }
+    let (labels, task) = labels_and_task(file_name, table, label_numbers, &kept, settings)?;
+    report.rows = kept.len();
+    report.columns = decisions;
+    if let Some(label_decision) = report.columns.get_mut(label) {
+        label_decision.reason = match &task {
+            Task::Classification { class_names } => {
+                format!("label: classification with {} classes", class_names.len())
+            }
+            Task::Regression => "label: regression".into(),
+        };
+    }
+    report.task = match task {
+        Task::Classification { .. } => "classification".into(),
+        Task::Regression => "regression".into(),
+    };
+    if let Some(warning) = id_like_warning(label_name, &task, kept.len()) {
+        report.warnings.push(warning);
+    }
+    Ok(Prepared {
+        sources,
+        feature_names,
+        kept,
+        labels,
+        task,
+        report,
+    })
+}
+
+/// The warning for a classification label with a distinct value for (nearly) every row.
+fn id_like_warning(label: &str, task: &Task, rows: usize) -> Option<ImportWarning> {
+    let Task::Classification { class_names } = task else {
+        return None;
+    };
+    let classes = class_names.len();
+    let id_like = rows >= ID_LIKE_MIN_ROWS && classes as f64 >= ID_LIKE_SHARE * rows as f64;
+    id_like.then(|| ImportWarning {
+        kind: WarningKind::IdLikeLabel,
+        message: format!(
+            "the label column {label:?} has {classes} distinct values in {rows} rows, like an \
+             identifier: each class has about one row, so nothing can be learned or tested; \
+             choose another label column, or regression if the label is a quantity"
+        ),
+    })
+}
+
+/// The labels of the kept rows and the task.
+fn labels_and_task(
+    file_name: &str,
+    table: &Table,
+    label_numbers: Option<&ColumnNumbers>,
+    kept: &[usize],
+    settings: &ImportSettings,
+) -> Result<(Labels, Task), DataError> {
+    let label = settings.label;
+    let Some(column) = label_numbers else {
+        if settings.task == TaskChoice::Regression {
+            let bad = kept.iter().copied().find(|&i| {
+                super::numbers::parse_number(table.cell(i, label), settings.csv.decimal_comma)
+                    .is_none()
+            });
+            let (cell, line) = bad.map_or(("", 0), |i| {
+                (table.cell(i, label), table.cell_line(i, label))
+            });
+            let name = table.columns.get(label).map_or("", String::as_str);
+            return Err(DataError::new(
+                file_name,
+                format!(
+                    "label {:?} in column {name:?} is not a number (regression needs numbers)",
+                    shorten(cell)
+                ),
+            )
+            .at_cell(line, label + 1));
+        }
+        let cells: Vec<&str> = kept.iter().map(|&i| table.cell(i, label)).collect();
+        return Ok(text_classes(&cells));
+    };
+    let values: Vec<f32> = kept
+        .iter()
+        .map(|&i| column.values.get(i).copied().unwrap_or(0.0))
+        .collect();
+    Ok(match settings.task {
+        TaskChoice::Regression => (Labels::Values(values), Task::Regression),
+        TaskChoice::Classification => numeric_classes(&values),
+        TaskChoice::Auto => {
+            let mut distinct: Vec<f32> = Vec::new();
+            let few_integers = values.iter().all(|&x| {
+                if x.fract() != 0.0 {
+                    return false;
+                }
+                if let Err(k) = distinct.binary_search_by(|d| d.total_cmp(&x)) {
+                    distinct.insert(k, x);
+                }
+                distinct.len() <= MAX_INTEGER_CLASSES
+            });
+            if few_integers {
+                numeric_classes(&values)
+            } else {
+                (Labels::Values(values), Task::Regression)
+            }
+        }
+    })
+}
+
+/// One class per distinct number, in numeric order, named like `-1`, `2`, `2.5`.
+fn numeric_classes(values: &[f32]) -> (Labels, Task) {
+    let mut distinct = values.to_vec();
+    distinct.sort_unstable_by(f32::total_cmp);
+    distinct.dedup();
+    let classes = values
+        .iter()
+        .map(|x| {
+            distinct
+                .binary_search_by(|d| d.total_cmp(x))
+                .unwrap_or_default()
+        })
+        .collect();
+    let class_names = distinct.iter().map(|x| x.to_string()).collect();
+    (
+        Labels::Classes(classes),
+        Task::Classification { class_names },
+    )
+}
+
+/// One class per distinct text, sorted.
+fn text_classes(cells: &[&str]) -> (Labels, Task) {
+    let names: Vec<String> = cells
+        .iter()
+        .copied()
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let classes = cells
+        .iter()
+        .map(|c| {
+            names
+                .binary_search_by(|n| n.as_str().cmp(c))
+                .unwrap_or_default()
+        })
+        .collect();
+    (
+        Labels::Classes(classes),
+        Task::Classification { class_names: names },
+    )
+}
+
+/// Writes the features of the kept rows, splits, fills missing values and standardises.
+fn assemble(
+    name: &str,
+    prepared: Prepared,
+    numbers: &[ColumnNumbers],
+    settings: &ImportSettings,
+) -> (Dataset, TableReport) {
+    let Prepared {
+        sources,
+        feature_names,
+        kept,
+        labels,
+        task,
+        report,
+    } = prepared;
+    let n = feature_names.len();
+    let mut features = Vec::with_capacity(kept.len().saturating_mul(n));
+    for &i in &kept {
+        for source in &sources {
+            match source {
+                Source::Number(j) => {
+                    features.push(numbers[*j].values.get(i).copied().unwrap_or(f32::NAN));
+                }
+                Source::OneHot { codes, width } => {
+                    let code = codes.get(i).copied().unwrap_or(MISSING_CODE);
+                    features.extend((0..*width).map(|k| {
+                        if code == MISSING_CODE {
+                            f32::NAN
+                        } else {
+                            f32::from(u8::from(usize::from(code) == k))
+                        }
+                    }));
+                }
+            }
+        }
+    }
+    drop(kept);
+    let (train_idx, test_idx) = split_indices(&labels, settings.train_ratio, settings.seed);
+    let train = Split::select(&features, &labels, n, &train_idx);
+    let test = Split::select(&features, &labels, n, &test_idx);
+    drop(features);
+    let mut dataset = Dataset {
+        name: name.to_string(),
+        feature_names,
+        task,
+        train,
+        test,
+        standardizer: None,
+        image_shape: None,
+    };
+    fill_missing(&mut dataset, n);
+    if settings.standardize {
+        let s = Standardizer::fit(&dataset.train);
+        s.transform(&mut dataset.train);
+        s.transform(&mut dataset.test);
+        dataset.standardizer = Some(s);
+    }
+    (dataset, report)
+}
+
+/// Replaces the NaN placeholders of missing values in both splits by the mean of the
+/// feature over the training split's present values (0 when there are none).
+fn fill_missing(dataset: &mut Dataset, n: usize) {
+    let (mut sums, mut counts) = (vec![0.0f64; n], vec![0usize; n]);
+    if let Features::F32(values) = &dataset.train.features {
+        for row in values.chunks_exact(n.max(1)) {
+            for ((s, c), &x) in sums.iter_mut().zip(counts.iter_mut()).zip(row) {
+                if !x.is_nan() {
+                    *s += f64::from(x);
+                    *c += 1;
+                }
+            }
+        }
+    }
+    if counts.iter().all(|&c| c == dataset.train.len()) && !has_nan(&dataset.test.features) {
+        return;
+    }
+    let means: Vec<f32> = sums
+        .iter()
+        .zip(&counts)
+        .map(|(&s, &c)| if c == 0 { 0.0 } else { (s / c as f64) as f32 })
+        .collect();
+    for split in [&mut dataset.train, &mut dataset.test] {
+        if let Features::F32(values) = &mut split.features {
+            for row in values.chunks_exact_mut(n.max(1)) {
+                for (x, &m) in row.iter_mut().zip(&means) {
+                    if x.is_nan() {
+                        *x = m;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn has_nan(features: &Features) -> bool {
+    features
+        .as_f32()
+        .is_some_and(|v| v.iter().any(|x| x.is_nan()))
+}
