@@ -335,6 +335,15 @@ impl Dataset {
         }
     }
 
+    /// The class names, indexed by class (their count is [`Dataset::n_classes`]); `None` for
+    /// regression. Panels that show one bar or one row per class size themselves from this.
+    pub fn class_names(&self) -> Option<&[String]> {
+        match &self.task {
+            Task::Classification { class_names } => Some(class_names),
+            Task::Regression => None,
+        }
+    }
+
     /// True for classification.
     pub fn is_classification(&self) -> bool {
         matches!(self.task, Task::Classification { .. })
