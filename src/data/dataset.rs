@@ -214,17 +214,71 @@ impl Split {
         n_features: usize,
         indices: &[usize],
     ) -> Split {
-        let features = indices
-            .iter()
-            .flat_map(|&i| &features[i * n_features..(i + 1) * n_features])
-            .copied()
-            .collect();
+        let mut selected = Vec::with_capacity(indices.len().saturating_mul(n_features));
+        for &i in indices {
+            selected.extend_from_slice(&features[i * n_features..(i + 1) * n_features]);
+        }
         Split {
-            features: Features::F32(features),
+            features: Features::F32(selected),
             labels: labels.select(indices),
             n_features,
         }
     }
+}
+
+/// Splits row-major `features` (`n_features` per row) into the rows `train_idx` and the rows
+/// `test_idx`, in those orders: the same splits as [`Split::select`] on each, but made by
+/// moving the rows in place (each row once, along the cycles of the permutation), so that
+/// the training split reuses the memory of `features`.
+pub(crate) fn split_in_place(
+    mut features: Vec<f32>,
+    labels: &Labels,
+    n_features: usize,
+    (train_idx, test_idx): (&[usize], &[usize]),
+) -> (Split, Split) {
+    let n = n_features.max(1);
+    let rows = features.len() / n;
+    let source = |k: usize| {
+        if k < train_idx.len() {
+            train_idx[k]
+        } else {
+            test_idx[k - train_idx.len()]
+        }
+    };
+    let total = (train_idx.len() + test_idx.len()).min(rows);
+    let mut done = vec![false; total];
+    let mut held = vec![0.0f32; n];
+    for start in 0..total {
+        if done[start] {
+            continue;
+        }
+        held.copy_from_slice(&features[start * n..(start + 1) * n]);
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let from = source(at);
+            if from == start || from >= total {
+                features[at * n..(at + 1) * n].copy_from_slice(&held);
+                break;
+            }
+            features.copy_within(from * n..(from + 1) * n, at * n);
+            at = from;
+        }
+    }
+    let cut = train_idx.len() * n_features;
+    let test_features = features.get(cut..).unwrap_or_default().to_vec();
+    features.truncate(cut);
+    let train = Split {
+        features: Features::F32(features),
+        labels: labels.select(train_idx),
+        n_features,
+    };
+    let test = Split {
+        features: Features::F32(test_features),
+        labels: labels.select(test_idx),
+        n_features,
+    };
+    (train, test)
 }
 
 /// Per-feature standardisation `z = (x - mean) / std`, fitted on the training split only.
@@ -525,15 +579,22 @@ fn train_count(n: usize, ratio: f32) -> usize {
 /// The training list is never empty when there is at least one sample.
 fn stratified_split(classes: &[usize], ratio: f32, rng: &mut StdRng) -> (Vec<usize>, Vec<usize>) {
     let n_classes = classes.iter().max().map_or(0, |m| m + 1);
-    let mut by_class = vec![Vec::new(); n_classes];
+    let mut counts = vec![0usize; n_classes];
+    for &c in classes {
+        counts[c] += 1;
+    }
+    let mut by_class: Vec<Vec<usize>> = counts.iter().map(|&n| Vec::with_capacity(n)).collect();
     for (i, &c) in classes.iter().enumerate() {
         by_class[c].push(i);
     }
-    let (mut train, mut test) = (Vec::new(), Vec::new());
+    let train_total: usize = counts.iter().map(|&n| train_count(n, ratio)).sum();
+    let mut train = Vec::with_capacity(train_total.max(1));
+    let mut test = Vec::with_capacity(classes.len().saturating_sub(train_total));
     for mut members in by_class {
         members.shuffle(rng);
         let k = train_count(members.len(), ratio);
-        test.extend(members.split_off(k));
+        test.extend_from_slice(&members[k..]);
+        members.truncate(k);
         train.extend(members);
     }
     if train.is_empty() {

@@ -1,6 +1,7 @@
 //! Step 5 of the importer: a [`Table`] and [`ImportSettings`] → a [`Dataset`] and the
 //! [`TableReport`] of every decision taken on the way.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -9,7 +10,7 @@ use super::columns::{ColumnDecision, ColumnUse, Plan, decide};
 use super::numbers::{is_missing, not_a_number, shorten};
 use super::settings::{CsvOptions, ImportSettings, MAX_INTEGER_CLASSES, TaskChoice};
 use super::table::{ColumnNumbers, Table};
-use crate::data::dataset::{Features, Split, split_indices};
+use crate::data::dataset::{Features, split_in_place, split_indices};
 use crate::data::{DataError, Dataset, Labels, Standardizer, Task};
 
 /// A label column with a distinct value for at least this share of the rows (and at least
@@ -130,7 +131,7 @@ pub fn build_with_report(
 ) -> Result<(Dataset, TableReport), DataError> {
     let numbers = table.numbers_with(settings.csv.decimal_comma);
     let prepared = prepare(file_name, table, &numbers, settings)?;
-    Ok(assemble(name, prepared, &numbers, settings))
+    Ok(assemble(name, prepared, numbers, settings))
 }
 
 /// [`build_with_report`] that consumes the table: its text is freed before the features are
@@ -141,18 +142,26 @@ pub fn build_with_report(
 pub fn build_owned(
     name: &str,
     file_name: &str,
-    table: Table,
+    mut table: Table,
     settings: &ImportSettings,
 ) -> Result<(Dataset, TableReport), DataError> {
     if settings.csv.decimal_comma != table.options().decimal_comma {
         return build_with_report(name, file_name, &table, settings);
+    }
+    // Columns of numbers only (label included) need no cell text: free it first.
+    let used = settings.features.iter().chain([&settings.label]);
+    let text_needed = used
+        .map(|&j| table.numbers(j))
+        .any(|c| c.is_none_or(|c| c.bad > 0));
+    if !text_needed {
+        table.release_text();
     }
     let prepared = {
         let numbers = table.numbers_with(settings.csv.decimal_comma);
         prepare(file_name, &table, &numbers, settings)?
     };
     let numbers = table.into_numbers();
-    Ok(assemble(name, prepared, &numbers, settings))
+    Ok(assemble(name, prepared, Cow::Owned(numbers), settings))
 }
 
 /// What building `table` with `settings` would decide, without building: every column's
@@ -326,13 +335,22 @@ fn prepare(
         None => is_missing(table.cell(i, label)),
     };
     let drop_incomplete = settings.missing == super::MissingPolicy::DropRows;
+    // Only columns with missing (or bad) cells can make a row incomplete.
+    let gaps: Vec<&Source> = sources
+        .iter()
+        .filter(|s| match s {
+            Source::Number(j) => numbers[*j].missing + numbers[*j].bad > 0,
+            Source::OneHot { .. } => true,
+        })
+        .collect();
+    let label_gaps = label_numbers.is_none_or(|c| c.missing > 0);
     let mut kept = Vec::with_capacity(table.n_rows());
     for i in 0..table.n_rows() {
-        if label_missing(i) {
+        if label_gaps && label_missing(i) {
             report.dropped_missing_label += 1;
             continue;
         }
-        let incomplete = sources.iter().any(|s| match s {
+        let incomplete = gaps.iter().any(|s| match s {
             Source::Number(j) => numbers[*j].values.get(i).is_none_or(|x| x.is_nan()),
             Source::OneHot { codes, .. } => codes.get(i).is_none_or(|&c| c == MISSING_CODE),
         });
@@ -450,11 +468,27 @@ fn labels_and_task(
     })
 }
 
+/// The distinct values of `values`, sorted (a small sorted list while there are few, else a
+/// sort of a copy).
+fn distinct_values(values: &[f32]) -> Vec<f32> {
+    let mut distinct: Vec<f32> = Vec::new();
+    for &x in values {
+        if let Err(k) = distinct.binary_search_by(|d| d.total_cmp(&x)) {
+            if distinct.len() >= 64 {
+                let mut all = values.to_vec();
+                all.sort_unstable_by(f32::total_cmp);
+                all.dedup();
+                return all;
+            }
+            distinct.insert(k, x);
+        }
+    }
+    distinct
+}
+
 /// One class per distinct number, in numeric order, named like `-1`, `2`, `2.5`.
 fn numeric_classes(values: &[f32]) -> (Labels, Task) {
-    let mut distinct = values.to_vec();
-    distinct.sort_unstable_by(f32::total_cmp);
-    distinct.dedup();
+    let distinct = distinct_values(values);
     let classes = values
         .iter()
         .map(|x| {
@@ -494,10 +528,11 @@ fn text_classes(cells: &[&str]) -> (Labels, Task) {
 }
 
 /// Writes the features of the kept rows, splits, fills missing values and standardises.
+/// Owned column numbers are freed as soon as the features are written.
 fn assemble(
     name: &str,
     prepared: Prepared,
-    numbers: &[ColumnNumbers],
+    numbers: Cow<'_, [ColumnNumbers]>,
     settings: &ImportSettings,
 ) -> (Dataset, TableReport) {
     let Prepared {
@@ -530,10 +565,10 @@ fn assemble(
         }
     }
     drop(kept);
+    drop(sources);
+    drop(numbers);
     let (train_idx, test_idx) = split_indices(&labels, settings.train_ratio, settings.seed);
-    let train = Split::select(&features, &labels, n, &train_idx);
-    let test = Split::select(&features, &labels, n, &test_idx);
-    drop(features);
+    let (train, test) = split_in_place(features, &labels, n, (&train_idx, &test_idx));
     let mut dataset = Dataset {
         name: name.to_string(),
         feature_names,
@@ -556,6 +591,9 @@ fn assemble(
 /// Replaces the NaN placeholders of missing values in both splits by the mean of the
 /// feature over the training split's present values (0 when there are none).
 fn fill_missing(dataset: &mut Dataset, n: usize) {
+    if !has_nan(&dataset.train.features) && !has_nan(&dataset.test.features) {
+        return;
+    }
     let (mut sums, mut counts) = (vec![0.0f64; n], vec![0usize; n]);
     if let Features::F32(values) = &dataset.train.features {
         for row in values.chunks_exact(n.max(1)) {
@@ -566,9 +604,6 @@ fn fill_missing(dataset: &mut Dataset, n: usize) {
                 }
             }
         }
-    }
-    if counts.iter().all(|&c| c == dataset.train.len()) && !has_nan(&dataset.test.features) {
-        return;
     }
     let means: Vec<f32> = sums
         .iter()

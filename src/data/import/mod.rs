@@ -84,6 +84,7 @@ use super::{DataError, Dataset, Labels, Task};
 pub mod build;
 pub mod columns;
 pub mod numbers;
+mod read;
 pub mod scan;
 pub mod settings;
 pub mod sniff;

@@ -212,3 +212,52 @@ pub fn shorten(text: &str) -> String {
         None => text.to_string(),
     }
 }
+
+/// Powers of ten that are exact in `f32` (5^10 < 2^24).
+const POW10_F32: [f32; 11] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
+
+/// A plain decimal number (`[+-]digits[.digits]`, no exponent) at the start of `bytes`, when
+/// its digits fit in 24 bits and it has at most 10 decimals: then `digits / 10^decimals` is
+/// one correctly rounded `f32` division of two exact values (Clinger 1990, "How to read
+/// floating point numbers accurately", the fast path). Returns the value and the bytes
+/// used; `None` sends the caller to the general parser.
+#[inline]
+pub(crate) fn parse_simple_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
+    let (negative, mut i) = match bytes.first()? {
+        b'-' => (true, 1),
+        b'+' => (false, 1),
+        _ => (false, 0),
+    };
+    let mut mantissa: u32 = 0;
+    let mut digits = 0usize;
+    let int_start = i;
+    while let Some(&b) = bytes.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mantissa = mantissa.checked_mul(10)?.checked_add(u32::from(d))?;
+        i += 1;
+    }
+    digits += i - int_start;
+    let mut decimals = 0usize;
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        let frac_start = i;
+        while let Some(&b) = bytes.get(i) {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            mantissa = mantissa.checked_mul(10)?.checked_add(u32::from(d))?;
+            i += 1;
+        }
+        decimals = i - frac_start;
+        digits += decimals;
+    }
+    if digits == 0 || mantissa > 1 << 24 || matches!(bytes.get(i), Some(b'e' | b'E')) {
+        return None;
+    }
+    let value = mantissa as f32 / *POW10_F32.get(decimals)?;
+    Some((if negative { -value } else { value }, i))
+}

@@ -9,10 +9,11 @@
 //! each thread on its own stretch of records (see [`read_table_owned`]).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicBool;
 
-use super::numbers::{Form, is_missing_bytes, parse_cell, parse_dot_grouped};
-use super::scan::{Unterminated, line_at, next_field};
+use super::numbers::{Form, parse_cell, parse_dot_grouped};
+use super::read::{Reader, Sink, column_from_cells, first_record, header, read_rows};
+use super::scan::{line_at, next_field};
 use super::settings::CsvOptions;
 use super::sniff::sep_line;
 use crate::data::DataError;
@@ -20,10 +21,6 @@ use crate::data::DataError;
 /// The message of an unterminated quote error.
 pub const UNTERMINATED_QUOTE: &str =
     "unterminated quote (the quoted cell starting here never ends)";
-/// Records read between two calls of the progress callback.
-const PROGRESS_EVERY: u64 = 4096;
-/// Texts shorter than this are read on one thread.
-const PARALLEL_MIN_BYTES: usize = 4 << 20;
 /// Bad cells remembered per column (their count is exact).
 pub const BAD_CELLS_KEPT: usize = 5;
 
@@ -52,47 +49,6 @@ pub struct ColumnNumbers {
 }
 
 impl ColumnNumbers {
-    fn push(&mut self, row: usize, cell: &CellRead) {
-        match cell.class {
-            Class::Number(form) => {
-                self.values.push(cell.value);
-                self.numbers += 1;
-                match form {
-                    Form::Plain => {}
-                    Form::DotGroups => self.dot_groups += 1,
-                    Form::Ambiguous => self.ambiguous += 1,
-                }
-            }
-            Class::Missing { empty } => {
-                self.values.push(f32::NAN);
-                self.missing += 1;
-                self.empty += usize::from(empty);
-            }
-            Class::Bad => {
-                self.values.push(f32::NAN);
-                self.bad += 1;
-                if self.first_bad.len() < BAD_CELLS_KEPT {
-                    self.first_bad.push((row, cell.offset));
-                }
-            }
-        }
-    }
-
-    fn append(&mut self, mut other: ColumnNumbers, row_offset: usize) {
-        self.values.append(&mut other.values);
-        self.missing += other.missing;
-        self.empty += other.empty;
-        self.numbers += other.numbers;
-        self.bad += other.bad;
-        for (row, offset) in other.first_bad {
-            if self.first_bad.len() < BAD_CELLS_KEPT {
-                self.first_bad.push((row + row_offset, offset));
-            }
-        }
-        self.ambiguous += other.ambiguous;
-        self.dot_groups += other.dot_groups;
-    }
-
     /// Present cells (not missing).
     pub fn present(&self) -> usize {
         self.numbers + self.bad
@@ -111,251 +67,6 @@ pub struct Table {
     numbers: Vec<ColumnNumbers>,
     unescaped: HashMap<(usize, usize), String>,
     sep_line: bool,
-}
-
-/// How a cell was classified.
-#[derive(Clone, Copy, Debug)]
-enum Class {
-    Number(Form),
-    Missing { empty: bool },
-    Bad,
-}
-
-/// One cell of the record being read.
-#[derive(Clone, Copy, Debug)]
-struct CellRead {
-    value: f32,
-    class: Class,
-    offset: usize,
-}
-
-/// The rows read by one thread.
-#[derive(Default)]
-struct Chunk {
-    starts: Vec<usize>,
-    columns: Vec<ColumnNumbers>,
-    unescaped: Vec<((usize, usize), String)>,
-    /// Where the last record read ends (or where reading began, without records).
-    end: usize,
-}
-
-/// Progress reporting shared by the reading threads.
-struct Sink<'a> {
-    report: ProgressFn<'a>,
-    /// Bytes done by every thread, when several read.
-    shared: Option<&'a AtomicU64>,
-    cancelled: &'a AtomicBool,
-}
-
-/// What every reading thread knows.
-struct Reader<'a> {
-    file: &'a str,
-    text: &'a [u8],
-    delimiter: u8,
-    decimal_comma: bool,
-    has_header: bool,
-}
-
-impl Reader<'_> {
-    fn error_at(&self, offset: usize, column: Option<usize>, message: &str) -> DataError {
-        let error = DataError::new(self.file, message);
-        let line = line_at(self.text, offset);
-        match column {
-            Some(j) => error.at_cell(line, j + 1),
-            None => error.at_line(line),
-        }
-    }
-
-    /// Reads the record at `pos` into `cells` (and `owned` for escaped cells); returns where
-    /// the next record may start.
-    fn record(
-        &self,
-        pos: usize,
-        cells: &mut Vec<CellRead>,
-        owned: &mut Vec<(usize, String)>,
-    ) -> Result<usize, DataError> {
-        cells.clear();
-        owned.clear();
-        let text = self.text;
-        let mut pos = pos;
-        loop {
-            let j = cells.len();
-            if let Some((cell, next, ends)) = self.fast_number(pos) {
-                cells.push(cell);
-                pos = next;
-                if ends {
-                    return Ok(pos);
-                }
-                continue;
-            }
-            let field =
-                next_field(text, pos, self.delimiter).map_err(|Unterminated { quote }| {
-                    self.error_at(quote, Some(j), UNTERMINATED_QUOTE)
-                })?;
-            let bytes = field.unescaped(text);
-            let Ok(cell_text) = std::str::from_utf8(&bytes) else {
-                return Err(self.error_at(field.start, Some(j), "the cell is not valid UTF-8"));
-            };
-            let trimmed = cell_text.trim();
-            if field.escaped {
-                owned.push((j, trimmed.to_string()));
-            }
-            cells.push(self.classify(trimmed.as_bytes(), field.start));
-            pos = field.next;
-            if field.ends_record {
-                return Ok(pos);
-            }
-        }
-    }
-
-    /// An unquoted number cell parsed where it stands: (cell, next position, ends record).
-    #[inline]
-    fn fast_number(&self, pos: usize) -> Option<(CellRead, usize, bool)> {
-        let text = self.text;
-        let first = *text.get(pos)?;
-        if !(first.is_ascii_digit() || first == b'-' || first == b'.' || first == b'+') {
-            return None;
-        }
-        let (value, len) = fast_float2::parse_partial::<f32, _>(text.get(pos..)?).ok()?;
-        let end = pos + len;
-        let next = match text.get(end) {
-            None => (end, true),
-            Some(&d) if d == self.delimiter => (end + 1, false),
-            Some(b'\n') => (end + 1, true),
-            Some(b'\r') if text.get(end + 1) == Some(&b'\n') => (end + 2, true),
-            Some(b'\r') => (end + 1, true),
-            Some(_) => return None,
-        };
-        if !value.is_finite() || (self.decimal_comma && text.get(pos..end)?.contains(&b'.')) {
-            return None;
-        }
-        let cell = CellRead {
-            value: value + 0.0,
-            class: Class::Number(Form::Plain),
-            offset: pos,
-        };
-        Some((cell, next.0, next.1))
-    }
-
-    fn classify(&self, trimmed: &[u8], offset: usize) -> CellRead {
-        let (value, class) = if is_missing_bytes(trimmed) {
-            (
-                f32::NAN,
-                Class::Missing {
-                    empty: trimmed.is_empty(),
-                },
-            )
-        } else {
-            match parse_cell(trimmed, self.decimal_comma) {
-                Some((value, form)) => (value, Class::Number(form)),
-                None => (f32::NAN, Class::Bad),
-            }
-        };
-        CellRead {
-            value,
-            class,
-            offset,
-        }
-    }
-
-    /// Skips blank lines from `pos`.
-    fn skip_blank(&self, mut pos: usize) -> usize {
-        while matches!(self.text.get(pos), Some(b'\n' | b'\r')) {
-            pos += 1;
-        }
-        pos
-    }
-
-    /// Reads the records that start in `from..to` (the last one may end past `to`), each
-    /// of `width` fields (one more when the extra last field is empty).
-    /// `counted` records (the header) were read before `from`.
-    fn rows(
-        &self,
-        (from, to): (usize, usize),
-        width: usize,
-        counted: u64,
-        sink: &Sink,
-    ) -> Result<Chunk, DataError> {
-        let mut chunk = Chunk {
-            columns: vec![ColumnNumbers::default(); width],
-            end: from,
-            ..Chunk::default()
-        };
-        let (mut cells, mut owned) = (Vec::with_capacity(width + 1), Vec::new());
-        let (mut records, mut reported) = (counted, from);
-        let mut pos = from;
-        loop {
-            pos = self.skip_blank(pos);
-            if pos >= to || pos >= self.text.len() {
-                break;
-            }
-            let start = pos;
-            records += 1;
-            if records.is_multiple_of(PROGRESS_EVERY) {
-                sink.tick(start, &mut reported, self.file)?;
-            }
-            pos = self.record(start, &mut cells, &mut owned)?;
-            chunk.end = pos;
-            if let [only] = cells.as_slice()
-                && matches!(only.class, Class::Missing { empty: true })
-            {
-                continue;
-            }
-            if cells.len() == width + 1
-                && matches!(
-                    cells.last().map(|c| c.class),
-                    Some(Class::Missing { empty: true })
-                )
-            {
-                cells.pop();
-            }
-            if cells.len() != width {
-                let k = cells.len();
-                let fields = if k == 1 { "field" } else { "fields" };
-                let what = if self.has_header {
-                    "the header"
-                } else {
-                    "the first row"
-                };
-                let message = format!("{k} {fields}, {what} has {width}");
-                return Err(self.error_at(start, None, &message));
-            }
-            let row = chunk.starts.len();
-            chunk.starts.push(start);
-            for (column, cell) in chunk.columns.iter_mut().zip(&cells) {
-                column.push(row, cell);
-            }
-            for (j, text) in owned.drain(..) {
-                if j < width {
-                    chunk.unescaped.push(((row, j), text));
-                }
-            }
-        }
-        Ok(chunk)
-    }
-}
-
-impl Sink<'_> {
-    /// Reports progress at record start `at`; errors when cancelled.
-    fn tick(&self, at: usize, reported: &mut usize, file: &str) -> Result<(), DataError> {
-        let cancelled = || DataError::new(file, "cancelled");
-        if self.cancelled.load(Ordering::Relaxed) {
-            return Err(cancelled());
-        }
-        let bytes = match self.shared {
-            Some(total) => {
-                let delta = at.saturating_sub(*reported) as u64;
-                *reported = at;
-                total.fetch_add(delta, Ordering::Relaxed) + delta
-            }
-            None => at as u64,
-        };
-        if !(self.report)(bytes) {
-            self.cancelled.store(true, Ordering::Relaxed);
-            return Err(cancelled());
-        }
-        Ok(())
-    }
 }
 
 /// Reads `text` (as returned by [`super::decode_input`]) into a [`Table`] with `options`.
@@ -416,17 +127,14 @@ pub fn read_table_owned(
     let first = first_record(&reader, sep.map_or(0, |s| s.1))?;
     let (columns, last_header_empty, data_from) = header(&reader, first)?;
     let width = columns.len();
-    let chunk = if options.has_header {
-        read_rows(&reader, data_from, width, &sink)?
-    } else {
-        read_rows(&reader, first, width, &sink)?
-    };
+    let from = if options.has_header { data_from } else { first };
+    let rows = read_rows(&reader, from, width, &sink)?;
     let mut table = Table {
         columns,
         options: *options,
-        starts: chunk.starts,
-        numbers: chunk.columns,
-        unescaped: chunk.unescaped.into_iter().collect(),
+        starts: rows.starts,
+        numbers: rows.columns,
+        unescaped: rows.unescaped.into_iter().collect(),
         sep_line: sep.is_some(),
         text: Vec::new(),
     };
@@ -442,129 +150,6 @@ pub fn read_table_owned(
         table.numbers.pop();
     }
     Ok(table)
-}
-
-/// Where the first record that is not blank (nor only spaces) starts.
-fn first_record(reader: &Reader, from: usize) -> Result<usize, DataError> {
-    let (mut cells, mut owned) = (Vec::new(), Vec::new());
-    let mut pos = from;
-    loop {
-        pos = reader.skip_blank(pos);
-        if pos >= reader.text.len() {
-            return Err(DataError::new(reader.file, "the file is empty"));
-        }
-        let next = reader.record(pos, &mut cells, &mut owned)?;
-        match cells.as_slice() {
-            [only] if matches!(only.class, Class::Missing { empty: true }) => pos = next,
-            _ => return Ok(pos),
-        }
-    }
-}
-
-/// The first record: column names (header cells, or `column j`), whether the last header
-/// cell is empty, and where the next record starts.
-fn header(reader: &Reader, first: usize) -> Result<(Vec<String>, bool, usize), DataError> {
-    let (mut cells, mut owned) = (Vec::new(), Vec::new());
-    let next = reader.record(first, &mut cells, &mut owned)?;
-    let mut names: Vec<String> = (0..cells.len()).map(column_name).collect();
-    let mut last_empty = false;
-    if reader.has_header {
-        let mut pos = first;
-        for (j, name) in names.iter_mut().enumerate() {
-            let field = next_field(reader.text, pos, reader.delimiter).map_err(|_| {
-                reader.error_at(first, Some(j), UNTERMINATED_QUOTE) // unreachable: read above
-            })?;
-            let bytes = field.unescaped(reader.text);
-            let cell = String::from_utf8_lossy(&bytes).trim().to_string();
-            last_empty = cell.is_empty();
-            if !cell.is_empty() {
-                *name = cell;
-            }
-            pos = field.next;
-        }
-    }
-    Ok((names, last_empty, next))
-}
-
-/// Reads the data records from `from` on, on several threads when the text is large.
-fn read_rows(reader: &Reader, from: usize, width: usize, sink: &Sink) -> Result<Chunk, DataError> {
-    let len = reader.text.len();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if threads < 2 || len.saturating_sub(from) < PARALLEL_MIN_BYTES {
-        return reader.rows((from, len), width, u64::from(reader.has_header), sink);
-    }
-    // Split points: just after the first line end past each equal share.
-    let share = (len - from) / threads;
-    let mut bounds = vec![from];
-    for t in 1..threads {
-        let guess = from + t * share;
-        let rest = reader.text.get(guess..).unwrap_or_default();
-        let at = memchr::memchr(b'\n', rest).map_or(len, |k| guess + k + 1);
-        if at > *bounds.last().unwrap_or(&from) && at < len {
-            bounds.push(at);
-        }
-    }
-    bounds.push(len);
-    let done = AtomicU64::new(0);
-    let shared = Sink {
-        report: sink.report,
-        shared: Some(&done),
-        cancelled: sink.cancelled,
-    };
-    let results: Vec<Result<Chunk, DataError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = bounds
-            .windows(2)
-            .map(|w| {
-                let (a, b, shared) = (w[0], w[1], &shared);
-                scope.spawn(move || reader.rows((a, b), width, 0, shared))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(DataError::new(
-                        reader.file,
-                        "internal error: a reader thread failed",
-                    ))
-                })
-            })
-            .collect()
-    });
-    let mut merged: Option<Chunk> = None;
-    for (i, result) in results.into_iter().enumerate() {
-        if let Some(m) = &merged
-            && m.end > bounds[i]
-        {
-            // The previous stretch's last record runs past this split (a quoted line end):
-            // read the rest again from where that record really ends.
-            let rest = reader.rows((m.end, len), width, 0, &shared)?;
-            merge(&mut merged, rest);
-            break;
-        }
-        merge(&mut merged, result?);
-    }
-    Ok(merged.unwrap_or_default())
-}
-
-/// Appends `chunk` to `merged`.
-fn merge(merged: &mut Option<Chunk>, chunk: Chunk) {
-    let Some(m) = merged else {
-        *merged = Some(chunk);
-        return;
-    };
-    let offset = m.starts.len();
-    m.starts.extend_from_slice(&chunk.starts);
-    for (column, other) in m.columns.iter_mut().zip(chunk.columns) {
-        column.append(other, offset);
-    }
-    m.unescaped.extend(
-        chunk
-            .unescaped
-            .into_iter()
-            .map(|((row, j), text)| ((row + offset, j), text)),
-    );
-    m.end = m.end.max(chunk.end);
 }
 
 /// `"column {j + 1}"`
@@ -672,6 +257,13 @@ impl Table {
         (0..self.n_rows()).map(|i| self.row(i).collect()).collect()
     }
 
+    /// Frees the text: cells read as `""` from now on (the numbers stay). For builds that
+    /// need no cell text, so that a large file's text is gone before its data set is made.
+    pub(crate) fn release_text(&mut self) {
+        self.text = Vec::new();
+        self.unescaped = HashMap::new();
+    }
+
     /// Frees the text (cells can no longer be read) and returns the columns as numbers.
     pub(crate) fn into_numbers(self) -> Vec<ColumnNumbers> {
         self.numbers
@@ -709,20 +301,15 @@ impl Table {
         if decimal_comma == self.options.decimal_comma {
             return std::borrow::Cow::Borrowed(&self.numbers);
         }
-        let reader = Reader {
-            file: "",
-            text: &self.text,
-            delimiter: self.options.delimiter,
-            decimal_comma,
-            has_header: self.options.has_header,
-        };
-        let mut columns = vec![ColumnNumbers::default(); self.columns.len()];
-        for (j, column) in columns.iter_mut().enumerate() {
-            for i in 0..self.n_rows() {
-                let offset = self.span(i, j).map_or(0, |(_, start)| start);
-                column.push(i, &reader.classify(self.cell(i, j).as_bytes(), offset));
-            }
-        }
+        let columns = (0..self.columns.len())
+            .map(|j| {
+                let cells = (0..self.n_rows()).map(|i| {
+                    let offset = self.span(i, j).map_or(0, |(_, start)| start);
+                    (self.cell(i, j), offset)
+                });
+                column_from_cells(cells, decimal_comma)
+            })
+            .collect();
         std::borrow::Cow::Owned(columns)
     }
 }
