@@ -2,9 +2,11 @@
 //! same engine and session code.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 use nalgebra::DMatrix;
 use serde::Serialize;
@@ -456,15 +458,9 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         Some(base) if dataset == base.dataset => base.load_dataset().map_err(|e| e.to_string())?,
         _ => Arc::new(dataset.load()?),
     };
-    let is_image = data.image_shape.is_some();
     let mut config = match &base {
         Some(base) => base.train.clone(),
-        None if is_image => TrainConfig::small_cnn(),
-        None => TrainConfig {
-            batch_size: 32,
-            hidden: parse_hidden("16,16", activation.unwrap_or(ActivationKind::Tanh))?,
-            ..TrainConfig::default()
-        },
+        None => TrainConfig::for_data(&data),
     };
     if let Some(hidden) = hidden {
         config.hidden = hidden;
@@ -736,4 +732,62 @@ pub fn train_session(
         progress(message);
     }
     Ok((report, History::new(&losses, &[eval])))
+}
+
+/// Prints a one-line reason and returns the usage-error exit code (2).
+pub fn usage_error(message: &str) -> ExitCode {
+    eprintln!("gradscope: {message}");
+    ExitCode::from(2)
+}
+
+/// Parses the process's arguments. `--help` and `--version` print and give `Err(success)`;
+/// a bad argument prints clap's reason on one line and gives `Err(2)`.
+///
+/// # Errors
+/// The exit code to end with when there is nothing to run.
+pub fn parse() -> Result<Cli, ExitCode> {
+    Cli::try_parse().map_err(|err| {
+        if matches!(
+            err.kind(),
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+        ) {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        // clap's message up to the usage block, on one line.
+        let text = err.to_string();
+        let reason: Vec<&str> = text
+            .lines()
+            .take_while(|line| !line.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        let reason = reason.join(" ");
+        usage_error(reason.trim_start_matches("error: "))
+    })
+}
+
+/// Runs a subcommand and returns the process's exit code: 0 on success, 2 with a one-line
+/// reason on stderr otherwise.
+pub fn run(command: CliCommand) -> ExitCode {
+    match command {
+        CliCommand::Train(args) => match train_command(&args, |line| eprintln!("{line}")) {
+            Ok(report) => {
+                if args.json {
+                    match serde_json::to_string(&report) {
+                        Ok(json) => println!("{json}"),
+                        Err(e) => return usage_error(&e.to_string()),
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
+        CliCommand::Inspect(args) => match inspect(&args) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
+    }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use gradscope::data::{SynthConfig, SynthKind, generate};
 use gradscope::nn::{
     ActivationKind, Dense, LayerSpec, LossKind, Mode, ModelSpec, Sequential, Shape, Target,
-    TraceError, compute_loss, sgd_weight_update, trace_step,
+    TraceError, compute_loss, sgd_step, trace_step,
 };
 use gradscope::train::doctor::{GRADCHECK_TOLERANCE, gradcheck_rows};
 use gradscope::train::presets::{Preset, TOY_POINTS};
@@ -104,10 +104,15 @@ fn the_221_trace_equals_the_numbers_worked_by_hand() {
 
     // The update θ_ij ← θ_ij − η δ_j x_ij (x_ij = a_i), with and without L2.
     let eta = 0.5;
-    let update = sgd_weight_update(output, eta, 0.0);
-    assert!(close(update[(0, 0)], -eta * delta2 * a1[0]));
-    let with_l2 = sgd_weight_update(output, eta, 0.1);
-    assert!(close(with_l2[(1, 0)], -eta * (delta2 * a1[1] + 0.1 * 0.45)));
+    let (weight, bias) = sgd_step(output, eta, 0.0);
+    assert!(close(weight[(0, 0)], 0.40 - eta * delta2 * a1[0]));
+    assert!(close(bias[(0, 0)], 0.60 - eta * delta2));
+    let (with_l2, bias_l2) = sgd_step(output, eta, 0.1);
+    assert!(close(
+        with_l2[(1, 0)],
+        0.45 - eta * (delta2 * a1[1] + 0.1 * 0.45)
+    ));
+    assert_eq!(bias_l2, bias, "L2 leaves the biases alone");
     // Tracing leaves the parameters as they were.
     let mut params = Vec::new();
     model.copy_params_into(&mut params);
@@ -118,7 +123,7 @@ fn the_221_trace_equals_the_numbers_worked_by_hand() {
 fn a_deeper_trace_equals_the_layer_api_forward_and_backward() {
     let spec = ModelSpec::mlp(
         3,
-        &[(5, ActivationKind::Tanh), (4, ActivationKind::ReLU)],
+        &[(5, ActivationKind::Tanh), (4, ActivationKind::Relu)],
         3,
     );
     let mut model = Sequential::<f64>::from_spec(&spec, 7);

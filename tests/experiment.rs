@@ -398,7 +398,7 @@ fn safetensors_names_shapes_and_round_trip() {
 fn dense_weights_use_pytorch_linear_layout() {
     let dir = temp_dir();
     let path = dir.path().join("mlp.safetensors");
-    let spec = ModelSpec::mlp(3, &[(4, ActivationKind::ReLU)], 2);
+    let spec = ModelSpec::mlp(3, &[(4, ActivationKind::Relu)], 2);
     let model = Sequential::<f32>::from_spec(&spec, 2);
     save_safetensors(&path, &model).expect("save");
     let file = parse_safetensors("mlp", &std::fs::read(&path).expect("read")).expect("parse");
@@ -585,7 +585,7 @@ fn metrics_csv_has_the_header_and_one_row_per_step_and_evaluation() {
     assert_eq!((point.train_loss, point.test_loss), (Some(0.5), None));
 }
 
-fn coloured_frame(width: usize, height: usize, shade: u8) -> RgbaFrame {
+fn colored_frame(width: usize, height: usize, shade: u8) -> RgbaFrame {
     let mut rgba = Vec::with_capacity(width * height * 4);
     for y in 0..height {
         for x in 0..width {
@@ -610,7 +610,7 @@ fn decode_gif(path: &Path) -> Vec<image::Frame> {
 fn a_saved_gif_decodes_with_the_right_frame_count() {
     let dir = temp_dir();
     let path = dir.path().join("run.gif");
-    let frames: Vec<RgbaFrame> = (0..5).map(|i| coloured_frame(12, 8, i * 50)).collect();
+    let frames: Vec<RgbaFrame> = (0..5).map(|i| colored_frame(12, 8, i * 50)).collect();
     write_gif(&path, &frames, 10.0).expect("write");
     let decoded = decode_gif(&path);
     assert_eq!(decoded.len(), 5);
@@ -634,21 +634,13 @@ fn a_saved_gif_decodes_with_the_right_frame_count() {
     };
     assert_eq!(settings.frame_count(), 3);
     let mut recorder = GifRecorder::create(&path, 12, 8, settings).expect("create");
-    assert!(
-        recorder
-            .add_frame(&coloured_frame(12, 8, 0))
-            .expect("frame")
-    );
-    assert!(
-        recorder
-            .add_frame(&coloured_frame(20, 4, 0))
-            .expect("frame")
-    );
-    assert!(!recorder.add_frame(&coloured_frame(6, 6, 0)).expect("frame"));
+    assert!(recorder.add_frame(&colored_frame(12, 8, 0)).expect("frame"));
+    assert!(recorder.add_frame(&colored_frame(20, 4, 0)).expect("frame"));
+    assert!(!recorder.add_frame(&colored_frame(6, 6, 0)).expect("frame"));
     assert!(recorder.is_full());
     assert!(
         !recorder
-            .add_frame(&coloured_frame(12, 8, 0))
+            .add_frame(&colored_frame(12, 8, 0))
             .expect("ignored")
     );
     assert!(!path.exists(), "nothing is in place before finish");

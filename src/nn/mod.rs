@@ -36,6 +36,4 @@ pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, OptimizerState};
 pub use pool::{Flatten, MaxPool2d, MaxPool2dConfig};
 pub use scalar::{Scalar, cast};
 pub use shape::Shape;
-pub use trace::{
-    BackpropTrace, LayerTrace, TraceError, is_traceable, sgd_weight_update, trace_step,
-};
+pub use trace::{BackpropTrace, LayerTrace, TraceError, is_traceable, sgd_step, trace_step};

@@ -1,6 +1,7 @@
 //! The training room: a [`Session`] (model + optimizer + data + counters) and the background
 //! [`Worker`] thread that owns one, talking to the UI through commands, events and snapshots.
 
+mod defaults;
 pub mod doctor;
 pub mod history;
 pub mod presets;

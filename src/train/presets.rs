@@ -155,7 +155,7 @@ impl Preset {
             Preset::LargeInitialWeights => (
                 PresetData::Synth(SynthConfig::new(SynthKind::Circle)),
                 TrainConfig {
-                    hidden: hidden(4, 16, ActivationKind::ReLU),
+                    hidden: hidden(4, 16, ActivationKind::Relu),
                     optimizer: optimizer(OptimizerKind::Sgd, 0.001),
                     init_gain: 6.0,
                     ..base
@@ -178,7 +178,7 @@ impl Preset {
             Preset::DyingReLU => (
                 PresetData::Synth(SynthConfig::new(SynthKind::Circle)),
                 TrainConfig {
-                    hidden: hidden(2, 16, ActivationKind::ReLU),
+                    hidden: hidden(2, 16, ActivationKind::Relu),
                     optimizer: optimizer(OptimizerKind::Sgd, 3.0),
                     ..base
                 },

@@ -31,13 +31,6 @@ pub trait Waker: Send + Sync + 'static {
     fn wake(&self);
 }
 
-impl Waker for eframe::egui::Context {
-    fn wake(&self) {
-        // A burst of events within 10 ms costs one repaint.
-        self.request_repaint_after(Duration::from_millis(10));
-    }
-}
-
 /// A waker that does nothing (command line, tests).
 pub struct NoWaker;
 

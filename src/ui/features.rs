@@ -6,9 +6,9 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use crate::data::Dataset;
 use crate::train::{FeatureMaps, MapLayer};
-use crate::ui::app::RunView;
 use crate::ui::colormap::{class_color, diverging, sequential};
-use crate::ui::plot_axes::x_axis;
+use crate::ui::plot::x_axis;
+use crate::ui::{Action, Panel, View};
 
 /// The feature-map panel's textures (one atlas per layer) and its sample picker state.
 #[derive(Default)]
@@ -76,117 +76,29 @@ fn tile(
 }
 
 impl FeaturesPanel {
-    /// Draws the sample picker, the prediction and the feature maps. Returns a new sample index
-    /// when the user picks one.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        data: &Dataset,
-        run: &RunView,
-        sample: usize,
-    ) -> Option<usize> {
-        ui.heading("Feature maps");
-        let split = if data.test.is_empty() {
-            &data.train
-        } else {
-            &data.test
-        };
-        let count = split.len();
-        let mut chosen = None;
-        let misclassified = run
-            .snapshot
-            .as_ref()
-            .and_then(|s| s.evaluation.as_ref())
-            .map(|e| e.misclassified.clone())
-            .unwrap_or_default();
-        ui.horizontal_wrapped(|ui| {
-            let mut index = sample;
-            ui.label(if data.test.is_empty() {
-                "training sample"
-            } else {
-                "test sample"
-            });
-            if ui
-                .add(egui::DragValue::new(&mut index).range(0..=count.saturating_sub(1)))
-                .on_hover_text("Index of the sample shown below")
-                .changed()
-            {
-                chosen = Some(index);
-            }
-            if ui
-                .button("‹ prev")
-                .on_hover_text("The previous sample")
-                .clicked()
-            {
-                chosen = Some(sample.checked_sub(1).unwrap_or(count.saturating_sub(1)));
-            }
-            if ui
-                .button("next ›")
-                .on_hover_text("The next sample")
-                .clicked()
-            {
-                chosen = Some(if sample + 1 >= count { 0 } else { sample + 1 });
-            }
-            if ui
-                .button("random")
-                .on_hover_text("A random sample")
-                .clicked()
-            {
-                chosen = Some(rand::random_range(0..count.max(1)));
-            }
-            let next_wrong = misclassified
-                .iter()
-                .copied()
-                .find(|&i| i > sample)
-                .or_else(|| misclassified.first().copied());
-            if ui
-                .add_enabled(
-                    next_wrong.is_some(),
-                    egui::Button::new("next misclassified"),
-                )
-                .on_hover_text(
-                    "The next test sample the model gets wrong (from the latest evaluation)",
-                )
-                .clicked()
-            {
-                chosen = next_wrong;
-            }
-        });
-        let Some(maps) = run.snapshot.as_ref().and_then(|s| s.feature_maps.as_ref()) else {
-            ui.label("waiting for the first snapshot…");
-            return chosen;
-        };
-        if self.generation != Some(run.snapshot_generation)
-            || self.atlases.len() != maps.layers.len() + 1
-        {
-            let images = std::iter::once(layer_atlas(&maps.input, true))
-                .chain(maps.layers.iter().map(|layer| layer_atlas(layer, false)));
-            self.atlases.truncate(maps.layers.len() + 1);
-            for (i, image) in images.enumerate() {
-                match self.atlases.get_mut(i) {
-                    Some(texture) => texture.set(image, TextureOptions::NEAREST),
-                    None => self.atlases.push(ui.ctx().load_texture(
-                        format!("feature_atlas{i}"),
-                        image,
-                        TextureOptions::NEAREST,
-                    )),
-                }
-            }
-            self.generation = Some(run.snapshot_generation);
+    /// Uploads the input and each layer's tiles as textures when a new snapshot has arrived.
+    fn update_atlases(&mut self, ctx: &egui::Context, maps: &FeatureMaps, generation: u64) {
+        if self.generation == Some(generation) && self.atlases.len() == maps.layers.len() + 1 {
+            return;
         }
-        ui.horizontal(|ui| {
-            let input_side = 112.0;
-            let channels = maps.input.shape.channels;
-            tile(
-                ui,
-                &self.atlases[0],
-                channels,
-                0,
-                egui::vec2(input_side, input_side),
-                format!("input image, sample {}", maps.sample),
-            );
-            prediction_ui(ui, data, maps);
-        });
+        let images = std::iter::once(layer_atlas(&maps.input, true))
+            .chain(maps.layers.iter().map(|layer| layer_atlas(layer, false)));
+        self.atlases.truncate(maps.layers.len() + 1);
+        for (i, image) in images.enumerate() {
+            match self.atlases.get_mut(i) {
+                Some(texture) => texture.set(image, TextureOptions::NEAREST),
+                None => self.atlases.push(ctx.load_texture(
+                    format!("feature_atlas{i}"),
+                    image,
+                    TextureOptions::NEAREST,
+                )),
+            }
+        }
+        self.generation = Some(generation);
+    }
+
+    /// Every Conv2d and MaxPool2d layer's channels as tiles, at most two rows per layer.
+    fn maps_ui(&self, ui: &mut egui::Ui, maps: &FeatureMaps) {
         egui::ScrollArea::vertical()
             .id_salt("feature_maps_scroll")
             .show(ui, |ui| {
@@ -213,8 +125,111 @@ impl FeaturesPanel {
                     });
                 }
             });
-        chosen
     }
+}
+
+impl Panel for FeaturesPanel {
+    /// The sample picker, the prediction and the feature maps; a new sample to show when the
+    /// user picks one.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let (data, run): (&Dataset, _) = (view.data, view.run);
+        ui.heading("Feature maps");
+        let misclassified = run
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.evaluation.as_ref())
+            .map(|e| e.misclassified.clone())
+            .unwrap_or_default();
+        let chosen = sample_picker_ui(ui, data, view.views.sample, &misclassified);
+        let action = chosen.map(Action::ShowSample);
+        let Some(maps) = run.snapshot.as_ref().and_then(|s| s.feature_maps.as_ref()) else {
+            ui.label("waiting for the first snapshot…");
+            return action;
+        };
+        self.update_atlases(ui.ctx(), maps, run.snapshot_generation);
+        ui.horizontal(|ui| {
+            let input_side = 112.0;
+            let channels = maps.input.shape.channels;
+            tile(
+                ui,
+                &self.atlases[0],
+                channels,
+                0,
+                egui::vec2(input_side, input_side),
+                format!("input image, sample {}", maps.sample),
+            );
+            prediction_ui(ui, data, maps);
+        });
+        self.maps_ui(ui, maps);
+        action
+    }
+}
+
+/// Index, previous/next, random and next misclassified; returns the sample the user picked.
+fn sample_picker_ui(
+    ui: &mut egui::Ui,
+    data: &Dataset,
+    sample: usize,
+    misclassified: &[usize],
+) -> Option<usize> {
+    let count = if data.test.is_empty() {
+        data.train.len()
+    } else {
+        data.test.len()
+    };
+    let mut chosen = None;
+    ui.horizontal_wrapped(|ui| {
+        let mut index = sample;
+        ui.label(if data.test.is_empty() {
+            "training sample"
+        } else {
+            "test sample"
+        });
+        if ui
+            .add(egui::DragValue::new(&mut index).range(0..=count.saturating_sub(1)))
+            .on_hover_text("Index of the sample shown below")
+            .changed()
+        {
+            chosen = Some(index);
+        }
+        if ui
+            .button("‹ prev")
+            .on_hover_text("The previous sample")
+            .clicked()
+        {
+            chosen = Some(sample.checked_sub(1).unwrap_or(count.saturating_sub(1)));
+        }
+        if ui
+            .button("next ›")
+            .on_hover_text("The next sample")
+            .clicked()
+        {
+            chosen = Some(if sample + 1 >= count { 0 } else { sample + 1 });
+        }
+        if ui
+            .button("random")
+            .on_hover_text("A random sample")
+            .clicked()
+        {
+            chosen = Some(rand::random_range(0..count.max(1)));
+        }
+        let next_wrong = misclassified
+            .iter()
+            .copied()
+            .find(|&i| i > sample)
+            .or_else(|| misclassified.first().copied());
+        if ui
+            .add_enabled(
+                next_wrong.is_some(),
+                egui::Button::new("next misclassified"),
+            )
+            .on_hover_text("The next test sample the model gets wrong (from the latest evaluation)")
+            .clicked()
+        {
+            chosen = next_wrong;
+        }
+    });
+    chosen
 }
 
 fn prediction_ui(ui: &mut egui::Ui, data: &Dataset, maps: &FeatureMaps) {

@@ -4,8 +4,8 @@
 use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions};
 
 use crate::train::KernelView;
-use crate::ui::app::RunView;
 use crate::ui::colormap::diverging;
+use crate::ui::{Action, Panel, View};
 
 /// The kernels panel's textures (one atlas per layer).
 #[derive(Default)]
@@ -38,17 +38,15 @@ pub fn kernel_atlas(view: &KernelView) -> egui::ColorImage {
     egui::ColorImage::new([width, cout * k], pixels)
 }
 
-impl KernelsPanel {
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut egui::Ui, run: &RunView) {
-        let Some(snapshot) = run.snapshot.as_ref() else {
-            return;
-        };
+impl Panel for KernelsPanel {
+    /// Each Conv2d layer's filters as tiles.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let snapshot = view.run.snapshot.as_ref()?;
         if snapshot.kernels.is_empty() {
             ui.label("No Conv2d layers in this model.");
-            return;
+            return None;
         }
-        if self.generation != Some(run.snapshot_generation)
+        if self.generation != Some(view.run.snapshot_generation)
             || self.atlases.len() != snapshot.kernels.len()
         {
             self.atlases.truncate(snapshot.kernels.len());
@@ -63,7 +61,7 @@ impl KernelsPanel {
                     )),
                 }
             }
-            self.generation = Some(run.snapshot_generation);
+            self.generation = Some(view.run.snapshot_generation);
         }
         egui::ScrollArea::both().id_salt("kernels_scroll").show(ui, |ui| {
             ui.horizontal_top(|ui| {
@@ -111,5 +109,6 @@ impl KernelsPanel {
                 }
             });
         });
+        None
     }
 }

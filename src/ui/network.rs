@@ -9,9 +9,9 @@ use eframe::egui::{self, Color32, Pos2, RichText, Sense, Stroke};
 
 use crate::data::Dataset;
 use crate::nn::BackpropTrace;
-use crate::ui::app::RunView;
 use crate::ui::colormap::{diverging, sequential};
-use crate::ui::stepper::num;
+use crate::ui::format::format_number as num;
+use crate::ui::{Action, Panel, View};
 
 /// Neurons drawn per layer; wider layers show their first ones and a "+N" mark.
 pub const MAX_DRAWN_UNITS: usize = 16;
@@ -84,68 +84,63 @@ impl NetworkPanel {
     pub fn selected(&self) -> Option<WeightId> {
         self.selected
     }
+}
 
-    /// Draws the view. `highlight`: the Dense layer the stepper's phase works on.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        data: &Dataset,
-        run: &RunView,
-        highlight: Option<usize>,
-    ) {
-        ui.heading("Network");
-        let view = run.snapshot.as_ref().and_then(|s| s.trace.clone());
-        let Some(view) = view else {
-            ui.label("waiting for the trace of the selected sample…");
-            return;
-        };
-        let trace = match &view.trace {
-            Ok(trace) => trace,
-            Err(message) => {
-                ui.label(message);
-                return;
-            }
-        };
-        ui.label(format!(
-            "training sample {} · circles: activation a · lines: weight (red +, blue −, width |w|)",
-            view.sample
-        ))
-        .on_hover_text("Circles: red/blue for signed layers (tanh, inputs), dark-to-yellow for layers that are never negative (sigmoid, ReLU); colours and widths use each layer's own largest |value|; hover a circle or a line for numbers, click a line for its chain rule");
-        let text_height = if self.selected.is_some() { 80.0 } else { 10.0 };
-        let size = egui::vec2(
-            ui.available_width().max(200.0),
-            (ui.available_height() - text_height).max(160.0),
-        );
-        let (rect, response) = ui.allocate_exact_size(size, Sense::click());
-        let painter = ui.painter_at(rect);
-        // Columns: the input, then every Dense layer.
+/// Where the neurons of one traced sample sit in the drawing.
+struct Layout {
+    /// Per column (the input, then each Dense layer): the values drawn (inputs, then a).
+    columns: Vec<Vec<f64>>,
+    /// Per column, the centres of the drawn neurons (at most [`MAX_DRAWN_UNITS`]).
+    positions: Vec<Vec<Pos2>>,
+    /// Radius of a neuron's circle in points.
+    radius: f32,
+}
+
+impl Layout {
+    fn new(trace: &BackpropTrace, rect: egui::Rect) -> Self {
         let mut columns: Vec<Vec<f64>> = vec![trace.input.row(0).iter().copied().collect()];
         for layer in &trace.layers {
             columns.push(layer.a.row(0).iter().copied().collect());
         }
         let count = columns.len();
-        let x_of = |c: usize| {
-            rect.left() + 30.0 + (rect.width() - 60.0) * c as f32 / (count - 1).max(1) as f32
-        };
-        let positions: Vec<Vec<Pos2>> = columns
+        let positions = columns
             .iter()
             .enumerate()
             .map(|(c, values)| {
+                let x = rect.left()
+                    + 30.0
+                    + (rect.width() - 60.0) * c as f32 / (count - 1).max(1) as f32;
                 let shown = values.len().min(MAX_DRAWN_UNITS);
                 (0..shown)
                     .map(|k| {
                         let y = rect.top() + rect.height() * (k as f32 + 0.5) / shown as f32;
-                        Pos2::new(x_of(c), y)
+                        Pos2::new(x, y)
                     })
                     .collect()
             })
             .collect();
-        let radius = (rect.height()
-            / (2.6 * MAX_DRAWN_UNITS.min(columns.iter().map(Vec::len).max().unwrap_or(1)) as f32))
-            .clamp(4.0, 18.0);
-        let pointer = response.hover_pos();
-        let mut hovered_edge: Option<(WeightId, f32)> = None;
-        // Edges first, under the circles.
+        let tallest = columns.iter().map(Vec::len).max().unwrap_or(1);
+        let radius = (rect.height() / (2.6 * MAX_DRAWN_UNITS.min(tallest) as f32)).clamp(4.0, 18.0);
+        Self {
+            columns,
+            positions,
+            radius,
+        }
+    }
+}
+
+impl NetworkPanel {
+    /// Draws the weights as lines (red +, blue −, width |w|), dimmed outside the highlighted
+    /// layer; returns the weight under the pointer, if any.
+    fn edges_ui(
+        &self,
+        painter: &egui::Painter,
+        trace: &BackpropTrace,
+        layout: &Layout,
+        highlight: Option<usize>,
+        pointer: Option<Pos2>,
+    ) -> Option<WeightId> {
+        let mut hovered: Option<(WeightId, f32)> = None;
         for (l, layer) in trace.layers.iter().enumerate() {
             let limit = layer
                 .weight
@@ -153,8 +148,8 @@ impl NetworkPanel {
                 .fold(0.0f64, |m, w| m.max(w.abs()))
                 .max(1e-12);
             let emphasis = highlight.is_none_or(|h| h == l);
-            for (i, &from) in positions[l].iter().enumerate() {
-                for (j, &to) in positions[l + 1].iter().enumerate() {
+            for (i, &from) in layout.positions[l].iter().enumerate() {
+                for (j, &to) in layout.positions[l + 1].iter().enumerate() {
                     let w = layer.weight[(i, j)];
                     let id = WeightId {
                         layer: l,
@@ -166,93 +161,158 @@ impl NetworkPanel {
                         color = color.gamma_multiply(0.25);
                     }
                     let width = 0.5 + 4.0 * (w.abs() / limit) as f32;
-                    let selected = self.selected == Some(id);
-                    painter.line_segment(
-                        [from, to],
-                        Stroke::new(if selected { width + 3.0 } else { width }, color),
-                    );
+                    let width = if self.selected == Some(id) {
+                        width + 3.0
+                    } else {
+                        width
+                    };
+                    painter.line_segment([from, to], Stroke::new(width, color));
                     if let Some(p) = pointer {
                         let d = distance_to_segment(p, from, to);
-                        if d < 5.0 && hovered_edge.is_none_or(|(_, best)| d < best) {
-                            hovered_edge = Some((id, d));
+                        if d < 5.0 && hovered.is_none_or(|(_, best)| d < best) {
+                            hovered = Some((id, d));
                         }
                     }
                 }
             }
         }
-        let mut hovered_neuron = None;
-        for (c, values) in columns.iter().enumerate() {
-            let limit = values.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
-            // Signed layers (tanh, inputs) on the diverging map around 0; layers that are never
-            // negative (sigmoid, ReLU) on the sequential map from 0 to their largest value.
-            let signed = values.iter().any(|&v| v < 0.0);
-            let emphasis = highlight.is_none_or(|h| h + 1 == c);
-            for (k, &center) in positions[c].iter().enumerate() {
-                let fill = if signed {
-                    diverging(values[k] as f32, limit as f32)
-                } else {
-                    sequential(values[k] as f32, 0.0, limit as f32)
-                };
-                let stroke = if emphasis && highlight.is_some() {
-                    Stroke::new(3.0, Color32::from_rgb(240, 190, 60))
-                } else {
-                    Stroke::new(1.0, ui.visuals().text_color())
-                };
-                painter.circle(center, radius, fill, stroke);
-                if pointer.is_some_and(|p| p.distance(center) <= radius) {
-                    hovered_neuron = Some((c, k));
-                }
-            }
-            if values.len() > MAX_DRAWN_UNITS {
-                painter.text(
-                    Pos2::new(x_of(c), rect.bottom() - 4.0),
-                    egui::Align2::CENTER_BOTTOM,
-                    format!("+{}", values.len() - MAX_DRAWN_UNITS),
-                    egui::FontId::proportional(12.0),
-                    ui.visuals().text_color(),
-                );
+        hovered.map(|(id, _)| id)
+    }
+}
+
+/// Draws the neurons coloured by their value; returns `(column, unit)` under the pointer.
+fn neurons_ui(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    layout: &Layout,
+    highlight: Option<usize>,
+    pointer: Option<Pos2>,
+) -> Option<(usize, usize)> {
+    let mut hovered = None;
+    for (c, values) in layout.columns.iter().enumerate() {
+        let limit = values.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+        // Signed layers (tanh, inputs) on the diverging map around 0; layers that are never
+        // negative (sigmoid, ReLU) on the sequential map from 0 to their largest value.
+        let signed = values.iter().any(|&v| v < 0.0);
+        let emphasis = highlight.is_none_or(|h| h + 1 == c);
+        for (k, &center) in layout.positions[c].iter().enumerate() {
+            let fill = if signed {
+                diverging(values[k] as f32, limit as f32)
+            } else {
+                sequential(values[k] as f32, 0.0, limit as f32)
+            };
+            let stroke = if emphasis && highlight.is_some() {
+                Stroke::new(3.0, Color32::from_rgb(240, 190, 60))
+            } else {
+                Stroke::new(1.0, ui.visuals().text_color())
+            };
+            painter.circle(center, layout.radius, fill, stroke);
+            if pointer.is_some_and(|p| p.distance(center) <= layout.radius) {
+                hovered = Some((c, k));
             }
         }
-        let tip = if let Some((c, k)) = hovered_neuron {
-            Some(if c == 0 {
-                let name = data
-                    .feature_names
-                    .get(k)
-                    .cloned()
-                    .unwrap_or_else(|| format!("x{}", k + 1));
-                format!("input {} ({name}) = {}", k + 1, num(columns[0][k]))
-            } else {
-                let layer = &trace.layers[c - 1];
-                format!(
-                    "layer {c}, unit {}\nz = {}\na = {}\nδ = ∂E/∂z = {}\n∂E/∂b = {}",
-                    k + 1,
-                    num(layer.z[(0, k)]),
-                    num(layer.a[(0, k)]),
-                    num(layer.delta[(0, k)]),
-                    num(layer.bias_grad[k])
-                )
-            })
-        } else {
-            hovered_edge.map(|(id, _)| {
-                let layer = &trace.layers[id.layer];
-                format!(
-                    "w{}{} (layer {}) = {}\n∂E/∂w = {} for this sample\nclick for the chain rule",
-                    id.from + 1,
-                    id.to + 1,
-                    id.layer + 1,
-                    num(layer.weight[(id.from, id.to)]),
-                    num(layer.weight_grad[(id.from, id.to)])
-                )
-            })
+        if values.len() > MAX_DRAWN_UNITS
+            && let Some(last) = layout.positions[c].last()
+        {
+            painter.text(
+                Pos2::new(last.x, painter.clip_rect().bottom() - 4.0),
+                egui::Align2::CENTER_BOTTOM,
+                format!("+{}", values.len() - MAX_DRAWN_UNITS),
+                egui::FontId::proportional(12.0),
+                ui.visuals().text_color(),
+            );
+        }
+    }
+    hovered
+}
+
+/// The tooltip of neuron `(column, unit)`: its value, and for a Dense unit z, a, δ, ∂E/∂b.
+fn neuron_tip(
+    data: &Dataset,
+    trace: &BackpropTrace,
+    layout: &Layout,
+    (c, k): (usize, usize),
+) -> String {
+    if c == 0 {
+        let name = data
+            .feature_names
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| format!("x{}", k + 1));
+        return format!("input {} ({name}) = {}", k + 1, num(layout.columns[0][k]));
+    }
+    let layer = &trace.layers[c - 1];
+    format!(
+        "layer {c}, unit {}\nz = {}\na = {}\nδ = ∂E/∂z = {}\n∂E/∂b = {}",
+        k + 1,
+        num(layer.z[(0, k)]),
+        num(layer.a[(0, k)]),
+        num(layer.delta[(0, k)]),
+        num(layer.bias_grad[k])
+    )
+}
+
+/// The tooltip of a weight: its value and its gradient for this sample.
+fn weight_tip(trace: &BackpropTrace, id: WeightId) -> String {
+    let layer = &trace.layers[id.layer];
+    format!(
+        "w{}{} (layer {}) = {}\n∂E/∂w = {} for this sample\nclick for the chain rule",
+        id.from + 1,
+        id.to + 1,
+        id.layer + 1,
+        num(layer.weight[(id.from, id.to)]),
+        num(layer.weight_grad[(id.from, id.to)])
+    )
+}
+
+impl Panel for NetworkPanel {
+    /// Neurons and weights with the numbers of one sample; a click on a weight shows its
+    /// chain rule. The layer the backprop stepper is on is highlighted.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let highlight = view.highlighted_layer;
+        ui.heading("Network");
+        let traced = view.run.snapshot.as_ref().and_then(|s| s.trace.clone());
+        let Some(traced) = traced else {
+            ui.label("waiting for the trace of the selected sample…");
+            return None;
+        };
+        let trace = match &traced.trace {
+            Ok(trace) => trace,
+            Err(message) => {
+                ui.label(message);
+                return None;
+            }
+        };
+        ui.label(format!(
+            "training sample {} · circles: activation a · lines: weight (red +, blue −, width |w|)",
+            traced.sample
+        ))
+        .on_hover_text("Circles: red/blue for signed layers (tanh, inputs), dark-to-yellow for layers that are never negative (sigmoid, ReLU); colours and widths use each layer's own largest |value|; hover a circle or a line for numbers, click a line for its chain rule");
+        let text_height = if self.selected.is_some() { 80.0 } else { 10.0 };
+        let size = egui::vec2(
+            ui.available_width().max(200.0),
+            (ui.available_height() - text_height).max(160.0),
+        );
+        let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+        let painter = ui.painter_at(rect);
+        let layout = Layout::new(trace, rect);
+        let pointer = response.hover_pos();
+        // Edges first, under the circles.
+        let hovered_edge = self.edges_ui(&painter, trace, &layout, highlight, pointer);
+        let hovered_neuron = neurons_ui(ui, &painter, &layout, highlight, pointer);
+        let tip = match (hovered_neuron, hovered_edge) {
+            (Some(neuron), _) => Some(neuron_tip(view.data, trace, &layout, neuron)),
+            (None, Some(id)) => Some(weight_tip(trace, id)),
+            (None, None) => None,
         };
         if response.clicked() {
-            self.selected = hovered_edge.map(|(id, _)| id);
+            self.selected = hovered_edge;
         }
         if let Some(tip) = tip {
             response.on_hover_text_at_pointer(tip);
         }
         if let Some(id) = self.selected {
-            let text = chain_rule_text(trace, id, view.learning_rate, view.l2);
+            let text = chain_rule_text(trace, id, traced.learning_rate, traced.l2);
             if text.is_empty() {
                 self.selected = None;
             } else {
@@ -260,5 +320,6 @@ impl NetworkPanel {
                     .on_hover_text("The chain rule for the clicked weight with this sample's numbers, and the plain-SGD update it will receive (η = learning rate, λ = L2)");
             }
         }
+        None
     }
 }

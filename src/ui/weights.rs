@@ -6,8 +6,8 @@ use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions
 
 use crate::data::Dataset;
 use crate::train::DenseView;
-use crate::ui::app::RunView;
 use crate::ui::colormap::diverging;
+use crate::ui::{Action, Panel, View};
 
 /// The weights panel's textures, rebuilt only when a new snapshot arrives.
 #[derive(Default)]
@@ -70,13 +70,14 @@ fn legend_ui(ui: &mut egui::Ui, limit: f32, width: f32) {
     .on_hover_text("The colour scale's ends: the largest |w| of this layer");
 }
 
-impl WeightsPanel {
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) {
+impl Panel for WeightsPanel {
+    /// One heatmap per Dense layer.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let (data, run): (&Dataset, _) = (view.data, view.run);
         ui.heading("Weights");
         let Some(snapshot) = run.snapshot.as_ref() else {
             ui.label("waiting for the first snapshot…");
-            return;
+            return None;
         };
         if self.generation != Some(run.snapshot_generation)
             || self.textures.len() != snapshot.dense.len()
@@ -114,6 +115,7 @@ impl WeightsPanel {
                     }
                 });
             });
+        None
     }
 }
 

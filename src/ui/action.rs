@@ -1,0 +1,61 @@
+//! [`Action`]: what a panel asks the App to do. Panels draw from a read-only
+//! [`crate::ui::View`] and return at most one action per frame; the App carries every action
+//! out in one place (`ui/app/actions.rs`), so drawing stays apart from acting.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::data::Dataset;
+use crate::experiment::DatasetRef;
+use crate::train::doctor::{DetectorId, Remedy};
+use crate::train::presets::Preset;
+use crate::ui::files::FileRequest;
+use crate::ui::state::Settings;
+
+/// A request from a panel to the App.
+#[must_use]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Train continuously.
+    Play,
+    /// Stop training.
+    Pause,
+    /// Take this many steps, then pause.
+    Step(u32),
+    /// Same settings, fresh weights from the seed.
+    Reset,
+    /// New settings. The App compares them with the ones in force: a new data set is built
+    /// and starts a new session, a new model or seed starts a new session, and the learning
+    /// rate, batch size, optimizer, epochs, speed, L2 and early stopping apply live.
+    Settings(Box<Settings>),
+    /// Open the file dialog for a data file (true: for a folder).
+    OpenDialog(bool),
+    /// Open this recently used file or folder in the import wizard.
+    OpenRecent(PathBuf),
+    /// The import wizard built a data set from this source: train on it.
+    Imported(Arc<Dataset>, Option<DatasetRef>),
+    /// Presentation mode on or off.
+    TogglePresentation,
+    /// Show the Help window.
+    Help,
+    /// Show the "Save & open" window.
+    Files,
+    /// Carry out a request of the "Save & open" window.
+    File(FileRequest),
+    /// Load a teaching preset (data and network; starts over).
+    Preset(Preset),
+    /// Open the backprop stepper window.
+    OpenStepper,
+    /// Run a gradient check on the current model (and open its window).
+    GradCheck,
+    /// Show test sample `n` in the feature-map view.
+    ShowSample(usize),
+    /// Put these features on the decision boundary's horizontal and vertical axes.
+    BoundaryAxes(usize, usize),
+    /// Carry out a remedy offered for a training doctor's finding.
+    Remedy(DetectorId, Remedy),
+    /// Hide a training doctor's finding for the rest of the session.
+    DismissFinding(DetectorId),
+    /// Hide the message across the top.
+    DismissBanner,
+}
