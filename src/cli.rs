@@ -19,10 +19,10 @@ use crate::experiment::{
     DatasetRef, Experiment, FileImport, History, SavedWeights, load_safetensors, save_safetensors,
     write_metrics_csv,
 };
-use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape};
+use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape, divergence_message};
 use crate::train::{
     ConvBlock, EvalRecord, HiddenLayer, LossHistory, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
-    StepOutcome, TrainConfig, divergence_message,
+    StepOutcome, TrainConfig,
 };
 
 /// gradscope: watch neural networks learn.
@@ -166,8 +166,9 @@ pub struct TrainArgs {
     /// Built-in data set: circle xor gaussians spiral moons line iris mnist (default spiral).
     #[arg(long, conflicts_with = "data")]
     pub dataset: Option<String>,
-    /// A CSV file (header row, comma separated; needs --label) or a folder with the four MNIST
-    /// IDX files, instead of a built-in set.
+    /// Your own data instead of a built-in set: a CSV/TSV file (also .gz; the label is the last
+    /// column unless --label names another), one file of an IDX pair, a folder with the four
+    /// MNIST IDX files, or a folder of class sub-folders of images.
     #[arg(long, value_name = "FILE_OR_DIR")]
     pub data: Option<PathBuf>,
     /// The whole model as text, e.g. conv8k3,relu,pool2,conv16k3,relu,pool2,dense10 (overrides

@@ -1,3 +1,6 @@
+//! The generated data sets (`data::synth`): names, counts, splits, balanced classes, ranges
+//! and determinism in the seed.
+
 use gradscope::data::{Dataset, Labels, PLANE_EXTENT, SynthConfig, SynthKind, Task, generate};
 
 const PLANE: [SynthKind; 5] = [

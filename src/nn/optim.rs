@@ -73,6 +73,12 @@ impl OptimizerKind {
     }
 }
 
+/// The message shown when training stops because step `step` made the loss (or an update)
+/// non-finite: the one wording the network lab, the command line and the lesson share.
+pub fn divergence_message(step: u64) -> String {
+    format!("diverged at step {step}: lower the learning rate or normalise the inputs")
+}
+
 fn default_rho() -> f64 {
     0.9
 }

@@ -12,7 +12,7 @@ pub mod worker;
 pub use history::{LossBucket, LossHistory};
 pub use session::{
     Confusion, ConvBlock, EarlyStop, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS,
-    Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
+    Session, SplitMetrics, StepOutcome, TrainConfig,
 };
 pub use snapshot::{
     BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, Snapshot, TraceView,

@@ -198,11 +198,6 @@ pub enum StepOutcome {
     },
 }
 
-/// Message shown when training stops on a non-finite loss.
-pub fn divergence_message(step: u64) -> String {
-    format!("diverged at step {step}: lower the learning rate or normalise the inputs")
-}
-
 /// Model + optimizer + dataset + batch order + counters.
 pub struct Session {
     model: Sequential<f32>,

@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 use nalgebra::DMatrix;
 
 use crate::data::Dataset;
+use crate::nn::divergence_message;
 use crate::nn::{ModelSpec, OptimizerConfig};
 use crate::train::doctor::{
     ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
     activation_stats, gradcheck_rows,
 };
 use crate::train::session::{
-    EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
+    EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig,
 };
 use crate::train::snapshot::{Snapshot, ViewRequest, build_snapshot};
 

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::data::Dataset;
-use crate::experiment::DatasetRef;
+use crate::experiment::{DatasetRef, GifSettings};
 use crate::train::doctor::{DetectorId, Remedy};
 use crate::train::presets::Preset;
-use crate::ui::files::FileRequest;
 use crate::ui::state::Settings;
 
 /// A request from a panel to the App.
@@ -58,4 +57,61 @@ pub enum Action {
     DismissFinding(DetectorId),
     /// Hide the message across the top.
     DismissBanner,
+}
+
+/// What the picture rows capture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PictureTarget {
+    /// The whole window.
+    Window,
+    /// One panel, by its heading (e.g. `"Loss"`).
+    Panel(String),
+}
+
+impl PictureTarget {
+    /// Name shown in the picker.
+    pub fn name(&self) -> &str {
+        match self {
+            PictureTarget::Window => "whole window",
+            PictureTarget::Panel(name) => name,
+        }
+    }
+}
+
+/// A request for the app to carry out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileRequest {
+    /// Save an experiment file, with the current weights and history when `with_weights`.
+    SaveExperiment {
+        /// Destination.
+        path: PathBuf,
+        /// Include weights and history.
+        with_weights: bool,
+    },
+    /// Open an experiment file.
+    OpenExperiment(PathBuf),
+    /// Write the weights as safetensors.
+    ExportWeights(PathBuf),
+    /// Load safetensors weights into the current model.
+    ImportWeights(PathBuf),
+    /// Write the metrics CSV.
+    ExportMetrics(PathBuf),
+    /// Save a PNG of `target`.
+    SavePng {
+        /// Destination.
+        path: PathBuf,
+        /// What to capture.
+        target: PictureTarget,
+    },
+    /// Record a GIF of `target`.
+    RecordGif {
+        /// Destination.
+        path: PathBuf,
+        /// What to capture.
+        target: PictureTarget,
+        /// Frame rate and length.
+        settings: GifSettings,
+    },
+    /// Stop the GIF being recorded and write what was recorded so far.
+    StopGif,
 }

@@ -7,9 +7,11 @@ use egui_plot::{Line, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Point
 
 use crate::data::{Dataset, Labels, Split};
 use crate::train::{BoundaryGrid, FittedCurve};
+use crate::ui::action::Action;
 use crate::ui::colormap::{class_color, probability_mix, sequential};
+use crate::ui::panel::Panel;
 use crate::ui::plot::{legend, x_axis, y_axis};
-use crate::ui::{Action, Panel, View};
+use crate::ui::state::View;
 
 /// The boundary panel's own state: the heatmap texture and which snapshot it shows.
 #[derive(Default)]

@@ -5,8 +5,10 @@ use eframe::egui::{self, Align2, Color32, FontId, RichText, Sense, TextureHandle
 
 use crate::data::{Dataset, Task};
 use crate::train::Confusion;
+use crate::ui::action::Action;
 use crate::ui::colormap::sequential;
-use crate::ui::{Action, Panel, View};
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// Most misclassified digits shown in the gallery.
 const GALLERY: usize = 24;

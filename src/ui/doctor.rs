@@ -6,8 +6,10 @@ use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Line, Plot, PlotPoints};
 
 use crate::train::doctor::{DetectorId, Diagnosis, Remedy, non_finite_loss};
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
 use crate::ui::plot::{legend, x_axis, y_axis};
-use crate::ui::{Action, Banner, Panel, View};
+use crate::ui::state::{Banner, View};
 
 /// Colour of plot line `index`.
 fn line_color(index: usize, count: usize) -> Color32 {

@@ -6,9 +6,11 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use crate::data::Dataset;
 use crate::train::{FeatureMaps, MapLayer};
+use crate::ui::action::Action;
 use crate::ui::colormap::{class_color, diverging, sequential};
+use crate::ui::panel::Panel;
 use crate::ui::plot::x_axis;
-use crate::ui::{Action, Panel, View};
+use crate::ui::state::View;
 
 /// The feature-map panel's textures (one atlas per layer) and its sample picker state.
 #[derive(Default)]

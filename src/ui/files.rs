@@ -11,7 +11,9 @@ use std::sync::mpsc;
 use eframe::egui::{self, Color32, RichText};
 
 use crate::experiment::{GifSettings, RgbaFrame};
-use crate::ui::{Action, Panel, View};
+use crate::ui::action::{Action, FileRequest, PictureTarget};
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// What a file row does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,63 +110,6 @@ impl FileKind {
     fn index(self) -> usize {
         FileKind::ALL.iter().position(|&k| k == self).unwrap_or(0)
     }
-}
-
-/// What the picture rows capture.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PictureTarget {
-    /// The whole window.
-    Window,
-    /// One panel, by its heading (e.g. `"Loss"`).
-    Panel(String),
-}
-
-impl PictureTarget {
-    /// Name shown in the picker.
-    pub fn name(&self) -> &str {
-        match self {
-            PictureTarget::Window => "whole window",
-            PictureTarget::Panel(name) => name,
-        }
-    }
-}
-
-/// A request for the app to carry out.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FileRequest {
-    /// Save an experiment file, with the current weights and history when `with_weights`.
-    SaveExperiment {
-        /// Destination.
-        path: PathBuf,
-        /// Include weights and history.
-        with_weights: bool,
-    },
-    /// Open an experiment file.
-    OpenExperiment(PathBuf),
-    /// Write the weights as safetensors.
-    ExportWeights(PathBuf),
-    /// Load safetensors weights into the current model.
-    ImportWeights(PathBuf),
-    /// Write the metrics CSV.
-    ExportMetrics(PathBuf),
-    /// Save a PNG of `target`.
-    SavePng {
-        /// Destination.
-        path: PathBuf,
-        /// What to capture.
-        target: PictureTarget,
-    },
-    /// Record a GIF of `target`.
-    RecordGif {
-        /// Destination.
-        path: PathBuf,
-        /// What to capture.
-        target: PictureTarget,
-        /// Frame rate and length.
-        settings: GifSettings,
-    },
-    /// Stop the GIF being recorded and write what was recorded so far.
-    StopGif,
 }
 
 /// The "Save & open" window's state.

@@ -7,8 +7,10 @@ use eframe::egui::{self, Color32, RichText};
 
 use crate::train::GradCheckReport;
 use crate::train::doctor::GRADCHECK_TOLERANCE;
+use crate::ui::action::Action;
 use crate::ui::format::format_number as num;
-use crate::ui::{Action, Panel, View};
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// State of the window.
 #[derive(Default)]

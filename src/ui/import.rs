@@ -17,7 +17,9 @@ use crate::data::{
     sniff_csv, summarize,
 };
 use crate::experiment::{DatasetRef, FileImport, TableImport};
-use crate::ui::{Action, Panel, View};
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// Rows shown in the preview table.
 const PREVIEW_ROWS: usize = 8;

@@ -4,8 +4,10 @@
 use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions};
 
 use crate::train::KernelView;
+use crate::ui::action::Action;
 use crate::ui::colormap::diverging;
-use crate::ui::{Action, Panel, View};
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// The kernels panel's textures (one atlas per layer).
 #[derive(Default)]

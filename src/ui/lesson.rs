@@ -13,13 +13,15 @@ use crate::lesson::{
     BatchMode, GradientDescent, LevelGrid, PresetConfig, Regime, RegressionData, Standardization,
     StepError, StepRecord, Surface,
 };
+use crate::ui::action::Action;
 use crate::ui::format::format_number;
 use crate::ui::pacer::Pacer;
+use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, contour_image, landscape_plot, legend,
     x_axis, y_axis,
 };
-use crate::ui::{Action, Panel, View};
+use crate::ui::state::View;
 
 /// Smallest and largest learning rate the slider offers.
 pub const LEARNING_RATE_RANGE: (f64, f64) = (1e-3, 10.0);

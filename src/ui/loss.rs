@@ -6,9 +6,11 @@ use egui_plot::{Line, Plot, PlotPoints};
 
 use crate::data::Dataset;
 use crate::train::SplitMetrics;
-use crate::ui::RunView;
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
 use crate::ui::plot::{legend, x_axis, y_axis};
-use crate::ui::{Action, Panel, View};
+use crate::ui::state::RunView;
+use crate::ui::state::View;
 
 const STEP_COLOR: Color32 = Color32::from_rgba_premultiplied(70, 95, 130, 150);
 const TRAIN_COLOR: Color32 = Color32::from_rgb(31, 119, 180);

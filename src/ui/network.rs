@@ -9,9 +9,11 @@ use eframe::egui::{self, Color32, Pos2, RichText, Sense, Stroke};
 
 use crate::data::Dataset;
 use crate::nn::BackpropTrace;
+use crate::ui::action::Action;
 use crate::ui::colormap::{diverging, sequential};
 use crate::ui::format::format_number as num;
-use crate::ui::{Action, Panel, View};
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// Neurons drawn per layer; wider layers show their first ones and a "+N" mark.
 pub const MAX_DRAWN_UNITS: usize = 16;

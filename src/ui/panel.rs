@@ -2,7 +2,8 @@
 
 use eframe::egui;
 
-use crate::ui::{Action, View};
+use crate::ui::action::Action;
+use crate::ui::state::View;
 
 /// A part of the window. It keeps only its own widget state (a selected tab, a zoom, a
 /// texture), reads everything else from the [`View`], and says what it wants done by

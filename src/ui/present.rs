@@ -7,7 +7,9 @@
 
 use eframe::egui::{self, Color32, Key, RichText, Stroke};
 
-use crate::ui::{Action, Panel, View};
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// UI zoom factor in presentation mode (1.0 = the system's normal size).
 pub const PRESENTATION_ZOOM: f32 = 1.5;

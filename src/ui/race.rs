@@ -10,14 +10,16 @@ use egui_plot::{Line, MarkerShape, Plot, PlotPoints, Points};
 
 use crate::lesson::{LevelGrid, MAX_CONDITION, Race, Surface, SurfaceKind};
 use crate::nn::OptimizerKind;
+use crate::ui::action::Action;
 use crate::ui::colormap::class_color;
 use crate::ui::format::format_number;
 use crate::ui::pacer::Pacer;
+use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, contour_image, landscape_plot, legend,
     x_axis, y_axis,
 };
-use crate::ui::{Action, Panel, View};
+use crate::ui::state::View;
 
 /// The race view and its state.
 pub struct RacePanel {

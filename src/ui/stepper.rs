@@ -10,9 +10,11 @@ use eframe::egui::{self, Color32, RichText};
 use crate::data::Dataset;
 use crate::nn::{BackpropTrace, LayerTrace, LossKind, OptimizerKind, Target, sgd_step};
 use crate::train::TraceView;
-use crate::ui::RunView;
+use crate::ui::action::Action;
 use crate::ui::format::format_number as num;
-use crate::ui::{Action, Panel, View};
+use crate::ui::panel::Panel;
+use crate::ui::state::RunView;
+use crate::ui::state::View;
 
 /// Units listed per layer before the rest are summarised (keeps big layers readable).
 pub const MAX_LISTED_UNITS: usize = 8;

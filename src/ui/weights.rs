@@ -6,8 +6,10 @@ use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions
 
 use crate::data::Dataset;
 use crate::train::DenseView;
+use crate::ui::action::Action;
 use crate::ui::colormap::diverging;
-use crate::ui::{Action, Panel, View};
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// The weights panel's textures, rebuilt only when a new snapshot arrives.
 #[derive(Default)]

@@ -11,7 +11,7 @@ use crate::nn::OptimizerConfig;
 use crate::train::doctor::{DetectorId, Remedy};
 use crate::train::presets::{Preset, PresetData};
 use crate::train::{Command, SessionSetup};
-use crate::ui::Action;
+use crate::ui::action::Action;
 use crate::ui::present::{Shortcut, pressed_shortcuts};
 use crate::ui::state::{AppMode, Banner, DataSettings, DatasetChoice, Settings};
 

@@ -12,7 +12,8 @@ use eframe::egui;
 
 use super::GradscopeApp;
 use crate::experiment::{GifRecorder, GifSettings, RgbaFrame};
-use crate::ui::files::{PictureTarget, crop, whole, write_png};
+use crate::ui::action::PictureTarget;
+use crate::ui::files::{crop, whole, write_png};
 
 /// Quit after a while, optionally saving a screenshot first
 /// (`--screenshot FILE --quit-after SECONDS`).

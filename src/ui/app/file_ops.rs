@@ -20,7 +20,7 @@ use crate::experiment::{
     write_metrics_csv, write_safetensors,
 };
 use crate::train::{Captured, Command};
-use crate::ui::files::FileRequest;
+use crate::ui::action::FileRequest;
 
 /// What to do with the weights the worker sends back.
 pub(super) enum AfterCapture {

@@ -6,8 +6,9 @@
 use eframe::egui::{self, RichText};
 
 use super::{GradscopeApp, ImageTab, MlpTab, Panels};
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
 use crate::ui::state::{AppMode, View};
-use crate::ui::{Action, Panel};
 
 impl GradscopeApp {
     /// Draws the whole window for this frame and carries out what the panels asked for.

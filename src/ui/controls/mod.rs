@@ -12,8 +12,10 @@ mod training;
 use eframe::egui::{self, RichText};
 
 use crate::experiment::{ControlId, Lesson as Worksheet};
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 use crate::ui::state::{RunView, Settings};
-use crate::ui::{Action, Panel, View};
 
 const PRESENT_HINT: &str = "Presentation mode (F): zoomed, high contrast, advanced controls hidden";
 const FILES_HINT: &str =

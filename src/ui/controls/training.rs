@@ -9,7 +9,7 @@ use crate::experiment::ControlId;
 use crate::nn::{OptimizerConfig, OptimizerKind};
 use crate::train::TrainConfig;
 use crate::train::presets::Preset;
-use crate::ui::Action;
+use crate::ui::action::Action;
 use crate::ui::format::format_learning_rate;
 
 const LEARNING_RATE_HINT: &str =
