@@ -307,7 +307,9 @@ mod fuzz {
 
         /// Arbitrary bytes never make the experiment reader panic.
         #[test]
-        fn arbitrary_bytes_give_an_error_not_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        fn arbitrary_bytes_give_an_error_not_a_panic(
+            bytes in proptest::collection::vec(any::<u8>(), 0..400),
+        ) {
             let _ = Experiment::from_json("fuzz.json", &bytes);
             let _ = parse_safetensors("fuzz.safetensors", &bytes);
         }
@@ -315,7 +317,11 @@ mod fuzz {
         /// A valid file with one byte changed or cut short is read or refused, never a panic,
         /// and a refusal names the file.
         #[test]
-        fn edited_files_are_read_or_refused(at in 0usize..2000, byte in any::<u8>(), cut in any::<bool>()) {
+        fn edited_files_are_read_or_refused(
+            at in 0usize..2000,
+            byte in any::<u8>(),
+            cut in any::<bool>(),
+        ) {
             let mut experiment = spiral_experiment();
             let session = experiment.session(Start::Seed).expect("session");
             experiment.weights = Some(SavedWeights::from_model(session.model(), 0, 0));

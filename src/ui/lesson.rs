@@ -396,7 +396,9 @@ impl LessonPanel {
     fn status_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
             let (text, color) = match self.regime() {
-                Some(Regime::Monotone) => (Regime::Monotone.label(), Color32::from_rgb(90, 170, 90)),
+                Some(Regime::Monotone) => {
+                    (Regime::Monotone.label(), Color32::from_rgb(90, 170, 90))
+                }
                 Some(Regime::Oscillating) => {
                     (Regime::Oscillating.label(), Color32::from_rgb(230, 160, 40))
                 }
