@@ -119,7 +119,7 @@ pub struct WindowArgs {
     /// Start paused instead of training at once.
     #[arg(long)]
     pub paused: bool,
-    /// Start with this built-in data set (circle xor gaussians spiral moons line iris mnist).
+    /// Start with this built-in data set (circle xor xor4 gaussians spiral moons line iris mnist).
     #[arg(long, value_name = "NAME", conflicts_with = "data")]
     pub dataset: Option<String>,
     /// Start with this CSV/TSV file (also .gz), IDX file, MNIST folder or folder of class
@@ -163,7 +163,7 @@ pub struct TrainArgs {
     /// from the seed unless --resume or --load-weights is given.
     #[arg(long, value_name = "FILE.json")]
     pub config: Option<PathBuf>,
-    /// Built-in data set: circle xor gaussians spiral moons line iris mnist (default spiral).
+    /// Built-in data set: circle xor xor4 gaussians spiral moons line iris mnist (default spiral).
     #[arg(long, conflicts_with = "data")]
     pub dataset: Option<String>,
     /// Your own data instead of a built-in set: a CSV/TSV file (also .gz; the label is the last
@@ -288,7 +288,7 @@ pub fn builtin_dataset(name: &str, seed: u64, train_ratio: Option<f32>) -> Resul
     }
     let kind = SynthKind::parse(name).ok_or_else(|| {
         format!(
-            "--dataset: unknown data set '{name}' (known: circle xor gaussians spiral moons line iris mnist)"
+            "--dataset: unknown data set '{name}' (known: circle xor xor4 gaussians spiral moons line iris mnist)"
         )
     })?;
     let mut config = SynthConfig::new(kind);
@@ -334,7 +334,7 @@ fn builtin_ref(name: &str, seed: u64, train_ratio: Option<f32>) -> Result<Datase
     }
     let kind = SynthKind::parse(name).ok_or_else(|| {
         format!(
-            "--dataset: unknown data set '{name}' (known: circle xor gaussians spiral moons line iris mnist)"
+            "--dataset: unknown data set '{name}' (known: circle xor xor4 gaussians spiral moons line iris mnist)"
         )
     })?;
     let mut config = SynthConfig::new(kind);

@@ -150,7 +150,7 @@ fn small_noisy_data_overfits() {
 
 #[test]
 fn a_huge_relu_step_kills_the_units() {
-    let mut session = preset_session(Preset::DyingReLU);
+    let mut session = preset_session(Preset::DyingRelu);
     let monitor = run(&mut session, 100, 20);
     assert!(fired(&monitor).contains(&DetectorId::DeadRelu));
     let worst = monitor

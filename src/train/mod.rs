@@ -15,8 +15,8 @@ pub use session::{
     Session, SplitMetrics, StepOutcome, TrainConfig,
 };
 pub use snapshot::{
-    BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, Snapshot, TraceView,
-    ViewRequest, build_snapshot,
+    BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, MapOp, NeuronMaps,
+    Snapshot, TraceView, ViewRequest, build_snapshot,
 };
 pub use worker::{
     Captured, Command, EvalRecord, Event, GradCheckReport, HealthReport, NoWaker, RunState,

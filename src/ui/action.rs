@@ -9,6 +9,7 @@ use crate::data::Dataset;
 use crate::experiment::{DatasetRef, GifSettings};
 use crate::train::doctor::{DetectorId, Remedy};
 use crate::train::presets::Preset;
+use crate::ui::pixel::PixelRef;
 use crate::ui::state::Settings;
 
 /// A request from a panel to the App.
@@ -49,6 +50,11 @@ pub enum Action {
     GradCheck,
     /// Show test sample `n` in the feature-map view.
     ShowSample(usize),
+    /// Show the feature maps of this drawn MNIST-style image (784 values in [0, 1]) instead
+    /// of a sample; `None` goes back to the sample.
+    DrawnDigit(Option<Arc<Vec<f32>>>),
+    /// Explain this feature-map pixel's arithmetic (and show the tab that does).
+    SelectPixel(PixelRef),
     /// Put these features on the decision boundary's horizontal and vertical axes.
     BoundaryAxes(usize, usize),
     /// Carry out a remedy offered for a training doctor's finding.

@@ -29,6 +29,7 @@ use crate::ui::kernels::KernelsPanel;
 use crate::ui::lesson::LessonPanel;
 use crate::ui::loss::LossPanel;
 use crate::ui::network::NetworkPanel;
+use crate::ui::pixel::PixelPanel;
 use crate::ui::present::Presentation;
 use crate::ui::race::RacePanel;
 use crate::ui::state::{AppMode, Banner, DoctorState, RunView, Settings};
@@ -88,6 +89,7 @@ enum ImageTab {
     Kernels,
     Confusion,
     Weights,
+    Pixel,
 }
 
 /// Which panel fills the lower right for feature data (MLPs).
@@ -109,6 +111,7 @@ struct Panels {
     kernels: KernelsPanel,
     confusion: ConfusionPanel,
     network: NetworkPanel,
+    pixel: PixelPanel,
     doctor: DoctorPanel,
     stepper: StepperPanel,
     gradcheck: GradCheckPanel,
@@ -276,6 +279,11 @@ impl GradscopeApp {
         self.lab.run.snapshot.as_ref()
     }
 
+    /// The feature-map pixel whose arithmetic the "Pixel arithmetic" tab explains.
+    pub fn selected_pixel(&self) -> Option<crate::ui::pixel::PixelRef> {
+        self.panels.pixel.selected
+    }
+
     /// The backprop stepper window (e.g. for a key that moves to its next phase).
     pub fn stepper(&self) -> &StepperPanel {
         &self.panels.stepper
@@ -345,6 +353,7 @@ impl Default for Panels {
             kernels: KernelsPanel::default(),
             confusion: ConfusionPanel::default(),
             network: NetworkPanel::default(),
+            pixel: PixelPanel::default(),
             doctor: DoctorPanel,
             stepper: StepperPanel::default(),
             gradcheck: GradCheckPanel::default(),

@@ -15,6 +15,7 @@
 pub mod action;
 pub mod app;
 pub mod boundary;
+pub mod canvas;
 pub mod colormap;
 pub mod confusion;
 pub mod controls;
@@ -31,6 +32,7 @@ pub mod loss;
 pub mod network;
 pub mod pacer;
 pub mod panel;
+pub mod pixel;
 pub mod plot;
 pub mod present;
 pub mod race;

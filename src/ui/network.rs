@@ -9,6 +9,7 @@ use eframe::egui::{self, Color32, Pos2, RichText, Sense, Stroke};
 
 use crate::data::Dataset;
 use crate::nn::BackpropTrace;
+use crate::train::NeuronMaps;
 use crate::ui::action::Action;
 use crate::ui::colormap::{diverging, sequential};
 use crate::ui::format::format_number as num;
@@ -33,6 +34,47 @@ pub struct WeightId {
 #[derive(Default)]
 pub struct NetworkPanel {
     selected: Option<WeightId>,
+    /// Every drawn hidden unit's heatmap side by side, and the snapshot it was made from.
+    atlas: Option<(egui::TextureHandle, u64)>,
+}
+
+/// The hidden units' heatmaps as one atlas, tiles side by side in the order of
+/// [`NeuronMaps::layers`] (at most [`MAX_DRAWN_UNITS`] per layer). Each layer is coloured on
+/// its own scale: red/blue around 0 when it has negative values (tanh), dark-to-yellow from 0
+/// otherwise (sigmoid, ReLU). Returns the image and the number of tiles.
+pub fn neuron_atlas(maps: &NeuronMaps) -> (egui::ColorImage, usize) {
+    let res = maps.resolution.max(1);
+    let units: Vec<&Vec<f32>> = maps
+        .layers
+        .iter()
+        .flat_map(|layer| layer.iter().take(MAX_DRAWN_UNITS))
+        .collect();
+    let tiles = units.len().max(1);
+    let mut pixels = vec![Color32::BLACK; tiles * res * res];
+    let mut tile = 0;
+    for layer in &maps.layers {
+        let values = layer.iter().take(MAX_DRAWN_UNITS).flatten().copied();
+        let (min, max) = values
+            .filter(|v| v.is_finite())
+            .fold((0.0f32, 0.0f32), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let limit = min.abs().max(max).max(1e-6);
+        for unit in layer.iter().take(MAX_DRAWN_UNITS) {
+            for row in 0..res {
+                for col in 0..res {
+                    let v = unit.get(row * res + col).copied().unwrap_or(0.0);
+                    let color = if min < 0.0 {
+                        diverging(v, limit)
+                    } else {
+                        sequential(v, 0.0, limit)
+                    };
+                    // Row 0 of the maps is the bottom of the plane.
+                    pixels[(res - 1 - row) * tiles * res + tile * res + col] = color;
+                }
+            }
+            tile += 1;
+        }
+    }
+    (egui::ColorImage::new([tiles * res, res], pixels), tiles)
 }
 
 /// Distance from `p` to the segment `a`–`b`.
@@ -82,6 +124,28 @@ pub fn chain_rule_text(trace: &BackpropTrace, id: WeightId, learning_rate: f64, 
 }
 
 impl NetworkPanel {
+    /// Uploads the hidden units' heatmaps when a new snapshot brought them.
+    fn update_atlas(&mut self, ctx: &egui::Context, maps: Option<&NeuronMaps>, generation: u64) {
+        let Some(maps) = maps else {
+            self.atlas = None;
+            return;
+        };
+        if self.atlas.as_ref().is_some_and(|(_, g)| *g == generation) {
+            return;
+        }
+        let (image, _) = neuron_atlas(maps);
+        match &mut self.atlas {
+            Some((texture, g)) => {
+                texture.set(image, egui::TextureOptions::LINEAR);
+                *g = generation;
+            }
+            None => {
+                let texture = ctx.load_texture("neuron_atlas", image, egui::TextureOptions::LINEAR);
+                self.atlas = Some((texture, generation));
+            }
+        }
+    }
+
     /// The weight whose chain rule is shown, if any.
     pub fn selected(&self) -> Option<WeightId> {
         self.selected
@@ -122,7 +186,7 @@ impl Layout {
             })
             .collect();
         let tallest = columns.iter().map(Vec::len).max().unwrap_or(1);
-        let radius = (rect.height() / (2.6 * MAX_DRAWN_UNITS.min(tallest) as f32)).clamp(4.0, 18.0);
+        let radius = (rect.height() / (2.6 * MAX_DRAWN_UNITS.min(tallest) as f32)).clamp(4.0, 26.0);
         Self {
             columns,
             positions,
@@ -182,13 +246,34 @@ impl NetworkPanel {
     }
 }
 
-/// Draws the neurons coloured by their value; returns `(column, unit)` under the pointer.
+/// The hidden units' heatmaps to draw in place of their circles: the atlas and, per column of
+/// the layout, the atlas tile of its first unit (`None` for the input and output columns).
+struct Heatmaps<'a> {
+    texture: &'a egui::TextureHandle,
+    tiles: usize,
+    first_tile: Vec<Option<usize>>,
+}
+
+impl Heatmaps<'_> {
+    /// The atlas's texture coordinates of tile `tile`.
+    fn uv(&self, tile: usize) -> egui::Rect {
+        let (u0, u1) = (
+            tile as f32 / self.tiles as f32,
+            (tile + 1) as f32 / self.tiles as f32,
+        );
+        egui::Rect::from_min_max(Pos2::new(u0, 0.0), Pos2::new(u1, 1.0))
+    }
+}
+
+/// Draws the neurons coloured by their value (hidden units with a heatmap of their output over
+/// the input plane, when there is one); returns `(column, unit)` under the pointer.
 fn neurons_ui(
     ui: &egui::Ui,
     painter: &egui::Painter,
     layout: &Layout,
     highlight: Option<usize>,
     pointer: Option<Pos2>,
+    heatmaps: Option<&Heatmaps<'_>>,
 ) -> Option<(usize, usize)> {
     let mut hovered = None;
     for (c, values) in layout.columns.iter().enumerate() {
@@ -208,7 +293,22 @@ fn neurons_ui(
             } else {
                 Stroke::new(1.0, ui.visuals().text_color())
             };
-            painter.circle(center, layout.radius, fill, stroke);
+            let tile = heatmaps.and_then(|h| Some((h, h.first_tile.get(c).copied()?? + k)));
+            match tile {
+                Some((h, tile)) => {
+                    let square = egui::Rect::from_center_size(
+                        center,
+                        egui::Vec2::splat(2.0 * layout.radius),
+                    );
+                    painter.image(h.texture.id(), square, h.uv(tile), Color32::WHITE);
+                    painter.rect_stroke(square, 2.0, stroke, egui::StrokeKind::Outside);
+                    // The unit's value for the traced sample, as a dot in the corner.
+                    painter.circle(square.right_bottom(), layout.radius * 0.3, fill, stroke);
+                }
+                None => {
+                    painter.circle(center, layout.radius, fill, stroke);
+                }
+            }
             if pointer.is_some_and(|p| p.distance(center) <= layout.radius) {
                 hovered = Some((c, k));
             }
@@ -299,9 +399,28 @@ impl Panel for NetworkPanel {
         let painter = ui.painter_at(rect);
         let layout = Layout::new(trace, rect);
         let pointer = response.hover_pos();
+        let neurons = view.run.snapshot.as_ref().and_then(|s| s.neurons.as_ref());
+        self.update_atlas(ui.ctx(), neurons, view.run.snapshot_generation);
+        let heatmaps = match (neurons, &self.atlas) {
+            (Some(maps), Some((texture, _))) => {
+                let mut first_tile = vec![None];
+                let mut next = 0;
+                for layer in &maps.layers {
+                    first_tile.push(Some(next));
+                    next += layer.len().min(MAX_DRAWN_UNITS);
+                }
+                Some(Heatmaps {
+                    texture,
+                    tiles: next.max(1),
+                    first_tile,
+                })
+            }
+            _ => None,
+        };
         // Edges first, under the circles.
         let hovered_edge = self.edges_ui(&painter, trace, &layout, highlight, pointer);
-        let hovered_neuron = neurons_ui(ui, &painter, &layout, highlight, pointer);
+        let hovered_neuron =
+            neurons_ui(ui, &painter, &layout, highlight, pointer, heatmaps.as_ref());
         let tip = match (hovered_neuron, hovered_edge) {
             (Some(neuron), _) => Some(neuron_tip(view.data, trace, &layout, neuron)),
             (None, Some(id)) => Some(weight_tip(trace, id)),
@@ -310,8 +429,20 @@ impl Panel for NetworkPanel {
         if response.clicked() {
             self.selected = hovered_edge;
         }
+        let large = hovered_neuron.and_then(|(c, k)| {
+            let h = heatmaps.as_ref()?;
+            Some((h.texture.id(), h.uv(h.first_tile.get(c).copied()?? + k)))
+        });
         if let Some(tip) = tip {
-            response.on_hover_text_at_pointer(tip);
+            response.on_hover_ui_at_pointer(|ui| {
+                ui.label(tip);
+                if let Some((texture, uv)) = large {
+                    ui.label("the unit's output over the input plane (as the boundary plot):");
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::Vec2::splat(160.0), Sense::hover());
+                    ui.painter().image(texture, rect, uv, Color32::WHITE);
+                }
+            });
         }
         if let Some(id) = self.selected {
             let text = chain_rule_text(trace, id, traced.learning_rate, traced.l2);

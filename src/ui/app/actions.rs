@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use super::{GradscopeApp, Lab, MlpTab};
+use super::{GradscopeApp, ImageTab, Lab, MlpTab};
 use crate::experiment::ControlId;
 use crate::nn::OptimizerConfig;
 use crate::train::doctor::{DetectorId, Remedy};
@@ -139,6 +139,14 @@ impl GradscopeApp {
                 lab.views.sample = sample;
                 lab.worker.send(Command::SetViews(lab.views.clone()));
             }
+            Action::DrawnDigit(drawn) => {
+                lab.views.drawn = drawn;
+                lab.worker.send(Command::SetViews(lab.views.clone()));
+            }
+            Action::SelectPixel(pixel) => {
+                self.panels.pixel.selected = Some(pixel);
+                self.panels.image_tab = ImageTab::Pixel;
+            }
             Action::BoundaryAxes(x, y) => {
                 lab.views.boundary_axes = (x, y);
                 lab.worker.send(Command::SetViews(lab.views.clone()));
@@ -191,10 +199,13 @@ impl GradscopeApp {
         self.mode = mode;
     }
 
-    /// Loads a teaching preset: its data and network, then starts over. The 2-2-1 preset also
-    /// opens the stepper and the network view.
+    /// Loads a teaching preset: its data and network, then starts over paused at step 0, so the
+    /// numbers a teacher explains stay put until Play. The 2-2-1 presets also open the stepper
+    /// and the network view.
     pub fn load_preset(&mut self, preset: Preset) {
         let (data, config) = preset.build();
+        // The worker handles commands in order: pausing first makes the reset below start paused.
+        self.lab.worker.send(Command::Pause);
         let settings = &mut self.lab.settings;
         settings.train = config;
         settings.data = match data {
@@ -211,7 +222,7 @@ impl GradscopeApp {
         };
         self.lab.rebuild_data();
         self.panels.boundary.data_changed();
-        if preset == Preset::Backprop221 {
+        if matches!(preset, Preset::Backprop221 | Preset::ZeroInit) {
             self.panels.stepper.open();
             self.panels.mlp_tab = MlpTab::Network;
         } else {
@@ -291,9 +302,16 @@ impl GradscopeApp {
             && (stepper.is_open() || self.panels.mlp_tab == MlpTab::Network))
             .then(|| stepper.sample());
         let batch = stepper.batch();
-        if wanted != lab.views.trace_sample || batch != lab.views.trace_batch {
+        let neuron_maps = lab.data.image_shape.is_none()
+            && lab.data.n_features() >= 2
+            && self.panels.mlp_tab == MlpTab::Network;
+        if wanted != lab.views.trace_sample
+            || batch != lab.views.trace_batch
+            || neuron_maps != lab.views.neuron_maps
+        {
             lab.views.trace_sample = wanted;
             lab.views.trace_batch = batch;
+            lab.views.neuron_maps = neuron_maps;
             lab.worker.send(Command::SetViews(lab.views.clone()));
         }
     }

@@ -181,12 +181,18 @@ fn lower_tabs_ui(
                 "Test-split confusion matrix and misclassified digits",
             ),
             (ImageTab::Weights, "Weights", "Heatmaps of the Dense layers"),
+            (
+                ImageTab::Pixel,
+                "Pixel arithmetic",
+                "How one feature-map pixel was computed: click a pixel on the left",
+            ),
         ];
         tab_bar_ui(ui, &mut panels.image_tab, &tabs);
         match panels.image_tab {
             ImageTab::Kernels => ("Kernels", panels.kernels.ui(ui, view)),
             ImageTab::Confusion => ("Confusion matrix", panels.confusion.ui(ui, view)),
             ImageTab::Weights => ("Weights", panels.weights.ui(ui, view)),
+            ImageTab::Pixel => ("Pixel arithmetic", panels.pixel.ui(ui, view)),
         }
     } else {
         let tabs = [

@@ -21,7 +21,7 @@ const SEED_HINT: &str =
     "Seed of the initial weights and the batch order; changing it starts a new session";
 const L2_HINT: &str = "L2 regularisation: each step adds λ·w to every weight gradient (not the biases), pulling weights towards 0; 0 = off. Applies from the next step";
 const EARLY_STOPPING_HINT: &str = "Patience: stop when the test loss has not improved for this many epochs and restore the weights with the lowest test loss; 0 = off. Applies at once";
-const INIT_SCALE_HINT: &str = "Multiplies every initial weight after Xavier/He initialisation (1 = standard). Large values show exploding or saturating activations; changing it starts over";
+const INIT_SCALE_HINT: &str = "Multiplies every initial weight after Xavier/He initialisation (1 = standard, 0 = every weight zero). Large values show exploding or saturating activations; changing it starts over";
 const STEPPER_HINT: &str =
     "Follow one training step of one sample phase by phase, with every number (→ = next phase)";
 
@@ -160,7 +160,7 @@ pub(super) fn regularization_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
         ui.label("initial scale");
         ui.add(
             egui::DragValue::new(&mut train.init_gain)
-                .range(0.01..=20.0)
+                .range(0.0..=20.0)
                 .speed(0.05)
                 .prefix("× "),
         )
