@@ -10,7 +10,7 @@
 //! | [`DetectorId::NonFiniteLoss`] | the loss or an update is NaN/∞ | nothing can be learned from it |
 //! | [`DetectorId::ExplodingGradients`] | median over the last [`RECENT`] steps of some layer's ‖∂E/∂W‖ > [`EXPLODING_NORM`] | the loss is a batch mean and softmax cross-entropy has ‖∂E/∂logits‖ ≤ √2 per sample, so with Xavier/He scales healthy weight gradients stay within ~0.01–2 (measured: default spiral run, all presets without large weights); 100 is fifty times that |
 //! | [`DetectorId::VanishingGradients`] | ≥ 3 weight layers and the median of ‖∂E/∂W‖ of the first layer / the last layer < [`VANISHING_RATIO`] | each sigmoid layer multiplies the backward signal by σ' ≤ 1/4, so ten layers shrink it by ~10⁻⁵; in a healthy net the ratio stays within a factor of ~100 |
-//! | [`DetectorId::DeadReLU`] | more than [`DEAD_FRACTION`] of a ReLU layer's units output 0 for every sample looked at | a unit that is 0 for all inputs gets no gradient and never recovers |
+//! | [`DetectorId::DeadRelu`] | more than [`DEAD_FRACTION`] of a ReLU layer's units output 0 for every sample looked at | a unit that is 0 for all inputs gets no gradient and never recovers |
 //! | [`DetectorId::Saturation`] | more than [`SATURATED_FRACTION`] of a Sigmoid/Tanh layer's (sample, unit) pairs sit where f' is below 4 % of its peak (σ outside [0.01, 0.99], \|tanh\| > 0.98) | there the unit passes back almost no gradient; a trained healthy Tanh net on the spiral already has ~40 % of its pairs there, hence 60 % |
 //! | [`DetectorId::Overfitting`] | ≥ [`MIN_EVALS`] evaluations, the test loss is > [`OVERFIT_RISE`]× its lowest value and the train loss is below its value at that time | the two curves are parting: the model fits noise in the training split |
 
@@ -46,7 +46,7 @@ pub enum DetectorId {
     /// The first layers receive almost no gradient.
     VanishingGradients,
     /// More than half of a ReLU layer never fires.
-    DeadReLU,
+    DeadRelu,
     /// Sigmoid/Tanh units sit in their flat tails.
     Saturation,
     /// Test loss rises while training loss falls.
@@ -60,7 +60,7 @@ impl DetectorId {
             DetectorId::NonFiniteLoss => "non-finite-loss",
             DetectorId::ExplodingGradients => "exploding-gradients",
             DetectorId::VanishingGradients => "vanishing-gradients",
-            DetectorId::DeadReLU => "dead-relu",
+            DetectorId::DeadRelu => "dead-relu",
             DetectorId::Saturation => "saturation",
             DetectorId::Overfitting => "overfitting",
         }
@@ -73,9 +73,9 @@ pub enum Remedy {
     /// Divide the learning rate by 10 (live).
     LowerLearningRate,
     /// Standardise every input feature to mean 0, standard deviation 1 (starts over).
-    StandardiseInputs,
+    StandardizeInputs,
     /// Make every hidden activation ReLU, initialised with He (starts over).
-    SwitchToReLU,
+    SwitchToRelu,
     /// Go back to the standard Xavier/He initial scale (init gain 1; starts over).
     StandardInitScale,
     /// Switch on L2 regularisation (λ = 0.01, or ×10 if already on) and start over.
@@ -84,46 +84,6 @@ pub enum Remedy {
     StopEarly,
     /// Start again from the same initial weights.
     Reset,
-}
-
-impl Remedy {
-    /// Button text.
-    pub fn label(self) -> &'static str {
-        match self {
-            Remedy::LowerLearningRate => "Lower learning rate ÷10",
-            Remedy::StandardiseInputs => "Standardise inputs",
-            Remedy::SwitchToReLU => "Switch to ReLU + He init",
-            Remedy::StandardInitScale => "Standard initial scale",
-            Remedy::AddL2 => "Add L2",
-            Remedy::StopEarly => "Stop early",
-            Remedy::Reset => "Start over",
-        }
-    }
-
-    /// Tooltip: what the button does and why it helps.
-    pub fn explanation(self) -> &'static str {
-        match self {
-            Remedy::LowerLearningRate => {
-                "Divide the learning rate by 10 from the next step on: smaller steps stop the updates from overshooting"
-            }
-            Remedy::StandardiseInputs => {
-                "Rescale every input feature to mean 0 and standard deviation 1 (fitted on the training split) and start over: inputs of a few units keep the first layer out of its flat tails"
-            }
-            Remedy::SwitchToReLU => {
-                "Make every hidden activation ReLU with He initialisation and start over: ReLU passes gradients back unshrunk where it is active"
-            }
-            Remedy::StandardInitScale => {
-                "Set the initial-weight gain back to 1 (Xavier/He scale) and start over"
-            }
-            Remedy::AddL2 => {
-                "Add λ·w to every weight gradient (λ = 0.01, or ×10 if L2 is already on, at most 0.1) and start over from the same initial weights: large weights that fit noise are pulled towards 0"
-            }
-            Remedy::StopEarly => {
-                "Switch on early stopping with a patience of 20 epochs and start over from the same initial weights: training stops when the test loss has not improved for 20 epochs and the weights with the lowest test loss are restored"
-            }
-            Remedy::Reset => "Start again from the same initial weights (same seed)",
-        }
-    }
 }
 
 /// One finding of the doctor.
@@ -203,7 +163,7 @@ pub fn activation_stats(session: &mut Session) -> Vec<ActivationStats> {
             let units = out.ncols();
             let pairs = (out.nrows() * units).max(1) as f64;
             let (dead_fraction, saturated_fraction) = match kind {
-                ActivationKind::ReLU => {
+                ActivationKind::Relu => {
                     let dead = (0..units)
                         .filter(|&j| out.column(j).iter().all(|&v| v <= 0.0))
                         .count();
@@ -239,7 +199,7 @@ pub fn non_finite_loss(step: u64) -> Diagnosis {
         ),
         remedies: vec![
             Remedy::LowerLearningRate,
-            Remedy::StandardiseInputs,
+            Remedy::StandardizeInputs,
             Remedy::Reset,
         ],
     }
@@ -278,7 +238,7 @@ pub fn detect_exploding(recent: &[GradNormRecord]) -> Option<Diagnosis> {
         remedies: vec![
             Remedy::LowerLearningRate,
             Remedy::StandardInitScale,
-            Remedy::StandardiseInputs,
+            Remedy::StandardizeInputs,
         ],
     })
 }
@@ -302,7 +262,7 @@ pub fn detect_vanishing(recent: &[GradNormRecord]) -> Option<Diagnosis> {
         message: format!(
             "Vanishing gradients: the first layer's gradient is {ratio:.1e} times the last layer's across {layers} layers, so the early layers barely learn. Every Sigmoid passes back at most 1/4 of the signal."
         ),
-        remedies: vec![Remedy::SwitchToReLU, Remedy::StandardiseInputs],
+        remedies: vec![Remedy::SwitchToRelu, Remedy::StandardizeInputs],
     })
 }
 
@@ -311,10 +271,10 @@ pub fn detect_dead_relu(stats: &[ActivationStats]) -> Option<Diagnosis> {
     let (position, worst) = stats
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.kind == ActivationKind::ReLU)
+        .filter(|(_, s)| s.kind == ActivationKind::Relu)
         .max_by(|a, b| a.1.dead_fraction.total_cmp(&b.1.dead_fraction))?;
     (worst.dead_fraction > DEAD_FRACTION).then(|| Diagnosis {
-        id: DetectorId::DeadReLU,
+        id: DetectorId::DeadRelu,
         message: format!(
             "Dead ReLUs: {:.0} % of the units of activation layer {} output 0 for every training sample looked at; they get no gradient and cannot recover.",
             worst.dead_fraction * 100.0,
@@ -341,9 +301,9 @@ pub fn detect_saturation(stats: &[ActivationStats]) -> Option<Diagnosis> {
             position + 1
         ),
         remedies: vec![
-            Remedy::StandardiseInputs,
+            Remedy::StandardizeInputs,
             Remedy::StandardInitScale,
-            Remedy::SwitchToReLU,
+            Remedy::SwitchToRelu,
         ],
     })
 }

@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 use nalgebra::DMatrix;
 
 use crate::data::Dataset;
+use crate::nn::divergence_message;
 use crate::nn::{ModelSpec, OptimizerConfig};
 use crate::train::doctor::{
     ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
     activation_stats, gradcheck_rows,
 };
 use crate::train::session::{
-    EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
+    EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig,
 };
 use crate::train::snapshot::{Snapshot, ViewRequest, build_snapshot};
 
@@ -29,13 +30,6 @@ use crate::train::snapshot::{Snapshot, ViewRequest, build_snapshot};
 pub trait Waker: Send + Sync + 'static {
     /// Ask for a repaint soon.
     fn wake(&self);
-}
-
-impl Waker for eframe::egui::Context {
-    fn wake(&self) {
-        // A burst of events within 10 ms costs one repaint.
-        self.request_repaint_after(Duration::from_millis(10));
-    }
 }
 
 /// A waker that does nothing (command line, tests).

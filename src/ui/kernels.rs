@@ -4,8 +4,10 @@
 use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions};
 
 use crate::train::KernelView;
-use crate::ui::app::RunView;
+use crate::ui::action::Action;
 use crate::ui::colormap::diverging;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// The kernels panel's textures (one atlas per layer).
 #[derive(Default)]
@@ -38,17 +40,15 @@ pub fn kernel_atlas(view: &KernelView) -> egui::ColorImage {
     egui::ColorImage::new([width, cout * k], pixels)
 }
 
-impl KernelsPanel {
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut egui::Ui, run: &RunView) {
-        let Some(snapshot) = run.snapshot.as_ref() else {
-            return;
-        };
+impl Panel for KernelsPanel {
+    /// Each Conv2d layer's filters as tiles.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let snapshot = view.run.snapshot.as_ref()?;
         if snapshot.kernels.is_empty() {
             ui.label("No Conv2d layers in this model.");
-            return;
+            return None;
         }
-        if self.generation != Some(run.snapshot_generation)
+        if self.generation != Some(view.run.snapshot_generation)
             || self.atlases.len() != snapshot.kernels.len()
         {
             self.atlases.truncate(snapshot.kernels.len());
@@ -63,53 +63,59 @@ impl KernelsPanel {
                     )),
                 }
             }
-            self.generation = Some(run.snapshot_generation);
+            self.generation = Some(view.run.snapshot_generation);
         }
-        egui::ScrollArea::both().id_salt("kernels_scroll").show(ui, |ui| {
-            ui.horizontal_top(|ui| {
-                for (view, atlas) in snapshot.kernels.iter().zip(&self.atlases) {
-                    ui.vertical(|ui| {
-                        ui.label(RichText::new(&view.name).strong()).on_hover_text(
-                            "One row per filter, one tile per input channel; blue negative, white zero, red positive",
-                        );
-                        let cell = (160.0 / (view.in_channels * view.kernel) as f32).clamp(2.0, 10.0);
-                        let gap = 2.0;
-                        let size = egui::vec2(
-                            view.in_channels as f32 * (view.kernel as f32 * cell + gap),
-                            view.out_channels as f32 * (view.kernel as f32 * cell + gap),
-                        );
-                        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-                        let tile = view.kernel as f32 * cell;
-                        for o in 0..view.out_channels {
-                            for c in 0..view.in_channels {
-                                let min = rect.min + egui::vec2(c as f32 * (tile + gap), o as f32 * (tile + gap));
-                                let uv = egui::Rect::from_min_max(
-                                    egui::pos2(c as f32 / view.in_channels as f32, o as f32 / view.out_channels as f32),
-                                    egui::pos2((c + 1) as f32 / view.in_channels as f32, (o + 1) as f32 / view.out_channels as f32),
-                                );
-                                ui.painter().image(
-                                    atlas.id(),
-                                    egui::Rect::from_min_size(min, egui::vec2(tile, tile)),
-                                    uv,
-                                    Color32::WHITE,
-                                );
-                            }
-                        }
-                        if let Some(pos) = response.hover_pos() {
-                            let c = ((pos.x - rect.left()) / (tile + gap)) as usize;
-                            let o = ((pos.y - rect.top()) / (tile + gap)) as usize;
-                            if c < view.in_channels && o < view.out_channels {
-                                response.on_hover_text_at_pointer(format!(
-                                    "filter {} · input channel {}",
-                                    o + 1,
-                                    c + 1
-                                ));
-                            }
-                        }
-                    });
-                    ui.add_space(16.0);
-                }
+        egui::ScrollArea::both()
+            .id_salt("kernels_scroll")
+            .show(ui, |ui| {
+                ui.horizontal_top(|ui| {
+                    for (kernels, atlas) in snapshot.kernels.iter().zip(&self.atlases) {
+                        ui.vertical(|ui| layer_ui(ui, kernels, atlas));
+                        ui.add_space(16.0);
+                    }
+                });
             });
-        });
+        None
+    }
+}
+
+const KERNELS_HINT: &str =
+    "One row per filter, one tile per input channel; blue negative, white zero, red positive";
+
+/// One Conv2d layer's filters: a row per filter, a tile per input channel, a gap between.
+fn layer_ui(ui: &mut egui::Ui, kernels: &KernelView, atlas: &TextureHandle) {
+    ui.label(RichText::new(&kernels.name).strong())
+        .on_hover_text(KERNELS_HINT);
+    let (inputs, outputs) = (kernels.in_channels, kernels.out_channels);
+    let cell = (160.0 / (inputs * kernels.kernel) as f32).clamp(2.0, 10.0);
+    let gap = 2.0;
+    let tile = kernels.kernel as f32 * cell;
+    let size = egui::vec2(inputs as f32 * (tile + gap), outputs as f32 * (tile + gap));
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    for o in 0..outputs {
+        for c in 0..inputs {
+            let min = rect.min + egui::vec2(c as f32 * (tile + gap), o as f32 * (tile + gap));
+            let u = |c: usize| c as f32 / inputs as f32;
+            let v = |o: usize| o as f32 / outputs as f32;
+            let uv =
+                egui::Rect::from_min_max(egui::pos2(u(c), v(o)), egui::pos2(u(c + 1), v(o + 1)));
+            ui.painter().image(
+                atlas.id(),
+                egui::Rect::from_min_size(min, egui::vec2(tile, tile)),
+                uv,
+                Color32::WHITE,
+            );
+        }
+    }
+    if let Some(pos) = response.hover_pos() {
+        let c = ((pos.x - rect.left()) / (tile + gap)) as usize;
+        let o = ((pos.y - rect.top()) / (tile + gap)) as usize;
+        if c < inputs && o < outputs {
+            response.on_hover_text_at_pointer(format!(
+                "filter {} · input channel {}",
+                o + 1,
+                c + 1
+            ));
+        }
     }
 }

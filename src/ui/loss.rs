@@ -6,8 +6,11 @@ use egui_plot::{Line, Plot, PlotPoints};
 
 use crate::data::Dataset;
 use crate::train::SplitMetrics;
-use crate::ui::app::RunView;
-use crate::ui::plot_axes::{legend, x_axis, y_axis};
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
+use crate::ui::plot::{legend, x_axis, y_axis};
+use crate::ui::state::RunView;
+use crate::ui::state::View;
 
 const STEP_COLOR: Color32 = Color32::from_rgba_premultiplied(70, 95, 130, 150);
 const TRAIN_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
@@ -47,9 +50,10 @@ fn metric_line(
         .collect()
 }
 
-impl LossPanel {
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) {
+impl Panel for LossPanel {
+    /// The loss and accuracy plots of the run.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let (data, run): (&Dataset, _) = (view.data, view.run);
         ui.horizontal(|ui| {
             ui.heading("Loss");
             ui.checkbox(&mut self.log_y, "log scale")
@@ -149,6 +153,7 @@ impl LossPanel {
                     );
                 });
         }
+        None
     }
 }
 

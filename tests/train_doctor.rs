@@ -81,14 +81,14 @@ fn deep_sigmoid_shows_vanishing_gradients() {
     assert!(norms.windows(2).all(|w| w[0] < w[1]), "{norms:?}");
     assert!(norms[0] / norms[10] < 1e-3);
     let diagnosis = &monitor.diagnose()[0];
-    assert_eq!(diagnosis.remedies[0], Remedy::SwitchToReLU);
+    assert_eq!(diagnosis.remedies[0], Remedy::SwitchToRelu);
 }
 
 #[test]
 fn switching_the_deep_net_to_relu_cures_the_vanishing_gradients() {
     let (data, mut config) = Preset::DeepSigmoid.build();
     for layer in &mut config.hidden {
-        layer.activation = ActivationKind::ReLU;
+        layer.activation = ActivationKind::Relu;
     }
     let mut session = Session::new(data.build(), config).expect("session");
     let monitor = run(&mut session, 300, 50);
@@ -150,9 +150,9 @@ fn small_noisy_data_overfits() {
 
 #[test]
 fn a_huge_relu_step_kills_the_units() {
-    let mut session = preset_session(Preset::DyingReLU);
+    let mut session = preset_session(Preset::DyingRelu);
     let monitor = run(&mut session, 100, 20);
-    assert!(fired(&monitor).contains(&DetectorId::DeadReLU));
+    assert!(fired(&monitor).contains(&DetectorId::DeadRelu));
     let worst = monitor
         .stats()
         .iter()
