@@ -2,7 +2,9 @@
 //! as a small file with the right answer — thousands separators (1), every excluded or
 //! re-typed column listed with its reason (2), Excel's `sep=` line (3), an all-missing column
 //! (4), an ID-like label (5), IDX labels beyond 0–9 and data named after the user's files (6),
-//! one default split seed (10) — plus the parallel reader against splits inside quoted cells.
+//! `inspect` and `train` agreeing on an image cut in half (7), a default model that fits tiny
+//! images (8), one default split seed (10) — plus the parallel reader against splits inside
+//! quoted cells. Item 9 (an experiment file with a BOM) is in `experiment_file.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -412,4 +414,135 @@ fn large_texts_read_on_several_threads_match_the_file_even_across_quoted_line_en
         error.to_string(),
         format!("big.csv:{}: 4 fields, the header has 3", 2 + 2 * bad_row)
     );
+}
+
+/// Runs the binary with `args`.
+fn gradscope(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A folder `root` with class sub-folders `a` and `b` of `per_class` grey `side`×`side` PNGs.
+fn png_folder(root: &Path, side: u32, per_class: u32) {
+    for (class, shade) in [("a", 40u8), ("b", 210u8)] {
+        let folder = root.join(class);
+        std::fs::create_dir_all(&folder).unwrap();
+        for i in 0..per_class {
+            let image = image::GrayImage::from_fn(side, side, |x, y| {
+                image::Luma([shade.wrapping_add(((x + y + i) % 7) as u8)])
+            });
+            image.save(folder.join(format!("{i}.png"))).unwrap();
+        }
+    }
+}
+
+#[test]
+fn item7_inspect_and_train_agree_on_a_png_cut_in_half() {
+    let dir = scratch("cut");
+    let root = dir.path().join("shapes");
+    png_folder(&root, 8, 11);
+    let whole = std::fs::read(root.join("a/3.png")).unwrap();
+    std::fs::write(root.join("a/3.png"), &whole[..whole.len() / 2]).unwrap();
+    let root_arg = root.to_str().unwrap();
+
+    let inspected = gradscope(&["inspect", root_arg]);
+    assert!(inspected.status.success(), "{inspected:?}");
+    let json: serde_json::Value = serde_json::from_slice(&inspected.stdout).unwrap();
+    assert_eq!(json["rows"], 21, "{json}");
+    let unreadable = json["unreadable"].as_array().unwrap();
+    assert_eq!(unreadable.len(), 1, "{json}");
+    assert_eq!(unreadable[0]["file"], "a/3.png");
+    assert!(
+        unreadable[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot decode the image"),
+        "{json}"
+    );
+
+    // `train` takes the same policy: the same 21 rows, the cut file named on stderr.
+    let trained = gradscope(&["train", "--data", root_arg, "--epochs", "1", "--json"]);
+    assert!(trained.status.success(), "{trained:?}");
+    let stderr = String::from_utf8_lossy(&trained.stderr);
+    assert!(stderr.contains("a/3.png"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&trained.stdout).unwrap();
+    assert_eq!(report["epochs"], 1);
+    assert_eq!(report["dataset"], "shapes");
+}
+
+#[test]
+fn item8_tiny_images_get_a_default_model_that_fits() {
+    let dir = scratch("tiny");
+    let root = dir.path().join("tiny");
+    png_folder(&root, 8, 6);
+    let trained = gradscope(&[
+        "train",
+        "--data",
+        root.to_str().unwrap(),
+        "--epochs",
+        "2",
+        "--json",
+    ]);
+    let stderr = String::from_utf8_lossy(&trained.stderr);
+    assert!(trained.status.success(), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&trained.stdout).unwrap();
+    // 8×8: one conv block (8 → 4), no second pool onto a 2×2 or 1×1 input.
+    let model = report["model"].as_str().unwrap();
+    assert_eq!(model.matches("pool2").count(), 1, "{model}");
+    assert!(model.ends_with("dense2"), "{model}");
+    assert_eq!(report["epochs"], 2);
+
+    // 3×3 images (side < 4): a Dense MLP, no convolution at all.
+    let root = dir.path().join("dots");
+    png_folder(&root, 3, 6);
+    let trained = gradscope(&[
+        "train",
+        "--data",
+        root.to_str().unwrap(),
+        "--epochs",
+        "1",
+        "--json",
+    ]);
+    assert!(trained.status.success(), "{trained:?}");
+    let report: serde_json::Value = serde_json::from_slice(&trained.stdout).unwrap();
+    let model = report["model"].as_str().unwrap();
+    assert!(
+        !model.contains("conv") && !model.contains("pool"),
+        "{model}"
+    );
+
+    // An error that does happen names what the user wrote.
+    let failed = gradscope(&[
+        "train",
+        "--data",
+        dir.path().join("tiny").to_str().unwrap(),
+        "--model",
+        "conv4k3,relu,pool2,pool2,pool2,dense2",
+        "--epochs",
+        "1",
+    ]);
+    assert_eq!(failed.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.starts_with("gradscope: --model: item 5 \"pool2\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn item2_train_lists_every_excluded_column_on_stderr() {
+    let dir = scratch("stderr");
+    let path = dir.path().join("mixed.csv");
+    let mut text = String::from("x,empty,same,label\n");
+    for i in 0..40 {
+        text += &format!("{i},NA,7,{}\n", i % 2);
+    }
+    std::fs::write(&path, text).unwrap();
+    let trained = gradscope(&["train", "--data", path.to_str().unwrap(), "--epochs", "1"]);
+    assert!(trained.status.success(), "{trained:?}");
+    let stderr = String::from_utf8_lossy(&trained.stderr);
+    assert!(stderr.contains("column \"empty\" excluded: "), "{stderr}");
+    assert!(stderr.contains("column \"same\" excluded: "), "{stderr}");
 }

@@ -341,3 +341,28 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn a_file_saved_by_notepad_with_a_byte_order_mark_opens() {
+    // Issue 12, item 9: Notepad starts UTF-8 files with EF BB BF.
+    let dir = temp_dir();
+    let path = dir.path().join("notepad.json");
+    let experiment = spiral_experiment();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(experiment.to_json().as_bytes());
+    std::fs::write(&path, &bytes).expect("write");
+    let loaded = Experiment::load(&path).expect("a BOM is skipped");
+    assert_eq!(loaded.train, experiment.train);
+    assert_eq!(loaded.dataset, experiment.dataset);
+    // Errors after the mark still count columns from the first character of the text.
+    let broken = [&bytes[..], b"x"].concat();
+    std::fs::write(&path, &broken).expect("write");
+    let lines = experiment.to_json().lines().count();
+    assert_eq!(
+        Experiment::load(&path).expect_err("trailing x").to_string(),
+        format!(
+            "{}: line {lines}, column 2: trailing characters",
+            name(&path)
+        )
+    );
+}
