@@ -321,13 +321,22 @@ fn check_output(flag: &str, path: Option<&PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
-/// [`prepare`] with everything `gradscope train` needs: the experiment file (`--config`)
-/// with the flags' overrides, the data reference, and the starting weights.
+/// The model flags of `train`, checked: `--activation`, `--optimizer`, `--hidden`, and the
+/// ranges of `--lr`, `--batch`, `--epochs`, `--train-ratio` and the output paths.
 ///
 /// # Errors
-/// A one-line reason for the first invalid argument, an experiment or weights file that cannot
-/// be read (naming it), or a data file that cannot be read.
-pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
+/// One line naming the flag.
+#[allow(clippy::type_complexity)]
+fn parse_flags(
+    args: &TrainArgs,
+) -> Result<
+    (
+        Option<ActivationKind>,
+        Option<OptimizerKind>,
+        Option<Vec<HiddenLayer>>,
+    ),
+    String,
+> {
     let activation = args
         .activation
         .as_deref()
@@ -374,6 +383,47 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         .as_deref()
         .map(|text| parse_hidden(text, activation.unwrap_or(ActivationKind::Tanh)))
         .transpose()?;
+    Ok((activation, optimizer, hidden))
+}
+
+/// The starting weights: `--load-weights`, or the experiment's with `--resume`.
+///
+/// # Errors
+/// An unreadable or mismatched weights file, or `--resume` on a file without weights.
+fn initial_params(
+    args: &TrainArgs,
+    base: Option<&Experiment>,
+    spec: &ModelSpec,
+) -> Result<Option<Vec<DMatrix<f32>>>, String> {
+    Ok(match (&args.load_weights, base) {
+        (Some(path), _) => Some(load_safetensors(path, spec).map_err(|e| e.to_string())?),
+        (None, Some(base)) if args.resume => {
+            let Some(weights) = &base.weights else {
+                return Err(format!(
+                    "--resume: {} holds no weights",
+                    args.config
+                        .as_deref()
+                        .map_or_else(String::new, |p| p.display().to_string())
+                ));
+            };
+            let file = args
+                .config
+                .as_deref()
+                .map_or_else(String::new, |p| p.display().to_string());
+            Some(weights.params(spec, &file).map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    })
+}
+
+/// [`prepare`] with everything `gradscope train` needs: the experiment file (`--config`)
+/// with the flags' overrides, the data reference, and the starting weights.
+///
+/// # Errors
+/// A one-line reason for the first invalid argument, an experiment or weights file that cannot
+/// be read (naming it), or a data file that cannot be read.
+pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
+    let (activation, optimizer, hidden) = parse_flags(args)?;
     let base = args
         .config
         .as_deref()
@@ -457,25 +507,7 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
     let spec = config
         .model_spec(&data)
         .map_err(|e| format!("--model: {e}"))?;
-    let initial_params = match (&args.load_weights, &base) {
-        (Some(path), _) => Some(load_safetensors(path, &spec).map_err(|e| e.to_string())?),
-        (None, Some(base)) if args.resume => {
-            let Some(weights) = &base.weights else {
-                return Err(format!(
-                    "--resume: {} holds no weights",
-                    args.config
-                        .as_deref()
-                        .map_or_else(String::new, |p| p.display().to_string())
-                ));
-            };
-            let file = args
-                .config
-                .as_deref()
-                .map_or_else(String::new, |p| p.display().to_string());
-            Some(weights.params(&spec, &file).map_err(|e| e.to_string())?)
-        }
-        _ => None,
-    };
+    let initial_params = initial_params(args, base.as_ref(), &spec)?;
     Ok(PreparedRun {
         data,
         dataset,
@@ -526,7 +558,7 @@ pub fn train_command_with(
         if let Some(base) = &run.base {
             experiment.title = base.title.clone();
             experiment.view = base.view.clone();
-            experiment.lesson = base.lesson.clone();
+            experiment.worksheet = base.worksheet.clone();
         }
         experiment.weights = Some(SavedWeights::from_model(
             session.model(),

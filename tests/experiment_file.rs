@@ -4,7 +4,7 @@
 
 use gradscope::data::{SynthConfig, SynthKind};
 use gradscope::experiment::{
-    ControlId, DatasetRef, Experiment, FileImport, Lesson, LessonStep, SavedWeights, Start,
+    ControlId, DatasetRef, Experiment, FileImport, SavedWeights, Start, Worksheet, WorksheetStep,
     parse_safetensors,
 };
 use gradscope::train::TrainConfig;
@@ -231,13 +231,13 @@ fn missing_train_fields_take_their_defaults_and_lessons_round_trip() {
     assert_eq!(experiment.train.batch_size, 10);
     assert_eq!(experiment.train.hidden, TrainConfig::default().hidden);
     assert_eq!(experiment.train.optimizer.momentum, 0.9);
-    let lesson = experiment.lesson.clone().expect("lesson");
+    let lesson = experiment.worksheet.clone().expect("lesson");
     assert_eq!(
         lesson,
-        Lesson {
+        Worksheet {
             locked: vec![ControlId::Dataset, ControlId::LearningRate],
             hidden: vec![ControlId::Seed],
-            steps: vec![LessonStep {
+            steps: vec![WorksheetStep {
                 title: "Press Play".into(),
                 text: "Watch the boundary.".into()
             }],
@@ -245,6 +245,9 @@ fn missing_train_fields_take_their_defaults_and_lessons_round_trip() {
     );
     assert!(lesson.is_locked(ControlId::Seed));
     assert!(!lesson.is_locked(ControlId::BatchSize));
+    // Written back under its new name; the old name still opens.
+    assert!(experiment.to_json().contains("\"worksheet\": {"));
+    assert!(!experiment.to_json().contains("\"lesson\""));
     let again =
         Experiment::from_json("again.json", experiment.to_json().as_bytes()).expect("again");
     assert_eq!(again, experiment);

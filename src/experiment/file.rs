@@ -16,7 +16,7 @@
 //!   "history": { "losses": [ { "step": 1, "steps": 1, "mean": 0.69, "min": 0.69, "max": 0.69 } ],
 //!                "evals": [ { "step": 7, "epoch": 1, "train_loss": 0.68, "train_accuracy": 0.55,
 //!                             "test_loss": 0.69, "test_accuracy": 0.52 } ] },
-//!   "lesson": { "locked": ["dataset", "layers"], "hidden": ["seed"],
+//!   "worksheet": { "locked": ["dataset", "layers"], "hidden": ["seed"],
 //!               "steps": [ { "title": "Press Play", "text": "Watch the boundary bend." } ] }
 //! }
 //! ```
@@ -26,7 +26,8 @@
 //!   relative to the experiment file when it has a common folder with it, and read relative to
 //!   the experiment file's folder.
 //! - `train` is [`TrainConfig`]; missing fields take [`TrainConfig::default`]'s values.
-//! - `view`, `weights`, `history`, `lesson` and `title` are optional.
+//! - `view`, `weights`, `history`, `worksheet` and `title` are optional. Files written before
+//!   the rename call the worksheet `lesson`; they still open.
 //! - Weights are embedded (one file to hand around) with the tensor names and shapes of the
 //!   safetensors export (see [`super::weights`]), as base64 of little-endian F32 so they
 //!   come back bit for bit.
@@ -45,6 +46,7 @@ use serde::{Deserialize, Serialize};
 use super::atomic::{SaveError, write_atomically};
 use super::metrics::History;
 use super::weights::{SavedWeights, WeightsError};
+pub use super::worksheet::{ControlId, Worksheet, WorksheetStep};
 pub use crate::data::FileImport;
 use crate::data::{
     DataSource, Dataset, ImportReport, ImportSettings, SynthConfig, iris, mnist_bundled,
@@ -59,12 +61,12 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const MAX_SYNTH_SAMPLES: usize = 100_000;
 
 /// An experiment: data, model and training settings, and optionally the trained weights, the
-/// history and a lesson. See the module docs for the JSON form.
+/// history and a worksheet. See the module docs for the JSON form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Experiment {
     /// [`FORMAT_VERSION`] when written by this build.
     pub format_version: u32,
-    /// Short title shown in the window's title bar or lesson panel.
+    /// Short title shown in the window's title bar or worksheet panel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Where the data comes from.
@@ -81,9 +83,9 @@ pub struct Experiment {
     /// Loss curve and evaluations of the run that produced `weights`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<History>,
-    /// Locked and hidden controls and the lesson's text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lesson: Option<Lesson>,
+    /// Locked and hidden controls and the worksheet's text (`"lesson"` in older files).
+    #[serde(default, alias = "lesson", skip_serializing_if = "Option::is_none")]
+    pub worksheet: Option<Worksheet>,
     /// The file this experiment was read from or last saved to (not stored in the file).
     #[serde(skip)]
     pub file: Option<PathBuf>,
@@ -148,109 +150,6 @@ impl Default for ViewSettings {
             extra: serde_json::Map::new(),
         }
     }
-}
-
-/// A control of the window that a lesson can lock (shown, not changeable) or hide.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ControlId {
-    /// Play / Pause.
-    Play,
-    /// Step and its step count.
-    Step,
-    /// Reset.
-    Reset,
-    /// Speed slider and "full speed".
-    Speed,
-    /// The data set picker.
-    Dataset,
-    /// Open data…, Open folder… and the recent files.
-    OpenData,
-    /// Noise of a generated set.
-    Noise,
-    /// Sample count of a generated set.
-    Samples,
-    /// Train/test split.
-    TrainRatio,
-    /// Seed of the data.
-    DataSeed,
-    /// Hidden layers: adding, removing, sizes.
-    Layers,
-    /// Activation of each layer.
-    Activations,
-    /// Convolution blocks and the Small CNN preset.
-    ConvBlocks,
-    /// Learning rate.
-    LearningRate,
-    /// Batch size.
-    BatchSize,
-    /// Optimizer kind.
-    Optimizer,
-    /// Momentum, β1, β2.
-    OptimizerParams,
-    /// Epoch limit.
-    Epochs,
-    /// Seed of the weights and batch order.
-    Seed,
-}
-
-impl ControlId {
-    /// Every control, in panel order.
-    pub const ALL: [ControlId; 19] = [
-        ControlId::Play,
-        ControlId::Step,
-        ControlId::Reset,
-        ControlId::Speed,
-        ControlId::Dataset,
-        ControlId::OpenData,
-        ControlId::Noise,
-        ControlId::Samples,
-        ControlId::TrainRatio,
-        ControlId::DataSeed,
-        ControlId::Layers,
-        ControlId::Activations,
-        ControlId::ConvBlocks,
-        ControlId::LearningRate,
-        ControlId::BatchSize,
-        ControlId::Optimizer,
-        ControlId::OptimizerParams,
-        ControlId::Epochs,
-        ControlId::Seed,
-    ];
-}
-
-/// What a teacher prepares: controls to lock or hide, and a short text for each step.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Lesson {
-    /// Controls shown but not changeable.
-    pub locked: Vec<ControlId>,
-    /// Controls not shown at all.
-    pub hidden: Vec<ControlId>,
-    /// The lesson's steps, in order.
-    pub steps: Vec<LessonStep>,
-}
-
-impl Lesson {
-    /// True if `control` is locked (hidden controls count as locked too).
-    pub fn is_locked(&self, control: ControlId) -> bool {
-        self.locked.contains(&control) || self.hidden.contains(&control)
-    }
-
-    /// True if `control` is hidden.
-    pub fn is_hidden(&self, control: ControlId) -> bool {
-        self.hidden.contains(&control)
-    }
-}
-
-/// One step of a lesson.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LessonStep {
-    /// Heading, e.g. "1. Press Play".
-    pub title: String,
-    /// A few sentences (plain text; blank lines separate paragraphs).
-    pub text: String,
 }
 
 /// An experiment file could not be read, checked or used. Display names the file first.
@@ -398,7 +297,7 @@ fn folder_of(file: &Path) -> PathBuf {
 
 impl Experiment {
     /// A new experiment of the current format version with default view settings and no
-    /// weights, history or lesson.
+    /// weights, history or worksheet.
     pub fn new(dataset: DatasetRef, train: TrainConfig) -> Self {
         Self {
             format_version: FORMAT_VERSION,
@@ -408,7 +307,7 @@ impl Experiment {
             view: ViewSettings::default(),
             weights: None,
             history: None,
-            lesson: None,
+            worksheet: None,
             file: None,
         }
     }

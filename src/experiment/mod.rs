@@ -2,12 +2,13 @@
 //! metrics history (CSV), animated GIFs, and the atomic writes they all go through.
 //!
 //! - [`file`](mod@file): [`Experiment`] — data reference, model and training settings, seed, and
-//!   optionally trained weights, history, view settings and a lesson; versioned, with errors
+//!   optionally trained weights, history, view settings and a [`Worksheet`]; versioned, with errors
 //!   that name the file, line and column.
 //! - [`weights`]: tensors named and shaped as PyTorch's `nn.Sequential` state dict, read and
 //!   written as safetensors.
 //! - [`metrics`]: the loss/accuracy history and its CSV export.
 //! - [`gif`]: RGBA frames → animated GIF, streamed.
+//! - [`worksheet`]: a teacher's locked and hidden controls and step texts.
 //! - [`atomic`]: temporary file + rename, so a failed write never damages a good file.
 //!
 //! Nothing here draws; the window and the command line call it.
@@ -17,11 +18,12 @@ pub mod file;
 pub mod gif;
 pub mod metrics;
 pub mod weights;
+pub mod worksheet;
 
 pub use atomic::{AtomicFile, SaveError, write_atomically};
 pub use file::{
-    ControlId, DatasetRef, Experiment, ExperimentError, FORMAT_VERSION, FileImport, Lesson,
-    LessonStep, Start, TableImport, ViewSettings,
+    ControlId, DatasetRef, Experiment, ExperimentError, FORMAT_VERSION, FileImport, Start,
+    TableImport, ViewSettings, Worksheet, WorksheetStep,
 };
 pub use gif::{GifError, GifRecorder, GifSettings, RgbaFrame, write_gif};
 pub use metrics::{EvalPoint, History, LossPoint, write_metrics_csv};

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use eframe::egui;
 
 use crate::data::{Dataset, SynthConfig, SynthKind};
-use crate::experiment::Lesson as Worksheet;
+use crate::experiment::Worksheet;
 use crate::train::{Command, SessionSetup, Snapshot, ViewRequest, Worker};
 use crate::ui::boundary::BoundaryPanel;
 use crate::ui::confusion::ConfusionPanel;

@@ -11,15 +11,18 @@ use std::sync::{Arc, mpsc};
 use eframe::egui::{self, Color32, RichText};
 
 use crate::data::{
-    ColumnKind, CsvOptions, DataError, Dataset, FolderSummary, ImportSettings, MissingPolicy,
-    SourceKind, Table, TaskChoice, TextFeature, build_dataset, decode_input, detect,
-    load_image_folder, load_mnist_dir, open_idx_file, read_table_with_progress, scan_image_folder,
-    sniff_csv, summarize,
+    ColumnDecision, CsvOptions, DataError, Dataset, FolderSummary, ImportSettings, SourceKind,
+    Table, build_dataset, decode_input, detect, load_image_folder, load_mnist_dir, open_idx_file,
+    read_table_with_progress, report, scan_image_folder, sniff_csv, summarize,
 };
 use crate::experiment::{DatasetRef, FileImport, TableImport};
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
+
+mod review;
+
+use review::table_review_ui;
 
 /// Rows shown in the preview table.
 const PREVIEW_ROWS: usize = 8;
@@ -78,6 +81,25 @@ pub struct TableReview {
     /// Rows per value of the label column (counted when the label column changes, not every
     /// frame), with the column it belongs to.
     balance: Option<(usize, Vec<(String, usize)>)>,
+    /// What becomes of each column under these settings (recomputed when they change), with
+    /// the settings it was computed for.
+    decisions: Option<(ImportSettings, Vec<ColumnDecision>)>,
+}
+
+impl TableReview {
+    /// One decision per column of the file for the current settings (the data room's
+    /// [`crate::data::report`], the same list `inspect` prints and `train` writes to stderr).
+    fn decisions(&mut self) -> &[ColumnDecision] {
+        if self
+            .decisions
+            .as_ref()
+            .is_none_or(|(s, _)| *s != self.settings)
+        {
+            let columns = report("", &self.table, &self.settings).columns;
+            self.decisions = Some((self.settings.clone(), columns));
+        }
+        self.decisions.as_ref().map_or(&[], |(_, d)| d.as_slice())
+    }
 }
 
 /// Rows per distinct value of column `label`, sorted by value; `None` beyond 20 values.
@@ -211,6 +233,7 @@ fn load(
         columns,
         settings,
         balance: None,
+        decisions: None,
     })))
 }
 
@@ -547,189 +570,6 @@ impl ImportWizard {
         }
         None
     }
-}
-
-/// The review of a delimited file; returns (options changed → read again, train now).
-fn table_review_ui(ui: &mut egui::Ui, review: &mut TableReview) -> (bool, bool) {
-    let go = ui
-        .button(RichText::new("Train on it").strong())
-        .on_hover_text("Build the data set with the settings below and start a new session with it")
-        .clicked();
-    let settings = &mut review.settings;
-    let mut reparse = false;
-    ui.separator();
-    ui.label(RichText::new("How the file is read").strong());
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt("import_delimiter")
-            .selected_text(delimiter_name(settings.csv.delimiter))
-            .show_ui(ui, |ui| {
-                for d in [b',', b';', b'\t', b'|'] {
-                    reparse |= ui
-                        .selectable_value(&mut settings.csv.delimiter, d, delimiter_name(d))
-                        .changed();
-                }
-            })
-            .response
-            .on_hover_text("The character between fields (guessed from the first lines)");
-        reparse |= ui
-            .checkbox(&mut settings.csv.has_header, "first row is a header")
-            .on_hover_text("Guessed: a first row of names above rows of numbers")
-            .changed();
-        reparse |= ui
-            .checkbox(&mut settings.csv.decimal_comma, "decimal comma")
-            .on_hover_text("Numbers written 1,5 instead of 1.5 (only with ; as delimiter)")
-            .changed();
-        if review.gzip {
-            ui.label("gzip")
-                .on_hover_text("The file was gzip-compressed");
-        }
-    });
-    ui.label(format!(
-        "{} rows × {} columns",
-        review.table.n_rows(),
-        review.table.columns.len()
-    ));
-    egui::ScrollArea::horizontal()
-        .id_salt("import_preview")
-        .show(ui, |ui| {
-            egui::Grid::new("import_preview_grid")
-                .striped(true)
-                .show(ui, |ui| {
-                    for (j, column) in review.columns.iter().enumerate() {
-                        let mark = if j == settings.label { " (label)" } else { "" };
-                        ui.label(RichText::new(format!("{}{mark}", column.name)).strong())
-                            .on_hover_text(format!(
-                                "{} · {} distinct · {} missing",
-                                match column.kind {
-                                    ColumnKind::Numeric => "numbers",
-                                    ColumnKind::Text => "text",
-                                },
-                                column.distinct,
-                                column.missing
-                            ));
-                    }
-                    ui.end_row();
-                    for i in 0..review.table.n_rows().min(PREVIEW_ROWS) {
-                        for cell in review.table.row(i) {
-                            ui.label(cell);
-                        }
-                        ui.end_row();
-                    }
-                });
-        });
-    ui.separator();
-    ui.label(RichText::new("What to learn").strong());
-    let names: Vec<String> = review.columns.iter().map(|c| c.name.clone()).collect();
-    ui.horizontal(|ui| {
-        ui.label("label column");
-        egui::ComboBox::from_id_salt("import_label")
-            .selected_text(names.get(settings.label).cloned().unwrap_or_default())
-            .show_ui(ui, |ui| {
-                for (j, name) in names.iter().enumerate() {
-                    if ui.selectable_value(&mut settings.label, j, name).changed() {
-                        settings.features = (0..names.len()).filter(|&k| k != j).collect();
-                    }
-                }
-            })
-            .response
-            .on_hover_text("The column the network learns to predict (default: the last)");
-        egui::ComboBox::from_id_salt("import_task")
-            .selected_text(match settings.task {
-                TaskChoice::Auto => "task: automatic",
-                TaskChoice::Classification => "classification",
-                TaskChoice::Regression => "regression",
-            })
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut settings.task, TaskChoice::Auto, "task: automatic");
-                ui.selectable_value(
-                    &mut settings.task,
-                    TaskChoice::Classification,
-                    "classification",
-                );
-                ui.selectable_value(&mut settings.task, TaskChoice::Regression, "regression");
-            })
-            .response
-            .on_hover_text(
-                "Automatic: classes when the label is text or a few whole numbers, else regression",
-            );
-    });
-    ui.horizontal_wrapped(|ui| {
-        ui.label("features:");
-        for (j, name) in names.iter().enumerate() {
-            if j == settings.label {
-                continue;
-            }
-            let mut on = settings.features.contains(&j);
-            if ui
-                .checkbox(&mut on, name)
-                .on_hover_text("Use this column as an input")
-                .changed()
-            {
-                if on {
-                    settings.features.push(j);
-                    settings.features.sort_unstable();
-                } else {
-                    settings.features.retain(|&k| k != j);
-                }
-            }
-        }
-    });
-    if review.balance.as_ref().map(|b| b.0) != Some(settings.label) {
-        let counts = class_balance(&review.table, settings.label).unwrap_or_default();
-        review.balance = Some((settings.label, counts));
-    }
-    if let (Some(label), Some((_, counts))) = (review.columns.get(settings.label), &review.balance)
-        && !counts.is_empty()
-    {
-        let text: Vec<String> = counts.iter().map(|(v, n)| format!("{v}: {n}")).collect();
-        ui.label(format!(
-            "class balance of {}: {}",
-            label.name,
-            text.join(", ")
-        ))
-        .on_hover_text("Rows per label value");
-    }
-    let missing: usize = review.columns.iter().map(|c| c.missing).sum();
-    ui.horizontal(|ui| {
-        ui.label(format!("{missing} missing values (NA, empty, ?)"));
-        ui.radio_value(&mut settings.missing, MissingPolicy::DropRows, "drop rows")
-            .on_hover_text("Leave out every row with a missing value");
-        ui.radio_value(
-            &mut settings.missing,
-            MissingPolicy::FillMean,
-            "fill with the mean",
-        )
-        .on_hover_text("Replace a missing number by its column's mean");
-    });
-    ui.horizontal(|ui| {
-        ui.label("text features:");
-        ui.radio_value(&mut settings.text_features, TextFeature::OneHot, "one-hot")
-            .on_hover_text("One 0/1 input per value (columns with at most 20 values)");
-        ui.radio_value(&mut settings.text_features, TextFeature::Exclude, "exclude")
-            .on_hover_text("Leave text columns out");
-    });
-    ui.horizontal(|ui| {
-        ui.checkbox(&mut settings.standardize, "standardise")
-            .on_hover_text(
-                "Scale every feature to mean 0, standard deviation 1 using the training split only",
-            );
-        let mut percent = settings.train_ratio * 100.0;
-        if ui
-            .add(
-                egui::Slider::new(&mut percent, 10.0..=100.0)
-                    .text("% train")
-                    .max_decimals(0),
-            )
-            .on_hover_text("Share of the rows used for training; the rest is the test split")
-            .changed()
-        {
-            settings.train_ratio = percent / 100.0;
-        }
-        ui.label("split seed");
-        ui.add(egui::DragValue::new(&mut settings.seed))
-            .on_hover_text("Seed of the train/test split");
-    });
-    (reparse, go)
 }
 
 /// The review of an image folder; returns true to train now.

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::data::{Dataset, SynthConfig, SynthKind, iris, mnist_bundled};
-use crate::experiment::{DatasetRef, Lesson as Worksheet};
+use crate::experiment::{DatasetRef, Worksheet};
 use crate::train::doctor::{ActivationStats, DetectorId, Diagnosis};
 use crate::train::{
     EarlyStop, EvalRecord, HealthReport, LossHistory, Snapshot, TrainConfig, ViewRequest,

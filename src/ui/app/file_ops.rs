@@ -59,7 +59,7 @@ impl GradscopeApp {
             boundary_axes: Some(self.lab.views.boundary_axes.into()),
             ..ViewSettings::default()
         };
-        experiment.lesson = self.worksheet.sheet.clone();
+        experiment.worksheet = self.worksheet.sheet.clone();
         experiment.title = self.worksheet.title.clone();
         Ok(experiment)
     }
@@ -202,10 +202,10 @@ impl GradscopeApp {
         }
         self.worksheet = super::WorksheetState {
             open: experiment
-                .lesson
+                .worksheet
                 .as_ref()
                 .is_some_and(|sheet| !sheet.steps.is_empty()),
-            sheet: experiment.lesson.clone(),
+            sheet: experiment.worksheet.clone(),
             title: experiment.title.clone(),
             step: 0,
         };

@@ -11,7 +11,7 @@ mod training;
 
 use eframe::egui::{self, RichText};
 
-use crate::experiment::{ControlId, Lesson as Worksheet};
+use crate::experiment::{ControlId, Worksheet};
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;

@@ -1,0 +1,271 @@
+//! The wizard's review of a delimited file: how it is read, a preview with what becomes of
+//! each column (and why) under its name, the label, task and features, and the remaining
+//! import settings.
+
+use eframe::egui::{self, Color32, RichText};
+
+use super::{PREVIEW_ROWS, TableReview, class_balance, delimiter_name};
+use crate::data::{
+    BadNumbers, ColumnDecision, ColumnKind, ColumnUse, MissingPolicy, TaskChoice, TextFeature,
+};
+
+/// The review of a delimited file; returns (options changed → read again, train now).
+pub(super) fn table_review_ui(ui: &mut egui::Ui, review: &mut TableReview) -> (bool, bool) {
+    let go = ui
+        .button(RichText::new("Train on it").strong())
+        .on_hover_text("Build the data set with the settings below and start a new session with it")
+        .clicked();
+    let reparse = read_options_ui(ui, review);
+    preview_ui(ui, review);
+    learn_ui(ui, review);
+    balance_ui(ui, review);
+    options_ui(ui, review);
+    (reparse, go)
+}
+
+/// Delimiter, header and decimal comma; returns true when the file must be read again.
+fn read_options_ui(ui: &mut egui::Ui, review: &mut TableReview) -> bool {
+    let settings = &mut review.settings;
+    let mut reparse = false;
+    ui.separator();
+    ui.label(RichText::new("How the file is read").strong());
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("import_delimiter")
+            .selected_text(delimiter_name(settings.csv.delimiter))
+            .show_ui(ui, |ui| {
+                for d in [b',', b';', b'\t', b'|'] {
+                    reparse |= ui
+                        .selectable_value(&mut settings.csv.delimiter, d, delimiter_name(d))
+                        .changed();
+                }
+            })
+            .response
+            .on_hover_text("The character between fields (guessed from the first lines)");
+        reparse |= ui
+            .checkbox(&mut settings.csv.has_header, "first row is a header")
+            .on_hover_text("Guessed: a first row of names above rows of numbers")
+            .changed();
+        reparse |= ui
+            .checkbox(&mut settings.csv.decimal_comma, "decimal comma")
+            .on_hover_text("Numbers written 1,5 instead of 1.5 (only with ; as delimiter)")
+            .changed();
+        if review.gzip {
+            ui.label("gzip")
+                .on_hover_text("The file was gzip-compressed");
+        }
+    });
+    reparse
+}
+
+/// Colour and one-line text of what became of a column.
+fn decision_text(decision: &ColumnDecision) -> (Color32, String) {
+    match decision.kind {
+        ColumnUse::Label => (Color32::LIGHT_BLUE, "label".into()),
+        ColumnUse::Number if decision.cause.is_none() => (Color32::GRAY, "number".into()),
+        ColumnUse::Number => (Color32::YELLOW, decision.reason.clone()),
+        ColumnUse::OneHot => (
+            Color32::YELLOW,
+            format!("one-hot: {} features", decision.features.len()),
+        ),
+        ColumnUse::Excluded => (Color32::LIGHT_RED, format!("excluded: {}", decision.reason)),
+        ColumnUse::Unresolved => (Color32::LIGHT_RED, decision.reason.clone()),
+    }
+}
+
+/// The first rows, with what becomes of each column (and why) under its name.
+fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let label = review.settings.label;
+    let decisions = review.decisions().to_vec();
+    ui.label(format!(
+        "{} rows × {} columns",
+        review.table.n_rows(),
+        review.table.columns.len()
+    ));
+    egui::ScrollArea::horizontal()
+        .id_salt("import_preview")
+        .show(ui, |ui| {
+            egui::Grid::new("import_preview_grid")
+                .striped(true)
+                .show(ui, |ui| {
+                    for (j, column) in review.columns.iter().enumerate() {
+                        let mark = if j == label { " (label)" } else { "" };
+                        ui.label(RichText::new(format!("{}{mark}", column.name)).strong())
+                            .on_hover_text(format!(
+                                "{} · {} distinct · {} missing",
+                                match column.kind {
+                                    ColumnKind::Numeric => "numbers",
+                                    ColumnKind::Text => "text",
+                                },
+                                column.distinct,
+                                column.missing
+                            ));
+                    }
+                    ui.end_row();
+                    for decision in &decisions {
+                        let (colour, text) = decision_text(decision);
+                        let short: String = text.chars().take(28).collect();
+                        let short = if short.len() < text.len() {
+                            format!("{short}…")
+                        } else {
+                            short
+                        };
+                        ui.label(RichText::new(short).small().color(colour))
+                            .on_hover_text(text);
+                    }
+                    ui.end_row();
+                    for i in 0..review.table.n_rows().min(PREVIEW_ROWS) {
+                        for cell in review.table.row(i) {
+                            ui.label(cell);
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    let unresolved = decisions.iter().any(|d| d.kind == ColumnUse::Unresolved);
+    if unresolved {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new("columns of numbers with a few bad cells:").color(Color32::LIGHT_RED),
+            );
+            ui.radio_value(
+                &mut review.settings.bad_numbers,
+                BadNumbers::Missing,
+                "treat as missing",
+            )
+            .on_hover_text("Those cells become missing values; the column stays a number");
+            ui.radio_value(
+                &mut review.settings.bad_numbers,
+                BadNumbers::Exclude,
+                "exclude",
+            )
+            .on_hover_text("Leave such columns out of the data set");
+        });
+    }
+}
+
+/// The label column, the task and the feature columns.
+fn learn_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let settings = &mut review.settings;
+    ui.separator();
+    ui.label(RichText::new("What to learn").strong());
+    let names: Vec<String> = review.columns.iter().map(|c| c.name.clone()).collect();
+    ui.horizontal(|ui| {
+        ui.label("label column");
+        egui::ComboBox::from_id_salt("import_label")
+            .selected_text(names.get(settings.label).cloned().unwrap_or_default())
+            .show_ui(ui, |ui| {
+                for (j, name) in names.iter().enumerate() {
+                    if ui.selectable_value(&mut settings.label, j, name).changed() {
+                        settings.features = (0..names.len()).filter(|&k| k != j).collect();
+                    }
+                }
+            })
+            .response
+            .on_hover_text("The column the network learns to predict (default: the last)");
+        egui::ComboBox::from_id_salt("import_task")
+            .selected_text(match settings.task {
+                TaskChoice::Auto => "task: automatic",
+                TaskChoice::Classification => "classification",
+                TaskChoice::Regression => "regression",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut settings.task, TaskChoice::Auto, "task: automatic");
+                ui.selectable_value(
+                    &mut settings.task,
+                    TaskChoice::Classification,
+                    "classification",
+                );
+                ui.selectable_value(&mut settings.task, TaskChoice::Regression, "regression");
+            })
+            .response
+            .on_hover_text(
+                "Automatic: classes when the label is text or a few whole numbers, else regression",
+            );
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("features:");
+        for (j, name) in names.iter().enumerate() {
+            if j == settings.label {
+                continue;
+            }
+            let mut on = settings.features.contains(&j);
+            if ui
+                .checkbox(&mut on, name)
+                .on_hover_text("Use this column as an input")
+                .changed()
+            {
+                if on {
+                    settings.features.push(j);
+                    settings.features.sort_unstable();
+                } else {
+                    settings.features.retain(|&k| k != j);
+                }
+            }
+        }
+    });
+}
+
+/// Rows per label value (counted when the label column changes).
+fn balance_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let settings = &review.settings;
+    if review.balance.as_ref().map(|b| b.0) != Some(settings.label) {
+        let counts = class_balance(&review.table, settings.label).unwrap_or_default();
+        review.balance = Some((settings.label, counts));
+    }
+    if let (Some(label), Some((_, counts))) = (review.columns.get(settings.label), &review.balance)
+        && !counts.is_empty()
+    {
+        let text: Vec<String> = counts.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+        ui.label(format!(
+            "class balance of {}: {}",
+            label.name,
+            text.join(", ")
+        ))
+        .on_hover_text("Rows per label value");
+    }
+}
+
+/// Missing values, text features, standardisation, train share and split seed.
+fn options_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let settings = &mut review.settings;
+    let missing: usize = review.columns.iter().map(|c| c.missing).sum();
+    ui.horizontal(|ui| {
+        ui.label(format!("{missing} missing values (NA, empty, ?)"));
+        ui.radio_value(&mut settings.missing, MissingPolicy::DropRows, "drop rows")
+            .on_hover_text("Leave out every row with a missing value");
+        ui.radio_value(
+            &mut settings.missing,
+            MissingPolicy::FillMean,
+            "fill with the mean",
+        )
+        .on_hover_text("Replace a missing number by its column's mean");
+    });
+    ui.horizontal(|ui| {
+        ui.label("text features:");
+        ui.radio_value(&mut settings.text_features, TextFeature::OneHot, "one-hot")
+            .on_hover_text("One 0/1 input per value (columns with at most 20 values)");
+        ui.radio_value(&mut settings.text_features, TextFeature::Exclude, "exclude")
+            .on_hover_text("Leave text columns out");
+    });
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut settings.standardize, "standardise")
+            .on_hover_text(
+                "Scale every feature to mean 0, standard deviation 1 using the training split only",
+            );
+        let mut percent = settings.train_ratio * 100.0;
+        if ui
+            .add(
+                egui::Slider::new(&mut percent, 10.0..=100.0)
+                    .text("% train")
+                    .max_decimals(0),
+            )
+            .on_hover_text("Share of the rows used for training; the rest is the test split")
+            .changed()
+        {
+            settings.train_ratio = percent / 100.0;
+        }
+        ui.label("split seed");
+        ui.add(egui::DragValue::new(&mut settings.seed))
+            .on_hover_text("Seed of the train/test split");
+    });
+}
