@@ -546,3 +546,20 @@ fn item2_train_lists_every_excluded_column_on_stderr() {
     assert!(stderr.contains("column \"empty\" excluded: "), "{stderr}");
     assert!(stderr.contains("column \"same\" excluded: "), "{stderr}");
 }
+
+#[test]
+fn inspect_and_train_help_describe_what_the_importer_decides() {
+    for command in ["inspect", "train"] {
+        let help = gradscope(&[command, "--help"]);
+        assert!(help.status.success(), "{help:?}");
+        let text = String::from_utf8_lossy(&help.stdout);
+        let rules = text
+            .find("  Columns, first rule that applies")
+            .unwrap_or_else(|| panic!("{command} --help lists the column rules:\n{text}"));
+        assert!(
+            text[rules..].contains("6. text with more than 20 values -> excluded"),
+            "{text}"
+        );
+        assert!(text.contains("an Excel 'sep=;' first line wins"), "{text}");
+    }
+}

@@ -25,7 +25,7 @@ What --data / PATH may be (judged by content, not by name):
     1. every cell missing            -> excluded (rows stay)
     2. all numbers, one value        -> excluded (constant)
     3. all numbers                   -> one numeric feature
-    4. mostly numbers, some not      -> error naming the first bad cells, unless
+    4. over half numbers, some not   -> error naming the first bad cells, unless
                                         --bad-numbers missing (those cells become missing)
                                         or --bad-numbers exclude (column excluded)
     5. text with one value           -> excluded (constant)
