@@ -216,3 +216,47 @@ fn the_xor_preset_starts_paused_at_step_zero_on_four_points() {
     assert_eq!(config.hidden[0].units, 2);
     assert!(harness.query_by_label_contains("Step 0 ·").is_some());
 }
+
+#[test]
+fn a_banner_appearing_does_not_move_the_tabs_or_the_panels() {
+    use gradscope::nn::OptimizerKind;
+    use gradscope::ui::Banner;
+    let mut settings = Settings {
+        data: DataSettings::synth(SynthKind::Line),
+        speed: None,
+        ..Settings::default()
+    };
+    settings.train.hidden.clear();
+    settings.train.optimizer.kind = OptimizerKind::Sgd;
+    settings.train.optimizer.learning_rate = 10.0;
+    settings.train.batch_size = 1000;
+    let mut harness = harness_with(settings);
+    harness.run_steps(2);
+    let tab = harness.get_by_label("Network view").rect();
+    let heading = harness.get_by_label("Loss").rect();
+    assert!(harness.state().banner().is_none());
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| {
+        matches!(app.banner(), Some(Banner::Diverged(_)))
+    });
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("diverged at step")
+            .is_some()
+    );
+    assert_eq!(harness.get_by_label("Network view").rect(), tab);
+    assert_eq!(harness.get_by_label("Loss").rect(), heading);
+    // A click where the tab was lands on the tab.
+    harness.get_by_label("Network view").click();
+    harness.run_steps(2);
+    run_until(&mut harness, |app| {
+        app.snapshot().is_some_and(|s| s.trace.is_some())
+    });
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("circles: activation a")
+            .is_some()
+    );
+}

@@ -18,7 +18,7 @@ use crate::nn::divergence_message;
 use crate::nn::{ModelSpec, OptimizerConfig};
 use crate::train::doctor::{
     ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
-    activation_stats, gradcheck_rows,
+    activation_stats, gradcheck_rows, identical_layers,
 };
 use crate::train::session::{
     EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig,
@@ -725,6 +725,7 @@ impl WorkerState {
                     record.test.map(|m| m.loss),
                 );
                 self.monitor.record_stats(activation_stats(session));
+                self.monitor.record_identical(identical_layers(session));
                 self.health_news = true;
             }
             self.latest_eval = Some(Arc::new(evaluation));

@@ -121,6 +121,8 @@ struct Panels {
     race: RacePanel,
     image_tab: ImageTab,
     mlp_tab: MlpTab,
+    /// The control panel is open (false: a narrow strip with Play/Pause, Step and Reset).
+    controls_open: bool,
 }
 
 /// The worksheet of the experiment file opened last: locked and hidden controls, and steps
@@ -333,6 +335,7 @@ impl GradscopeApp {
     /// Turns presentation mode on or off (as the F key does).
     pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
         self.presentation.set(ctx, on);
+        self.panels.controls_open = !on;
     }
 
     /// True in presentation mode.
@@ -363,6 +366,7 @@ impl Default for Panels {
             race: RacePanel::default(),
             image_tab: ImageTab::Kernels,
             mlp_tab: MlpTab::Weights,
+            controls_open: true,
         }
     }
 }
@@ -387,8 +391,10 @@ impl eframe::App for GradscopeApp {
         }
     }
 
+    /// egui's memory holds the zoom: it is not saved in presentation mode, so the
+    /// presentation zoom is never remembered as the normal one.
     fn persist_egui_memory(&self) -> bool {
-        !self.capture.is_scripted()
+        !self.capture.is_scripted() && !self.presentation.is_on()
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {

@@ -10,7 +10,7 @@ use crate::train::{BoundaryGrid, FittedCurve};
 use crate::ui::action::Action;
 use crate::ui::colormap::{class_color, probability_mix, sequential};
 use crate::ui::panel::Panel;
-use crate::ui::plot::{legend, x_axis, y_axis};
+use crate::ui::plot::{LegendEntry, Marker, legend_row, x_axis, y_axis};
 use crate::ui::state::View;
 
 /// The boundary panel's own state: the heatmap texture and which snapshot it shows.
@@ -188,11 +188,19 @@ fn curve_ui(ui: &mut egui::Ui, data: &Dataset, curve: &FittedCurve) {
         .filter(|p| p[1].is_finite())
         .map(|p| [to_display_units(data, 0, p[0]), f64::from(p[1])])
         .collect();
+    let blue = Color32::from_rgb(31, 119, 180);
+    legend_row(
+        ui,
+        &[
+            LegendEntry::new("train", blue, Marker::Dot),
+            LegendEntry::new("test", blue, Marker::Ring),
+            LegendEntry::new("model ŷ", Color32::from_rgb(255, 127, 14), Marker::Line),
+        ],
+    );
     let side = ui.available_width().min(ui.available_height()).max(200.0);
     Plot::new("regression_plot")
         .width(side)
         .height(side)
-        .legend(legend())
         .custom_x_axes(x_axis(
             data.feature_names.first().cloned().unwrap_or_default(),
         ))
@@ -296,11 +304,26 @@ fn heatmap_plot_ui(
     heatmap: Option<(&BoundaryGrid, egui::TextureId)>,
     (xf, yf): (usize, usize),
 ) {
+    if let crate::data::Task::Classification { class_names } = &data.task {
+        let mut entries = Vec::new();
+        for (class, name) in class_names.iter().enumerate() {
+            entries.push(LegendEntry::new(
+                format!("{name} train"),
+                class_color(class),
+                Marker::Dot,
+            ));
+            entries.push(LegendEntry::new(
+                format!("{name} test"),
+                class_color(class),
+                Marker::Ring,
+            ));
+        }
+        legend_row(ui, &entries);
+    }
     let side = ui.available_width().min(ui.available_height()).max(200.0);
     let mut plot = Plot::new("boundary_plot")
         .width(side)
         .height(side)
-        .legend(legend())
         .custom_x_axes(x_axis(data.feature_names[xf].clone()))
         .custom_y_axes(y_axis(data.feature_names[yf].clone()));
     if data.standardizer.is_none() {

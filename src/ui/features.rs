@@ -72,6 +72,7 @@ fn tile(
     channel: usize,
     size: egui::Vec2,
     label: String,
+    hint: Option<&str>,
 ) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
     let u0 = channel as f32 / channels as f32;
@@ -83,7 +84,10 @@ fn tile(
         Color32::WHITE,
     );
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
-    response.on_hover_text(label)
+    match hint {
+        Some(hint) => response.on_hover_text(format!("{label}: {hint}")),
+        None => response.on_hover_text(label),
+    }
 }
 
 impl FeaturesPanel {
@@ -135,8 +139,9 @@ impl FeaturesPanel {
                                 channel,
                                 size,
                                 format!("feature map: {} channel {}", layer.name, channel + 1),
-                            )
-                            .on_hover_text(TILE_HINT);
+                                Some(TILE_HINT),
+                            );
+
                             let at = |pos: egui::Pos2| {
                                 let rel = (pos - response.rect.min) / response.rect.size();
                                 PixelRef {
@@ -242,6 +247,7 @@ impl Panel for FeaturesPanel {
                 0,
                 egui::vec2(input_side, input_side),
                 name,
+                None,
             );
             prediction_ui(ui, data, maps);
         });

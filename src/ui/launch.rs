@@ -141,6 +141,12 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
         "gradscope",
         native_options,
         Box::new(move |cc| {
+            if !restore_saved {
+                // egui's own remembered state (zoom, window positions) goes too: a fresh
+                // start is egui's defaults.
+                cc.egui_ctx
+                    .memory_mut(|memory| *memory = Default::default());
+            }
             let mut recent = Vec::new();
             if restore_saved && let Some(storage) = cc.storage {
                 let (settings, remembered) = restore(storage);

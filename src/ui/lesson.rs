@@ -18,8 +18,8 @@ use crate::ui::format::format_number;
 use crate::ui::pacer::Pacer;
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
-    CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, contour_image, landscape_plot, legend,
-    x_axis, y_axis,
+    CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
+    landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::state::View;
 
@@ -235,15 +235,17 @@ impl Panel for LessonPanel {
         let height = ui.available_height();
         let width = ui.available_width();
         ui.horizontal_top(|ui| {
-            let left = (width * 0.42).max(260.0);
+            let left = (width * 0.46).max(260.0);
+            let top = ui.cursor().top();
             ui.allocate_ui(egui::vec2(left, height), |ui| {
                 ui.vertical(|ui| {
                     ui.label(RichText::new("Data").strong());
-                    self.data_plot_ui(ui, (height * 0.42).max(160.0));
+                    self.data_plot_ui(ui, (height * 0.34).max(110.0));
                     ui.label(RichText::new("Update").strong());
                     self.formula_ui(ui);
-                    ui.label(RichText::new("Loss").strong());
-                    self.loss_plot_ui(ui, ui.available_height().max(100.0));
+                    ui.label(RichText::new("Loss J − J_min (log scale)").strong());
+                    let used = ui.cursor().top() - top;
+                    self.loss_plot_ui(ui, (height - used - 8.0).max(70.0));
                 });
             });
             ui.separator();
@@ -252,7 +254,8 @@ impl Panel for LessonPanel {
                     .on_hover_text(
                         "Filled contours of J with log-spaced levels; click to start from there",
                     );
-                self.landscape_ui(ui);
+                let side = (ui.available_width() - 8.0).min(height - 28.0).max(200.0);
+                self.landscape_ui(ui, side);
             });
         });
         None
@@ -291,7 +294,9 @@ impl LessonPanel {
             }
             ui.separator();
             self.learning_rate_ui(ui);
-            ui.separator();
+        });
+        // The speed on a row of its own: at the projector's zoom one row cannot hold it all.
+        ui.horizontal_wrapped(|ui| {
             ui.add(
                 egui::Slider::new(&mut self.steps_per_second, 1.0..=5000.0)
                     .logarithmic(true)
@@ -456,9 +461,19 @@ impl LessonPanel {
             .iter()
             .fold((0.0f64, 1.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
         let line = vec![[x0, w * x0 + b], [x1, w * x1 + b]];
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new("data points", POINT_COLOR, Marker::Dot),
+                LegendEntry::new(
+                    format!("model ŷ = {}·x + {}", format_number(w), format_number(b)),
+                    LINE_COLOR,
+                    Marker::Line,
+                ),
+            ],
+        );
         Plot::new("lesson_data_plot")
-            .height(height)
-            .legend(legend())
+            .height(height - 20.0)
             .custom_x_axes(x_axis("x"))
             .custom_y_axes(y_axis("y"))
             .allow_scroll(false)
@@ -502,7 +517,7 @@ impl LessonPanel {
             }
         };
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(RichText::new(text).monospace())
+            ui.add(egui::Label::new(RichText::new(text).monospace()).wrap_mode(egui::TextWrapMode::Extend))
                 .on_hover_text("The update θ ← θ − α∇J with this step's numbers; ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)");
         });
     }
@@ -522,19 +537,22 @@ impl LessonPanel {
                 (gap.is_finite()).then(|| [step, gap.max(1e-16).log10()])
             })
             .collect();
-        Plot::new("lesson_loss_plot")
-            .height(height)
-            .custom_x_axes(x_axis("step"))
-            .custom_y_axes(y_axis("log₁₀(J − J_min)"))
-            .allow_scroll(false)
-            .show(ui, |plot_ui| {
-                plot_ui.line(
-                    Line::new("log₁₀(J − J_min)", PlotPoints::from(points)).color(PATH_COLOR),
-                );
-            });
+        let steps = points.last().map_or(0.0, |p| p[0]);
+        log_y_axis(
+            Plot::new("lesson_loss_plot")
+                .height(height)
+                .include_x(0.0)
+                .include_x(steps.max(10.0))
+                .custom_x_axes(x_axis("step"))
+                .custom_y_axes(y_axis(""))
+                .allow_scroll(false),
+        )
+        .show(ui, |plot_ui| {
+            plot_ui.line(Line::new("log₁₀(J − J_min)", PlotPoints::from(points)).color(PATH_COLOR));
+        });
     }
 
-    fn landscape_ui(&mut self, ui: &mut egui::Ui) {
+    fn landscape_ui(&mut self, ui: &mut egui::Ui, side: f32) {
         let surface = Surface::Regression(std::sync::Arc::new(self.run.data().clone()));
         let bounds = surface.bounds();
         if self.grid.as_ref().is_none_or(|g| g.bounds != bounds) {
@@ -565,7 +583,6 @@ impl LessonPanel {
         };
         let theta = self.run.theta();
         let gradient = self.run.data().gradient(theta);
-        let side = ui.available_width().min(ui.available_height()).max(200.0);
         let clicked = landscape_plot(
             ui,
             "lesson_landscape_plot",

@@ -8,7 +8,7 @@ use crate::data::Dataset;
 use crate::train::SplitMetrics;
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
-use crate::ui::plot::{legend, x_axis, y_axis};
+use crate::ui::plot::{LegendEntry, Marker, legend_row, log_y_axis, x_axis, y_axis};
 use crate::ui::state::RunView;
 use crate::ui::state::View;
 
@@ -101,16 +101,23 @@ impl Panel for LossPanel {
         } else {
             ui.available_height().max(120.0)
         };
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new("train loss (each step)", STEP_COLOR, Marker::Line),
+                LegendEntry::new("train loss (whole split)", TRAIN_COLOR, Marker::Line),
+                LegendEntry::new("test loss", TEST_COLOR, Marker::Line),
+            ],
+        );
         let mut plot = Plot::new("loss_plot")
             .height(height)
-            .legend(legend())
             .custom_x_axes(x_axis("step"))
             .custom_y_axes(y_axis(if log_y { "loss (log10)" } else { "loss" }))
             .include_x(0.0)
             .include_x(run.step.max(10) as f64)
             .allow_scroll(false);
         if log_y {
-            plot = plot.y_axis_formatter(|mark, _| format!("1e{:.0}", mark.value));
+            plot = log_y_axis(plot);
         }
         plot.show(ui, |plot_ui| {
             plot_ui.line(
@@ -132,9 +139,17 @@ impl Panel for LossPanel {
         if classification {
             let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
             let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
+            legend_row(
+                ui,
+                &[
+                    LegendEntry::new("train accuracy", TRAIN_COLOR, Marker::Line),
+                    LegendEntry::new("test accuracy", TEST_COLOR, Marker::Line),
+                ],
+            );
             Plot::new("accuracy_plot")
                 .height(ui.available_height().max(80.0))
-                .legend(legend())
+                .include_x(0.0)
+                .include_x(run.step.max(10) as f64)
                 .custom_x_axes(x_axis("step"))
                 .custom_y_axes(y_axis("accuracy %"))
                 .include_y(0.0)

@@ -133,71 +133,70 @@ pub fn explain(
             input[(c * in_h + y as usize) * in_w + x as usize]
         }
     };
-    let math =
-        match layer.op {
-            MapOp::Input => PixelMath::Input { value: stored },
-            MapOp::Conv {
-                kernels: k,
-                activation,
-                stride,
-                padding,
-            } => {
-                let filters = kernels.get(k)?;
-                let side = filters.kernel;
-                if filters.in_channels != in_c || pixel.channel >= filters.out_channels {
-                    return None;
-                }
-                let top = (pixel.y * stride) as isize - padding as isize;
-                let left = (pixel.x * stride) as isize - padding as isize;
-                let channels: Vec<ChannelTerms> = (0..in_c)
-                    .map(|c| {
-                        let mut terms = ChannelTerms {
-                            patch: Vec::with_capacity(side * side),
-                            weights: Vec::with_capacity(side * side),
-                            products: Vec::with_capacity(side * side),
-                            sum: 0.0,
-                        };
-                        for ky in 0..side {
-                            for kx in 0..side {
-                                let x = at(c, top + ky as isize, left + kx as isize);
-                                let w = filters.weights
-                                    [((pixel.channel * in_c + c) * side + ky) * side + kx];
-                                terms.patch.push(x);
-                                terms.weights.push(w);
-                                terms.products.push(x * w);
-                                terms.sum += x * w;
-                            }
+    let math = match layer.op {
+        MapOp::Input => PixelMath::Input { value: stored },
+        MapOp::Conv {
+            kernels: k,
+            activation,
+            stride,
+            padding,
+        } => {
+            let filters = kernels.get(k)?;
+            let side = filters.kernel;
+            if filters.in_channels != in_c || pixel.channel >= filters.out_channels {
+                return None;
+            }
+            let top = (pixel.y * stride) as isize - padding as isize;
+            let left = (pixel.x * stride) as isize - padding as isize;
+            let channels: Vec<ChannelTerms> = (0..in_c)
+                .map(|c| {
+                    let mut terms = ChannelTerms {
+                        patch: Vec::with_capacity(side * side),
+                        weights: Vec::with_capacity(side * side),
+                        products: Vec::with_capacity(side * side),
+                        sum: 0.0,
+                    };
+                    for ky in 0..side {
+                        for kx in 0..side {
+                            let x = at(c, top + ky as isize, left + kx as isize);
+                            let w = filters.weights
+                                [((pixel.channel * in_c + c) * side + ky) * side + kx];
+                            terms.patch.push(x);
+                            terms.weights.push(w);
+                            terms.products.push(x * w);
+                            terms.sum += x * w;
                         }
-                        terms
-                    })
-                    .collect();
-                let bias = *filters.biases.get(pixel.channel)?;
-                let z = channels.iter().map(|t| t.sum).sum::<f32>() + bias;
-                PixelMath::Conv {
-                    kernel: side,
-                    channels,
-                    bias,
-                    z,
-                    activation: activation.map(|f| (f, f.apply(z))),
-                }
-            }
-            MapOp::Pool { size, stride } => {
-                let (top, left) = ((pixel.y * stride) as isize, (pixel.x * stride) as isize);
-                let mut window = Vec::with_capacity(size * size);
-                for ky in 0..size {
-                    for kx in 0..size {
-                        window.push(at(pixel.channel, top + ky as isize, left + kx as isize));
                     }
-                }
-                let winner = (0..window.len())
-                    .fold(0, |best, i| if window[i] > window[best] { i } else { best });
-                PixelMath::Pool {
-                    size,
-                    window,
-                    winner,
+                    terms
+                })
+                .collect();
+            let bias = *filters.biases.get(pixel.channel)?;
+            let z = channels.iter().map(|t| t.sum).sum::<f32>() + bias;
+            PixelMath::Conv {
+                kernel: side,
+                channels,
+                bias,
+                z,
+                activation: activation.map(|f| (f, f.apply(z))),
+            }
+        }
+        MapOp::Pool { size, stride } => {
+            let (top, left) = ((pixel.y * stride) as isize, (pixel.x * stride) as isize);
+            let mut window = Vec::with_capacity(size * size);
+            for ky in 0..size {
+                for kx in 0..size {
+                    window.push(at(pixel.channel, top + ky as isize, left + kx as isize));
                 }
             }
-        };
+            let winner = (0..window.len())
+                .fold(0, |best, i| if window[i] > window[best] { i } else { best });
+            PixelMath::Pool {
+                size,
+                window,
+                winner,
+            }
+        }
+    };
     Some(PixelExplanation {
         pixel,
         layer: layer.name.clone(),

@@ -5,18 +5,18 @@
 
 use eframe::egui::{self, Color32};
 use egui_plot::{
-    AxisHints, Legend, MarkerShape, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points,
+    AxisHints, MarkerShape, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points,
 };
 
 use crate::lesson::{Bounds, LevelGrid};
 use crate::ui::colormap;
 
-/// A horizontal axis with `label`, labelling ticks at least 40 points apart.
+/// A horizontal axis with `label`, labelling ticks at least 26 points apart.
 pub fn x_axis(label: impl Into<String>) -> Vec<AxisHints<'static>> {
     vec![
         AxisHints::new_x()
             .label(label.into())
-            .label_spacing(40.0..=60.0),
+            .label_spacing(26.0..=40.0),
     ]
 }
 
@@ -29,9 +29,79 @@ pub fn y_axis(label: impl Into<String>) -> Vec<AxisHints<'static>> {
     ]
 }
 
-/// The legend every plot uses: half transparent, so points under it stay visible.
-pub fn legend() -> Legend {
-    Legend::default().background_alpha(0.45)
+/// How an entry of a [`legend_row`] is marked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// A short line (a curve).
+    Line,
+    /// A filled dot (e.g. training points).
+    Dot,
+    /// A hollow dot (e.g. test points).
+    Ring,
+}
+
+/// One entry of a [`legend_row`].
+pub struct LegendEntry {
+    /// What the entry names.
+    pub name: String,
+    /// Its colour.
+    pub color: Color32,
+    /// Its mark.
+    pub marker: Marker,
+}
+
+impl LegendEntry {
+    /// An entry with `marker` in `color`.
+    pub fn new(name: impl Into<String>, color: Color32, marker: Marker) -> Self {
+        Self {
+            name: name.into(),
+            color,
+            marker,
+        }
+    }
+}
+
+/// The legend of a plot as a row above it (wrapping when narrow), never over the data.
+pub fn legend_row(ui: &mut egui::Ui, entries: &[LegendEntry]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for entry in entries {
+            let size = egui::vec2(18.0, ui.text_style_height(&egui::TextStyle::Body));
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            let painter = ui.painter();
+            let c = rect.center();
+            match entry.marker {
+                Marker::Line => {
+                    painter.line_segment(
+                        [c - egui::vec2(8.0, 0.0), c + egui::vec2(8.0, 0.0)],
+                        egui::Stroke::new(2.5, entry.color),
+                    );
+                }
+                Marker::Dot => {
+                    painter.circle_filled(c, 4.0, entry.color);
+                }
+                Marker::Ring => {
+                    painter.circle_stroke(c, 4.0, egui::Stroke::new(1.5, entry.color));
+                }
+            }
+            ui.label(&entry.name);
+            ui.add_space(8.0);
+        }
+    });
+}
+
+/// A vertical axis of log₁₀ values: ticks only at whole powers of ten (1, 2, 5 or 10 decades
+/// apart, as the range needs), labelled `1e-3`, `1e0`, …, so no label repeats.
+pub fn log_y_axis(plot: Plot<'_>) -> Plot<'_> {
+    plot.y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .y_axis_formatter(|mark, _| {
+            let k = mark.value.round();
+            if (mark.value - k).abs() < 1e-9 {
+                format!("1e{k:.0}")
+            } else {
+                String::new()
+            }
+        })
 }
 
 /// Grid resolution of the contour maps (cells per side).
@@ -67,7 +137,6 @@ pub fn landscape_plot(
     let response = Plot::new(id)
         .width(side)
         .height(side)
-        .legend(legend())
         .custom_x_axes(x_axis(view.axes.0))
         .custom_y_axes(y_axis(view.axes.1))
         .allow_drag(false)

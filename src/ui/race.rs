@@ -16,8 +16,8 @@ use crate::ui::format::format_number;
 use crate::ui::pacer::Pacer;
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
-    CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, contour_image, landscape_plot, legend,
-    x_axis, y_axis,
+    CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
+    landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::state::View;
 
@@ -393,32 +393,60 @@ impl RacePanel {
     fn loss_ui(&mut self, ui: &mut egui::Ui, height: f32) {
         let min_value = self.race.surface().min_value();
         let label = if min_value.is_some() {
-            "log₁₀(f − f_min)"
+            "f − f_min (log10)"
         } else {
             "f"
         };
         ui.label(RichText::new("Loss curves").strong());
-        Plot::new("race_loss_plot")
-            .height((height - 24.0).max(120.0))
-            .legend(legend())
+        let entries: Vec<LegendEntry> = self
+            .race
+            .racers
+            .iter()
+            .filter(|r| r.enabled)
+            .map(|r| {
+                LegendEntry::new(
+                    r.config.kind.name(),
+                    racer_color(r.config.kind),
+                    Marker::Line,
+                )
+            })
+            .collect();
+        legend_row(ui, &entries);
+        let steps = self
+            .race
+            .racers
+            .iter()
+            .map(|r| r.losses().len())
+            .max()
+            .unwrap_or(0);
+        let plot = Plot::new("race_loss_plot")
+            .height((height - 48.0).max(120.0))
+            .include_x(0.0)
+            .include_x(steps.max(10) as f64)
             .custom_x_axes(x_axis("step"))
             .custom_y_axes(y_axis(label))
-            .allow_scroll(false)
-            .show(ui, |plot_ui| {
-                for racer in self.race.racers.iter().filter(|r| r.enabled) {
-                    let points: Vec<[f64; 2]> = racer
-                        .losses()
-                        .iter()
-                        .map(|&[step, value]| match min_value {
-                            Some(min) => [step, (value - min).max(1e-16).log10()],
-                            None => [step, value],
-                        })
-                        .collect();
-                    plot_ui.line(
-                        Line::new(racer.config.kind.name(), PlotPoints::from(points))
-                            .color(racer_color(racer.config.kind)),
-                    );
-                }
-            });
+            .allow_scroll(false);
+        let plot = if min_value.is_some() {
+            log_y_axis(plot)
+        } else {
+            // No minimum (the saddle): f itself, which can run to −10¹² and beyond.
+            plot.y_axis_formatter(|mark, _| format_number(mark.value))
+        };
+        plot.show(ui, |plot_ui| {
+            for racer in self.race.racers.iter().filter(|r| r.enabled) {
+                let points: Vec<[f64; 2]> = racer
+                    .losses()
+                    .iter()
+                    .map(|&[step, value]| match min_value {
+                        Some(min) => [step, (value - min).max(1e-16).log10()],
+                        None => [step, value],
+                    })
+                    .collect();
+                plot_ui.line(
+                    Line::new(racer.config.kind.name(), PlotPoints::from(points))
+                        .color(racer_color(racer.config.kind)),
+                );
+            }
+        });
     }
 }

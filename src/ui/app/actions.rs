@@ -122,7 +122,11 @@ impl GradscopeApp {
             Action::OpenDialog(folder) => self.panels.import.pick(ctx, folder),
             Action::OpenRecent(path) => self.panels.import.open_path(ctx, path),
             Action::Imported(data, source) => self.train_on_imported(data, source),
-            Action::TogglePresentation => self.presentation.toggle(ctx),
+            Action::TogglePresentation => {
+                self.presentation.toggle(ctx);
+                // On a projector the panels need the room: the controls fold into a strip.
+                self.panels.controls_open = !self.presentation.is_on();
+            }
             Action::Help => self.presentation.help_open = true,
             Action::Files => {
                 self.panels.files.suggest_names(&lab.data.name);
@@ -251,7 +255,7 @@ impl GradscopeApp {
                 config.init_gain = 1.0;
                 lab.reset();
             }
-            Remedy::StandardInitScale => {
+            Remedy::StandardInitScale | Remedy::RandomInit => {
                 config.init_gain = 1.0;
                 lab.reset();
             }

@@ -110,13 +110,51 @@ fn lab_ui(
     view: &View<'_>,
     actions: &mut Vec<Action>,
 ) -> Vec<(String, egui::Rect)> {
-    egui::Panel::left("controls")
-        .resizable(true)
-        .default_size(310.0)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                actions.extend(panels.controls.ui(ui, view));
+    if panels.controls_open {
+        egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(310.0)
+            .min_size(200.0)
+            .show(ui, |ui| {
+                if ui
+                    .small_button("« hide")
+                    .on_hover_text("Fold the controls into a narrow strip, to give the panels room")
+                    .clicked()
+                {
+                    panels.controls_open = false;
+                }
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    actions.extend(panels.controls.ui(ui, view));
+                });
             });
+    } else {
+        egui::Panel::left("controls_strip")
+            .resizable(false)
+            .exact_size(84.0)
+            .show(ui, |ui| {
+                actions.extend(control_strip_ui(ui, &mut panels.controls_open, view));
+            });
+    }
+    // The messages have a fixed place at the bottom, so that one appearing or going never
+    // moves the panels (a click aimed at a tab lands on the tab).
+    egui::Panel::bottom("messages")
+        .resizable(false)
+        .exact_size(MESSAGES_HEIGHT)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("messages_scroll")
+                .max_height(ui.available_height())
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    if view.banner.is_none() && view.doctor.findings().is_empty() {
+                        ui.label(
+                            RichText::new("Training doctor: nothing to report")
+                                .color(ui.visuals().weak_text_color()),
+                        )
+                        .on_hover_text(DOCTOR_QUIET_HINT);
+                    }
+                    actions.extend(panels.banners.ui(ui, view));
+                });
         });
     actions.extend(panels.files.ui(ui, view));
     actions.extend(panels.import.ui(ui, view));
@@ -124,7 +162,6 @@ fn lab_ui(
     actions.extend(panels.gradcheck.ui(ui, view));
     let mut rects = Vec::new();
     egui::CentralPanel::default().show(ui, |ui| {
-        actions.extend(panels.banners.ui(ui, view));
         let width = ui.available_width();
         let height = ui.available_height();
         let is_image = view.data.image_shape.is_some();
@@ -149,10 +186,16 @@ fn lab_ui(
             ui.separator();
             ui.vertical(|ui| {
                 let top = (height * 0.5).max(220.0);
-                let loss = ui.allocate_ui(egui::vec2(ui.available_width(), top), |ui| {
-                    actions.extend(panels.loss.ui(ui, view));
-                });
-                rects.push(("Loss".to_string(), loss.response.rect));
+                // An exact rectangle: whatever the loss panel shows (a number, a dash, a
+                // wrapped line), the tabs below it stay where they are.
+                let (loss, _) = ui.allocate_exact_size(
+                    egui::vec2(ui.available_width(), top),
+                    egui::Sense::hover(),
+                );
+                let mut child = ui.new_child(egui::UiBuilder::new().max_rect(loss));
+                child.set_clip_rect(loss.intersect(ui.clip_rect()));
+                actions.extend(panels.loss.ui(&mut child, view));
+                rects.push(("Loss".to_string(), loss));
                 ui.separator();
                 let lower = ui.vertical(|ui| lower_tabs_ui(ui, panels, view)).inner;
                 actions.extend(lower.1);
@@ -223,9 +266,55 @@ fn lower_tabs_ui(
     (name, action, rect)
 }
 
-/// A row of tab buttons; a click selects its tab.
+/// Height of the message strip at the bottom of the lab, in points.
+const MESSAGES_HEIGHT: f32 = 56.0;
+
+const DOCTOR_QUIET_HINT: &str = "The training doctor watches gradient norms, activations and \
+    the test loss; its findings and the app's messages appear here, with one-click remedies";
+
+/// The folded control panel: open it again, Play/Pause, Step and Reset.
+fn control_strip_ui(ui: &mut egui::Ui, open: &mut bool, view: &View<'_>) -> Option<Action> {
+    let mut action = None;
+    ui.vertical_centered_justified(|ui| {
+        if ui
+            .button("»")
+            .on_hover_text("Show the controls again")
+            .clicked()
+        {
+            *open = true;
+        }
+        let running = view.run.running;
+        let (label, hint, wanted) = if running {
+            ("Pause", "Stop training (Space)", Action::Pause)
+        } else {
+            ("Play", "Train continuously (Space)", Action::Play)
+        };
+        if ui.button(label).on_hover_text(hint).clicked() {
+            action = Some(wanted);
+        }
+        if ui
+            .button("Step")
+            .on_hover_text("Take one training step, then pause (→)")
+            .clicked()
+        {
+            action = Some(Action::Step(1));
+        }
+        if ui
+            .button("Reset")
+            .on_hover_text("Start over from the same initial weights (same seed; R)")
+            .clicked()
+        {
+            action = Some(Action::Reset);
+        }
+        ui.label(format!("step\n{}", view.run.step))
+            .on_hover_text("Training steps taken");
+    });
+    action
+}
+
+/// A row of tab buttons (wrapping onto a second row when narrow); a click selects its tab.
 fn tab_bar_ui<T: Copy + PartialEq>(ui: &mut egui::Ui, selected: &mut T, tabs: &[(T, &str, &str)]) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for &(tab, name, hint) in tabs {
             if ui
                 .selectable_label(*selected == tab, RichText::new(name).strong())
