@@ -260,3 +260,47 @@ fn a_banner_appearing_does_not_move_the_tabs_or_the_panels() {
             .is_some()
     );
 }
+
+#[test]
+fn a_reopened_experiment_counts_on_from_its_saved_step_with_its_curves() {
+    use gradscope::experiment::Experiment;
+    use gradscope::ui::files::FileKind;
+    let dir = std::env::temp_dir().join(format!("gradscope-reopen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("run.json");
+    let mut harness = harness_with(Settings::default());
+    harness.run_steps(2);
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(1);
+    }
+    run_until(&mut harness, |app| app.step() == 3);
+    harness
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::SaveExperiment, &path.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Save experiment").click();
+    run_until(&mut harness, |app| {
+        app.file_status()
+            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
+    });
+    let saved = Experiment::load(&path).unwrap();
+    assert_eq!(saved.weights.as_ref().unwrap().step, 3);
+
+    // A new window opens the file: the counter says step 3 and the three losses are back.
+    let mut reopened = harness_with(Settings::default());
+    reopened.run_steps(2);
+    let ctx = reopened.ctx.clone();
+    reopened.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut reopened, |app| app.step() == 3);
+    reopened.run_steps(3);
+    assert_eq!(reopened.state().step(), 3);
+    assert!(reopened.query_by_label_contains("Step 3 ·").is_some());
+    let losses = reopened.state().loss_history();
+    assert_eq!(losses.total_steps(), 3);
+    // The next step is step 4.
+    reopened.get_by_label("Step").click();
+    run_until(&mut reopened, |app| app.step() == 4);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -74,6 +74,14 @@ pub enum Command {
     /// `Sequential::copy_params_into` order; counters and optimizer state are kept. Answered
     /// with [`Event::Error`] when they do not fit the model (the weights stay as they were).
     LoadParams(Vec<DMatrix<f32>>),
+    /// Sets the current session's step and epoch counters (see [`Session::set_counters`]);
+    /// answered with [`Event::Progress`].
+    SetCounters {
+        /// Steps taken.
+        step: u64,
+        /// Completed epochs.
+        epoch: u64,
+    },
     /// Sends the current weights, model, configuration and counters back on the channel (for
     /// saving); nothing is sent when there is no session.
     Capture(Sender<Captured>),
@@ -572,6 +580,14 @@ impl WorkerState {
                         Ok(()) => self.publish_views(),
                         Err(message) => self.emit(Event::Error(message)),
                     }
+                    self.waker.wake();
+                }
+            }
+            Command::SetCounters { step, epoch } => {
+                if let Some(session) = &mut self.session {
+                    session.set_counters(step, epoch);
+                    self.emit(Event::Progress { step, epoch });
+                    self.publish_views();
                     self.waker.wake();
                 }
             }

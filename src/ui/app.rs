@@ -81,6 +81,8 @@ struct Lab {
     views: ViewRequest,
     /// The lab was training when another view was chosen (and was paused for it).
     resume: bool,
+    /// The saved curves of a reopened experiment, shown once its session has started.
+    pending_history: Option<crate::experiment::History>,
 }
 
 /// Which panel fills the lower right for image data.
@@ -196,6 +198,7 @@ impl GradscopeApp {
             banner,
             views,
             resume: false,
+            pending_history: None,
         };
         let mut app = Self {
             lab,
@@ -279,6 +282,11 @@ impl GradscopeApp {
     /// The newest snapshot from the worker.
     pub fn snapshot(&self) -> Option<&Arc<Snapshot>> {
         self.lab.run.snapshot.as_ref()
+    }
+
+    /// The training losses the loss plot shows.
+    pub fn loss_history(&self) -> &crate::train::LossHistory {
+        &self.lab.run.losses
     }
 
     /// The feature-map pixel whose arithmetic the "Pixel arithmetic" tab explains.
