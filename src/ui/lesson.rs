@@ -583,6 +583,19 @@ impl LessonPanel {
         };
         let theta = self.run.theta();
         let gradient = self.run.data().gradient(theta);
+        let norm = gradient[0].hypot(gradient[1]);
+        let legend = vec![
+            LegendEntry::new("path of (w, b)", PATH_COLOR, Marker::Line),
+            LegendEntry::new("θ now", PATH_COLOR, Marker::Dot),
+            LegendEntry::new(
+                format!(
+                    "−∇J, drawn at a fixed length (|∇J| = {})",
+                    format_number(norm)
+                ),
+                ARROW_COLOR,
+                Marker::Line,
+            ),
+        ];
         let clicked = landscape_plot(
             ui,
             "lesson_landscape_plot",
@@ -591,7 +604,8 @@ impl LessonPanel {
                 bounds,
                 texture: self.texture.as_ref().map(TextureHandle::id),
                 axes: (w_name, b_name),
-                minima: surface.critical_points().iter().map(|c| c.point).collect(),
+                critical: surface.critical_points(),
+                legend,
             },
             |plot_ui| {
                 plot_ui.line(
@@ -605,7 +619,6 @@ impl LessonPanel {
                         .shape(MarkerShape::Circle)
                         .radius(4.0),
                 );
-                let norm = gradient[0].hypot(gradient[1]);
                 if norm > 0.0 && norm.is_finite() {
                     let [span_x, span_y] = bounds.size();
                     let length = 0.12 * span_x.min(span_y);

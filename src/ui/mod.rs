@@ -38,6 +38,7 @@ pub mod present;
 pub mod race;
 pub mod state;
 pub mod stepper;
+pub mod typeset;
 pub mod weights;
 
 pub use action::Action;

@@ -350,7 +350,6 @@ impl RacePanel {
             self.grid = Some((key.0, key.1, grid));
         }
         let racers = &self.race.racers;
-        let minima = surface.critical_points().iter().map(|c| c.point).collect();
         let clicked = landscape_plot(
             ui,
             "race_landscape_plot",
@@ -359,7 +358,8 @@ impl RacePanel {
                 bounds,
                 texture: self.texture.as_ref().map(TextureHandle::id),
                 axes: ("x", "y"),
-                minima,
+                critical: surface.critical_points(),
+                legend: Vec::new(),
             },
             |plot_ui| {
                 for racer in racers.iter().filter(|r| r.enabled) {

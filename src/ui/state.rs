@@ -321,6 +321,9 @@ pub struct View<'a> {
     pub recent: &'a [PathBuf],
     /// The Dense layer the backprop stepper is on (highlighted in the network view).
     pub highlighted_layer: Option<usize>,
+    /// The backprop stepper's phase while it is open: the network view puts that phase's
+    /// numbers on its neurons and edges.
+    pub stepper_phase: Option<crate::ui::stepper::Phase>,
     /// Names of the panels on screen (for "Save PNG of a panel").
     pub panel_names: &'a [String],
 }
@@ -366,6 +369,7 @@ impl StandaloneView {
             worksheet: None,
             recent: &[],
             highlighted_layer: None,
+            stepper_phase: None,
             panel_names: &[],
         }
     }

@@ -10,6 +10,7 @@ use crate::ui::action::Action;
 use crate::ui::colormap::diverging;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
+use crate::ui::typeset::{number, pair};
 
 /// The weights panel's textures, rebuilt only when a new snapshot arrives.
 #[derive(Default)]
@@ -177,19 +178,30 @@ fn layer_ui(
         let col = (((pos.x - rect.left()) / cell) as usize).min(view.outputs - 1);
         let row = (((pos.y - rect.top()) / cell) as usize).min(rows - 1);
         let text = if row < view.inputs {
+            let (i, j) = (row + 1, col + 1);
             let from = if index == 0 {
-                data.feature_names
-                    .get(row)
-                    .cloned()
-                    .unwrap_or_else(|| format!("input {row}"))
+                let name = data.feature_names.get(row).cloned().unwrap_or_default();
+                format!("input x{i} ({name})")
             } else {
-                format!("neuron {row} of layer {index}")
+                format!("unit {i} of layer {index}")
             };
             let w = view.weights[row * view.outputs + col];
             let g = view.weight_grads[row * view.outputs + col];
-            format!("W[{row},{col}] = {w:.4}\n{from} → neuron {col}\n∂L/∂W = {g:.3e} (last step)")
+            format!(
+                "w{} = {}\n{from} → unit {j} of layer {}\n∂E/∂w = {} (last step)",
+                pair(i, j),
+                number(f64::from(w)),
+                index + 1,
+                number(f64::from(g))
+            )
         } else {
-            format!("b[{col}] = {:.4}\nbias of neuron {col}", view.biases[col])
+            format!(
+                "b{} = {}\nbias of unit {} of layer {}",
+                col + 1,
+                number(f64::from(view.biases[col])),
+                col + 1,
+                index + 1
+            )
         };
         response.on_hover_text_at_pointer(text);
     }

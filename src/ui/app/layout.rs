@@ -41,6 +41,7 @@ impl GradscopeApp {
                 worksheet: worksheet.sheet.as_ref(),
                 recent,
                 highlighted_layer: panels.stepper.highlighted_layer(),
+                stepper_phase: panels.stepper.current_phase(),
                 panel_names,
             };
             actions.extend(presentation.ui(ui, &view));
@@ -158,7 +159,6 @@ fn lab_ui(
         });
     actions.extend(panels.files.ui(ui, view));
     actions.extend(panels.import.ui(ui, view));
-    actions.extend(panels.stepper.ui(ui, view));
     actions.extend(panels.gradcheck.ui(ui, view));
     let mut rects = Vec::new();
     egui::CentralPanel::default().show(ui, |ui| {
@@ -185,18 +185,24 @@ fn lab_ui(
             rects.push((name.to_string(), main.response.rect));
             ui.separator();
             ui.vertical(|ui| {
-                let top = (height * 0.5).max(220.0);
-                // An exact rectangle: whatever the loss panel shows (a number, a dash, a
-                // wrapped line), the tabs below it stay where they are.
-                let (loss, _) = ui.allocate_exact_size(
-                    egui::vec2(ui.available_width(), top),
-                    egui::Sense::hover(),
-                );
-                let mut child = ui.new_child(egui::UiBuilder::new().max_rect(loss));
-                child.set_clip_rect(loss.intersect(ui.clip_rect()));
-                actions.extend(panels.loss.ui(&mut child, view));
-                rects.push(("Loss".to_string(), loss));
-                ui.separator();
+                // With the backprop stepper open on the network view, that view and the
+                // stepper take the whole column.
+                let stepping =
+                    panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network;
+                if !stepping {
+                    let top = (height * 0.5).max(220.0);
+                    // An exact rectangle: whatever the loss panel shows (a number, a dash, a
+                    // wrapped line), the tabs below it stay where they are.
+                    let (loss, _) = ui.allocate_exact_size(
+                        egui::vec2(ui.available_width(), top),
+                        egui::Sense::hover(),
+                    );
+                    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(loss));
+                    child.set_clip_rect(loss.intersect(ui.clip_rect()));
+                    actions.extend(panels.loss.ui(&mut child, view));
+                    rects.push(("Loss".to_string(), loss));
+                    ui.separator();
+                }
                 let lower = ui.vertical(|ui| lower_tabs_ui(ui, panels, view)).inner;
                 actions.extend(lower.1);
                 rects.push((lower.0.to_string(), lower.2));
@@ -258,6 +264,17 @@ fn lower_tabs_ui(
         tab_bar_ui(ui, &mut panels.mlp_tab, &tabs);
         match panels.mlp_tab {
             MlpTab::Weights => ("Weights", panels.weights.ui(ui, view)),
+            MlpTab::Network if panels.stepper.is_open() => {
+                let room = ui.available_height();
+                let network = ui
+                    .allocate_ui(egui::vec2(ui.available_width(), room * 0.5), |ui| {
+                        panels.network.ui(ui, view)
+                    })
+                    .inner;
+                ui.separator();
+                let stepper = panels.stepper.ui(ui, view);
+                ("Network view", network.or(stepper))
+            }
             MlpTab::Network => ("Network view", panels.network.ui(ui, view)),
             MlpTab::Gradients => ("Gradients", panels.doctor.ui(ui, view)),
         }
