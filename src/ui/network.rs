@@ -152,6 +152,9 @@ impl NetworkPanel {
     }
 }
 
+/// Space left and right of the outer columns, for the largest neuron and its labels.
+const MARGIN: f32 = 40.0;
+
 /// Where the neurons of one traced sample sit in the drawing.
 struct Layout {
     /// Per column (the input, then each Dense layer): the values drawn (inputs, then a).
@@ -174,8 +177,8 @@ impl Layout {
             .enumerate()
             .map(|(c, values)| {
                 let x = rect.left()
-                    + 30.0
-                    + (rect.width() - 60.0) * c as f32 / (count - 1).max(1) as f32;
+                    + MARGIN
+                    + (rect.width() - 2.0 * MARGIN) * c as f32 / (count - 1).max(1) as f32;
                 let shown = values.len().min(MAX_DRAWN_UNITS);
                 (0..shown)
                     .map(|k| {
@@ -353,7 +356,22 @@ fn annotate_phase(
     traced: &TraceView,
 ) {
     let color = Color32::from_rgb(255, 220, 120);
-    let above = |c: usize, k: usize| layout.positions[c][k] - egui::vec2(0.0, layout.radius + 3.0);
+    // Beside the neuron: to its right, or to its left for the output column at the edge.
+    let last = layout.positions.len() - 1;
+    let beside = |c: usize, k: usize| {
+        let offset = layout.radius * 1.1 + 4.0;
+        if c == last {
+            (
+                layout.positions[c][k] - egui::vec2(offset, 0.0),
+                egui::Align2::RIGHT_CENTER,
+            )
+        } else {
+            (
+                layout.positions[c][k] + egui::vec2(offset, 0.0),
+                egui::Align2::LEFT_CENTER,
+            )
+        }
+    };
     let units_ok = |c: usize| layout.positions[c].len() <= ANNOTATED_UNITS;
     let edges_ok =
         |l: usize| layout.positions[l].len() * layout.positions[l + 1].len() <= ANNOTATED_EDGES;
@@ -372,13 +390,10 @@ fn annotate_phase(
                     k + 1,
                     number(layer.a[(0, k)])
                 );
-                tag(
-                    painter,
-                    above(l + 1, k),
-                    egui::Align2::CENTER_BOTTOM,
-                    text,
-                    color,
-                );
+                {
+                    let (at, anchor) = beside(l + 1, k);
+                    tag(painter, at, anchor, text, color);
+                }
             }
         }
         Phase::Loss => {
@@ -397,13 +412,10 @@ fn annotate_phase(
                             format!("∂E/∂z{} = {}", k + 1, number(trace.grad_output[(0, k)]))
                         }
                     };
-                    tag(
-                        painter,
-                        above(c, k),
-                        egui::Align2::CENTER_BOTTOM,
-                        text,
-                        color,
-                    );
+                    {
+                        let (at, anchor) = beside(c, k);
+                        tag(painter, at, anchor, text, color);
+                    }
                 }
             }
             tag(
@@ -419,13 +431,10 @@ fn annotate_phase(
             if units_ok(l + 1) {
                 for k in 0..layout.positions[l + 1].len() {
                     let text = format!("δ{} = {}", k + 1, number(layer.delta[(0, k)]));
-                    tag(
-                        painter,
-                        above(l + 1, k),
-                        egui::Align2::CENTER_BOTTOM,
-                        text,
-                        color,
-                    );
+                    {
+                        let (at, anchor) = beside(l + 1, k);
+                        tag(painter, at, anchor, text, color);
+                    }
                 }
             }
             if edges_ok(l) {

@@ -144,8 +144,8 @@ fn lab_ui(
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("messages_scroll")
-                .max_height(ui.available_height())
-                .auto_shrink([false, false])
+                .max_height(MESSAGES_HEIGHT - 14.0)
+                .auto_shrink([false, true])
                 .show(ui, |ui| {
                     if view.banner.is_none() && view.doctor.findings().is_empty() {
                         ui.label(
