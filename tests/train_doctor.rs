@@ -528,6 +528,9 @@ fn the_windows_default_run_converges_without_a_finding_or_a_spike() {
     for end in (3_000..=losses.len()).step_by(100) {
         let window: f64 = losses[end - 100..end].iter().sum::<f64>() / 100.0;
         let before: f64 = losses[end - 1_100..end - 100].iter().sum::<f64>() / 1_000.0;
-        assert!(window < 3.0 * before + 0.02, "a spike before step {end}: {window} after {before}");
+        assert!(
+            window < 3.0 * before + 0.02,
+            "a spike before step {end}: {window} after {before}"
+        );
     }
 }

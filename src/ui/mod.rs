@@ -24,6 +24,7 @@ pub mod features;
 pub mod files;
 pub mod format;
 pub mod gradcheck;
+pub mod help;
 pub mod import;
 pub mod kernels;
 pub mod launch;
