@@ -190,6 +190,17 @@ pub fn landscape_plot(
             .iter()
             .map(|e| LegendEntry::new(e.name.clone(), e.color, e.marker)),
     );
+    // The contours' colour scale: log-spaced levels from dark (low) to yellow (high).
+    entries.push(LegendEntry::new(
+        "low",
+        colormap::sequential(0.0, 0.0, 1.0),
+        Marker::Dot,
+    ));
+    entries.push(LegendEntry::new(
+        "high loss (log-spaced levels)",
+        colormap::sequential(1.0, 0.0, 1.0),
+        Marker::Dot,
+    ));
     legend_row(ui, &entries);
     let side = side - ui.text_style_height(&egui::TextStyle::Body) - 4.0;
     let response = Plot::new(id)
