@@ -201,8 +201,9 @@ pub fn landscape_plot(
         colormap::sequential(1.0, 0.0, 1.0),
         Marker::Dot,
     ));
+    let top = ui.cursor().top();
     legend_row(ui, &entries);
-    let side = side - ui.text_style_height(&egui::TextStyle::Body) - 4.0;
+    let side = side - (ui.cursor().top() - top) - 4.0;
     let response = Plot::new(id)
         .width(side)
         .height(side)

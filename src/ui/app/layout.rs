@@ -142,20 +142,21 @@ fn lab_ui(
         .resizable(false)
         .exact_size(MESSAGES_HEIGHT)
         .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("messages_scroll")
-                .max_height(MESSAGES_HEIGHT - 14.0)
-                .auto_shrink([false, true])
-                .show(ui, |ui| {
-                    if view.banner.is_none() && view.doctor.findings().is_empty() {
-                        ui.label(
-                            RichText::new("Training doctor: nothing to report")
-                                .color(ui.visuals().weak_text_color()),
-                        )
-                        .on_hover_text(DOCTOR_QUIET_HINT);
-                    }
-                    actions.extend(panels.banners.ui(ui, view));
-                });
+            // A child with a fixed rectangle: what the messages hold never changes the strip's
+            // size (more than fit are cut at its edge; dismissing one shows the next).
+            let rect = ui.available_rect_before_wrap();
+            let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
+            child.set_clip_rect(rect.intersect(ui.clip_rect()));
+            if view.banner.is_none() && view.doctor.findings().is_empty() {
+                child
+                    .label(
+                        RichText::new("Training doctor: nothing to report")
+                            .color(child.visuals().weak_text_color()),
+                    )
+                    .on_hover_text(DOCTOR_QUIET_HINT);
+            }
+            actions.extend(panels.banners.ui(&mut child, view));
+            ui.allocate_rect(rect, egui::Sense::hover());
         });
     actions.extend(panels.files.ui(ui, view));
     actions.extend(panels.import.ui(ui, view));
@@ -235,6 +236,11 @@ fn lower_tabs_ui(
                 "Pixel arithmetic",
                 "How one feature-map pixel was computed: click a pixel on the left",
             ),
+            (
+                ImageTab::Gradients,
+                "Gradients (doctor)",
+                "Each layer's gradient norm over time and the activation statistics the training doctor watches",
+            ),
         ];
         tab_bar_ui(ui, &mut panels.image_tab, &tabs);
         match panels.image_tab {
@@ -242,6 +248,7 @@ fn lower_tabs_ui(
             ImageTab::Confusion => ("Confusion matrix", panels.confusion.ui(ui, view)),
             ImageTab::Weights => ("Weights", panels.weights.ui(ui, view)),
             ImageTab::Pixel => ("Pixel arithmetic", panels.pixel.ui(ui, view)),
+            ImageTab::Gradients => ("Gradients", panels.doctor.ui(ui, view)),
         }
     } else {
         let tabs = [
@@ -284,7 +291,7 @@ fn lower_tabs_ui(
 }
 
 /// Height of the message strip at the bottom of the lab, in points.
-const MESSAGES_HEIGHT: f32 = 56.0;
+const MESSAGES_HEIGHT: f32 = 64.0;
 
 const DOCTOR_QUIET_HINT: &str = "The training doctor watches gradient norms, activations and \
     the test loss; its findings and the app's messages appear here, with one-click remedies";
