@@ -155,7 +155,10 @@ fn a_clicked_conv_pixel_shows_the_arithmetic_of_a_hand_computation() {
     let shown = gradscope::ui::typeset::number(f64::from(explained));
     let line = harness.get_by_label_contains("z = Σ + b = ");
     let text = line.value().unwrap_or_default();
-    assert!(text.ends_with(&format!("= {shown}")), "{text} ≠ … = {shown}");
+    assert!(
+        text.ends_with(&format!("= {shown}")),
+        "{text} ≠ … = {shown}"
+    );
     // The tab and the panel's heading.
     assert_eq!(harness.query_all_by_label("Pixel arithmetic").count(), 2);
 }
