@@ -304,3 +304,35 @@ fn a_reopened_experiment_counts_on_from_its_saved_step_with_its_curves() {
     run_until(&mut reopened, |app| app.step() == 4);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn hidden_units_carry_heatmaps_and_zero_initial_weights_make_them_identical() {
+    let mut harness = harness_with(Settings::default());
+    harness.run_steps(2);
+    harness
+        .get_by_label("zero initial weights: symmetry")
+        .click();
+    run_until(&mut harness, |app| {
+        app.snapshot().is_some_and(|s| s.neurons.is_some()) && app.data().train.len() == 4
+    });
+    let maps = harness.state().snapshot().unwrap().neurons.clone().unwrap();
+    // One hidden layer of two sigmoid units, each a full grid of outputs in (0, 1).
+    assert_eq!(maps.layers.len(), 1);
+    assert_eq!(maps.layers[0].len(), 2);
+    let cells = maps.resolution * maps.resolution;
+    for unit in &maps.layers[0] {
+        assert_eq!(unit.len(), cells);
+        assert!(unit.iter().all(|&v| v > 0.0 && v < 1.0));
+    }
+    // With every weight zero both units compute the same thing everywhere.
+    assert_eq!(maps.layers[0][0], maps.layers[0][1]);
+    // The XOR preset's random weights make them differ.
+    harness
+        .get_by_label("XOR, 2-2-1 sigmoid (backprop by hand)")
+        .click();
+    run_until(&mut harness, |app| {
+        app.snapshot()
+            .and_then(|s| s.neurons.as_ref())
+            .is_some_and(|m| m.layers[0][0] != m.layers[0][1])
+    });
+}

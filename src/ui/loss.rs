@@ -123,6 +123,14 @@ impl Panel for LossPanel {
             .include_x(0.0)
             .include_x(run.step.max(10) as f64)
             .allow_scroll(false);
+        if !log_y {
+            // A loss is never negative: the axis starts at 0 (also before the first step,
+            // instead of egui's default −5…5).
+            plot = plot.include_y(0.0);
+        }
+        if steps.is_empty() && train.is_empty() && test.is_empty() {
+            plot = plot.include_y(if log_y { -1.0 } else { 1.0 });
+        }
         if log_y {
             plot = log_y_axis(plot);
         }
