@@ -42,6 +42,9 @@ pub enum CliCommand {
     Train(Box<TrainArgs>),
     /// Print what the import wizard understands of a file or folder as one JSON object.
     Inspect(InspectArgs),
+    /// Hopfield memory: store patterns, recall one from a noisy cue and report the end state
+    /// (`--json` for one JSON line); `memory capacity` runs the capacity sweep.
+    Memory(crate::memory::cli::MemoryArgs),
 }
 
 /// Options of `gradscope inspect`.

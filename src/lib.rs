@@ -14,11 +14,15 @@
 //! written atomically (it uses `train`, `nn` and `data`; the window and the command line use it).
 //!
 //! [`cli`] holds the command line shared by the binary and the tests.
+//!
+//! [`memory`] is the Hopfield network room (learning rules, recall dynamics, energy, capacity):
+//! pure logic like [`lesson`], using [`data`] for the bundled MNIST digits.
 
 pub mod cli;
 pub mod data;
 pub mod experiment;
 pub mod lesson;
+pub mod memory;
 pub mod nn;
 pub mod train;
 pub mod ui;

@@ -65,6 +65,15 @@ fn main() -> ExitCode {
             }
             Err(message) => usage_error(&message),
         },
+        Some(CliCommand::Memory(args)) => {
+            match gradscope::memory::cli::memory_command(&args, |line| eprintln!("{line}")) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(message) => usage_error(&message),
+            }
+        }
         None => open_window(cli.window),
     }
 }
