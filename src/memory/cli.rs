@@ -275,13 +275,14 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
         .map(|(label, m)| format!("{label} {m:+.3}"))
         .collect();
     Ok(format!(
-        "stored {} {} patterns on a {}×{} grid with the {} rule\n\
+        "stored {} patterns ({}: {}) on a {}×{} grid with the {} rule\n\
          cue: pattern {} ({}) with {flipped} of {} bits flipped (overlap {cue_overlap:.3})\n\
          {} dynamics: {} updates, {} flips, energy {initial_energy:.3} → {:.3}\n\
          end state: {end}\n\
          overlaps: {}",
         patterns.len(),
         args.patterns.to_ascii_lowercase(),
+        labels.join(", "),
         grid.rows,
         grid.cols,
         rule.name(),

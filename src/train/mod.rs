@@ -3,6 +3,7 @@
 
 pub mod doctor;
 pub mod history;
+pub mod memory;
 pub mod presets;
 pub mod session;
 pub mod snapshot;
