@@ -44,7 +44,7 @@ pub enum CliCommand {
     Inspect(InspectArgs),
     /// Hopfield memory: store patterns, recall one from a noisy cue and report the end state
     /// (`--json` for one JSON line); `memory capacity` runs the capacity sweep.
-    Memory(crate::memory::cli::MemoryArgs),
+    Memory(Box<crate::memory::cli::MemoryArgs>),
 }
 
 /// Options of `gradscope inspect`.

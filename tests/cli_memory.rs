@@ -75,12 +75,20 @@ fn a_random_recall_reports_its_end_state_as_json() {
         "initial_energy",
         "final_energy",
     ];
-    let mut got: Vec<&str> = report.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut got: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     let mut want = keys.to_vec();
     got.sort_unstable();
     want.sort_unstable();
     assert_eq!(got, want);
-    assert_eq!((report["rows"].as_u64(), report["cols"].as_u64()), (Some(10), Some(10)));
+    assert_eq!(
+        (report["rows"].as_u64(), report["cols"].as_u64()),
+        (Some(10), Some(10))
+    );
     assert_eq!(report["rule"], "hebb");
     assert_eq!(report["temperature"], Value::Null);
     // 20 % of 100 bits: exactly 20 flipped, so the cue's overlap is (80 − 20)/100 = 0.6.
@@ -110,11 +118,23 @@ fn a_random_recall_reports_its_end_state_as_json() {
 #[test]
 fn hebb_confuses_five_letters_where_storkey_recalls_them() {
     let run = |rule: &str| {
-        json_of(&["memory", "--patterns", "letters", "--store", "5", "--rule", rule, "--json"])
+        json_of(&[
+            "memory",
+            "--patterns",
+            "letters",
+            "--store",
+            "5",
+            "--rule",
+            rule,
+            "--json",
+        ])
     };
     let hebb = run("hebb");
     assert_eq!(hebb["labels"], serde_json::json!(["A", "B", "C", "D", "E"]));
-    assert_eq!((hebb["neurons"].as_u64(), hebb["stored"].as_u64()), (Some(144), Some(5)));
+    assert_eq!(
+        (hebb["neurons"].as_u64(), hebb["stored"].as_u64()),
+        (Some(144), Some(5))
+    );
     assert_eq!(hebb["recalled"], false);
     assert_eq!(hebb["end_state"], "a spurious state (closest: 2 and 3)");
     let storkey = run("storkey");
@@ -144,7 +164,10 @@ fn other_dynamics_and_pattern_sets_run_from_the_command_line() {
     ]);
     assert_eq!(report["labels"][3], "digit 3");
     assert_eq!(report["end_state"], "recalled pattern 4");
-    assert_eq!(report["updates"].as_u64(), Some(144 * report["steps"].as_u64().unwrap()));
+    assert_eq!(
+        report["updates"].as_u64(),
+        Some(144 * report["steps"].as_u64().unwrap())
+    );
     let hot = json_of(&[
         "memory",
         "--store",
@@ -179,20 +202,39 @@ fn the_text_report_names_the_end_state() {
     let output = gradscope(&["memory", "--store", "2"]);
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.starts_with("stored 2 patterns (letters: A, B) on a 12×12 grid with the Hebbian rule"));
-    assert!(text.contains("cue: pattern 1 (A) with 29 of 144 bits flipped"), "{text}");
+    assert!(
+        text.starts_with("stored 2 patterns (letters: A, B) on a 12×12 grid with the Hebbian rule")
+    );
+    assert!(
+        text.contains("cue: pattern 1 (A) with 29 of 144 bits flipped"),
+        "{text}"
+    );
     assert!(text.contains("end state: recalled pattern 1\n"), "{text}");
 }
 
 #[test]
 fn the_capacity_sweep_prints_json_with_progress_on_stderr() {
     let output = gradscope(&[
-        "memory", "capacity", "--neurons", "100", "--rule", "hebb", "--trials", "20", "--json",
+        "memory",
+        "capacity",
+        "--neurons",
+        "100",
+        "--rule",
+        "hebb",
+        "--trials",
+        "20",
+        "--json",
     ]);
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 25, "{stderr}");
-    assert!(stderr.lines().next().unwrap().starts_with("P = 1/25 (load 0.010): hebb "));
+    assert!(
+        stderr
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("P = 1/25 (load 0.010): hebb ")
+    );
     let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(report["neurons"], 100);
     assert_eq!(report["max_patterns"], 25);
@@ -247,7 +289,10 @@ fn bad_arguments_exit_2_with_one_line() {
             &["--patterns", "random", "--store", "200"],
             "--store: 200 patterns for 144 neurons; store at most N",
         ),
-        (&["--cue", "6"], "--cue: pattern 6 is not stored (give 1 to 5)"),
+        (
+            &["--cue", "6"],
+            "--cue: pattern 6 is not stored (give 1 to 5)",
+        ),
         (
             &["--temperature", "0.5"],
             "--temperature: only --dynamics stochastic has a temperature",

@@ -26,16 +26,29 @@ fn states_are_named_against_the_stored_patterns() {
             &[1, 1, 1, 1, 1, 1],
         ],
     );
-    assert_eq!(name_state(&stored, &[1, -1, 1, -1, 1, -1]), StateName::Pattern(1));
+    assert_eq!(
+        name_state(&stored, &[1, -1, 1, -1, 1, -1]),
+        StateName::Pattern(1)
+    );
     assert_eq!(name_state(&stored, &[-1; 6]), StateName::Inverse(2));
     // Overlaps with (1, 1, −1, −1, −1, −1): m = 4/6, 0, −2/6 → closest 1 (|m| = 0.67), then 3.
     let state = [1, 1, -1, -1, -1, -1];
     let name = name_state(&stored, &state);
-    assert_eq!(name, StateName::Spurious { closest: vec![0, 2] });
+    assert_eq!(
+        name,
+        StateName::Spurious {
+            closest: vec![0, 2]
+        }
+    );
     assert_eq!(name.to_string(), "a spurious state (closest: 1 and 3)");
     // Equal |m| goes to the lower index: (1, 1, 1, −1, 1, −1) has m = (2/3, 2/3, 1/3).
     let tie = name_state(&stored, &[1, 1, 1, -1, 1, -1]);
-    assert_eq!(tie, StateName::Spurious { closest: vec![0, 1] });
+    assert_eq!(
+        tie,
+        StateName::Spurious {
+            closest: vec![0, 1]
+        }
+    );
     assert_eq!(
         name_state(&[], &[1, -1]).to_string(),
         "a spurious state (no patterns stored)"
@@ -49,8 +62,14 @@ fn states_are_named_against_the_stored_patterns() {
 #[test]
 fn end_states_read_as_the_view_shows_them() {
     let fixed = |name| EndState::Fixed(name);
-    assert_eq!(fixed(StateName::Pattern(2)).to_string(), "recalled pattern 3");
-    assert_eq!(fixed(StateName::Inverse(2)).to_string(), "the inverse of pattern 3");
+    assert_eq!(
+        fixed(StateName::Pattern(2)).to_string(),
+        "recalled pattern 3"
+    );
+    assert_eq!(
+        fixed(StateName::Inverse(2)).to_string(),
+        "the inverse of pattern 3"
+    );
     let spurious = StateName::Spurious {
         closest: vec![1, 4],
     };
@@ -64,7 +83,10 @@ fn end_states_read_as_the_view_shows_them() {
         "a synchronous 2-cycle between pattern 1 and the inverse of pattern 1"
     );
     let moving = EndState::Unsettled(StateName::Pattern(0));
-    assert_eq!(moving.to_string(), "still changing when stopped (now pattern 1)");
+    assert_eq!(
+        moving.to_string(),
+        "still changing when stopped (now pattern 1)"
+    );
     // What counts as recalling pattern 0.
     assert!(fixed(StateName::Pattern(0)).recalled(0));
     assert!(!fixed(StateName::Pattern(0)).recalled(1));
@@ -85,7 +107,14 @@ fn end_states_read_as_the_view_shows_them() {
     .collect();
     assert_eq!(
         kinds,
-        ["recalled", "inverse", "spurious", "two-cycle", "unsettled", "rest"]
+        [
+            "recalled",
+            "inverse",
+            "spurious",
+            "two-cycle",
+            "unsettled",
+            "rest"
+        ]
     );
 }
 
@@ -101,12 +130,18 @@ fn a_local_field_splits_into_signal_and_crosstalk() {
     //   signal    = x1_1 (1/4) Σ_{j≠1} x1_j s_j = (1 + 1 − 1)/4 = 0.25
     //   crosstalk = x2_1 (1/4) Σ_{j≠1} x2_j s_j = (−1 + 1 + 1)/4 = 0.25
     let split = field_split(&net, 0, 0).unwrap();
-    assert_eq!((split.field, split.signal, split.crosstalk), (0.5, 0.25, 0.25));
+    assert_eq!(
+        (split.field, split.signal, split.crosstalk),
+        (0.5, 0.25, 0.25)
+    );
     // Neuron 4: h = w42 = −0.5.
     //   signal    = x1_4 (1/4) (1 + 1 + 1) = −0.75 (pulls back to x1's −1)
     //   crosstalk = x2_4 (1/4) (1 − 1 + 1) = 0.25
     let split = field_split(&net, 3, 0).unwrap();
-    assert_eq!((split.field, split.signal, split.crosstalk), (-0.5, -0.75, 0.25));
+    assert_eq!(
+        (split.field, split.signal, split.crosstalk),
+        (-0.5, -0.75, 0.25)
+    );
     // Cueing pattern 2 instead swaps the roles.
     let split = field_split(&net, 3, 1).unwrap();
     assert_eq!((split.signal, split.crosstalk), (0.25, -0.75));
@@ -134,7 +169,10 @@ fn the_basin_curve_falls_from_one_to_chance() {
     assert_eq!(curve[0].flipped_bits, 0);
     assert_eq!(curve[4].flipped_bits, 20);
     assert_eq!(curve[10].flipped_bits, 50);
-    assert!(shares[..=4].iter().all(|&s| s == 1.0), "≤ 20 % noise: {shares:?}");
+    assert!(
+        shares[..=4].iter().all(|&s| s == 1.0),
+        "≤ 20 % noise: {shares:?}"
+    );
     // At 50 % the cue is uncorrelated with the pattern (m = 0).
     assert!(shares[10] <= 0.4, "{shares:?}");
     assert!(shares[2] >= shares[8], "{shares:?}");

@@ -58,7 +58,10 @@ fn the_pseudo_inverse_rule_recalls_at_a_load_where_hebb_fails() {
         share(&curve, LearningRule::Hebb, 25),
         share(&curve, LearningRule::PseudoInverse, 25),
     );
-    assert!(pinv >= 0.9 && hebb < 0.5, "P = 25: pseudo-inverse {pinv}, Hebb {hebb}");
+    assert!(
+        pinv >= 0.9 && hebb < 0.5,
+        "P = 25: pseudo-inverse {pinv}, Hebb {hebb}"
+    );
 }
 
 #[test]
@@ -87,7 +90,11 @@ fn the_sweep_reports_every_p_and_repeats_exactly() {
     assert_eq!(curve, sweep(&config), "the same seed gives the same curve");
     let other = sweep(&CapacityConfig { seed: 99, ..config });
     let overlaps = |c: &CapacityCurve| c.points.iter().map(|p| p.mean_overlap).collect::<Vec<_>>();
-    assert_ne!(overlaps(&curve), overlaps(&other), "another seed draws other patterns");
+    assert_ne!(
+        overlaps(&curve),
+        overlaps(&other),
+        "another seed draws other patterns"
+    );
 }
 
 #[test]

@@ -5,8 +5,8 @@
 //! their Lyapunov function and fall silent at low gain.
 
 use gradscope::memory::{
-    ContinuousParams, Dynamics, EndState, Grid, Hopfield, LearningRule, Pattern, Recall,
-    StateName, Status, flip_bits, random_patterns,
+    ContinuousParams, Dynamics, EndState, Grid, Hopfield, LearningRule, Pattern, Recall, StateName,
+    Status, flip_bits, random_patterns,
 };
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -94,9 +94,15 @@ fn stored_patterns_are_fixed_points_at_low_load() {
             let mut net = network(grid, LearningRule::Hebb, &patterns);
             for (k, p) in patterns.iter().enumerate() {
                 net.set_state(&p.spins).unwrap();
-                assert!(net.is_stable(), "N {neurons} seed {seed}: pattern {k} moves");
+                assert!(
+                    net.is_stable(),
+                    "N {neurons} seed {seed}: pattern {k} moves"
+                );
                 let mut recall = Recall::new(net.clone(), &p.spins, Dynamics::Async, 1).unwrap();
-                assert_eq!(recall.run(10 * neurons as u64), EndState::Fixed(StateName::Pattern(k)));
+                assert_eq!(
+                    recall.run(10 * neurons as u64),
+                    EndState::Fixed(StateName::Pattern(k))
+                );
                 assert_eq!(recall.flips(), 0);
             }
         }
@@ -120,8 +126,14 @@ fn asynchronous_recall_stops_after_one_quiet_sweep() {
     }
     let updates = recall.updates();
     assert_eq!(updates % 100, 0, "whole sweeps");
-    assert!(updates - last_change >= 100, "a full sweep without a change at the end");
-    assert!(updates - last_change < 200, "stopped at the first quiet sweep");
+    assert!(
+        updates - last_change >= 100,
+        "a full sweep without a change at the end"
+    );
+    assert!(
+        updates - last_change < 200,
+        "stopped at the first quiet sweep"
+    );
     // Each sweep visits every neuron once.
     for sweep in neurons_seen.chunks(100) {
         let mut sorted = sweep.to_vec();
@@ -210,14 +222,19 @@ fn incremental_fields_energy_and_overlaps_match_a_recomputation() {
     let net = network(grid, LearningRule::Storkey, &patterns);
     let warm = Dynamics::Stochastic { temperature: 0.8 };
     let mut recall = Recall::new(net, &noisy(&patterns[0], 0.3, 1), warm, 2).unwrap();
-    // 143 updates: stop just before the once-per-sweep refresh, so the drift is not hidden.
+    // 10 sweeps and 143 updates, before the first refresh (every 16 sweeps), so any drift of
+    // the incremental updates shows.
     for _ in 0..(10 * 144 + 143) {
         recall.step();
     }
     let tracked = recall.net().clone();
     let mut fresh = tracked.clone();
     fresh.refresh();
-    assert!(recall.flips() > 100, "the state moved ({} flips)", recall.flips());
+    assert!(
+        recall.flips() > 100,
+        "the state moved ({} flips)",
+        recall.flips()
+    );
     for (a, b) in tracked.fields().iter().zip(fresh.fields()) {
         assert!((a - b).abs() < 1e-9, "field {a} vs {b}");
     }
@@ -299,7 +316,11 @@ fn continuous_dynamics_recall_and_lower_their_lyapunov_function() {
     let last = trace.last().unwrap();
     for (k, &i) in recall.traced().iter().enumerate() {
         assert_eq!(last.u[k], recall.potentials()[i]);
-        assert_eq!(last.u[k] > 0.0, patterns[3].spins[i] > 0, "sign(u) is the pattern");
+        assert_eq!(
+            last.u[k] > 0.0,
+            patterns[3].spins[i] > 0,
+            "sign(u) is the pattern"
+        );
     }
 }
 
@@ -313,8 +334,7 @@ fn continuous_dynamics_at_low_gain_decay_to_the_zero_state() {
         beta: 0.5,
         ..ContinuousParams::default()
     };
-    let mut recall =
-        Recall::new(net, &patterns[0].spins, Dynamics::Continuous(low), 1).unwrap();
+    let mut recall = Recall::new(net, &patterns[0].spins, Dynamics::Continuous(low), 1).unwrap();
     let end = recall.run(100_000);
     assert_eq!(end, EndState::Rest);
     assert!(end.to_string().starts_with("the zero state"));
@@ -329,13 +349,19 @@ fn changing_the_temperature_mid_run_keeps_the_state_and_moves_on() {
     let mut recall = Recall::new(net, &noisy(&patterns[0], 0.1, 1), Dynamics::Async, 1).unwrap();
     assert_eq!(recall.run(10_000), EndState::Fixed(StateName::Pattern(0)));
     let settled = recall.net().state().to_vec();
-    recall.set_dynamics(Dynamics::Stochastic { temperature: 5.0 }).unwrap();
+    recall
+        .set_dynamics(Dynamics::Stochastic { temperature: 5.0 })
+        .unwrap();
     assert_eq!(recall.status(), Status::Running);
     assert_eq!(recall.net().state(), &settled[..]);
     for _ in 0..640 {
         recall.step();
     }
-    assert_ne!(recall.net().state(), &settled[..], "T = 5 scrambles the pattern");
+    assert_ne!(
+        recall.net().state(),
+        &settled[..],
+        "T = 5 scrambles the pattern"
+    );
     let bad = recall.set_dynamics(Dynamics::Stochastic { temperature: -1.0 });
     assert_eq!(
         bad.unwrap_err().to_string(),

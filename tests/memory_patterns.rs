@@ -87,17 +87,32 @@ fn letters_scale_to_other_grids_by_nearest_neighbour() {
 #[test]
 fn glyph_files_with_mistakes_give_their_line_and_column() {
     let cases = [
-        ("#..\n", "g.txt:1:1: a bitmap row before the first [name] header"),
-        ("[A]\n#.#\n#x#\n", "g.txt:3:2: 'x' is neither '#' (ink) nor '.' (background)"),
+        (
+            "#..\n",
+            "g.txt:1:1: a bitmap row before the first [name] header",
+        ),
+        (
+            "[A]\n#.#\n#x#\n",
+            "g.txt:3:2: 'x' is neither '#' (ink) nor '.' (background)",
+        ),
         (
             "; note\n[A]\n#.#\n#.\n",
             "g.txt:4:1: this row has 2 cells, the glyph's first row has 3",
         ),
-        ("[A]\n#.\n.#\n\n[B]\n#.\n", "g.txt:5:1: glyph [B] has 1 rows, glyph [A] has 2"),
-        ("[A]\n#.\n[B]\n#..\n", "g.txt:3:1: glyph [B] has 3 columns, glyph [A] has 2"),
+        (
+            "[A]\n#.\n.#\n\n[B]\n#.\n",
+            "g.txt:5:1: glyph [B] has 1 rows, glyph [A] has 2",
+        ),
+        (
+            "[A]\n#.\n[B]\n#..\n",
+            "g.txt:3:1: glyph [B] has 3 columns, glyph [A] has 2",
+        ),
         ("[A]\n[B]\n#\n", "g.txt:1:1: glyph [A] has no rows"),
         ("[A]\n#\n[A]\n#\n", "g.txt:3:1: a second glyph named [A]"),
-        ("[A]\n#\n[ ]\n", "g.txt:3:2: a glyph header needs a name: [A]"),
+        (
+            "[A]\n#\n[ ]\n",
+            "g.txt:3:2: a glyph header needs a name: [A]",
+        ),
         ("; only a comment\n", "g.txt:1:1: no glyphs in the file"),
     ];
     for (text, message) in cases {
@@ -218,7 +233,10 @@ fn erasing_a_block_changes_only_the_block() {
     let random = erase_block(grid, &x, block, BlockFill::Random, &mut rng).unwrap();
     let negatives = (0..48).filter(|&i| random[i] == -1).count();
     assert!((0..48).all(|i| inside(i) || random[i] == 1));
-    assert!(negatives > 0 && negatives < 12, "random fill: {negatives} of 12 at −1");
+    assert!(
+        negatives > 0 && negatives < 12,
+        "random fill: {negatives} of 12 at −1"
+    );
     let too_big = Block { row: 4, ..block };
     assert_eq!(
         erase_block(grid, &x, too_big, BlockFill::Negative, &mut rng)

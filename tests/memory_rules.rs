@@ -154,7 +154,10 @@ fn storing_one_pattern_reports_its_outer_product_and_the_weight_change() {
     assert_eq!(step.outer, outer);
     for k in 0..16 {
         let hebb = if k % 5 == 0 { 0.0 } else { outer[k] / 4.0 };
-        assert!((step.delta[k] - hebb).abs() < 1e-12, "ΔW[{k}] = (x xᵀ − I)/N");
+        assert!(
+            (step.delta[k] - hebb).abs() < 1e-12,
+            "ΔW[{k}] = (x xᵀ − I)/N"
+        );
         assert!((net.weights()[k] - before[k] - step.delta[k]).abs() < 1e-12);
     }
 }
@@ -181,7 +184,10 @@ fn pseudo_inverse_holds_any_half_n_independent_patterns_as_fixed_points() {
             net.store_all(&patterns).unwrap();
             for (k, p) in patterns.iter().enumerate() {
                 net.set_state(&p.spins).unwrap();
-                assert!(net.is_stable(), "{name} seed {seed}: pattern {k} is a fixed point");
+                assert!(
+                    net.is_stable(),
+                    "{name} seed {seed}: pattern {k} is a fixed point"
+                );
             }
         }
     }
@@ -194,7 +200,10 @@ fn pseudo_inverse_holds_any_half_n_independent_patterns_as_fixed_points() {
             !hebb.is_stable()
         })
         .count();
-    assert!(unstable > 0, "the Hebbian rule fails on this set, so the test has teeth");
+    assert!(
+        unstable > 0,
+        "the Hebbian rule fails on this set, so the test has teeth"
+    );
 }
 
 #[test]

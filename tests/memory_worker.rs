@@ -54,7 +54,10 @@ fn events_until(worker: &MemoryWorker, stop: impl Fn(&MemoryEvent) -> bool) -> V
             }
         }
     }
-    panic!("no matching event within {WAIT:?}; saw {} events", seen.len());
+    panic!(
+        "no matching event within {WAIT:?}; saw {} events",
+        seen.len()
+    );
 }
 
 fn frames(events: &[MemoryEvent]) -> Vec<&RecallFrame> {
@@ -87,7 +90,11 @@ fn playing_runs_the_recall_to_its_named_end() {
     // Step numbers rise across frames and energies never rise (asynchronous dynamics).
     let records: Vec<_> = frames.iter().flat_map(|f| &f.steps).collect();
     assert!(records.windows(2).all(|w| w[1].step > w[0].step));
-    assert!(records.windows(2).all(|w| w[1].energy <= w[0].energy + 1e-12));
+    assert!(
+        records
+            .windows(2)
+            .all(|w| w[1].energy <= w[0].energy + 1e-12)
+    );
     assert_eq!(
         worker.wait_event(Duration::from_secs(1)),
         Some(MemoryEvent::Playing(false))
@@ -104,7 +111,12 @@ fn stepping_reports_each_update_and_pause_holds() {
     let frame = frames(&events)[0];
     let steps: Vec<u64> = frame.steps.iter().map(|r| r.step).collect();
     assert_eq!(steps, [1, 2, 3, 4, 5]);
-    assert!(frame.steps.iter().all(|r| r.neuron.is_some() && r.updates == r.step));
+    assert!(
+        frame
+            .steps
+            .iter()
+            .all(|r| r.neuron.is_some() && r.updates == r.step)
+    );
     assert_eq!(frame.steps[0].overlaps.len(), 2);
     // Nothing moves until asked.
     assert_eq!(worker.wait_event(Duration::from_millis(300)), None);
@@ -134,7 +146,10 @@ fn a_speed_limit_paces_the_steps() {
         .and_then(|f| f.steps.last())
         .map_or(0, |r| r.step);
     // 100 steps per second: never ahead of the clock (a slow machine may lag behind).
-    assert!(taken as f64 <= 100.0 * elapsed + 2.0, "{taken} steps in {elapsed} s");
+    assert!(
+        taken as f64 <= 100.0 * elapsed + 2.0,
+        "{taken} steps in {elapsed} s"
+    );
     assert!(taken >= 5, "it played ({taken} steps)");
 }
 
@@ -174,7 +189,9 @@ fn the_capacity_sweep_runs_on_the_thread_with_progress() {
     assert_eq!(done, [1, 2, 3, 4, 5]);
     let direct = capacity_sweep(&config, |_| {}, &AtomicBool::new(false)).unwrap();
     assert_eq!(events.last(), Some(&MemoryEvent::CapacityDone(direct)));
-    assert!(waker.0.load(Ordering::Relaxed) >= 6);
+    // Each progress event wakes before the next event is sent (the wake after the last one
+    // may still be on its way).
+    assert!(waker.0.load(Ordering::Relaxed) >= 5);
 }
 
 #[test]
@@ -190,7 +207,10 @@ fn cancelling_stops_the_sweep() {
     let asked = Instant::now();
     worker.cancel_capacity();
     let events = events_until(&worker, |e| {
-        matches!(e, MemoryEvent::CapacityCancelled | MemoryEvent::CapacityDone(_))
+        matches!(
+            e,
+            MemoryEvent::CapacityCancelled | MemoryEvent::CapacityDone(_)
+        )
     });
     assert_eq!(events.last(), Some(&MemoryEvent::CapacityCancelled));
     assert!(asked.elapsed() < Duration::from_secs(10));

@@ -96,7 +96,10 @@ impl CapacityConfig {
         if !(0.0..=1.0).contains(&self.noise) {
             return bad(
                 "noise",
-                format!("noise must be a share of the bits in [0, 1], got {}", self.noise),
+                format!(
+                    "noise must be a share of the bits in [0, 1], got {}",
+                    self.noise
+                ),
             );
         }
         if self.rules.is_empty() {
@@ -156,7 +159,11 @@ pub struct CapacityCurve {
 impl CapacityCurve {
     /// The points of one rule, by P.
     pub fn points_of(&self, rule: LearningRule) -> Vec<CapacityPoint> {
-        self.points.iter().filter(|p| p.rule == rule).copied().collect()
+        self.points
+            .iter()
+            .filter(|p| p.rule == rule)
+            .copied()
+            .collect()
     }
 
     /// The share recalled by `rule` with `patterns` stored, if swept.

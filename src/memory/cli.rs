@@ -162,8 +162,14 @@ fn parse_dynamics(args: &RecallArgs) -> Result<Dynamics, String> {
         return Err("--temperature: only --dynamics stochastic has a temperature".to_string());
     }
     if (args.beta.is_some() || args.dt.is_some()) && !continuous {
-        let name = if args.beta.is_some() { "--beta" } else { "--dt" };
-        return Err(format!("{name}: only --dynamics continuous has a gain and a step"));
+        let name = if args.beta.is_some() {
+            "--beta"
+        } else {
+            "--dt"
+        };
+        return Err(format!(
+            "{name}: only --dynamics continuous has a gain and a step"
+        ));
     }
     let culprit = match dynamics {
         Dynamics::Stochastic { .. } => "--temperature",
@@ -234,7 +240,10 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
     let n = grid.neurons() as u64;
     let end = recall.run(args.max_sweeps.saturating_mul(n));
     let net = recall.net();
-    let overlaps: Vec<f64> = patterns.iter().map(|p| overlap(&p.spins, net.state())).collect();
+    let overlaps: Vec<f64> = patterns
+        .iter()
+        .map(|p| overlap(&p.spins, net.state()))
+        .collect();
     let labels: Vec<&str> = patterns.iter().map(|p| p.label.as_str()).collect();
     let temperature = match dynamics {
         Dynamics::Stochastic { temperature } => Some(temperature),
@@ -393,7 +402,11 @@ fn capacity_table(curve: &CapacityCurve, seconds: f64) -> String {
         config.trials,
         curve.theoretical_patterns()
     )];
-    let header: Vec<String> = config.rules.iter().map(|r| format!("{:>15}", r.id())).collect();
+    let header: Vec<String> = config
+        .rules
+        .iter()
+        .map(|r| format!("{:>15}", r.id()))
+        .collect();
     lines.push(format!("{:>4} {:>7}{}", "P", "P/N", header.join("")));
     for p in 1..=config.max_patterns {
         let shares: Vec<String> = config

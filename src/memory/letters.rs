@@ -141,7 +141,12 @@ pub fn parse_glyphs(file: &str, text: &str) -> Result<Vec<Glyph>, MemoryError> {
 fn close(file: &str, open: Open, earlier: &[Glyph]) -> Result<Glyph, MemoryError> {
     let Open { name, line, rows } = open;
     if rows.is_empty() {
-        return Err(parse_error(file, line, 1, format!("glyph [{name}] has no rows")));
+        return Err(parse_error(
+            file,
+            line,
+            1,
+            format!("glyph [{name}] has no rows"),
+        ));
     }
     let (height, width) = (rows.len(), rows[0].len());
     if let Some(first) = earlier.first() {

@@ -7,9 +7,9 @@
 //! (w_ii = 0 and W symmetric) and every m_μ by x_i^μ (s_i' − s_i) / N (O(P)). So one
 //! asynchronous update costs O(N) instead of the O(N²) of recomputing W s.
 
+use super::MemoryError;
 use super::pattern::{Grid, Pattern};
 use super::rule::{LearningRule, hebb_add, pseudo_inverse_weights, storkey_add};
-use super::MemoryError;
 
 /// Local fields with |h_i| ≤ `FIELD_TIE` count as zero, and a neuron with a zero field keeps
 /// its value. Far above the rounding error of the incrementally kept fields (≈ 1e-15), far
@@ -121,7 +121,12 @@ impl Hopfield {
             .iter()
             .flat_map(|&xi| x.iter().map(move |&xj| f64::from(xi * xj)))
             .collect();
-        let delta = self.weights.iter().zip(&before).map(|(a, b)| a - b).collect();
+        let delta = self
+            .weights
+            .iter()
+            .zip(&before)
+            .map(|(a, b)| a - b)
+            .collect();
         Ok(StoreStep {
             pattern: self.patterns.len() - 1,
             outer,

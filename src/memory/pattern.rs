@@ -39,7 +39,7 @@ impl Grid {
     /// (give R·C with R, C ≤ 32, e.g. 144 = 12×12)"`.
     pub fn for_neurons(neurons: usize) -> Result<Grid, MemoryError> {
         let mut rows = (neurons as f64).sqrt().floor() as usize;
-        while rows > 1 && neurons % rows != 0 {
+        while rows > 1 && !neurons.is_multiple_of(rows) {
             rows -= 1;
         }
         let fits = neurons >= 1 && rows >= 1 && neurons / rows <= Self::MAX_SIDE;

@@ -117,11 +117,12 @@ pub(crate) fn storkey_add(weights: &mut [f64], x: &[i8], field: &mut Vec<f64>) {
     let n = x.len();
     let scale = 1.0 / n as f64;
     field.clear();
-    field.extend(
-        weights
-            .chunks_exact(n)
-            .map(|row| row.iter().zip(x).map(|(w, &s)| w * f64::from(s)).sum::<f64>()),
-    );
+    field.extend(weights.chunks_exact(n).map(|row| {
+        row.iter()
+            .zip(x)
+            .map(|(w, &s)| w * f64::from(s))
+            .sum::<f64>()
+    }));
     for i in 0..n {
         let xi = f64::from(x[i]);
         for j in (i + 1)..n {

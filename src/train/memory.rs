@@ -8,9 +8,9 @@
 //! [`MemoryWorker::cancel_capacity`], which reaches the sweep through a shared flag.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -189,12 +189,12 @@ struct FrameBuffer {
 impl FrameBuffer {
     fn push(&mut self, record: StepRecord) {
         let stride = self.stride.max(1);
-        if record.step % stride == 0 {
+        if record.step.is_multiple_of(stride) {
             self.records.push(record.clone());
             if self.records.len() > MAX_FRAME_RECORDS {
                 self.stride = stride * 2;
                 let kept = self.stride;
-                self.records.retain(|r| r.step % kept == 0);
+                self.records.retain(|r| r.step.is_multiple_of(kept));
             }
         }
         self.last = Some(record);
