@@ -341,7 +341,7 @@ fn text_round_trips() {
                 stride: 1,
                 padding: 2
             },
-            LayerSpec::Activation(gradscope::nn::ActivationKind::ReLU),
+            LayerSpec::Activation(gradscope::nn::ActivationKind::Relu),
             LayerSpec::MaxPool2d { size: 2, stride: 2 },
             LayerSpec::Flatten,
             LayerSpec::Dense { units: 10 },

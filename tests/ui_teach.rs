@@ -8,7 +8,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gradscope::train::doctor::DetectorId;
 use gradscope::train::presets::Preset;
-use gradscope::ui::stepper::{delta_lines, forward_lines, num};
+use gradscope::ui::format::format_number as num;
+use gradscope::ui::stepper::{delta_lines, forward_lines};
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
 
 fn harness() -> Harness<'static, GradscopeApp> {
@@ -194,7 +195,7 @@ fn a_doctor_banner_offers_a_remedy_that_works_in_one_click() {
     assert!(
         hidden
             .iter()
-            .all(|l| l.activation == gradscope::nn::ActivationKind::ReLU)
+            .all(|l| l.activation == gradscope::nn::ActivationKind::Relu)
     );
     run_until(&mut harness, |app| {
         app.step() == 0 && app.doctor().findings().is_empty()

@@ -2,8 +2,8 @@
 //! with its own path, loss history and steps-to-tolerance. Every rule is
 //! [`OptimizerState::update`], the one the networks train with.
 
+use crate::nn::divergence_message;
 use crate::nn::{OptimizerConfig, OptimizerKind, OptimizerState};
-use crate::train::divergence_message;
 
 use super::regression::{DIVERGENCE_LOSS, push_thinned};
 use super::surfaces::Surface;

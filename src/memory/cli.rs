@@ -114,6 +114,21 @@ pub struct CapacityArgs {
     pub json: bool,
 }
 
+/// Runs `gradscope memory [capacity]` as the binary does: prints the result on stdout and
+/// returns exit code 0, or prints `gradscope: <reason>` on stderr and returns 2.
+pub fn run(args: &MemoryArgs) -> std::process::ExitCode {
+    match memory_command(args, |line| eprintln!("{line}")) {
+        Ok(text) => {
+            println!("{text}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("gradscope: {message}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
 /// Runs `gradscope memory [capacity]` and returns what to print on stdout (one JSON line
 /// with `--json`); progress lines of the sweep go to `progress`.
 ///

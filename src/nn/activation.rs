@@ -7,7 +7,7 @@ use super::layer::store;
 use super::scalar::cast;
 use super::{Init, Layer, Mode, Scalar, Shape};
 
-/// Slope of [`ActivationKind::LeakyReLU`] for negative inputs (Maas et al. 2013).
+/// Slope of [`ActivationKind::LeakyRelu`] for negative inputs (Maas et al. 2013).
 pub const LEAKY_RELU_SLOPE: f64 = 0.01;
 
 /// Which element-wise function an [`Activation`] layer applies.
@@ -25,9 +25,11 @@ pub enum ActivationKind {
     /// Hyperbolic tangent, outputs in (-1, 1).
     Tanh,
     /// Rectified linear unit.
-    ReLU,
+    #[serde(rename = "ReLU")]
+    Relu,
     /// ReLU with slope [`LEAKY_RELU_SLOPE`] for negative inputs.
-    LeakyReLU,
+    #[serde(rename = "LeakyReLU")]
+    LeakyRelu,
     /// Identity.
     Linear,
 }
@@ -37,8 +39,8 @@ impl ActivationKind {
     pub const ALL: [ActivationKind; 5] = [
         ActivationKind::Sigmoid,
         ActivationKind::Tanh,
-        ActivationKind::ReLU,
-        ActivationKind::LeakyReLU,
+        ActivationKind::Relu,
+        ActivationKind::LeakyRelu,
         ActivationKind::Linear,
     ];
 
@@ -47,8 +49,8 @@ impl ActivationKind {
         match self {
             ActivationKind::Sigmoid => "Sigmoid",
             ActivationKind::Tanh => "Tanh",
-            ActivationKind::ReLU => "ReLU",
-            ActivationKind::LeakyReLU => "LeakyReLU",
+            ActivationKind::Relu => "ReLU",
+            ActivationKind::LeakyRelu => "LeakyReLU",
             ActivationKind::Linear => "Linear",
         }
     }
@@ -59,8 +61,8 @@ impl ActivationKind {
         match s.trim().to_ascii_lowercase().as_str() {
             "sigmoid" => Some(ActivationKind::Sigmoid),
             "tanh" => Some(ActivationKind::Tanh),
-            "relu" => Some(ActivationKind::ReLU),
-            "leakyrelu" | "leaky_relu" => Some(ActivationKind::LeakyReLU),
+            "relu" => Some(ActivationKind::Relu),
+            "leakyrelu" | "leaky_relu" => Some(ActivationKind::LeakyRelu),
             "linear" => Some(ActivationKind::Linear),
             _ => None,
         }
@@ -82,14 +84,14 @@ impl ActivationKind {
                 }
             }
             ActivationKind::Tanh => x.tanh(),
-            ActivationKind::ReLU => {
+            ActivationKind::Relu => {
                 if x > T::zero() {
                     x
                 } else {
                     T::zero()
                 }
             }
-            ActivationKind::LeakyReLU => {
+            ActivationKind::LeakyRelu => {
                 if x > T::zero() {
                     x
                 } else {
@@ -107,14 +109,14 @@ impl ActivationKind {
         match self {
             ActivationKind::Sigmoid => y * (T::one() - y),
             ActivationKind::Tanh => T::one() - y * y,
-            ActivationKind::ReLU => {
+            ActivationKind::Relu => {
                 if y > T::zero() {
                     T::one()
                 } else {
                     T::zero()
                 }
             }
-            ActivationKind::LeakyReLU => {
+            ActivationKind::LeakyRelu => {
                 if y > T::zero() {
                     T::one()
                 } else {
@@ -130,7 +132,7 @@ impl ActivationKind {
     /// otherwise (Glorot & Bengio 2010).
     pub fn preferred_init(self) -> Init {
         match self {
-            ActivationKind::ReLU | ActivationKind::LeakyReLU => Init::HeNormal,
+            ActivationKind::Relu | ActivationKind::LeakyRelu => Init::HeNormal,
             _ => Init::XavierUniform,
         }
     }
@@ -206,7 +208,7 @@ mod tests {
         }
         assert_eq!(
             ActivationKind::parse(" Leaky_ReLU "),
-            Some(ActivationKind::LeakyReLU)
+            Some(ActivationKind::LeakyRelu)
         );
         assert_eq!(ActivationKind::parse("softplus"), None);
     }
@@ -216,9 +218,9 @@ mod tests {
         use ActivationKind::*;
         assert_eq!(Sigmoid.apply(0.0_f64), 0.5);
         assert!((Sigmoid.apply(2.0_f64) - 1.0 / (1.0 + (-2.0_f64).exp())).abs() < 1e-15);
-        assert_eq!(ReLU.apply(-3.0_f64), 0.0);
-        assert_eq!(ReLU.apply(3.0_f64), 3.0);
-        assert_eq!(LeakyReLU.apply(-3.0_f64), -0.03);
+        assert_eq!(Relu.apply(-3.0_f64), 0.0);
+        assert_eq!(Relu.apply(3.0_f64), 3.0);
+        assert_eq!(LeakyRelu.apply(-3.0_f64), -0.03);
         assert_eq!(Linear.apply(-3.0_f64), -3.0);
         assert_eq!(Tanh.apply(0.5_f64), 0.5_f64.tanh());
     }

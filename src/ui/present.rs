@@ -7,6 +7,10 @@
 
 use eframe::egui::{self, Color32, Key, RichText, Stroke};
 
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
+
 /// UI zoom factor in presentation mode (1.0 = the system's normal size).
 pub const PRESENTATION_ZOOM: f32 = 1.5;
 
@@ -134,15 +138,18 @@ impl Presentation {
     pub fn toggle(&mut self, ctx: &egui::Context) {
         self.set(ctx, !self.on);
     }
+}
 
+impl Panel for Presentation {
     /// The Help window (when open): every shortcut and where the numbers come from.
-    pub fn help_ui(&mut self, ctx: &egui::Context) {
+    fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
+        let ctx = ui.ctx().clone();
         let mut open = self.help_open;
         egui::Window::new("Help")
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
-            .show(ctx, |ui| {
+            .show(&ctx, |ui| {
                 ui.label(RichText::new("Keyboard shortcuts").strong());
                 egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
                     for (_, _, key, what) in SHORTCUTS {
@@ -158,6 +165,7 @@ impl Presentation {
                 );
             });
         self.help_open = open;
+        None
     }
 }
 

@@ -8,9 +8,13 @@
 use eframe::egui::{self, Color32, RichText};
 
 use crate::data::Dataset;
-use crate::nn::{BackpropTrace, LayerTrace, LossKind, OptimizerKind, Target, sgd_weight_update};
+use crate::nn::{BackpropTrace, LayerTrace, LossKind, OptimizerKind, Target, sgd_step};
 use crate::train::TraceView;
-use crate::ui::app::RunView;
+use crate::ui::action::Action;
+use crate::ui::format::format_number as num;
+use crate::ui::panel::Panel;
+use crate::ui::state::RunView;
+use crate::ui::state::View;
 
 /// Units listed per layer before the rest are summarised (keeps big layers readable).
 pub const MAX_LISTED_UNITS: usize = 8;
@@ -86,25 +90,13 @@ impl Default for StepperPanel {
     }
 }
 
-/// Formats a number for the formulas: 4 significant decimals, scientific when tiny or huge.
-pub fn num(value: f64) -> String {
-    let magnitude = value.abs();
-    if value == 0.0 {
-        "0".to_string()
-    } else if !(1e-3..1e4).contains(&magnitude) {
-        format!("{value:.3e}")
-    } else {
-        format!("{value:.4}")
-    }
-}
-
 /// Name of an activation's function in formulas.
 fn function_name(layer: &LayerTrace) -> &'static str {
     match layer.activation {
         Some(crate::nn::ActivationKind::Sigmoid) => "σ",
         Some(crate::nn::ActivationKind::Tanh) => "tanh",
-        Some(crate::nn::ActivationKind::ReLU) => "ReLU",
-        Some(crate::nn::ActivationKind::LeakyReLU) => "LeakyReLU",
+        Some(crate::nn::ActivationKind::Relu) => "ReLU",
+        Some(crate::nn::ActivationKind::LeakyRelu) => "LeakyReLU",
         Some(crate::nn::ActivationKind::Linear) | None => "id",
     }
 }
@@ -114,8 +106,8 @@ fn derivative_formula(layer: &LayerTrace) -> &'static str {
     match layer.activation {
         Some(crate::nn::ActivationKind::Sigmoid) => "σ'(z) = a(1 − a)",
         Some(crate::nn::ActivationKind::Tanh) => "tanh'(z) = 1 − a²",
-        Some(crate::nn::ActivationKind::ReLU) => "ReLU'(z) = 1 if z > 0 else 0",
-        Some(crate::nn::ActivationKind::LeakyReLU) => "LeakyReLU'(z) = 1 if z > 0 else 0.01",
+        Some(crate::nn::ActivationKind::Relu) => "ReLU'(z) = 1 if z > 0 else 0",
+        Some(crate::nn::ActivationKind::LeakyRelu) => "LeakyReLU'(z) = 1 if z > 0 else 0.01",
         Some(crate::nn::ActivationKind::Linear) | None => "f'(z) = 1 (no activation)",
     }
 }
@@ -257,7 +249,7 @@ pub fn gradient_lines(layer: &LayerTrace) -> Vec<String> {
 
 /// The update lines of layer `index`: `w_ij ← w_ij − η (∂E/∂w_ij + λ w_ij)`.
 pub fn update_lines(layer: &LayerTrace, learning_rate: f64, l2: f64) -> Vec<String> {
-    let update = sgd_weight_update(layer, learning_rate, l2);
+    let (new_weight, new_bias) = sgd_step(layer, learning_rate, l2);
     let mut lines = Vec::new();
     let rows = layer.inputs().min(MAX_LISTED_UNITS);
     let cols = layer.units().min(MAX_LISTED_UNITS);
@@ -276,7 +268,7 @@ pub fn update_lines(layer: &LayerTrace, learning_rate: f64, l2: f64) -> Vec<Stri
                 num(w),
                 num(learning_rate),
                 num(layer.weight_grad[(i, j)]),
-                num(w + update[(i, j)])
+                num(new_weight[(i, j)])
             ));
         }
     }
@@ -288,10 +280,31 @@ pub fn update_lines(layer: &LayerTrace, learning_rate: f64, l2: f64) -> Vec<Stri
             num(b),
             num(learning_rate),
             num(layer.bias_grad[j]),
-            num(b - learning_rate * layer.bias_grad[j])
+            num(new_bias[j])
         ));
     }
     lines
+}
+
+impl Panel for StepperPanel {
+    /// The window (when open); asks for one training step when the user presses its button.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        if !self.open {
+            return None;
+        }
+        let mut open = true;
+        let mut step = false;
+        egui::Window::new("Backprop stepper")
+            .open(&mut open)
+            .default_pos([330.0, 70.0])
+            .default_size([560.0, 520.0])
+            .vscroll(true)
+            .show(&ui.ctx().clone(), |ui| {
+                step = self.window_ui(ui, view.data, view.run);
+            });
+        self.open &= open;
+        step.then_some(Action::Step(1))
+    }
 }
 
 impl StepperPanel {
@@ -351,28 +364,10 @@ impl StepperPanel {
         self.phase(layers).layer()
     }
 
-    /// Draws the window (when open). Returns true when the user asked for one training step.
-    pub fn ui(&mut self, ctx: &egui::Context, data: &Dataset, run: &RunView) -> bool {
-        if !self.open {
-            return false;
-        }
-        let mut open = true;
+    /// The sample and batch pickers and the phase buttons; true when the user asked for one
+    /// training step.
+    fn picker_ui(&mut self, ui: &mut egui::Ui, samples: usize) -> bool {
         let mut step = false;
-        egui::Window::new("Backprop stepper")
-            .open(&mut open)
-            .default_pos([330.0, 70.0])
-            .default_size([560.0, 520.0])
-            .vscroll(true)
-            .show(ctx, |ui| {
-                step = self.window_ui(ui, data, run);
-            });
-        self.open &= open;
-        step
-    }
-
-    fn window_ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) -> bool {
-        let mut step = false;
-        let samples = data.train.len().max(1);
         ui.horizontal(|ui| {
             ui.label("sample");
             ui.add(egui::DragValue::new(&mut self.sample).range(0..=samples - 1))
@@ -405,6 +400,12 @@ impl StepperPanel {
                 self.phase = 0;
             }
         });
+        step
+    }
+
+    /// The window's contents; true when the user asked for one training step.
+    fn window_ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) -> bool {
+        let step = self.picker_ui(ui, data.train.len().max(1));
         let view: Option<&TraceView> = run.snapshot.as_ref().and_then(|s| s.trace.as_deref());
         let Some(view) = view else {
             ui.label("computing the trace…");
@@ -433,78 +434,86 @@ impl StepperPanel {
         .on_hover_text(
             "Forward through each layer, the loss, backward through each layer, then the update",
         );
-        let batch = trace.input.nrows();
         sample_ui(ui, data, view.sample, trace);
         ui.separator();
-        match phase {
-            Phase::Forward(l) => {
-                formula(
-                    ui,
-                    "z_j = Σ_i a_i · w_ij + b_j,   a_j = f(z_j)",
-                    "Each unit j sums its inputs a_i (the previous layer's activations, or the features x for layer 1) weighted by w_ij, adds its bias b_j, and applies the activation f",
-                );
-                for row in 0..batch {
-                    row_title(ui, view.sample, row, batch);
-                    for text in forward_lines(&trace.layers[l], row) {
-                        line(
-                            ui,
-                            text,
-                            "z: the unit's weighted input (pre-activation); a: its activation = f(z); inputs · weights + bias, left to right",
-                        );
-                    }
-                }
-            }
-            Phase::Loss => loss_ui(ui, trace),
-            Phase::Backward(l) => {
-                let last = l + 1 == layers;
-                formula(
-                    ui,
-                    if last {
-                        "δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)"
-                    } else {
-                        "δ_j = ∂E/∂z_j = f'(z_j) · Σ_k w_jk δ_k"
-                    },
-                    "δ_j is the error term of unit j: how much the loss E changes when z_j changes (chain rule through the activation, and for hidden units through every unit k of the next layer)",
-                );
-                ui.label(RichText::new(derivative_formula(&trace.layers[l])).italics())
-                    .on_hover_text(
-                        "The derivative of this layer's activation, written with its output a",
-                    );
-                for row in 0..batch {
-                    row_title(ui, view.sample, row, batch);
-                    for text in delta_lines(trace, l, row) {
-                        line(
-                            ui,
-                            text,
-                            "δ of each unit: the activation's slope f'(z) times the gradient arriving from above",
-                        );
-                    }
-                }
-                formula(
-                    ui,
-                    "∂E/∂w_ij = δ_j · a_i",
-                    "The gradient of a weight is the error term of the unit it feeds times the input it multiplies",
-                );
-                for text in gradient_lines(&trace.layers[l]) {
+        phase_ui(ui, phase, view, trace);
+        step
+    }
+}
+
+/// The formulas and numbers of one phase.
+fn phase_ui(ui: &mut egui::Ui, phase: Phase, view: &TraceView, trace: &BackpropTrace) {
+    let batch = trace.input.nrows();
+    let layers = trace.layers.len();
+    match phase {
+        Phase::Forward(l) => {
+            formula(
+                ui,
+                "z_j = Σ_i a_i · w_ij + b_j,   a_j = f(z_j)",
+                "Each unit j sums its inputs a_i (the previous layer's activations, or the features x for layer 1) weighted by w_ij, adds its bias b_j, and applies the activation f",
+            );
+            for row in 0..batch {
+                row_title(ui, view.sample, row, batch);
+                for text in forward_lines(&trace.layers[l], row) {
                     line(
                         ui,
                         text,
-                        "Gradient of the loss with respect to weight w_ij (from input i to unit j)",
+                        "z: the unit's weighted input (pre-activation); a: its activation = f(z); inputs · weights + bias, left to right",
                     );
                 }
             }
-            Phase::Update => {
-                formula(
-                    ui,
-                    if view.l2 > 0.0 {
-                        "θ_ij ← θ_ij − η (δ_j x_ij + λ θ_ij)"
-                    } else {
-                        "θ_ij ← θ_ij − η δ_j x_ij"
-                    },
-                    "Gradient descent: every weight moves against its gradient, scaled by the learning rate η (plus the L2 pull λθ towards 0 when L2 is on); biases have x = 1 and no L2",
+        }
+        Phase::Loss => loss_ui(ui, trace),
+        Phase::Backward(l) => {
+            let last = l + 1 == layers;
+            formula(
+                ui,
+                if last {
+                    "δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)"
+                } else {
+                    "δ_j = ∂E/∂z_j = f'(z_j) · Σ_k w_jk δ_k"
+                },
+                "δ_j is the error term of unit j: how much the loss E changes when z_j changes (chain rule through the activation, and for hidden units through every unit k of the next layer)",
+            );
+            ui.label(RichText::new(derivative_formula(&trace.layers[l])).italics())
+                .on_hover_text(
+                    "The derivative of this layer's activation, written with its output a",
                 );
-                if view.optimizer != OptimizerKind::Sgd {
-                    ui.label(
+            for row in 0..batch {
+                row_title(ui, view.sample, row, batch);
+                for text in delta_lines(trace, l, row) {
+                    line(
+                        ui,
+                        text,
+                        "δ of each unit: the activation's slope f'(z) times the gradient arriving from above",
+                    );
+                }
+            }
+            formula(
+                ui,
+                "∂E/∂w_ij = δ_j · a_i",
+                "The gradient of a weight is the error term of the unit it feeds times the input it multiplies",
+            );
+            for text in gradient_lines(&trace.layers[l]) {
+                line(
+                    ui,
+                    text,
+                    "Gradient of the loss with respect to weight w_ij (from input i to unit j)",
+                );
+            }
+        }
+        Phase::Update => {
+            formula(
+                ui,
+                if view.l2 > 0.0 {
+                    "θ_ij ← θ_ij − η (δ_j x_ij + λ θ_ij)"
+                } else {
+                    "θ_ij ← θ_ij − η δ_j x_ij"
+                },
+                "Gradient descent: every weight moves against its gradient, scaled by the learning rate η (plus the L2 pull λθ towards 0 when L2 is on); biases have x = 1 and no L2",
+            );
+            if view.optimizer != OptimizerKind::Sgd {
+                ui.label(
                         RichText::new(format!(
                             "shown for plain SGD with η = {}; the {} optimizer in use rescales each step",
                             num(view.learning_rate),
@@ -513,21 +522,19 @@ impl StepperPanel {
                         .italics(),
                     )
                     .on_hover_text("Momentum and Adam keep running averages of past gradients, so their actual step differs");
-                }
-                for (l, layer) in trace.layers.iter().enumerate() {
-                    ui.label(RichText::new(format!("layer {}", l + 1)).strong())
-                        .on_hover_text("Dense layer, input side first");
-                    for text in update_lines(layer, view.learning_rate, view.l2) {
-                        line(
-                            ui,
-                            text,
-                            "old value − η · gradient = new value, for this sample (or batch)",
-                        );
-                    }
+            }
+            for (l, layer) in trace.layers.iter().enumerate() {
+                ui.label(RichText::new(format!("layer {}", l + 1)).strong())
+                    .on_hover_text("Dense layer, input side first");
+                for text in update_lines(layer, view.learning_rate, view.l2) {
+                    line(
+                        ui,
+                        text,
+                        "old value − η · gradient = new value, for this sample (or batch)",
+                    );
                 }
             }
         }
-        step
     }
 }
 

@@ -6,8 +6,10 @@ use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions
 
 use crate::data::Dataset;
 use crate::train::DenseView;
-use crate::ui::app::RunView;
+use crate::ui::action::Action;
 use crate::ui::colormap::diverging;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// The weights panel's textures, rebuilt only when a new snapshot arrives.
 #[derive(Default)]
@@ -70,13 +72,14 @@ fn legend_ui(ui: &mut egui::Ui, limit: f32, width: f32) {
     .on_hover_text("The colour scale's ends: the largest |w| of this layer");
 }
 
-impl WeightsPanel {
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) {
+impl Panel for WeightsPanel {
+    /// One heatmap per Dense layer.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let (data, run): (&Dataset, _) = (view.data, view.run);
         ui.heading("Weights");
         let Some(snapshot) = run.snapshot.as_ref() else {
             ui.label("waiting for the first snapshot…");
-            return;
+            return None;
         };
         if self.generation != Some(run.snapshot_generation)
             || self.textures.len() != snapshot.dense.len()
@@ -114,6 +117,7 @@ impl WeightsPanel {
                     }
                 });
             });
+        None
     }
 }
 
