@@ -87,8 +87,9 @@ fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
     }
     let mode = match args.mode.as_deref() {
         None => AppMode::NetworkLab,
-        Some(text) => AppMode::parse(text)
-            .ok_or_else(|| format!("--mode: unknown view '{text}' (known: lab lesson race)"))?,
+        Some(text) => AppMode::parse(text).ok_or_else(|| {
+            format!("--mode: unknown view '{text}' (known: lab lesson race memory)")
+        })?,
     };
     Ok((options, mode))
 }
