@@ -61,7 +61,7 @@ fn storing_two_letters_and_recalling_one_from_20_percent_noise_ends_on_recalled(
     // The default cue: pattern 1 with 20 % of its bits flipped, asynchronous dynamics.
     harness.get_by_label("as fast as possible").click();
     harness.run_steps(1);
-    harness.get_by_label("▶ Play").click();
+    harness.get_by_label("Play").click();
     run_until(&mut harness, |app| app.memory().end().is_some());
     harness.run_steps(2);
     assert_eq!(

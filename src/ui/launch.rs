@@ -170,6 +170,9 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
             // Like the network lab, the chosen view starts moving unless --paused is given.
             app.lesson().playing = mode == AppMode::Lesson && !paused;
             app.race().playing = mode == AppMode::Race && !paused;
+            if mode == AppMode::Memory && !paused {
+                app.memory().start_demo();
+            }
             Ok(Box::new(app))
         }),
     );

@@ -269,11 +269,7 @@ impl MemoryPanel {
             {
                 self.new_cue();
             }
-            let play = if self.playing {
-                "⏸ Pause"
-            } else {
-                "▶ Play"
-            };
+            let play = if self.playing { "Pause" } else { "Play" };
             if ui
                 .button(play)
                 .on_hover_text("Play the dynamics from the cue (a new cue if none is loaded)")

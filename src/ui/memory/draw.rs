@@ -367,7 +367,11 @@ impl MemoryPanel {
             .allow_scroll(false)
             .legend(egui_plot::Legend::default())
             .show(ui, |plot_ui| {
-                plot_ui.vline(VLine::new("α ≈ 0.138", AGS_CAPACITY).color(HIGHLIGHT));
+                plot_ui.vline(
+                    VLine::new("α ≈ 0.138", AGS_CAPACITY)
+                        .color(Color32::GRAY)
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
                 for (k, rule) in [LearningRule::Hebb, LearningRule::Storkey]
                     .into_iter()
                     .enumerate()

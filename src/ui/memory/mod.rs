@@ -138,6 +138,8 @@ pub struct MemoryPanel {
     message: Option<String>,
     capacity: CapacityView,
     basin: Vec<BasinPoint>,
+    /// The opening demo waits for its patterns to be stored.
+    demo_pending: bool,
 }
 
 impl Default for MemoryPanel {
@@ -176,6 +178,7 @@ impl Default for MemoryPanel {
             message: None,
             capacity: CapacityView::default(),
             basin: Vec::new(),
+            demo_pending: false,
         };
         panel.load_source();
         panel
@@ -196,6 +199,19 @@ impl MemoryPanel {
     /// The drawing canvas, one ±1 per neuron (row-major).
     pub fn drawing(&self) -> &[i8] {
         &self.drawn
+    }
+
+    /// The view as `--mode memory` opens it unless `--paused` is given: the first three
+    /// letters stored one by one, then the capacity sweep, the basin of pattern 1 and a recall
+    /// of pattern 1 from 30 % noise played at 60 updates/s.
+    pub fn start_demo(&mut self) {
+        for (k, chosen) in self.chosen.iter_mut().enumerate() {
+            *chosen = k < 3;
+        }
+        self.store_chosen();
+        self.noise_percent = 30.0;
+        self.speed = 60.0;
+        self.demo_pending = true;
     }
 
     /// Fills the offered list from the current source (plus the drawing, last).
@@ -237,6 +253,7 @@ impl MemoryPanel {
         self.queue.clear();
         self.outer = None;
         self.textures.weights_dirty = true;
+        self.basin.clear();
         self.reset_recall();
     }
 
@@ -249,7 +266,6 @@ impl MemoryPanel {
         self.energy.clear();
         self.overlaps.clear();
         self.end = None;
-        self.basin.clear();
     }
 
     /// Starts storing the chosen patterns one by one, into an empty network.
@@ -502,6 +518,13 @@ impl Panel for MemoryPanel {
         }
         self.poll();
         self.store_tick(&ctx);
+        if self.demo_pending && self.queue.is_empty() {
+            self.demo_pending = false;
+            self.send_speed();
+            self.run_capacity();
+            self.play();
+            self.compute_basin();
+        }
         egui::Panel::left("memory_controls")
             .resizable(true)
             .default_size(300.0)
