@@ -10,10 +10,9 @@ use crate::memory::{AGS_CAPACITY, EndState, Grid, LearningRule, field_split};
 use crate::ui::colormap::{class_color, diverging};
 use crate::ui::plot::{x_axis, y_axis};
 
-/// Side of the big state grid, in points.
-const STATE_SIDE: f32 = 220.0;
-/// Side of the weight and outer-product heatmaps, in points.
-const HEATMAP_SIDE: f32 = 220.0;
+/// Largest side of the state grid and the two heatmaps, in points (they shrink to share the
+/// width three ways, e.g. in presentation mode).
+const MAX_SIDE: f32 = 220.0;
 const PLOT_HEIGHT: f32 = 190.0;
 const INK: Color32 = Color32::from_rgb(30, 30, 30);
 const PAPER: Color32 = Color32::from_rgb(235, 235, 225);
@@ -140,9 +139,10 @@ impl MemoryPanel {
     pub(super) fn main_ui(&mut self, ui: &mut egui::Ui) {
         self.refresh_textures(ui.ctx());
         ui.horizontal_top(|ui| {
-            self.state_ui(ui);
+            let side = ((ui.available_width() - 48.0) / 3.0).clamp(80.0, MAX_SIDE);
+            self.state_ui(ui, side);
             ui.add_space(12.0);
-            self.weights_ui(ui);
+            self.weights_ui(ui, side);
         });
         self.end_ui(ui);
         let half = ((ui.available_width() - 16.0) / 2.0).max(200.0);
@@ -196,14 +196,13 @@ impl MemoryPanel {
 
     /// The state (or the cue before anything was played) with the updated neuron outlined;
     /// hovering a neuron splits its local field into signal and crosstalk.
-    fn state_ui(&mut self, ui: &mut egui::Ui) {
+    fn state_ui(&mut self, ui: &mut egui::Ui, side: f32) {
         ui.vertical(|ui| {
             ui.label(RichText::new("State s").strong()).on_hover_text(
                 "Black = +1, light = −1. The outlined neuron is the one updated last",
             );
             let grid = self.grid;
-            let (rect, response) =
-                ui.allocate_exact_size(egui::vec2(STATE_SIDE, STATE_SIDE), Sense::hover());
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), Sense::hover());
             let state: Vec<i8> = match &self.live {
                 Some(live) => live.state().to_vec(),
                 None => vec![-1; grid.neurons()],
@@ -250,7 +249,7 @@ impl MemoryPanel {
         });
     }
 
-    fn weights_ui(&mut self, ui: &mut egui::Ui) {
+    fn weights_ui(&mut self, ui: &mut egui::Ui, side: f32) {
         ui.vertical(|ui| {
             ui.label(RichText::new("Weights W (N × N)").strong())
                 .on_hover_text(format!(
@@ -259,13 +258,14 @@ impl MemoryPanel {
                     self.textures.limit
                 ));
             if let Some(t) = &self.textures.weights {
-                show_texture(ui, t, HEATMAP_SIDE).on_hover_text(
+                show_texture(ui, t, side).on_hover_text(
                     "w_ij: row i, column j. Each stored pattern adds its outer product",
                 );
             }
         });
         ui.add_space(12.0);
         ui.vertical(|ui| {
+            ui.set_max_width(side);
             let title = match &self.outer {
                 Some((label, _)) => format!("Last stored: x x^T of {label}"),
                 None => "Outer product x x^T".to_string(),
@@ -273,7 +273,7 @@ impl MemoryPanel {
             ui.label(RichText::new(title).strong())
                 .on_hover_text("The outer product of the pattern stored last (±1 entries)");
             if let Some(t) = &self.textures.outer {
-                show_texture(ui, t, HEATMAP_SIDE)
+                show_texture(ui, t, side)
                     .on_hover_text("x_i x_j: red where two neurons agree, blue where they differ");
             } else {
                 ui.label("store a pattern to see it")
