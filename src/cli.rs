@@ -138,6 +138,10 @@ pub struct WindowArgs {
     /// Open this experiment or lesson file (JSON, see "Save & open…") at start.
     #[arg(long, value_name = "FILE.json", conflicts_with_all = ["data", "dataset"])]
     pub experiment: Option<PathBuf>,
+    /// Start on a teaching preset, paused at step 0: xor, zero-init, deep-sigmoid,
+    /// large-weights, overfitting, dead-relu, saturated-tanh.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["data", "dataset", "experiment"])]
+    pub preset: Option<String>,
     /// Start in presentation mode (zoomed, high contrast, advanced controls hidden; F toggles).
     #[arg(long)]
     pub present: bool,

@@ -489,3 +489,48 @@ fn a_small_wobble_of_a_good_test_loss_is_not_overfitting() {
     let found = detect_overfitting(&points).expect("a sustained rise");
     assert_eq!(found.id, DetectorId::Overfitting);
 }
+
+/// The window's first run: its default data and network, exactly as `Settings::default()`
+/// builds them.
+fn default_window_session() -> Session {
+    let settings = gradscope::ui::Settings::default();
+    let data = settings.data.build().expect("default data");
+    Session::new(data, settings.train).expect("session")
+}
+
+#[test]
+fn the_windows_default_run_converges_without_a_finding_or_a_spike() {
+    let mut session = default_window_session();
+    session.set_monitor(true);
+    let mut monitor = Monitor::default();
+    let mut losses = Vec::new();
+    for _ in 0..30_000 {
+        match session.step() {
+            StepOutcome::Trained { step, loss, .. } => {
+                monitor.record_norms(step, session.grad_norms());
+                losses.push(loss);
+                if step % 200 == 0 {
+                    let (train, test) = session.evaluate_both();
+                    monitor.record_eval(step, train.map(|m| m.loss), test.map(|m| m.loss));
+                    monitor.record_stats(activation_stats(&mut session));
+                    monitor.record_identical(identical_layers(&session));
+                    assert_eq!(fired(&monitor), [], "a finding at step {step}");
+                }
+            }
+            StepOutcome::Diverged { step } => panic!("diverged at step {step}"),
+        }
+    }
+    let (_, test) = session.evaluate_both();
+    let test = test.expect("a test split");
+    assert!(test.accuracy.unwrap() > 0.97, "{test:?}");
+    // No spike after the first 2 000 steps: a window of 100 steps never averages more than
+    // three times the mean of the 1 000 steps before it.
+    for end in (3_000..=losses.len()).step_by(100) {
+        let window: f64 = losses[end - 100..end].iter().sum::<f64>() / 100.0;
+        let before: f64 = losses[end - 1_100..end - 100].iter().sum::<f64>() / 1_000.0;
+        assert!(
+            window < 3.0 * before + 0.02,
+            "a spike before step {end}: {window} after {before}"
+        );
+    }
+}

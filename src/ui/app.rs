@@ -93,6 +93,7 @@ enum ImageTab {
     Confusion,
     Weights,
     Pixel,
+    Gradients,
 }
 
 /// Which panel fills the lower right for feature data (MLPs).

@@ -211,7 +211,8 @@ impl Panel for DoctorPanel {
             .map(|(l, name)| LegendEntry::new(name, line_color(l, layers), Marker::Line))
             .collect();
         legend_row(ui, &entries);
-        let height = (ui.available_height() - 44.0).max(120.0);
+        // Room under the plot for the activation statistics (one or two rows).
+        let height = (ui.available_height() - 64.0).max(120.0);
         log_y_axis(
             Plot::new("gradient_norms")
                 .height(height)
@@ -255,7 +256,11 @@ impl Panel for DoctorPanel {
                         stats.saturated_fraction * 100.0
                     ),
                 };
-                ui.label(RichText::new(text).monospace().small()).on_hover_text(format!(
+                ui.add(
+                    egui::Label::new(RichText::new(text).monospace())
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                )
+                .on_hover_text(format!(
                     "Activation layer {} ({} units), measured on up to 256 training samples at the latest evaluation: a dead ReLU unit outputs 0 for all of them; a saturated Sigmoid/Tanh output sits where its slope is below 4 % of the peak",
                     position + 1,
                     stats.units

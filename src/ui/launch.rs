@@ -2,6 +2,7 @@
 //! and model, the view, presentation mode, an experiment file, a scripted screenshot, and the
 //! settings remembered from the last launch.
 
+use crate::train::presets::Preset;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -85,6 +86,15 @@ fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
             failed: Arc::new(AtomicBool::new(false)),
         });
     }
+    if let Some(text) = &args.preset
+        && Preset::parse(text).is_none()
+    {
+        let known: Vec<&str> = Preset::ALL.iter().map(|p| p.slug()).collect();
+        return Err(format!(
+            "--preset: unknown preset '{text}' (known: {})",
+            known.join(" ")
+        ));
+    }
     let mode = match args.mode.as_deref() {
         None => AppMode::NetworkLab,
         Some(text) => AppMode::parse(text).ok_or_else(|| {
@@ -138,6 +148,7 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
         ..Default::default()
     };
     let (experiment, present, paused) = (args.experiment, args.present, args.paused);
+    let preset = args.preset.as_deref().and_then(Preset::parse);
     let result = eframe::run_native(
         "gradscope",
         native_options,
@@ -162,6 +173,9 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
             }
             if let Some(path) = experiment {
                 app.open_experiment(&cc.egui_ctx, path);
+            }
+            if let Some(preset) = preset {
+                app.load_preset(preset);
             }
             if present {
                 app.set_presentation(&cc.egui_ctx, true);

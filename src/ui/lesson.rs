@@ -84,6 +84,8 @@ pub struct LessonPanel {
     grid: Option<LevelGrid>,
     texture: Option<TextureHandle>,
     pacer: Pacer,
+    /// What the last click on the map did, said until the next Play or step.
+    notice: Option<String>,
 }
 
 impl Default for LessonPanel {
@@ -110,6 +112,7 @@ impl Default for LessonPanel {
             grid: None,
             texture: None,
             pacer: Pacer::default(),
+            notice: None,
         };
         panel.rebuild();
         panel
@@ -188,6 +191,12 @@ impl LessonPanel {
             self.run.reset(start);
         }
         self.reset();
+        let [w, b] = self.run.theta();
+        self.notice = Some(format!(
+            "new start θ₀ = ({}, {}): paused at step 0, press Play or Step",
+            format_number(w),
+            format_number(b)
+        ));
     }
 
     /// One step at the current learning rate; pauses on divergence. Returns true if θ moved.
@@ -415,10 +424,14 @@ impl LessonPanel {
             ui.label(RichText::new(text).color(color).strong())
                 .on_hover_text("Along the steepest direction each step multiplies the error by (1 − α·λ_max): no sign change below 1/λ_max, shrinking oscillation below 2/λ_max, growth above");
             let [w, b] = self.run.theta();
+            // After a divergence the counter says which step failed, as the message does.
+            let step = match self.run.diverged() {
+                Some(_) => format!("{} (step {} diverged)", self.run.steps(), self.run.steps() + 1),
+                None => self.run.steps().to_string(),
+            };
             ui.label(
                 RichText::new(format!(
-                    "step {}   θ = (w, b) = ({}, {})   J = {}",
-                    self.run.steps(),
+                    "step {step}   θ = (w, b) = ({}, {})   J = {}",
                     format_number(w),
                     format_number(b),
                     format_number(self.run.data().loss(self.run.theta()))
@@ -437,6 +450,13 @@ impl LessonPanel {
                 .on_hover_text("The closed-form minimum from the normal equations XᵀXθ = Xᵀy");
             }
         });
+        if self.playing || self.run.steps() > 0 {
+            self.notice = None;
+        }
+        if let Some(notice) = &self.notice {
+            ui.label(RichText::new(notice).color(Color32::from_rgb(120, 170, 230)))
+                .on_hover_text("Clicking the landscape moves the start point and pauses");
+        }
         if let Some(message) = self.run.diverged() {
             ui.label(
                 RichText::new(message)
@@ -472,12 +492,31 @@ impl LessonPanel {
                 ),
             ],
         );
+        // The view stays on the data: a diverging line runs off it instead of rescaling the
+        // axes to 10⁶.
+        let (y0, y1) = self
+            .raw
+            .y
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &y| {
+                (lo.min(y), hi.max(y))
+            });
+        let (pad_x, pad_y) = (0.05 * (x1 - x0).max(1e-9), 0.15 * (y1 - y0).max(1e-9));
         Plot::new("lesson_data_plot")
             .height(height - 20.0)
             .custom_x_axes(x_axis("x"))
             .custom_y_axes(y_axis("y"))
             .allow_scroll(false)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_boxed_zoom(false)
             .show(ui, |plot_ui| {
+                if y0.is_finite() && y1.is_finite() {
+                    plot_ui.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
+                        [x0 - pad_x, y0 - pad_y],
+                        [x1 + pad_x, y1 + pad_y],
+                    ));
+                }
                 plot_ui.points(
                     Points::new("points", PlotPoints::from(points))
                         .color(POINT_COLOR)
@@ -583,6 +622,19 @@ impl LessonPanel {
         };
         let theta = self.run.theta();
         let gradient = self.run.data().gradient(theta);
+        let norm = gradient[0].hypot(gradient[1]);
+        let legend = vec![
+            LegendEntry::new("path of (w, b)", PATH_COLOR, Marker::Line),
+            LegendEntry::new("θ now", PATH_COLOR, Marker::Dot),
+            LegendEntry::new(
+                format!(
+                    "−∇J, drawn at a fixed length (|∇J| = {})",
+                    format_number(norm)
+                ),
+                ARROW_COLOR,
+                Marker::Line,
+            ),
+        ];
         let clicked = landscape_plot(
             ui,
             "lesson_landscape_plot",
@@ -591,7 +643,8 @@ impl LessonPanel {
                 bounds,
                 texture: self.texture.as_ref().map(TextureHandle::id),
                 axes: (w_name, b_name),
-                minima: surface.critical_points().iter().map(|c| c.point).collect(),
+                critical: surface.critical_points(),
+                legend,
             },
             |plot_ui| {
                 plot_ui.line(
@@ -605,7 +658,6 @@ impl LessonPanel {
                         .shape(MarkerShape::Circle)
                         .radius(4.0),
                 );
-                let norm = gradient[0].hypot(gradient[1]);
                 if norm > 0.0 && norm.is_finite() {
                     let [span_x, span_y] = bounds.size();
                     let length = 0.12 * span_x.min(span_y);

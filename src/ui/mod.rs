@@ -24,6 +24,7 @@ pub mod features;
 pub mod files;
 pub mod format;
 pub mod gradcheck;
+pub mod help;
 pub mod import;
 pub mod kernels;
 pub mod launch;
@@ -39,6 +40,7 @@ pub mod present;
 pub mod race;
 pub mod state;
 pub mod stepper;
+pub mod typeset;
 pub mod weights;
 
 pub use action::Action;

@@ -8,7 +8,7 @@ use egui_plot::{
     AxisHints, MarkerShape, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points,
 };
 
-use crate::lesson::{Bounds, LevelGrid};
+use crate::lesson::{Bounds, CriticalKind, CriticalPoint, LevelGrid};
 use crate::ui::colormap;
 
 /// A horizontal axis with `label`, labelling ticks at least 26 points apart.
@@ -38,6 +38,10 @@ pub enum Marker {
     Dot,
     /// A hollow dot (e.g. test points).
     Ring,
+    /// A hollow diamond (a known minimum).
+    Diamond,
+    /// A cross (a saddle point).
+    Cross,
 }
 
 /// One entry of a [`legend_row`].
@@ -83,6 +87,27 @@ pub fn legend_row(ui: &mut egui::Ui, entries: &[LegendEntry]) {
                 Marker::Ring => {
                     painter.circle_stroke(c, 4.0, egui::Stroke::new(1.5, entry.color));
                 }
+                Marker::Diamond => {
+                    let d = [
+                        c + egui::vec2(0.0, -5.0),
+                        c + egui::vec2(5.0, 0.0),
+                        c + egui::vec2(0.0, 5.0),
+                        c + egui::vec2(-5.0, 0.0),
+                    ];
+                    painter.add(egui::Shape::closed_line(
+                        d.to_vec(),
+                        egui::Stroke::new(1.5, entry.color),
+                    ));
+                }
+                Marker::Cross => {
+                    let stroke = egui::Stroke::new(2.0, entry.color);
+                    painter
+                        .line_segment([c - egui::vec2(4.0, 4.0), c + egui::vec2(4.0, 4.0)], stroke);
+                    painter.line_segment(
+                        [c + egui::vec2(-4.0, 4.0), c + egui::vec2(4.0, -4.0)],
+                        stroke,
+                    );
+                }
             }
             ui.label(&entry.name);
             ui.add_space(8.0);
@@ -120,8 +145,11 @@ pub struct LandscapeView<'a> {
     pub texture: Option<egui::TextureId>,
     /// Axis names.
     pub axes: (&'a str, &'a str),
-    /// Points marked as known minima.
-    pub minima: Vec<[f64; 2]>,
+    /// The surface's known critical points: minima (diamonds) and saddles (crosses).
+    pub critical: Vec<CriticalPoint>,
+    /// The legend of the caller's own items (paths, markers), shown with the critical points'
+    /// in a row above the map.
+    pub legend: Vec<LegendEntry>,
 }
 
 /// Draws a fixed-range contour map, calls `add` for the paths, and returns the plot
@@ -134,6 +162,48 @@ pub fn landscape_plot(
     add: impl FnOnce(&mut egui_plot::PlotUi<'_>),
 ) -> Option<[f64; 2]> {
     let bounds = view.bounds;
+    let points = |kind: CriticalKind| -> Vec<[f64; 2]> {
+        view.critical
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.point)
+            .collect()
+    };
+    let (minima, saddles) = (points(CriticalKind::Minimum), points(CriticalKind::Saddle));
+    let mut entries: Vec<LegendEntry> = Vec::new();
+    if !minima.is_empty() {
+        entries.push(LegendEntry::new(
+            "known minimum",
+            MINIMUM_COLOR,
+            Marker::Diamond,
+        ));
+    }
+    if !saddles.is_empty() {
+        entries.push(LegendEntry::new(
+            "saddle point",
+            MINIMUM_COLOR,
+            Marker::Cross,
+        ));
+    }
+    entries.extend(
+        view.legend
+            .iter()
+            .map(|e| LegendEntry::new(e.name.clone(), e.color, e.marker)),
+    );
+    // The contours' colour scale: log-spaced levels from dark (low) to yellow (high).
+    entries.push(LegendEntry::new(
+        "low",
+        colormap::sequential(0.0, 0.0, 1.0),
+        Marker::Dot,
+    ));
+    entries.push(LegendEntry::new(
+        "high loss (log-spaced levels)",
+        colormap::sequential(1.0, 0.0, 1.0),
+        Marker::Dot,
+    ));
+    let top = ui.cursor().top();
+    legend_row(ui, &entries);
+    let side = side - (ui.cursor().top() - top) - 4.0;
     let response = Plot::new(id)
         .width(side)
         .height(side)
@@ -161,12 +231,20 @@ pub fn landscape_plot(
                     egui::vec2(w as f32, h as f32),
                 ));
             }
-            if !view.minima.is_empty() {
+            if !minima.is_empty() {
                 plot_ui.points(
-                    Points::new("known minimum", PlotPoints::from(view.minima.clone()))
+                    Points::new("known minimum", PlotPoints::from(minima))
                         .shape(MarkerShape::Diamond)
                         .color(MINIMUM_COLOR)
                         .filled(false)
+                        .radius(7.0),
+                );
+            }
+            if !saddles.is_empty() {
+                plot_ui.points(
+                    Points::new("saddle point", PlotPoints::from(saddles))
+                        .shape(MarkerShape::Cross)
+                        .color(MINIMUM_COLOR)
                         .radius(7.0),
                 );
             }

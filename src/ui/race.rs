@@ -34,6 +34,8 @@ pub struct RacePanel {
     grid: Option<(SurfaceKind, f64, LevelGrid)>,
     texture: Option<TextureHandle>,
     pacer: Pacer,
+    /// Why the race paused, when the user did not press Pause (a new surface or start).
+    notice: Option<String>,
 }
 
 impl Default for RacePanel {
@@ -46,6 +48,7 @@ impl Default for RacePanel {
             grid: None,
             texture: None,
             pacer: Pacer::default(),
+            notice: None,
         }
     }
 }
@@ -68,6 +71,10 @@ impl RacePanel {
             other => Surface::of_kind(other),
         };
         self.race.set_surface(surface);
+        if self.playing {
+            self.notice =
+                Some("new surface: every racer back at the start, paused; press Play".into());
+        }
         self.playing = false;
     }
 
@@ -94,6 +101,13 @@ impl Panel for RacePanel {
         self.advance(ui.ctx());
         ui.heading("Optimizer race");
         self.controls_ui(ui);
+        if self.playing {
+            self.notice = None;
+        }
+        if let Some(notice) = &self.notice {
+            ui.label(RichText::new(notice).color(Color32::from_rgb(120, 170, 230)))
+                .on_hover_text("A new surface or start point puts every racer back and pauses");
+        }
         ui.separator();
         self.table_ui(ui);
         ui.separator();
@@ -350,7 +364,6 @@ impl RacePanel {
             self.grid = Some((key.0, key.1, grid));
         }
         let racers = &self.race.racers;
-        let minima = surface.critical_points().iter().map(|c| c.point).collect();
         let clicked = landscape_plot(
             ui,
             "race_landscape_plot",
@@ -359,7 +372,8 @@ impl RacePanel {
                 bounds,
                 texture: self.texture.as_ref().map(TextureHandle::id),
                 axes: ("x", "y"),
-                minima,
+                critical: surface.critical_points(),
+                legend: Vec::new(),
             },
             |plot_ui| {
                 for racer in racers.iter().filter(|r| r.enabled) {
@@ -387,6 +401,11 @@ impl RacePanel {
         if let Some(point) = clicked {
             self.race.set_start(point);
             self.playing = false;
+            self.notice = Some(format!(
+                "new start ({}, {}): every racer back there, paused; press Play",
+                format_number(point[0]),
+                format_number(point[1])
+            ));
         }
     }
 

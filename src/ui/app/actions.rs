@@ -134,7 +134,10 @@ impl GradscopeApp {
             }
             Action::File(request) => self.file_request(ctx, request),
             Action::Preset(preset) => self.load_preset(preset),
-            Action::OpenStepper => self.panels.stepper.open(),
+            Action::OpenStepper => {
+                self.panels.stepper.open();
+                self.panels.mlp_tab = MlpTab::Network;
+            }
             Action::GradCheck => {
                 self.panels.gradcheck.open();
                 lab.worker.send(Command::GradCheck);

@@ -41,6 +41,7 @@ impl GradscopeApp {
                 worksheet: worksheet.sheet.as_ref(),
                 recent,
                 highlighted_layer: panels.stepper.highlighted_layer(),
+                stepper_phase: panels.stepper.current_phase(),
                 panel_names,
             };
             actions.extend(presentation.ui(ui, &view));
@@ -142,24 +143,24 @@ fn lab_ui(
         .resizable(false)
         .exact_size(MESSAGES_HEIGHT)
         .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("messages_scroll")
-                .max_height(ui.available_height())
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    if view.banner.is_none() && view.doctor.findings().is_empty() {
-                        ui.label(
-                            RichText::new("Training doctor: nothing to report")
-                                .color(ui.visuals().weak_text_color()),
-                        )
-                        .on_hover_text(DOCTOR_QUIET_HINT);
-                    }
-                    actions.extend(panels.banners.ui(ui, view));
-                });
+            // A child with a fixed rectangle: what the messages hold never changes the strip's
+            // size (more than fit are cut at its edge; dismissing one shows the next).
+            let rect = ui.available_rect_before_wrap();
+            let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
+            child.set_clip_rect(rect.intersect(ui.clip_rect()));
+            if view.banner.is_none() && view.doctor.findings().is_empty() {
+                child
+                    .label(
+                        RichText::new("Training doctor: nothing to report")
+                            .color(child.visuals().weak_text_color()),
+                    )
+                    .on_hover_text(DOCTOR_QUIET_HINT);
+            }
+            actions.extend(panels.banners.ui(&mut child, view));
+            ui.allocate_rect(rect, egui::Sense::hover());
         });
     actions.extend(panels.files.ui(ui, view));
     actions.extend(panels.import.ui(ui, view));
-    actions.extend(panels.stepper.ui(ui, view));
     actions.extend(panels.gradcheck.ui(ui, view));
     let mut rects = Vec::new();
     egui::CentralPanel::default().show(ui, |ui| {
@@ -186,18 +187,24 @@ fn lab_ui(
             rects.push((name.to_string(), main.response.rect));
             ui.separator();
             ui.vertical(|ui| {
-                let top = (height * 0.5).max(220.0);
-                // An exact rectangle: whatever the loss panel shows (a number, a dash, a
-                // wrapped line), the tabs below it stay where they are.
-                let (loss, _) = ui.allocate_exact_size(
-                    egui::vec2(ui.available_width(), top),
-                    egui::Sense::hover(),
-                );
-                let mut child = ui.new_child(egui::UiBuilder::new().max_rect(loss));
-                child.set_clip_rect(loss.intersect(ui.clip_rect()));
-                actions.extend(panels.loss.ui(&mut child, view));
-                rects.push(("Loss".to_string(), loss));
-                ui.separator();
+                // With the backprop stepper open on the network view, that view and the
+                // stepper take the whole column.
+                let stepping =
+                    panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network;
+                if !stepping {
+                    let top = (height * 0.5).max(220.0);
+                    // An exact rectangle: whatever the loss panel shows (a number, a dash, a
+                    // wrapped line), the tabs below it stay where they are.
+                    let (loss, _) = ui.allocate_exact_size(
+                        egui::vec2(ui.available_width(), top),
+                        egui::Sense::hover(),
+                    );
+                    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(loss));
+                    child.set_clip_rect(loss.intersect(ui.clip_rect()));
+                    actions.extend(panels.loss.ui(&mut child, view));
+                    rects.push(("Loss".to_string(), loss));
+                    ui.separator();
+                }
                 let lower = ui.vertical(|ui| lower_tabs_ui(ui, panels, view)).inner;
                 actions.extend(lower.1);
                 rects.push((lower.0.to_string(), lower.2));
@@ -230,6 +237,11 @@ fn lower_tabs_ui(
                 "Pixel arithmetic",
                 "How one feature-map pixel was computed: click a pixel on the left",
             ),
+            (
+                ImageTab::Gradients,
+                "Gradients (doctor)",
+                "Each layer's gradient norm over time and the activation statistics the training doctor watches",
+            ),
         ];
         tab_bar_ui(ui, &mut panels.image_tab, &tabs);
         match panels.image_tab {
@@ -237,6 +249,7 @@ fn lower_tabs_ui(
             ImageTab::Confusion => ("Confusion matrix", panels.confusion.ui(ui, view)),
             ImageTab::Weights => ("Weights", panels.weights.ui(ui, view)),
             ImageTab::Pixel => ("Pixel arithmetic", panels.pixel.ui(ui, view)),
+            ImageTab::Gradients => ("Gradients", panels.doctor.ui(ui, view)),
         }
     } else {
         let tabs = [
@@ -259,6 +272,17 @@ fn lower_tabs_ui(
         tab_bar_ui(ui, &mut panels.mlp_tab, &tabs);
         match panels.mlp_tab {
             MlpTab::Weights => ("Weights", panels.weights.ui(ui, view)),
+            MlpTab::Network if panels.stepper.is_open() => {
+                let room = ui.available_height();
+                let network = ui
+                    .allocate_ui(egui::vec2(ui.available_width(), room * 0.5), |ui| {
+                        panels.network.ui(ui, view)
+                    })
+                    .inner;
+                ui.separator();
+                let stepper = panels.stepper.ui(ui, view);
+                ("Network view", network.or(stepper))
+            }
             MlpTab::Network => ("Network view", panels.network.ui(ui, view)),
             MlpTab::Gradients => ("Gradients", panels.doctor.ui(ui, view)),
         }
@@ -268,7 +292,7 @@ fn lower_tabs_ui(
 }
 
 /// Height of the message strip at the bottom of the lab, in points.
-const MESSAGES_HEIGHT: f32 = 56.0;
+const MESSAGES_HEIGHT: f32 = 64.0;
 
 const DOCTOR_QUIET_HINT: &str = "The training doctor watches gradient norms, activations and \
     the test loss; its findings and the app's messages appear here, with one-click remedies";
