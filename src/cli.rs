@@ -44,8 +44,7 @@ pub enum CliCommand {
     Train(Box<TrainArgs>),
     /// Print what the import wizard understands of a file or folder as one JSON object.
     Inspect(InspectArgs),
-    /// Hopfield memory: store patterns, recall one from a noisy cue and report the end state
-    /// (`--json` for one JSON line); `memory capacity` runs the capacity sweep.
+    /// Hopfield memory: recall a stored pattern from a noisy cue; `memory capacity` sweeps P.
     Memory(Box<crate::memory::cli::MemoryArgs>),
 }
 

@@ -84,7 +84,12 @@ impl EndState {
     /// the update limit of a run that never settled (stochastic dynamics). A 2-cycle or the
     /// inverse is not a recall.
     pub fn recalled(&self, k: usize) -> bool {
-        matches!(self, EndState::Fixed(StateName::Pattern(j)) | EndState::Unsettled(StateName::Pattern(j)) if *j == k)
+        match self {
+            EndState::Fixed(StateName::Pattern(j)) | EndState::Unsettled(StateName::Pattern(j)) => {
+                *j == k
+            }
+            _ => false,
+        }
     }
 
     /// A short machine name: `recalled`, `inverse`, `spurious`, `two-cycle`, `unsettled` or
