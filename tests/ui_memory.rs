@@ -1,6 +1,7 @@
 //! The Memory view driven through egui_kittest (no GPU, no window): storing two letters and
 //! recalling one from 20 % noise ends on "recalled", and drawing on the canvas changes the
-//! pattern that is stored.
+//! pattern that is stored; side by side, a second run plays the same cue under synchronous
+//! dynamics and names its own end.
 
 use std::time::{Duration, Instant};
 
@@ -104,4 +105,30 @@ fn drawing_on_the_canvas_changes_the_stored_pattern() {
     let stored = harness.state_mut().memory().stored()[0].clone();
     assert_eq!(stored.label, "drawing");
     assert_eq!(stored.spins, drawing);
+}
+
+#[test]
+fn side_by_side_plays_the_same_cue_under_synchronous_dynamics_too() {
+    let mut harness = harness();
+    harness.get_by_label("Tick first 2").click();
+    harness.run_steps(1);
+    harness.get_by_label("Store ticked").click();
+    run_until(&mut harness, |app| app.memory().stored().len() == 2);
+    harness.get_by_label("Side by side").click();
+    harness.get_by_label("as fast as possible").click();
+    harness.run_steps(1);
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.memory().end().is_some());
+    // The second run (synchronous, Hebbian, same cue) reports its own end state.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while harness
+        .query_by_label_contains("B: Synchronous, Hebbian ended: ")
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "the second run never ended");
+        std::thread::sleep(Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+    harness.get_by_label("Ended: recalled pattern 1");
+    harness.get_by_label("E (B)");
 }

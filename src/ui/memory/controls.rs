@@ -228,6 +228,7 @@ impl MemoryPanel {
                 .on_hover_text("Rows at the bottom of the pattern set to −1 in the cue"),
         };
         self.dynamics_ui(ui);
+        self.compare.settings_ui(ui);
         self.play_ui(ui);
     }
 

@@ -142,9 +142,16 @@ impl MemoryPanel {
             let side = ((ui.available_width() - 48.0) / 3.0).clamp(80.0, MAX_SIDE);
             self.state_ui(ui, side);
             ui.add_space(12.0);
-            self.weights_ui(ui, side);
+            if self.compare.loaded {
+                self.compare_state_ui(ui, side);
+            } else {
+                self.weights_ui(ui, side);
+            }
         });
         self.end_ui(ui);
+        if self.compare.loaded {
+            self.compare.end_ui(ui);
+        }
         let half = ((ui.available_width() - 16.0) / 2.0).max(200.0);
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
@@ -249,6 +256,16 @@ impl MemoryPanel {
         });
     }
 
+    /// The side-by-side run's state, in place of the heatmaps.
+    fn compare_state_ui(&self, ui: &mut egui::Ui, side: f32) {
+        ui.vertical(|ui| {
+            ui.label(RichText::new(self.compare.title()).strong())
+                .on_hover_text("The same cue under the second setting");
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), Sense::hover());
+            paint_spins(ui.painter(), rect, self.grid, &self.compare.state);
+        });
+    }
+
     fn weights_ui(&mut self, ui: &mut egui::Ui, side: f32) {
         ui.vertical(|ui| {
             ui.label(RichText::new("Weights W (N × N)").strong())
@@ -319,8 +336,16 @@ impl MemoryPanel {
             .custom_x_axes(x_axis("updates"))
             .custom_y_axes(y_axis("E"))
             .allow_scroll(false)
+            .legend(egui_plot::Legend::default())
             .show(ui, |plot_ui| {
-                plot_ui.line(Line::new("E", PlotPoints::from(self.energy.clone())));
+                let name = if self.compare.loaded { "E (A)" } else { "E" };
+                plot_ui.line(Line::new(name, PlotPoints::from(self.energy.clone())));
+                if self.compare.loaded {
+                    plot_ui.line(
+                        Line::new("E (B)", PlotPoints::from(self.compare.energy.clone()))
+                            .color(class_color(1)),
+                    );
+                }
             });
     }
 

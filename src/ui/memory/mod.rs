@@ -7,6 +7,7 @@
 //! - `controls`: the left column (patterns, storing, cue, dynamics, playing, capacity).
 //! - `draw`: the neuron grids, the weight heatmaps and the plots.
 
+mod compare;
 mod controls;
 mod draw;
 
@@ -140,6 +141,10 @@ pub struct MemoryPanel {
     basin: Vec<BasinPoint>,
     /// The opening demo waits for its patterns to be stored.
     demo_pending: bool,
+    /// The same cue under a second setting.
+    compare: compare::Compare,
+    /// The window's context, for the side-by-side run's thread.
+    ctx: Option<egui::Context>,
 }
 
 impl Default for MemoryPanel {
@@ -179,6 +184,8 @@ impl Default for MemoryPanel {
             capacity: CapacityView::default(),
             basin: Vec::new(),
             demo_pending: false,
+            compare: compare::Compare::default(),
+            ctx: None,
         };
         panel.load_source();
         panel
@@ -266,6 +273,7 @@ impl MemoryPanel {
         self.energy.clear();
         self.overlaps.clear();
         self.end = None;
+        self.compare.reset();
     }
 
     /// Starts storing the chosen patterns one by one, into an empty network.
@@ -366,9 +374,43 @@ impl MemoryPanel {
         self.message = None;
         self.send(MemoryCommand::Load(Box::new(recall)));
         self.send_speed();
+        if let Some(ctx) = self.ctx.clone() {
+            self.load_compare(&ctx);
+        }
     }
 
+    /// Loads the side-by-side run on the current cue, when it is switched on.
+    fn load_compare(&mut self, ctx: &egui::Context) {
+        if !self.compare.enabled || self.cue.is_empty() {
+            return;
+        }
+        let patterns = self.net.patterns().to_vec();
+        let loaded = self.compare.load(
+            ctx,
+            self.grid,
+            &patterns,
+            &self.cue,
+            self.seed,
+            self.temperature,
+        );
+        match loaded {
+            Ok(()) => self.send_speed(),
+            Err(e) => self.message = Some(e),
+        }
+    }
+
+    /// Sends `command` to the recall's thread (and a copy to the side-by-side run).
     fn send(&self, command: MemoryCommand) {
+        let copy = match &command {
+            MemoryCommand::Play => Some(MemoryCommand::Play),
+            MemoryCommand::Pause => Some(MemoryCommand::Pause),
+            MemoryCommand::Step(k) => Some(MemoryCommand::Step(*k)),
+            MemoryCommand::SetSpeed(s) => Some(MemoryCommand::SetSpeed(*s)),
+            _ => None,
+        };
+        if let Some(copy) = copy {
+            self.compare.send(copy);
+        }
         if let Some(worker) = &self.worker {
             worker.send(command);
         }
@@ -512,11 +554,13 @@ fn push_point(curve: &mut Vec<[f64; 2]>, point: [f64; 2]) {
 impl Panel for MemoryPanel {
     fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
         let ctx = ui.ctx().clone();
+        self.ctx = Some(ctx.clone());
         if self.worker.is_none() {
             self.worker = Some(MemoryWorker::spawn(Arc::new(ctx.clone())));
             self.send_speed();
         }
         self.poll();
+        self.compare.poll();
         self.store_tick(&ctx);
         if self.demo_pending && self.queue.is_empty() {
             self.demo_pending = false;
