@@ -203,6 +203,13 @@ impl MemoryPanel {
         self.end.as_ref()
     }
 
+    /// Pauses the recall (both runs, side by side): called when the window leaves the view,
+    /// so no thread keeps playing, and posting frames, while nobody reads them.
+    pub fn leave(&mut self) {
+        self.send(MemoryCommand::Pause);
+        self.playing = false;
+    }
+
     /// The drawing canvas, one ±1 per neuron (row-major).
     pub fn drawing(&self) -> &[i8] {
         &self.drawn
