@@ -152,13 +152,10 @@ fn a_clicked_conv_pixel_shows_the_arithmetic_of_a_hand_computation() {
     assert!((explained - z).abs() < 1e-5);
     let (_, a) = activation.expect("the Small CNN has ReLU after its convolutions");
     assert_eq!(a, z.max(0.0));
-    let shown = gradscope::ui::format::format_number(f64::from(explained));
-    assert!(
-        harness
-            .query_by_label_contains(&format!("= {shown}"))
-            .is_some(),
-        "the tab does not show z = {shown}"
-    );
+    let shown = gradscope::ui::typeset::number(f64::from(explained));
+    let line = harness.get_by_label_contains("z = Σ + b = ");
+    let text = line.value().unwrap_or_default();
+    assert!(text.ends_with(&format!("= {shown}")), "{text} ≠ … = {shown}");
     // The tab and the panel's heading.
     assert_eq!(harness.query_all_by_label("Pixel arithmetic").count(), 2);
 }

@@ -96,19 +96,26 @@ impl Panel for LossPanel {
         let train = metric_line(run, |r| r.train, |m| to_plot(m.loss, log_y));
         let test = metric_line(run, |r| r.test, |m| to_plot(m.loss, log_y));
         let classification = data.is_classification();
-        let height = if classification {
-            (ui.available_height() * 0.62).max(120.0)
-        } else {
-            ui.available_height().max(120.0)
-        };
+        // Both plots and their legend rows share the room exactly (the panel's rectangle is
+        // fixed, and anything past it would be cut off).
+        let room = ui.available_height();
+        let top = ui.cursor().top();
+        // One legend for both plots: the colours mean the same in each.
         legend_row(
             ui,
             &[
-                LegendEntry::new("train loss (each step)", STEP_COLOR, Marker::Line),
-                LegendEntry::new("train loss (whole split)", TRAIN_COLOR, Marker::Line),
-                LegendEntry::new("test loss", TEST_COLOR, Marker::Line),
+                LegendEntry::new("each step (mini-batch)", STEP_COLOR, Marker::Line),
+                LegendEntry::new("train", TRAIN_COLOR, Marker::Line),
+                LegendEntry::new("test", TEST_COLOR, Marker::Line),
             ],
         );
+        let legend_height = ui.cursor().top() - top;
+        let plots = room - legend_height - 12.0;
+        let height = if classification {
+            (plots * 0.62).max(40.0)
+        } else {
+            (room - legend_height - 4.0).max(40.0)
+        };
         let mut plot = Plot::new("loss_plot")
             .height(height)
             .custom_x_axes(x_axis("step"))
@@ -139,15 +146,8 @@ impl Panel for LossPanel {
         if classification {
             let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
             let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
-            legend_row(
-                ui,
-                &[
-                    LegendEntry::new("train accuracy", TRAIN_COLOR, Marker::Line),
-                    LegendEntry::new("test accuracy", TEST_COLOR, Marker::Line),
-                ],
-            );
             Plot::new("accuracy_plot")
-                .height(ui.available_height().max(80.0))
+                .height((plots - height).max(30.0))
                 .include_x(0.0)
                 .include_x(run.step.max(10) as f64)
                 .custom_x_axes(x_axis("step"))
