@@ -57,6 +57,7 @@ impl GradscopeApp {
                         actions.extend(panels.lesson.ui(ui, &view));
                     });
                 }
+                AppMode::Memory => actions.extend(panels.memory.ui(ui, &view)),
                 AppMode::Race => {
                     egui::CentralPanel::default().show(ui, |ui| {
                         egui::ScrollArea::vertical().show(ui, |ui| {
