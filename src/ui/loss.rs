@@ -152,32 +152,37 @@ impl Panel for LossPanel {
             );
         });
         if classification {
-            let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
-            let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
-            Plot::new("accuracy_plot")
-                .height((plots - height).max(30.0))
-                .include_x(0.0)
-                .include_x(run.step.max(10) as f64)
-                .custom_x_axes(x_axis("step"))
-                .custom_y_axes(y_axis("accuracy %"))
-                .include_y(0.0)
-                .include_y(100.0)
-                .allow_scroll(false)
-                .show(ui, |plot_ui| {
-                    plot_ui.line(
-                        Line::new("train accuracy", PlotPoints::from(train_acc))
-                            .color(TRAIN_COLOR)
-                            .width(2.0),
-                    );
-                    plot_ui.line(
-                        Line::new("test accuracy", PlotPoints::from(test_acc))
-                            .color(TEST_COLOR)
-                            .width(2.0),
-                    );
-                });
+            accuracy_plot_ui(ui, run, (plots - height).max(30.0));
         }
         None
     }
+}
+
+/// Train and test accuracy (%) at each evaluation, `height` points high.
+fn accuracy_plot_ui(ui: &mut egui::Ui, run: &RunView, height: f32) {
+    let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
+    let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
+    Plot::new("accuracy_plot")
+        .height(height)
+        .include_x(0.0)
+        .include_x(run.step.max(10) as f64)
+        .custom_x_axes(x_axis("step"))
+        .custom_y_axes(y_axis("accuracy %"))
+        .include_y(0.0)
+        .include_y(100.0)
+        .allow_scroll(false)
+        .show(ui, |plot_ui| {
+            plot_ui.line(
+                Line::new("train accuracy", PlotPoints::from(train_acc))
+                    .color(TRAIN_COLOR)
+                    .width(2.0),
+            );
+            plot_ui.line(
+                Line::new("test accuracy", PlotPoints::from(test_acc))
+                    .color(TEST_COLOR)
+                    .width(2.0),
+            );
+        });
 }
 
 #[cfg(test)]
