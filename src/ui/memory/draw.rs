@@ -8,7 +8,11 @@ use egui_plot::{Line, Plot, PlotPoints, VLine};
 use super::MemoryPanel;
 use crate::memory::{AGS_CAPACITY, EndState, Grid, LearningRule, field_split};
 use crate::ui::colormap::{class_color, diverging};
-use crate::ui::plot::{x_axis, y_axis};
+use crate::ui::plot::{LegendEntry, Marker, legend_row, x_axis, y_axis};
+use crate::ui::typeset::rule_line;
+
+/// Colour of the energy curve (of run A when two run side by side).
+const ENERGY_COLOR: Color32 = Color32::from_rgb(214, 39, 40);
 
 /// Largest side of the state grid and the two heatmaps, in points (they shrink to share the
 /// width three ways, e.g. in presentation mode).
@@ -329,17 +333,30 @@ impl MemoryPanel {
     }
 
     fn energy_plot(&self, ui: &mut egui::Ui) {
-        ui.label(RichText::new("Energy E = −½ Σ w_ij s_i s_j").strong())
-            .on_hover_text("Hopfield 1982: asynchronous updates never raise E");
+        rule_line(
+            ui,
+            "Energy E = −½ Σ_{ij} w_{ij} s_i s_j",
+            "Hopfield 1982: asynchronous updates never raise E",
+        );
+        if self.compare.loaded {
+            legend_row(
+                ui,
+                &[
+                    LegendEntry::new("E (A)", ENERGY_COLOR, Marker::Line),
+                    LegendEntry::new("E (B)", class_color(1), Marker::Line),
+                ],
+            );
+        }
         Plot::new("memory_energy")
             .height(PLOT_HEIGHT)
             .custom_x_axes(x_axis("updates"))
             .custom_y_axes(y_axis("E"))
             .allow_scroll(false)
-            .legend(egui_plot::Legend::default())
             .show(ui, |plot_ui| {
                 let name = if self.compare.loaded { "E (A)" } else { "E" };
-                plot_ui.line(Line::new(name, PlotPoints::from(self.energy.clone())));
+                plot_ui.line(
+                    Line::new(name, PlotPoints::from(self.energy.clone())).color(ENERGY_COLOR),
+                );
                 if self.compare.loaded {
                     plot_ui.line(
                         Line::new("E (B)", PlotPoints::from(self.compare.energy.clone()))
@@ -350,8 +367,18 @@ impl MemoryPanel {
     }
 
     fn overlap_plot(&self, ui: &mut egui::Ui) {
-        ui.label(RichText::new("Overlaps m_μ = (1/N) Σ x_i^μ s_i").strong())
-            .on_hover_text("1 = the state is pattern μ, −1 = its inverse, near 0 = unrelated");
+        rule_line(
+            ui,
+            "Overlaps m_μ = (1/N) Σ_i x_i^μ s_i",
+            "1 = the state is pattern μ, −1 = its inverse, near 0 = unrelated",
+        );
+        let entries: Vec<LegendEntry> = (0..self.overlaps.len())
+            .map(|k| {
+                let label = self.net.patterns().get(k).map_or("", |p| p.label.as_str());
+                LegendEntry::new(format!("m{} {label}", k + 1), class_color(k), Marker::Line)
+            })
+            .collect();
+        legend_row(ui, &entries);
         Plot::new("memory_overlaps")
             .height(PLOT_HEIGHT)
             .include_y(-1.0)
@@ -359,7 +386,6 @@ impl MemoryPanel {
             .custom_x_axes(x_axis("updates"))
             .custom_y_axes(y_axis("m"))
             .allow_scroll(false)
-            .legend(egui_plot::Legend::default())
             .show(ui, |plot_ui| {
                 for (k, curve) in self.overlaps.iter().enumerate() {
                     let label = self.net.patterns().get(k).map_or("", |p| p.label.as_str());
@@ -381,6 +407,14 @@ impl MemoryPanel {
                  (Amit, Gutfreund & Sompolinsky 1985)"
             ));
         let n = self.capacity.neurons.max(1) as f64;
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new(LearningRule::Hebb.name(), class_color(0), Marker::Line),
+                LegendEntry::new(LearningRule::Storkey.name(), class_color(1), Marker::Line),
+                LegendEntry::new("α ≈ 0.138", Color32::GRAY, Marker::Line),
+            ],
+        );
         Plot::new("memory_capacity")
             .height(PLOT_HEIGHT)
             .include_x(0.0)
@@ -390,7 +424,6 @@ impl MemoryPanel {
             .custom_x_axes(x_axis("load P/N"))
             .custom_y_axes(y_axis("recalled"))
             .allow_scroll(false)
-            .legend(egui_plot::Legend::default())
             .show(ui, |plot_ui| {
                 plot_ui.vline(
                     VLine::new("α ≈ 0.138", AGS_CAPACITY)
