@@ -49,6 +49,8 @@ pub enum CliCommand {
     Train(Box<TrainArgs>),
     /// Print what the import wizard understands of a file or folder as one JSON object.
     Inspect(InspectArgs),
+    /// Hopfield memory: recall a stored pattern from a noisy cue; `memory capacity` sweeps P.
+    Memory(Box<crate::memory::cli::MemoryArgs>),
 }
 
 /// Options of the window.
@@ -79,6 +81,10 @@ pub struct WindowArgs {
     /// Open this experiment or lesson file (JSON, see "Save & open…") at start.
     #[arg(long, value_name = "FILE.json", conflicts_with_all = ["data", "dataset"])]
     pub experiment: Option<PathBuf>,
+    /// Start on a teaching preset, paused at step 0: xor, zero-init, deep-sigmoid,
+    /// large-weights, overfitting, dead-relu, saturated-tanh.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["data", "dataset", "experiment"])]
+    pub preset: Option<String>,
     /// Start in presentation mode (zoomed, high contrast, advanced controls hidden; F toggles).
     #[arg(long)]
     pub present: bool,
@@ -795,5 +801,6 @@ pub fn run(command: CliCommand) -> ExitCode {
             }
             Err(message) => usage_error(&message),
         },
+        CliCommand::Memory(args) => crate::memory::cli::run(&args),
     }
 }

@@ -242,7 +242,7 @@ fn the_gradient_check_rows_pass_for_the_engine_and_flag_a_wrong_gradient() {
         assert!(row.max_rel_error < 1e-6, "{row:?}");
     }
     assert_eq!(rows[0].count, 16);
-    assert!(rows[0].name.starts_with("layer 0 Dense 2→8 weight"));
+    assert!(rows[0].name.starts_with("layer 1: Dense 2→8 weight"));
 
     // A backward that is 1 % off in one element is caught, and only there.
     checks[2].analytic[3] *= 1.01;
@@ -291,8 +291,10 @@ fn a_small_batch_trace_is_the_mean_of_its_samples() {
         assert!((&batch.layers[l].weight_grad - grad_sum / 4.0).amax() < 1e-15);
     }
     // The stepper writes the batch gradient as a sum of products.
-    let line = gradscope::ui::stepper::gradient_lines(&batch.layers[1]).remove(0);
-    assert!(line.starts_with("∂E/∂w11 = Σ_n δ1 · a1 = "), "{line}");
+    let line = gradscope::ui::typeset::plain(
+        &gradscope::ui::stepper::gradient_lines(&batch.layers[1]).remove(0),
+    );
+    assert!(line.starts_with("∂E/∂w11 = Σn δ1 · a1 = "), "{line}");
     assert_eq!(line.matches(" + ").count(), 3, "{line}");
     // Past the end of the split the batch is cut short; a first index past it is refused.
     assert_eq!(session.trace_batch(2, 8).expect("cut").input.nrows(), 2);

@@ -78,7 +78,11 @@ fn the_lesson_shows_the_formula_with_numbers_and_the_landscape() {
         "level gaps grow geometrically: {ratios:?}"
     );
     assert!(harness.query_by_label_contains("known minimum").is_some());
-    assert!(harness.query_by_label_contains("−∇J (|∇J| = ").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("−∇J, drawn at a fixed length (|∇J| = ")
+            .is_some()
+    );
     assert!(
         harness
             .query_by_label_contains("2/λ_max = 0.7820")

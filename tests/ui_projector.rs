@@ -152,12 +152,12 @@ fn a_clicked_conv_pixel_shows_the_arithmetic_of_a_hand_computation() {
     assert!((explained - z).abs() < 1e-5);
     let (_, a) = activation.expect("the Small CNN has ReLU after its convolutions");
     assert_eq!(a, z.max(0.0));
-    let shown = gradscope::ui::format::format_number(f64::from(explained));
+    let shown = gradscope::ui::typeset::number(f64::from(explained));
+    let line = harness.get_by_label_contains("z = Σ + b = ");
+    let text = line.value().unwrap_or_default();
     assert!(
-        harness
-            .query_by_label_contains(&format!("= {shown}"))
-            .is_some(),
-        "the tab does not show z = {shown}"
+        text.ends_with(&format!("= {shown}")),
+        "{text} ≠ … = {shown}"
     );
     // The tab and the panel's heading.
     assert_eq!(harness.query_all_by_label("Pixel arithmetic").count(), 2);
@@ -215,4 +215,124 @@ fn the_xor_preset_starts_paused_at_step_zero_on_four_points() {
     assert_eq!(config.hidden.len(), 1);
     assert_eq!(config.hidden[0].units, 2);
     assert!(harness.query_by_label_contains("Step 0 ·").is_some());
+}
+
+#[test]
+fn a_banner_appearing_does_not_move_the_tabs_or_the_panels() {
+    use gradscope::nn::OptimizerKind;
+    use gradscope::ui::Banner;
+    let mut settings = Settings {
+        data: DataSettings::synth(SynthKind::Line),
+        speed: None,
+        ..Settings::default()
+    };
+    settings.train.hidden.clear();
+    settings.train.optimizer.kind = OptimizerKind::Sgd;
+    settings.train.optimizer.learning_rate = 10.0;
+    settings.train.batch_size = 1000;
+    let mut harness = harness_with(settings);
+    harness.run_steps(2);
+    let tab = harness.get_by_label("Network view").rect();
+    let heading = harness.get_by_label("Loss").rect();
+    assert!(harness.state().banner().is_none());
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| {
+        matches!(app.banner(), Some(Banner::Diverged(_)))
+    });
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("diverged at step")
+            .is_some()
+    );
+    assert_eq!(harness.get_by_label("Network view").rect(), tab);
+    assert_eq!(harness.get_by_label("Loss").rect(), heading);
+    // A click where the tab was lands on the tab.
+    harness.get_by_label("Network view").click();
+    harness.run_steps(2);
+    run_until(&mut harness, |app| {
+        app.snapshot().is_some_and(|s| s.trace.is_some())
+    });
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("circles: activation a")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_reopened_experiment_counts_on_from_its_saved_step_with_its_curves() {
+    use gradscope::experiment::Experiment;
+    use gradscope::ui::files::FileKind;
+    let dir = std::env::temp_dir().join(format!("gradscope-reopen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("run.json");
+    let mut harness = harness_with(Settings::default());
+    harness.run_steps(2);
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(1);
+    }
+    run_until(&mut harness, |app| app.step() == 3);
+    harness
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::SaveExperiment, &path.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Save experiment").click();
+    run_until(&mut harness, |app| {
+        app.file_status()
+            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
+    });
+    let saved = Experiment::load(&path).unwrap();
+    assert_eq!(saved.weights.as_ref().unwrap().step, 3);
+
+    // A new window opens the file: the counter says step 3 and the three losses are back.
+    let mut reopened = harness_with(Settings::default());
+    reopened.run_steps(2);
+    let ctx = reopened.ctx.clone();
+    reopened.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut reopened, |app| app.step() == 3);
+    reopened.run_steps(3);
+    assert_eq!(reopened.state().step(), 3);
+    assert!(reopened.query_by_label_contains("Step 3 ·").is_some());
+    let losses = reopened.state().loss_history();
+    assert_eq!(losses.total_steps(), 3);
+    // The next step is step 4.
+    reopened.get_by_label("Step").click();
+    run_until(&mut reopened, |app| app.step() == 4);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hidden_units_carry_heatmaps_and_zero_initial_weights_make_them_identical() {
+    let mut harness = harness_with(Settings::default());
+    harness.run_steps(2);
+    harness
+        .get_by_label("zero initial weights: symmetry")
+        .click();
+    run_until(&mut harness, |app| {
+        app.snapshot().is_some_and(|s| s.neurons.is_some()) && app.data().train.len() == 4
+    });
+    let maps = harness.state().snapshot().unwrap().neurons.clone().unwrap();
+    // One hidden layer of two sigmoid units, each a full grid of outputs in (0, 1).
+    assert_eq!(maps.layers.len(), 1);
+    assert_eq!(maps.layers[0].len(), 2);
+    let cells = maps.resolution * maps.resolution;
+    for unit in &maps.layers[0] {
+        assert_eq!(unit.len(), cells);
+        assert!(unit.iter().all(|&v| v > 0.0 && v < 1.0));
+    }
+    // With every weight zero both units compute the same thing everywhere.
+    assert_eq!(maps.layers[0][0], maps.layers[0][1]);
+    // The XOR preset's random weights make them differ.
+    harness
+        .get_by_label("XOR, 2-2-1 sigmoid (backprop by hand)")
+        .click();
+    run_until(&mut harness, |app| {
+        app.snapshot()
+            .and_then(|s| s.neurons.as_ref())
+            .is_some_and(|m| m.layers[0][0] != m.layers[0][1])
+    });
 }

@@ -4,12 +4,13 @@
 mod defaults;
 pub mod doctor;
 pub mod history;
+pub mod memory;
 pub mod presets;
 pub mod session;
 pub mod snapshot;
 pub mod worker;
 
-pub use history::{LossBucket, LossHistory};
+pub use history::{LOSS_HISTORY_CAPACITY, LossBucket, LossHistory};
 pub use session::{
     Confusion, ConvBlock, EarlyStop, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS,
     Session, SplitMetrics, StepOutcome, TrainConfig,

@@ -87,6 +87,26 @@ impl Preset {
         Preset::SaturatedTanh,
     ];
 
+    /// Short name for the command line (`--preset xor`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Preset::Backprop221 => "xor",
+            Preset::ZeroInit => "zero-init",
+            Preset::DeepSigmoid => "deep-sigmoid",
+            Preset::LargeInitialWeights => "large-weights",
+            Preset::SmallNoisyData => "overfitting",
+            Preset::DyingRelu => "dead-relu",
+            Preset::SaturatedTanh => "saturated-tanh",
+        }
+    }
+
+    /// The preset whose [`Preset::slug`] is `text` (case-insensitive).
+    pub fn parse(text: &str) -> Option<Preset> {
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.slug().eq_ignore_ascii_case(text.trim()))
+    }
+
     /// Button text.
     pub fn name(self) -> &'static str {
         match self {

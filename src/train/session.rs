@@ -289,6 +289,15 @@ impl Session {
         self.step
     }
 
+    /// Sets the step and epoch counters, e.g. to those of weights read from an experiment
+    /// file, so that a reopened run counts on from where it was saved. The batch order starts
+    /// a fresh epoch (the saved position within the epoch is not restored).
+    pub fn set_counters(&mut self, step: u64, epoch: u64) {
+        self.step = step;
+        self.epoch = epoch;
+        self.cursor = 0;
+    }
+
     /// Completed epochs (passes over the training split).
     pub fn epoch(&self) -> u64 {
         self.epoch

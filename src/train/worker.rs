@@ -18,7 +18,7 @@ use crate::nn::divergence_message;
 use crate::nn::{ModelSpec, OptimizerConfig};
 use crate::train::doctor::{
     ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
-    activation_stats, gradcheck_rows,
+    activation_stats, gradcheck_rows, identical_layers,
 };
 use crate::train::session::{
     EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig,
@@ -74,6 +74,14 @@ pub enum Command {
     /// `Sequential::copy_params_into` order; counters and optimizer state are kept. Answered
     /// with [`Event::Error`] when they do not fit the model (the weights stay as they were).
     LoadParams(Vec<DMatrix<f32>>),
+    /// Sets the current session's step and epoch counters (see [`Session::set_counters`]);
+    /// answered with [`Event::Progress`].
+    SetCounters {
+        /// Steps taken.
+        step: u64,
+        /// Completed epochs.
+        epoch: u64,
+    },
     /// Sends the current weights, model, configuration and counters back on the channel (for
     /// saving); nothing is sent when there is no session.
     Capture(Sender<Captured>),
@@ -474,6 +482,47 @@ impl WorkerState {
         self.waker.wake();
     }
 
+    /// Answers [`Command::GradCheck`].
+    fn gradient_check(&mut self) {
+        if let Some(session) = &self.session {
+            let rows = session
+                .gradient_check(GRADCHECK_ELEMENTS)
+                .map(|checks| gradcheck_rows(&checks, GRADCHECK_TOLERANCE));
+            self.emit(Event::GradCheck(Box::new(GradCheckReport {
+                step: session.step_count(),
+                batch: session.batch_size(),
+                rows,
+            })));
+            self.waker.wake();
+        }
+    }
+
+    /// Answers [`Command::Capture`] (nothing is sent without a session).
+    fn capture(&self, reply: &Sender<Captured>) {
+        if let Some(session) = &self.session {
+            let mut params = Vec::new();
+            session.model().copy_params_into(&mut params);
+            let _ = reply.send(Captured {
+                spec: session.model().spec().clone(),
+                params,
+                config: session.config().clone(),
+                step: session.step_count(),
+                epoch: session.epoch(),
+            });
+        }
+    }
+
+    /// Carries out [`Command::LoadParams`].
+    fn load_params(&mut self, params: &[DMatrix<f32>]) {
+        if let Some(session) = &mut self.session {
+            match session.load_params(params) {
+                Ok(()) => self.publish_views(),
+                Err(message) => self.emit(Event::Error(message)),
+            }
+            self.waker.wake();
+        }
+    }
+
     fn handle(&mut self, command: Command) {
         match command {
             Command::Play => {
@@ -541,19 +590,7 @@ impl WorkerState {
                     session.set_early_stopping(patience);
                 }
             }
-            Command::GradCheck => {
-                if let Some(session) = &self.session {
-                    let rows = session
-                        .gradient_check(GRADCHECK_ELEMENTS)
-                        .map(|checks| gradcheck_rows(&checks, GRADCHECK_TOLERANCE));
-                    self.emit(Event::GradCheck(Box::new(GradCheckReport {
-                        step: session.step_count(),
-                        batch: session.batch_size(),
-                        rows,
-                    })));
-                    self.waker.wake();
-                }
-            }
+            Command::GradCheck => self.gradient_check(),
             Command::SetViews(views) => {
                 if let Some(session) = &mut self.session {
                     session.set_monitor(views.health);
@@ -566,28 +603,16 @@ impl WorkerState {
                 self.speed = speed.filter(|rate| rate.is_finite() && *rate > 0.0);
                 self.restart_throttle();
             }
-            Command::LoadParams(params) => {
+            Command::LoadParams(params) => self.load_params(&params),
+            Command::SetCounters { step, epoch } => {
                 if let Some(session) = &mut self.session {
-                    match session.load_params(&params) {
-                        Ok(()) => self.publish_views(),
-                        Err(message) => self.emit(Event::Error(message)),
-                    }
+                    session.set_counters(step, epoch);
+                    self.emit(Event::Progress { step, epoch });
+                    self.publish_views();
                     self.waker.wake();
                 }
             }
-            Command::Capture(reply) => {
-                if let Some(session) = &self.session {
-                    let mut params = Vec::new();
-                    session.model().copy_params_into(&mut params);
-                    let _ = reply.send(Captured {
-                        spec: session.model().spec().clone(),
-                        params,
-                        config: session.config().clone(),
-                        step: session.step_count(),
-                        epoch: session.epoch(),
-                    });
-                }
-            }
+            Command::Capture(reply) => self.capture(&reply),
             Command::SimulatePanic => panic!("simulated worker panic"),
             Command::Shutdown => {}
         }
@@ -725,6 +750,7 @@ impl WorkerState {
                     record.test.map(|m| m.loss),
                 );
                 self.monitor.record_stats(activation_stats(session));
+                self.monitor.record_identical(identical_layers(session));
                 self.health_news = true;
             }
             self.latest_eval = Some(Arc::new(evaluation));

@@ -28,6 +28,7 @@ use crate::ui::import::ImportWizard;
 use crate::ui::kernels::KernelsPanel;
 use crate::ui::lesson::LessonPanel;
 use crate::ui::loss::LossPanel;
+use crate::ui::memory::MemoryPanel;
 use crate::ui::network::NetworkPanel;
 use crate::ui::pixel::PixelPanel;
 use crate::ui::present::Presentation;
@@ -81,6 +82,8 @@ struct Lab {
     views: ViewRequest,
     /// The lab was training when another view was chosen (and was paused for it).
     resume: bool,
+    /// The saved curves of a reopened experiment, shown once its session has started.
+    pending_history: Option<crate::experiment::History>,
 }
 
 /// Which panel fills the lower right for image data.
@@ -90,6 +93,7 @@ enum ImageTab {
     Confusion,
     Weights,
     Pixel,
+    Gradients,
 }
 
 /// Which panel fills the lower right for feature data (MLPs).
@@ -119,8 +123,11 @@ struct Panels {
     files: FilesPanel,
     lesson: LessonPanel,
     race: RacePanel,
+    memory: MemoryPanel,
     image_tab: ImageTab,
     mlp_tab: MlpTab,
+    /// The control panel is open (false: a narrow strip with Play/Pause, Step and Reset).
+    controls_open: bool,
 }
 
 /// The worksheet of the experiment file opened last: locked and hidden controls, and steps
@@ -194,6 +201,7 @@ impl GradscopeApp {
             banner,
             views,
             resume: false,
+            pending_history: None,
         };
         let mut app = Self {
             lab,
@@ -233,6 +241,11 @@ impl GradscopeApp {
     /// The optimizer race.
     pub fn race(&mut self) -> &mut RacePanel {
         &mut self.panels.race
+    }
+
+    /// The Hopfield memory view.
+    pub fn memory(&mut self) -> &mut MemoryPanel {
+        &mut self.panels.memory
     }
 
     /// Steps taken, as last reported by the worker.
@@ -277,6 +290,11 @@ impl GradscopeApp {
     /// The newest snapshot from the worker.
     pub fn snapshot(&self) -> Option<&Arc<Snapshot>> {
         self.lab.run.snapshot.as_ref()
+    }
+
+    /// The training losses the loss plot shows.
+    pub fn loss_history(&self) -> &crate::train::LossHistory {
+        &self.lab.run.losses
     }
 
     /// The feature-map pixel whose arithmetic the "Pixel arithmetic" tab explains.
@@ -333,6 +351,7 @@ impl GradscopeApp {
     /// Turns presentation mode on or off (as the F key does).
     pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
         self.presentation.set(ctx, on);
+        self.panels.controls_open = !on;
     }
 
     /// True in presentation mode.
@@ -361,8 +380,10 @@ impl Default for Panels {
             files: FilesPanel::default(),
             lesson: LessonPanel::default(),
             race: RacePanel::default(),
+            memory: MemoryPanel::default(),
             image_tab: ImageTab::Kernels,
             mlp_tab: MlpTab::Weights,
+            controls_open: true,
         }
     }
 }
@@ -387,8 +408,10 @@ impl eframe::App for GradscopeApp {
         }
     }
 
+    /// egui's memory holds the zoom: it is not saved in presentation mode, so the
+    /// presentation zoom is never remembered as the normal one.
     fn persist_egui_memory(&self) -> bool {
-        !self.capture.is_scripted()
+        !self.capture.is_scripted() && !self.presentation.is_on()
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {

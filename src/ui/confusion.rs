@@ -54,11 +54,23 @@ impl Panel for ConfusionPanel {
             Task::Classification { class_names } => class_names.clone(),
             Task::Regression => Vec::new(),
         };
-        matrix_ui(ui, confusion, &names);
-        // The gallery is for images only.
-        data.image_shape?;
-        self.gallery_ui(ui, data, &evaluation.misclassified)
-            .map(Action::ShowSample)
+        if data.image_shape.is_none() {
+            matrix_ui(ui, confusion, &names, ui.available_size());
+            return None;
+        }
+        // Images: the matrix as large as it fits on the left, the gallery of mistakes beside.
+        let size = ui.available_size();
+        let matrix = egui::vec2(size.x * 0.64, size.y);
+        let mut chosen = None;
+        ui.horizontal_top(|ui| {
+            ui.allocate_ui(matrix, |ui| {
+                ui.vertical(|ui| matrix_ui(ui, confusion, &names, matrix));
+            });
+            ui.vertical(|ui| {
+                chosen = self.gallery_ui(ui, data, &evaluation.misclassified);
+            });
+        });
+        chosen.map(Action::ShowSample)
     }
 }
 
@@ -118,7 +130,7 @@ impl ConfusionPanel {
 }
 
 /// The summary line and the matrix: true class down, predicted across, counts in the cells.
-fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String]) {
+fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String], room: egui::Vec2) {
     let k = confusion.classes;
     let total: u32 = confusion.counts.iter().sum();
     let correct: u32 = (0..k).map(|i| confusion.counts[i * k + i]).sum();
@@ -129,16 +141,17 @@ fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String]) {
     .on_hover_text(
         "Test-split accuracy at the last evaluation: the diagonal's sum over all counts",
     );
-    // Leave room below for the gallery of mistakes.
-    let room = (ui.available_width() - 30.0).min(ui.available_height() - 140.0);
-    let cell = (room / (k as f32 + 1.0)).clamp(14.0, 34.0);
+    let side = (room.x - 8.0).min(room.y - 40.0);
+    let cell = (side / (k as f32 + 1.0)).clamp(14.0, 48.0);
     let (rect, response) = ui.allocate_exact_size(
         egui::vec2(cell * (k as f32 + 1.0), cell * (k as f32 + 1.0)),
         Sense::hover(),
     );
     let painter = ui.painter_at(rect);
     let max = confusion.counts.iter().copied().max().unwrap_or(1).max(1) as f32;
-    let font = FontId::proportional((cell * 0.4).clamp(8.0, 14.0));
+    // As large as the widest count lets it be inside a cell.
+    let digits = max.log10().floor() + 1.0;
+    let font = FontId::proportional((cell * 0.45).min((cell - 4.0) / (0.62 * digits)).max(7.0));
     let name = |c: usize| names.get(c).cloned().unwrap_or_else(|| c.to_string());
     for i in 0..k {
         for pos in [

@@ -8,7 +8,7 @@ use egui_plot::{Line, Plot, PlotPoints};
 use crate::train::doctor::{DetectorId, Diagnosis, Remedy, non_finite_loss};
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
-use crate::ui::plot::{legend, x_axis, y_axis};
+use crate::ui::plot::{LegendEntry, Marker, legend_row, log_y_axis, x_axis, y_axis};
 use crate::ui::state::{Banner, View};
 
 /// Colour of plot line `index`.
@@ -31,6 +31,7 @@ pub fn remedy_label(remedy: Remedy) -> &'static str {
         Remedy::AddL2 => "Add L2",
         Remedy::StopEarly => "Stop early",
         Remedy::Reset => "Start over",
+        Remedy::RandomInit => "Random initial weights",
     }
 }
 
@@ -56,6 +57,9 @@ pub fn remedy_explanation(remedy: Remedy) -> &'static str {
             "Switch on early stopping with a patience of 20 epochs and start over from the same initial weights: training stops when the test loss has not improved for 20 epochs and the weights with the lowest test loss are restored"
         }
         Remedy::Reset => "Start again from the same initial weights (same seed)",
+        Remedy::RandomInit => {
+            "Draw the initial weights at random (Xavier/He scale, init gain 1) and start over: units that start different get different gradients and learn different features"
+        }
     }
 }
 
@@ -193,16 +197,31 @@ impl Panel for DoctorPanel {
             return None;
         }
         let layers = doctor.norms.first().map_or(0, Vec::len);
-        let height = (ui.available_height() - 44.0).max(120.0);
-        Plot::new("gradient_norms")
-            .height(height)
-            .legend(legend())
-            .custom_x_axes(x_axis("step"))
-            .custom_y_axes(y_axis("‖∂E/∂W‖ (log10)"))
-            .y_axis_formatter(|mark, _| format!("1e{:.0}", mark.value))
-            .allow_scroll(false)
+        let names: Vec<String> = (0..layers)
+            .map(|l| {
+                doctor
+                    .layer_names
+                    .get(l)
+                    .map_or_else(|| format!("{:02}", l + 1), |n| format!("{:02} {n}", l + 1))
+            })
+            .collect();
+        let entries: Vec<LegendEntry> = names
+            .iter()
+            .enumerate()
+            .map(|(l, name)| LegendEntry::new(name, line_color(l, layers), Marker::Line))
+            .collect();
+        legend_row(ui, &entries);
+        // Room under the plot for the activation statistics (one or two rows).
+        let height = (ui.available_height() - 64.0).max(120.0);
+        log_y_axis(
+            Plot::new("gradient_norms")
+                .height(height)
+                .custom_x_axes(x_axis("step"))
+                .custom_y_axes(y_axis("‖∂E/∂W‖ (log10)"))
+                .allow_scroll(false),
+        )
             .show(ui, |plot_ui| {
-                for l in 0..layers {
+                for (l, name) in names.iter().enumerate() {
                     let points: Vec<[f64; 2]> = doctor
                         .steps
                         .iter()
@@ -212,12 +231,8 @@ impl Panel for DoctorPanel {
                             (n > 0.0 && n.is_finite()).then(|| [step as f64, n.log10()])
                         })
                         .collect();
-                    let name = doctor
-                        .layer_names
-                        .get(l)
-                        .map_or_else(|| format!("{:02}", l + 1), |n| format!("{:02} {n}", l + 1));
                     plot_ui.line(
-                        Line::new(name, PlotPoints::from(points))
+                        Line::new(name.clone(), PlotPoints::from(points))
                             .color(line_color(l, layers))
                             .width(1.5),
                     );
@@ -241,7 +256,11 @@ impl Panel for DoctorPanel {
                         stats.saturated_fraction * 100.0
                     ),
                 };
-                ui.label(RichText::new(text).monospace().small()).on_hover_text(format!(
+                ui.add(
+                    egui::Label::new(RichText::new(text).monospace())
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                )
+                .on_hover_text(format!(
                     "Activation layer {} ({} units), measured on up to 256 training samples at the latest evaluation: a dead ReLU unit outputs 0 for all of them; a saturated Sigmoid/Tanh output sits where its slope is below 4 % of the peak",
                     position + 1,
                     stats.units

@@ -72,6 +72,7 @@ fn tile(
     channel: usize,
     size: egui::Vec2,
     label: String,
+    hint: Option<&str>,
 ) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
     let u0 = channel as f32 / channels as f32;
@@ -83,7 +84,10 @@ fn tile(
         Color32::WHITE,
     );
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
-    response.on_hover_text(label)
+    match hint {
+        Some(hint) => response.on_hover_text(format!("{label}: {hint}")),
+        None => response.on_hover_text(label),
+    }
 }
 
 impl FeaturesPanel {
@@ -135,8 +139,9 @@ impl FeaturesPanel {
                                 channel,
                                 size,
                                 format!("feature map: {} channel {}", layer.name, channel + 1),
-                            )
-                            .on_hover_text(TILE_HINT);
+                                Some(TILE_HINT),
+                            );
+
                             let at = |pos: egui::Pos2| {
                                 let rel = (pos - response.rect.min) / response.rect.size();
                                 PixelRef {
@@ -212,9 +217,15 @@ impl Panel for FeaturesPanel {
             return action;
         };
         self.update_atlases(ui.ctx(), maps, run.snapshot_generation);
+        let channels = maps.input.shape.channels;
+        let drawing = self.drawing && can_draw;
+        let name = if maps.drawn {
+            "input image: your drawing as the network sees it (28×28, centred)".to_string()
+        } else {
+            format!("input image, sample {}", maps.sample)
+        };
         ui.horizontal(|ui| {
-            let channels = maps.input.shape.channels;
-            if self.drawing && can_draw {
+            if drawing {
                 ui.vertical(|ui| {
                     if self.canvas.ui(ui, 168.0) {
                         action = Some(Action::DrawnDigit(self.canvas.sample()));
@@ -229,12 +240,7 @@ impl Panel for FeaturesPanel {
                     }
                 });
             }
-            let input_side = if self.drawing { 84.0 } else { 112.0 };
-            let name = if maps.drawn {
-                "input image: your drawing as the network sees it (28×28, centred)".to_string()
-            } else {
-                format!("input image, sample {}", maps.sample)
-            };
+            let input_side = if drawing { 84.0 } else { 112.0 };
             tile(
                 ui,
                 &self.atlases[0],
@@ -242,9 +248,16 @@ impl Panel for FeaturesPanel {
                 0,
                 egui::vec2(input_side, input_side),
                 name,
+                None,
             );
-            prediction_ui(ui, data, maps);
+            if !drawing {
+                prediction_ui(ui, data, maps);
+            }
         });
+        // While drawing, the probabilities get a full row under the canvas.
+        if drawing {
+            prediction_ui(ui, data, maps);
+        }
         if let Some(pixel) = self.maps_ui(ui, maps) {
             self.selected = Some(pixel);
             action = Some(Action::SelectPixel(pixel));

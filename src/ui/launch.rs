@@ -2,6 +2,7 @@
 //! and model, the view, presentation mode, an experiment file, a scripted screenshot, and the
 //! settings remembered from the last launch.
 
+use crate::train::presets::Preset;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -89,10 +90,20 @@ fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
             failed: Arc::new(AtomicBool::new(false)),
         });
     }
+    if let Some(text) = &args.preset
+        && Preset::parse(text).is_none()
+    {
+        let known: Vec<&str> = Preset::ALL.iter().map(|p| p.slug()).collect();
+        return Err(format!(
+            "--preset: unknown preset '{text}' (known: {})",
+            known.join(" ")
+        ));
+    }
     let mode = match args.mode.as_deref() {
         None => AppMode::NetworkLab,
-        Some(text) => AppMode::parse(text)
-            .ok_or_else(|| format!("--mode: unknown view '{text}' (known: lab lesson race)"))?,
+        Some(text) => AppMode::parse(text).ok_or_else(|| {
+            format!("--mode: unknown view '{text}' (known: lab lesson race memory)")
+        })?,
     };
     Ok((options, mode))
 }
@@ -141,10 +152,17 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
         ..Default::default()
     };
     let (experiment, present, paused) = (args.experiment, args.present, args.paused);
+    let preset = args.preset.as_deref().and_then(Preset::parse);
     let result = eframe::run_native(
         "gradscope",
         native_options,
         Box::new(move |cc| {
+            if !restore_saved {
+                // egui's own remembered state (zoom, window positions) goes too: a fresh
+                // start is egui's defaults.
+                cc.egui_ctx
+                    .memory_mut(|memory| *memory = Default::default());
+            }
             let mut recent = Vec::new();
             if restore_saved && let Some(storage) = cc.storage {
                 let (settings, remembered) = restore(storage);
@@ -160,6 +178,9 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
             if let Some(path) = experiment {
                 app.open_experiment(&cc.egui_ctx, path);
             }
+            if let Some(preset) = preset {
+                app.load_preset(preset);
+            }
             if present {
                 app.set_presentation(&cc.egui_ctx, true);
             }
@@ -167,6 +188,9 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
             // Like the network lab, the chosen view starts moving unless --paused is given.
             app.lesson().playing = mode == AppMode::Lesson && !paused;
             app.race().playing = mode == AppMode::Race && !paused;
+            if mode == AppMode::Memory && !paused {
+                app.memory().start_demo();
+            }
             Ok(Box::new(app))
         }),
     );

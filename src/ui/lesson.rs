@@ -18,8 +18,8 @@ use crate::ui::format::format_number;
 use crate::ui::pacer::Pacer;
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
-    CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, contour_image, landscape_plot, legend,
-    x_axis, y_axis,
+    CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
+    landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::state::View;
 
@@ -84,6 +84,8 @@ pub struct LessonPanel {
     grid: Option<LevelGrid>,
     texture: Option<TextureHandle>,
     pacer: Pacer,
+    /// What the last click on the map did, said until the next Play or step.
+    notice: Option<String>,
 }
 
 impl Default for LessonPanel {
@@ -110,6 +112,7 @@ impl Default for LessonPanel {
             grid: None,
             texture: None,
             pacer: Pacer::default(),
+            notice: None,
         };
         panel.rebuild();
         panel
@@ -188,6 +191,12 @@ impl LessonPanel {
             self.run.reset(start);
         }
         self.reset();
+        let [w, b] = self.run.theta();
+        self.notice = Some(format!(
+            "new start θ₀ = ({}, {}): paused at step 0, press Play or Step",
+            format_number(w),
+            format_number(b)
+        ));
     }
 
     /// One step at the current learning rate; pauses on divergence. Returns true if θ moved.
@@ -235,15 +244,17 @@ impl Panel for LessonPanel {
         let height = ui.available_height();
         let width = ui.available_width();
         ui.horizontal_top(|ui| {
-            let left = (width * 0.42).max(260.0);
+            let left = (width * 0.46).max(260.0);
+            let top = ui.cursor().top();
             ui.allocate_ui(egui::vec2(left, height), |ui| {
                 ui.vertical(|ui| {
                     ui.label(RichText::new("Data").strong());
-                    self.data_plot_ui(ui, (height * 0.42).max(160.0));
+                    self.data_plot_ui(ui, (height * 0.34).max(110.0));
                     ui.label(RichText::new("Update").strong());
                     self.formula_ui(ui);
-                    ui.label(RichText::new("Loss").strong());
-                    self.loss_plot_ui(ui, ui.available_height().max(100.0));
+                    ui.label(RichText::new("Loss J − J_min (log scale)").strong());
+                    let used = ui.cursor().top() - top;
+                    self.loss_plot_ui(ui, (height - used - 8.0).max(70.0));
                 });
             });
             ui.separator();
@@ -252,12 +263,16 @@ impl Panel for LessonPanel {
                     .on_hover_text(
                         "Filled contours of J with log-spaced levels; click to start from there",
                     );
-                self.landscape_ui(ui);
+                let side = (ui.available_width() - 8.0).min(height - 28.0).max(200.0);
+                self.landscape_ui(ui, side);
             });
         });
         None
     }
 }
+
+const UPDATE_HINT: &str = "The update θ ← θ − α∇J with this step's numbers; \
+    ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)";
 
 impl LessonPanel {
     fn controls_ui(&mut self, ui: &mut egui::Ui) {
@@ -291,7 +306,9 @@ impl LessonPanel {
             }
             ui.separator();
             self.learning_rate_ui(ui);
-            ui.separator();
+        });
+        // The speed on a row of its own: at the projector's zoom one row cannot hold it all.
+        ui.horizontal_wrapped(|ui| {
             ui.add(
                 egui::Slider::new(&mut self.steps_per_second, 1.0..=5000.0)
                     .logarithmic(true)
@@ -410,10 +427,14 @@ impl LessonPanel {
             ui.label(RichText::new(text).color(color).strong())
                 .on_hover_text("Along the steepest direction each step multiplies the error by (1 − α·λ_max): no sign change below 1/λ_max, shrinking oscillation below 2/λ_max, growth above");
             let [w, b] = self.run.theta();
+            // After a divergence the counter says which step failed, as the message does.
+            let step = match self.run.diverged() {
+                Some(_) => format!("{} (step {} diverged)", self.run.steps(), self.run.steps() + 1),
+                None => self.run.steps().to_string(),
+            };
             ui.label(
                 RichText::new(format!(
-                    "step {}   θ = (w, b) = ({}, {})   J = {}",
-                    self.run.steps(),
+                    "step {step}   θ = (w, b) = ({}, {})   J = {}",
                     format_number(w),
                     format_number(b),
                     format_number(self.run.data().loss(self.run.theta()))
@@ -432,6 +453,13 @@ impl LessonPanel {
                 .on_hover_text("The closed-form minimum from the normal equations XᵀXθ = Xᵀy");
             }
         });
+        if self.playing || self.run.steps() > 0 {
+            self.notice = None;
+        }
+        if let Some(notice) = &self.notice {
+            ui.label(RichText::new(notice).color(Color32::from_rgb(120, 170, 230)))
+                .on_hover_text("Clicking the landscape moves the start point and pauses");
+        }
         if let Some(message) = self.run.diverged() {
             ui.label(
                 RichText::new(message)
@@ -456,13 +484,42 @@ impl LessonPanel {
             .iter()
             .fold((0.0f64, 1.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
         let line = vec![[x0, w * x0 + b], [x1, w * x1 + b]];
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new("data points", POINT_COLOR, Marker::Dot),
+                LegendEntry::new(
+                    format!("model ŷ = {}·x + {}", format_number(w), format_number(b)),
+                    LINE_COLOR,
+                    Marker::Line,
+                ),
+            ],
+        );
+        // The view stays on the data: a diverging line runs off it instead of rescaling the
+        // axes to 10⁶.
+        let (y0, y1) = self
+            .raw
+            .y
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &y| {
+                (lo.min(y), hi.max(y))
+            });
+        let (pad_x, pad_y) = (0.05 * (x1 - x0).max(1e-9), 0.15 * (y1 - y0).max(1e-9));
         Plot::new("lesson_data_plot")
-            .height(height)
-            .legend(legend())
+            .height(height - 20.0)
             .custom_x_axes(x_axis("x"))
             .custom_y_axes(y_axis("y"))
             .allow_scroll(false)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_boxed_zoom(false)
             .show(ui, |plot_ui| {
+                if y0.is_finite() && y1.is_finite() {
+                    plot_ui.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
+                        [x0 - pad_x, y0 - pad_y],
+                        [x1 + pad_x, y1 + pad_y],
+                    ));
+                }
                 plot_ui.points(
                     Points::new("points", PlotPoints::from(points))
                         .color(POINT_COLOR)
@@ -502,8 +559,9 @@ impl LessonPanel {
             }
         };
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(RichText::new(text).monospace())
-                .on_hover_text("The update θ ← θ − α∇J with this step's numbers; ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)");
+            let formula = egui::Label::new(RichText::new(text).monospace())
+                .wrap_mode(egui::TextWrapMode::Extend);
+            ui.add(formula).on_hover_text(UPDATE_HINT);
         });
     }
 
@@ -522,19 +580,22 @@ impl LessonPanel {
                 (gap.is_finite()).then(|| [step, gap.max(1e-16).log10()])
             })
             .collect();
-        Plot::new("lesson_loss_plot")
-            .height(height)
-            .custom_x_axes(x_axis("step"))
-            .custom_y_axes(y_axis("log₁₀(J − J_min)"))
-            .allow_scroll(false)
-            .show(ui, |plot_ui| {
-                plot_ui.line(
-                    Line::new("log₁₀(J − J_min)", PlotPoints::from(points)).color(PATH_COLOR),
-                );
-            });
+        let steps = points.last().map_or(0.0, |p| p[0]);
+        log_y_axis(
+            Plot::new("lesson_loss_plot")
+                .height(height)
+                .include_x(0.0)
+                .include_x(steps.max(10.0))
+                .custom_x_axes(x_axis("step"))
+                .custom_y_axes(y_axis(""))
+                .allow_scroll(false),
+        )
+        .show(ui, |plot_ui| {
+            plot_ui.line(Line::new("log₁₀(J − J_min)", PlotPoints::from(points)).color(PATH_COLOR));
+        });
     }
 
-    fn landscape_ui(&mut self, ui: &mut egui::Ui) {
+    fn landscape_ui(&mut self, ui: &mut egui::Ui, side: f32) {
         let surface = Surface::Regression(std::sync::Arc::new(self.run.data().clone()));
         let bounds = surface.bounds();
         if self.grid.as_ref().is_none_or(|g| g.bounds != bounds) {
@@ -565,7 +626,19 @@ impl LessonPanel {
         };
         let theta = self.run.theta();
         let gradient = self.run.data().gradient(theta);
-        let side = ui.available_width().min(ui.available_height()).max(200.0);
+        let norm = gradient[0].hypot(gradient[1]);
+        let legend = vec![
+            LegendEntry::new("path of (w, b)", PATH_COLOR, Marker::Line),
+            LegendEntry::new("θ now", PATH_COLOR, Marker::Dot),
+            LegendEntry::new(
+                format!(
+                    "−∇J, drawn at a fixed length (|∇J| = {})",
+                    format_number(norm)
+                ),
+                ARROW_COLOR,
+                Marker::Line,
+            ),
+        ];
         let clicked = landscape_plot(
             ui,
             "lesson_landscape_plot",
@@ -574,7 +647,8 @@ impl LessonPanel {
                 bounds,
                 texture: self.texture.as_ref().map(TextureHandle::id),
                 axes: (w_name, b_name),
-                minima: surface.critical_points().iter().map(|c| c.point).collect(),
+                critical: surface.critical_points(),
+                legend,
             },
             |plot_ui| {
                 plot_ui.line(
@@ -588,7 +662,6 @@ impl LessonPanel {
                         .shape(MarkerShape::Circle)
                         .radius(4.0),
                 );
-                let norm = gradient[0].hypot(gradient[1]);
                 if norm > 0.0 && norm.is_finite() {
                     let [span_x, span_y] = bounds.size();
                     let length = 0.12 * span_x.min(span_y);

@@ -8,7 +8,7 @@ use crate::data::Dataset;
 use crate::train::SplitMetrics;
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
-use crate::ui::plot::{legend, x_axis, y_axis};
+use crate::ui::plot::{LegendEntry, Marker, legend_row, log_y_axis, x_axis, y_axis};
 use crate::ui::state::RunView;
 use crate::ui::state::View;
 
@@ -96,21 +96,43 @@ impl Panel for LossPanel {
         let train = metric_line(run, |r| r.train, |m| to_plot(m.loss, log_y));
         let test = metric_line(run, |r| r.test, |m| to_plot(m.loss, log_y));
         let classification = data.is_classification();
+        // Both plots and their legend rows share the room exactly (the panel's rectangle is
+        // fixed, and anything past it would be cut off).
+        let room = ui.available_height();
+        let top = ui.cursor().top();
+        // One legend for both plots: the colours mean the same in each.
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new("each step (mini-batch)", STEP_COLOR, Marker::Line),
+                LegendEntry::new("train", TRAIN_COLOR, Marker::Line),
+                LegendEntry::new("test", TEST_COLOR, Marker::Line),
+            ],
+        );
+        let legend_height = ui.cursor().top() - top;
+        let plots = room - legend_height - 12.0;
         let height = if classification {
-            (ui.available_height() * 0.62).max(120.0)
+            (plots * 0.62).max(40.0)
         } else {
-            ui.available_height().max(120.0)
+            (room - legend_height - 4.0).max(40.0)
         };
         let mut plot = Plot::new("loss_plot")
             .height(height)
-            .legend(legend())
             .custom_x_axes(x_axis("step"))
             .custom_y_axes(y_axis(if log_y { "loss (log10)" } else { "loss" }))
             .include_x(0.0)
             .include_x(run.step.max(10) as f64)
             .allow_scroll(false);
+        if !log_y {
+            // A loss is never negative: the axis starts at 0 (also before the first step,
+            // instead of egui's default −5…5).
+            plot = plot.include_y(0.0);
+        }
+        if steps.is_empty() && train.is_empty() && test.is_empty() {
+            plot = plot.include_y(if log_y { -1.0 } else { 1.0 });
+        }
         if log_y {
-            plot = plot.y_axis_formatter(|mark, _| format!("1e{:.0}", mark.value));
+            plot = log_y_axis(plot);
         }
         plot.show(ui, |plot_ui| {
             plot_ui.line(
@@ -130,31 +152,37 @@ impl Panel for LossPanel {
             );
         });
         if classification {
-            let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
-            let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
-            Plot::new("accuracy_plot")
-                .height(ui.available_height().max(80.0))
-                .legend(legend())
-                .custom_x_axes(x_axis("step"))
-                .custom_y_axes(y_axis("accuracy %"))
-                .include_y(0.0)
-                .include_y(100.0)
-                .allow_scroll(false)
-                .show(ui, |plot_ui| {
-                    plot_ui.line(
-                        Line::new("train accuracy", PlotPoints::from(train_acc))
-                            .color(TRAIN_COLOR)
-                            .width(2.0),
-                    );
-                    plot_ui.line(
-                        Line::new("test accuracy", PlotPoints::from(test_acc))
-                            .color(TEST_COLOR)
-                            .width(2.0),
-                    );
-                });
+            accuracy_plot_ui(ui, run, (plots - height).max(30.0));
         }
         None
     }
+}
+
+/// Train and test accuracy (%) at each evaluation, `height` points high.
+fn accuracy_plot_ui(ui: &mut egui::Ui, run: &RunView, height: f32) {
+    let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
+    let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
+    Plot::new("accuracy_plot")
+        .height(height)
+        .include_x(0.0)
+        .include_x(run.step.max(10) as f64)
+        .custom_x_axes(x_axis("step"))
+        .custom_y_axes(y_axis("accuracy %"))
+        .include_y(0.0)
+        .include_y(100.0)
+        .allow_scroll(false)
+        .show(ui, |plot_ui| {
+            plot_ui.line(
+                Line::new("train accuracy", PlotPoints::from(train_acc))
+                    .color(TRAIN_COLOR)
+                    .width(2.0),
+            );
+            plot_ui.line(
+                Line::new("test accuracy", PlotPoints::from(test_acc))
+                    .color(TEST_COLOR)
+                    .width(2.0),
+            );
+        });
 }
 
 #[cfg(test)]

@@ -5,16 +5,18 @@
 //!
 //! All numbers come from the worker's trace of the selected sample ([`crate::train::TraceView`]).
 
-use eframe::egui::{self, Color32, Pos2, RichText, Sense, Stroke};
+use eframe::egui::{self, Color32, Pos2, Sense, Stroke};
 
 use crate::data::Dataset;
-use crate::nn::BackpropTrace;
-use crate::train::NeuronMaps;
+use crate::nn::{BackpropTrace, Target, sgd_step};
+use crate::train::{NeuronMaps, TraceView};
 use crate::ui::action::Action;
 use crate::ui::colormap::{diverging, sequential};
 use crate::ui::format::format_number as num;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
+use crate::ui::stepper::Phase;
+use crate::ui::typeset::{factor, formula_line, number, pair, weight_name};
 
 /// Neurons drawn per layer; wider layers show their first ones and a "+N" mark.
 pub const MAX_DRAWN_UNITS: usize = 16;
@@ -84,7 +86,8 @@ fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
     (a + ab * t - p).length()
 }
 
-/// The chain rule of one weight with numbers, and its update (also used by tests).
+/// The chain rule of one weight with numbers, and its update (also used by tests), one
+/// formula per line in the subscript markup of [`crate::ui::typeset`].
 pub fn chain_rule_text(trace: &BackpropTrace, id: WeightId, learning_rate: f64, l2: f64) -> String {
     let Some(layer) = trace.layers.get(id.layer) else {
         return String::new();
@@ -98,28 +101,25 @@ pub fn chain_rule_text(trace: &BackpropTrace, id: WeightId, learning_rate: f64, 
     let a = layer.input[(0, i)];
     let g = layer.weight_grad[(i, j)];
     let step = -learning_rate * (g + l2 * w);
+    let name = weight_name(i + 1, j + 1);
     let decay = if l2 > 0.0 {
-        format!(" + {}·{}", num(l2), num(w))
+        format!(" + {}·{}", number(l2), factor(w))
     } else {
         String::new()
     };
     format!(
-        "w{}{} (layer {}) = {}\n∂E/∂w{}{} = δ{} · a{} = {} · {} = {}\nupdate: Δw = −η(∂E/∂w{decay}) = −{}·({}{decay}) = {}\nnew w = {}",
-        i + 1,
-        j + 1,
+        "{name} (layer {}) = {}\n∂E/∂{name} = δ_{{{}}} · a_{{{}}} = {} · {} = {}\nupdate: Δ{name} = −η(∂E/∂{name}{decay}) = −{}·({}{decay}) = {}\nnew {name} = {}",
         id.layer + 1,
-        num(w),
-        i + 1,
-        j + 1,
+        number(w),
         j + 1,
         i + 1,
-        num(delta),
-        num(a),
-        num(g),
-        num(learning_rate),
-        num(g),
-        num(step),
-        num(w + step)
+        factor(delta),
+        factor(a),
+        number(g),
+        number(learning_rate),
+        number(g),
+        number(step),
+        number(w + step)
     )
 }
 
@@ -152,6 +152,9 @@ impl NetworkPanel {
     }
 }
 
+/// Space left and right of the outer columns, for the largest neuron and its labels.
+const MARGIN: f32 = 40.0;
+
 /// Where the neurons of one traced sample sit in the drawing.
 struct Layout {
     /// Per column (the input, then each Dense layer): the values drawn (inputs, then a).
@@ -174,8 +177,8 @@ impl Layout {
             .enumerate()
             .map(|(c, values)| {
                 let x = rect.left()
-                    + 30.0
-                    + (rect.width() - 60.0) * c as f32 / (count - 1).max(1) as f32;
+                    + MARGIN
+                    + (rect.width() - 2.0 * MARGIN) * c as f32 / (count - 1).max(1) as f32;
                 let shown = values.len().min(MAX_DRAWN_UNITS);
                 (0..shown)
                     .map(|k| {
@@ -328,6 +331,158 @@ fn neurons_ui(
     hovered
 }
 
+/// Units per column, and edges per layer, up to which the stepper's numbers are painted on the
+/// network (more would cover each other; the formulas below list them all).
+const ANNOTATED_UNITS: usize = 8;
+const ANNOTATED_EDGES: usize = 24;
+
+/// Paints `text` with a dark backing so it reads on top of edges and heatmaps; `anchor` says
+/// which point of the text sits at `pos`.
+fn tag(painter: &egui::Painter, pos: Pos2, anchor: egui::Align2, text: String, color: Color32) {
+    let galley = painter.layout_no_wrap(text, egui::FontId::monospace(12.0), color);
+    let rect = anchor.anchor_size(pos, galley.size()).expand(2.0);
+    painter.rect_filled(rect, 3.0, Color32::from_black_alpha(200));
+    painter.galley(rect.min + egui::vec2(2.0, 2.0), galley, color);
+}
+
+/// The numbers of the stepper's `phase` on the neurons and edges they belong to: z and a on
+/// the units in a forward phase, the output and target at the loss, δ on the units and
+/// ∂E/∂w on the edges going backward, and each weight's new value at the update.
+fn annotate_phase(
+    painter: &egui::Painter,
+    trace: &BackpropTrace,
+    layout: &Layout,
+    phase: Phase,
+    traced: &TraceView,
+) {
+    let color = Color32::from_rgb(255, 220, 120);
+    // Beside the neuron: to its right, or to its left for the output column at the edge.
+    let last = layout.positions.len() - 1;
+    let beside = |c: usize, k: usize| {
+        let offset = layout.radius * 1.1 + 4.0;
+        if c == last {
+            (
+                layout.positions[c][k] - egui::vec2(offset, 0.0),
+                egui::Align2::RIGHT_CENTER,
+            )
+        } else {
+            (
+                layout.positions[c][k] + egui::vec2(offset, 0.0),
+                egui::Align2::LEFT_CENTER,
+            )
+        }
+    };
+    let units_ok = |c: usize| layout.positions[c].len() <= ANNOTATED_UNITS;
+    let edges_ok =
+        |l: usize| layout.positions[l].len() * layout.positions[l + 1].len() <= ANNOTATED_EDGES;
+    match phase {
+        Phase::Forward(l) if units_ok(l + 1) => {
+            let layer = &trace.layers[l];
+            for k in 0..layout.positions[l + 1].len() {
+                let text = format!(
+                    "z{} = {}\na{} = {}",
+                    k + 1,
+                    number(layer.z[(0, k)]),
+                    k + 1,
+                    number(layer.a[(0, k)])
+                );
+                {
+                    let (at, anchor) = beside(l + 1, k);
+                    tag(painter, at, anchor, text, color);
+                }
+            }
+        }
+        Phase::Loss => {
+            let c = layout.positions.len() - 1;
+            if units_ok(c) {
+                for k in 0..layout.positions[c].len() {
+                    let text = match &trace.target {
+                        Target::Values(t) => format!(
+                            "o{} = {}\nt{} = {}",
+                            k + 1,
+                            number(trace.output[(0, k)]),
+                            k + 1,
+                            number(t[(0, k)])
+                        ),
+                        Target::Classes(_) => {
+                            format!("∂E/∂z{} = {}", k + 1, number(trace.grad_output[(0, k)]))
+                        }
+                    };
+                    {
+                        let (at, anchor) = beside(c, k);
+                        tag(painter, at, anchor, text, color);
+                    }
+                }
+            }
+            tag(
+                painter,
+                painter.clip_rect().right_top() + egui::vec2(-4.0, 4.0),
+                egui::Align2::RIGHT_TOP,
+                format!("E = {}", number(trace.loss)),
+                color,
+            );
+        }
+        Phase::Backward(l) => {
+            let layer = &trace.layers[l];
+            if units_ok(l + 1) {
+                for k in 0..layout.positions[l + 1].len() {
+                    let text = format!("δ{} = {}", k + 1, number(layer.delta[(0, k)]));
+                    {
+                        let (at, anchor) = beside(l + 1, k);
+                        tag(painter, at, anchor, text, color);
+                    }
+                }
+            }
+            if edges_ok(l) {
+                for i in 0..layout.positions[l].len() {
+                    for j in 0..layout.positions[l + 1].len() {
+                        let text = format!("∂E/∂w = {}", number(layer.weight_grad[(i, j)]));
+                        let at = edge_point(layout, l, i, j);
+                        tag(painter, at, egui::Align2::CENTER_CENTER, text, color);
+                    }
+                }
+            }
+        }
+        Phase::Update => annotate_update(painter, trace, layout, traced, color),
+        Phase::Forward(_) => {}
+    }
+}
+
+/// The update phase's labels: each weight's old → new value on its edge (plain SGD with the
+/// trace's η and λ), for layers with few enough edges.
+fn annotate_update(
+    painter: &egui::Painter,
+    trace: &BackpropTrace,
+    layout: &Layout,
+    traced: &TraceView,
+    color: Color32,
+) {
+    for (l, layer) in trace.layers.iter().enumerate() {
+        if layout.positions[l].len() * layout.positions[l + 1].len() > ANNOTATED_EDGES {
+            continue;
+        }
+        let (new_weight, _) = sgd_step(layer, traced.learning_rate, traced.l2);
+        for i in 0..layout.positions[l].len() {
+            for j in 0..layout.positions[l + 1].len() {
+                let text = format!(
+                    "{} → {}",
+                    number(layer.weight[(i, j)]),
+                    number(new_weight[(i, j)])
+                );
+                let at = edge_point(layout, l, i, j);
+                tag(painter, at, egui::Align2::CENTER_CENTER, text, color);
+            }
+        }
+    }
+}
+
+/// Where a label sits on the edge from unit i of column l to unit j of the next column:
+/// staggered along the edge by j so the labels of one unit's edges do not overlap.
+fn edge_point(layout: &Layout, l: usize, i: usize, j: usize) -> Pos2 {
+    let (a, b) = (layout.positions[l][i], layout.positions[l + 1][j]);
+    a + (b - a) * (0.35 + 0.3 * (j as f32 / layout.positions[l + 1].len().max(1) as f32))
+}
+
 /// The tooltip of neuron `(column, unit)`: its value, and for a Dense unit z, a, δ, ∂E/∂b.
 fn neuron_tip(
     data: &Dataset,
@@ -358,12 +513,11 @@ fn neuron_tip(
 fn weight_tip(trace: &BackpropTrace, id: WeightId) -> String {
     let layer = &trace.layers[id.layer];
     format!(
-        "w{}{} (layer {}) = {}\n∂E/∂w = {} for this sample\nclick for the chain rule",
-        id.from + 1,
-        id.to + 1,
+        "w{} (layer {}) = {}\n∂E/∂w = {} for this sample\nclick for the chain rule",
+        pair(id.from + 1, id.to + 1),
         id.layer + 1,
-        num(layer.weight[(id.from, id.to)]),
-        num(layer.weight_grad[(id.from, id.to)])
+        number(layer.weight[(id.from, id.to)]),
+        number(layer.weight_grad[(id.from, id.to)])
     )
 }
 
@@ -421,6 +575,9 @@ impl Panel for NetworkPanel {
         let hovered_edge = self.edges_ui(&painter, trace, &layout, highlight, pointer);
         let hovered_neuron =
             neurons_ui(ui, &painter, &layout, highlight, pointer, heatmaps.as_ref());
+        if let Some(phase) = view.stepper_phase {
+            annotate_phase(&painter, trace, &layout, phase, &traced);
+        }
         let tip = match (hovered_neuron, hovered_edge) {
             (Some(neuron), _) => Some(neuron_tip(view.data, trace, &layout, neuron)),
             (None, Some(id)) => Some(weight_tip(trace, id)),
@@ -449,8 +606,13 @@ impl Panel for NetworkPanel {
             if text.is_empty() {
                 self.selected = None;
             } else {
-                ui.label(RichText::new(text).monospace())
-                    .on_hover_text("The chain rule for the clicked weight with this sample's numbers, and the plain-SGD update it will receive (η = learning rate, λ = L2)");
+                for line in text.lines() {
+                    formula_line(
+                        ui,
+                        line,
+                        "The chain rule for the clicked weight with this sample's numbers, and the plain-SGD update it will receive (η = learning rate, λ = L2)",
+                    );
+                }
             }
         }
         None

@@ -122,7 +122,11 @@ impl GradscopeApp {
             Action::OpenDialog(folder) => self.panels.import.pick(ctx, folder),
             Action::OpenRecent(path) => self.panels.import.open_path(ctx, path),
             Action::Imported(data, source) => self.train_on_imported(data, source),
-            Action::TogglePresentation => self.presentation.toggle(ctx),
+            Action::TogglePresentation => {
+                self.presentation.toggle(ctx);
+                // On a projector the panels need the room: the controls fold into a strip.
+                self.panels.controls_open = !self.presentation.is_on();
+            }
             Action::Help => self.presentation.help_open = true,
             Action::Files => {
                 self.panels.files.suggest_names(&lab.data.name);
@@ -130,7 +134,10 @@ impl GradscopeApp {
             }
             Action::File(request) => self.file_request(ctx, request),
             Action::Preset(preset) => self.load_preset(preset),
-            Action::OpenStepper => self.panels.stepper.open(),
+            Action::OpenStepper => {
+                self.panels.stepper.open();
+                self.panels.mlp_tab = MlpTab::Network;
+            }
             Action::GradCheck => {
                 self.panels.gradcheck.open();
                 lab.worker.send(Command::GradCheck);
@@ -196,6 +203,9 @@ impl GradscopeApp {
             lab.worker.send(Command::Play);
             lab.resume = false;
         }
+        if self.mode == AppMode::Memory && mode != AppMode::Memory {
+            self.panels.memory.leave();
+        }
         self.mode = mode;
     }
 
@@ -251,7 +261,7 @@ impl GradscopeApp {
                 config.init_gain = 1.0;
                 lab.reset();
             }
-            Remedy::StandardInitScale => {
+            Remedy::StandardInitScale | Remedy::RandomInit => {
                 config.init_gain = 1.0;
                 lab.reset();
             }

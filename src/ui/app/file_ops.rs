@@ -199,6 +199,15 @@ impl GradscopeApp {
         self.lab.reset();
         if let Ok(Some(params)) = experiment.saved_params(&self.lab.data) {
             self.lab.worker.send(Command::LoadParams(params));
+            if let Some(saved) = &experiment.weights {
+                // The run counts on from the saved step, and its saved curves come back
+                // when the new session has started (its start clears the curves).
+                self.lab.worker.send(Command::SetCounters {
+                    step: saved.step,
+                    epoch: saved.epoch,
+                });
+                self.lab.pending_history = experiment.history.clone();
+            }
         }
         self.worksheet = super::WorksheetState {
             open: experiment

@@ -41,6 +41,7 @@ impl GradscopeApp {
                 worksheet: worksheet.sheet.as_ref(),
                 recent,
                 highlighted_layer: panels.stepper.highlighted_layer(),
+                stepper_phase: panels.stepper.current_phase(),
                 panel_names,
             };
             actions.extend(presentation.ui(ui, &view));
@@ -56,6 +57,7 @@ impl GradscopeApp {
                         actions.extend(panels.lesson.ui(ui, &view));
                     });
                 }
+                AppMode::Memory => actions.extend(panels.memory.ui(ui, &view)),
                 AppMode::Race => {
                     egui::CentralPanel::default().show(ui, |ui| {
                         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -110,21 +112,58 @@ fn lab_ui(
     view: &View<'_>,
     actions: &mut Vec<Action>,
 ) -> Vec<(String, egui::Rect)> {
-    egui::Panel::left("controls")
-        .resizable(true)
-        .default_size(310.0)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                actions.extend(panels.controls.ui(ui, view));
+    if panels.controls_open {
+        egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(310.0)
+            .min_size(200.0)
+            .show(ui, |ui| {
+                if ui
+                    .small_button("« hide")
+                    .on_hover_text("Fold the controls into a narrow strip, to give the panels room")
+                    .clicked()
+                {
+                    panels.controls_open = false;
+                }
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    actions.extend(panels.controls.ui(ui, view));
+                });
             });
+    } else {
+        egui::Panel::left("controls_strip")
+            .resizable(false)
+            .exact_size(84.0)
+            .show(ui, |ui| {
+                actions.extend(control_strip_ui(ui, &mut panels.controls_open, view));
+            });
+    }
+    // The messages have a fixed place at the bottom, so that one appearing or going never
+    // moves the panels (a click aimed at a tab lands on the tab).
+    egui::Panel::bottom("messages")
+        .resizable(false)
+        .exact_size(MESSAGES_HEIGHT)
+        .show(ui, |ui| {
+            // A child with a fixed rectangle: what the messages hold never changes the strip's
+            // size (more than fit are cut at its edge; dismissing one shows the next).
+            let rect = ui.available_rect_before_wrap();
+            let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
+            child.set_clip_rect(rect.intersect(ui.clip_rect()));
+            if view.banner.is_none() && view.doctor.findings().is_empty() {
+                child
+                    .label(
+                        RichText::new("Training doctor: nothing to report")
+                            .color(child.visuals().weak_text_color()),
+                    )
+                    .on_hover_text(DOCTOR_QUIET_HINT);
+            }
+            actions.extend(panels.banners.ui(&mut child, view));
+            ui.allocate_rect(rect, egui::Sense::hover());
         });
     actions.extend(panels.files.ui(ui, view));
     actions.extend(panels.import.ui(ui, view));
-    actions.extend(panels.stepper.ui(ui, view));
     actions.extend(panels.gradcheck.ui(ui, view));
     let mut rects = Vec::new();
     egui::CentralPanel::default().show(ui, |ui| {
-        actions.extend(panels.banners.ui(ui, view));
         let width = ui.available_width();
         let height = ui.available_height();
         let is_image = view.data.image_shape.is_some();
@@ -148,12 +187,24 @@ fn lab_ui(
             rects.push((name.to_string(), main.response.rect));
             ui.separator();
             ui.vertical(|ui| {
-                let top = (height * 0.5).max(220.0);
-                let loss = ui.allocate_ui(egui::vec2(ui.available_width(), top), |ui| {
-                    actions.extend(panels.loss.ui(ui, view));
-                });
-                rects.push(("Loss".to_string(), loss.response.rect));
-                ui.separator();
+                // With the backprop stepper open on the network view, that view and the
+                // stepper take the whole column.
+                let stepping =
+                    panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network;
+                if !stepping {
+                    let top = (height * 0.56).max(220.0);
+                    // An exact rectangle: whatever the loss panel shows (a number, a dash, a
+                    // wrapped line), the tabs below it stay where they are.
+                    let (loss, _) = ui.allocate_exact_size(
+                        egui::vec2(ui.available_width(), top),
+                        egui::Sense::hover(),
+                    );
+                    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(loss));
+                    child.set_clip_rect(loss.intersect(ui.clip_rect()));
+                    actions.extend(panels.loss.ui(&mut child, view));
+                    rects.push(("Loss".to_string(), loss));
+                    ui.separator();
+                }
                 let lower = ui.vertical(|ui| lower_tabs_ui(ui, panels, view)).inner;
                 actions.extend(lower.1);
                 rects.push((lower.0.to_string(), lower.2));
@@ -186,6 +237,11 @@ fn lower_tabs_ui(
                 "Pixel arithmetic",
                 "How one feature-map pixel was computed: click a pixel on the left",
             ),
+            (
+                ImageTab::Gradients,
+                "Gradients (doctor)",
+                "Each layer's gradient norm over time and the activation statistics the training doctor watches",
+            ),
         ];
         tab_bar_ui(ui, &mut panels.image_tab, &tabs);
         match panels.image_tab {
@@ -193,6 +249,7 @@ fn lower_tabs_ui(
             ImageTab::Confusion => ("Confusion matrix", panels.confusion.ui(ui, view)),
             ImageTab::Weights => ("Weights", panels.weights.ui(ui, view)),
             ImageTab::Pixel => ("Pixel arithmetic", panels.pixel.ui(ui, view)),
+            ImageTab::Gradients => ("Gradients", panels.doctor.ui(ui, view)),
         }
     } else {
         let tabs = [
@@ -215,6 +272,17 @@ fn lower_tabs_ui(
         tab_bar_ui(ui, &mut panels.mlp_tab, &tabs);
         match panels.mlp_tab {
             MlpTab::Weights => ("Weights", panels.weights.ui(ui, view)),
+            MlpTab::Network if panels.stepper.is_open() => {
+                let room = ui.available_height();
+                let network = ui
+                    .allocate_ui(egui::vec2(ui.available_width(), room * 0.5), |ui| {
+                        panels.network.ui(ui, view)
+                    })
+                    .inner;
+                ui.separator();
+                let stepper = panels.stepper.ui(ui, view);
+                ("Network view", network.or(stepper))
+            }
             MlpTab::Network => ("Network view", panels.network.ui(ui, view)),
             MlpTab::Gradients => ("Gradients", panels.doctor.ui(ui, view)),
         }
@@ -223,9 +291,55 @@ fn lower_tabs_ui(
     (name, action, rect)
 }
 
-/// A row of tab buttons; a click selects its tab.
+/// Height of the message strip at the bottom of the lab, in points.
+const MESSAGES_HEIGHT: f32 = 64.0;
+
+const DOCTOR_QUIET_HINT: &str = "The training doctor watches gradient norms, activations and \
+    the test loss; its findings and the app's messages appear here, with one-click remedies";
+
+/// The folded control panel: open it again, Play/Pause, Step and Reset.
+fn control_strip_ui(ui: &mut egui::Ui, open: &mut bool, view: &View<'_>) -> Option<Action> {
+    let mut action = None;
+    ui.vertical_centered_justified(|ui| {
+        if ui
+            .button("»")
+            .on_hover_text("Show the controls again")
+            .clicked()
+        {
+            *open = true;
+        }
+        let running = view.run.running;
+        let (label, hint, wanted) = if running {
+            ("Pause", "Stop training (Space)", Action::Pause)
+        } else {
+            ("Play", "Train continuously (Space)", Action::Play)
+        };
+        if ui.button(label).on_hover_text(hint).clicked() {
+            action = Some(wanted);
+        }
+        if ui
+            .button("Step")
+            .on_hover_text("Take one training step, then pause (→)")
+            .clicked()
+        {
+            action = Some(Action::Step(1));
+        }
+        if ui
+            .button("Reset")
+            .on_hover_text("Start over from the same initial weights (same seed; R)")
+            .clicked()
+        {
+            action = Some(Action::Reset);
+        }
+        ui.label(format!("step\n{}", view.run.step))
+            .on_hover_text("Training steps taken");
+    });
+    action
+}
+
+/// A row of tab buttons (wrapping onto a second row when narrow); a click selects its tab.
 fn tab_bar_ui<T: Copy + PartialEq>(ui: &mut egui::Ui, selected: &mut T, tabs: &[(T, &str, &str)]) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for &(tab, name, hint) in tabs {
             if ui
                 .selectable_label(*selected == tab, RichText::new(name).strong())
