@@ -11,8 +11,11 @@ use clap::{Args, Parser, Subcommand};
 use nalgebra::DMatrix;
 use serde::Serialize;
 
+mod flags;
 mod inspect;
 mod progress;
+
+use flags::{initial_params, parse_flags};
 
 pub use inspect::{IMPORT_HELP, InspectArgs, inspect, inspection_json};
 pub use progress::{PlainLines, StepStatus, TerminalBar, TrainProgress, clock, stderr_progress};
@@ -21,10 +24,9 @@ use crate::data::{
     BadNumbers, Dataset, FileImport, ImportReport, SynthConfig, SynthKind, iris, mnist_bundled,
 };
 use crate::experiment::{
-    DatasetRef, Experiment, History, SavedWeights, load_safetensors, save_safetensors,
-    write_metrics_csv,
+    DatasetRef, Experiment, History, SavedWeights, save_safetensors, write_metrics_csv,
 };
-use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape, divergence_message};
+use crate::nn::{ActivationKind, LayerSpec, ModelSpec, Shape, divergence_message};
 use crate::train::{
     ConvBlock, EvalRecord, HiddenLayer, LossHistory, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
     StepOutcome, TrainConfig,
@@ -325,101 +327,6 @@ fn check_output(flag: &str, path: Option<&PathBuf>) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The model flags of `train`, checked: `--activation`, `--optimizer`, `--hidden`, and the
-/// ranges of `--lr`, `--batch`, `--epochs`, `--train-ratio` and the output paths.
-///
-/// # Errors
-/// One line naming the flag.
-#[allow(clippy::type_complexity)]
-fn parse_flags(
-    args: &TrainArgs,
-) -> Result<
-    (
-        Option<ActivationKind>,
-        Option<OptimizerKind>,
-        Option<Vec<HiddenLayer>>,
-    ),
-    String,
-> {
-    let activation = args
-        .activation
-        .as_deref()
-        .map(|name| {
-            ActivationKind::parse(name).ok_or_else(|| {
-                format!(
-                    "--activation: unknown activation '{name}' (known: sigmoid tanh relu leakyrelu linear)"
-                )
-            })
-        })
-        .transpose()?;
-    if let Some(lr) = args.lr
-        && !(lr.is_finite() && lr > 0.0)
-    {
-        return Err(format!(
-            "--lr: the learning rate must be a positive number, got {lr}"
-        ));
-    }
-    if args.batch == Some(0) {
-        return Err("--batch: the batch size must be at least 1".to_string());
-    }
-    if args.epochs == Some(0) {
-        return Err("--epochs: train for at least 1 epoch".to_string());
-    }
-    if let Some(ratio) = args.train_ratio
-        && !(ratio > 0.0 && ratio <= 1.0)
-    {
-        return Err(format!("--train-ratio: must be in (0, 1], got {ratio}"));
-    }
-    check_output("--save", args.save.as_ref())?;
-    check_output("--weights", args.weights.as_ref())?;
-    check_output("--metrics", args.metrics.as_ref())?;
-    let optimizer = args
-        .optimizer
-        .as_deref()
-        .map(|name| {
-            OptimizerKind::parse(name).ok_or_else(|| {
-                format!("--optimizer: unknown optimizer '{name}' (known: sgd momentum nesterov rmsprop adam)")
-            })
-        })
-        .transpose()?;
-    let hidden = args
-        .hidden
-        .as_deref()
-        .map(|text| parse_hidden(text, activation.unwrap_or(ActivationKind::Tanh)))
-        .transpose()?;
-    Ok((activation, optimizer, hidden))
-}
-
-/// The starting weights: `--load-weights`, or the experiment's with `--resume`.
-///
-/// # Errors
-/// An unreadable or mismatched weights file, or `--resume` on a file without weights.
-fn initial_params(
-    args: &TrainArgs,
-    base: Option<&Experiment>,
-    spec: &ModelSpec,
-) -> Result<Option<Vec<DMatrix<f32>>>, String> {
-    Ok(match (&args.load_weights, base) {
-        (Some(path), _) => Some(load_safetensors(path, spec).map_err(|e| e.to_string())?),
-        (None, Some(base)) if args.resume => {
-            let Some(weights) = &base.weights else {
-                return Err(format!(
-                    "--resume: {} holds no weights",
-                    args.config
-                        .as_deref()
-                        .map_or_else(String::new, |p| p.display().to_string())
-                ));
-            };
-            let file = args
-                .config
-                .as_deref()
-                .map_or_else(String::new, |p| p.display().to_string());
-            Some(weights.params(spec, &file).map_err(|e| e.to_string())?)
-        }
-        _ => None,
-    })
 }
 
 /// [`prepare`] with everything `gradscope train` needs: the experiment file (`--config`)
