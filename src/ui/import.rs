@@ -434,10 +434,12 @@ impl ImportWizard {
                 Some(Loaded::Folder(_, (width, height))) => FileImport::ImageFolder {
                     width: *width,
                     height: *height,
-                    train_ratio: 0.8,
-                    seed: 1,
+                    train_ratio: crate::data::DEFAULT_TRAIN_RATIO,
+                    seed: crate::data::DEFAULT_SPLIT_SEED,
                 },
-                _ => FileImport::Idx { train_ratio: 0.8 },
+                _ => FileImport::Idx {
+                    train_ratio: crate::data::DEFAULT_TRAIN_RATIO,
+                },
             };
             let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
             self.last_source = Some(DatasetRef::File { path, import });
