@@ -1,7 +1,7 @@
 //! The Memory view driven through egui_kittest (no GPU, no window): storing two letters and
 //! recalling one from 20 % noise ends on "recalled", and drawing on the canvas changes the
 //! pattern that is stored; side by side, a second run plays the same cue under synchronous
-//! dynamics and names its own end.
+//! dynamics and names its own end; continuous dynamics plots u over time and recalls.
 
 use std::time::{Duration, Instant};
 
@@ -131,4 +131,48 @@ fn side_by_side_plays_the_same_cue_under_synchronous_dynamics_too() {
     }
     harness.get_by_label("Ended: recalled pattern 1");
     harness.get_by_label("E (B)");
+}
+
+#[test]
+fn continuous_dynamics_plots_each_traced_neurons_potential_and_recalls() {
+    let mut harness = harness();
+    harness.get_by_label("Tick first 2").click();
+    harness.run_steps(1);
+    harness.get_by_label("Store ticked").click();
+    run_until(&mut harness, |app| app.memory().stored().len() == 2);
+    harness
+        .get_all_by_role(eframe::egui::accesskit::Role::ComboBox)
+        .find(|node| node.value().as_deref() == Some("Asynchronous"))
+        .expect("the dynamics menu")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Continuous (τ du/dt)").click();
+    harness.run_steps(2);
+    harness.get_by_label("as fast as possible").click();
+    harness.run_steps(1);
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.memory().end().is_some());
+    harness.run_steps(2);
+    // Gain β = 4 is above the critical gain: the state settles on pattern 1.
+    assert_eq!(
+        harness.state_mut().memory().end(),
+        Some(&EndState::Fixed(StateName::Pattern(0)))
+    );
+    let curves = harness.state_mut().memory().potentials().to_vec();
+    assert_eq!(curves.len(), 5, "five traced neurons");
+    for curve in &curves {
+        assert!(curve.len() > 2, "u was traced over time");
+        // Time runs forward and each u ends where tanh(βu) has the sign of pattern 1's bit.
+        assert!(curve.windows(2).all(|w| w[1][0] >= w[0][0]));
+    }
+    let pattern = harness.state_mut().memory().stored()[0].spins.clone();
+    for (curve, i) in curves
+        .iter()
+        .zip(gradscope::ui::memory::traced_neurons(144))
+    {
+        let u = curve.last().unwrap()[1];
+        assert_eq!(u.signum() as i8, pattern[i], "neuron {i}: u = {u}");
+    }
+    // The plot of u over time replaces the energy plot, headed by its equation.
+    harness.get_by_label("τ dui/dt = −ui + Σj wij tanh(β uj)");
 }

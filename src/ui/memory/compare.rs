@@ -7,7 +7,9 @@ use std::sync::Arc;
 use eframe::egui::{self, RichText};
 
 use super::DynamicsKind;
-use crate::memory::{Dynamics, EndState, Grid, Hopfield, LearningRule, Pattern, Recall};
+use crate::memory::{
+    ContinuousParams, Dynamics, EndState, Grid, Hopfield, LearningRule, Pattern, Recall,
+};
 use crate::train::memory::{MemoryCommand, MemoryEvent, MemoryWorker};
 
 /// The second run and its setting.
@@ -70,6 +72,7 @@ impl Compare {
             DynamicsKind::Async => Dynamics::Async,
             DynamicsKind::Sync => Dynamics::Sync,
             DynamicsKind::Stochastic => Dynamics::Stochastic { temperature },
+            DynamicsKind::Continuous => Dynamics::Continuous(ContinuousParams::default()),
         };
         let recall = Recall::new(net, cue, dynamics, seed).map_err(|e| e.to_string())?;
         self.energy.push([0.0, recall.net().energy()]);

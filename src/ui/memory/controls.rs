@@ -233,7 +233,7 @@ impl MemoryPanel {
     }
 
     fn dynamics_ui(&mut self, ui: &mut egui::Ui) {
-        let before = (self.dynamics, self.temperature);
+        let before = (self.dynamics, self.temperature, self.gain);
         ui.horizontal(|ui| {
             ui.label("Dynamics")
                 .on_hover_text(Dynamics::Async.formula());
@@ -248,7 +248,9 @@ impl MemoryPanel {
                 .on_hover_text(
                     "Asynchronous: one neuron at a time, E never rises (Hopfield 1982). \
                      Synchronous: all at once, may end in a 2-cycle. Stochastic: Glauber \
-                     dynamics, P(s_i = +1) = 1 / (1 + exp(−2h_i/T))",
+                     dynamics, P(s_i = +1) = 1 / (1 + exp(−2h_i/T)). Continuous: \
+                     τ du_i/dt = −u_i + Σ_j w_ij tanh(β u_j), Euler steps dt = 0.1 τ \
+                     (Hopfield 1984), with five neurons' u plotted over time",
                 );
         });
         ui.add_enabled(
@@ -256,7 +258,20 @@ impl MemoryPanel {
             egui::Slider::new(&mut self.temperature, 0.0..=2.0).text("temperature T"),
         )
         .on_hover_text("Noise of the stochastic dynamics: recall fades as T grows");
-        if before != (self.dynamics, self.temperature) && self.loaded && self.end.is_none() {
+        ui.add_enabled(
+            self.dynamics == DynamicsKind::Continuous,
+            egui::Slider::new(&mut self.gain, 0.1..=20.0)
+                .logarithmic(true)
+                .text("gain β"),
+        )
+        .on_hover_text(
+            "Gain of tanh(βu) in the continuous dynamics: below a critical gain every u decays \
+             to 0 (no memory); above it the state falls into a stored pattern",
+        );
+        if before != (self.dynamics, self.temperature, self.gain)
+            && self.loaded
+            && self.end.is_none()
+        {
             self.send(MemoryCommand::SetDynamics(self.dynamics()));
         }
     }

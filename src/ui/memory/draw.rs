@@ -5,7 +5,7 @@
 use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions};
 use egui_plot::{Line, Plot, PlotPoints, VLine};
 
-use super::MemoryPanel;
+use super::{DynamicsKind, MemoryPanel};
 use crate::memory::{AGS_CAPACITY, EndState, Grid, LearningRule, field_split};
 use crate::ui::colormap::{class_color, diverging};
 use crate::ui::plot::{LegendEntry, Marker, legend_row, x_axis, y_axis};
@@ -160,7 +160,11 @@ impl MemoryPanel {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
-                self.energy_plot(ui);
+                if self.dynamics == DynamicsKind::Continuous {
+                    self.potential_plot(ui);
+                } else {
+                    self.energy_plot(ui);
+                }
             });
             ui.vertical(|ui| {
                 ui.set_width(half);
@@ -361,6 +365,38 @@ impl MemoryPanel {
                     plot_ui.line(
                         Line::new("E (B)", PlotPoints::from(self.compare.energy.clone()))
                             .color(class_color(1)),
+                    );
+                }
+            });
+    }
+
+    /// Continuous dynamics: u_i(t) of a few neurons, the "neural dynamics" of the network.
+    fn potential_plot(&self, ui: &mut egui::Ui) {
+        rule_line(
+            ui,
+            "τ du_i/dt = −u_i + Σ_j w_{ij} tanh(β u_j)",
+            "Continuous-time Hopfield dynamics (Hopfield 1984), integrated with Euler steps of \
+             0.1 τ: each u_i relaxes towards its field; s_i = sign(u_i)",
+        );
+        let traced = super::traced_neurons(self.grid.neurons());
+        let entries: Vec<LegendEntry> = traced
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| LegendEntry::new(format!("u{}", i + 1), class_color(k), Marker::Line))
+            .collect();
+        legend_row(ui, &entries);
+        Plot::new("memory_potentials")
+            .height(PLOT_HEIGHT)
+            .include_x(0.0)
+            .include_y(0.0)
+            .custom_x_axes(x_axis("time (units of τ)"))
+            .custom_y_axes(y_axis("u"))
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                for (k, curve) in self.potentials.iter().enumerate() {
+                    let name = format!("u{}", traced.get(k).map_or(0, |i| i + 1));
+                    plot_ui.line(
+                        Line::new(name, PlotPoints::from(curve.clone())).color(class_color(k)),
                     );
                 }
             });

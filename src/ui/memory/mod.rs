@@ -18,8 +18,9 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::memory::{
-    BasinPoint, Block, BlockFill, CapacityPoint, Dynamics, EndState, Grid, Hopfield, LearningRule,
-    Pattern, Recall, builtin_letters, erase_block, flip_bits, mnist_digits, random_patterns,
+    BasinPoint, Block, BlockFill, CapacityPoint, ContinuousParams, Dynamics, EndState, Grid,
+    Hopfield, LearningRule, Pattern, Recall, builtin_letters, erase_block, flip_bits, mnist_digits,
+    random_patterns,
 };
 use crate::train::memory::{MemoryCommand, MemoryEvent, MemoryWorker};
 use crate::ui::action::Action;
@@ -72,13 +73,25 @@ pub enum DynamicsKind {
     Sync,
     /// Glauber dynamics at temperature T.
     Stochastic,
+    /// Continuous-time dynamics τ du/dt = −u + W tanh(βu), Euler steps.
+    Continuous,
 }
 
+/// Neurons whose u is plotted under continuous dynamics: five spread over the grid.
+pub fn traced_neurons(neurons: usize) -> Vec<usize> {
+    let count = TRACED.min(neurons);
+    (0..count).map(|k| k * neurons / count.max(1)).collect()
+}
+
+/// How many neurons' u the continuous dynamics plots.
+const TRACED: usize = 5;
+
 impl DynamicsKind {
-    const ALL: [DynamicsKind; 3] = [
+    const ALL: [DynamicsKind; 4] = [
         DynamicsKind::Async,
         DynamicsKind::Sync,
         DynamicsKind::Stochastic,
+        DynamicsKind::Continuous,
     ];
 
     fn name(self) -> &'static str {
@@ -86,6 +99,7 @@ impl DynamicsKind {
             DynamicsKind::Async => "Asynchronous",
             DynamicsKind::Sync => "Synchronous",
             DynamicsKind::Stochastic => "Stochastic (Glauber)",
+            DynamicsKind::Continuous => "Continuous (τ du/dt)",
         }
     }
 }
@@ -124,6 +138,8 @@ pub struct MemoryPanel {
     block_rows: usize,
     dynamics: DynamicsKind,
     temperature: f64,
+    /// Gain β of the continuous dynamics.
+    gain: f64,
     speed: f64,
     unlimited: bool,
     seed: u64,
@@ -135,6 +151,8 @@ pub struct MemoryPanel {
     highlighted: Option<usize>,
     energy: Vec<[f64; 2]>,
     overlaps: Vec<Vec<[f64; 2]>>,
+    /// u of a few neurons against time (continuous dynamics): one curve per traced neuron.
+    potentials: Vec<Vec<[f64; 2]>>,
     end: Option<EndState>,
     message: Option<String>,
     capacity: CapacityView,
@@ -169,6 +187,7 @@ impl Default for MemoryPanel {
             block_rows: 4,
             dynamics: DynamicsKind::Async,
             temperature: 0.2,
+            gain: ContinuousParams::default().beta,
             speed: 200.0,
             unlimited: false,
             seed: 1,
@@ -178,6 +197,7 @@ impl Default for MemoryPanel {
             live: None,
             highlighted: None,
             energy: Vec::new(),
+            potentials: Vec::new(),
             overlaps: Vec::new(),
             end: None,
             message: None,
@@ -208,6 +228,12 @@ impl MemoryPanel {
     pub fn leave(&mut self) {
         self.send(MemoryCommand::Pause);
         self.playing = false;
+    }
+
+    /// Under continuous dynamics: u of each traced neuron (see [`traced_neurons`]) against
+    /// time in units of τ, as plotted.
+    pub fn potentials(&self) -> &[Vec<[f64; 2]>] {
+        &self.potentials
     }
 
     /// The drawing canvas, one ±1 per neuron (row-major).
@@ -279,6 +305,7 @@ impl MemoryPanel {
         self.highlighted = None;
         self.energy.clear();
         self.overlaps.clear();
+        self.potentials.clear();
         self.end = None;
         self.compare.reset();
     }
@@ -328,6 +355,10 @@ impl MemoryPanel {
             DynamicsKind::Stochastic => Dynamics::Stochastic {
                 temperature: self.temperature,
             },
+            DynamicsKind::Continuous => Dynamics::Continuous(ContinuousParams {
+                beta: self.gain,
+                ..ContinuousParams::default()
+            }),
         }
     }
 
@@ -479,6 +510,13 @@ impl MemoryPanel {
                     }
                 }
                 self.highlighted = frame.steps.last().and_then(|r| r.neuron);
+                if !frame.potentials.is_empty() {
+                    let traced = traced_neurons(frame.potentials.len());
+                    self.potentials.resize(traced.len(), Vec::new());
+                    for (curve, &i) in self.potentials.iter_mut().zip(&traced) {
+                        push_point(curve, [frame.time, frame.potentials[i]]);
+                    }
+                }
                 if let Some(live) = &mut self.live {
                     let _ = live.set_state(&frame.state);
                 }
