@@ -6,8 +6,19 @@
 /// differences are accurate enough to compare against the analytic gradient.
 /// Everything else (`exp`, `ln`, `tanh`, `sqrt`, comparisons, zero and one)
 /// comes from nalgebra's [`nalgebra::RealField`].
+///
+/// [`super::simd::SimdElement`] (implemented for `f32` and `f64` only) lets the
+/// convolution and activation kernels run on SIMD vectors of this type.
 pub trait Scalar:
-    nalgebra::RealField + Copy + Default + Send + Sync + std::fmt::Debug + std::fmt::Display + 'static
+    nalgebra::RealField
+    + super::simd::SimdElement
+    + Copy
+    + Default
+    + Send
+    + Sync
+    + std::fmt::Debug
+    + std::fmt::Display
+    + 'static
 {
     /// Converts an `f64` constant (a learning rate, a slope, ...) to this type,
     /// rounding to the nearest representable value.
