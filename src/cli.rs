@@ -2,9 +2,11 @@
 //! same engine and session code.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 use nalgebra::DMatrix;
 use serde::Serialize;
@@ -17,10 +19,10 @@ use crate::experiment::{
     DatasetRef, Experiment, FileImport, History, SavedWeights, load_safetensors, save_safetensors,
     write_metrics_csv,
 };
-use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape};
+use crate::nn::{ActivationKind, LayerSpec, ModelSpec, OptimizerKind, Shape, divergence_message};
 use crate::train::{
     ConvBlock, EvalRecord, HiddenLayer, LossHistory, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
-    StepOutcome, TrainConfig, divergence_message,
+    StepOutcome, TrainConfig,
 };
 
 /// gradscope: watch neural networks learn.
@@ -117,7 +119,7 @@ pub struct WindowArgs {
     /// Start paused instead of training at once.
     #[arg(long)]
     pub paused: bool,
-    /// Start with this built-in data set (circle xor gaussians spiral moons line iris mnist).
+    /// Start with this built-in data set (circle xor xor4 gaussians spiral moons line iris mnist).
     #[arg(long, value_name = "NAME", conflicts_with = "data")]
     pub dataset: Option<String>,
     /// Start with this CSV/TSV file (also .gz), IDX file, MNIST folder or folder of class
@@ -133,6 +135,10 @@ pub struct WindowArgs {
     /// Open this experiment or lesson file (JSON, see "Save & open…") at start.
     #[arg(long, value_name = "FILE.json", conflicts_with_all = ["data", "dataset"])]
     pub experiment: Option<PathBuf>,
+    /// Start on a teaching preset, paused at step 0: xor, zero-init, deep-sigmoid,
+    /// large-weights, overfitting, dead-relu, saturated-tanh.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["data", "dataset", "experiment"])]
+    pub preset: Option<String>,
     /// Start in presentation mode (zoomed, high contrast, advanced controls hidden; F toggles).
     #[arg(long)]
     pub present: bool,
@@ -161,11 +167,12 @@ pub struct TrainArgs {
     /// from the seed unless --resume or --load-weights is given.
     #[arg(long, value_name = "FILE.json")]
     pub config: Option<PathBuf>,
-    /// Built-in data set: circle xor gaussians spiral moons line iris mnist (default spiral).
+    /// Built-in data set: circle xor xor4 gaussians spiral moons line iris mnist (default spiral).
     #[arg(long, conflicts_with = "data")]
     pub dataset: Option<String>,
-    /// A CSV file (header row, comma separated; needs --label) or a folder with the four MNIST
-    /// IDX files, instead of a built-in set.
+    /// Your own data instead of a built-in set: a CSV/TSV file (also .gz; the label is the last
+    /// column unless --label names another), one file of an IDX pair, a folder with the four
+    /// MNIST IDX files, or a folder of class sub-folders of images.
     #[arg(long, value_name = "FILE_OR_DIR")]
     pub data: Option<PathBuf>,
     /// The whole model as text, e.g. conv8k3,relu,pool2,conv16k3,relu,pool2,dense10 (overrides
@@ -285,7 +292,7 @@ pub fn builtin_dataset(name: &str, seed: u64, train_ratio: Option<f32>) -> Resul
     }
     let kind = SynthKind::parse(name).ok_or_else(|| {
         format!(
-            "--dataset: unknown data set '{name}' (known: circle xor gaussians spiral moons line iris mnist)"
+            "--dataset: unknown data set '{name}' (known: circle xor xor4 gaussians spiral moons line iris mnist)"
         )
     })?;
     let mut config = SynthConfig::new(kind);
@@ -331,7 +338,7 @@ fn builtin_ref(name: &str, seed: u64, train_ratio: Option<f32>) -> Result<Datase
     }
     let kind = SynthKind::parse(name).ok_or_else(|| {
         format!(
-            "--dataset: unknown data set '{name}' (known: circle xor gaussians spiral moons line iris mnist)"
+            "--dataset: unknown data set '{name}' (known: circle xor xor4 gaussians spiral moons line iris mnist)"
         )
     })?;
     let mut config = SynthConfig::new(kind);
@@ -456,15 +463,9 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         Some(base) if dataset == base.dataset => base.load_dataset().map_err(|e| e.to_string())?,
         _ => Arc::new(dataset.load()?),
     };
-    let is_image = data.image_shape.is_some();
     let mut config = match &base {
         Some(base) => base.train.clone(),
-        None if is_image => TrainConfig::small_cnn(),
-        None => TrainConfig {
-            batch_size: 32,
-            hidden: parse_hidden("16,16", activation.unwrap_or(ActivationKind::Tanh))?,
-            ..TrainConfig::default()
-        },
+        None => TrainConfig::for_data(&data),
     };
     if let Some(hidden) = hidden {
         config.hidden = hidden;
@@ -736,4 +737,62 @@ pub fn train_session(
         progress(message);
     }
     Ok((report, History::new(&losses, &[eval])))
+}
+
+/// Prints a one-line reason and returns the usage-error exit code (2).
+pub fn usage_error(message: &str) -> ExitCode {
+    eprintln!("gradscope: {message}");
+    ExitCode::from(2)
+}
+
+/// Parses the process's arguments. `--help` and `--version` print and give `Err(success)`;
+/// a bad argument prints clap's reason on one line and gives `Err(2)`.
+///
+/// # Errors
+/// The exit code to end with when there is nothing to run.
+pub fn parse() -> Result<Cli, ExitCode> {
+    Cli::try_parse().map_err(|err| {
+        if matches!(
+            err.kind(),
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+        ) {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        // clap's message up to the usage block, on one line.
+        let text = err.to_string();
+        let reason: Vec<&str> = text
+            .lines()
+            .take_while(|line| !line.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        let reason = reason.join(" ");
+        usage_error(reason.trim_start_matches("error: "))
+    })
+}
+
+/// Runs a subcommand and returns the process's exit code: 0 on success, 2 with a one-line
+/// reason on stderr otherwise.
+pub fn run(command: CliCommand) -> ExitCode {
+    match command {
+        CliCommand::Train(args) => match train_command(&args, |line| eprintln!("{line}")) {
+            Ok(report) => {
+                if args.json {
+                    match serde_json::to_string(&report) {
+                        Ok(json) => println!("{json}"),
+                        Err(e) => return usage_error(&e.to_string()),
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
+        CliCommand::Inspect(args) => match inspect(&args) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
+    }
 }

@@ -1,3 +1,6 @@
+//! The CSV reader (`data::csv`): classification and regression files, the label column by
+//! name or index, the task decided from the labels, and cell errors with their line.
+
 use std::path::Path;
 
 use gradscope::data::{Dataset, Labels, Task, load_csv, parse_csv};

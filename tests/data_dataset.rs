@@ -1,3 +1,6 @@
+//! Data sets in memory (`data::dataset`): building from rows, bad input refused with a
+//! message, the stratified train/test split and gathering rows.
+
 use gradscope::data::{DataError, Dataset, Features, Labels, Split, Standardizer, Task};
 
 fn names(n: usize) -> Vec<String> {

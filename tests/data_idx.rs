@@ -12,6 +12,8 @@ use gradscope::data::{
     read_idx_labels,
 };
 
+mod datasets;
+
 /// An IDX image file: magic 2051, header numbers as given, then `pixels`.
 fn images_file(count: u32, rows: u32, cols: u32, pixels: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -352,24 +354,9 @@ fn bundled_mnist() {
     }
 }
 
-/// The full MNIST folder, if this machine has it.
-fn mnist_dir() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("../shared/datasets/mnist"),
-        root.join("../../shared/datasets/mnist"),
-        PathBuf::from("/work/shared/datasets/mnist"),
-    ]
-    .into_iter()
-    .find(|p| p.is_dir())
-}
-
 #[test]
 fn full_mnist_folder() {
-    let Some(dir) = mnist_dir() else {
-        eprintln!(
-            "skipped: no MNIST folder (../shared/datasets/mnist, ../../shared/datasets/mnist or /work/shared/datasets/mnist)"
-        );
+    let Some(dir) = datasets::full_mnist("full_mnist_folder") else {
         return;
     };
     let ds = load_mnist_dir(&dir).unwrap();

@@ -1,3 +1,6 @@
+//! The CSV/TSV import wizard's core (`data::import`): sniffing the delimiter, header and
+//! decimal comma, BOMs and line ends, quoting errors, and the data set built from the settings.
+
 use std::io::Write;
 
 use flate2::Compression;

@@ -1,3 +1,6 @@
+//! The bundled Iris flowers (`data::iris`): shape, classes, standardisation fitted on the
+//! training rows only, determinism in the seed.
+
 use gradscope::data::{Dataset, Labels, Split, Task, iris};
 
 const FILE: &str = include_str!("../assets/iris.csv");

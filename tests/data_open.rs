@@ -4,15 +4,7 @@ use std::path::PathBuf;
 
 use gradscope::data::{SourceKind, detect, open_path};
 
-fn shared_mnist() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        here.join("../shared/datasets/mnist"),
-        here.join("../../shared/datasets/mnist"),
-    ]
-    .into_iter()
-    .find(|dir| dir.is_dir())
-}
+mod datasets;
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gradscope-open-{name}-{}", std::process::id()));
@@ -22,8 +14,9 @@ fn temp_dir(name: &str) -> PathBuf {
 
 #[test]
 fn a_gzipped_labels_file_picked_directly_loads_with_its_partner() {
-    let Some(dir) = shared_mnist() else {
-        eprintln!("SKIPPED: ../shared/datasets/mnist not found");
+    let Some(dir) =
+        datasets::full_mnist("a_gzipped_labels_file_picked_directly_loads_with_its_partner")
+    else {
         return;
     };
     let labels = dir.join("t10k-labels-idx1-ubyte.gz");
@@ -40,8 +33,7 @@ fn a_gzipped_labels_file_picked_directly_loads_with_its_partner() {
 
 #[test]
 fn a_single_idx_pair_is_split_by_the_ratio() {
-    let Some(shared) = shared_mnist() else {
-        eprintln!("SKIPPED: ../shared/datasets/mnist not found");
+    let Some(shared) = datasets::full_mnist("a_single_idx_pair_is_split_by_the_ratio") else {
         return;
     };
     let dir = temp_dir("pair");

@@ -1,3 +1,6 @@
+//! The generated data sets (`data::synth`): names, counts, splits, balanced classes, ranges
+//! and determinism in the seed.
+
 use gradscope::data::{Dataset, Labels, PLANE_EXTENT, SynthConfig, SynthKind, Task, generate};
 
 const PLANE: [SynthKind; 5] = [
@@ -28,7 +31,7 @@ fn class_counts(ds: &Dataset) -> [usize; 2] {
 
 #[test]
 fn names_parse_and_defaults() {
-    assert_eq!(SynthKind::ALL.len(), 6);
+    assert_eq!(SynthKind::ALL.len(), 7);
     for kind in SynthKind::ALL {
         assert_eq!(SynthKind::parse(kind.name()), Some(kind));
         assert_eq!(SynthKind::parse(&kind.name().to_uppercase()), Some(kind));
@@ -40,6 +43,31 @@ fn names_parse_and_defaults() {
     assert_eq!((c.samples, c.noise, c.train_ratio), (400, 0.1, 0.5));
     let l = SynthConfig::new(SynthKind::Line);
     assert_eq!((l.samples, l.noise, l.train_ratio), (100, 1.0, 0.8));
+}
+
+#[test]
+fn xor4_is_the_truth_table_whatever_the_settings() {
+    for config in [
+        SynthConfig::new(SynthKind::Xor4),
+        config(SynthKind::Xor4, 9, 0.7),
+    ] {
+        let data = generate(&config);
+        assert_eq!((data.train.len(), data.test.len()), (4, 0));
+        let rows: Vec<(Vec<f32>, usize)> = (0..4)
+            .map(|i| (data.train.row(i).to_vec(), data.train.classes(&[i])[0]))
+            .collect();
+        for (x, class) in [
+            ([0.0, 0.0], 0),
+            ([0.0, 1.0], 1),
+            ([1.0, 0.0], 1),
+            ([1.0, 1.0], 0),
+        ] {
+            assert!(
+                rows.contains(&(x.to_vec(), class)),
+                "({x:?}) → {class} in {rows:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -89,7 +117,8 @@ fn odd_sample_counts_stay_balanced() {
 
 #[test]
 fn all_sets_are_deterministic_in_the_seed() {
-    for kind in SynthKind::ALL {
+    // Xor4 is the fixed truth table: the seed does not apply.
+    for kind in SynthKind::ALL.into_iter().filter(|&k| k != SynthKind::Xor4) {
         let a = generate(&config(kind, 7, 0.3));
         let b = generate(&config(kind, 7, 0.3));
         let c = generate(&config(kind, 8, 0.3));

@@ -106,10 +106,10 @@ fn whole_model_softmax_cross_entropy() {
     assert_eq!(
         names,
         [
-            "layer 0 Dense 4→5 weight",
-            "layer 0 Dense 4→5 bias",
-            "layer 2 Dense 5→3 weight",
-            "layer 2 Dense 5→3 bias"
+            "layer 1: Dense 4→5 weight",
+            "layer 1: Dense 4→5 bias",
+            "layer 2: Dense 5→3 weight",
+            "layer 2: Dense 5→3 bias"
         ]
     );
     for check in &checks {

@@ -278,10 +278,10 @@ fn model_28_conv5_24_pool2_12_dense() {
     assert_eq!(
         names,
         [
-            "layer 0 Conv2d 1→2 5×5 weight",
-            "layer 0 Conv2d 1→2 5×5 bias",
-            "layer 3 Dense 288→10 weight",
-            "layer 3 Dense 288→10 bias"
+            "layer 1: Conv2d 1→2 5×5 weight",
+            "layer 1: Conv2d 1→2 5×5 bias",
+            "layer 2: Dense 288→10 weight",
+            "layer 2: Dense 288→10 bias"
         ]
     );
     for check in &checks {
@@ -341,7 +341,7 @@ fn text_round_trips() {
                 stride: 1,
                 padding: 2
             },
-            LayerSpec::Activation(gradscope::nn::ActivationKind::ReLU),
+            LayerSpec::Activation(gradscope::nn::ActivationKind::Relu),
             LayerSpec::MaxPool2d { size: 2, stride: 2 },
             LayerSpec::Flatten,
             LayerSpec::Dense { units: 10 },

@@ -46,7 +46,7 @@ fn text_round_trip() {
         3,
         &[
             (16, ActivationKind::Tanh),
-            (8, ActivationKind::LeakyReLU),
+            (8, ActivationKind::LeakyRelu),
             (4, ActivationKind::Sigmoid),
         ],
         2,
@@ -61,7 +61,7 @@ fn text_round_trip() {
         loose.layers,
         [
             LayerSpec::Dense { units: 16 },
-            LayerSpec::Activation(ActivationKind::LeakyReLU),
+            LayerSpec::Activation(ActivationKind::LeakyRelu),
             LayerSpec::Dense { units: 3 },
             LayerSpec::Activation(ActivationKind::Linear),
         ]

@@ -140,7 +140,7 @@ fn kinds_and_defaults() {
     assert_eq!(OptimizerKind::parse(" ADAM "), Some(OptimizerKind::Adam));
     assert_eq!(
         OptimizerKind::parse("RMSprop"),
-        Some(OptimizerKind::RMSProp)
+        Some(OptimizerKind::RmsProp)
     );
     assert_eq!(
         OptimizerKind::parse("nesterov"),
@@ -163,10 +163,10 @@ fn a_saved_config_without_rho_still_parses_with_the_default() {
     assert_eq!(c.kind, OptimizerKind::Momentum);
     assert_eq!((c.learning_rate, c.momentum, c.rho), (0.05, 0.8, 0.9));
     let round: OptimizerConfig = serde_json::from_str(
-        &serde_json::to_string(&OptimizerConfig::new(OptimizerKind::RMSProp, 0.1)).expect("json"),
+        &serde_json::to_string(&OptimizerConfig::new(OptimizerKind::RmsProp, 0.1)).expect("json"),
     )
     .expect("round trip");
-    assert_eq!(round.kind, OptimizerKind::RMSProp);
+    assert_eq!(round.kind, OptimizerKind::RmsProp);
 }
 
 // ---- The slice-level rule on f(x, y) = ½(x² + 4y²), ∇f = (x, 4y), from (1, 1), η = 0.1 ----
@@ -262,7 +262,7 @@ fn rmsprop_on_a_quadratic_by_hand() {
     //                   = (0.147966193, 2.367459056)
     //                θ3 = θ2 − 0.1·g2/√r3 = (0.369180567, 0.369180557)
     assert_iterates(
-        OptimizerKind::RMSProp,
+        OptimizerKind::RmsProp,
         [
             [0.683_772_244, 0.683_772_236],
             [0.498_870_620, 0.498_870_610],
@@ -360,7 +360,7 @@ fn the_slice_rule_resets_its_state_when_the_kind_changes() {
     assert_eq!(state.first(), &[-0.2]);
     // RMSProp must not read Momentum's velocity as its mean square: r = 0.1·4 = 0.4.
     state.update(
-        &OptimizerConfig::new(OptimizerKind::RMSProp, 0.1),
+        &OptimizerConfig::new(OptimizerKind::RmsProp, 0.1),
         &mut theta,
         &[2.0],
     );

@@ -6,8 +6,17 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use gradscope::lesson::{PresetConfig, Regime, RegressionData};
-use gradscope::ui::lesson::{CONTOUR_LEVELS, LessonPanel, format_number};
+use gradscope::ui::Panel;
+use gradscope::ui::format::format_number;
+use gradscope::ui::lesson::LessonPanel;
+use gradscope::ui::plot::CONTOUR_LEVELS;
 use gradscope::ui::race::RacePanel;
+use gradscope::ui::state::StandaloneView;
+
+/// A view for drawing one panel on its own, alive for the whole test.
+fn standalone() -> &'static StandaloneView {
+    Box::leak(Box::new(StandaloneView::default()))
+}
 
 /// The fonts the app installs at start (Hack as a fallback of the proportional family, for
 /// ∇, ●, subscripts and the like), so a panel alone renders what it renders in the window.
@@ -20,11 +29,14 @@ fn app_fonts(ctx: &egui::Context) {
 }
 
 fn lesson() -> Harness<'static, LessonPanel> {
+    let models = standalone();
     Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_context_setup(app_fonts)
         .build_ui_state(
-            |ui, panel: &mut LessonPanel| panel.ui(ui),
+            move |ui, panel: &mut LessonPanel| {
+                let _ = panel.ui(ui, &models.view());
+            },
             LessonPanel::default(),
         )
 }
@@ -66,7 +78,11 @@ fn the_lesson_shows_the_formula_with_numbers_and_the_landscape() {
         "level gaps grow geometrically: {ratios:?}"
     );
     assert!(harness.query_by_label_contains("known minimum").is_some());
-    assert!(harness.query_by_label_contains("−∇J (|∇J| = ").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("−∇J, drawn at a fixed length (|∇J| = ")
+            .is_some()
+    );
     assert!(
         harness
             .query_by_label_contains("2/λ_max = 0.7820")
@@ -101,7 +117,7 @@ fn the_lesson_shows_the_formula_with_numbers_and_the_landscape() {
     assert!(text.contains("α = 0.3000"), "{text}");
     // w: 0 − 0.3 × (∂J/∂w) = −0.3·∂J/∂w.
     let expected_w = format!(
-        "w: 0.0000 − 0.3000 × ({}) = {}",
+        "w: 0 − 0.3000 × ({}) = {}",
         format_number(dw),
         format_number(-0.3 * dw)
     );
@@ -189,11 +205,14 @@ fn a_diverging_run_stops_with_the_divergence_message() {
 
 #[test]
 fn the_race_steps_every_racer_together() {
+    let models = standalone();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 900.0))
         .with_context_setup(app_fonts)
         .build_ui_state(
-            |ui, panel: &mut RacePanel| panel.ui(ui),
+            move |ui, panel: &mut RacePanel| {
+                let _ = panel.ui(ui, &models.view());
+            },
             RacePanel::default(),
         );
     harness.run_steps(2);

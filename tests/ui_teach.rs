@@ -8,7 +8,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gradscope::train::doctor::DetectorId;
 use gradscope::train::presets::Preset;
-use gradscope::ui::stepper::{delta_lines, forward_lines, num};
+use gradscope::ui::stepper::{delta_lines, forward_lines};
+use gradscope::ui::typeset::{factor, number, plain};
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
 
 fn harness() -> Harness<'static, GradscopeApp> {
@@ -74,10 +75,10 @@ fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
     let mut harness = harness();
     harness.run_steps(2);
     harness
-        .get_by_label("2-2-1 sigmoid (backprop by hand)")
+        .get_by_label("XOR, 2-2-1 sigmoid (backprop by hand)")
         .click();
     run_until(&mut harness, |app| {
-        has_trace(app) && app.data().train.len() == 8 && app.stepper().is_open()
+        has_trace(app) && app.data().train.len() == 4 && app.stepper().is_open()
     });
     harness.run_steps(2);
     assert!(
@@ -92,16 +93,17 @@ fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
         .and_then(|t| t.trace.as_ref().ok())
         .expect("trace")
         .clone();
-    // The first forward line is z1 = x1·w11 + x2·w21 + b1 = … with the engine's numbers.
-    let first = forward_lines(&trace.layers[0], 0).remove(0);
+    // The first forward line is z1 = x1·w11 + x2·w21 + b1 = … with the engine's numbers,
+    // negative factors in parentheses.
+    let first = plain(&forward_lines(&trace.layers[0], 0).remove(0));
     assert!(first.starts_with(&format!(
         "z1 = {}·{} + {}·{} + {} = {}",
-        num(trace.input[(0, 0)]),
-        num(trace.layers[0].weight[(0, 0)]),
-        num(trace.input[(0, 1)]),
-        num(trace.layers[0].weight[(1, 0)]),
-        num(trace.layers[0].bias[0]),
-        num(trace.layers[0].z[(0, 0)])
+        factor(trace.input[(0, 0)]),
+        factor(trace.layers[0].weight[(0, 0)]),
+        factor(trace.input[(0, 1)]),
+        factor(trace.layers[0].weight[(1, 0)]),
+        factor(trace.layers[0].bias[0]),
+        number(trace.layers[0].z[(0, 0)])
     )));
     assert!(harness.query_by_label(&first).is_some(), "{first}");
 
@@ -118,15 +120,18 @@ fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
     );
     assert!(
         harness
-            .query_by_label("δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)")
+            .query_by_label("δj = ∂E/∂zj = ∂E/∂aj · f'(zj)")
             .is_some()
     );
-    let delta = delta_lines(&trace, 1, 0).remove(0);
+    let delta = plain(&delta_lines(&trace, 1, 0).remove(0));
     // δ = σ'(z)·∂E/∂a with σ' = o(1 − o) and ∂E/∂a = 2(o − t) for the one output.
     let o = trace.output[(0, 0)];
     let expected = o * (1.0 - o) * trace.grad_output[(0, 0)];
     assert!((trace.layers[1].delta[(0, 0)] - expected).abs() < 1e-12);
-    assert!(delta.ends_with(&format!("= {}", num(expected))), "{delta}");
+    assert!(
+        delta.ends_with(&format!("= {}", number(expected))),
+        "{delta}"
+    );
     assert!(harness.query_by_label(&delta).is_some(), "{delta}");
     // The → key of the lead's shortcut uses the same method.
     harness.state_mut().stepper_mut().next_phase();
@@ -194,7 +199,7 @@ fn a_doctor_banner_offers_a_remedy_that_works_in_one_click() {
     assert!(
         hidden
             .iter()
-            .all(|l| l.activation == gradscope::nn::ActivationKind::ReLU)
+            .all(|l| l.activation == gradscope::nn::ActivationKind::Relu)
     );
     run_until(&mut harness, |app| {
         app.step() == 0 && app.doctor().findings().is_empty()

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod dataset;
+pub mod digits;
 pub mod error;
 pub mod idx;
 pub mod images;

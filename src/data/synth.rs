@@ -32,20 +32,24 @@ pub enum SynthKind {
     Moons,
     /// 1-D regression: y = 3x + 2 + noise·U[0, 1).
     Line,
+    /// The classic XOR truth table: exactly four points, (0,0)→0, (0,1)→1, (1,0)→1,
+    /// (1,1)→0, all in the training split.
+    Xor4,
 }
 
 impl SynthKind {
     /// Every kind, in menu order.
-    pub const ALL: [SynthKind; 6] = [
+    pub const ALL: [SynthKind; 7] = [
         SynthKind::Circle,
         SynthKind::Xor,
+        SynthKind::Xor4,
         SynthKind::Gaussians,
         SynthKind::Spiral,
         SynthKind::Moons,
         SynthKind::Line,
     ];
 
-    /// Lower-case name: "circle", "xor", "gaussians", "spiral", "moons", "line".
+    /// Lower-case name: "circle", "xor", "xor4", "gaussians", "spiral", "moons", "line".
     pub fn name(self) -> &'static str {
         match self {
             SynthKind::Circle => "circle",
@@ -54,6 +58,7 @@ impl SynthKind {
             SynthKind::Spiral => "spiral",
             SynthKind::Moons => "moons",
             SynthKind::Line => "line",
+            SynthKind::Xor4 => "xor4",
         }
     }
 
@@ -74,6 +79,9 @@ impl SynthKind {
             SynthKind::Spiral => "Two interleaved spiral arms, one per class.",
             SynthKind::Moons => "Two interleaving half-moons, one per class.",
             SynthKind::Line => "Regression of y = 3x + 2 plus uniform noise, x in [0, 1).",
+            SynthKind::Xor4 => {
+                "The XOR truth table: (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0; four points, all for training."
+            }
         }
     }
 }
@@ -99,6 +107,7 @@ impl SynthConfig {
     pub fn new(kind: SynthKind) -> Self {
         let (samples, noise, train_ratio) = match kind {
             SynthKind::Line => (100, 1.0, 0.8),
+            SynthKind::Xor4 => (4, 0.0, 1.0),
             _ => (400, 0.1, 0.5),
         };
         Self {
@@ -161,6 +170,9 @@ pub fn generate(config: &SynthConfig) -> Dataset {
         );
     }
 
+    if config.kind == SynthKind::Xor4 {
+        return xor_table();
+    }
     let n = config.samples.max(2);
     let counts = [n - n / 2, n / 2];
     let mut rows = Vec::with_capacity(n);
@@ -196,8 +208,10 @@ fn point(kind: SynthKind, rng: &mut StdRng, class: usize, t: f32, noise: f32) ->
         SynthKind::Xor => xor(rng, class),
         SynthKind::Spiral => spiral(t, class),
         SynthKind::Moons => moons(rng, class),
-        // Line never gets here; the blobs carry their noise in their spread.
-        SynthKind::Gaussians | SynthKind::Line => return gaussian(rng, class, noise),
+        // Line and Xor4 never get here; the blobs carry their noise in their spread.
+        SynthKind::Gaussians | SynthKind::Line | SynthKind::Xor4 => {
+            return gaussian(rng, class, noise);
+        }
     };
     let a = noise * MAX_JITTER;
     [x + jitter(rng, a), y + jitter(rng, a)]
@@ -205,6 +219,35 @@ fn point(kind: SynthKind, rng: &mut StdRng, class: usize, t: f32, noise: f32) ->
 
 /// Seed for the train/test shuffle, drawn after the samples so that the shuffle does not
 /// reuse the random numbers that placed the points.
+/// The four points of the XOR truth table as two classes "0" and "1", all for training; the
+/// sample count, noise, split and seed of the configuration do not apply.
+fn xor_table() -> Dataset {
+    let rows: Vec<Vec<f32>> = XOR_TABLE.iter().map(|(x, _)| x.to_vec()).collect();
+    let classes = XOR_TABLE.iter().map(|&(_, class)| class).collect();
+    let task = Task::Classification {
+        class_names: vec!["0".to_string(), "1".to_string()],
+    };
+    let names = vec!["x1".to_string(), "x2".to_string()];
+    Dataset::assemble(
+        SynthKind::Xor4.name(),
+        names,
+        &rows,
+        Labels::Classes(classes),
+        task,
+        1.0,
+        0,
+        false,
+    )
+}
+
+/// The XOR truth table: inputs and output.
+pub const XOR_TABLE: [([f32; 2], usize); 4] = [
+    ([0.0, 0.0], 0),
+    ([0.0, 1.0], 1),
+    ([1.0, 0.0], 1),
+    ([1.0, 1.0], 0),
+];
+
 fn split_seed(rng: &mut StdRng) -> u64 {
     rng.random()
 }

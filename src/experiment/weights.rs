@@ -279,8 +279,8 @@ fn pytorch_modules(spec: &ModelSpec) -> Vec<(String, Vec<TensorSlot>)> {
                 let text = match kind {
                     A::Sigmoid => "nn.Sigmoid()".to_string(),
                     A::Tanh => "nn.Tanh()".to_string(),
-                    A::ReLU => "nn.ReLU()".to_string(),
-                    A::LeakyReLU => format!("nn.LeakyReLU({})", crate::nn::LEAKY_RELU_SLOPE),
+                    A::Relu => "nn.ReLU()".to_string(),
+                    A::LeakyRelu => format!("nn.LeakyReLU({})", crate::nn::LEAKY_RELU_SLOPE),
                     A::Linear => "nn.Identity()".to_string(),
                 };
                 modules.push((text, Vec::new()));

@@ -2,8 +2,8 @@
 //! with its own path, loss history and steps-to-tolerance. Every rule is
 //! [`OptimizerState::update`], the one the networks train with.
 
+use crate::nn::divergence_message;
 use crate::nn::{OptimizerConfig, OptimizerKind, OptimizerState};
-use crate::train::divergence_message;
 
 use super::regression::{DIVERGENCE_LOSS, push_thinned};
 use super::surfaces::Surface;
@@ -110,7 +110,7 @@ impl Racer {
         let step = self.steps + 1;
         let finite = next.iter().all(|v| v.is_finite()) && self.config.learning_rate.is_finite();
         if !(finite && value.is_finite() && value.abs() <= DIVERGENCE_LOSS) {
-            self.diverged = Some(divergence_message(step));
+            self.diverged = Some(race_divergence(surface, step));
             return;
         }
         self.position = next;
@@ -244,5 +244,21 @@ impl Race {
                 .racers
                 .iter()
                 .all(|r| !r.is_running() || r.reached_at.is_some())
+    }
+}
+
+/// Why a racer stopped at `step`. A surface has no inputs to normalise: on the saddle, which
+/// has no minimum, falling without end is what every escaping method does; elsewhere the
+/// steps were too large.
+pub fn race_divergence(surface: &Surface, step: u64) -> String {
+    match surface {
+        Surface::Saddle => format!(
+            "fell off at step {step}: the saddle has no minimum, so a run that leaves the ridge falls without end"
+        ),
+        _ => {
+            let general = divergence_message(step);
+            let reason = general.split(':').next().unwrap_or(&general).to_string();
+            format!("{reason}: lower the learning rate")
+        }
     }
 }

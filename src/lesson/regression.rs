@@ -14,8 +14,8 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
+use crate::nn::divergence_message;
 use crate::nn::{OptimizerConfig, OptimizerKind, OptimizerState};
-use crate::train::divergence_message;
 
 /// A loss above this (or a non-finite one) counts as diverged: the run stops there.
 pub const DIVERGENCE_LOSS: f64 = 1e12;

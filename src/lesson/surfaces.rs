@@ -298,8 +298,8 @@ impl Surface {
     /// A learning rate for `kind` that makes progress on this surface from
     /// [`Surface::start`] without diverging (a starting point for the user to edit).
     pub fn default_learning_rate(&self, kind: OptimizerKind) -> f64 {
-        use OptimizerKind::{Adam, Momentum, Nesterov, RMSProp, Sgd};
-        let adaptive = matches!(kind, RMSProp | Adam);
+        use OptimizerKind::{Adam, Momentum, Nesterov, RmsProp, Sgd};
+        let adaptive = matches!(kind, RmsProp | Adam);
         let momentum = matches!(kind, Momentum | Nesterov);
         match self {
             Surface::Regression(data) => {
@@ -315,19 +315,19 @@ impl Surface {
             Surface::Rosenbrock => match kind {
                 Sgd => 1e-3,
                 Momentum | Nesterov => 1e-4,
-                RMSProp => 1e-2,
+                RmsProp => 1e-2,
                 Adam => 5e-2,
             },
             Surface::Beale => match kind {
                 Sgd => 1e-2,
                 Momentum | Nesterov => 1e-3,
-                RMSProp => 1e-2,
+                RmsProp => 1e-2,
                 Adam => 5e-2,
             },
             Surface::Himmelblau => match kind {
                 Sgd => 1e-2,
                 Momentum | Nesterov => 2e-3,
-                RMSProp => 2e-2,
+                RmsProp => 2e-2,
                 Adam => 5e-2,
             },
             Surface::IllConditioned { condition } => {

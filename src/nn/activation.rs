@@ -9,7 +9,7 @@ use super::scalar::cast;
 use super::simd::dispatch;
 use super::{Init, Layer, Mode, Scalar, Shape};
 
-/// Slope of [`ActivationKind::LeakyReLU`] for negative inputs (Maas et al. 2013).
+/// Slope of [`ActivationKind::LeakyRelu`] for negative inputs (Maas et al. 2013).
 pub const LEAKY_RELU_SLOPE: f64 = 0.01;
 
 /// Which element-wise function an [`Activation`] layer applies.
@@ -27,9 +27,11 @@ pub enum ActivationKind {
     /// Hyperbolic tangent, outputs in (-1, 1).
     Tanh,
     /// Rectified linear unit.
-    ReLU,
+    #[serde(rename = "ReLU")]
+    Relu,
     /// ReLU with slope [`LEAKY_RELU_SLOPE`] for negative inputs.
-    LeakyReLU,
+    #[serde(rename = "LeakyReLU")]
+    LeakyRelu,
     /// Identity.
     Linear,
 }
@@ -39,8 +41,8 @@ impl ActivationKind {
     pub const ALL: [ActivationKind; 5] = [
         ActivationKind::Sigmoid,
         ActivationKind::Tanh,
-        ActivationKind::ReLU,
-        ActivationKind::LeakyReLU,
+        ActivationKind::Relu,
+        ActivationKind::LeakyRelu,
         ActivationKind::Linear,
     ];
 
@@ -49,8 +51,8 @@ impl ActivationKind {
         match self {
             ActivationKind::Sigmoid => "Sigmoid",
             ActivationKind::Tanh => "Tanh",
-            ActivationKind::ReLU => "ReLU",
-            ActivationKind::LeakyReLU => "LeakyReLU",
+            ActivationKind::Relu => "ReLU",
+            ActivationKind::LeakyRelu => "LeakyReLU",
             ActivationKind::Linear => "Linear",
         }
     }
@@ -61,8 +63,8 @@ impl ActivationKind {
         match s.trim().to_ascii_lowercase().as_str() {
             "sigmoid" => Some(ActivationKind::Sigmoid),
             "tanh" => Some(ActivationKind::Tanh),
-            "relu" => Some(ActivationKind::ReLU),
-            "leakyrelu" | "leaky_relu" => Some(ActivationKind::LeakyReLU),
+            "relu" => Some(ActivationKind::Relu),
+            "leakyrelu" | "leaky_relu" => Some(ActivationKind::LeakyRelu),
             "linear" => Some(ActivationKind::Linear),
             _ => None,
         }
@@ -84,14 +86,14 @@ impl ActivationKind {
                 }
             }
             ActivationKind::Tanh => x.tanh(),
-            ActivationKind::ReLU => {
+            ActivationKind::Relu => {
                 if x > T::zero() {
                     x
                 } else {
                     T::zero()
                 }
             }
-            ActivationKind::LeakyReLU => {
+            ActivationKind::LeakyRelu => {
                 if x > T::zero() {
                     x
                 } else {
@@ -109,14 +111,14 @@ impl ActivationKind {
         match self {
             ActivationKind::Sigmoid => y * (T::one() - y),
             ActivationKind::Tanh => T::one() - y * y,
-            ActivationKind::ReLU => {
+            ActivationKind::Relu => {
                 if y > T::zero() {
                     T::one()
                 } else {
                     T::zero()
                 }
             }
-            ActivationKind::LeakyReLU => {
+            ActivationKind::LeakyRelu => {
                 if y > T::zero() {
                     T::one()
                 } else {
@@ -132,7 +134,7 @@ impl ActivationKind {
     /// otherwise (Glorot & Bengio 2010).
     pub fn preferred_init(self) -> Init {
         match self {
-            ActivationKind::ReLU | ActivationKind::LeakyReLU => Init::HeNormal,
+            ActivationKind::Relu | ActivationKind::LeakyRelu => Init::HeNormal,
             _ => Init::XavierUniform,
         }
     }
@@ -237,12 +239,12 @@ impl<T: Scalar> WithSimd for Apply<'_, T> {
         let zero = T::zero();
         match self.kind {
             // The same comparisons as `ActivationKind::apply` (NaN becomes 0 in ReLU).
-            ActivationKind::ReLU => {
+            ActivationKind::Relu => {
                 for v in self.values.iter_mut() {
                     *v = if *v > zero { *v } else { zero };
                 }
             }
-            ActivationKind::LeakyReLU => {
+            ActivationKind::LeakyRelu => {
                 let slope = cast::<T>(LEAKY_RELU_SLOPE);
                 for v in self.values.iter_mut() {
                     *v = if *v > zero { *v } else { slope * *v };
@@ -274,10 +276,10 @@ impl<T: Scalar> WithSimd for ChainRule<'_, T> {
         match self.kind {
             ActivationKind::Tanh => pairs.for_each(|(g, &y)| *g *= one - y * y),
             ActivationKind::Sigmoid => pairs.for_each(|(g, &y)| *g *= y * (one - y)),
-            ActivationKind::ReLU => {
+            ActivationKind::Relu => {
                 pairs.for_each(|(g, &y)| *g *= if y > zero { one } else { zero });
             }
-            ActivationKind::LeakyReLU => {
+            ActivationKind::LeakyRelu => {
                 let slope = cast::<T>(LEAKY_RELU_SLOPE);
                 pairs.for_each(|(g, &y)| *g *= if y > zero { one } else { slope });
             }
@@ -297,7 +299,7 @@ mod tests {
         }
         assert_eq!(
             ActivationKind::parse(" Leaky_ReLU "),
-            Some(ActivationKind::LeakyReLU)
+            Some(ActivationKind::LeakyRelu)
         );
         assert_eq!(ActivationKind::parse("softplus"), None);
     }
@@ -307,9 +309,9 @@ mod tests {
         use ActivationKind::*;
         assert_eq!(Sigmoid.apply(0.0_f64), 0.5);
         assert!((Sigmoid.apply(2.0_f64) - 1.0 / (1.0 + (-2.0_f64).exp())).abs() < 1e-15);
-        assert_eq!(ReLU.apply(-3.0_f64), 0.0);
-        assert_eq!(ReLU.apply(3.0_f64), 3.0);
-        assert_eq!(LeakyReLU.apply(-3.0_f64), -0.03);
+        assert_eq!(Relu.apply(-3.0_f64), 0.0);
+        assert_eq!(Relu.apply(3.0_f64), 3.0);
+        assert_eq!(LeakyRelu.apply(-3.0_f64), -0.03);
         assert_eq!(Linear.apply(-3.0_f64), -3.0);
         assert_eq!(Tanh.apply(0.5_f64), 0.5_f64.tanh());
     }

@@ -204,9 +204,15 @@ pub fn check_model_sampled(
     };
 
     let mut checks = Vec::new();
+    // Layers with parameters are numbered from 1 on the input side, as every panel numbers
+    // them (activations and pooling have none and are not counted).
+    let mut number = 0;
     for li in 0..model.layers.len() {
         let layer_name = model.layers[li].name();
         let names = param_names(model.layers[li].as_ref());
+        if !names.is_empty() {
+            number += 1;
+        }
         let grads: Vec<DMatrix<f64>> = model.layers[li].grads().into_iter().cloned().collect();
         for (k, (pname, grad)) in names.into_iter().zip(grads).enumerate() {
             let stride = grad.len().div_ceil(max_per_tensor.max(1)).max(1);
@@ -221,7 +227,7 @@ pub fn check_model_sampled(
                 set_param(model.layers[li].as_mut(), k, i, original);
                 numeric.push((plus - minus) / (2.0 * eps));
             }
-            let name = format!("layer {li} {layer_name} {pname}");
+            let name = format!("layer {number}: {layer_name} {pname}");
             let analytic = picked.iter().map(|&i| grad[i]).collect();
             checks.push(GradCheck::new(name, analytic, numeric));
         }

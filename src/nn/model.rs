@@ -341,7 +341,7 @@ mod tests {
     fn mlp_layout() {
         let spec = ModelSpec::mlp(
             2,
-            &[(16, ActivationKind::Tanh), (8, ActivationKind::ReLU)],
+            &[(16, ActivationKind::Tanh), (8, ActivationKind::Relu)],
             3,
         );
         assert_eq!(spec.to_text(), "dense16,tanh,dense8,relu,dense3");
@@ -371,7 +371,7 @@ mod tests {
 
     #[test]
     fn params_save_and_restore() {
-        let spec = ModelSpec::mlp(3, &[(5, ActivationKind::ReLU)], 2);
+        let spec = ModelSpec::mlp(3, &[(5, ActivationKind::Relu)], 2);
         let mut model = Sequential::<f64>::from_spec(&spec, 9);
         let mut saved = Vec::new();
         model.copy_params_into(&mut saved);

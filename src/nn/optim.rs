@@ -22,7 +22,8 @@ pub enum OptimizerKind {
     Nesterov,
     /// RMSProp (Tieleman & Hinton 2012): steps divided by a running root mean square of the
     /// gradient.
-    RMSProp,
+    #[serde(rename = "RMSProp")]
+    RmsProp,
     /// Adam (Kingma & Ba 2015).
     Adam,
 }
@@ -33,7 +34,7 @@ impl OptimizerKind {
         OptimizerKind::Sgd,
         OptimizerKind::Momentum,
         OptimizerKind::Nesterov,
-        OptimizerKind::RMSProp,
+        OptimizerKind::RmsProp,
         OptimizerKind::Adam,
     ];
 
@@ -43,7 +44,7 @@ impl OptimizerKind {
             OptimizerKind::Sgd => "SGD",
             OptimizerKind::Momentum => "Momentum",
             OptimizerKind::Nesterov => "Nesterov",
-            OptimizerKind::RMSProp => "RMSProp",
+            OptimizerKind::RmsProp => "RMSProp",
             OptimizerKind::Adam => "Adam",
         }
     }
@@ -55,7 +56,7 @@ impl OptimizerKind {
             "sgd" => Some(OptimizerKind::Sgd),
             "momentum" => Some(OptimizerKind::Momentum),
             "nesterov" => Some(OptimizerKind::Nesterov),
-            "rmsprop" => Some(OptimizerKind::RMSProp),
+            "rmsprop" => Some(OptimizerKind::RmsProp),
             "adam" => Some(OptimizerKind::Adam),
             _ => None,
         }
@@ -66,10 +67,16 @@ impl OptimizerKind {
     pub fn state_per_param(self) -> usize {
         match self {
             OptimizerKind::Sgd => 0,
-            OptimizerKind::Momentum | OptimizerKind::Nesterov | OptimizerKind::RMSProp => 1,
+            OptimizerKind::Momentum | OptimizerKind::Nesterov | OptimizerKind::RmsProp => 1,
             OptimizerKind::Adam => 2,
         }
     }
+}
+
+/// The message shown when training stops because step `step` made the loss (or an update)
+/// non-finite: the one wording the network lab, the command line and the lesson share.
+pub fn divergence_message(step: u64) -> String {
+    format!("diverged at step {step}: lower the learning rate or normalise the inputs")
 }
 
 fn default_rho() -> f64 {
@@ -242,7 +249,7 @@ impl<T: Scalar> OptimizerState<T> {
                     *w += mu * *v - lr * g;
                 }
             }
-            OptimizerKind::RMSProp => {
+            OptimizerKind::RmsProp => {
                 let (rho, eps) = (cast::<T>(config.rho), cast::<T>(config.epsilon));
                 let one_minus_rho = cast::<T>(1.0 - config.rho);
                 for ((w, &g), r) in params.iter_mut().zip(grads).zip(&mut self.first) {

@@ -276,7 +276,7 @@ impl ModelSpec {
             padding: 0,
         };
         let pool = LayerSpec::MaxPool2d { size: 2, stride: 2 };
-        let relu = LayerSpec::Activation(ActivationKind::ReLU);
+        let relu = LayerSpec::Activation(ActivationKind::Relu);
         ModelSpec {
             input,
             layers: vec![

@@ -13,7 +13,8 @@
 use nalgebra::DMatrix;
 
 use super::{
-    Activation, ActivationKind, Dense, LossKind, Mode, Scalar, Sequential, Target, compute_loss,
+    Activation, ActivationKind, Dense, LossKind, Mode, OptimizerConfig, OptimizerKind,
+    OptimizerState, Scalar, Sequential, Target, compute_loss,
 };
 
 /// The numbers of one Dense layer (and the activation right after it, if any) for one step.
@@ -260,12 +261,18 @@ fn dense_at(model: &Sequential<f64>, index: usize) -> &Dense<f64> {
         .expect("trace_step: grouped layer is Dense")
 }
 
-/// The change plain gradient descent with learning rate `learning_rate` and L2 coefficient
-/// `l2` makes to every weight of `layer`: `Δw_ij = −η (∂E/∂w_ij + λ w_ij)`, `(n_in, n_out)`.
-pub fn sgd_weight_update(layer: &LayerTrace, learning_rate: f64, l2: f64) -> DMatrix<f64> {
-    layer
-        .weight_grad
-        .zip_map(&layer.weight, |g, w| -learning_rate * (g + l2 * w))
+/// The weights `(n_in, n_out)` and biases `(1, n_out)` of `layer` after one plain SGD step
+/// with learning rate η = `learning_rate` and L2 coefficient λ = `l2`, computed by the
+/// optimizers' own update rule ([`OptimizerState::update`]) exactly as training applies it:
+/// `w_ij ← w_ij − η (∂E/∂w_ij + λ w_ij)` and `b_j ← b_j − η ∂E/∂b_j` (L2 leaves biases alone).
+pub fn sgd_step(layer: &LayerTrace, learning_rate: f64, l2: f64) -> (DMatrix<f64>, DMatrix<f64>) {
+    let config = OptimizerConfig::new(OptimizerKind::Sgd, learning_rate);
+    let mut weight = layer.weight.clone();
+    let weight_grad = layer.weight_grad.zip_map(&layer.weight, |g, w| g + l2 * w);
+    OptimizerState::new().update(&config, weight.as_mut_slice(), weight_grad.as_slice());
+    let mut bias = layer.bias.clone();
+    OptimizerState::new().update(&config, bias.as_mut_slice(), layer.bias_grad.as_slice());
+    (weight, bias)
 }
 
 /// Whether every layer of `model` can be traced: Dense layers each followed by at most one

@@ -52,9 +52,12 @@ pub struct LossHistory {
     last: Option<f32>,
 }
 
+/// Buckets a default [`LossHistory`] keeps (between this and twice this many).
+pub const LOSS_HISTORY_CAPACITY: usize = 2048;
+
 impl Default for LossHistory {
     fn default() -> Self {
-        Self::new(2048)
+        Self::new(LOSS_HISTORY_CAPACITY)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The training room: a [`Session`] (model + optimizer + data + counters) and the background
 //! [`Worker`] thread that owns one, talking to the UI through commands, events and snapshots.
 
+mod defaults;
 pub mod doctor;
 pub mod history;
 pub mod presets;
@@ -8,14 +9,14 @@ pub mod session;
 pub mod snapshot;
 pub mod worker;
 
-pub use history::{LossBucket, LossHistory};
+pub use history::{LOSS_HISTORY_CAPACITY, LossBucket, LossHistory};
 pub use session::{
     Confusion, ConvBlock, EarlyStop, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS,
-    Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
+    Session, SplitMetrics, StepOutcome, TrainConfig,
 };
 pub use snapshot::{
-    BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, Snapshot, TraceView,
-    ViewRequest, build_snapshot,
+    BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, MapOp, NeuronMaps,
+    Snapshot, TraceView, ViewRequest, build_snapshot,
 };
 pub use worker::{
     Captured, Command, EvalRecord, Event, GradCheckReport, HealthReport, NoWaker, RunState,

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::data::synth::XOR_TABLE;
 use crate::data::{Dataset, Labels, SynthConfig, SynthKind, Task, generate};
 use crate::nn::{ActivationKind, OptimizerConfig, OptimizerKind};
 use crate::train::session::{HiddenLayer, TrainConfig};
@@ -10,9 +11,12 @@ use crate::train::session::{HiddenLayer, TrainConfig};
 /// The presets, in menu order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Preset {
-    /// A 2-2-1 Sigmoid network (MSE on 0/1 targets) on eight points: every number fits on
-    /// screen for the backprop stepper.
+    /// A 2-2-1 Sigmoid network (MSE on 0/1 targets) on the four XOR points: every number fits
+    /// on screen for the backprop stepper.
     Backprop221,
+    /// The same network with every initial weight at zero: the hidden units compute the same
+    /// thing and get the same gradient forever (the symmetry is never broken).
+    ZeroInit,
     /// Ten Sigmoid layers: the first layers receive almost no gradient.
     DeepSigmoid,
     /// ReLU layers with 6× the He initial scale: activations and gradients blow up.
@@ -20,7 +24,7 @@ pub enum Preset {
     /// 40 overlapping points and a wide network: the train and test losses part.
     SmallNoisyData,
     /// ReLU with a learning rate of 3 (SGD): most units die in the first steps.
-    DyingReLU,
+    DyingRelu,
     /// Tanh with 8× the Xavier initial scale: the units sit in their flat tails.
     SaturatedTanh,
 }
@@ -52,26 +56,14 @@ fn optimizer(kind: OptimizerKind, learning_rate: f64) -> OptimizerConfig {
     OptimizerConfig::new(kind, learning_rate)
 }
 
-/// The eight points of [`Preset::Backprop221`]: class 1 (target 1) towards the upper right,
-/// class 0 towards the lower left, features in [0, 1] so the numbers stay short.
-pub const TOY_POINTS: [([f32; 2], f32); 8] = [
-    ([0.9, 0.8], 1.0),
-    ([0.7, 0.9], 1.0),
-    ([1.0, 0.5], 1.0),
-    ([0.6, 0.6], 1.0),
-    ([0.1, 0.2], 0.0),
-    ([0.3, 0.1], 0.0),
-    ([0.0, 0.5], 0.0),
-    ([0.4, 0.3], 0.0),
-];
-
-/// The data of [`Preset::Backprop221`]: [`TOY_POINTS`] as a regression on targets 0/1, all
-/// eight in the training split (no test split), not standardised.
-pub fn toy_two_class() -> Dataset {
-    let rows: Vec<Vec<f32>> = TOY_POINTS.iter().map(|(x, _)| x.to_vec()).collect();
-    let targets: Vec<f32> = TOY_POINTS.iter().map(|(_, t)| *t).collect();
+/// The data of [`Preset::Backprop221`] and [`Preset::ZeroInit`]: the XOR truth table
+/// ([`XOR_TABLE`]) as a regression on targets 0/1 (the seed's two-layer sigmoid example with
+/// mean squared error), all four points in the training split, not standardised.
+pub fn xor_targets() -> Dataset {
+    let rows: Vec<Vec<f32>> = XOR_TABLE.iter().map(|(x, _)| x.to_vec()).collect();
+    let targets: Vec<f32> = XOR_TABLE.iter().map(|&(_, t)| t as f32).collect();
     Dataset::from_rows(
-        "two classes as 0/1 targets",
+        "xor4 as 0/1 targets",
         vec!["x1".into(), "x2".into()],
         rows,
         Labels::Values(targets),
@@ -80,28 +72,50 @@ pub fn toy_two_class() -> Dataset {
         0,
         false,
     )
-    .unwrap_or_else(|e| unreachable!("the toy set is valid: {e}"))
+    .unwrap_or_else(|e| unreachable!("the XOR table is valid: {e}"))
 }
 
 impl Preset {
     /// Every preset, in menu order.
-    pub const ALL: [Preset; 6] = [
+    pub const ALL: [Preset; 7] = [
         Preset::Backprop221,
+        Preset::ZeroInit,
         Preset::DeepSigmoid,
         Preset::LargeInitialWeights,
         Preset::SmallNoisyData,
-        Preset::DyingReLU,
+        Preset::DyingRelu,
         Preset::SaturatedTanh,
     ];
+
+    /// Short name for the command line (`--preset xor`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Preset::Backprop221 => "xor",
+            Preset::ZeroInit => "zero-init",
+            Preset::DeepSigmoid => "deep-sigmoid",
+            Preset::LargeInitialWeights => "large-weights",
+            Preset::SmallNoisyData => "overfitting",
+            Preset::DyingRelu => "dead-relu",
+            Preset::SaturatedTanh => "saturated-tanh",
+        }
+    }
+
+    /// The preset whose [`Preset::slug`] is `text` (case-insensitive).
+    pub fn parse(text: &str) -> Option<Preset> {
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.slug().eq_ignore_ascii_case(text.trim()))
+    }
 
     /// Button text.
     pub fn name(self) -> &'static str {
         match self {
-            Preset::Backprop221 => "2-2-1 sigmoid (backprop by hand)",
+            Preset::Backprop221 => "XOR, 2-2-1 sigmoid (backprop by hand)",
+            Preset::ZeroInit => "zero initial weights: symmetry",
             Preset::DeepSigmoid => "deep sigmoid: vanishing gradients",
             Preset::LargeInitialWeights => "large initial weights: exploding gradients",
             Preset::SmallNoisyData => "small noisy data: overfitting",
-            Preset::DyingReLU => "ReLU with a huge step: dead units",
+            Preset::DyingRelu => "ReLU with a huge step: dead units",
             Preset::SaturatedTanh => "large tanh weights: saturation",
         }
     }
@@ -110,7 +124,10 @@ impl Preset {
     pub fn description(self) -> &'static str {
         match self {
             Preset::Backprop221 => {
-                "2 inputs → 2 Sigmoid → 1 Sigmoid output, MSE on targets 0/1, SGD η = 0.5, eight points: open the stepper and follow one step with every number"
+                "The XOR truth table (four points), 2 inputs → 2 Sigmoid → 1 Sigmoid output, MSE on targets 0/1, SGD η = 0.5: starts paused at step 0 so you can follow one step with every number"
+            }
+            Preset::ZeroInit => {
+                "The XOR 2-2-1 sigmoid network with every initial weight 0: both hidden units compute the same value and get the same gradient, so they stay identical and XOR is never learned"
             }
             Preset::DeepSigmoid => {
                 "Ten hidden layers of 8 Sigmoid units on the circle, SGD η = 0.1: the gradient norms of the first layers sit orders of magnitude below the last"
@@ -121,7 +138,7 @@ impl Preset {
             Preset::SmallNoisyData => {
                 "40 overlapping Gaussian points (20 train, 20 test), two hidden layers of 64 Tanh, Adam η = 0.01 full batch: the training loss falls while the test loss climbs"
             }
-            Preset::DyingReLU => {
+            Preset::DyingRelu => {
                 "Two hidden ReLU layers of 16 on the circle with SGD η = 3: the first huge steps push most units below zero for every input"
             }
             Preset::SaturatedTanh => {
@@ -134,13 +151,14 @@ impl Preset {
     pub fn build(self) -> (PresetData, TrainConfig) {
         let base = TrainConfig::default();
         match self {
-            Preset::Backprop221 => (
-                PresetData::Fixed(Arc::new(toy_two_class())),
+            Preset::Backprop221 | Preset::ZeroInit => (
+                PresetData::Fixed(Arc::new(xor_targets())),
                 TrainConfig {
                     hidden: hidden(1, 2, ActivationKind::Sigmoid),
                     output_activation: Some(ActivationKind::Sigmoid),
                     optimizer: optimizer(OptimizerKind::Sgd, 0.5),
                     batch_size: 1,
+                    init_gain: if self == Preset::ZeroInit { 0.0 } else { 1.0 },
                     ..base
                 },
             ),
@@ -155,7 +173,7 @@ impl Preset {
             Preset::LargeInitialWeights => (
                 PresetData::Synth(SynthConfig::new(SynthKind::Circle)),
                 TrainConfig {
-                    hidden: hidden(4, 16, ActivationKind::ReLU),
+                    hidden: hidden(4, 16, ActivationKind::Relu),
                     optimizer: optimizer(OptimizerKind::Sgd, 0.001),
                     init_gain: 6.0,
                     ..base
@@ -175,10 +193,10 @@ impl Preset {
                     ..base
                 },
             ),
-            Preset::DyingReLU => (
+            Preset::DyingRelu => (
                 PresetData::Synth(SynthConfig::new(SynthKind::Circle)),
                 TrainConfig {
-                    hidden: hidden(2, 16, ActivationKind::ReLU),
+                    hidden: hidden(2, 16, ActivationKind::Relu),
                     optimizer: optimizer(OptimizerKind::Sgd, 3.0),
                     ..base
                 },

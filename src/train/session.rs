@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::data::{Dataset, Labels, Split, Task};
 use crate::nn::{
     ActivationKind, BackpropTrace, GradCheck, LayerSpec, LossKind, Mode, ModelSpec, Optimizer,
-    OptimizerConfig, OptimizerKind, Sequential, Shape, Target, check_model_sampled, compute_loss,
-    softmax, trace_step,
+    OptimizerConfig, Sequential, Shape, Target, check_model_sampled, compute_loss, softmax,
+    trace_step,
 };
 
 /// One hidden layer of the multilayer perceptron: a Dense layer of `units` neurons followed by
@@ -123,29 +123,6 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
-    /// The default network for 28×28 digits: conv8k3 → ReLU → pool2 → conv16k3 → ReLU → pool2
-    /// → Dense 10, trained with Momentum (α = 0.05, μ = 0.9) in batches of 64.
-    pub fn small_cnn() -> Self {
-        let block = |filters| ConvBlock {
-            filters,
-            kernel: 3,
-            activation: ActivationKind::ReLU,
-            pool: 2,
-        };
-        Self {
-            conv: vec![block(8), block(16)],
-            hidden: Vec::new(),
-            optimizer: OptimizerConfig {
-                kind: OptimizerKind::Momentum,
-                learning_rate: 0.05,
-                momentum: 0.9,
-                ..OptimizerConfig::default()
-            },
-            batch_size: 64,
-            ..Self::default()
-        }
-    }
-
     /// The model for `data` under this configuration: conv blocks (image data only), hidden
     /// Dense layers, then one output per class (or 1 for regression).
     ///
@@ -219,11 +196,6 @@ pub enum StepOutcome {
         /// 1-based number of the step that failed.
         step: u64,
     },
-}
-
-/// Message shown when training stops on a non-finite loss.
-pub fn divergence_message(step: u64) -> String {
-    format!("diverged at step {step}: lower the learning rate or normalise the inputs")
 }
 
 /// Model + optimizer + dataset + batch order + counters.
@@ -315,6 +287,15 @@ impl Session {
     /// Steps taken so far.
     pub fn step_count(&self) -> u64 {
         self.step
+    }
+
+    /// Sets the step and epoch counters, e.g. to those of weights read from an experiment
+    /// file, so that a reopened run counts on from where it was saved. The batch order starts
+    /// a fresh epoch (the saved position within the epoch is not restored).
+    pub fn set_counters(&mut self, step: u64, epoch: u64) {
+        self.step = step;
+        self.epoch = epoch;
+        self.cursor = 0;
     }
 
     /// Completed epochs (passes over the training split).

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use nalgebra::DMatrix;
 
 use crate::data::{Labels, Task};
-use crate::nn::{BackpropTrace, LayerSpec, OptimizerKind, Shape, softmax};
+use crate::nn::{ActivationKind, BackpropTrace, LayerSpec, OptimizerKind, Shape, softmax};
 use crate::train::session::{Evaluation, Session};
 
 /// Which heavy views the UI wants, and how to build them.
@@ -36,6 +36,13 @@ pub struct ViewRequest {
     /// evaluation for the training doctor (one pass over the gradients per step, one small
     /// forward per evaluation).
     pub health: bool,
+    /// A drawn image (channels × height × width values in [0, 1], channel-major) whose feature
+    /// maps and prediction replace those of `sample` while it is set (the "draw your own
+    /// digit" canvas). Ignored unless its length matches the data's image shape.
+    pub drawn: Option<Arc<Vec<f32>>>,
+    /// Build [`NeuronMaps`]: every hidden unit's output over the plane of the two boundary
+    /// features (2-D feature data only).
+    pub neuron_maps: bool,
 }
 
 impl Default for ViewRequest {
@@ -50,6 +57,8 @@ impl Default for ViewRequest {
             trace_sample: None,
             trace_batch: 1,
             health: true,
+            drawn: None,
+            neuron_maps: false,
         }
     }
 }
@@ -101,6 +110,33 @@ pub struct FittedCurve {
     pub points: Vec<[f32; 2]>,
 }
 
+/// What made a [`MapLayer`] out of the map before it (the input image for the first one), so
+/// a panel can redo one pixel's arithmetic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapOp {
+    /// The input image itself.
+    Input,
+    /// A Conv2d layer: the map holds its pre-activation output z = Σ w·x + b. Its input is the
+    /// previous map, after that map's activation if it is a Conv2d's.
+    Conv {
+        /// Index of the layer's filters in [`Snapshot::kernels`].
+        kernels: usize,
+        /// The activation applied right after this layer (`None`: none).
+        activation: Option<ActivationKind>,
+        /// Stride in pixels.
+        stride: usize,
+        /// Zero padding on each side, in pixels.
+        padding: usize,
+    },
+    /// A MaxPool2d layer over the previous map (after that map's activation).
+    Pool {
+        /// Side of the pooling window in pixels.
+        size: usize,
+        /// Stride in pixels.
+        stride: usize,
+    },
+}
+
 /// One layer's output for one sample, channel by channel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapLayer {
@@ -110,6 +146,8 @@ pub struct MapLayer {
     pub shape: Shape,
     /// Values, channel-major: `values[(c * height + y) * width + x]`.
     pub values: Vec<f32>,
+    /// The operation that produced this map.
+    pub op: MapOp,
 }
 
 /// What a CNN does with one chosen sample.
@@ -119,8 +157,10 @@ pub struct FeatureMaps {
     pub sample: usize,
     /// True when the sample comes from the test split.
     pub from_test: bool,
-    /// True class.
+    /// True class (`None` for a drawn image).
     pub label: Option<usize>,
+    /// True when the maps are those of [`ViewRequest::drawn`], not of a sample.
+    pub drawn: bool,
     /// The input image.
     pub input: MapLayer,
     /// Output of every Conv2d and MaxPool2d layer, in order.
@@ -142,6 +182,24 @@ pub struct KernelView {
     pub kernel: usize,
     /// Weights: `weights[((o * in_channels + c) * kernel + y) * kernel + x]`.
     pub weights: Vec<f32>,
+    /// One bias per filter.
+    pub biases: Vec<f32>,
+}
+
+/// Every hidden unit's output over the plane of the two boundary features (TensorFlow
+/// Playground's small heatmaps), on the same square of the plane as the boundary grid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NeuronMaps {
+    /// Horizontal extent (stored feature units).
+    pub x_range: (f32, f32),
+    /// Vertical extent (stored feature units).
+    pub y_range: (f32, f32),
+    /// Cells per side.
+    pub resolution: usize,
+    /// Per Dense layer except the output one, input side first, per unit: the unit's
+    /// activation at each cell, `resolution²` values with row 0 at the bottom
+    /// (`values[row * resolution + col]`).
+    pub layers: Vec<Vec<Vec<f32>>>,
 }
 
 /// Everything a heavy panel needs, at one step.
@@ -165,6 +223,8 @@ pub struct Snapshot {
     pub evaluation: Option<Arc<Evaluation>>,
     /// One backprop step of the requested sample (see [`ViewRequest::trace_sample`]).
     pub trace: Option<Arc<TraceView>>,
+    /// Each hidden unit's output over the input plane (see [`ViewRequest::neuron_maps`]).
+    pub neurons: Option<NeuronMaps>,
 }
 
 /// One traced backprop step and what the stepper needs to show its update.
@@ -226,7 +286,7 @@ pub fn build_snapshot(session: &mut Session, request: &ViewRequest) -> Snapshot 
         }));
     }
     if request.feature_maps && is_image {
-        snapshot.feature_maps = feature_maps(session, request.sample);
+        snapshot.feature_maps = feature_maps(session, request.sample, request.drawn.as_deref());
         snapshot.kernels = kernels(session);
     }
     if request.boundary && !is_image {
@@ -237,33 +297,85 @@ pub fn build_snapshot(session: &mut Session, request: &ViewRequest) -> Snapshot 
         } else if features >= 1 {
             snapshot.boundary = Some(boundary_grid(session, request));
         }
+        if request.neuron_maps && features >= 2 {
+            snapshot.neurons = Some(neuron_maps(session, request));
+        }
     }
     snapshot
 }
 
-fn feature_maps(session: &mut Session, sample: usize) -> Option<FeatureMaps> {
+/// The feature maps of test sample `sample` (a training sample without a test split), or of
+/// `drawn` when it is set and has the image's size.
+fn feature_maps(
+    session: &mut Session,
+    sample: usize,
+    drawn: Option<&Vec<f32>>,
+) -> Option<FeatureMaps> {
     let data = session.data().clone();
     let [channels, height, width] = data.image_shape?;
     let from_test = !data.test.is_empty();
     let split = if from_test { &data.test } else { &data.train };
-    if split.is_empty() {
-        return None;
-    }
-    let index = sample.min(split.len() - 1);
-    let x: DMatrix<f32> = split.gather(&[index]);
+    let drawn = drawn.filter(|pixels| pixels.len() == channels * height * width);
+    let (index, x, label): (usize, DMatrix<f32>, Option<usize>) = match drawn {
+        Some(pixels) => (0, DMatrix::from_row_slice(1, pixels.len(), pixels), None),
+        None => {
+            if split.is_empty() {
+                return None;
+            }
+            let index = sample.min(split.len() - 1);
+            let label = match &split.labels {
+                Labels::Classes(labels) => labels.get(index).copied(),
+                Labels::Values(_) => None,
+            };
+            (index, split.gather(&[index]), label)
+        }
+    };
     let outputs = session.predict_all(&x);
-    let shapes = session.model().shapes().to_vec();
+    let logits = outputs.last()?;
+    let probabilities = softmax(logits).row(0).iter().copied().collect();
+    Some(FeatureMaps {
+        sample: index,
+        from_test,
+        label,
+        drawn: drawn.is_some(),
+        input: MapLayer {
+            name: format!("input · {channels}×{height}×{width}"),
+            shape: Shape::image(channels, height, width),
+            values: x.row(0).iter().copied().collect(),
+            op: MapOp::Input,
+        },
+        layers: map_layers(session, &outputs),
+        probabilities,
+    })
+}
+
+/// The output of every Conv2d and MaxPool2d layer of one forward pass, with its operation.
+fn map_layers(session: &Session, outputs: &[DMatrix<f32>]) -> Vec<MapLayer> {
+    let shapes = session.model().shapes();
+    let specs = &session.model().spec().layers;
     let mut layers = Vec::new();
     let (mut conv, mut pool) = (0, 0);
-    for (i, spec) in session.model().spec().layers.iter().enumerate() {
-        let title = match spec {
-            LayerSpec::Conv2d { .. } => {
+    for (i, spec) in specs.iter().enumerate() {
+        let (title, op) = match *spec {
+            LayerSpec::Conv2d {
+                stride, padding, ..
+            } => {
                 conv += 1;
-                format!("Conv2d {conv}")
+                let activation = match specs.get(i + 1) {
+                    Some(&LayerSpec::Activation(kind)) => Some(kind),
+                    _ => None,
+                };
+                let op = MapOp::Conv {
+                    kernels: conv - 1,
+                    activation,
+                    stride,
+                    padding,
+                };
+                (format!("Conv2d {conv}"), op)
             }
-            LayerSpec::MaxPool2d { .. } => {
+            LayerSpec::MaxPool2d { size, stride } => {
                 pool += 1;
-                format!("MaxPool2d {pool}")
+                (format!("MaxPool2d {pool}"), MapOp::Pool { size, stride })
             }
             _ => continue,
         };
@@ -275,26 +387,10 @@ fn feature_maps(session: &mut Session, sample: usize) -> Option<FeatureMaps> {
             ),
             shape,
             values: outputs[i].row(0).iter().copied().collect(),
+            op,
         });
     }
-    let logits = outputs.last()?;
-    let probabilities = softmax(logits).row(0).iter().copied().collect();
-    let label = match &split.labels {
-        Labels::Classes(labels) => labels.get(index).copied(),
-        Labels::Values(_) => None,
-    };
-    Some(FeatureMaps {
-        sample: index,
-        from_test,
-        label,
-        input: MapLayer {
-            name: format!("input · {channels}×{height}×{width}"),
-            shape: Shape::image(channels, height, width),
-            values: x.row(0).iter().copied().collect(),
-        },
-        layers,
-        probabilities,
-    })
+    layers
 }
 
 fn kernels(session: &Session) -> Vec<KernelView> {
@@ -324,6 +420,7 @@ fn kernels(session: &Session) -> Vec<KernelView> {
                 out_channels: c.out_channels,
                 kernel: c.kernel,
                 weights,
+                biases: conv.bias.iter().copied().collect(),
             }
         })
         .collect()
@@ -349,40 +446,105 @@ fn fitted_curve(session: &mut Session, range: (f32, f32)) -> FittedCurve {
     }
 }
 
-fn boundary_grid(session: &mut Session, request: &ViewRequest) -> BoundaryGrid {
-    let data = session.data().clone();
-    let features = data.n_features();
-    let x_feature = request.boundary_axes.0.min(features - 1);
-    let y_feature = request.boundary_axes.1.min(features - 1);
-    let x_range = padded(data.feature_range(x_feature), 0.08);
-    let y_range = padded(data.feature_range(y_feature), 0.08);
-    let resolution = request.boundary_resolution.clamp(2, 512);
-    let held_at: Vec<f32> = (0..features).map(|j| data.feature_mean(j)).collect();
-    let cells = resolution * resolution;
-    let mut x = DMatrix::<f32>::zeros(cells, features);
-    for row in 0..resolution {
-        let fy = y_range.0 + (y_range.1 - y_range.0) * (row as f32 + 0.5) / resolution as f32;
-        for col in 0..resolution {
-            let fx = x_range.0 + (x_range.1 - x_range.0) * (col as f32 + 0.5) / resolution as f32;
-            let cell = row * resolution + col;
-            for (j, &mean) in held_at.iter().enumerate() {
-                x[(cell, j)] = mean;
-            }
-            x[(cell, x_feature)] = fx;
-            x[(cell, y_feature)] = fy;
+/// Cells per side of the hidden units' small heatmaps.
+pub const NEURON_MAP_RESOLUTION: usize = 32;
+
+/// Every hidden unit's activation over the boundary's plane (the other features held at
+/// their training mean).
+fn neuron_maps(session: &mut Session, request: &ViewRequest) -> NeuronMaps {
+    let plane = Plane::of(session.data(), request.boundary_axes, NEURON_MAP_RESOLUTION);
+    let outputs = session.predict_all(&plane.inputs());
+    let specs = &session.model().spec().layers;
+    let dense: Vec<usize> = (0..specs.len())
+        .filter(|&i| matches!(specs[i], LayerSpec::Dense { .. }))
+        .collect();
+    let hidden = dense.len().saturating_sub(1);
+    let layers = dense[..hidden]
+        .iter()
+        .map(|&i| {
+            // The unit's output: after its activation when one follows the Dense layer.
+            let out = match specs.get(i + 1) {
+                Some(LayerSpec::Activation(_)) => &outputs[i + 1],
+                _ => &outputs[i],
+            };
+            (0..out.ncols())
+                .map(|unit| out.column(unit).iter().copied().collect())
+                .collect()
+        })
+        .collect();
+    NeuronMaps {
+        x_range: plane.x_range,
+        y_range: plane.y_range,
+        resolution: plane.resolution,
+        layers,
+    }
+}
+
+/// A square grid over two features of a data set, the others held at their training mean.
+struct Plane {
+    x_feature: usize,
+    y_feature: usize,
+    x_range: (f32, f32),
+    y_range: (f32, f32),
+    resolution: usize,
+    held_at: Vec<f32>,
+}
+
+impl Plane {
+    fn of(data: &crate::data::Dataset, axes: (usize, usize), resolution: usize) -> Self {
+        let features = data.n_features();
+        let x_feature = axes.0.min(features - 1);
+        let y_feature = axes.1.min(features - 1);
+        Self {
+            x_feature,
+            y_feature,
+            x_range: padded(data.feature_range(x_feature), 0.08),
+            y_range: padded(data.feature_range(y_feature), 0.08),
+            resolution: resolution.clamp(2, 512),
+            held_at: (0..features).map(|j| data.feature_mean(j)).collect(),
         }
     }
-    let out = session.predict_probabilities(&x);
+
+    /// One input row per cell, cell (col, row) at `row * resolution + col`, row 0 at the
+    /// bottom; each at the centre of its cell.
+    fn inputs(&self) -> DMatrix<f32> {
+        let n = self.resolution;
+        let mut x = DMatrix::<f32>::zeros(n * n, self.held_at.len());
+        let (x0, x1) = self.x_range;
+        let (y0, y1) = self.y_range;
+        for row in 0..n {
+            let fy = y0 + (y1 - y0) * (row as f32 + 0.5) / n as f32;
+            for col in 0..n {
+                let fx = x0 + (x1 - x0) * (col as f32 + 0.5) / n as f32;
+                let cell = row * n + col;
+                for (j, &mean) in self.held_at.iter().enumerate() {
+                    x[(cell, j)] = mean;
+                }
+                x[(cell, self.x_feature)] = fx;
+                x[(cell, self.y_feature)] = fy;
+            }
+        }
+        x
+    }
+}
+
+fn boundary_grid(session: &mut Session, request: &ViewRequest) -> BoundaryGrid {
+    let plane = Plane::of(
+        session.data(),
+        request.boundary_axes,
+        request.boundary_resolution,
+    );
+    let out = session.predict_probabilities(&plane.inputs());
     let outputs = out.ncols();
     let values = row_major(&out);
     BoundaryGrid {
-        x_feature,
-        y_feature,
-        x_range,
-        y_range,
-        resolution,
+        x_feature: plane.x_feature,
+        y_feature: plane.y_feature,
+        x_range: plane.x_range,
+        y_range: plane.y_range,
+        resolution: plane.resolution,
         values,
         outputs,
-        held_at,
+        held_at: plane.held_at,
     }
 }

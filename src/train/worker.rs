@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 use nalgebra::DMatrix;
 
 use crate::data::Dataset;
+use crate::nn::divergence_message;
 use crate::nn::{ModelSpec, OptimizerConfig};
 use crate::train::doctor::{
     ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
-    activation_stats, gradcheck_rows,
+    activation_stats, gradcheck_rows, identical_layers,
 };
 use crate::train::session::{
-    EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig, divergence_message,
+    EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig,
 };
 use crate::train::snapshot::{Snapshot, ViewRequest, build_snapshot};
 
@@ -29,13 +30,6 @@ use crate::train::snapshot::{Snapshot, ViewRequest, build_snapshot};
 pub trait Waker: Send + Sync + 'static {
     /// Ask for a repaint soon.
     fn wake(&self);
-}
-
-impl Waker for eframe::egui::Context {
-    fn wake(&self) {
-        // A burst of events within 10 ms costs one repaint.
-        self.request_repaint_after(Duration::from_millis(10));
-    }
 }
 
 /// A waker that does nothing (command line, tests).
@@ -80,6 +74,14 @@ pub enum Command {
     /// `Sequential::copy_params_into` order; counters and optimizer state are kept. Answered
     /// with [`Event::Error`] when they do not fit the model (the weights stay as they were).
     LoadParams(Vec<DMatrix<f32>>),
+    /// Sets the current session's step and epoch counters (see [`Session::set_counters`]);
+    /// answered with [`Event::Progress`].
+    SetCounters {
+        /// Steps taken.
+        step: u64,
+        /// Completed epochs.
+        epoch: u64,
+    },
     /// Sends the current weights, model, configuration and counters back on the channel (for
     /// saving); nothing is sent when there is no session.
     Capture(Sender<Captured>),
@@ -581,6 +583,14 @@ impl WorkerState {
                     self.waker.wake();
                 }
             }
+            Command::SetCounters { step, epoch } => {
+                if let Some(session) = &mut self.session {
+                    session.set_counters(step, epoch);
+                    self.emit(Event::Progress { step, epoch });
+                    self.publish_views();
+                    self.waker.wake();
+                }
+            }
             Command::Capture(reply) => {
                 if let Some(session) = &self.session {
                     let mut params = Vec::new();
@@ -731,6 +741,7 @@ impl WorkerState {
                     record.test.map(|m| m.loss),
                 );
                 self.monitor.record_stats(activation_stats(session));
+                self.monitor.record_identical(identical_layers(session));
                 self.health_news = true;
             }
             self.latest_eval = Some(Arc::new(evaluation));

@@ -6,10 +6,12 @@ use eframe::egui::{self, Color32, RichText, TextureHandle, TextureOptions};
 use egui_plot::{Line, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
 
 use crate::data::{Dataset, Labels, Split};
-use crate::train::BoundaryGrid;
-use crate::ui::app::RunView;
+use crate::train::{BoundaryGrid, FittedCurve};
+use crate::ui::action::Action;
 use crate::ui::colormap::{class_color, probability_mix, sequential};
-use crate::ui::plot_axes::{legend, x_axis, y_axis};
+use crate::ui::panel::Panel;
+use crate::ui::plot::{LegendEntry, Marker, legend_row, x_axis, y_axis};
+use crate::ui::state::View;
 
 /// The boundary panel's own state: the heatmap texture and which snapshot it shows.
 #[derive(Default)]
@@ -92,10 +94,17 @@ pub fn default_axes(data: &Dataset) -> (usize, usize) {
     (a.min(b), a.max(b))
 }
 
-/// Heatmap pixels of a grid, top row first (the grid's row 0 is the bottom).
-pub fn grid_image(grid: &BoundaryGrid, background: Color32) -> egui::ColorImage {
+/// Heatmap pixels of a grid, top row first (the grid's row 0 is the bottom). A regression
+/// grid is coloured from `range.0` to `range.1` (default: its own lowest and highest value).
+pub fn grid_image(
+    grid: &BoundaryGrid,
+    background: Color32,
+    range: Option<(f32, f32)>,
+) -> egui::ColorImage {
     let res = grid.resolution;
-    let (min, max) = if grid.outputs == 1 {
+    let (min, max) = if let Some(range) = range.filter(|_| grid.outputs == 1) {
+        range
+    } else if grid.outputs == 1 {
         grid.values
             .iter()
             .filter(|v| v.is_finite())
@@ -127,194 +136,427 @@ impl BoundaryPanel {
         self.texture_generation = None;
     }
 
-    /// Draws the panel. Returns new axis features when the user picks them.
-    pub fn ui(
+    /// Uploads the newest grid as the heatmap texture when a new snapshot has arrived.
+    fn update_texture(
         &mut self,
-        ui: &mut egui::Ui,
+        ui: &egui::Ui,
         data: &Dataset,
-        run: &RunView,
-        axes: (usize, usize),
-    ) -> Option<(usize, usize)> {
+        grid: &BoundaryGrid,
+        generation: u64,
+    ) {
+        if self.texture_generation == Some(generation) {
+            return;
+        }
+        let range = value_range(data, Some(grid));
+        let image = grid_image(grid, ui.visuals().extreme_bg_color, range);
+        match &mut self.texture {
+            Some(texture) => texture.set(image, TextureOptions::LINEAR),
+            None => {
+                self.texture = Some(ui.ctx().load_texture(
+                    "boundary",
+                    image,
+                    TextureOptions::LINEAR,
+                ));
+            }
+        }
+        self.texture_generation = Some(generation);
+    }
+}
+
+impl Panel for BoundaryPanel {
+    /// The heatmap and the points (or the fitted curve of a 1-feature regression); a new
+    /// pair of axis features when the user picks them.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let (data, run): (&Dataset, _) = (view.data, view.run);
+        let axes = view.views.boundary_axes;
         ui.heading("Decision boundary");
         let snapshot = run.snapshot.as_ref();
         if let Some(curve) = snapshot.and_then(|s| s.curve.as_ref()) {
-            ui.label("Fitted curve ŷ(x) through the points (train filled, test hollow)");
-            let line: Vec<[f64; 2]> = curve
-                .points
-                .iter()
-                .filter(|p| p[1].is_finite())
-                .map(|p| [to_display_units(data, 0, p[0]), f64::from(p[1])])
-                .collect();
-            let side = ui.available_width().min(ui.available_height()).max(200.0);
-            Plot::new("regression_plot")
-                .width(side)
-                .height(side)
-                .legend(legend())
-                .custom_x_axes(x_axis(
-                    data.feature_names.first().cloned().unwrap_or_default(),
-                ))
-                .custom_y_axes(y_axis("y"))
-                .show(ui, |plot_ui| {
-                    for (split, name, filled) in
-                        [(&data.train, "train", true), (&data.test, "test", false)]
-                    {
-                        let points = regression_points(data, split);
-                        plot_ui.add(
-                            Points::new(name, PlotPoints::from(points))
-                                .radius(3.0)
-                                .filled(filled)
-                                .color(Color32::from_rgb(31, 119, 180)),
-                        );
-                    }
-                    plot_ui.line(
-                        Line::new("model ŷ", PlotPoints::from(line))
-                            .color(Color32::from_rgb(255, 127, 14))
-                            .width(2.5),
-                    );
-                });
+            curve_ui(ui, data, curve);
             return None;
         }
-
-        let mut new_axes = None;
+        let new_axes = caption_ui(ui, data, axes);
+        let grid = snapshot.and_then(|s| s.boundary.as_ref());
+        if let Some(grid) = grid {
+            self.update_texture(ui, data, grid, run.snapshot_generation);
+            if grid.outputs == 1 {
+                value_range_ui(ui, data, grid);
+            }
+        }
         let features = data.n_features();
-        if features > 2 {
-            ui.horizontal(|ui| {
-                let (mut x, mut y) = axes;
-                let pick = |ui: &mut egui::Ui, id: &str, value: &mut usize, hint: &str| {
-                    egui::ComboBox::from_id_salt(id)
-                        .selected_text(data.feature_names[*value].clone())
-                        .show_ui(ui, |ui| {
-                            for (j, name) in data.feature_names.iter().enumerate() {
-                                ui.selectable_value(value, j, name);
-                            }
-                        })
-                        .response
-                        .on_hover_text(hint.to_string());
-                };
-                ui.label("x:");
-                pick(ui, "boundary_x", &mut x, "Feature on the horizontal axis");
-                ui.label("y:");
-                pick(ui, "boundary_y", &mut y, "Feature on the vertical axis");
-                if (x, y) != axes {
-                    new_axes = Some((x, y));
-                }
-            });
-            let held: Vec<String> = (0..features)
-                .filter(|&j| j != axes.0 && j != axes.1)
-                .map(|j| {
-                    format!(
-                        "{} = {:.2}",
-                        data.feature_names[j],
-                        to_display_units(data, j, data.feature_mean(j))
-                    )
-                })
-                .collect();
-            ui.label(
-                RichText::new(format!(
-                    "Other features held at their training mean: {}",
-                    held.join(", ")
-                ))
-                .italics(),
-            )
-            .on_hover_text("The heatmap varies only the two chosen features");
-        } else if data.is_classification() {
+        let (xf, yf) = grid.map_or((axes.0, axes.1.min(features - 1)), |g| {
+            (g.x_feature, g.y_feature)
+        });
+        let texture = self.texture.as_ref().map(|t| t.id());
+        heatmap_plot_ui(ui, data, grid.zip(texture), (xf, yf));
+        new_axes.map(|(x, y)| Action::BoundaryAxes(x, y))
+    }
+}
+
+/// The fitted curve ŷ(x) of a 1-feature regression through the train and test points.
+fn curve_ui(ui: &mut egui::Ui, data: &Dataset, curve: &FittedCurve) {
+    ui.label("Fitted curve ŷ(x) through the points (train filled, test hollow)");
+    let line: Vec<[f64; 2]> = curve
+        .points
+        .iter()
+        .filter(|p| p[1].is_finite())
+        .map(|p| [to_display_units(data, 0, p[0]), f64::from(p[1])])
+        .collect();
+    let blue = Color32::from_rgb(31, 119, 180);
+    legend_row(
+        ui,
+        &[
+            LegendEntry::new("train", blue, Marker::Dot),
+            LegendEntry::new("test", blue, Marker::Ring),
+            LegendEntry::new("model ŷ", Color32::from_rgb(255, 127, 14), Marker::Line),
+        ],
+    );
+    let side = ui.available_width().min(ui.available_height()).max(200.0);
+    Plot::new("regression_plot")
+        .width(side)
+        .height(side)
+        .custom_x_axes(x_axis(
+            data.feature_names.first().cloned().unwrap_or_default(),
+        ))
+        .custom_y_axes(y_axis("y"))
+        .show(ui, |plot_ui| {
+            for (split, name, filled) in [(&data.train, "train", true), (&data.test, "test", false)]
+            {
+                let points = regression_points(data, split);
+                plot_ui.add(
+                    Points::new(name, PlotPoints::from(points))
+                        .radius(3.0)
+                        .filled(filled)
+                        .color(Color32::from_rgb(31, 119, 180)),
+                );
+            }
+            plot_ui.line(
+                Line::new("model ŷ", PlotPoints::from(line))
+                    .color(Color32::from_rgb(255, 127, 14))
+                    .width(2.5),
+            );
+        });
+}
+
+/// What the picture shows, and with more than two features the axis pickers; returns new
+/// axes when the user picks them.
+fn caption_ui(ui: &mut egui::Ui, data: &Dataset, axes: (usize, usize)) -> Option<(usize, usize)> {
+    let features = data.n_features();
+    if features <= 2 {
+        if data.is_classification() {
             ui.label("Background: predicted class (colour) and confidence (strength); train ● filled, test ○ hollow");
         } else {
             ui.label("Points: train ● filled, test ○ hollow");
         }
-
-        let grid = snapshot.and_then(|s| s.boundary.as_ref());
-        if let Some(grid) = grid
-            && self.texture_generation != Some(run.snapshot_generation)
-        {
-            let image = grid_image(grid, ui.visuals().extreme_bg_color);
-            match &mut self.texture {
-                Some(texture) => texture.set(image, TextureOptions::LINEAR),
-                None => {
-                    self.texture = Some(ui.ctx().load_texture(
-                        "boundary",
-                        image,
-                        TextureOptions::LINEAR,
-                    ));
-                }
-            }
-            self.texture_generation = Some(run.snapshot_generation);
+        return None;
+    }
+    let mut new_axes = None;
+    ui.horizontal(|ui| {
+        let (mut x, mut y) = axes;
+        let pick = |ui: &mut egui::Ui, id: &str, value: &mut usize, hint: &str| {
+            egui::ComboBox::from_id_salt(id)
+                .selected_text(data.feature_names[*value].clone())
+                .show_ui(ui, |ui| {
+                    for (j, name) in data.feature_names.iter().enumerate() {
+                        ui.selectable_value(value, j, name);
+                    }
+                })
+                .response
+                .on_hover_text(hint.to_string());
+        };
+        ui.label("x:");
+        pick(ui, "boundary_x", &mut x, "Feature on the horizontal axis");
+        ui.label("y:");
+        pick(ui, "boundary_y", &mut y, "Feature on the vertical axis");
+        if (x, y) != axes {
+            new_axes = Some((x, y));
         }
+    });
+    let held: Vec<String> = (0..features)
+        .filter(|&j| j != axes.0 && j != axes.1)
+        .map(|j| {
+            format!(
+                "{} = {:.2}",
+                data.feature_names[j],
+                to_display_units(data, j, data.feature_mean(j))
+            )
+        })
+        .collect();
+    ui.label(
+        RichText::new(format!(
+            "Other features held at their training mean: {}",
+            held.join(", ")
+        ))
+        .italics(),
+    )
+    .on_hover_text("The heatmap varies only the two chosen features");
+    new_axes
+}
 
-        if let Some(grid) = grid
-            && grid.outputs == 1
+/// The colour scale of a regression heatmap and its points: the lowest and highest of the
+/// predicted values and the training targets.
+fn value_range_ui(ui: &mut egui::Ui, data: &Dataset, grid: &BoundaryGrid) {
+    if let Some((min, max)) = value_range(data, Some(grid)) {
+        ui.label(format!(
+            "Colour: the predicted value (background) and the target (points), from {min:.3} (dark purple) to {max:.3} (yellow)"
+        ))
+        .on_hover_text("Regression: the heatmap shows the network's output over the two features, on the same scale as the points' targets");
+    }
+}
+
+/// The square plot: the heatmap `grid` (with its texture) behind the train and test points
+/// of each class, on features `xf` and `yf`.
+fn heatmap_plot_ui(
+    ui: &mut egui::Ui,
+    data: &Dataset,
+    heatmap: Option<(&BoundaryGrid, egui::TextureId)>,
+    (xf, yf): (usize, usize),
+) {
+    if let crate::data::Task::Classification { class_names } = &data.task {
+        let mut entries = Vec::new();
+        for (class, name) in class_names.iter().enumerate() {
+            entries.push(LegendEntry::new(
+                format!("{name} train"),
+                class_color(class),
+                Marker::Dot,
+            ));
+            entries.push(LegendEntry::new(
+                format!("{name} test"),
+                class_color(class),
+                Marker::Ring,
+            ));
+        }
+        legend_row(ui, &entries);
+    }
+    let side = ui.available_width().min(ui.available_height()).max(200.0);
+    let mut plot = Plot::new("boundary_plot")
+        .width(side)
+        .height(side)
+        .custom_x_axes(x_axis(data.feature_names[xf].clone()))
+        .custom_y_axes(y_axis(data.feature_names[yf].clone()));
+    if data.standardizer.is_none() {
+        plot = plot.data_aspect(1.0);
+    }
+    let shown = plot.show(ui, |plot_ui| {
+        if let Some((grid, texture)) = heatmap {
+            let x0 = to_display_units(data, xf, grid.x_range.0);
+            let x1 = to_display_units(data, xf, grid.x_range.1);
+            let y0 = to_display_units(data, yf, grid.y_range.0);
+            let y1 = to_display_units(data, yf, grid.y_range.1);
+            plot_ui.add(PlotImage::new(
+                "",
+                texture,
+                PlotPoint::new((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+                egui::vec2((x1 - x0) as f32, (y1 - y0) as f32),
+            ));
+        }
+        let range = value_range(data, heatmap.map(|(grid, _)| grid));
+        for (split, split_name, filled) in
+            [(&data.train, "train", true), (&data.test, "test", false)]
         {
-            let (min, max) = grid
-                .values
-                .iter()
-                .filter(|v| v.is_finite())
-                .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
-                    (lo.min(v), hi.max(v))
-                });
-            if min <= max {
-                ui.label(format!(
-                    "Colour: the predicted value, from {min:.3} (dark purple) to {max:.3} (yellow)"
-                ))
-                .on_hover_text(
-                    "Regression: the heatmap shows the network's output over the two features",
+            if let (Some((lo, hi)), Labels::Values(_)) = (range, &split.labels) {
+                // Regression: each point in the heatmap's colour of its target, ringed so it
+                // stands out against the heatmap.
+                for (bin, points) in value_points(data, split, xf, yf, (lo, hi)) {
+                    let mid = lo + (hi - lo) * (bin as f32 + 0.5) / VALUE_BINS as f32;
+                    plot_ui.add(
+                        Points::new(
+                            format!("target ({split_name})"),
+                            PlotPoints::from(points.clone()),
+                        )
+                        .shape(MarkerShape::Circle)
+                        .radius(4.5)
+                        .filled(false)
+                        .color(Color32::WHITE),
+                    );
+                    if filled {
+                        plot_ui.add(
+                            Points::new(format!("target ({split_name})"), PlotPoints::from(points))
+                                .shape(MarkerShape::Circle)
+                                .radius(3.5)
+                                .color(sequential(mid, lo, hi)),
+                        );
+                    }
+                }
+                continue;
+            }
+            for (class, points) in class_points(data, split, xf, yf).into_iter().enumerate() {
+                if points.is_empty() {
+                    continue;
+                }
+                let class_name = match &data.task {
+                    crate::data::Task::Classification { class_names } => {
+                        class_names.get(class).cloned().unwrap_or_default()
+                    }
+                    crate::data::Task::Regression => "value".to_string(),
+                };
+                plot_ui.add(
+                    Points::new(
+                        format!("{class_name} ({split_name})"),
+                        PlotPoints::from(points),
+                    )
+                    .shape(MarkerShape::Circle)
+                    .radius(3.5)
+                    .filled(filled)
+                    .color(class_color(class)),
                 );
             }
         }
-        let side = ui.available_width().min(ui.available_height()).max(200.0);
-        let (xf, yf) = grid.map_or((axes.0, axes.1.min(features - 1)), |g| {
-            (g.x_feature, g.y_feature)
-        });
-        let mut plot = Plot::new("boundary_plot")
-            .width(side)
-            .height(side)
-            .legend(legend())
-            .custom_x_axes(x_axis(data.feature_names[xf].clone()))
-            .custom_y_axes(y_axis(data.feature_names[yf].clone()));
-        if data.standardizer.is_none() {
-            plot = plot.data_aspect(1.0);
+        plot_ui.pointer_coordinate()
+    });
+    if let Some(pointer) = shown.inner
+        && let Some(text) = hover_text(
+            data,
+            heatmap.map(|(grid, _)| grid),
+            (xf, yf),
+            pointer,
+            &shown.transform,
+        )
+    {
+        shown.response.on_hover_text_at_pointer(text);
+    }
+}
+
+/// Colour bins of regression points.
+const VALUE_BINS: usize = 16;
+
+/// The colour range of a regression's points and heatmap: from the lowest to the highest of
+/// the training targets and the predicted values.
+fn value_range(data: &Dataset, grid: Option<&BoundaryGrid>) -> Option<(f32, f32)> {
+    let Labels::Values(train) = &data.train.labels else {
+        return None;
+    };
+    // The targets and the heatmap's values on one scale, so a point's colour and the
+    // heatmap's under it compare directly.
+    let values: Box<dyn Iterator<Item = f32>> = match grid {
+        Some(grid) if grid.outputs == 1 => {
+            Box::new(grid.values.iter().chain(train.iter()).copied())
         }
-        let texture = self.texture.as_ref().map(|t| t.id());
-        plot.show(ui, |plot_ui| {
-            if let (Some(grid), Some(texture)) = (grid, texture) {
-                let x0 = to_display_units(data, xf, grid.x_range.0);
-                let x1 = to_display_units(data, xf, grid.x_range.1);
-                let y0 = to_display_units(data, yf, grid.y_range.0);
-                let y1 = to_display_units(data, yf, grid.y_range.1);
-                plot_ui.add(PlotImage::new(
-                    "",
-                    texture,
-                    PlotPoint::new((x0 + x1) / 2.0, (y0 + y1) / 2.0),
-                    egui::vec2((x1 - x0) as f32, (y1 - y0) as f32),
+        _ => Box::new(train.iter().copied()),
+    };
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    (lo <= hi).then_some((lo, hi.max(lo + 1e-6)))
+}
+
+/// Regression points grouped by the colour bin of their target.
+fn value_points(
+    data: &Dataset,
+    split: &Split,
+    xf: usize,
+    yf: usize,
+    (lo, hi): (f32, f32),
+) -> Vec<(usize, Vec<[f64; 2]>)> {
+    let Labels::Values(values) = &split.labels else {
+        return Vec::new();
+    };
+    let mut bins = vec![Vec::new(); VALUE_BINS];
+    let stride = split.len().div_ceil(MAX_POINTS).max(1);
+    for i in (0..split.len()).step_by(stride) {
+        let t = ((values[i] - lo) / (hi - lo)).clamp(0.0, 1.0);
+        let bin = ((t * VALUE_BINS as f32) as usize).min(VALUE_BINS - 1);
+        let row = split.row(i);
+        bins[bin].push([
+            to_display_units(data, xf, row[xf]),
+            to_display_units(data, yf, row[yf]),
+        ]);
+    }
+    bins.into_iter()
+        .enumerate()
+        .filter(|(_, points)| !points.is_empty())
+        .collect()
+}
+
+/// The tooltip of the data point under the pointer (within 8 points on screen): its
+/// coordinates, its class or target, its split, and what the model predicts there.
+fn hover_text(
+    data: &Dataset,
+    grid: Option<&BoundaryGrid>,
+    (xf, yf): (usize, usize),
+    pointer: PlotPoint,
+    transform: &egui_plot::PlotTransform,
+) -> Option<String> {
+    let at = transform.position_from_point(&pointer);
+    let mut best: Option<(f32, &Split, usize, &str)> = None;
+    for (split, name) in [(&data.train, "train"), (&data.test, "test")] {
+        let stride = split.len().div_ceil(MAX_POINTS).max(1);
+        for i in (0..split.len()).step_by(stride) {
+            let row = split.row(i);
+            let p = PlotPoint::new(
+                to_display_units(data, xf, row[xf]),
+                to_display_units(data, yf, row[yf]),
+            );
+            let d = transform.position_from_point(&p).distance(at);
+            if d < 8.0 && best.is_none_or(|(b, ..)| d < b) {
+                best = Some((d, split, i, name));
+            }
+        }
+    }
+    let (_, split, i, name) = best?;
+    let row = split.row(i);
+    let (x, y) = (
+        to_display_units(data, xf, row[xf]),
+        to_display_units(data, yf, row[yf]),
+    );
+    let mut text = format!(
+        "{} sample {}\n{} = {}\n{} = {}",
+        name,
+        i + 1,
+        data.feature_names[xf],
+        crate::ui::format::format_number(x),
+        data.feature_names[yf],
+        crate::ui::format::format_number(y)
+    );
+    match (&split.labels, &data.task) {
+        (Labels::Classes(labels), crate::data::Task::Classification { class_names }) => {
+            let class = labels[i];
+            text.push_str(&format!(
+                "\nclass {}",
+                class_names.get(class).cloned().unwrap_or_default()
+            ));
+            if let Some(cell) = grid.and_then(|g| grid_cell(g, row[xf], row[yf])) {
+                let p = cell.get(class).copied().unwrap_or(0.0);
+                text.push_str(&format!(
+                    "\npredicted probability of its class here: {:.1} %",
+                    p * 100.0
                 ));
             }
-            for (split, split_name, filled) in
-                [(&data.train, "train", true), (&data.test, "test", false)]
-            {
-                for (class, points) in class_points(data, split, xf, yf).into_iter().enumerate() {
-                    if points.is_empty() {
-                        continue;
-                    }
-                    let class_name = match &data.task {
-                        crate::data::Task::Classification { class_names } => {
-                            class_names.get(class).cloned().unwrap_or_default()
-                        }
-                        crate::data::Task::Regression => "value".to_string(),
-                    };
-                    plot_ui.add(
-                        Points::new(
-                            format!("{class_name} ({split_name})"),
-                            PlotPoints::from(points),
-                        )
-                        .shape(MarkerShape::Circle)
-                        .radius(3.5)
-                        .filled(filled)
-                        .color(class_color(class)),
-                    );
-                }
+        }
+        (Labels::Values(values), _) => {
+            text.push_str(&format!(
+                "\ntarget = {}",
+                crate::ui::format::format_number(f64::from(values[i]))
+            ));
+            if let Some(cell) = grid.and_then(|g| grid_cell(g, row[xf], row[yf])) {
+                text.push_str(&format!(
+                    "\npredicted here: {}",
+                    crate::ui::format::format_number(f64::from(cell[0]))
+                ));
             }
-        });
-        new_axes
+        }
+        _ => {}
     }
+    if data.n_features() > 2 {
+        text.push_str("\n(the heatmap holds the other features fixed)");
+    }
+    Some(text)
+}
+
+/// The grid cell holding stored coordinates (x, y), if they fall inside the grid.
+fn grid_cell(grid: &BoundaryGrid, x: f32, y: f32) -> Option<&[f32]> {
+    let res = grid.resolution;
+    let u = (x - grid.x_range.0) / (grid.x_range.1 - grid.x_range.0);
+    let v = (y - grid.y_range.0) / (grid.y_range.1 - grid.y_range.0);
+    if !(0.0..=1.0).contains(&u) || !(0.0..=1.0).contains(&v) {
+        return None;
+    }
+    let col = ((u * res as f32) as usize).min(res - 1);
+    let row = ((v * res as f32) as usize).min(res - 1);
+    let start = (row * res + col) * grid.outputs;
+    grid.values.get(start..start + grid.outputs)
 }
 
 fn regression_points(data: &Dataset, split: &Split) -> Vec<[f64; 2]> {

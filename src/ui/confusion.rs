@@ -4,8 +4,11 @@
 use eframe::egui::{self, Align2, Color32, FontId, RichText, Sense, TextureHandle, TextureOptions};
 
 use crate::data::{Dataset, Task};
-use crate::ui::app::RunView;
+use crate::train::Confusion;
+use crate::ui::action::Action;
 use crate::ui::colormap::sequential;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// Most misclassified digits shown in the gallery.
 const GALLERY: usize = 24;
@@ -29,10 +32,16 @@ fn sample_image(data: &Dataset, index: usize) -> Option<egui::ColorImage> {
     Some(egui::ColorImage::new([w, h], pixels))
 }
 
-impl ConfusionPanel {
-    /// Draws the matrix and the gallery; returns a test index when a gallery image is clicked.
-    pub fn ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) -> Option<usize> {
-        let evaluation = run.snapshot.as_ref().and_then(|s| s.evaluation.clone());
+impl Panel for ConfusionPanel {
+    /// The matrix and the gallery of mistakes; shows a test sample's feature maps when a
+    /// gallery image is clicked.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let data: &Dataset = view.data;
+        let evaluation = view
+            .run
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.evaluation.clone());
         let Some(evaluation) = evaluation else {
             ui.label("waiting for the first evaluation…");
             return None;
@@ -45,94 +54,42 @@ impl ConfusionPanel {
             Task::Classification { class_names } => class_names.clone(),
             Task::Regression => Vec::new(),
         };
-        let k = confusion.classes;
-        let total: u32 = confusion.counts.iter().sum();
-        let correct: u32 = (0..k).map(|i| confusion.counts[i * k + i]).sum();
-        ui.label(format!(
-            "{correct} of {total} test samples right ({:.1} %); rows: true class, columns: predicted",
-            100.0 * f64::from(correct) / f64::from(total.max(1))
-        ))
-        .on_hover_text("Test-split accuracy at the last evaluation: the diagonal's sum over all counts");
-        // Leave room below for the gallery of mistakes.
-        let room = (ui.available_width() - 30.0).min(ui.available_height() - 140.0);
-        let cell = (room / (k as f32 + 1.0)).clamp(14.0, 34.0);
-        let (rect, response) = ui.allocate_exact_size(
-            egui::vec2(cell * (k as f32 + 1.0), cell * (k as f32 + 1.0)),
-            Sense::hover(),
-        );
-        let painter = ui.painter_at(rect);
-        let max = confusion.counts.iter().copied().max().unwrap_or(1).max(1) as f32;
-        let font = FontId::proportional((cell * 0.4).clamp(8.0, 14.0));
-        for i in 0..k {
-            let name = names.get(i).cloned().unwrap_or_else(|| i.to_string());
-            painter.text(
-                rect.min + egui::vec2(cell * 0.5, cell * (i as f32 + 1.5)),
-                Align2::CENTER_CENTER,
-                &name,
-                font.clone(),
-                ui.visuals().text_color(),
-            );
-            painter.text(
-                rect.min + egui::vec2(cell * (i as f32 + 1.5), cell * 0.5),
-                Align2::CENTER_CENTER,
-                &name,
-                font.clone(),
-                ui.visuals().text_color(),
-            );
-            for j in 0..k {
-                let count = confusion.counts[i * k + j];
-                let min = rect.min + egui::vec2(cell * (j as f32 + 1.0), cell * (i as f32 + 1.0));
-                let color = sequential((count as f32 / max).sqrt(), 0.0, 1.0);
-                painter.rect_filled(
-                    egui::Rect::from_min_size(min, egui::vec2(cell - 1.0, cell - 1.0)),
-                    0.0,
-                    color,
-                );
-                if count > 0 {
-                    let text_color = if (count as f32 / max).sqrt() > 0.6 {
-                        Color32::BLACK
-                    } else {
-                        Color32::WHITE
-                    };
-                    painter.text(
-                        min + egui::vec2(cell * 0.5, cell * 0.5),
-                        Align2::CENTER_CENTER,
-                        count.to_string(),
-                        font.clone(),
-                        text_color,
-                    );
-                }
-            }
+        if data.image_shape.is_none() {
+            matrix_ui(ui, confusion, &names, ui.available_size());
+            return None;
         }
-        if let Some(pos) = response.hover_pos() {
-            let j = ((pos.x - rect.left()) / cell) as usize;
-            let i = ((pos.y - rect.top()) / cell) as usize;
-            if (1..=k).contains(&i) && (1..=k).contains(&j) {
-                let count = confusion.counts[(i - 1) * k + (j - 1)];
-                let name = |c: usize| names.get(c).cloned().unwrap_or_else(|| c.to_string());
-                response.on_hover_text_at_pointer(format!(
-                    "{count} test samples of class {} predicted as {}",
-                    name(i - 1),
-                    name(j - 1)
-                ));
-            }
-        }
+        // Images: the matrix as large as it fits on the left, the gallery of mistakes beside.
+        let size = ui.available_size();
+        let matrix = egui::vec2(size.x * 0.64, size.y);
+        let mut chosen = None;
+        ui.horizontal_top(|ui| {
+            ui.allocate_ui(matrix, |ui| {
+                ui.vertical(|ui| matrix_ui(ui, confusion, &names, matrix));
+            });
+            ui.vertical(|ui| {
+                chosen = self.gallery_ui(ui, data, &evaluation.misclassified);
+            });
+        });
+        chosen.map(Action::ShowSample)
+    }
+}
 
-        // The gallery is for images only.
-        data.image_shape?;
+impl ConfusionPanel {
+    /// The first misclassified test images; returns the one clicked.
+    fn gallery_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &Dataset,
+        misclassified: &[usize],
+    ) -> Option<usize> {
         ui.label(
             RichText::new(format!(
                 "Misclassified ({} in all; click one to inspect it)",
-                evaluation.misclassified.len()
+                misclassified.len()
             ))
             .strong(),
         );
-        let wanted: Vec<usize> = evaluation
-            .misclassified
-            .iter()
-            .copied()
-            .take(GALLERY)
-            .collect();
+        let wanted: Vec<usize> = misclassified.iter().copied().take(GALLERY).collect();
         if wanted != self.shown {
             self.gallery.clear();
             for &index in &wanted {
@@ -169,5 +126,81 @@ impl ConfusionPanel {
                 });
             });
         clicked
+    }
+}
+
+/// The summary line and the matrix: true class down, predicted across, counts in the cells.
+fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String], room: egui::Vec2) {
+    let k = confusion.classes;
+    let total: u32 = confusion.counts.iter().sum();
+    let correct: u32 = (0..k).map(|i| confusion.counts[i * k + i]).sum();
+    ui.label(format!(
+        "{correct} of {total} test samples right ({:.1} %); rows: true class, columns: predicted",
+        100.0 * f64::from(correct) / f64::from(total.max(1))
+    ))
+    .on_hover_text(
+        "Test-split accuracy at the last evaluation: the diagonal's sum over all counts",
+    );
+    let side = (room.x - 8.0).min(room.y - 40.0);
+    let cell = (side / (k as f32 + 1.0)).clamp(14.0, 48.0);
+    let (rect, response) = ui.allocate_exact_size(
+        egui::vec2(cell * (k as f32 + 1.0), cell * (k as f32 + 1.0)),
+        Sense::hover(),
+    );
+    let painter = ui.painter_at(rect);
+    let max = confusion.counts.iter().copied().max().unwrap_or(1).max(1) as f32;
+    // As large as the widest count lets it be inside a cell.
+    let digits = max.log10().floor() + 1.0;
+    let font = FontId::proportional((cell * 0.45).min((cell - 4.0) / (0.62 * digits)).max(7.0));
+    let name = |c: usize| names.get(c).cloned().unwrap_or_else(|| c.to_string());
+    for i in 0..k {
+        for pos in [
+            egui::vec2(cell * 0.5, cell * (i as f32 + 1.5)),
+            egui::vec2(cell * (i as f32 + 1.5), cell * 0.5),
+        ] {
+            painter.text(
+                rect.min + pos,
+                Align2::CENTER_CENTER,
+                name(i),
+                font.clone(),
+                ui.visuals().text_color(),
+            );
+        }
+        for j in 0..k {
+            let count = confusion.counts[i * k + j];
+            let min = rect.min + egui::vec2(cell * (j as f32 + 1.0), cell * (i as f32 + 1.0));
+            let shade = (count as f32 / max).sqrt();
+            painter.rect_filled(
+                egui::Rect::from_min_size(min, egui::vec2(cell - 1.0, cell - 1.0)),
+                0.0,
+                sequential(shade, 0.0, 1.0),
+            );
+            if count > 0 {
+                let text_color = if shade > 0.6 {
+                    Color32::BLACK
+                } else {
+                    Color32::WHITE
+                };
+                painter.text(
+                    min + egui::vec2(cell * 0.5, cell * 0.5),
+                    Align2::CENTER_CENTER,
+                    count.to_string(),
+                    font.clone(),
+                    text_color,
+                );
+            }
+        }
+    }
+    if let Some(pos) = response.hover_pos() {
+        let j = ((pos.x - rect.left()) / cell) as usize;
+        let i = ((pos.y - rect.top()) / cell) as usize;
+        if (1..=k).contains(&i) && (1..=k).contains(&j) {
+            let count = confusion.counts[(i - 1) * k + (j - 1)];
+            response.on_hover_text_at_pointer(format!(
+                "{count} test samples of class {} predicted as {}",
+                name(i - 1),
+                name(j - 1)
+            ));
+        }
     }
 }

@@ -2,28 +2,14 @@
 //! activation statistics) and its banners: one per finding, in plain language, with
 //! one-click remedies.
 
-use std::collections::HashSet;
-
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Line, Plot, PlotPoints};
 
-use crate::train::HealthReport;
-use crate::train::doctor::{ActivationStats, DetectorId, Diagnosis, Remedy};
-use crate::ui::plot_axes::{legend, x_axis, y_axis};
-
-/// Points kept per layer in the gradient-norm plot; older ones are thinned by halves.
-pub const MAX_POINTS: usize = 4096;
-
-/// What the doctor has reported in this session, and which findings the user dismissed.
-#[derive(Default)]
-pub struct DoctorPanel {
-    steps: Vec<u64>,
-    norms: Vec<Vec<f64>>,
-    layer_names: Vec<String>,
-    stats: Vec<ActivationStats>,
-    findings: Vec<Diagnosis>,
-    dismissed: HashSet<DetectorId>,
-}
+use crate::train::doctor::{DetectorId, Diagnosis, Remedy, non_finite_loss};
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
+use crate::ui::plot::{LegendEntry, Marker, legend_row, log_y_axis, x_axis, y_axis};
+use crate::ui::state::{Banner, View};
 
 /// Colour of plot line `index`.
 fn line_color(index: usize, count: usize) -> Color32 {
@@ -35,149 +21,218 @@ fn line_color(index: usize, count: usize) -> Color32 {
     crate::ui::colormap::sequential(t, -0.1, 1.1)
 }
 
-impl DoctorPanel {
-    /// Forgets everything (a new session started).
-    pub fn clear(&mut self) {
-        *self = Self::default();
+/// The button text of a remedy.
+pub fn remedy_label(remedy: Remedy) -> &'static str {
+    match remedy {
+        Remedy::LowerLearningRate => "Lower learning rate ÷10",
+        Remedy::StandardizeInputs => "Standardise inputs",
+        Remedy::SwitchToRelu => "Switch to ReLU + He init",
+        Remedy::StandardInitScale => "Standard initial scale",
+        Remedy::AddL2 => "Add L2",
+        Remedy::StopEarly => "Stop early",
+        Remedy::Reset => "Start over",
+        Remedy::RandomInit => "Random initial weights",
     }
+}
 
-    /// Takes in one report. Findings stay on screen once raised (until dismissed or reset),
-    /// with their newest message.
-    pub fn apply(&mut self, report: &HealthReport) {
-        if let Some(record) = &report.norms {
-            if self
-                .norms
-                .first()
-                .is_some_and(|n| n.len() != record.norms.len())
-            {
-                self.steps.clear();
-                self.norms.clear();
-            }
-            if self.steps.last().is_none_or(|&s| s < record.step) {
-                self.steps.push(record.step);
-                self.norms.push(record.norms.clone());
-            }
-            if self.steps.len() > MAX_POINTS {
-                self.steps = std::mem::take(&mut self.steps)
-                    .into_iter()
-                    .step_by(2)
-                    .collect();
-                self.norms = std::mem::take(&mut self.norms)
-                    .into_iter()
-                    .step_by(2)
-                    .collect();
-            }
+/// The tooltip of a remedy: what the button does and why it helps.
+pub fn remedy_explanation(remedy: Remedy) -> &'static str {
+    match remedy {
+        Remedy::LowerLearningRate => {
+            "Divide the learning rate by 10 from the next step on: smaller steps stop the updates from overshooting"
         }
-        self.layer_names.clone_from(&report.layer_names);
-        self.stats.clone_from(&report.stats);
-        for diagnosis in &report.diagnoses {
-            match self.findings.iter_mut().find(|d| d.id == diagnosis.id) {
-                Some(existing) => *existing = diagnosis.clone(),
-                None => self.findings.push(diagnosis.clone()),
-            }
+        Remedy::StandardizeInputs => {
+            "Rescale every input feature to mean 0 and standard deviation 1 (fitted on the training split) and start over: inputs of a few units keep the first layer out of its flat tails"
+        }
+        Remedy::SwitchToRelu => {
+            "Make every hidden activation ReLU with He initialisation and start over: ReLU passes gradients back unshrunk where it is active"
+        }
+        Remedy::StandardInitScale => {
+            "Set the initial-weight gain back to 1 (Xavier/He scale) and start over"
+        }
+        Remedy::AddL2 => {
+            "Add λ·w to every weight gradient (λ = 0.01, or ×10 if L2 is already on, at most 0.1) and start over from the same initial weights: large weights that fit noise are pulled towards 0"
+        }
+        Remedy::StopEarly => {
+            "Switch on early stopping with a patience of 20 epochs and start over from the same initial weights: training stops when the test loss has not improved for 20 epochs and the weights with the lowest test loss are restored"
+        }
+        Remedy::Reset => "Start again from the same initial weights (same seed)",
+        Remedy::RandomInit => {
+            "Draw the initial weights at random (Xavier/He scale, init gain 1) and start over: units that start different get different gradients and learn different features"
         }
     }
+}
 
-    /// Findings raised so far and not dismissed, oldest first.
-    pub fn findings(&self) -> Vec<&Diagnosis> {
-        self.findings
-            .iter()
-            .filter(|d| !self.dismissed.contains(&d.id))
-            .collect()
+/// A button for `remedy`; true when clicked.
+pub fn remedy_button(ui: &mut egui::Ui, remedy: Remedy) -> bool {
+    ui.button(remedy_label(remedy))
+        .on_hover_text(remedy_explanation(remedy))
+        .clicked()
+}
+
+/// The doctor's plot panel (it keeps no state: the findings and norms live in the view).
+#[derive(Default)]
+pub struct DoctorPanel;
+
+/// The message of the App (divergence, crash, end of training) and the doctor's findings, one
+/// banner each, with their remedies.
+#[derive(Default)]
+pub struct BannersPanel;
+
+/// Text, colour and whether Reset is offered, for the App's banner.
+fn banner_text(banner: &Banner) -> (String, Color32, bool) {
+    match banner {
+        Banner::Diverged(message) => (message.clone(), Color32::from_rgb(230, 140, 30), true),
+        Banner::Crashed(message) => (
+            format!("the training thread crashed: {message}. Reset starts a new session."),
+            Color32::from_rgb(220, 60, 60),
+            true,
+        ),
+        Banner::Error(message) => (message.clone(), Color32::from_rgb(220, 60, 60), false),
+        Banner::Finished(epochs) => (
+            format!("finished {epochs} epochs: raise Epochs (or set 0) and press Play to go on"),
+            Color32::from_rgb(90, 170, 90),
+            false,
+        ),
+        Banner::StoppedEarly(stop) => (
+            format!(
+                "stopped early after epoch {}: the test loss was lowest ({:.4}) after epoch {} and those weights are restored",
+                stop.epoch, stop.best_test_loss, stop.best_epoch
+            ),
+            Color32::from_rgb(90, 170, 90),
+            true,
+        ),
     }
+}
 
-    /// Gradient-norm records kept for the plot.
-    pub fn norm_count(&self) -> usize {
-        self.steps.len()
-    }
+/// The App's banner with its remedies, Reset and Dismiss.
+fn app_banner_ui(ui: &mut egui::Ui, banner: &Banner, step: u64) -> Option<Action> {
+    let (text, color, offer_reset) = banner_text(banner);
+    let remedies = match banner {
+        Banner::Diverged(_) => non_finite_loss(step + 1).remedies,
+        _ => Vec::new(),
+    };
+    let mut action = None;
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, color))
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(text).color(color).strong());
+                for &remedy in remedies.iter().filter(|r| **r != Remedy::Reset) {
+                    if remedy_button(ui, remedy) {
+                        action = Some(Action::Remedy(DetectorId::NonFiniteLoss, remedy));
+                    }
+                }
+                if offer_reset
+                    && ui
+                        .button("Reset")
+                        .on_hover_text("Start a new session with the same seed and settings")
+                        .clicked()
+                {
+                    action = Some(Action::Reset);
+                }
+                if ui
+                    .small_button("Dismiss")
+                    .on_hover_text("Hide this message")
+                    .clicked()
+                {
+                    action = Some(Action::DismissBanner);
+                }
+            });
+        });
+    action
+}
 
-    /// Hides one finding for the rest of the session.
-    pub fn dismiss(&mut self, id: DetectorId) {
-        self.dismissed.insert(id);
-    }
+/// One banner of the doctor with its remedies and Dismiss.
+fn finding_ui(ui: &mut egui::Ui, diagnosis: &Diagnosis) -> Option<Action> {
+    let color = Color32::from_rgb(230, 160, 40);
+    let mut action = None;
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, color))
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new("Doctor:").color(color).strong())
+                    .on_hover_text(format!(
+                        "Training doctor, detector \"{}\"",
+                        diagnosis.id.name()
+                    ));
+                ui.label(RichText::new(&diagnosis.message).color(color));
+                for &remedy in &diagnosis.remedies {
+                    if remedy_button(ui, remedy) {
+                        action = Some(Action::Remedy(diagnosis.id, remedy));
+                    }
+                }
+                if ui
+                    .small_button("Dismiss")
+                    .on_hover_text("Hide this finding for the rest of the session")
+                    .clicked()
+                {
+                    action = Some(Action::DismissFinding(diagnosis.id));
+                }
+            });
+        });
+    action
+}
 
-    /// Forgets one finding so it can be raised again (after its remedy was applied).
-    pub fn resolve(&mut self, id: DetectorId) {
-        self.findings.retain(|d| d.id != id);
-    }
-
-    /// The banners; returns the remedy the user clicked, with the finding it came from.
-    pub fn banners_ui(&mut self, ui: &mut egui::Ui) -> Option<(DetectorId, Remedy)> {
-        let mut chosen = None;
-        let mut dismiss = None;
-        let color = Color32::from_rgb(230, 160, 40);
-        for diagnosis in self.findings() {
-            egui::Frame::group(ui.style())
-                .stroke(egui::Stroke::new(1.5, color))
-                .show(ui, |ui| {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(RichText::new("Doctor:").color(color).strong())
-                            .on_hover_text(format!(
-                                "Training doctor, detector \"{}\"",
-                                diagnosis.id.name()
-                            ));
-                        ui.label(RichText::new(&diagnosis.message).color(color));
-                        for &remedy in &diagnosis.remedies {
-                            if ui
-                                .button(remedy.label())
-                                .on_hover_text(remedy.explanation())
-                                .clicked()
-                            {
-                                chosen = Some((diagnosis.id, remedy));
-                            }
-                        }
-                        if ui
-                            .small_button("Dismiss")
-                            .on_hover_text("Hide this finding for the rest of the session")
-                            .clicked()
-                        {
-                            dismiss = Some(diagnosis.id);
-                        }
-                    });
-                });
+impl Panel for BannersPanel {
+    /// The App's banner, then each of the doctor's findings not dismissed.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let mut action = view
+            .banner
+            .and_then(|banner| app_banner_ui(ui, banner, view.run.step));
+        for diagnosis in view.doctor.findings() {
+            action = finding_ui(ui, diagnosis).or(action);
         }
-        if let Some(id) = dismiss {
-            self.dismiss(id);
-        }
-        if let Some((id, _)) = chosen {
-            self.resolve(id);
-        }
-        chosen
+        action
     }
+}
 
-    /// The panel: gradient norms per layer over time (log10) and activation statistics.
-    pub fn ui(&mut self, ui: &mut egui::Ui) {
+impl Panel for DoctorPanel {
+    /// Gradient norms per layer over time (log10) and activation statistics.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let doctor = view.doctor;
         ui.heading("Gradients");
-        if self.steps.is_empty() {
+        if doctor.steps.is_empty() {
             ui.label("no steps yet: press Play or Step to see each layer's gradient norm");
-            return;
+            return None;
         }
-        let layers = self.norms.first().map_or(0, Vec::len);
-        let height = (ui.available_height() - 44.0).max(120.0);
-        Plot::new("gradient_norms")
-            .height(height)
-            .legend(legend())
-            .custom_x_axes(x_axis("step"))
-            .custom_y_axes(y_axis("‖∂E/∂W‖ (log10)"))
-            .y_axis_formatter(|mark, _| format!("1e{:.0}", mark.value))
-            .allow_scroll(false)
+        let layers = doctor.norms.first().map_or(0, Vec::len);
+        let names: Vec<String> = (0..layers)
+            .map(|l| {
+                doctor
+                    .layer_names
+                    .get(l)
+                    .map_or_else(|| format!("{:02}", l + 1), |n| format!("{:02} {n}", l + 1))
+            })
+            .collect();
+        let entries: Vec<LegendEntry> = names
+            .iter()
+            .enumerate()
+            .map(|(l, name)| LegendEntry::new(name, line_color(l, layers), Marker::Line))
+            .collect();
+        legend_row(ui, &entries);
+        // Room under the plot for the activation statistics (one or two rows).
+        let height = (ui.available_height() - 64.0).max(120.0);
+        log_y_axis(
+            Plot::new("gradient_norms")
+                .height(height)
+                .custom_x_axes(x_axis("step"))
+                .custom_y_axes(y_axis("‖∂E/∂W‖ (log10)"))
+                .allow_scroll(false),
+        )
             .show(ui, |plot_ui| {
-                for l in 0..layers {
-                    let points: Vec<[f64; 2]> = self
+                for (l, name) in names.iter().enumerate() {
+                    let points: Vec<[f64; 2]> = doctor
                         .steps
                         .iter()
-                        .zip(&self.norms)
+                        .zip(&doctor.norms)
                         .filter_map(|(&step, norms)| {
                             let n = *norms.get(l)?;
                             (n > 0.0 && n.is_finite()).then(|| [step as f64, n.log10()])
                         })
                         .collect();
-                    let name = self
-                        .layer_names
-                        .get(l)
-                        .map_or_else(|| format!("{:02}", l + 1), |n| format!("{:02} {n}", l + 1));
                     plot_ui.line(
-                        Line::new(name, PlotPoints::from(points))
+                        Line::new(name.clone(), PlotPoints::from(points))
                             .color(line_color(l, layers))
                             .width(1.5),
                     );
@@ -186,9 +241,9 @@ impl DoctorPanel {
             .response
             .on_hover_text("Frobenius norm of each layer's weight gradient at each step, log scale, lines numbered from the input side (dark = input side, yellow = output side): lines far below the others mean those layers barely learn (vanishing); lines in the hundreds or more mean exploding gradients");
         ui.horizontal_wrapped(|ui| {
-            for (position, stats) in self.stats.iter().enumerate() {
+            for (position, stats) in doctor.stats.iter().enumerate() {
                 let text = match stats.kind {
-                    crate::nn::ActivationKind::ReLU => format!(
+                    crate::nn::ActivationKind::Relu => format!(
                         "{} {}: {:.0} % dead",
                         stats.kind.name(),
                         position + 1,
@@ -201,12 +256,17 @@ impl DoctorPanel {
                         stats.saturated_fraction * 100.0
                     ),
                 };
-                ui.label(RichText::new(text).monospace().small()).on_hover_text(format!(
+                ui.add(
+                    egui::Label::new(RichText::new(text).monospace())
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                )
+                .on_hover_text(format!(
                     "Activation layer {} ({} units), measured on up to 256 training samples at the latest evaluation: a dead ReLU unit outputs 0 for all of them; a saturated Sigmoid/Tanh output sits where its slope is below 4 % of the peak",
                     position + 1,
                     stats.units
                 ));
             }
         });
+        None
     }
 }

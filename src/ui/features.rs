@@ -6,16 +6,27 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use crate::data::Dataset;
 use crate::train::{FeatureMaps, MapLayer};
-use crate::ui::app::RunView;
+use crate::ui::action::Action;
+use crate::ui::canvas::{DigitCanvas, SAMPLE_SHAPE};
 use crate::ui::colormap::{class_color, diverging, sequential};
-use crate::ui::plot_axes::x_axis;
+use crate::ui::panel::Panel;
+use crate::ui::pixel::PixelRef;
+use crate::ui::state::View;
 
-/// The feature-map panel's textures (one atlas per layer) and its sample picker state.
+/// The feature-map panel's textures (one atlas per layer), the digit canvas and the pixel
+/// chosen for the arithmetic tab.
 #[derive(Default)]
 pub struct FeaturesPanel {
     atlases: Vec<TextureHandle>,
     generation: Option<u64>,
+    canvas: DigitCanvas,
+    drawing: bool,
+    selected: Option<PixelRef>,
 }
+
+const DRAW_HINT: &str = "Draw your own digit instead of a data sample: the probabilities and \
+    every feature map follow the drawing, paused or training";
+const TILE_HINT: &str = "click a pixel for its arithmetic";
 
 /// Colours one layer's values: signed outputs on the diverging map (limit max |v|), non-negative
 /// ones (after ReLU or pooling) on the sequential map from 0 to the maximum. The input image is
@@ -61,6 +72,7 @@ fn tile(
     channel: usize,
     size: egui::Vec2,
     label: String,
+    hint: Option<&str>,
 ) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
     let u0 = channel as f32 / channels as f32;
@@ -72,125 +84,44 @@ fn tile(
         Color32::WHITE,
     );
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
-    response.on_hover_text(label)
+    match hint {
+        Some(hint) => response.on_hover_text(format!("{label}: {hint}")),
+        None => response.on_hover_text(label),
+    }
 }
 
 impl FeaturesPanel {
-    /// Draws the sample picker, the prediction and the feature maps. Returns a new sample index
-    /// when the user picks one.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        data: &Dataset,
-        run: &RunView,
-        sample: usize,
-    ) -> Option<usize> {
-        ui.heading("Feature maps");
-        let split = if data.test.is_empty() {
-            &data.train
-        } else {
-            &data.test
-        };
-        let count = split.len();
-        let mut chosen = None;
-        let misclassified = run
-            .snapshot
-            .as_ref()
-            .and_then(|s| s.evaluation.as_ref())
-            .map(|e| e.misclassified.clone())
-            .unwrap_or_default();
-        ui.horizontal_wrapped(|ui| {
-            let mut index = sample;
-            ui.label(if data.test.is_empty() {
-                "training sample"
-            } else {
-                "test sample"
-            });
-            if ui
-                .add(egui::DragValue::new(&mut index).range(0..=count.saturating_sub(1)))
-                .on_hover_text("Index of the sample shown below")
-                .changed()
-            {
-                chosen = Some(index);
-            }
-            if ui
-                .button("‹ prev")
-                .on_hover_text("The previous sample")
-                .clicked()
-            {
-                chosen = Some(sample.checked_sub(1).unwrap_or(count.saturating_sub(1)));
-            }
-            if ui
-                .button("next ›")
-                .on_hover_text("The next sample")
-                .clicked()
-            {
-                chosen = Some(if sample + 1 >= count { 0 } else { sample + 1 });
-            }
-            if ui
-                .button("random")
-                .on_hover_text("A random sample")
-                .clicked()
-            {
-                chosen = Some(rand::random_range(0..count.max(1)));
-            }
-            let next_wrong = misclassified
-                .iter()
-                .copied()
-                .find(|&i| i > sample)
-                .or_else(|| misclassified.first().copied());
-            if ui
-                .add_enabled(
-                    next_wrong.is_some(),
-                    egui::Button::new("next misclassified"),
-                )
-                .on_hover_text(
-                    "The next test sample the model gets wrong (from the latest evaluation)",
-                )
-                .clicked()
-            {
-                chosen = next_wrong;
-            }
-        });
-        let Some(maps) = run.snapshot.as_ref().and_then(|s| s.feature_maps.as_ref()) else {
-            ui.label("waiting for the first snapshot…");
-            return chosen;
-        };
-        if self.generation != Some(run.snapshot_generation)
-            || self.atlases.len() != maps.layers.len() + 1
-        {
-            let images = std::iter::once(layer_atlas(&maps.input, true))
-                .chain(maps.layers.iter().map(|layer| layer_atlas(layer, false)));
-            self.atlases.truncate(maps.layers.len() + 1);
-            for (i, image) in images.enumerate() {
-                match self.atlases.get_mut(i) {
-                    Some(texture) => texture.set(image, TextureOptions::NEAREST),
-                    None => self.atlases.push(ui.ctx().load_texture(
-                        format!("feature_atlas{i}"),
-                        image,
-                        TextureOptions::NEAREST,
-                    )),
-                }
-            }
-            self.generation = Some(run.snapshot_generation);
+    /// Uploads the input and each layer's tiles as textures when a new snapshot has arrived.
+    fn update_atlases(&mut self, ctx: &egui::Context, maps: &FeatureMaps, generation: u64) {
+        if self.generation == Some(generation) && self.atlases.len() == maps.layers.len() + 1 {
+            return;
         }
-        ui.horizontal(|ui| {
-            let input_side = 112.0;
-            let channels = maps.input.shape.channels;
-            tile(
-                ui,
-                &self.atlases[0],
-                channels,
-                0,
-                egui::vec2(input_side, input_side),
-                format!("input image, sample {}", maps.sample),
-            );
-            prediction_ui(ui, data, maps);
-        });
+        let images = std::iter::once(layer_atlas(&maps.input, true))
+            .chain(maps.layers.iter().map(|layer| layer_atlas(layer, false)));
+        self.atlases.truncate(maps.layers.len() + 1);
+        for (i, image) in images.enumerate() {
+            match self.atlases.get_mut(i) {
+                Some(texture) => texture.set(image, TextureOptions::NEAREST),
+                None => self.atlases.push(ctx.load_texture(
+                    format!("feature_atlas{i}"),
+                    image,
+                    TextureOptions::NEAREST,
+                )),
+            }
+        }
+        self.generation = Some(generation);
+    }
+
+    /// Every Conv2d and MaxPool2d layer's channels as tiles, at most two rows per layer, the
+    /// chosen pixel outlined. Returns the pixel clicked this frame.
+    fn maps_ui(&self, ui: &mut egui::Ui, maps: &FeatureMaps) -> Option<PixelRef> {
+        let mut clicked = None;
         egui::ScrollArea::vertical()
             .id_salt("feature_maps_scroll")
             .show(ui, |ui| {
-                for (layer, atlas) in maps.layers.iter().zip(&self.atlases[1..]) {
+                for (index, (layer, atlas)) in
+                    maps.layers.iter().zip(&self.atlases[1..]).enumerate()
+                {
                     ui.label(RichText::new(&layer.name).strong());
                     let shape = layer.shape;
                     // At most two rows of tiles, each at most 96 points high.
@@ -201,20 +132,198 @@ impl FeaturesPanel {
                     ui.horizontal_wrapped(|ui| {
                         ui.spacing_mut().item_spacing = egui::vec2(3.0, 3.0);
                         for channel in 0..shape.channels {
-                            tile(
+                            let response = tile(
                                 ui,
                                 atlas,
                                 shape.channels,
                                 channel,
                                 size,
                                 format!("feature map: {} channel {}", layer.name, channel + 1),
+                                Some(TILE_HINT),
                             );
+
+                            let at = |pos: egui::Pos2| {
+                                let rel = (pos - response.rect.min) / response.rect.size();
+                                PixelRef {
+                                    layer: index,
+                                    channel,
+                                    y: ((rel.y * shape.height as f32) as usize)
+                                        .min(shape.height - 1),
+                                    x: ((rel.x * shape.width as f32) as usize).min(shape.width - 1),
+                                }
+                            };
+                            if response.clicked()
+                                && let Some(pos) = response.interact_pointer_pos()
+                            {
+                                clicked = Some(at(pos));
+                            }
+                            if let Some(p) = self.selected
+                                && p.layer == index
+                                && p.channel == channel
+                            {
+                                let cell = response.rect.size()
+                                    / egui::vec2(shape.width as f32, shape.height as f32);
+                                let min = response.rect.min
+                                    + egui::vec2(p.x as f32 * cell.x, p.y as f32 * cell.y);
+                                ui.painter().rect_stroke(
+                                    egui::Rect::from_min_size(min, cell),
+                                    0.0,
+                                    egui::Stroke::new(2.0, Color32::from_rgb(255, 200, 0)),
+                                    egui::StrokeKind::Outside,
+                                );
+                            }
                         }
                     });
                 }
             });
-        chosen
+        clicked
     }
+}
+
+impl Panel for FeaturesPanel {
+    /// The sample picker, the prediction and the feature maps; a new sample to show when the
+    /// user picks one.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let (data, run): (&Dataset, _) = (view.data, view.run);
+        ui.heading("Feature maps");
+        let misclassified = run
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.evaluation.as_ref())
+            .map(|e| e.misclassified.clone())
+            .unwrap_or_default();
+        let can_draw = data.image_shape == Some(SAMPLE_SHAPE);
+        let mut action = None;
+        ui.horizontal(|ui| {
+            if can_draw
+                && ui
+                    .toggle_value(&mut self.drawing, "Draw a digit")
+                    .on_hover_text(DRAW_HINT)
+                    .changed()
+            {
+                action = Some(Action::DrawnDigit(if self.drawing {
+                    self.canvas.sample()
+                } else {
+                    None
+                }));
+            }
+            if !self.drawing {
+                let chosen = sample_picker_ui(ui, data, view.views.sample, &misclassified);
+                action = action.take().or(chosen.map(Action::ShowSample));
+            }
+        });
+        let Some(maps) = run.snapshot.as_ref().and_then(|s| s.feature_maps.as_ref()) else {
+            ui.label("waiting for the first snapshot…");
+            return action;
+        };
+        self.update_atlases(ui.ctx(), maps, run.snapshot_generation);
+        ui.horizontal(|ui| {
+            let channels = maps.input.shape.channels;
+            if self.drawing && can_draw {
+                ui.vertical(|ui| {
+                    if self.canvas.ui(ui, 168.0) {
+                        action = Some(Action::DrawnDigit(self.canvas.sample()));
+                    }
+                    if ui
+                        .add_enabled(!self.canvas.is_empty(), egui::Button::new("Clear"))
+                        .on_hover_text("Wipe the canvas")
+                        .clicked()
+                    {
+                        self.canvas.clear();
+                        action = Some(Action::DrawnDigit(None));
+                    }
+                });
+            }
+            let input_side = if self.drawing { 84.0 } else { 112.0 };
+            let name = if maps.drawn {
+                "input image: your drawing as the network sees it (28×28, centred)".to_string()
+            } else {
+                format!("input image, sample {}", maps.sample)
+            };
+            tile(
+                ui,
+                &self.atlases[0],
+                channels,
+                0,
+                egui::vec2(input_side, input_side),
+                name,
+                None,
+            );
+            prediction_ui(ui, data, maps);
+        });
+        if let Some(pixel) = self.maps_ui(ui, maps) {
+            self.selected = Some(pixel);
+            action = Some(Action::SelectPixel(pixel));
+        }
+        action
+    }
+}
+
+/// Index, previous/next, random and next misclassified; returns the sample the user picked.
+fn sample_picker_ui(
+    ui: &mut egui::Ui,
+    data: &Dataset,
+    sample: usize,
+    misclassified: &[usize],
+) -> Option<usize> {
+    let count = if data.test.is_empty() {
+        data.train.len()
+    } else {
+        data.test.len()
+    };
+    let mut chosen = None;
+    ui.horizontal_wrapped(|ui| {
+        let mut index = sample;
+        ui.label(if data.test.is_empty() {
+            "training sample"
+        } else {
+            "test sample"
+        });
+        if ui
+            .add(egui::DragValue::new(&mut index).range(0..=count.saturating_sub(1)))
+            .on_hover_text("Index of the sample shown below")
+            .changed()
+        {
+            chosen = Some(index);
+        }
+        if ui
+            .button("‹ prev")
+            .on_hover_text("The previous sample")
+            .clicked()
+        {
+            chosen = Some(sample.checked_sub(1).unwrap_or(count.saturating_sub(1)));
+        }
+        if ui
+            .button("next ›")
+            .on_hover_text("The next sample")
+            .clicked()
+        {
+            chosen = Some(if sample + 1 >= count { 0 } else { sample + 1 });
+        }
+        if ui
+            .button("random")
+            .on_hover_text("A random sample")
+            .clicked()
+        {
+            chosen = Some(rand::random_range(0..count.max(1)));
+        }
+        let next_wrong = misclassified
+            .iter()
+            .copied()
+            .find(|&i| i > sample)
+            .or_else(|| misclassified.first().copied());
+        if ui
+            .add_enabled(
+                next_wrong.is_some(),
+                egui::Button::new("next misclassified"),
+            )
+            .on_hover_text("The next test sample the model gets wrong (from the latest evaluation)")
+            .clicked()
+        {
+            chosen = next_wrong;
+        }
+    });
+    chosen
 }
 
 fn prediction_ui(ui: &mut egui::Ui, data: &Dataset, maps: &FeatureMaps) {
@@ -243,13 +352,13 @@ fn prediction_ui(ui: &mut egui::Ui, data: &Dataset, maps: &FeatureMaps) {
         } else {
             "wrong"
         };
-        ui.label(
-            RichText::new(format!(
-                "true class {truth} · predicted {guess} ({verdict})"
-            ))
-            .strong(),
-        )
-        .on_hover_text("The sample's label and the class with the highest softmax probability");
+        let headline = if maps.drawn {
+            format!("your drawing · predicted {guess}")
+        } else {
+            format!("true class {truth} · predicted {guess} ({verdict})")
+        };
+        ui.label(RichText::new(headline).strong())
+            .on_hover_text("The sample's label and the class with the highest softmax probability");
         let bars: Vec<Bar> = maps
             .probabilities
             .iter()
@@ -273,7 +382,23 @@ fn prediction_ui(ui: &mut egui::Ui, data: &Dataset, maps: &FeatureMaps) {
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
-            .custom_x_axes(x_axis("class (true class in green)"))
+            .custom_x_axes(vec![
+                egui_plot::AxisHints::new_x()
+                    .label("class (true class in green)")
+                    .label_spacing(10.0..=16.0),
+            ])
+            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [10.0, 1.0, 1.0]))
+            .x_axis_formatter({
+                let names = names.clone();
+                move |mark, _| {
+                    let k = mark.value.round();
+                    if (mark.value - k).abs() < 1e-6 && k >= 0.0 {
+                        names.get(k as usize).cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    }
+                }
+            })
             .show(ui, |plot_ui| {
                 plot_ui.add(BarChart::new("softmax probability", bars));
             });

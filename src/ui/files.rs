@@ -11,6 +11,9 @@ use std::sync::mpsc;
 use eframe::egui::{self, Color32, RichText};
 
 use crate::experiment::{GifSettings, RgbaFrame};
+use crate::ui::action::{Action, FileRequest, PictureTarget};
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// What a file row does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,63 +112,6 @@ impl FileKind {
     }
 }
 
-/// What the picture rows capture.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PictureTarget {
-    /// The whole window.
-    Window,
-    /// One panel, by its heading (e.g. `"Loss"`).
-    Panel(String),
-}
-
-impl PictureTarget {
-    /// Name shown in the picker.
-    pub fn name(&self) -> &str {
-        match self {
-            PictureTarget::Window => "whole window",
-            PictureTarget::Panel(name) => name,
-        }
-    }
-}
-
-/// A request for the app to carry out.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FileRequest {
-    /// Save an experiment file, with the current weights and history when `with_weights`.
-    SaveExperiment {
-        /// Destination.
-        path: PathBuf,
-        /// Include weights and history.
-        with_weights: bool,
-    },
-    /// Open an experiment file.
-    OpenExperiment(PathBuf),
-    /// Write the weights as safetensors.
-    ExportWeights(PathBuf),
-    /// Load safetensors weights into the current model.
-    ImportWeights(PathBuf),
-    /// Write the metrics CSV.
-    ExportMetrics(PathBuf),
-    /// Save a PNG of `target`.
-    SavePng {
-        /// Destination.
-        path: PathBuf,
-        /// What to capture.
-        target: PictureTarget,
-    },
-    /// Record a GIF of `target`.
-    RecordGif {
-        /// Destination.
-        path: PathBuf,
-        /// What to capture.
-        target: PictureTarget,
-        /// Frame rate and length.
-        settings: GifSettings,
-    },
-    /// Stop the GIF being recorded and write what was recorded so far.
-    StopGif,
-}
-
 /// The "Save & open" window's state.
 pub struct FilesPanel {
     /// Whether the window is shown.
@@ -225,26 +171,7 @@ impl FilesPanel {
         }
     }
 
-    /// Draws the window (when open) and returns what the user asked for. `panels` are the
-    /// panel headings that can be captured.
-    pub fn ui(&mut self, ctx: &egui::Context, panels: &[&str]) -> Option<FileRequest> {
-        self.poll_dialog();
-        if !self.open {
-            return None;
-        }
-        let mut request = None;
-        let mut open = self.open;
-        egui::Window::new("Save & open")
-            .open(&mut open)
-            .default_width(560.0)
-            .show(ctx, |ui| {
-                request = self.rows_ui(ui, panels);
-            });
-        self.open = open;
-        request
-    }
-
-    fn rows_ui(&mut self, ui: &mut egui::Ui, panels: &[&str]) -> Option<FileRequest> {
+    fn rows_ui(&mut self, ui: &mut egui::Ui, panels: &[String]) -> Option<FileRequest> {
         let mut request = None;
         egui::Grid::new("file_rows")
             .num_columns(3)
@@ -291,10 +218,10 @@ impl FilesPanel {
                 .selected_text(self.target.name().to_string())
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.target, PictureTarget::Window, "whole window");
-                    for &panel in panels {
+                    for panel in panels {
                         ui.selectable_value(
                             &mut self.target,
-                            PictureTarget::Panel(panel.to_string()),
+                            PictureTarget::Panel(panel.clone()),
                             panel,
                         );
                     }
@@ -459,4 +386,25 @@ pub fn write_png(path: &std::path::Path, frame: &RgbaFrame) -> Result<(), String
         out.write_all(buffer.get_ref())
     })
     .map_err(|e| e.to_string())
+}
+
+impl Panel for FilesPanel {
+    /// The "Save & open" window (when open); the request of the row the user pressed. The
+    /// panels on screen can be captured as PNG or GIF.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        self.poll_dialog();
+        if !self.open {
+            return None;
+        }
+        let mut request = None;
+        let mut open = self.open;
+        egui::Window::new("Save & open")
+            .open(&mut open)
+            .default_width(560.0)
+            .show(&ui.ctx().clone(), |ui| {
+                request = self.rows_ui(ui, view.panel_names);
+            });
+        self.open = open;
+        request.map(Action::File)
+    }
 }

@@ -7,7 +7,10 @@ use eframe::egui::{self, Color32, RichText};
 
 use crate::train::GradCheckReport;
 use crate::train::doctor::GRADCHECK_TOLERANCE;
-use crate::ui::stepper::num;
+use crate::ui::action::Action;
+use crate::ui::format::format_number as num;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// State of the window.
 #[derive(Default)]
@@ -23,11 +26,10 @@ impl GradCheckPanel {
         self.open
     }
 
-    /// Shows the window; returns true so the caller asks the worker for a check.
-    pub fn open(&mut self) -> bool {
+    /// Shows the window, waiting for the check the App asks the worker for.
+    pub fn open(&mut self) {
         self.open = true;
         self.waiting = true;
-        true
     }
 
     /// Takes in the worker's answer.
@@ -41,10 +43,60 @@ impl GradCheckPanel {
         self.report.as_ref()
     }
 
-    /// Draws the window; returns true when the user asked for a new check.
-    pub fn ui(&mut self, ctx: &egui::Context) -> bool {
+    /// The table of one report: per tensor, the worst element's gradients and the error.
+    fn report_ui(ui: &mut egui::Ui, report: &GradCheckReport) {
+        ui.label(format!(
+            "step {} · batch of {} · up to {} elements per tensor · pass below {:.0e}",
+            report.step,
+            report.batch,
+            crate::train::worker::GRADCHECK_ELEMENTS,
+            GRADCHECK_TOLERANCE
+        ))
+        .on_hover_text("When the check ran, how many samples the loss averaged, how many elements of each parameter tensor were compared, and the relative-error tolerance");
+        let rows = match &report.rows {
+            Ok(rows) => rows,
+            Err(message) => {
+                ui.label(RichText::new(message).color(Color32::from_rgb(220, 60, 60)));
+                return;
+            }
+        };
+        egui::Grid::new("gradcheck_grid").striped(true).show(ui, |ui| {
+            for (title, tip) in [
+                ("tensor", "Layer and parameter tensor"),
+                ("analytic", "Backprop's gradient at the worst element"),
+                ("numeric", "Finite-difference gradient at the same element"),
+                ("max rel. error", "Largest |a − n| / max(|a|, |n|, 1e-8) over the compared elements"),
+                ("", "Pass or fail at the tolerance"),
+            ] {
+                ui.label(RichText::new(title).strong()).on_hover_text(tip);
+            }
+            ui.end_row();
+            for row in rows {
+                let color = if row.passed {
+                    Color32::from_rgb(80, 180, 90)
+                } else {
+                    Color32::from_rgb(220, 60, 60)
+                };
+                ui.label(&row.name).on_hover_text(format!("{} elements compared", row.count));
+                ui.label(RichText::new(num(row.worst.0)).monospace())
+                    .on_hover_text("Analytic gradient ∂E/∂θ from backward()");
+                ui.label(RichText::new(num(row.worst.1)).monospace())
+                    .on_hover_text("Numeric gradient (E(θ+ε) − E(θ−ε)) / 2ε");
+                ui.label(RichText::new(format!("{:.2e}", row.max_rel_error)).monospace().color(color))
+                    .on_hover_text("Relative error; below 1e-6 means backprop and finite differences agree");
+                ui.label(RichText::new(if row.passed { "pass" } else { "FAIL" }).strong().color(color))
+                    .on_hover_text("A failure means the analytic gradient is wrong here, or ε straddles a kink (ReLU at 0)");
+                ui.end_row();
+            }
+        });
+    }
+}
+
+impl Panel for GradCheckPanel {
+    /// The window (when open); asks for a new check when the user presses Run check.
+    fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
         if !self.open {
-            return false;
+            return None;
         }
         let mut open = true;
         let mut run = false;
@@ -53,7 +105,7 @@ impl GradCheckPanel {
             .default_pos([560.0, 380.0])
             .default_size([560.0, 320.0])
             .vscroll(true)
-            .show(ctx, |ui| {
+            .show(ui.ctx(), |ui| {
                 ui.horizontal(|ui| {
                     if ui
                         .button("Run check")
@@ -67,55 +119,11 @@ impl GradCheckPanel {
                         ui.spinner().on_hover_text("Checking…");
                     }
                 });
-                let Some(report) = &self.report else {
-                    return;
-                };
-                ui.label(format!(
-                    "step {} · batch of {} · up to {} elements per tensor · pass below {:.0e}",
-                    report.step,
-                    report.batch,
-                    crate::train::worker::GRADCHECK_ELEMENTS,
-                    GRADCHECK_TOLERANCE
-                ))
-                .on_hover_text("When the check ran, how many samples the loss averaged, how many elements of each parameter tensor were compared, and the relative-error tolerance");
-                let rows = match &report.rows {
-                    Ok(rows) => rows,
-                    Err(message) => {
-                        ui.label(RichText::new(message).color(Color32::from_rgb(220, 60, 60)));
-                        return;
-                    }
-                };
-                egui::Grid::new("gradcheck_grid").striped(true).show(ui, |ui| {
-                    for (title, tip) in [
-                        ("tensor", "Layer and parameter tensor"),
-                        ("analytic", "Backprop's gradient at the worst element"),
-                        ("numeric", "Finite-difference gradient at the same element"),
-                        ("max rel. error", "Largest |a − n| / max(|a|, |n|, 1e-8) over the compared elements"),
-                        ("", "Pass or fail at the tolerance"),
-                    ] {
-                        ui.label(RichText::new(title).strong()).on_hover_text(tip);
-                    }
-                    ui.end_row();
-                    for row in rows {
-                        let color = if row.passed {
-                            Color32::from_rgb(80, 180, 90)
-                        } else {
-                            Color32::from_rgb(220, 60, 60)
-                        };
-                        ui.label(&row.name).on_hover_text(format!("{} elements compared", row.count));
-                        ui.label(RichText::new(num(row.worst.0)).monospace())
-                            .on_hover_text("Analytic gradient ∂E/∂θ from backward()");
-                        ui.label(RichText::new(num(row.worst.1)).monospace())
-                            .on_hover_text("Numeric gradient (E(θ+ε) − E(θ−ε)) / 2ε");
-                        ui.label(RichText::new(format!("{:.2e}", row.max_rel_error)).monospace().color(color))
-                            .on_hover_text("Relative error; below 1e-6 means backprop and finite differences agree");
-                        ui.label(RichText::new(if row.passed { "pass" } else { "FAIL" }).strong().color(color))
-                            .on_hover_text("A failure means the analytic gradient is wrong here, or ε straddles a kink (ReLU at 0)");
-                        ui.end_row();
-                    }
-                });
+                if let Some(report) = &self.report {
+                    Self::report_ui(ui, report);
+                }
             });
         self.open &= open;
-        run
+        run.then_some(Action::GradCheck)
     }
 }

@@ -17,11 +17,12 @@ use crate::data::{
     sniff_csv, summarize,
 };
 use crate::experiment::{DatasetRef, FileImport, TableImport};
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// Rows shown in the preview table.
 const PREVIEW_ROWS: usize = 8;
-/// Most recent files remembered.
-const RECENT: usize = 8;
 
 /// Bytes or images done and in all, shared with a background job. A table is read and then
 /// parsed: each phase fills half of the bar.
@@ -125,8 +126,6 @@ pub struct ImportWizard {
     job: Option<Job>,
     review: Option<Loaded>,
     error: Option<String>,
-    /// The last files opened successfully, newest first.
-    pub recent: Vec<PathBuf>,
     /// Where the data set last handed over came from, with the settings it was read with (for
     /// experiment files).
     pub last_source: Option<DatasetRef>,
@@ -420,11 +419,7 @@ impl ImportWizard {
             let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
             self.last_source = Some(DatasetRef::File { path, import });
         }
-        if let Some(path) = self.path.take() {
-            self.recent.retain(|p| p != &path);
-            self.recent.insert(0, path);
-            self.recent.truncate(RECENT);
-        }
+        self.path = None;
         self.review = None;
         self.open = false;
         self.job = None;
@@ -441,7 +436,7 @@ impl ImportWizard {
 
     /// Draws the wizard window; returns a data set ready to train on (IDX files, which need no
     /// review, come straight through "Train on it").
-    pub fn ui(&mut self, ctx: &egui::Context) -> Option<Arc<Dataset>> {
+    fn window(&mut self, ctx: &egui::Context) -> Option<Arc<Dataset>> {
         let finished = self.poll(ctx);
         if finished.is_some() || !self.open {
             return finished;
@@ -770,4 +765,12 @@ fn folder_review_ui(ui: &mut egui::Ui, summary: &FolderSummary, size: &mut (u32,
     ui.button(RichText::new("Train on it").strong())
         .on_hover_text("Load the images and start a new session with them")
         .clicked()
+}
+
+impl Panel for ImportWizard {
+    /// The wizard window (when open); hands over the data set built by "Train on it".
+    fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
+        let data = self.window(&ui.ctx().clone())?;
+        Some(Action::Imported(data, self.last_source.clone()))
+    }
 }

@@ -4,8 +4,10 @@
 use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions};
 
 use crate::train::KernelView;
-use crate::ui::app::RunView;
+use crate::ui::action::Action;
 use crate::ui::colormap::diverging;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// The kernels panel's textures (one atlas per layer).
 #[derive(Default)]
@@ -38,17 +40,15 @@ pub fn kernel_atlas(view: &KernelView) -> egui::ColorImage {
     egui::ColorImage::new([width, cout * k], pixels)
 }
 
-impl KernelsPanel {
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut egui::Ui, run: &RunView) {
-        let Some(snapshot) = run.snapshot.as_ref() else {
-            return;
-        };
+impl Panel for KernelsPanel {
+    /// Each Conv2d layer's filters as tiles.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let snapshot = view.run.snapshot.as_ref()?;
         if snapshot.kernels.is_empty() {
             ui.label("No Conv2d layers in this model.");
-            return;
+            return None;
         }
-        if self.generation != Some(run.snapshot_generation)
+        if self.generation != Some(view.run.snapshot_generation)
             || self.atlases.len() != snapshot.kernels.len()
         {
             self.atlases.truncate(snapshot.kernels.len());
@@ -63,53 +63,98 @@ impl KernelsPanel {
                     )),
                 }
             }
-            self.generation = Some(run.snapshot_generation);
+            self.generation = Some(view.run.snapshot_generation);
         }
-        egui::ScrollArea::both().id_salt("kernels_scroll").show(ui, |ui| {
-            ui.horizontal_top(|ui| {
-                for (view, atlas) in snapshot.kernels.iter().zip(&self.atlases) {
-                    ui.vertical(|ui| {
-                        ui.label(RichText::new(&view.name).strong()).on_hover_text(
-                            "One row per filter, one tile per input channel; blue negative, white zero, red positive",
-                        );
-                        let cell = (160.0 / (view.in_channels * view.kernel) as f32).clamp(2.0, 10.0);
-                        let gap = 2.0;
-                        let size = egui::vec2(
-                            view.in_channels as f32 * (view.kernel as f32 * cell + gap),
-                            view.out_channels as f32 * (view.kernel as f32 * cell + gap),
-                        );
-                        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-                        let tile = view.kernel as f32 * cell;
-                        for o in 0..view.out_channels {
-                            for c in 0..view.in_channels {
-                                let min = rect.min + egui::vec2(c as f32 * (tile + gap), o as f32 * (tile + gap));
-                                let uv = egui::Rect::from_min_max(
-                                    egui::pos2(c as f32 / view.in_channels as f32, o as f32 / view.out_channels as f32),
-                                    egui::pos2((c + 1) as f32 / view.in_channels as f32, (o + 1) as f32 / view.out_channels as f32),
-                                );
-                                ui.painter().image(
-                                    atlas.id(),
-                                    egui::Rect::from_min_size(min, egui::vec2(tile, tile)),
-                                    uv,
-                                    Color32::WHITE,
-                                );
-                            }
-                        }
-                        if let Some(pos) = response.hover_pos() {
-                            let c = ((pos.x - rect.left()) / (tile + gap)) as usize;
-                            let o = ((pos.y - rect.top()) / (tile + gap)) as usize;
-                            if c < view.in_channels && o < view.out_channels {
-                                response.on_hover_text_at_pointer(format!(
-                                    "filter {} · input channel {}",
-                                    o + 1,
-                                    c + 1
-                                ));
-                            }
-                        }
-                    });
-                    ui.add_space(16.0);
+        let layers = snapshot.kernels.len() as f32;
+        let width = ui.available_width() - 12.0;
+        let height = ((ui.available_height() - 24.0 * layers) / layers).max(60.0);
+        egui::ScrollArea::vertical()
+            .id_salt("kernels_scroll")
+            .show(ui, |ui| {
+                for (kernels, atlas) in snapshot.kernels.iter().zip(&self.atlases) {
+                    layer_ui(ui, kernels, atlas, egui::vec2(width, height));
                 }
             });
-        });
+        None
+    }
+}
+
+const KERNELS_HINT: &str =
+    "One row per filter, one tile per input channel; blue negative, white zero, red positive";
+
+/// Filters per row and the cell side (points per weight) that show `outputs` filters of
+/// `inputs` tiles of `kernel`×`kernel` weights as large as they fit in `room`.
+pub fn kernel_grid(inputs: usize, outputs: usize, kernel: usize, room: egui::Vec2) -> (usize, f32) {
+    let mut best = (1, 0.0f32);
+    for per_row in 1..=outputs.max(1) {
+        let rows = outputs.div_ceil(per_row);
+        let across = (room.x - per_row as f32 * (FILTER_GAP + inputs as f32 * TILE_GAP))
+            / (per_row * inputs * kernel) as f32;
+        let down = (room.y - rows as f32 * TILE_GAP) / (rows * kernel) as f32;
+        let cell = across.min(down).min(MAX_CELL);
+        if cell > best.1 + 0.01 {
+            best = (per_row, cell);
+        }
+    }
+    (best.0, best.1.max(MIN_CELL))
+}
+
+/// Gap between the tiles of one filter, and between filters, in points.
+const TILE_GAP: f32 = 2.0;
+const FILTER_GAP: f32 = 8.0;
+/// Largest and smallest drawn size of one weight, in points.
+const MAX_CELL: f32 = 16.0;
+const MIN_CELL: f32 = 2.0;
+
+/// One Conv2d layer's filters in a grid sized to `room`: each filter a row of tiles (one per
+/// input channel), filters side by side and wrapping.
+fn layer_ui(ui: &mut egui::Ui, kernels: &KernelView, atlas: &TextureHandle, room: egui::Vec2) {
+    ui.label(RichText::new(&kernels.name).strong())
+        .on_hover_text(KERNELS_HINT);
+    let (inputs, outputs, k) = (kernels.in_channels, kernels.out_channels, kernels.kernel);
+    let (per_row, cell) = kernel_grid(inputs, outputs, k, room);
+    let tile = k as f32 * cell;
+    let block = inputs as f32 * (tile + TILE_GAP) + FILTER_GAP;
+    let rows = outputs.div_ceil(per_row);
+    let size = egui::vec2(per_row as f32 * block, rows as f32 * (tile + TILE_GAP));
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    let origin = |o: usize, c: usize| {
+        rect.min
+            + egui::vec2(
+                (o % per_row) as f32 * block + c as f32 * (tile + TILE_GAP),
+                (o / per_row) as f32 * (tile + TILE_GAP),
+            )
+    };
+    let mut hovered = None;
+    for o in 0..outputs {
+        for c in 0..inputs {
+            let u = |c: usize| c as f32 / inputs as f32;
+            let v = |o: usize| o as f32 / outputs as f32;
+            let uv =
+                egui::Rect::from_min_max(egui::pos2(u(c), v(o)), egui::pos2(u(c + 1), v(o + 1)));
+            let place = egui::Rect::from_min_size(origin(o, c), egui::vec2(tile, tile));
+            ui.painter().image(atlas.id(), place, uv, Color32::WHITE);
+            if response.hover_pos().is_some_and(|p| place.contains(p)) {
+                hovered = Some((o, c));
+            }
+        }
+    }
+    if let Some((o, c)) = hovered {
+        let at = |y: usize, x: usize| kernels.weights[((o * inputs + c) * k + y) * k + x];
+        let rows: Vec<String> = (0..k)
+            .map(|y| {
+                (0..k)
+                    .map(|x| format!("{:+.3}", at(y, x)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        response.on_hover_text_at_pointer(format!(
+            "filter {} · input channel {} · bias b = {:+.3}\n{}",
+            o + 1,
+            c + 1,
+            kernels.biases.get(o).copied().unwrap_or(0.0),
+            rows.join("\n")
+        ));
     }
 }

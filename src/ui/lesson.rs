@@ -4,85 +4,32 @@
 //!
 //! Each step costs microseconds, so the panel steps [`GradientDescent`] on the UI thread inside
 //! [`LessonPanel::ui`]: while playing it takes `steps_per_second × frame time` steps, at most
-//! [`FRAME_BUDGET`] of work per frame, and calls `request_repaint` so the view keeps moving.
-
-use std::time::{Duration, Instant};
+//! [`FRAME_BUDGET`](crate::ui::pacer::FRAME_BUDGET) of work per frame, and calls `request_repaint` so the view keeps moving.
 
 use eframe::egui::{self, Color32, RichText, Stroke, TextureHandle, TextureOptions};
-use egui_plot::{
-    Arrows, Line, MarkerShape, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points,
-};
+use egui_plot::{Arrows, Line, MarkerShape, Plot, PlotPoints, Points};
 
 use crate::lesson::{
-    BatchMode, Bounds, GradientDescent, LevelGrid, PresetConfig, Regime, RegressionData,
-    Standardization, StepError, StepRecord, Surface,
+    BatchMode, GradientDescent, LevelGrid, PresetConfig, Regime, RegressionData, Standardization,
+    StepError, StepRecord, Surface,
 };
-use crate::ui::colormap;
-use crate::ui::plot_axes::{legend, x_axis, y_axis};
-
-/// Most time the panel spends stepping per frame.
-pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
-
-/// Turns wall-clock time into whole steps at a steps-per-second pace, shared by the lesson and
-/// the race (both step on the UI thread).
-#[derive(Debug, Default)]
-pub struct Pacer {
-    last_frame: Option<Instant>,
-    /// Fraction of a step owed from earlier frames.
-    carry: f64,
-}
-
-impl Pacer {
-    /// Steps due now: `steps_per_second` × the time since the last call (at most 0.1 s, so a
-    /// stalled frame does not trigger a burst), plus the fraction carried over. Nothing, and no
-    /// carry, while paused.
-    pub fn steps_due(&mut self, playing: bool, steps_per_second: f64) -> usize {
-        let now = Instant::now();
-        let elapsed = self
-            .last_frame
-            .map_or(0.0, |t| now.duration_since(t).as_secs_f64().min(0.1));
-        self.last_frame = Some(now);
-        if !playing {
-            self.carry = 0.0;
-            return 0;
-        }
-        self.carry += steps_per_second.max(0.0) * elapsed;
-        let due = self.carry.floor();
-        self.carry -= due;
-        due as usize
-    }
-
-    /// Forgets the carried fraction (after a reset).
-    pub fn clear(&mut self) {
-        self.carry = 0.0;
-    }
-}
+use crate::ui::action::Action;
+use crate::ui::format::format_number;
+use crate::ui::pacer::Pacer;
+use crate::ui::panel::Panel;
+use crate::ui::plot::{
+    CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
+    landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
+};
+use crate::ui::state::View;
 
 /// Smallest and largest learning rate the slider offers.
 pub const LEARNING_RATE_RANGE: (f64, f64) = (1e-3, 10.0);
 
-/// Grid resolution of the contour maps (cells per side).
-pub const CONTOUR_RESOLUTION: usize = 240;
-
-/// Number of log-spaced contour levels.
-pub const CONTOUR_LEVELS: usize = 18;
-
 const PATH_COLOR: Color32 = Color32::from_rgb(240, 60, 60);
 const LINE_COLOR: Color32 = Color32::from_rgb(214, 39, 40);
 const POINT_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
-const MINIMUM_COLOR: Color32 = Color32::WHITE;
 const ARROW_COLOR: Color32 = Color32::from_rgb(255, 200, 40);
-
-/// Formats a number for the formula panel: 4 decimals, or scientific notation when the
-/// magnitude is at least 10⁴ or (non-zero and) below 10⁻³.
-pub fn format_number(value: f64) -> String {
-    let magnitude = value.abs();
-    if value != 0.0 && value.is_finite() && !(1e-3..1e4).contains(&magnitude) {
-        format!("{value:.3e}")
-    } else {
-        format!("{value:.4}")
-    }
-}
 
 /// The update rule with the numbers of `record` substituted, one line per item:
 /// the rule, the gradient, the two parameter updates and the new loss.
@@ -137,6 +84,8 @@ pub struct LessonPanel {
     grid: Option<LevelGrid>,
     texture: Option<TextureHandle>,
     pacer: Pacer,
+    /// What the last click on the map did, said until the next Play or step.
+    notice: Option<String>,
 }
 
 impl Default for LessonPanel {
@@ -163,6 +112,7 @@ impl Default for LessonPanel {
             grid: None,
             texture: None,
             pacer: Pacer::default(),
+            notice: None,
         };
         panel.rebuild();
         panel
@@ -241,6 +191,12 @@ impl LessonPanel {
             self.run.reset(start);
         }
         self.reset();
+        let [w, b] = self.run.theta();
+        self.notice = Some(format!(
+            "new start θ₀ = ({}, {}): paused at step 0, press Play or Step",
+            format_number(w),
+            format_number(b)
+        ));
     }
 
     /// One step at the current learning rate; pauses on divergence. Returns true if θ moved.
@@ -268,21 +224,18 @@ impl LessonPanel {
 
     /// Takes the steps due since the last frame while playing.
     fn advance(&mut self, ctx: &egui::Context) {
-        let due = self.pacer.steps_due(self.playing, self.steps_per_second);
-        let budget = Instant::now();
-        for _ in 0..due {
-            if !self.playing || budget.elapsed() > FRAME_BUDGET {
-                break;
-            }
+        let mut pacer = std::mem::take(&mut self.pacer);
+        pacer.advance(ctx, self.playing, self.steps_per_second, || {
             self.step_once();
-        }
-        if self.playing {
-            ctx.request_repaint();
-        }
+            self.playing
+        });
+        self.pacer = pacer;
     }
+}
 
+impl Panel for LessonPanel {
     /// Draws the whole lesson (controls, data, landscape, formula, loss) and advances it.
-    pub fn ui(&mut self, ui: &mut egui::Ui) {
+    fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
         self.advance(ui.ctx());
         ui.heading("Gradient descent on linear regression");
         self.controls_ui(ui);
@@ -291,15 +244,17 @@ impl LessonPanel {
         let height = ui.available_height();
         let width = ui.available_width();
         ui.horizontal_top(|ui| {
-            let left = (width * 0.42).max(260.0);
+            let left = (width * 0.46).max(260.0);
+            let top = ui.cursor().top();
             ui.allocate_ui(egui::vec2(left, height), |ui| {
                 ui.vertical(|ui| {
                     ui.label(RichText::new("Data").strong());
-                    self.data_plot_ui(ui, (height * 0.42).max(160.0));
+                    self.data_plot_ui(ui, (height * 0.34).max(110.0));
                     ui.label(RichText::new("Update").strong());
                     self.formula_ui(ui);
-                    ui.label(RichText::new("Loss").strong());
-                    self.loss_plot_ui(ui, ui.available_height().max(100.0));
+                    ui.label(RichText::new("Loss J − J_min (log scale)").strong());
+                    let used = ui.cursor().top() - top;
+                    self.loss_plot_ui(ui, (height - used - 8.0).max(70.0));
                 });
             });
             ui.separator();
@@ -308,11 +263,15 @@ impl LessonPanel {
                     .on_hover_text(
                         "Filled contours of J with log-spaced levels; click to start from there",
                     );
-                self.landscape_ui(ui);
+                let side = (ui.available_width() - 8.0).min(height - 28.0).max(200.0);
+                self.landscape_ui(ui, side);
             });
         });
+        None
     }
+}
 
+impl LessonPanel {
     fn controls_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
             let (label, hint) = if self.playing {
@@ -344,7 +303,9 @@ impl LessonPanel {
             }
             ui.separator();
             self.learning_rate_ui(ui);
-            ui.separator();
+        });
+        // The speed on a row of its own: at the projector's zoom one row cannot hold it all.
+        ui.horizontal_wrapped(|ui| {
             ui.add(
                 egui::Slider::new(&mut self.steps_per_second, 1.0..=5000.0)
                     .logarithmic(true)
@@ -449,7 +410,9 @@ impl LessonPanel {
     fn status_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
             let (text, color) = match self.regime() {
-                Some(Regime::Monotone) => (Regime::Monotone.label(), Color32::from_rgb(90, 170, 90)),
+                Some(Regime::Monotone) => {
+                    (Regime::Monotone.label(), Color32::from_rgb(90, 170, 90))
+                }
                 Some(Regime::Oscillating) => {
                     (Regime::Oscillating.label(), Color32::from_rgb(230, 160, 40))
                 }
@@ -461,10 +424,14 @@ impl LessonPanel {
             ui.label(RichText::new(text).color(color).strong())
                 .on_hover_text("Along the steepest direction each step multiplies the error by (1 − α·λ_max): no sign change below 1/λ_max, shrinking oscillation below 2/λ_max, growth above");
             let [w, b] = self.run.theta();
+            // After a divergence the counter says which step failed, as the message does.
+            let step = match self.run.diverged() {
+                Some(_) => format!("{} (step {} diverged)", self.run.steps(), self.run.steps() + 1),
+                None => self.run.steps().to_string(),
+            };
             ui.label(
                 RichText::new(format!(
-                    "step {}   θ = (w, b) = ({}, {})   J = {}",
-                    self.run.steps(),
+                    "step {step}   θ = (w, b) = ({}, {})   J = {}",
                     format_number(w),
                     format_number(b),
                     format_number(self.run.data().loss(self.run.theta()))
@@ -483,6 +450,13 @@ impl LessonPanel {
                 .on_hover_text("The closed-form minimum from the normal equations XᵀXθ = Xᵀy");
             }
         });
+        if self.playing || self.run.steps() > 0 {
+            self.notice = None;
+        }
+        if let Some(notice) = &self.notice {
+            ui.label(RichText::new(notice).color(Color32::from_rgb(120, 170, 230)))
+                .on_hover_text("Clicking the landscape moves the start point and pauses");
+        }
         if let Some(message) = self.run.diverged() {
             ui.label(
                 RichText::new(message)
@@ -507,13 +481,42 @@ impl LessonPanel {
             .iter()
             .fold((0.0f64, 1.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
         let line = vec![[x0, w * x0 + b], [x1, w * x1 + b]];
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new("data points", POINT_COLOR, Marker::Dot),
+                LegendEntry::new(
+                    format!("model ŷ = {}·x + {}", format_number(w), format_number(b)),
+                    LINE_COLOR,
+                    Marker::Line,
+                ),
+            ],
+        );
+        // The view stays on the data: a diverging line runs off it instead of rescaling the
+        // axes to 10⁶.
+        let (y0, y1) = self
+            .raw
+            .y
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &y| {
+                (lo.min(y), hi.max(y))
+            });
+        let (pad_x, pad_y) = (0.05 * (x1 - x0).max(1e-9), 0.15 * (y1 - y0).max(1e-9));
         Plot::new("lesson_data_plot")
-            .height(height)
-            .legend(legend())
+            .height(height - 20.0)
             .custom_x_axes(x_axis("x"))
             .custom_y_axes(y_axis("y"))
             .allow_scroll(false)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_boxed_zoom(false)
             .show(ui, |plot_ui| {
+                if y0.is_finite() && y1.is_finite() {
+                    plot_ui.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
+                        [x0 - pad_x, y0 - pad_y],
+                        [x1 + pad_x, y1 + pad_y],
+                    ));
+                }
                 plot_ui.points(
                     Points::new("points", PlotPoints::from(points))
                         .color(POINT_COLOR)
@@ -553,7 +556,7 @@ impl LessonPanel {
             }
         };
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(RichText::new(text).monospace())
+            ui.add(egui::Label::new(RichText::new(text).monospace()).wrap_mode(egui::TextWrapMode::Extend))
                 .on_hover_text("The update θ ← θ − α∇J with this step's numbers; ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)");
         });
     }
@@ -573,19 +576,22 @@ impl LessonPanel {
                 (gap.is_finite()).then(|| [step, gap.max(1e-16).log10()])
             })
             .collect();
-        Plot::new("lesson_loss_plot")
-            .height(height)
-            .custom_x_axes(x_axis("step"))
-            .custom_y_axes(y_axis("log₁₀(J − J_min)"))
-            .allow_scroll(false)
-            .show(ui, |plot_ui| {
-                plot_ui.line(
-                    Line::new("log₁₀(J − J_min)", PlotPoints::from(points)).color(PATH_COLOR),
-                );
-            });
+        let steps = points.last().map_or(0.0, |p| p[0]);
+        log_y_axis(
+            Plot::new("lesson_loss_plot")
+                .height(height)
+                .include_x(0.0)
+                .include_x(steps.max(10.0))
+                .custom_x_axes(x_axis("step"))
+                .custom_y_axes(y_axis(""))
+                .allow_scroll(false),
+        )
+        .show(ui, |plot_ui| {
+            plot_ui.line(Line::new("log₁₀(J − J_min)", PlotPoints::from(points)).color(PATH_COLOR));
+        });
     }
 
-    fn landscape_ui(&mut self, ui: &mut egui::Ui) {
+    fn landscape_ui(&mut self, ui: &mut egui::Ui, side: f32) {
         let surface = Surface::Regression(std::sync::Arc::new(self.run.data().clone()));
         let bounds = surface.bounds();
         if self.grid.as_ref().is_none_or(|g| g.bounds != bounds) {
@@ -616,7 +622,19 @@ impl LessonPanel {
         };
         let theta = self.run.theta();
         let gradient = self.run.data().gradient(theta);
-        let side = ui.available_width().min(ui.available_height()).max(200.0);
+        let norm = gradient[0].hypot(gradient[1]);
+        let legend = vec![
+            LegendEntry::new("path of (w, b)", PATH_COLOR, Marker::Line),
+            LegendEntry::new("θ now", PATH_COLOR, Marker::Dot),
+            LegendEntry::new(
+                format!(
+                    "−∇J, drawn at a fixed length (|∇J| = {})",
+                    format_number(norm)
+                ),
+                ARROW_COLOR,
+                Marker::Line,
+            ),
+        ];
         let clicked = landscape_plot(
             ui,
             "lesson_landscape_plot",
@@ -625,7 +643,8 @@ impl LessonPanel {
                 bounds,
                 texture: self.texture.as_ref().map(TextureHandle::id),
                 axes: (w_name, b_name),
-                minima: surface.critical_points().iter().map(|c| c.point).collect(),
+                critical: surface.critical_points(),
+                legend,
             },
             |plot_ui| {
                 plot_ui.line(
@@ -639,7 +658,6 @@ impl LessonPanel {
                         .shape(MarkerShape::Circle)
                         .radius(4.0),
                 );
-                let norm = gradient[0].hypot(gradient[1]);
                 if norm > 0.0 && norm.is_finite() {
                     let [span_x, span_y] = bounds.size();
                     let length = 0.12 * span_x.min(span_y);
@@ -662,93 +680,4 @@ impl LessonPanel {
             self.set_start(point);
         }
     }
-}
-
-/// What a contour map shows besides the caller's own items.
-pub(crate) struct LandscapeView<'a> {
-    /// The plotted rectangle (fixed: no pan or zoom).
-    pub bounds: Bounds,
-    /// The contour texture covering `bounds`.
-    pub texture: Option<egui::TextureId>,
-    /// Axis names.
-    pub axes: (&'a str, &'a str),
-    /// Points marked as known minima.
-    pub minima: Vec<[f64; 2]>,
-}
-
-/// Draws a fixed-range contour map, calls `add` for the paths, and returns the plot
-/// coordinates of a click, if there was one.
-pub(crate) fn landscape_plot(
-    ui: &mut egui::Ui,
-    id: &str,
-    side: f32,
-    view: &LandscapeView<'_>,
-    add: impl FnOnce(&mut egui_plot::PlotUi<'_>),
-) -> Option<[f64; 2]> {
-    let bounds = view.bounds;
-    let response = Plot::new(id)
-        .width(side)
-        .height(side)
-        .legend(legend())
-        .custom_x_axes(x_axis(view.axes.0))
-        .custom_y_axes(y_axis(view.axes.1))
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .show(ui, |plot_ui| {
-            plot_ui.set_plot_bounds(PlotBounds::from_min_max(
-                [bounds.x[0], bounds.y[0]],
-                [bounds.x[1], bounds.y[1]],
-            ));
-            if let Some(texture) = view.texture {
-                let [w, h] = bounds.size();
-                plot_ui.image(PlotImage::new(
-                    "",
-                    texture,
-                    PlotPoint::new(
-                        0.5 * (bounds.x[0] + bounds.x[1]),
-                        0.5 * (bounds.y[0] + bounds.y[1]),
-                    ),
-                    egui::vec2(w as f32, h as f32),
-                ));
-            }
-            if !view.minima.is_empty() {
-                plot_ui.points(
-                    Points::new("known minimum", PlotPoints::from(view.minima.clone()))
-                        .shape(MarkerShape::Diamond)
-                        .color(MINIMUM_COLOR)
-                        .filled(false)
-                        .radius(7.0),
-                );
-            }
-            add(plot_ui);
-        });
-    let click = response.response.clicked().then(|| {
-        response
-            .response
-            .interact_pointer_pos()
-            .map(|pos| response.transform.value_from_position(pos))
-    });
-    click.flatten().map(|p| [p.x, p.y])
-}
-
-/// The filled contour map of `grid`: each band coloured along the sequential ramp, and cells
-/// where the band changes darkened into contour lines.
-pub(crate) fn contour_image(grid: &LevelGrid) -> egui::ColorImage {
-    let top = grid.levels.len().max(1) as f32;
-    let pixels = (0..grid.height)
-        .flat_map(|row| (0..grid.width).map(move |col| (col, row)))
-        .map(|(col, row)| {
-            let band = grid.bands[row * grid.width + col];
-            let color = colormap::sequential(f32::from(band), 0.0, top);
-            if grid.on_contour(col, row) {
-                color.gamma_multiply(0.55).to_opaque()
-            } else {
-                color
-            }
-        })
-        .collect();
-    egui::ColorImage::new([grid.width, grid.height], pixels)
 }

@@ -6,8 +6,11 @@ use egui_plot::{Line, Plot, PlotPoints};
 
 use crate::data::Dataset;
 use crate::train::SplitMetrics;
-use crate::ui::app::RunView;
-use crate::ui::plot_axes::{legend, x_axis, y_axis};
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
+use crate::ui::plot::{LegendEntry, Marker, legend_row, log_y_axis, x_axis, y_axis};
+use crate::ui::state::RunView;
+use crate::ui::state::View;
 
 const STEP_COLOR: Color32 = Color32::from_rgba_premultiplied(70, 95, 130, 150);
 const TRAIN_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
@@ -47,9 +50,10 @@ fn metric_line(
         .collect()
 }
 
-impl LossPanel {
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) {
+impl Panel for LossPanel {
+    /// The loss and accuracy plots of the run.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let (data, run): (&Dataset, _) = (view.data, view.run);
         ui.horizontal(|ui| {
             ui.heading("Loss");
             ui.checkbox(&mut self.log_y, "log scale")
@@ -97,16 +101,23 @@ impl LossPanel {
         } else {
             ui.available_height().max(120.0)
         };
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new("train loss (each step)", STEP_COLOR, Marker::Line),
+                LegendEntry::new("train loss (whole split)", TRAIN_COLOR, Marker::Line),
+                LegendEntry::new("test loss", TEST_COLOR, Marker::Line),
+            ],
+        );
         let mut plot = Plot::new("loss_plot")
             .height(height)
-            .legend(legend())
             .custom_x_axes(x_axis("step"))
             .custom_y_axes(y_axis(if log_y { "loss (log10)" } else { "loss" }))
             .include_x(0.0)
             .include_x(run.step.max(10) as f64)
             .allow_scroll(false);
         if log_y {
-            plot = plot.y_axis_formatter(|mark, _| format!("1e{:.0}", mark.value));
+            plot = log_y_axis(plot);
         }
         plot.show(ui, |plot_ui| {
             plot_ui.line(
@@ -128,9 +139,17 @@ impl LossPanel {
         if classification {
             let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
             let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
+            legend_row(
+                ui,
+                &[
+                    LegendEntry::new("train accuracy", TRAIN_COLOR, Marker::Line),
+                    LegendEntry::new("test accuracy", TEST_COLOR, Marker::Line),
+                ],
+            );
             Plot::new("accuracy_plot")
                 .height(ui.available_height().max(80.0))
-                .legend(legend())
+                .include_x(0.0)
+                .include_x(run.step.max(10) as f64)
                 .custom_x_axes(x_axis("step"))
                 .custom_y_axes(y_axis("accuracy %"))
                 .include_y(0.0)
@@ -149,6 +168,7 @@ impl LossPanel {
                     );
                 });
         }
+        None
     }
 }
 

@@ -5,7 +5,11 @@
 //! white text and thicker strokes, and the control panel hides its advanced controls (file
 //! opening, optimizer constants, epochs and seed). `F` toggles it.
 
-use eframe::egui::{self, Color32, Key, RichText, Stroke};
+use eframe::egui::{self, Color32, Key, Stroke};
+
+use crate::ui::action::Action;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
 
 /// UI zoom factor in presentation mode (1.0 = the system's normal size).
 pub const PRESENTATION_ZOOM: f32 = 1.5;
@@ -134,30 +138,25 @@ impl Presentation {
     pub fn toggle(&mut self, ctx: &egui::Context) {
         self.set(ctx, !self.on);
     }
+}
 
-    /// The Help window (when open): every shortcut and where the numbers come from.
-    pub fn help_ui(&mut self, ctx: &egui::Context) {
+impl Panel for Presentation {
+    /// The Help window (when open): a first lesson, the panels, the notation and the keys.
+    fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
+        let ctx = ui.ctx().clone();
         let mut open = self.help_open;
+        let height = (ctx.content_rect().height() * 0.8).max(200.0);
         egui::Window::new("Help")
             .open(&mut open)
             .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| {
-                ui.label(RichText::new("Keyboard shortcuts").strong());
-                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                    for (_, _, key, what) in SHORTCUTS {
-                        ui.label(RichText::new(key).monospace().strong());
-                        ui.label(what);
-                        ui.end_row();
-                    }
-                });
-                ui.separator();
-                ui.label(
-                    "Hover over any number or control to see what it is. Keys do nothing while \
-                     a text field has the keyboard (click elsewhere first).",
-                );
+            .default_width(560.0)
+            .show(&ctx, |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(height)
+                    .show(ui, crate::ui::help::contents);
             });
         self.help_open = open;
+        None
     }
 }
 

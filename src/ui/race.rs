@@ -3,21 +3,23 @@
 //!
 //! Like the lesson, the race is microseconds per step, so the panel steps its [`Race`] on the
 //! UI thread inside [`RacePanel::ui`] (`steps_per_second × frame time` steps, at most
-//! [`FRAME_BUDGET`] of work per frame) and calls `request_repaint` while playing.
-
-use std::time::Instant;
+//! [`FRAME_BUDGET`](crate::ui::pacer::FRAME_BUDGET) of work per frame) and calls `request_repaint` while playing.
 
 use eframe::egui::{self, Color32, RichText, TextureHandle, TextureOptions};
 use egui_plot::{Line, MarkerShape, Plot, PlotPoints, Points};
 
 use crate::lesson::{LevelGrid, MAX_CONDITION, Race, Surface, SurfaceKind};
 use crate::nn::OptimizerKind;
+use crate::ui::action::Action;
 use crate::ui::colormap::class_color;
-use crate::ui::lesson::{
-    CONTOUR_LEVELS, CONTOUR_RESOLUTION, FRAME_BUDGET, LandscapeView, Pacer, contour_image,
-    format_number, landscape_plot,
+use crate::ui::format::format_number;
+use crate::ui::pacer::Pacer;
+use crate::ui::panel::Panel;
+use crate::ui::plot::{
+    CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
+    landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
 };
-use crate::ui::plot_axes::{legend, x_axis, y_axis};
+use crate::ui::state::View;
 
 /// The race view and its state.
 pub struct RacePanel {
@@ -32,6 +34,8 @@ pub struct RacePanel {
     grid: Option<(SurfaceKind, f64, LevelGrid)>,
     texture: Option<TextureHandle>,
     pacer: Pacer,
+    /// Why the race paused, when the user did not press Pause (a new surface or start).
+    notice: Option<String>,
 }
 
 impl Default for RacePanel {
@@ -44,6 +48,7 @@ impl Default for RacePanel {
             grid: None,
             texture: None,
             pacer: Pacer::default(),
+            notice: None,
         }
     }
 }
@@ -66,6 +71,10 @@ impl RacePanel {
             other => Surface::of_kind(other),
         };
         self.race.set_surface(surface);
+        if self.playing {
+            self.notice =
+                Some("new surface: every racer back at the start, paused; press Play".into());
+        }
         self.playing = false;
     }
 
@@ -77,24 +86,28 @@ impl RacePanel {
     }
 
     fn advance(&mut self, ctx: &egui::Context) {
-        let due = self.pacer.steps_due(self.playing, self.steps_per_second);
-        let budget = Instant::now();
-        for _ in 0..due {
-            if !self.playing || budget.elapsed() > FRAME_BUDGET {
-                break;
-            }
+        let mut pacer = std::mem::take(&mut self.pacer);
+        pacer.advance(ctx, self.playing, self.steps_per_second, || {
             self.step_once();
-        }
-        if self.playing {
-            ctx.request_repaint();
-        }
+            self.playing
+        });
+        self.pacer = pacer;
     }
+}
 
+impl Panel for RacePanel {
     /// Draws the whole race (controls, table, map, loss curves) and advances it.
-    pub fn ui(&mut self, ui: &mut egui::Ui) {
+    fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
         self.advance(ui.ctx());
         ui.heading("Optimizer race");
         self.controls_ui(ui);
+        if self.playing {
+            self.notice = None;
+        }
+        if let Some(notice) = &self.notice {
+            ui.label(RichText::new(notice).color(Color32::from_rgb(120, 170, 230)))
+                .on_hover_text("A new surface or start point puts every racer back and pauses");
+        }
         ui.separator();
         self.table_ui(ui);
         ui.separator();
@@ -110,8 +123,11 @@ impl RacePanel {
                 self.loss_ui(ui, height);
             });
         });
+        None
     }
+}
 
+impl RacePanel {
     fn controls_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
             let current = self.race.surface().kind();
@@ -254,7 +270,7 @@ impl RacePanel {
                                 .on_hover_text("Momentum coefficient μ: the fraction of the last update carried over")
                                 .changed();
                         }
-                        OptimizerKind::RMSProp => {
+                        OptimizerKind::RmsProp => {
                             changed |= ui
                                 .add(
                                     egui::DragValue::new(&mut racer.config.rho)
@@ -348,7 +364,6 @@ impl RacePanel {
             self.grid = Some((key.0, key.1, grid));
         }
         let racers = &self.race.racers;
-        let minima = surface.critical_points().iter().map(|c| c.point).collect();
         let clicked = landscape_plot(
             ui,
             "race_landscape_plot",
@@ -357,7 +372,8 @@ impl RacePanel {
                 bounds,
                 texture: self.texture.as_ref().map(TextureHandle::id),
                 axes: ("x", "y"),
-                minima,
+                critical: surface.critical_points(),
+                legend: Vec::new(),
             },
             |plot_ui| {
                 for racer in racers.iter().filter(|r| r.enabled) {
@@ -385,38 +401,71 @@ impl RacePanel {
         if let Some(point) = clicked {
             self.race.set_start(point);
             self.playing = false;
+            self.notice = Some(format!(
+                "new start ({}, {}): every racer back there, paused; press Play",
+                format_number(point[0]),
+                format_number(point[1])
+            ));
         }
     }
 
     fn loss_ui(&mut self, ui: &mut egui::Ui, height: f32) {
         let min_value = self.race.surface().min_value();
         let label = if min_value.is_some() {
-            "log₁₀(f − f_min)"
+            "f − f_min (log10)"
         } else {
             "f"
         };
         ui.label(RichText::new("Loss curves").strong());
-        Plot::new("race_loss_plot")
-            .height((height - 24.0).max(120.0))
-            .legend(legend())
+        let entries: Vec<LegendEntry> = self
+            .race
+            .racers
+            .iter()
+            .filter(|r| r.enabled)
+            .map(|r| {
+                LegendEntry::new(
+                    r.config.kind.name(),
+                    racer_color(r.config.kind),
+                    Marker::Line,
+                )
+            })
+            .collect();
+        legend_row(ui, &entries);
+        let steps = self
+            .race
+            .racers
+            .iter()
+            .map(|r| r.losses().len())
+            .max()
+            .unwrap_or(0);
+        let plot = Plot::new("race_loss_plot")
+            .height((height - 48.0).max(120.0))
+            .include_x(0.0)
+            .include_x(steps.max(10) as f64)
             .custom_x_axes(x_axis("step"))
             .custom_y_axes(y_axis(label))
-            .allow_scroll(false)
-            .show(ui, |plot_ui| {
-                for racer in self.race.racers.iter().filter(|r| r.enabled) {
-                    let points: Vec<[f64; 2]> = racer
-                        .losses()
-                        .iter()
-                        .map(|&[step, value]| match min_value {
-                            Some(min) => [step, (value - min).max(1e-16).log10()],
-                            None => [step, value],
-                        })
-                        .collect();
-                    plot_ui.line(
-                        Line::new(racer.config.kind.name(), PlotPoints::from(points))
-                            .color(racer_color(racer.config.kind)),
-                    );
-                }
-            });
+            .allow_scroll(false);
+        let plot = if min_value.is_some() {
+            log_y_axis(plot)
+        } else {
+            // No minimum (the saddle): f itself, which can run to −10¹² and beyond.
+            plot.y_axis_formatter(|mark, _| format_number(mark.value))
+        };
+        plot.show(ui, |plot_ui| {
+            for racer in self.race.racers.iter().filter(|r| r.enabled) {
+                let points: Vec<[f64; 2]> = racer
+                    .losses()
+                    .iter()
+                    .map(|&[step, value]| match min_value {
+                        Some(min) => [step, (value - min).max(1e-16).log10()],
+                        None => [step, value],
+                    })
+                    .collect();
+                plot_ui.line(
+                    Line::new(racer.config.kind.name(), PlotPoints::from(points))
+                        .color(racer_color(racer.config.kind)),
+                );
+            }
+        });
     }
 }

@@ -8,9 +8,14 @@
 use eframe::egui::{self, Color32, RichText};
 
 use crate::data::Dataset;
-use crate::nn::{BackpropTrace, LayerTrace, LossKind, OptimizerKind, Target, sgd_weight_update};
+use crate::nn::{BackpropTrace, LayerTrace, LossKind, OptimizerKind, Target, sgd_step};
 use crate::train::TraceView;
-use crate::ui::app::RunView;
+use crate::ui::action::Action;
+use crate::ui::format::format_number as num;
+use crate::ui::panel::Panel;
+use crate::ui::state::RunView;
+use crate::ui::state::View;
+use crate::ui::typeset::{factor, formula_line, number, rule_line, weight_name};
 
 /// Units listed per layer before the rest are summarised (keeps big layers readable).
 pub const MAX_LISTED_UNITS: usize = 8;
@@ -86,25 +91,13 @@ impl Default for StepperPanel {
     }
 }
 
-/// Formats a number for the formulas: 4 significant decimals, scientific when tiny or huge.
-pub fn num(value: f64) -> String {
-    let magnitude = value.abs();
-    if value == 0.0 {
-        "0".to_string()
-    } else if !(1e-3..1e4).contains(&magnitude) {
-        format!("{value:.3e}")
-    } else {
-        format!("{value:.4}")
-    }
-}
-
 /// Name of an activation's function in formulas.
 fn function_name(layer: &LayerTrace) -> &'static str {
     match layer.activation {
         Some(crate::nn::ActivationKind::Sigmoid) => "σ",
         Some(crate::nn::ActivationKind::Tanh) => "tanh",
-        Some(crate::nn::ActivationKind::ReLU) => "ReLU",
-        Some(crate::nn::ActivationKind::LeakyReLU) => "LeakyReLU",
+        Some(crate::nn::ActivationKind::Relu) => "ReLU",
+        Some(crate::nn::ActivationKind::LeakyRelu) => "LeakyReLU",
         Some(crate::nn::ActivationKind::Linear) | None => "id",
     }
 }
@@ -114,25 +107,20 @@ fn derivative_formula(layer: &LayerTrace) -> &'static str {
     match layer.activation {
         Some(crate::nn::ActivationKind::Sigmoid) => "σ'(z) = a(1 − a)",
         Some(crate::nn::ActivationKind::Tanh) => "tanh'(z) = 1 − a²",
-        Some(crate::nn::ActivationKind::ReLU) => "ReLU'(z) = 1 if z > 0 else 0",
-        Some(crate::nn::ActivationKind::LeakyReLU) => "LeakyReLU'(z) = 1 if z > 0 else 0.01",
+        Some(crate::nn::ActivationKind::Relu) => "ReLU'(z) = 1 if z > 0 else 0",
+        Some(crate::nn::ActivationKind::LeakyRelu) => "LeakyReLU'(z) = 1 if z > 0 else 0.01",
         Some(crate::nn::ActivationKind::Linear) | None => "f'(z) = 1 (no activation)",
     }
 }
 
-/// One line of numbers with its tooltip.
+/// One line of numbers (subscript markup, see [`crate::ui::typeset`]) with its tooltip.
 fn line(ui: &mut egui::Ui, text: String, tip: &str) {
-    ui.add(egui::Label::new(RichText::new(text).monospace()).wrap_mode(egui::TextWrapMode::Wrap))
-        .on_hover_text(tip);
+    formula_line(ui, &text, tip);
 }
 
+/// The rule a phase applies, typeset and highlighted.
 fn formula(ui: &mut egui::Ui, text: &str, tip: &str) {
-    ui.label(
-        RichText::new(text)
-            .strong()
-            .color(Color32::from_rgb(240, 190, 60)),
-    )
-    .on_hover_text(tip);
+    rule_line(ui, text, tip);
 }
 
 /// The lines of the forward phase of `layer` for batch row `row` (also used by tests).
@@ -144,8 +132,8 @@ pub fn forward_lines(layer: &LayerTrace, row: usize) -> Vec<String> {
             .map(|i| {
                 format!(
                     "{}·{}",
-                    num(layer.input[(row, i)]),
-                    num(layer.weight[(i, j)])
+                    factor(layer.input[(row, i)]),
+                    factor(layer.weight[(i, j)])
                 )
             })
             .collect();
@@ -154,14 +142,14 @@ pub fn forward_lines(layer: &LayerTrace, row: usize) -> Vec<String> {
         } else {
             format!("Σ of {} terms", terms.len())
         };
+        let z = layer.z[(row, j)];
         lines.push(format!(
-            "z{} = {sum} + {} = {}   a{} = {f}({}) = {}",
-            j + 1,
-            num(layer.bias[j]),
-            num(layer.z[(row, j)]),
-            j + 1,
-            num(layer.z[(row, j)]),
-            num(layer.a[(row, j)])
+            "z_{{{u}}} = {sum} + {} = {}   a_{{{u}}} = {f}({}) = {}",
+            factor(layer.bias[j]),
+            number(z),
+            number(z),
+            number(layer.a[(row, j)]),
+            u = j + 1,
         ));
     }
     if layer.units() > MAX_LISTED_UNITS {
@@ -176,32 +164,36 @@ pub fn delta_lines(trace: &BackpropTrace, index: usize, row: usize) -> Vec<Strin
     let last = index + 1 == trace.layers.len();
     let mut lines = Vec::new();
     for j in 0..layer.units().min(MAX_LISTED_UNITS) {
+        let u = j + 1;
         let derivative = layer.derivative(row, j);
         let upstream = if last {
-            format!("∂E/∂a{} = {}", j + 1, num(layer.grad_a[(row, j)]))
+            format!("∂E/∂a_{{{u}}} = {}", number(layer.grad_a[(row, j)]))
         } else {
             let next = &trace.layers[index + 1];
             let terms: Vec<String> = (0..next.units())
-                .map(|k| format!("{}·{}", num(next.weight[(j, k)]), num(next.delta[(row, k)])))
+                .map(|k| {
+                    format!(
+                        "{}·{}",
+                        factor(next.weight[(j, k)]),
+                        factor(next.delta[(row, k)])
+                    )
+                })
                 .collect();
             if terms.len() <= MAX_TERMS {
                 format!(
-                    "Σ_k w{}k δk = {} = {}",
-                    j + 1,
+                    "Σ_k w_{{{u}k}} δ_k = {} = {}",
                     terms.join(" + "),
-                    num(layer.grad_a[(row, j)])
+                    number(layer.grad_a[(row, j)])
                 )
             } else {
-                format!("Σ_k w{}k δk = {}", j + 1, num(layer.grad_a[(row, j)]))
+                format!("Σ_k w_{{{u}k}} δ_k = {}", number(layer.grad_a[(row, j)]))
             }
         };
         lines.push(format!(
-            "δ{} = f'(z{}) · {upstream}  →  {} · {} = {}",
-            j + 1,
-            j + 1,
-            num(derivative),
-            num(layer.grad_a[(row, j)]),
-            num(layer.delta[(row, j)])
+            "δ_{{{u}}} = f'(z_{{{u}}}) · {upstream}  →  {} · {} = {}",
+            factor(derivative),
+            factor(layer.grad_a[(row, j)]),
+            number(layer.delta[(row, j)])
         ));
     }
     if layer.units() > MAX_LISTED_UNITS {
@@ -223,15 +215,15 @@ pub fn gradient_lines(layer: &LayerTrace) -> Vec<String> {
                 .map(|n| {
                     format!(
                         "{} · {}",
-                        num(layer.delta[(n, j)]),
-                        num(layer.input[(n, i)])
+                        factor(layer.delta[(n, j)]),
+                        factor(layer.input[(n, i)])
                     )
                 })
                 .collect();
             let rule = if batch == 1 {
-                format!("δ{} · a{}", j + 1, i + 1)
+                format!("δ_{{{}}} · a_{{{}}}", j + 1, i + 1)
             } else {
-                format!("Σ_n δ{} · a{}", j + 1, i + 1)
+                format!("Σ_n δ_{{{}}} · a_{{{}}}", j + 1, i + 1)
             };
             let terms = if batch <= MAX_TERMS {
                 products.join(" + ")
@@ -239,10 +231,9 @@ pub fn gradient_lines(layer: &LayerTrace) -> Vec<String> {
                 format!("Σ of {batch} products")
             };
             lines.push(format!(
-                "∂E/∂w{}{} = {rule} = {terms} = {}",
-                i + 1,
-                j + 1,
-                num(layer.weight_grad[(i, j)])
+                "∂E/∂{} = {rule} = {terms} = {}",
+                weight_name(i + 1, j + 1),
+                number(layer.weight_grad[(i, j)])
             ));
         }
     }
@@ -257,7 +248,7 @@ pub fn gradient_lines(layer: &LayerTrace) -> Vec<String> {
 
 /// The update lines of layer `index`: `w_ij ← w_ij − η (∂E/∂w_ij + λ w_ij)`.
 pub fn update_lines(layer: &LayerTrace, learning_rate: f64, l2: f64) -> Vec<String> {
-    let update = sgd_weight_update(layer, learning_rate, l2);
+    let (new_weight, new_bias) = sgd_step(layer, learning_rate, l2);
     let mut lines = Vec::new();
     let rows = layer.inputs().min(MAX_LISTED_UNITS);
     let cols = layer.units().min(MAX_LISTED_UNITS);
@@ -265,33 +256,50 @@ pub fn update_lines(layer: &LayerTrace, learning_rate: f64, l2: f64) -> Vec<Stri
         for j in 0..cols {
             let w = layer.weight[(i, j)];
             let decay = if l2 > 0.0 {
-                format!(" + {}·{}", num(l2), num(w))
+                format!(" + {}·{}", number(l2), factor(w))
             } else {
                 String::new()
             };
             lines.push(format!(
-                "w{}{} ← {} − {}·({}{decay}) = {}",
-                i + 1,
-                j + 1,
-                num(w),
-                num(learning_rate),
-                num(layer.weight_grad[(i, j)]),
-                num(w + update[(i, j)])
+                "{} ← {} − {}·({}{decay}) = {}",
+                weight_name(i + 1, j + 1),
+                number(w),
+                number(learning_rate),
+                number(layer.weight_grad[(i, j)]),
+                number(new_weight[(i, j)])
             ));
         }
     }
     for j in 0..cols {
         let b = layer.bias[j];
         lines.push(format!(
-            "b{} ← {} − {}·{} = {}",
+            "b_{{{}}} ← {} − {}·{} = {}",
             j + 1,
-            num(b),
-            num(learning_rate),
-            num(layer.bias_grad[j]),
-            num(b - learning_rate * layer.bias_grad[j])
+            number(b),
+            number(learning_rate),
+            factor(layer.bias_grad[j]),
+            number(new_bias[j])
         ));
     }
     lines
+}
+
+impl Panel for StepperPanel {
+    /// The stepper under the network view (when open): the pickers, the phase and its
+    /// formulas; asks for one training step when the user presses its button.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        if !self.open {
+            return None;
+        }
+        let mut step = false;
+        egui::ScrollArea::both()
+            .id_salt("stepper_scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                step = self.window_ui(ui, view.data, view.run);
+            });
+        step.then_some(Action::Step(1))
+    }
 }
 
 impl StepperPanel {
@@ -351,29 +359,27 @@ impl StepperPanel {
         self.phase(layers).layer()
     }
 
-    /// Draws the window (when open). Returns true when the user asked for one training step.
-    pub fn ui(&mut self, ctx: &egui::Context, data: &Dataset, run: &RunView) -> bool {
+    /// The phase shown while the stepper is open (`None` when closed).
+    pub fn current_phase(&self) -> Option<Phase> {
         if !self.open {
-            return false;
+            return None;
         }
-        let mut open = true;
-        let mut step = false;
-        egui::Window::new("Backprop stepper")
-            .open(&mut open)
-            .default_pos([330.0, 70.0])
-            .default_size([560.0, 520.0])
-            .vscroll(true)
-            .show(ctx, |ui| {
-                step = self.window_ui(ui, data, run);
-            });
-        self.open &= open;
-        step
+        let layers = (self.phase_count.saturating_sub(2)) / 2;
+        Some(self.phase(layers))
     }
 
-    fn window_ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) -> bool {
+    /// The sample and batch pickers and the phase buttons; true when the user asked for one
+    /// training step.
+    fn picker_ui(&mut self, ui: &mut egui::Ui, samples: usize) -> bool {
         let mut step = false;
-        let samples = data.train.len().max(1);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button("Close stepper")
+                .on_hover_text("Back to the plain network view")
+                .clicked()
+            {
+                self.open = false;
+            }
             ui.label("sample");
             ui.add(egui::DragValue::new(&mut self.sample).range(0..=samples - 1))
                 .on_hover_text("Index of the training sample whose step is shown (0-based)");
@@ -405,7 +411,16 @@ impl StepperPanel {
                 self.phase = 0;
             }
         });
+        step
+    }
+
+    /// The window's contents; true when the user asked for one training step.
+    fn window_ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) -> bool {
+        let step = self.picker_ui(ui, data.train.len().max(1));
         let view: Option<&TraceView> = run.snapshot.as_ref().and_then(|s| s.trace.as_deref());
+        if !self.open {
+            return step;
+        }
         let Some(view) = view else {
             ui.label("computing the trace…");
             return step;
@@ -433,78 +448,86 @@ impl StepperPanel {
         .on_hover_text(
             "Forward through each layer, the loss, backward through each layer, then the update",
         );
-        let batch = trace.input.nrows();
         sample_ui(ui, data, view.sample, trace);
         ui.separator();
-        match phase {
-            Phase::Forward(l) => {
-                formula(
-                    ui,
-                    "z_j = Σ_i a_i · w_ij + b_j,   a_j = f(z_j)",
-                    "Each unit j sums its inputs a_i (the previous layer's activations, or the features x for layer 1) weighted by w_ij, adds its bias b_j, and applies the activation f",
-                );
-                for row in 0..batch {
-                    row_title(ui, view.sample, row, batch);
-                    for text in forward_lines(&trace.layers[l], row) {
-                        line(
-                            ui,
-                            text,
-                            "z: the unit's weighted input (pre-activation); a: its activation = f(z); inputs · weights + bias, left to right",
-                        );
-                    }
-                }
-            }
-            Phase::Loss => loss_ui(ui, trace),
-            Phase::Backward(l) => {
-                let last = l + 1 == layers;
-                formula(
-                    ui,
-                    if last {
-                        "δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)"
-                    } else {
-                        "δ_j = ∂E/∂z_j = f'(z_j) · Σ_k w_jk δ_k"
-                    },
-                    "δ_j is the error term of unit j: how much the loss E changes when z_j changes (chain rule through the activation, and for hidden units through every unit k of the next layer)",
-                );
-                ui.label(RichText::new(derivative_formula(&trace.layers[l])).italics())
-                    .on_hover_text(
-                        "The derivative of this layer's activation, written with its output a",
-                    );
-                for row in 0..batch {
-                    row_title(ui, view.sample, row, batch);
-                    for text in delta_lines(trace, l, row) {
-                        line(
-                            ui,
-                            text,
-                            "δ of each unit: the activation's slope f'(z) times the gradient arriving from above",
-                        );
-                    }
-                }
-                formula(
-                    ui,
-                    "∂E/∂w_ij = δ_j · a_i",
-                    "The gradient of a weight is the error term of the unit it feeds times the input it multiplies",
-                );
-                for text in gradient_lines(&trace.layers[l]) {
+        phase_ui(ui, phase, view, trace);
+        step
+    }
+}
+
+/// The formulas and numbers of one phase.
+fn phase_ui(ui: &mut egui::Ui, phase: Phase, view: &TraceView, trace: &BackpropTrace) {
+    let batch = trace.input.nrows();
+    let layers = trace.layers.len();
+    match phase {
+        Phase::Forward(l) => {
+            formula(
+                ui,
+                "z_j = Σ_i a_i w_{ij} + b_j,   a_j = f(z_j)",
+                "Each unit j sums its inputs a_i (the previous layer's activations, or the features x for layer 1) weighted by w_ij, adds its bias b_j, and applies the activation f",
+            );
+            for row in 0..batch {
+                row_title(ui, view.sample, row, batch);
+                for text in forward_lines(&trace.layers[l], row) {
                     line(
                         ui,
                         text,
-                        "Gradient of the loss with respect to weight w_ij (from input i to unit j)",
+                        "z: the unit's weighted input (pre-activation); a: its activation = f(z); inputs · weights + bias, left to right",
                     );
                 }
             }
-            Phase::Update => {
-                formula(
-                    ui,
-                    if view.l2 > 0.0 {
-                        "θ_ij ← θ_ij − η (δ_j x_ij + λ θ_ij)"
-                    } else {
-                        "θ_ij ← θ_ij − η δ_j x_ij"
-                    },
-                    "Gradient descent: every weight moves against its gradient, scaled by the learning rate η (plus the L2 pull λθ towards 0 when L2 is on); biases have x = 1 and no L2",
+        }
+        Phase::Loss => loss_ui(ui, trace),
+        Phase::Backward(l) => {
+            let last = l + 1 == layers;
+            formula(
+                ui,
+                if last {
+                    "δ_j = ∂E/∂z_j = ∂E/∂a_j · f'(z_j)"
+                } else {
+                    "δ_j = ∂E/∂z_j = f'(z_j) · Σ_k w_{jk} δ_k"
+                },
+                "δ_j is the error term of unit j: how much the loss E changes when z_j changes (chain rule through the activation, and for hidden units through every unit k of the next layer)",
+            );
+            ui.label(RichText::new(derivative_formula(&trace.layers[l])).italics())
+                .on_hover_text(
+                    "The derivative of this layer's activation, written with its output a",
                 );
-                if view.optimizer != OptimizerKind::Sgd {
-                    ui.label(
+            for row in 0..batch {
+                row_title(ui, view.sample, row, batch);
+                for text in delta_lines(trace, l, row) {
+                    line(
+                        ui,
+                        text,
+                        "δ of each unit: the activation's slope f'(z) times the gradient arriving from above",
+                    );
+                }
+            }
+            formula(
+                ui,
+                "∂E/∂w_{ij} = δ_j a_i",
+                "The gradient of a weight is the error term of the unit it feeds times the input it multiplies",
+            );
+            for text in gradient_lines(&trace.layers[l]) {
+                line(
+                    ui,
+                    text,
+                    "Gradient of the loss with respect to weight w_ij (from input i to unit j)",
+                );
+            }
+        }
+        Phase::Update => {
+            formula(
+                ui,
+                if view.l2 > 0.0 {
+                    "θ_{ij} ← θ_{ij} − η (δ_j x_i + λ θ_{ij})"
+                } else {
+                    "θ_{ij} ← θ_{ij} − η δ_j x_i"
+                },
+                "Gradient descent: every weight moves against its gradient, scaled by the learning rate η (plus the L2 pull λθ towards 0 when L2 is on); biases have x = 1 and no L2",
+            );
+            if view.optimizer != OptimizerKind::Sgd {
+                ui.label(
                         RichText::new(format!(
                             "shown for plain SGD with η = {}; the {} optimizer in use rescales each step",
                             num(view.learning_rate),
@@ -513,21 +536,19 @@ impl StepperPanel {
                         .italics(),
                     )
                     .on_hover_text("Momentum and Adam keep running averages of past gradients, so their actual step differs");
-                }
-                for (l, layer) in trace.layers.iter().enumerate() {
-                    ui.label(RichText::new(format!("layer {}", l + 1)).strong())
-                        .on_hover_text("Dense layer, input side first");
-                    for text in update_lines(layer, view.learning_rate, view.l2) {
-                        line(
-                            ui,
-                            text,
-                            "old value − η · gradient = new value, for this sample (or batch)",
-                        );
-                    }
+            }
+            for (l, layer) in trace.layers.iter().enumerate() {
+                ui.label(RichText::new(format!("layer {}", l + 1)).strong())
+                    .on_hover_text("Dense layer, input side first");
+                for text in update_lines(layer, view.learning_rate, view.l2) {
+                    line(
+                        ui,
+                        text,
+                        "old value − η · gradient = new value, for this sample (or batch)",
+                    );
                 }
             }
         }
-        step
     }
 }
 
@@ -546,7 +567,7 @@ fn sample_ui(ui: &mut egui::Ui, data: &Dataset, first: usize, trace: &BackpropTr
     }
     line(
         ui,
-        format!("E = {}", num(trace.loss)),
+        format!("E = {}", number(trace.loss)),
         "The loss E of this sample (the mean over the samples for a batch)",
     );
 }
@@ -593,7 +614,7 @@ fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
             let n = trace.output.ncols().max(1) * batch;
             formula(
                 ui,
-                "E = (1/n) Σ (o_k − t_k)²,   ∂E/∂o_k = 2 (o_k − t_k) / n",
+                "E = (1/n) Σ_k (o_k − t_k)²,   ∂E/∂o_k = 2 (o_k − t_k) / n",
                 "Mean squared error over the n values (outputs × samples), and its gradient with respect to each output",
             );
             for row in 0..batch {
@@ -604,16 +625,14 @@ fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
                     line(
                         ui,
                         format!(
-                            "o{} = {}, t{} = {}:  (o − t)² = {}   ∂E/∂o{} = 2·({} − {}) / {n} = {}",
-                            k + 1,
-                            num(o),
-                            k + 1,
-                            num(tk),
-                            num((o - tk) * (o - tk)),
-                            k + 1,
-                            num(o),
-                            num(tk),
-                            num(trace.grad_output[(row, k)])
+                            "o_{{{u}}} = {}, t_{{{u}}} = {}:  (o − t)² = {}   ∂E/∂o_{{{u}}} = 2·({} − {}) / {n} = {}",
+                            number(o),
+                            number(tk),
+                            number((o - tk) * (o - tk)),
+                            number(o),
+                            factor(tk),
+                            number(trace.grad_output[(row, k)]),
+                            u = k + 1,
                         ),
                         "o: the network output; t: the target; the squared error and the gradient that starts the backward pass",
                     );
@@ -638,14 +657,12 @@ fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
                     line(
                         ui,
                         format!(
-                            "z{} = {}   p{} = {}   ∂E/∂z{} = {}{}",
-                            k + 1,
-                            num(trace.output[(row, k)]),
-                            k + 1,
-                            num(probabilities[(row, k)]),
-                            k + 1,
-                            num(trace.grad_output[(row, k)]),
-                            if k == class { "   ← true class" } else { "" }
+                            "z_{{{u}}} = {}   p_{{{u}}} = {}   ∂E/∂z_{{{u}}} = {}{}",
+                            number(trace.output[(row, k)]),
+                            number(probabilities[(row, k)]),
+                            number(trace.grad_output[(row, k)]),
+                            if k == class { "   ← true class" } else { "" },
+                            u = k + 1,
                         ),
                         "z: output logit; p: softmax probability; ∂E/∂z: the gradient that starts the backward pass",
                     );
@@ -655,10 +672,10 @@ fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
                 line(
                     ui,
                     format!(
-                        "−ln p{} = −ln {} = {}",
+                        "−ln p_{{{}}} = −ln {} = {}",
                         class + 1,
-                        num(p_true),
-                        num(-p_true.ln())
+                        number(p_true),
+                        number(-p_true.ln())
                     ),
                     "This sample's loss (softmax cross-entropy, in nats)",
                 );
@@ -667,7 +684,7 @@ fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
         (LossKind::SoftmaxCrossEntropy, Target::Values(_)) => {
             line(
                 ui,
-                format!("E = {}", num(trace.loss)),
+                format!("E = {}", number(trace.loss)),
                 "Cross-entropy against soft targets",
             );
         }

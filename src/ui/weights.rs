@@ -6,8 +6,11 @@ use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions
 
 use crate::data::Dataset;
 use crate::train::DenseView;
-use crate::ui::app::RunView;
+use crate::ui::action::Action;
 use crate::ui::colormap::diverging;
+use crate::ui::panel::Panel;
+use crate::ui::state::View;
+use crate::ui::typeset::{number, pair};
 
 /// The weights panel's textures, rebuilt only when a new snapshot arrives.
 #[derive(Default)]
@@ -70,13 +73,14 @@ fn legend_ui(ui: &mut egui::Ui, limit: f32, width: f32) {
     .on_hover_text("The colour scale's ends: the largest |w| of this layer");
 }
 
-impl WeightsPanel {
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) {
+impl Panel for WeightsPanel {
+    /// One heatmap per Dense layer.
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        let (data, run): (&Dataset, _) = (view.data, view.run);
         ui.heading("Weights");
         let Some(snapshot) = run.snapshot.as_ref() else {
             ui.label("waiting for the first snapshot…");
-            return;
+            return None;
         };
         if self.generation != Some(run.snapshot_generation)
             || self.textures.len() != snapshot.dense.len()
@@ -99,7 +103,7 @@ impl WeightsPanel {
             }
             self.generation = Some(run.snapshot_generation);
         }
-        let cell = cell_size(&snapshot.dense, ui.available_size());
+        let cells = cell_sizes(&snapshot.dense, ui.available_size());
         egui::ScrollArea::both()
             .id_salt("weights_scroll")
             .show(ui, |ui| {
@@ -108,24 +112,31 @@ impl WeightsPanel {
                         snapshot.dense.iter().zip(&self.textures).enumerate()
                     {
                         ui.vertical(|ui| {
-                            layer_ui(ui, data, index, view, texture, cell);
+                            layer_ui(ui, data, index, view, texture, cells[index]);
                         });
                         ui.add_space(12.0);
                     }
                 });
             });
+        None
     }
 }
 
-/// Side of one heatmap cell in points, so that all layers fit side by side in `available`
-/// (between 2 and 22 points; a scroll bar appears below 2).
-fn cell_size(layers: &[DenseView], available: egui::Vec2) -> f32 {
+/// Size of one heatmap cell of each layer in points, so that all layers fit side by side in
+/// `available`: the same width for every layer (2 to 40 points), and a height that is the
+/// width (square cells) unless the layer's rows need less to fit (a Dense 400→10 layer gets
+/// flat cells rather than a thin strip; at least half a point).
+fn cell_sizes(layers: &[DenseView], available: egui::Vec2) -> Vec<egui::Vec2> {
     let total_columns: usize = layers.iter().map(|v| v.outputs.max(8)).sum();
-    let max_rows = layers.iter().map(|v| v.inputs + 1).max().unwrap_or(1);
     let gaps = 24.0 * layers.len() as f32;
-    let by_width = (available.x - gaps) / total_columns.max(1) as f32;
-    let by_height = (available.y - 70.0) / max_rows as f32;
-    by_width.min(by_height).clamp(2.0, 22.0)
+    let width = ((available.x - gaps) / total_columns.max(1) as f32).clamp(2.0, 40.0);
+    layers
+        .iter()
+        .map(|v| {
+            let fit = (available.y - 70.0) / (v.inputs + 1) as f32;
+            egui::vec2(width, fit.min(width).clamp(0.5, 22.0))
+        })
+        .collect()
 }
 
 fn layer_ui(
@@ -134,7 +145,7 @@ fn layer_ui(
     index: usize,
     view: &DenseView,
     texture: &TextureHandle,
-    cell: f32,
+    cell: egui::Vec2,
 ) {
     let limit = color_limit(view);
     ui.add(
@@ -155,7 +166,7 @@ fn layer_ui(
         .on_hover_text("Inputs × neurons of this Dense layer, and its largest weight magnitude");
         return;
     }
-    let size = egui::vec2(cell * view.outputs as f32, cell * rows as f32);
+    let size = egui::vec2(cell.x * view.outputs as f32, cell.y * rows as f32);
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     ui.painter().image(
         texture.id(),
@@ -163,29 +174,40 @@ fn layer_ui(
         egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
         Color32::WHITE,
     );
-    let bias_top = rect.top() + cell * view.inputs as f32;
+    let bias_top = rect.top() + cell.y * view.inputs as f32;
     ui.painter().hline(
         rect.x_range(),
         bias_top,
         egui::Stroke::new(1.0, ui.visuals().text_color()),
     );
     if let Some(pos) = response.hover_pos() {
-        let col = (((pos.x - rect.left()) / cell) as usize).min(view.outputs - 1);
-        let row = (((pos.y - rect.top()) / cell) as usize).min(rows - 1);
+        let col = (((pos.x - rect.left()) / cell.x) as usize).min(view.outputs - 1);
+        let row = (((pos.y - rect.top()) / cell.y) as usize).min(rows - 1);
         let text = if row < view.inputs {
+            let (i, j) = (row + 1, col + 1);
             let from = if index == 0 {
-                data.feature_names
-                    .get(row)
-                    .cloned()
-                    .unwrap_or_else(|| format!("input {row}"))
+                let name = data.feature_names.get(row).cloned().unwrap_or_default();
+                format!("input x{i} ({name})")
             } else {
-                format!("neuron {row} of layer {index}")
+                format!("unit {i} of layer {index}")
             };
             let w = view.weights[row * view.outputs + col];
             let g = view.weight_grads[row * view.outputs + col];
-            format!("W[{row},{col}] = {w:.4}\n{from} → neuron {col}\n∂L/∂W = {g:.3e} (last step)")
+            format!(
+                "w{} = {}\n{from} → unit {j} of layer {}\n∂E/∂w = {} (last step)",
+                pair(i, j),
+                number(f64::from(w)),
+                index + 1,
+                number(f64::from(g))
+            )
         } else {
-            format!("b[{col}] = {:.4}\nbias of neuron {col}", view.biases[col])
+            format!(
+                "b{} = {}\nbias of unit {} of layer {}",
+                col + 1,
+                number(f64::from(view.biases[col])),
+                col + 1,
+                index + 1
+            )
         };
         response.on_hover_text_at_pointer(text);
     }

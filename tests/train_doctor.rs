@@ -8,7 +8,10 @@ use gradscope::nn::{
     ActivationKind, LossKind, Mode, ModelSpec, OptimizerConfig, OptimizerKind, Sequential, Target,
     compute_loss,
 };
-use gradscope::train::doctor::{DetectorId, Monitor, Remedy, activation_stats, non_finite_loss};
+use gradscope::train::doctor::{
+    DetectorId, IdenticalLayer, Monitor, Remedy, activation_stats, identical_layers,
+    non_finite_loss,
+};
 use gradscope::train::presets::Preset;
 use gradscope::train::{Session, StepOutcome, TrainConfig};
 use nalgebra::{DMatrix, dmatrix};
@@ -31,6 +34,7 @@ fn run(session: &mut Session, steps: u64, eval_every: u64) -> Monitor {
         }
     }
     monitor.record_stats(activation_stats(session));
+    monitor.record_identical(identical_layers(session));
     monitor
 }
 
@@ -81,14 +85,14 @@ fn deep_sigmoid_shows_vanishing_gradients() {
     assert!(norms.windows(2).all(|w| w[0] < w[1]), "{norms:?}");
     assert!(norms[0] / norms[10] < 1e-3);
     let diagnosis = &monitor.diagnose()[0];
-    assert_eq!(diagnosis.remedies[0], Remedy::SwitchToReLU);
+    assert_eq!(diagnosis.remedies[0], Remedy::SwitchToRelu);
 }
 
 #[test]
 fn switching_the_deep_net_to_relu_cures_the_vanishing_gradients() {
     let (data, mut config) = Preset::DeepSigmoid.build();
     for layer in &mut config.hidden {
-        layer.activation = ActivationKind::ReLU;
+        layer.activation = ActivationKind::Relu;
     }
     let mut session = Session::new(data.build(), config).expect("session");
     let monitor = run(&mut session, 300, 50);
@@ -150,9 +154,9 @@ fn small_noisy_data_overfits() {
 
 #[test]
 fn a_huge_relu_step_kills_the_units() {
-    let mut session = preset_session(Preset::DyingReLU);
+    let mut session = preset_session(Preset::DyingRelu);
     let monitor = run(&mut session, 100, 20);
-    assert!(fired(&monitor).contains(&DetectorId::DeadReLU));
+    assert!(fired(&monitor).contains(&DetectorId::DeadRelu));
     let worst = monitor
         .stats()
         .iter()
@@ -400,5 +404,133 @@ mod through_the_worker {
         assert_eq!(view.learning_rate, 0.5);
         let trace = view.trace.as_ref().expect("traceable");
         assert_eq!(trace.layers.len(), 2);
+    }
+}
+
+#[test]
+fn zero_initial_weights_leave_the_hidden_units_identical_and_the_doctor_says_so() {
+    let mut session = preset_session(Preset::ZeroInit);
+    let monitor = run(&mut session, 200, 50);
+    // After 200 steps the two hidden units still have equal weights: the symmetry holds.
+    assert_eq!(
+        identical_layers(&session),
+        [IdenticalLayer { dense: 1, units: 2 }]
+    );
+    assert_eq!(fired(&monitor), [DetectorId::IdenticalUnits]);
+    let diagnosis = &monitor.diagnose()[0];
+    assert_eq!(diagnosis.remedies, [Remedy::RandomInit]);
+    assert!(diagnosis.message.contains("all 2 units of Dense layer 1"));
+    // The remedy: the same preset with random initial weights breaks the symmetry at once.
+    let (data, mut config) = Preset::ZeroInit.build();
+    config.init_gain = 1.0;
+    let session = Session::new(data.build(), config).expect("session");
+    assert_eq!(identical_layers(&session), []);
+}
+
+#[test]
+fn the_vanishing_message_names_the_networks_own_activation() {
+    use gradscope::train::doctor::{ActivationStats, GradNormRecord, detect_vanishing};
+    let recent: Vec<GradNormRecord> = (1..=16)
+        .map(|step| GradNormRecord {
+            step,
+            norms: vec![0.0, 1e-3, 0.5],
+        })
+        .collect();
+    let stats = |kind| {
+        vec![ActivationStats {
+            layer_index: 1,
+            kind,
+            units: 8,
+            dead_fraction: 0.0,
+            saturated_fraction: 0.7,
+        }]
+    };
+    let tanh = detect_vanishing(&recent, &stats(ActivationKind::Tanh)).unwrap();
+    assert!(tanh.message.contains("Each Tanh layer"), "{}", tanh.message);
+    assert!(!tanh.message.contains("Sigmoid"), "{}", tanh.message);
+    assert!(
+        tanh.message.contains("gradient is zero"),
+        "{}",
+        tanh.message
+    );
+    assert!(!tanh.message.contains("0.0e0"), "{}", tanh.message);
+    let sigmoid = detect_vanishing(&recent, &stats(ActivationKind::Sigmoid)).unwrap();
+    assert!(
+        sigmoid.message.contains("at most 1/4"),
+        "{}",
+        sigmoid.message
+    );
+}
+
+#[test]
+fn a_small_wobble_of_a_good_test_loss_is_not_overfitting() {
+    use gradscope::train::doctor::{LossPoint, detect_overfitting};
+    // Full MNIST at 98.7 % test accuracy: the test loss moves from 0.051 to 0.063.
+    let wobble: Vec<LossPoint> = [0.20, 0.09, 0.051, 0.055, 0.060, 0.062, 0.063]
+        .iter()
+        .enumerate()
+        .map(|(k, &test)| LossPoint {
+            step: 1000 * (k as u64 + 1),
+            train: 0.2 / (k as f64 + 1.0),
+            test,
+        })
+        .collect();
+    assert_eq!(detect_overfitting(&wobble), None);
+    // One noisy evaluation is not a trend either; three in a row clearly above is.
+    let mut points = wobble.clone();
+    for (k, test) in [0.2, 0.06, 0.25, 0.26, 0.3].into_iter().enumerate() {
+        points.push(LossPoint {
+            step: 10_000 + 1000 * k as u64,
+            train: 0.01,
+            test,
+        });
+    }
+    assert_eq!(detect_overfitting(&points[..9]), None);
+    let found = detect_overfitting(&points).expect("a sustained rise");
+    assert_eq!(found.id, DetectorId::Overfitting);
+}
+
+/// The window's first run: its default data and network, exactly as `Settings::default()`
+/// builds them.
+fn default_window_session() -> Session {
+    let settings = gradscope::ui::Settings::default();
+    let data = settings.data.build().expect("default data");
+    Session::new(data, settings.train).expect("session")
+}
+
+#[test]
+fn the_windows_default_run_converges_without_a_finding_or_a_spike() {
+    let mut session = default_window_session();
+    session.set_monitor(true);
+    let mut monitor = Monitor::default();
+    let mut losses = Vec::new();
+    for _ in 0..30_000 {
+        match session.step() {
+            StepOutcome::Trained { step, loss, .. } => {
+                monitor.record_norms(step, session.grad_norms());
+                losses.push(loss);
+                if step % 200 == 0 {
+                    let (train, test) = session.evaluate_both();
+                    monitor.record_eval(step, train.map(|m| m.loss), test.map(|m| m.loss));
+                    monitor.record_stats(activation_stats(&mut session));
+                    monitor.record_identical(identical_layers(&session));
+                    assert_eq!(fired(&monitor), [], "a finding at step {step}");
+                }
+            }
+            StepOutcome::Diverged { step } => panic!("diverged at step {step}"),
+        }
+    }
+    let (_, test) = session.evaluate_both();
+    let test = test.expect("a test split");
+    assert!(test.accuracy.unwrap() > 0.97, "{test:?}");
+    // No spike after the first 2 000 steps: a window of 100 steps never averages more than
+    // three times the mean of the 1 000 steps before it.
+    for end in (3_000..=losses.len()).step_by(100) {
+        let window: f64 = losses[end - 100..end].iter().sum::<f64>() / 100.0;
+        let before: f64 = losses[end - 1_100..end - 100].iter().sum::<f64>() / 1_000.0;
+        assert!(
+            window < 3.0 * before + 0.02,
+            "a spike before step {end}: {window} after {before}"
+        );
     }
 }

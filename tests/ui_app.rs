@@ -416,6 +416,11 @@ fn presentation_mode_zooms_and_hides_the_advanced_controls() {
         harness.ctx.zoom_factor(),
         gradscope::ui::present::PRESENTATION_ZOOM
     );
+    // On the projector the controls start folded into a strip with Play, Step and Reset.
+    assert!(harness.query_all_by_label("learning rate").next().is_none());
+    assert!(harness.query_by_label("Step").is_some());
+    harness.get_by_label("»").click();
+    harness.run_steps(2);
     assert!(harness.query_by_label("Open data…").is_none());
     assert!(harness.query_by_label("seed").is_none());
     assert!(harness.query_all_by_label("learning rate").next().is_some());

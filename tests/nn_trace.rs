@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
+use gradscope::data::synth::XOR_TABLE;
 use gradscope::data::{SynthConfig, SynthKind, generate};
 use gradscope::nn::{
     ActivationKind, Dense, LayerSpec, LossKind, Mode, ModelSpec, Sequential, Shape, Target,
-    TraceError, compute_loss, sgd_weight_update, trace_step,
+    TraceError, compute_loss, sgd_step, trace_step,
 };
 use gradscope::train::doctor::{GRADCHECK_TOLERANCE, gradcheck_rows};
-use gradscope::train::presets::{Preset, TOY_POINTS};
+use gradscope::train::presets::Preset;
 use gradscope::train::{Session, TrainConfig};
 use nalgebra::{DMatrix, dmatrix};
 
@@ -104,10 +105,15 @@ fn the_221_trace_equals_the_numbers_worked_by_hand() {
 
     // The update θ_ij ← θ_ij − η δ_j x_ij (x_ij = a_i), with and without L2.
     let eta = 0.5;
-    let update = sgd_weight_update(output, eta, 0.0);
-    assert!(close(update[(0, 0)], -eta * delta2 * a1[0]));
-    let with_l2 = sgd_weight_update(output, eta, 0.1);
-    assert!(close(with_l2[(1, 0)], -eta * (delta2 * a1[1] + 0.1 * 0.45)));
+    let (weight, bias) = sgd_step(output, eta, 0.0);
+    assert!(close(weight[(0, 0)], 0.40 - eta * delta2 * a1[0]));
+    assert!(close(bias[(0, 0)], 0.60 - eta * delta2));
+    let (with_l2, bias_l2) = sgd_step(output, eta, 0.1);
+    assert!(close(
+        with_l2[(1, 0)],
+        0.45 - eta * (delta2 * a1[1] + 0.1 * 0.45)
+    ));
+    assert_eq!(bias_l2, bias, "L2 leaves the biases alone");
     // Tracing leaves the parameters as they were.
     let mut params = Vec::new();
     model.copy_params_into(&mut params);
@@ -118,7 +124,7 @@ fn the_221_trace_equals_the_numbers_worked_by_hand() {
 fn a_deeper_trace_equals_the_layer_api_forward_and_backward() {
     let spec = ModelSpec::mlp(
         3,
-        &[(5, ActivationKind::Tanh), (4, ActivationKind::ReLU)],
+        &[(5, ActivationKind::Tanh), (4, ActivationKind::Relu)],
         3,
     );
     let mut model = Sequential::<f64>::from_spec(&spec, 7);
@@ -201,7 +207,7 @@ fn the_221_preset_session_traces_its_own_f32_weights() {
     for _ in 0..3 {
         let _ = session.step();
     }
-    let sample = 2;
+    let sample = 3;
     let trace = session.trace(sample).expect("trace");
     assert_eq!(trace.layers.len(), 2);
     assert_eq!(trace.layers[0].units(), 2);
@@ -210,7 +216,7 @@ fn the_221_preset_session_traces_its_own_f32_weights() {
     // The traced input is that training row and the output is the session's prediction.
     let row = session.data().train.row(sample).to_vec();
     assert!(
-        TOY_POINTS
+        XOR_TABLE
             .iter()
             .any(|(x, _)| x.as_slice() == row.as_slice())
     );
@@ -236,7 +242,7 @@ fn the_gradient_check_rows_pass_for_the_engine_and_flag_a_wrong_gradient() {
         assert!(row.max_rel_error < 1e-6, "{row:?}");
     }
     assert_eq!(rows[0].count, 16);
-    assert!(rows[0].name.starts_with("layer 0 Dense 2→8 weight"));
+    assert!(rows[0].name.starts_with("layer 1: Dense 2→8 weight"));
 
     // A backward that is 1 % off in one element is caught, and only there.
     checks[2].analytic[3] *= 1.01;
@@ -264,9 +270,9 @@ fn the_gradient_check_rows_pass_for_the_engine_and_flag_a_wrong_gradient() {
 fn a_small_batch_trace_is_the_mean_of_its_samples() {
     let (data, config) = Preset::Backprop221.build();
     let session = Session::new(data.build(), config).expect("session");
-    let batch = session.trace_batch(2, 4).expect("batch trace");
+    let batch = session.trace_batch(0, 4).expect("batch trace");
     assert_eq!(batch.input.nrows(), 4);
-    let singles: Vec<_> = (2..6).map(|s| session.trace(s).expect("trace")).collect();
+    let singles: Vec<_> = (0..4).map(|s| session.trace(s).expect("trace")).collect();
     // E is the mean over the batch, so each sample's δ is its own δ / B and ∂E/∂W is the
     // mean of the samples' ∂E/∂W.
     let mean_loss = singles.iter().map(|t| t.loss).sum::<f64>() / 4.0;
@@ -285,10 +291,12 @@ fn a_small_batch_trace_is_the_mean_of_its_samples() {
         assert!((&batch.layers[l].weight_grad - grad_sum / 4.0).amax() < 1e-15);
     }
     // The stepper writes the batch gradient as a sum of products.
-    let line = gradscope::ui::stepper::gradient_lines(&batch.layers[1]).remove(0);
-    assert!(line.starts_with("∂E/∂w11 = Σ_n δ1 · a1 = "), "{line}");
+    let line = gradscope::ui::typeset::plain(
+        &gradscope::ui::stepper::gradient_lines(&batch.layers[1]).remove(0),
+    );
+    assert!(line.starts_with("∂E/∂w11 = Σn δ1 · a1 = "), "{line}");
     assert_eq!(line.matches(" + ").count(), 3, "{line}");
     // Past the end of the split the batch is cut short; a first index past it is refused.
-    assert_eq!(session.trace_batch(6, 8).expect("cut").input.nrows(), 2);
-    assert!(session.trace_batch(8, 1).is_err());
+    assert_eq!(session.trace_batch(2, 8).expect("cut").input.nrows(), 2);
+    assert!(session.trace_batch(4, 1).is_err());
 }

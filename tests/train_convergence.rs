@@ -182,7 +182,7 @@ fn unstandardised_steep_line_diverges_with_the_message_and_keeps_finite_weights(
         }
     };
     assert_eq!(
-        gradscope::train::divergence_message(step),
+        gradscope::nn::divergence_message(step),
         format!("diverged at step {step}: lower the learning rate or normalise the inputs")
     );
     assert_eq!(session.step_count(), step - 1);

@@ -1,0 +1,123 @@
+//! [`Action`]: what a panel asks the App to do. Panels draw from a read-only
+//! [`crate::ui::View`] and return at most one action per frame; the App carries every action
+//! out in one place (`ui/app/actions.rs`), so drawing stays apart from acting.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::data::Dataset;
+use crate::experiment::{DatasetRef, GifSettings};
+use crate::train::doctor::{DetectorId, Remedy};
+use crate::train::presets::Preset;
+use crate::ui::pixel::PixelRef;
+use crate::ui::state::Settings;
+
+/// A request from a panel to the App.
+#[must_use]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Train continuously.
+    Play,
+    /// Stop training.
+    Pause,
+    /// Take this many steps, then pause.
+    Step(u32),
+    /// Same settings, fresh weights from the seed.
+    Reset,
+    /// New settings. The App compares them with the ones in force: a new data set is built
+    /// and starts a new session, a new model or seed starts a new session, and the learning
+    /// rate, batch size, optimizer, epochs, speed, L2 and early stopping apply live.
+    Settings(Box<Settings>),
+    /// Open the file dialog for a data file (true: for a folder).
+    OpenDialog(bool),
+    /// Open this recently used file or folder in the import wizard.
+    OpenRecent(PathBuf),
+    /// The import wizard built a data set from this source: train on it.
+    Imported(Arc<Dataset>, Option<DatasetRef>),
+    /// Presentation mode on or off.
+    TogglePresentation,
+    /// Show the Help window.
+    Help,
+    /// Show the "Save & open" window.
+    Files,
+    /// Carry out a request of the "Save & open" window.
+    File(FileRequest),
+    /// Load a teaching preset (data and network; starts over).
+    Preset(Preset),
+    /// Open the backprop stepper window.
+    OpenStepper,
+    /// Run a gradient check on the current model (and open its window).
+    GradCheck,
+    /// Show test sample `n` in the feature-map view.
+    ShowSample(usize),
+    /// Show the feature maps of this drawn MNIST-style image (784 values in [0, 1]) instead
+    /// of a sample; `None` goes back to the sample.
+    DrawnDigit(Option<Arc<Vec<f32>>>),
+    /// Explain this feature-map pixel's arithmetic (and show the tab that does).
+    SelectPixel(PixelRef),
+    /// Put these features on the decision boundary's horizontal and vertical axes.
+    BoundaryAxes(usize, usize),
+    /// Carry out a remedy offered for a training doctor's finding.
+    Remedy(DetectorId, Remedy),
+    /// Hide a training doctor's finding for the rest of the session.
+    DismissFinding(DetectorId),
+    /// Hide the message across the top.
+    DismissBanner,
+}
+
+/// What the picture rows capture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PictureTarget {
+    /// The whole window.
+    Window,
+    /// One panel, by its heading (e.g. `"Loss"`).
+    Panel(String),
+}
+
+impl PictureTarget {
+    /// Name shown in the picker.
+    pub fn name(&self) -> &str {
+        match self {
+            PictureTarget::Window => "whole window",
+            PictureTarget::Panel(name) => name,
+        }
+    }
+}
+
+/// A request for the app to carry out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileRequest {
+    /// Save an experiment file, with the current weights and history when `with_weights`.
+    SaveExperiment {
+        /// Destination.
+        path: PathBuf,
+        /// Include weights and history.
+        with_weights: bool,
+    },
+    /// Open an experiment file.
+    OpenExperiment(PathBuf),
+    /// Write the weights as safetensors.
+    ExportWeights(PathBuf),
+    /// Load safetensors weights into the current model.
+    ImportWeights(PathBuf),
+    /// Write the metrics CSV.
+    ExportMetrics(PathBuf),
+    /// Save a PNG of `target`.
+    SavePng {
+        /// Destination.
+        path: PathBuf,
+        /// What to capture.
+        target: PictureTarget,
+    },
+    /// Record a GIF of `target`.
+    RecordGif {
+        /// Destination.
+        path: PathBuf,
+        /// What to capture.
+        target: PictureTarget,
+        /// Frame rate and length.
+        settings: GifSettings,
+    },
+    /// Stop the GIF being recorded and write what was recorded so far.
+    StopGif,
+}

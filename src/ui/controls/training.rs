@@ -1,0 +1,205 @@
+//! The training section of the control panel: learning rate, batch size, optimizer and its
+//! constants, epochs and seed; regularisation; the teaching presets and windows.
+
+use eframe::egui::{self, RichText};
+
+use super::Gate;
+use crate::data::Dataset;
+use crate::experiment::ControlId;
+use crate::nn::{OptimizerConfig, OptimizerKind};
+use crate::train::TrainConfig;
+use crate::train::presets::Preset;
+use crate::ui::action::Action;
+use crate::ui::format::format_learning_rate;
+
+const LEARNING_RATE_HINT: &str =
+    "Step size α of each update θ ← θ − α·∇L; applies from the next step";
+const OPTIMIZER_HINT: &str = "SGD: plain gradient step. Momentum: heavy ball (Polyak 1964). Nesterov: momentum with a look-ahead correction (Nesterov 1983, as in Sutskever et al. 2013). RMSProp: steps divided by a running RMS of the gradient (Tieleman & Hinton 2012). Adam: adaptive moments (Kingma & Ba 2015). Applies from the next step";
+const EPOCHS_HINT: &str =
+    "Stop after this many passes over the training split (0 = run until paused)";
+const SEED_HINT: &str =
+    "Seed of the initial weights and the batch order; changing it starts a new session";
+const L2_HINT: &str = "L2 regularisation: each step adds λ·w to every weight gradient (not the biases), pulling weights towards 0; 0 = off. Applies from the next step";
+const EARLY_STOPPING_HINT: &str = "Patience: stop when the test loss has not improved for this many epochs and restore the weights with the lowest test loss; 0 = off. Applies at once";
+const INIT_SCALE_HINT: &str = "Multiplies every initial weight after Xavier/He initialisation (1 = standard, 0 = every weight zero). Large values show exploding or saturating activations; changing it starts over";
+const STEPPER_HINT: &str =
+    "Follow one training step of one sample phase by phase, with every number (→ = next phase)";
+
+/// Learning rate, batch size, optimizer, and (outside presentation mode) the optimizer's
+/// constants, epochs and seed, drawn on `train`.
+pub(super) fn training_ui(
+    ui: &mut egui::Ui,
+    train: &mut TrainConfig,
+    data: &Dataset,
+    presentation: bool,
+    gate: Gate<'_>,
+) {
+    ui.label(RichText::new("Training").strong());
+    gate.ui(ui, ControlId::LearningRate, |ui| {
+        let mut lr = train.optimizer.learning_rate;
+        if ui
+            .add(
+                egui::Slider::new(&mut lr, 1e-5..=10.0)
+                    .logarithmic(true)
+                    .text("learning rate")
+                    .custom_formatter(|v, _| format_learning_rate(v))
+                    .custom_parser(|text| text.trim().parse::<f64>().ok()),
+            )
+            .on_hover_text(LEARNING_RATE_HINT)
+            .changed()
+        {
+            train.optimizer.learning_rate = lr;
+        }
+    });
+    let max_batch = data.train.len().max(1);
+    gate.ui(ui, ControlId::BatchSize, |ui| {
+        ui.add(
+            egui::Slider::new(&mut train.batch_size, 1..=max_batch.max(2))
+                .logarithmic(true)
+                .text("batch size"),
+        )
+        .on_hover_text("Samples averaged per step; applies from the next step");
+    });
+    gate.ui(ui, ControlId::Optimizer, |ui| {
+        egui::ComboBox::from_id_salt("optimizer")
+            .selected_text(train.optimizer.kind.name())
+            .show_ui(ui, |ui| {
+                for kind in OptimizerKind::ALL {
+                    ui.selectable_value(&mut train.optimizer.kind, kind, kind.name());
+                }
+            })
+            .response
+            .on_hover_text(OPTIMIZER_HINT);
+    });
+    if presentation {
+        return;
+    }
+    gate.ui(ui, ControlId::OptimizerParams, |ui| {
+        optimizer_constants_ui(ui, &mut train.optimizer);
+    });
+    ui.horizontal(|ui| {
+        if gate.shown(ControlId::Epochs) {
+            ui.label("epochs");
+            ui.add_enabled(
+                gate.enabled(ControlId::Epochs),
+                egui::DragValue::new(&mut train.epochs).range(0..=1_000_000),
+            )
+            .on_hover_text(EPOCHS_HINT);
+        }
+        if gate.shown(ControlId::Seed) {
+            ui.label("seed");
+            ui.add_enabled(
+                gate.enabled(ControlId::Seed),
+                egui::DragValue::new(&mut train.seed),
+            )
+            .on_hover_text(SEED_HINT);
+        }
+    });
+}
+
+/// The constants of the optimizer in use: ρ (RMSProp), μ (Momentum, Nesterov), β1 and β2
+/// (Adam).
+fn optimizer_constants_ui(ui: &mut egui::Ui, optimizer: &mut OptimizerConfig) {
+    match optimizer.kind {
+        OptimizerKind::Sgd => {}
+        OptimizerKind::RmsProp => {
+            ui.add(egui::Slider::new(&mut optimizer.rho, 0.0..=0.999).text("decay ρ"))
+                .on_hover_text("Decay of RMSProp's running mean of squared gradients");
+        }
+        OptimizerKind::Momentum | OptimizerKind::Nesterov => {
+            ui.add(egui::Slider::new(&mut optimizer.momentum, 0.0..=0.999).text("momentum μ"))
+                .on_hover_text("Fraction of the previous update carried into the next");
+        }
+        OptimizerKind::Adam => {
+            ui.add(egui::Slider::new(&mut optimizer.beta1, 0.0..=0.999).text("β1"))
+                .on_hover_text("Decay of Adam's running mean of gradients");
+            ui.add(egui::Slider::new(&mut optimizer.beta2, 0.9..=0.99999).text("β2"))
+                .on_hover_text("Decay of Adam's running mean of squared gradients");
+        }
+    }
+}
+
+/// L2, early stopping and the initial-weight scale, drawn on `train`.
+pub(super) fn regularization_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
+    ui.label(RichText::new("Regularisation").strong())
+        .on_hover_text("Ways to keep a network from fitting the noise of its training samples");
+    let mut l2 = train.l2;
+    if ui
+        .add(
+            egui::Slider::new(&mut l2, 0.0..=0.1)
+                .logarithmic(true)
+                .smallest_positive(1e-5)
+                .custom_formatter(|v, _| {
+                    if v == 0.0 {
+                        "off".to_string()
+                    } else {
+                        format_learning_rate(v)
+                    }
+                })
+                .custom_parser(|text| match text.trim() {
+                    "off" => Some(0.0),
+                    other => other.parse::<f64>().ok(),
+                })
+                .text("L2 λ"),
+        )
+        .on_hover_text(L2_HINT)
+        .changed()
+    {
+        train.l2 = l2;
+    }
+    ui.horizontal(|ui| {
+        ui.label("early stopping");
+        ui.add(
+            egui::DragValue::new(&mut train.early_stopping_patience)
+                .range(0..=1000)
+                .suffix(" epochs"),
+        )
+        .on_hover_text(EARLY_STOPPING_HINT);
+    });
+    ui.horizontal(|ui| {
+        ui.label("initial scale");
+        ui.add(
+            egui::DragValue::new(&mut train.init_gain)
+                .range(0.0..=20.0)
+                .speed(0.05)
+                .prefix("× "),
+        )
+        .on_hover_text(INIT_SCALE_HINT);
+    });
+}
+
+/// Presets for teaching and the backprop windows.
+pub(super) fn teach_ui(ui: &mut egui::Ui) -> Option<Action> {
+    ui.label(RichText::new("Teach").strong()).on_hover_text(
+        "Walk a class through backprop and show each failure of training being fixed",
+    );
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Backprop stepper…")
+            .on_hover_text(STEPPER_HINT)
+            .clicked()
+        {
+            action = Some(Action::OpenStepper);
+        }
+        if ui
+            .button("Gradient check…")
+            .on_hover_text(
+                "Compare backprop's gradients with finite differences on the current model",
+            )
+            .clicked()
+        {
+            action = Some(Action::GradCheck);
+        }
+    });
+    for preset in Preset::ALL {
+        if ui
+            .small_button(preset.name())
+            .on_hover_text(preset.description())
+            .clicked()
+        {
+            action = Some(Action::Preset(preset));
+        }
+    }
+    action
+}

@@ -1,0 +1,48 @@
+//! How numbers read on screen, shared by every panel.
+
+/// Formats a number for formulas and tooltips: `0` for zero, 4 decimals, or scientific
+/// notation when the magnitude is at least 10⁴ or below 10⁻³ (`1.235e-5`); non-finite values
+/// as Rust prints them (`NaN`, `inf`).
+pub fn format_number(value: f64) -> String {
+    let magnitude = value.abs();
+    if value == 0.0 {
+        "0".to_string()
+    } else if value.is_finite() && !(1e-3..1e4).contains(&magnitude) {
+        format!("{value:.3e}")
+    } else {
+        format!("{value:.4}")
+    }
+}
+
+/// Formats a learning rate (or another rate on a log slider) compactly: `0.01`, `0.3`, `10`,
+/// `1e-4`.
+pub fn format_learning_rate(lr: f64) -> String {
+    if lr >= 0.01 {
+        let text = format!("{lr:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{lr:.0e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{format_learning_rate, format_number};
+
+    #[test]
+    fn learning_rates_read_well() {
+        assert_eq!(format_learning_rate(0.01), "0.01");
+        assert_eq!(format_learning_rate(0.3), "0.3");
+        assert_eq!(format_learning_rate(10.0), "10");
+        assert_eq!(format_learning_rate(1e-4), "1e-4");
+    }
+
+    #[test]
+    fn numbers_switch_to_scientific_outside_a_readable_range() {
+        assert_eq!(format_number(0.0), "0");
+        assert_eq!(format_number(-0.79461), "-0.7946");
+        assert_eq!(format_number(12_346.0), "1.235e4");
+        assert_eq!(format_number(0.000_123_4), "1.234e-4");
+        assert_eq!(format_number(f64::NAN), "NaN");
+    }
+}

@@ -1,0 +1,201 @@
+//! Opening the native window from the command line's [`WindowArgs`]: the starting data set
+//! and model, the view, presentation mode, an experiment file, a scripted screenshot, and the
+//! settings remembered from the last launch.
+
+use crate::train::presets::Preset;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::cli::{WindowArgs, builtin_dataset};
+use crate::data::{SynthKind, open_path};
+use crate::experiment::{DatasetRef, FileImport};
+use crate::train::TrainConfig;
+use crate::ui::app::{AppOptions, GradscopeApp, ScreenshotPlan, restore};
+use crate::ui::state::{AppMode, DataSettings, DatasetChoice};
+
+/// Opens the window and runs it until it is closed. Bad arguments print one line and give
+/// exit status 2; a window that cannot open (no display) gives 1.
+pub fn run_window(args: WindowArgs) -> ExitCode {
+    match prepare(&args) {
+        Ok((options, mode)) => open(args, options, mode),
+        Err(message) => {
+            eprintln!("gradscope: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The app's starting options and view from the arguments.
+///
+/// # Errors
+/// A one-line reason: an unreadable `--data`, an unknown `--dataset` or `--mode`, a
+/// `--quit-after` out of range or a `--screenshot` path that cannot be written.
+fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
+    let mut options = AppOptions {
+        autoplay: !args.paused,
+        open: args.open.clone(),
+        ..AppOptions::default()
+    };
+    if let Some(path) = &args.data {
+        let data = open_path(path, args.label.as_deref(), 0.8, 1).map_err(|e| e.to_string())?;
+        options.settings.train = TrainConfig::for_data(&data);
+        options.settings.data.choice = DatasetChoice::Loaded(Arc::new(data));
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        options.settings.data.source = Some(DatasetRef::File {
+            path,
+            import: FileImport::Auto {
+                label: args.label.clone(),
+                train_ratio: 0.8,
+                seed: 1,
+            },
+        });
+    } else if let Some(name) = &args.dataset {
+        builtin_dataset(name, 1, None)?;
+        options.settings.data = match SynthKind::parse(name) {
+            Some(kind) => DataSettings::synth(kind),
+            None if name.eq_ignore_ascii_case("mnist") => {
+                options.settings.train = TrainConfig::for_shape(Some([1, 28, 28]));
+                let mut settings = DataSettings::synth(SynthKind::Circle);
+                settings.choice = DatasetChoice::Mnist;
+                settings
+            }
+            None => {
+                let mut settings = DataSettings::synth(SynthKind::Circle);
+                settings.choice = DatasetChoice::Iris;
+                settings.synth.train_ratio = 0.7;
+                settings
+            }
+        };
+    }
+    if let Some(seconds) = args.quit_after
+        && !(seconds.is_finite() && (0.0..=86_400.0).contains(&seconds))
+    {
+        return Err(format!(
+            "--quit-after: give a number of seconds from 0 to 86400, got {seconds}"
+        ));
+    }
+    if let Some(path) = &args.screenshot {
+        check_screenshot_path(path)?;
+    }
+    if args.screenshot.is_some() || args.quit_after.is_some() {
+        options.screenshot = Some(ScreenshotPlan {
+            path: args.screenshot.clone(),
+            after_secs: args.quit_after.unwrap_or(3.0),
+            failed: Arc::new(AtomicBool::new(false)),
+        });
+    }
+    if let Some(text) = &args.preset
+        && Preset::parse(text).is_none()
+    {
+        let known: Vec<&str> = Preset::ALL.iter().map(|p| p.slug()).collect();
+        return Err(format!(
+            "--preset: unknown preset '{text}' (known: {})",
+            known.join(" ")
+        ));
+    }
+    let mode = match args.mode.as_deref() {
+        None => AppMode::NetworkLab,
+        Some(text) => AppMode::parse(text)
+            .ok_or_else(|| format!("--mode: unknown view '{text}' (known: lab lesson race)"))?,
+    };
+    Ok((options, mode))
+}
+
+/// A screenshot is written as PNG into an existing folder.
+fn check_screenshot_path(path: &Path) -> Result<(), String> {
+    let is_png = path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
+    if !is_png {
+        return Err(format!(
+            "--screenshot {}: the screenshot is saved as PNG, so the name must end in .png",
+            path.display()
+        ));
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if folder.is_some_and(|folder| !folder.is_dir()) {
+        return Err(format!(
+            "--screenshot {}: the folder does not exist",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Runs eframe with the app.
+fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
+    let failed = options.screenshot.as_ref().map_or_else(
+        || Arc::new(AtomicBool::new(false)),
+        |plan| Arc::clone(&plan.failed),
+    );
+    // Scripted runs (screenshots, timed quits) start from a known state and size; so do
+    // runs that name their data or experiment on the command line.
+    let scripted = options.screenshot.is_some();
+    let restore_saved = !args.fresh
+        && !scripted
+        && args.data.is_none()
+        && args.dataset.is_none()
+        && args.experiment.is_none();
+    let native_options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title("gradscope — watch neural networks learn")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0]),
+        persist_window: !scripted,
+        ..Default::default()
+    };
+    let (experiment, present, paused) = (args.experiment, args.present, args.paused);
+    let preset = args.preset.as_deref().and_then(Preset::parse);
+    let result = eframe::run_native(
+        "gradscope",
+        native_options,
+        Box::new(move |cc| {
+            if !restore_saved {
+                // egui's own remembered state (zoom, window positions) goes too: a fresh
+                // start is egui's defaults.
+                cc.egui_ctx
+                    .memory_mut(|memory| *memory = Default::default());
+            }
+            let mut recent = Vec::new();
+            if restore_saved && let Some(storage) = cc.storage {
+                let (settings, remembered) = restore(storage);
+                if let Some(settings) = settings {
+                    options.settings = settings;
+                }
+                recent = remembered;
+            }
+            let mut app = GradscopeApp::new(&cc.egui_ctx, options);
+            if !recent.is_empty() {
+                app.set_recent(recent);
+            }
+            if let Some(path) = experiment {
+                app.open_experiment(&cc.egui_ctx, path);
+            }
+            if let Some(preset) = preset {
+                app.load_preset(preset);
+            }
+            if present {
+                app.set_presentation(&cc.egui_ctx, true);
+            }
+            app.set_mode(mode);
+            // Like the network lab, the chosen view starts moving unless --paused is given.
+            app.lesson().playing = mode == AppMode::Lesson && !paused;
+            app.race().playing = mode == AppMode::Race && !paused;
+            Ok(Box::new(app))
+        }),
+    );
+    match result {
+        Ok(()) if failed.load(Ordering::Relaxed) => ExitCode::FAILURE,
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "gradscope: cannot open the window: {e}. The window needs a display (X11 or \
+                 Wayland); on a machine without one, run it under Xvfb: \
+                 xvfb-run -a -s \"-screen 0 1280x800x24\" gradscope"
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! [`Pacer`]: turns wall-clock time into whole steps for the views that step on the UI thread
+//! (the gradient-descent lesson and the optimizer race: each step costs microseconds).
+
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+/// Most time the panel spends stepping per frame.
+pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
+
+/// Turns wall-clock time into whole steps at a steps-per-second pace, shared by the lesson and
+/// the race (both step on the UI thread).
+#[derive(Debug, Default)]
+pub struct Pacer {
+    last_frame: Option<Instant>,
+    /// Fraction of a step owed from earlier frames.
+    carry: f64,
+}
+
+impl Pacer {
+    /// Steps due now: `steps_per_second` × the time since the last call (at most 0.1 s, so a
+    /// stalled frame does not trigger a burst), plus the fraction carried over. Nothing, and no
+    /// carry, while paused.
+    pub fn steps_due(&mut self, playing: bool, steps_per_second: f64) -> usize {
+        let now = Instant::now();
+        let elapsed = self
+            .last_frame
+            .map_or(0.0, |t| now.duration_since(t).as_secs_f64().min(0.1));
+        self.last_frame = Some(now);
+        if !playing {
+            self.carry = 0.0;
+            return 0;
+        }
+        self.carry += steps_per_second.max(0.0) * elapsed;
+        let due = self.carry.floor();
+        self.carry -= due;
+        due as usize
+    }
+
+    /// Forgets the carried fraction (after a reset).
+    pub fn clear(&mut self) {
+        self.carry = 0.0;
+    }
+}
+
+impl Pacer {
+    /// Calls `step` for the steps due now (see [`Pacer::steps_due`]) until it returns false
+    /// (stopped) or [`FRAME_BUDGET`] is spent, and keeps the window repainting while the view
+    /// is still playing.
+    pub fn advance(
+        &mut self,
+        ctx: &egui::Context,
+        playing: bool,
+        steps_per_second: f64,
+        mut step: impl FnMut() -> bool,
+    ) {
+        let due = self.steps_due(playing, steps_per_second);
+        let budget = Instant::now();
+        let mut still_playing = playing;
+        for _ in 0..due {
+            if !still_playing || budget.elapsed() > FRAME_BUDGET {
+                break;
+            }
+            still_playing = step();
+        }
+        if still_playing {
+            ctx.request_repaint();
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! Plot helpers shared by every panel: axes with tick labels closer together than egui_plot's
+//! defaults (so a 400-point axis shows more than one number), the legend, and the fixed-range
+//! contour map ("loss landscape") that the gradient-descent lesson and the optimizer race both
+//! draw.
+
+use eframe::egui::{self, Color32};
+use egui_plot::{
+    AxisHints, MarkerShape, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points,
+};
+
+use crate::lesson::{Bounds, CriticalKind, CriticalPoint, LevelGrid};
+use crate::ui::colormap;
+
+/// A horizontal axis with `label`, labelling ticks at least 26 points apart.
+pub fn x_axis(label: impl Into<String>) -> Vec<AxisHints<'static>> {
+    vec![
+        AxisHints::new_x()
+            .label(label.into())
+            .label_spacing(26.0..=40.0),
+    ]
+}
+
+/// A vertical axis with `label`, labelling ticks at least 14 points apart.
+pub fn y_axis(label: impl Into<String>) -> Vec<AxisHints<'static>> {
+    vec![
+        AxisHints::new_y()
+            .label(label.into())
+            .label_spacing(14.0..=24.0),
+    ]
+}
+
+/// How an entry of a [`legend_row`] is marked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// A short line (a curve).
+    Line,
+    /// A filled dot (e.g. training points).
+    Dot,
+    /// A hollow dot (e.g. test points).
+    Ring,
+    /// A hollow diamond (a known minimum).
+    Diamond,
+    /// A cross (a saddle point).
+    Cross,
+}
+
+/// One entry of a [`legend_row`].
+pub struct LegendEntry {
+    /// What the entry names.
+    pub name: String,
+    /// Its colour.
+    pub color: Color32,
+    /// Its mark.
+    pub marker: Marker,
+}
+
+impl LegendEntry {
+    /// An entry with `marker` in `color`.
+    pub fn new(name: impl Into<String>, color: Color32, marker: Marker) -> Self {
+        Self {
+            name: name.into(),
+            color,
+            marker,
+        }
+    }
+}
+
+/// The legend of a plot as a row above it (wrapping when narrow), never over the data.
+pub fn legend_row(ui: &mut egui::Ui, entries: &[LegendEntry]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for entry in entries {
+            let size = egui::vec2(18.0, ui.text_style_height(&egui::TextStyle::Body));
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            let painter = ui.painter();
+            let c = rect.center();
+            match entry.marker {
+                Marker::Line => {
+                    painter.line_segment(
+                        [c - egui::vec2(8.0, 0.0), c + egui::vec2(8.0, 0.0)],
+                        egui::Stroke::new(2.5, entry.color),
+                    );
+                }
+                Marker::Dot => {
+                    painter.circle_filled(c, 4.0, entry.color);
+                }
+                Marker::Ring => {
+                    painter.circle_stroke(c, 4.0, egui::Stroke::new(1.5, entry.color));
+                }
+                Marker::Diamond => {
+                    let d = [
+                        c + egui::vec2(0.0, -5.0),
+                        c + egui::vec2(5.0, 0.0),
+                        c + egui::vec2(0.0, 5.0),
+                        c + egui::vec2(-5.0, 0.0),
+                    ];
+                    painter.add(egui::Shape::closed_line(
+                        d.to_vec(),
+                        egui::Stroke::new(1.5, entry.color),
+                    ));
+                }
+                Marker::Cross => {
+                    let stroke = egui::Stroke::new(2.0, entry.color);
+                    painter
+                        .line_segment([c - egui::vec2(4.0, 4.0), c + egui::vec2(4.0, 4.0)], stroke);
+                    painter.line_segment(
+                        [c + egui::vec2(-4.0, 4.0), c + egui::vec2(4.0, -4.0)],
+                        stroke,
+                    );
+                }
+            }
+            ui.label(&entry.name);
+            ui.add_space(8.0);
+        }
+    });
+}
+
+/// A vertical axis of log₁₀ values: ticks only at whole powers of ten (1, 2, 5 or 10 decades
+/// apart, as the range needs), labelled `1e-3`, `1e0`, …, so no label repeats.
+pub fn log_y_axis(plot: Plot<'_>) -> Plot<'_> {
+    plot.y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .y_axis_formatter(|mark, _| {
+            let k = mark.value.round();
+            if (mark.value - k).abs() < 1e-9 {
+                format!("1e{k:.0}")
+            } else {
+                String::new()
+            }
+        })
+}
+
+/// Grid resolution of the contour maps (cells per side).
+pub const CONTOUR_RESOLUTION: usize = 240;
+
+/// Number of log-spaced contour levels.
+pub const CONTOUR_LEVELS: usize = 18;
+
+const MINIMUM_COLOR: Color32 = Color32::WHITE;
+
+/// What a contour map shows besides the caller's own items.
+pub struct LandscapeView<'a> {
+    /// The plotted rectangle (fixed: no pan or zoom).
+    pub bounds: Bounds,
+    /// The contour texture covering `bounds`.
+    pub texture: Option<egui::TextureId>,
+    /// Axis names.
+    pub axes: (&'a str, &'a str),
+    /// The surface's known critical points: minima (diamonds) and saddles (crosses).
+    pub critical: Vec<CriticalPoint>,
+    /// The legend of the caller's own items (paths, markers), shown with the critical points'
+    /// in a row above the map.
+    pub legend: Vec<LegendEntry>,
+}
+
+/// Draws a fixed-range contour map, calls `add` for the paths, and returns the plot
+/// coordinates of a click, if there was one.
+pub fn landscape_plot(
+    ui: &mut egui::Ui,
+    id: &str,
+    side: f32,
+    view: &LandscapeView<'_>,
+    add: impl FnOnce(&mut egui_plot::PlotUi<'_>),
+) -> Option<[f64; 2]> {
+    let bounds = view.bounds;
+    let points = |kind: CriticalKind| -> Vec<[f64; 2]> {
+        view.critical
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.point)
+            .collect()
+    };
+    let (minima, saddles) = (points(CriticalKind::Minimum), points(CriticalKind::Saddle));
+    let mut entries: Vec<LegendEntry> = Vec::new();
+    if !minima.is_empty() {
+        entries.push(LegendEntry::new(
+            "known minimum",
+            MINIMUM_COLOR,
+            Marker::Diamond,
+        ));
+    }
+    if !saddles.is_empty() {
+        entries.push(LegendEntry::new(
+            "saddle point",
+            MINIMUM_COLOR,
+            Marker::Cross,
+        ));
+    }
+    entries.extend(
+        view.legend
+            .iter()
+            .map(|e| LegendEntry::new(e.name.clone(), e.color, e.marker)),
+    );
+    // The contours' colour scale: log-spaced levels from dark (low) to yellow (high).
+    entries.push(LegendEntry::new(
+        "low",
+        colormap::sequential(0.0, 0.0, 1.0),
+        Marker::Dot,
+    ));
+    entries.push(LegendEntry::new(
+        "high loss (log-spaced levels)",
+        colormap::sequential(1.0, 0.0, 1.0),
+        Marker::Dot,
+    ));
+    let top = ui.cursor().top();
+    legend_row(ui, &entries);
+    let side = side - (ui.cursor().top() - top) - 4.0;
+    let response = Plot::new(id)
+        .width(side)
+        .height(side)
+        .custom_x_axes(x_axis(view.axes.0))
+        .custom_y_axes(y_axis(view.axes.1))
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show(ui, |plot_ui| {
+            plot_ui.set_plot_bounds(PlotBounds::from_min_max(
+                [bounds.x[0], bounds.y[0]],
+                [bounds.x[1], bounds.y[1]],
+            ));
+            if let Some(texture) = view.texture {
+                let [w, h] = bounds.size();
+                plot_ui.image(PlotImage::new(
+                    "",
+                    texture,
+                    PlotPoint::new(
+                        0.5 * (bounds.x[0] + bounds.x[1]),
+                        0.5 * (bounds.y[0] + bounds.y[1]),
+                    ),
+                    egui::vec2(w as f32, h as f32),
+                ));
+            }
+            if !minima.is_empty() {
+                plot_ui.points(
+                    Points::new("known minimum", PlotPoints::from(minima))
+                        .shape(MarkerShape::Diamond)
+                        .color(MINIMUM_COLOR)
+                        .filled(false)
+                        .radius(7.0),
+                );
+            }
+            if !saddles.is_empty() {
+                plot_ui.points(
+                    Points::new("saddle point", PlotPoints::from(saddles))
+                        .shape(MarkerShape::Cross)
+                        .color(MINIMUM_COLOR)
+                        .radius(7.0),
+                );
+            }
+            add(plot_ui);
+        });
+    let click = response.response.clicked().then(|| {
+        response
+            .response
+            .interact_pointer_pos()
+            .map(|pos| response.transform.value_from_position(pos))
+    });
+    click.flatten().map(|p| [p.x, p.y])
+}
+
+/// The filled contour map of `grid`: each band coloured along the sequential ramp, and cells
+/// where the band changes darkened into contour lines.
+pub fn contour_image(grid: &LevelGrid) -> egui::ColorImage {
+    let top = grid.levels.len().max(1) as f32;
+    let pixels = (0..grid.height)
+        .flat_map(|row| (0..grid.width).map(move |col| (col, row)))
+        .map(|(col, row)| {
+            let band = grid.bands[row * grid.width + col];
+            let color = colormap::sequential(f32::from(band), 0.0, top);
+            if grid.on_contour(col, row) {
+                color.gamma_multiply(0.55).to_opaque()
+            } else {
+                color
+            }
+        })
+        .collect();
+    egui::ColorImage::new([grid.width, grid.height], pixels)
+}

@@ -1,0 +1,88 @@
+//! The metrics CSV (`experiment::metrics`): its header and one row per step and evaluation,
+//! read back with the csv crate.
+
+use gradscope::experiment::{EvalPoint, History, Start, write_metrics_csv};
+use gradscope::train::{EvalRecord, LossHistory, SplitMetrics, StepOutcome};
+
+mod experiment_common;
+
+use experiment_common::{spiral_experiment, temp_dir};
+
+#[test]
+fn metrics_csv_has_the_header_and_one_row_per_step_and_evaluation() {
+    let dir = temp_dir();
+    let path = dir.path().join("metrics.csv");
+    let mut session = spiral_experiment().session(Start::Seed).expect("session");
+    let mut losses = LossHistory::default();
+    let mut evals = Vec::new();
+    for _ in 0..50 {
+        if let StepOutcome::Trained {
+            step,
+            loss,
+            epoch_done,
+        } = session.step()
+        {
+            losses.push(step, loss as f32);
+            if epoch_done && session.epoch() <= 2 {
+                let (train, test) = session.evaluate_both();
+                evals.push(EvalRecord {
+                    step,
+                    epoch: session.epoch(),
+                    train,
+                    test,
+                });
+            }
+        }
+    }
+    let history = History::new(&losses, &evals);
+    write_metrics_csv(&path, &history).expect("write");
+    let mut reader = csv::Reader::from_path(&path).expect("open");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "kind",
+            "step",
+            "steps",
+            "epoch",
+            "train_loss",
+            "train_loss_min",
+            "train_loss_max",
+            "train_accuracy",
+            "test_loss",
+            "test_accuracy"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 52);
+    assert_eq!(rows.iter().filter(|r| &r[0] == "eval").count(), 2);
+    assert_eq!(&rows[0][0], "step");
+    assert_eq!(&rows[0][1], "1");
+    // Epoch 1 ends at step 7: its evaluation follows the row of step 7.
+    assert_eq!(&rows[7][0], "eval");
+    assert_eq!(&rows[7][1], "7");
+    assert_eq!(&rows[7][3], "1");
+    let accuracy: f64 = rows[7][9].parse().expect("test accuracy");
+    assert_eq!(Some(accuracy), evals[0].test.and_then(|m| m.accuracy));
+    let first_loss: f64 = rows[0][4].parse().expect("loss");
+    assert_eq!(first_loss, history.losses[0].mean);
+
+    // The history goes back to the window's form unchanged.
+    assert_eq!(history.loss_history(2048), losses);
+    assert_eq!(history.eval_records(), evals);
+    let point = EvalPoint::from(&EvalRecord {
+        step: 3,
+        epoch: 0,
+        train: Some(SplitMetrics {
+            loss: 0.5,
+            accuracy: None,
+        }),
+        test: None,
+    });
+    assert_eq!((point.train_loss, point.test_loss), (Some(0.5), None));
+}

@@ -1,0 +1,306 @@
+//! The teaching views of issue 13 driven through egui_kittest: drawing a digit on the canvas,
+//! a feature-map pixel's arithmetic checked against a hand computation, and the XOR preset
+//! starting paused at step 0 on its four points.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gradscope::data::SynthKind;
+use gradscope::train::TrainConfig;
+use gradscope::ui::pixel::{PixelMath, explain};
+use gradscope::ui::{AppOptions, DataSettings, DatasetChoice, GradscopeApp, Settings};
+
+fn harness_with(settings: Settings) -> Harness<'static, GradscopeApp> {
+    Harness::builder()
+        .with_size(eframe::egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            GradscopeApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    autoplay: false,
+                    settings,
+                    screenshot: None,
+                    open: None,
+                },
+            )
+        })
+}
+
+/// The bundled MNIST digits with the Small CNN, paused.
+fn mnist() -> Harness<'static, GradscopeApp> {
+    let mut data = DataSettings::synth(SynthKind::Circle);
+    data.choice = DatasetChoice::Mnist;
+    harness_with(Settings {
+        data,
+        train: TrainConfig::small_cnn(),
+        speed: None,
+    })
+}
+
+/// Runs frames until `done` holds or 20 s pass.
+fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "condition not reached in 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+}
+
+fn probabilities(app: &GradscopeApp) -> Option<(bool, Vec<f32>)> {
+    let maps = app.snapshot()?.feature_maps.as_ref()?;
+    Some((maps.drawn, maps.probabilities.clone()))
+}
+
+#[test]
+fn drawing_a_stroke_on_the_canvas_changes_the_probabilities() {
+    let mut harness = mnist();
+    run_until(&mut harness, |app| app.has_feature_maps());
+    harness.run_steps(2);
+    let (drawn, before) = probabilities(harness.state()).unwrap();
+    assert!(!drawn);
+    harness.get_by_label("Draw a digit").click();
+    harness.run_steps(2);
+    let canvas = harness.get_by_label("digit canvas").rect();
+    // A vertical stroke down the middle: a "1".
+    let top = canvas.center_top() + eframe::egui::vec2(0.0, canvas.height() * 0.15);
+    harness.hover_at(top);
+    harness.drag_at(top);
+    harness.run_steps(1);
+    for k in 1..=10 {
+        harness.hover_at(top + eframe::egui::vec2(0.0, canvas.height() * 0.07 * k as f32));
+        harness.run_steps(1);
+    }
+    harness.drop_at(top + eframe::egui::vec2(0.0, canvas.height() * 0.7));
+    harness.run_steps(1);
+    run_until(&mut harness, |app| {
+        probabilities(app).is_some_and(|(drawn, _)| drawn)
+    });
+    let (_, after) = probabilities(harness.state()).unwrap();
+    assert_eq!(after.len(), 10);
+    assert!((after.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{after:?}");
+    let change: f32 = before.iter().zip(&after).map(|(a, b)| (a - b).abs()).sum();
+    assert!(
+        change > 1e-3,
+        "the probabilities did not move: {before:?} → {after:?}"
+    );
+    // The drawn input is the stroke, centred: ink in the middle column, none in the corners.
+    let maps = harness
+        .state()
+        .snapshot()
+        .unwrap()
+        .feature_maps
+        .clone()
+        .unwrap();
+    let input = &maps.input.values;
+    assert_eq!(input.len(), 784);
+    assert!(
+        input[14 * 28 + 14] > 0.5 || input[14 * 28 + 13] > 0.5,
+        "no ink at the centre"
+    );
+    assert_eq!(input[0] + input[27] + input[27 * 28] + input[783], 0.0);
+    assert!(
+        harness
+            .query_by_label_contains("your drawing · predicted")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_clicked_conv_pixel_shows_the_arithmetic_of_a_hand_computation() {
+    let mut harness = mnist();
+    run_until(&mut harness, |app| app.has_feature_maps());
+    harness.run_steps(2);
+    harness
+        .get_by_label("feature map: Conv2d 1 · 8×26×26 channel 2")
+        .click();
+    harness.run_steps(3);
+    let pixel = harness.state().selected_pixel().expect("no pixel chosen");
+    assert_eq!((pixel.layer, pixel.channel), (0, 1));
+    // The tile's centre is pixel (13, 13) of 26×26.
+    assert!(
+        (12..=13).contains(&pixel.y) && (12..=13).contains(&pixel.x),
+        "{pixel:?}"
+    );
+    let snapshot = harness.state().snapshot().unwrap().clone();
+    let maps = snapshot.feature_maps.as_ref().unwrap();
+    let filters = &snapshot.kernels[0];
+    // By hand: z = Σ_ky Σ_kx x[y+ky, x+kx] · w[ky, kx] + b (stride 1, no padding, 1 channel).
+    let mut z = filters.biases[1];
+    for ky in 0..3 {
+        for kx in 0..3 {
+            let x = maps.input.values[(pixel.y + ky) * 28 + pixel.x + kx];
+            let w = filters.weights[9 + ky * 3 + kx];
+            z += x * w;
+        }
+    }
+    let stored = maps.layers[0].values[(26 + pixel.y) * 26 + pixel.x];
+    assert!(
+        (z - stored).abs() < 1e-5,
+        "hand {z} vs the network's {stored}"
+    );
+    let explanation = explain(maps, &snapshot.kernels, pixel).unwrap();
+    let PixelMath::Conv {
+        z: explained,
+        activation,
+        ..
+    } = explanation.math
+    else {
+        panic!("not a conv pixel: {explanation:?}");
+    };
+    assert!((explained - z).abs() < 1e-5);
+    let (_, a) = activation.expect("the Small CNN has ReLU after its convolutions");
+    assert_eq!(a, z.max(0.0));
+    let shown = gradscope::ui::format::format_number(f64::from(explained));
+    assert!(
+        harness
+            .query_by_label_contains(&format!("= {shown}"))
+            .is_some(),
+        "the tab does not show z = {shown}"
+    );
+    // The tab and the panel's heading.
+    assert_eq!(harness.query_all_by_label("Pixel arithmetic").count(), 2);
+}
+
+#[test]
+fn a_clicked_pool_pixel_names_the_winner_of_its_window() {
+    let mut harness = mnist();
+    run_until(&mut harness, |app| app.has_feature_maps());
+    harness.run_steps(2);
+    harness
+        .get_by_label("feature map: MaxPool2d 1 · 8×13×13 channel 1")
+        .click();
+    harness.run_steps(3);
+    let pixel = harness.state().selected_pixel().unwrap();
+    let snapshot = harness.state().snapshot().unwrap().clone();
+    let maps = snapshot.feature_maps.as_ref().unwrap();
+    let explanation = explain(maps, &snapshot.kernels, pixel).unwrap();
+    let PixelMath::Pool { window, winner, .. } = explanation.math else {
+        panic!("not a pool pixel");
+    };
+    // The pool's input is conv 1 after ReLU.
+    let conv = &maps.layers[0].values;
+    let mut hand = Vec::new();
+    for ky in 0..2 {
+        for kx in 0..2 {
+            hand.push(conv[(2 * pixel.y + ky) * 26 + 2 * pixel.x + kx].max(0.0));
+        }
+    }
+    assert_eq!(window, hand);
+    let max = hand.iter().copied().fold(f32::MIN, f32::max);
+    assert_eq!(window[winner], max);
+    assert_eq!(explanation.stored, max);
+}
+
+#[test]
+fn the_xor_preset_starts_paused_at_step_zero_on_four_points() {
+    let mut harness = harness_with(Settings::default());
+    harness.run_steps(2);
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.step() > 20);
+    harness
+        .get_by_label("XOR, 2-2-1 sigmoid (backprop by hand)")
+        .click();
+    harness.run_steps(2);
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(3);
+    assert_eq!(harness.state().step(), 0);
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(3);
+    assert_eq!(harness.state().step(), 0, "the preset did not stay paused");
+    let data = harness.state().data().clone();
+    assert_eq!((data.train.len(), data.test.len()), (4, 0));
+    let config = &harness.state().settings().train;
+    assert_eq!(config.hidden.len(), 1);
+    assert_eq!(config.hidden[0].units, 2);
+    assert!(harness.query_by_label_contains("Step 0 ·").is_some());
+}
+
+#[test]
+fn a_banner_appearing_does_not_move_the_tabs_or_the_panels() {
+    use gradscope::nn::OptimizerKind;
+    use gradscope::ui::Banner;
+    let mut settings = Settings {
+        data: DataSettings::synth(SynthKind::Line),
+        speed: None,
+        ..Settings::default()
+    };
+    settings.train.hidden.clear();
+    settings.train.optimizer.kind = OptimizerKind::Sgd;
+    settings.train.optimizer.learning_rate = 10.0;
+    settings.train.batch_size = 1000;
+    let mut harness = harness_with(settings);
+    harness.run_steps(2);
+    let tab = harness.get_by_label("Network view").rect();
+    let heading = harness.get_by_label("Loss").rect();
+    assert!(harness.state().banner().is_none());
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| {
+        matches!(app.banner(), Some(Banner::Diverged(_)))
+    });
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("diverged at step")
+            .is_some()
+    );
+    assert_eq!(harness.get_by_label("Network view").rect(), tab);
+    assert_eq!(harness.get_by_label("Loss").rect(), heading);
+    // A click where the tab was lands on the tab.
+    harness.get_by_label("Network view").click();
+    harness.run_steps(2);
+    run_until(&mut harness, |app| {
+        app.snapshot().is_some_and(|s| s.trace.is_some())
+    });
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("circles: activation a")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_reopened_experiment_counts_on_from_its_saved_step_with_its_curves() {
+    use gradscope::experiment::Experiment;
+    use gradscope::ui::files::FileKind;
+    let dir = std::env::temp_dir().join(format!("gradscope-reopen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("run.json");
+    let mut harness = harness_with(Settings::default());
+    harness.run_steps(2);
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(1);
+    }
+    run_until(&mut harness, |app| app.step() == 3);
+    harness
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::SaveExperiment, &path.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Save experiment").click();
+    run_until(&mut harness, |app| {
+        app.file_status()
+            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
+    });
+    let saved = Experiment::load(&path).unwrap();
+    assert_eq!(saved.weights.as_ref().unwrap().step, 3);
+
+    // A new window opens the file: the counter says step 3 and the three losses are back.
+    let mut reopened = harness_with(Settings::default());
+    reopened.run_steps(2);
+    let ctx = reopened.ctx.clone();
+    reopened.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut reopened, |app| app.step() == 3);
+    reopened.run_steps(3);
+    assert_eq!(reopened.state().step(), 3);
+    assert!(reopened.query_by_label_contains("Step 3 ·").is_some());
+    let losses = reopened.state().loss_history();
+    assert_eq!(losses.total_steps(), 3);
+    // The next step is step 4.
+    reopened.get_by_label("Step").click();
+    run_until(&mut reopened, |app| app.step() == 4);
+    let _ = std::fs::remove_dir_all(&dir);
+}
