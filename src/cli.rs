@@ -44,6 +44,8 @@ pub enum CliCommand {
     Train(Box<TrainArgs>),
     /// Print what the import wizard understands of a file or folder as one JSON object.
     Inspect(InspectArgs),
+    /// Hopfield memory: recall a stored pattern from a noisy cue; `memory capacity` sweeps P.
+    Memory(Box<crate::memory::cli::MemoryArgs>),
 }
 
 /// Options of `gradscope inspect`.
@@ -794,5 +796,6 @@ pub fn run(command: CliCommand) -> ExitCode {
             }
             Err(message) => usage_error(&message),
         },
+        CliCommand::Memory(args) => crate::memory::cli::run(&args),
     }
 }

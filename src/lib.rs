@@ -15,11 +15,14 @@
 //!   written atomically.
 //! - [`ui`]: the eframe app and its panels.
 //! - [`cli`]: the command line shared by the binary and the tests.
+//! - [`memory`]: the Hopfield network room (learning rules, recall dynamics, energy, capacity):
+//!   pure logic like [`lesson`], using [`data`] for the bundled MNIST digits.
 
 pub mod cli;
 pub mod data;
 pub mod experiment;
 pub mod lesson;
+pub mod memory;
 pub mod nn;
 pub mod train;
 pub mod ui;

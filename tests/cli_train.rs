@@ -152,7 +152,7 @@ fn invalid_arguments_exit_2_with_one_line() {
         ),
         (
             vec!["--mode", "tour"],
-            "--mode: unknown view 'tour' (known: lab lesson race)",
+            "--mode: unknown view 'tour' (known: lab lesson race memory)",
         ),
         (
             vec!["train", "--optimizer", "adagrad"],

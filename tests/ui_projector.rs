@@ -152,12 +152,12 @@ fn a_clicked_conv_pixel_shows_the_arithmetic_of_a_hand_computation() {
     assert!((explained - z).abs() < 1e-5);
     let (_, a) = activation.expect("the Small CNN has ReLU after its convolutions");
     assert_eq!(a, z.max(0.0));
-    let shown = gradscope::ui::format::format_number(f64::from(explained));
+    let shown = gradscope::ui::typeset::number(f64::from(explained));
+    let line = harness.get_by_label_contains("z = Σ + b = ");
+    let text = line.value().unwrap_or_default();
     assert!(
-        harness
-            .query_by_label_contains(&format!("= {shown}"))
-            .is_some(),
-        "the tab does not show z = {shown}"
+        text.ends_with(&format!("= {shown}")),
+        "{text} ≠ … = {shown}"
     );
     // The tab and the panel's heading.
     assert_eq!(harness.query_all_by_label("Pixel arithmetic").count(), 2);
@@ -303,4 +303,36 @@ fn a_reopened_experiment_counts_on_from_its_saved_step_with_its_curves() {
     reopened.get_by_label("Step").click();
     run_until(&mut reopened, |app| app.step() == 4);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hidden_units_carry_heatmaps_and_zero_initial_weights_make_them_identical() {
+    let mut harness = harness_with(Settings::default());
+    harness.run_steps(2);
+    harness
+        .get_by_label("zero initial weights: symmetry")
+        .click();
+    run_until(&mut harness, |app| {
+        app.snapshot().is_some_and(|s| s.neurons.is_some()) && app.data().train.len() == 4
+    });
+    let maps = harness.state().snapshot().unwrap().neurons.clone().unwrap();
+    // One hidden layer of two sigmoid units, each a full grid of outputs in (0, 1).
+    assert_eq!(maps.layers.len(), 1);
+    assert_eq!(maps.layers[0].len(), 2);
+    let cells = maps.resolution * maps.resolution;
+    for unit in &maps.layers[0] {
+        assert_eq!(unit.len(), cells);
+        assert!(unit.iter().all(|&v| v > 0.0 && v < 1.0));
+    }
+    // With every weight zero both units compute the same thing everywhere.
+    assert_eq!(maps.layers[0][0], maps.layers[0][1]);
+    // The XOR preset's random weights make them differ.
+    harness
+        .get_by_label("XOR, 2-2-1 sigmoid (backprop by hand)")
+        .click();
+    run_until(&mut harness, |app| {
+        app.snapshot()
+            .and_then(|s| s.neurons.as_ref())
+            .is_some_and(|m| m.layers[0][0] != m.layers[0][1])
+    });
 }

@@ -4,6 +4,7 @@
 mod defaults;
 pub mod doctor;
 pub mod history;
+pub mod memory;
 pub mod presets;
 pub mod session;
 pub mod snapshot;

@@ -482,6 +482,47 @@ impl WorkerState {
         self.waker.wake();
     }
 
+    /// Answers [`Command::GradCheck`].
+    fn gradient_check(&mut self) {
+        if let Some(session) = &self.session {
+            let rows = session
+                .gradient_check(GRADCHECK_ELEMENTS)
+                .map(|checks| gradcheck_rows(&checks, GRADCHECK_TOLERANCE));
+            self.emit(Event::GradCheck(Box::new(GradCheckReport {
+                step: session.step_count(),
+                batch: session.batch_size(),
+                rows,
+            })));
+            self.waker.wake();
+        }
+    }
+
+    /// Answers [`Command::Capture`] (nothing is sent without a session).
+    fn capture(&self, reply: &Sender<Captured>) {
+        if let Some(session) = &self.session {
+            let mut params = Vec::new();
+            session.model().copy_params_into(&mut params);
+            let _ = reply.send(Captured {
+                spec: session.model().spec().clone(),
+                params,
+                config: session.config().clone(),
+                step: session.step_count(),
+                epoch: session.epoch(),
+            });
+        }
+    }
+
+    /// Carries out [`Command::LoadParams`].
+    fn load_params(&mut self, params: &[DMatrix<f32>]) {
+        if let Some(session) = &mut self.session {
+            match session.load_params(params) {
+                Ok(()) => self.publish_views(),
+                Err(message) => self.emit(Event::Error(message)),
+            }
+            self.waker.wake();
+        }
+    }
+
     fn handle(&mut self, command: Command) {
         match command {
             Command::Play => {
@@ -549,19 +590,7 @@ impl WorkerState {
                     session.set_early_stopping(patience);
                 }
             }
-            Command::GradCheck => {
-                if let Some(session) = &self.session {
-                    let rows = session
-                        .gradient_check(GRADCHECK_ELEMENTS)
-                        .map(|checks| gradcheck_rows(&checks, GRADCHECK_TOLERANCE));
-                    self.emit(Event::GradCheck(Box::new(GradCheckReport {
-                        step: session.step_count(),
-                        batch: session.batch_size(),
-                        rows,
-                    })));
-                    self.waker.wake();
-                }
-            }
+            Command::GradCheck => self.gradient_check(),
             Command::SetViews(views) => {
                 if let Some(session) = &mut self.session {
                     session.set_monitor(views.health);
@@ -574,15 +603,7 @@ impl WorkerState {
                 self.speed = speed.filter(|rate| rate.is_finite() && *rate > 0.0);
                 self.restart_throttle();
             }
-            Command::LoadParams(params) => {
-                if let Some(session) = &mut self.session {
-                    match session.load_params(&params) {
-                        Ok(()) => self.publish_views(),
-                        Err(message) => self.emit(Event::Error(message)),
-                    }
-                    self.waker.wake();
-                }
-            }
+            Command::LoadParams(params) => self.load_params(&params),
             Command::SetCounters { step, epoch } => {
                 if let Some(session) = &mut self.session {
                     session.set_counters(step, epoch);
@@ -591,19 +612,7 @@ impl WorkerState {
                     self.waker.wake();
                 }
             }
-            Command::Capture(reply) => {
-                if let Some(session) = &self.session {
-                    let mut params = Vec::new();
-                    session.model().copy_params_into(&mut params);
-                    let _ = reply.send(Captured {
-                        spec: session.model().spec().clone(),
-                        params,
-                        config: session.config().clone(),
-                        step: session.step_count(),
-                        epoch: session.epoch(),
-                    });
-                }
-            }
+            Command::Capture(reply) => self.capture(&reply),
             Command::SimulatePanic => panic!("simulated worker panic"),
             Command::Shutdown => {}
         }

@@ -28,6 +28,7 @@ use crate::ui::import::ImportWizard;
 use crate::ui::kernels::KernelsPanel;
 use crate::ui::lesson::LessonPanel;
 use crate::ui::loss::LossPanel;
+use crate::ui::memory::MemoryPanel;
 use crate::ui::network::NetworkPanel;
 use crate::ui::pixel::PixelPanel;
 use crate::ui::present::Presentation;
@@ -122,6 +123,7 @@ struct Panels {
     files: FilesPanel,
     lesson: LessonPanel,
     race: RacePanel,
+    memory: MemoryPanel,
     image_tab: ImageTab,
     mlp_tab: MlpTab,
     /// The control panel is open (false: a narrow strip with Play/Pause, Step and Reset).
@@ -239,6 +241,11 @@ impl GradscopeApp {
     /// The optimizer race.
     pub fn race(&mut self) -> &mut RacePanel {
         &mut self.panels.race
+    }
+
+    /// The Hopfield memory view.
+    pub fn memory(&mut self) -> &mut MemoryPanel {
+        &mut self.panels.memory
     }
 
     /// Steps taken, as last reported by the worker.
@@ -373,6 +380,7 @@ impl Default for Panels {
             files: FilesPanel::default(),
             lesson: LessonPanel::default(),
             race: RacePanel::default(),
+            memory: MemoryPanel::default(),
             image_tab: ImageTab::Kernels,
             mlp_tab: MlpTab::Weights,
             controls_open: true,

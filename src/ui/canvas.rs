@@ -79,6 +79,12 @@ impl DigitCanvas {
         }
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 4.0, Color32::BLACK);
+        painter.rect_stroke(
+            rect,
+            4.0,
+            Stroke::new(1.5, Color32::from_gray(150)),
+            egui::StrokeKind::Inside,
+        );
         let width = PEN_RADIUS * 2.0 * side;
         let to_screen =
             |p: [f32; 2]| rect.min + egui::vec2(p[0] * rect.width(), p[1] * rect.height());

@@ -217,9 +217,15 @@ impl Panel for FeaturesPanel {
             return action;
         };
         self.update_atlases(ui.ctx(), maps, run.snapshot_generation);
+        let channels = maps.input.shape.channels;
+        let drawing = self.drawing && can_draw;
+        let name = if maps.drawn {
+            "input image: your drawing as the network sees it (28×28, centred)".to_string()
+        } else {
+            format!("input image, sample {}", maps.sample)
+        };
         ui.horizontal(|ui| {
-            let channels = maps.input.shape.channels;
-            if self.drawing && can_draw {
+            if drawing {
                 ui.vertical(|ui| {
                     if self.canvas.ui(ui, 168.0) {
                         action = Some(Action::DrawnDigit(self.canvas.sample()));
@@ -234,12 +240,7 @@ impl Panel for FeaturesPanel {
                     }
                 });
             }
-            let input_side = if self.drawing { 84.0 } else { 112.0 };
-            let name = if maps.drawn {
-                "input image: your drawing as the network sees it (28×28, centred)".to_string()
-            } else {
-                format!("input image, sample {}", maps.sample)
-            };
+            let input_side = if drawing { 84.0 } else { 112.0 };
             tile(
                 ui,
                 &self.atlases[0],
@@ -249,8 +250,14 @@ impl Panel for FeaturesPanel {
                 name,
                 None,
             );
-            prediction_ui(ui, data, maps);
+            if !drawing {
+                prediction_ui(ui, data, maps);
+            }
         });
+        // While drawing, the probabilities get a full row under the canvas.
+        if drawing {
+            prediction_ui(ui, data, maps);
+        }
         if let Some(pixel) = self.maps_ui(ui, maps) {
             self.selected = Some(pixel);
             action = Some(Action::SelectPixel(pixel));

@@ -7,7 +7,7 @@ use crate::ui::present::SHORTCUTS;
 use crate::ui::typeset::NOTATION;
 
 /// The path through the app for a first lesson: (title, what to do and say).
-pub const FIRST_LESSON: [(&str, &str); 6] = [
+pub const FIRST_LESSON: [(&str, &str); 7] = [
     (
         "1. Gradient descent (10 min)",
         "Open Gradient descent. Press Step a few times: the Update box shows θ ← θ − α∇J with this \
@@ -40,6 +40,12 @@ pub const FIRST_LESSON: [(&str, &str); 6] = [
          huge step' and 'large tanh weights' each show one classic failure; the doctor's \
          message at the bottom names it and its buttons fix it in one click. Compare the \
          Gradients (doctor) tab before and after.",
+    ),
+    (
+        "6. Memory (5 min, to end on)",
+        "Open Memory: A, B and C are stored and A is recalled from 30 % noise, the energy only \
+         falling. Hover a neuron: its field is signal from A plus crosstalk from the others. \
+         Run the capacity sweep: Hebbian recall collapses near P/N ≈ 0.138, Storkey holds.",
     ),
     (
         "Keys",

@@ -97,8 +97,9 @@ fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
     }
     let mode = match args.mode.as_deref() {
         None => AppMode::NetworkLab,
-        Some(text) => AppMode::parse(text)
-            .ok_or_else(|| format!("--mode: unknown view '{text}' (known: lab lesson race)"))?,
+        Some(text) => AppMode::parse(text).ok_or_else(|| {
+            format!("--mode: unknown view '{text}' (known: lab lesson race memory)")
+        })?,
     };
     Ok((options, mode))
 }
@@ -183,6 +184,9 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
             // Like the network lab, the chosen view starts moving unless --paused is given.
             app.lesson().playing = mode == AppMode::Lesson && !paused;
             app.race().playing = mode == AppMode::Race && !paused;
+            if mode == AppMode::Memory && !paused {
+                app.memory().start_demo();
+            }
             Ok(Box::new(app))
         }),
     );

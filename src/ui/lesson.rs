@@ -271,6 +271,9 @@ impl Panel for LessonPanel {
     }
 }
 
+const UPDATE_HINT: &str = "The update θ ← θ − α∇J with this step's numbers; \
+    ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)";
+
 impl LessonPanel {
     fn controls_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
@@ -556,8 +559,9 @@ impl LessonPanel {
             }
         };
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.add(egui::Label::new(RichText::new(text).monospace()).wrap_mode(egui::TextWrapMode::Extend))
-                .on_hover_text("The update θ ← θ − α∇J with this step's numbers; ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)");
+            let formula = egui::Label::new(RichText::new(text).monospace())
+                .wrap_mode(egui::TextWrapMode::Extend);
+            ui.add(formula).on_hover_text(UPDATE_HINT);
         });
     }
 

@@ -96,19 +96,26 @@ impl Panel for LossPanel {
         let train = metric_line(run, |r| r.train, |m| to_plot(m.loss, log_y));
         let test = metric_line(run, |r| r.test, |m| to_plot(m.loss, log_y));
         let classification = data.is_classification();
-        let height = if classification {
-            (ui.available_height() * 0.62).max(120.0)
-        } else {
-            ui.available_height().max(120.0)
-        };
+        // Both plots and their legend rows share the room exactly (the panel's rectangle is
+        // fixed, and anything past it would be cut off).
+        let room = ui.available_height();
+        let top = ui.cursor().top();
+        // One legend for both plots: the colours mean the same in each.
         legend_row(
             ui,
             &[
-                LegendEntry::new("train loss (each step)", STEP_COLOR, Marker::Line),
-                LegendEntry::new("train loss (whole split)", TRAIN_COLOR, Marker::Line),
-                LegendEntry::new("test loss", TEST_COLOR, Marker::Line),
+                LegendEntry::new("each step (mini-batch)", STEP_COLOR, Marker::Line),
+                LegendEntry::new("train", TRAIN_COLOR, Marker::Line),
+                LegendEntry::new("test", TEST_COLOR, Marker::Line),
             ],
         );
+        let legend_height = ui.cursor().top() - top;
+        let plots = room - legend_height - 12.0;
+        let height = if classification {
+            (plots * 0.62).max(40.0)
+        } else {
+            (room - legend_height - 4.0).max(40.0)
+        };
         let mut plot = Plot::new("loss_plot")
             .height(height)
             .custom_x_axes(x_axis("step"))
@@ -116,6 +123,14 @@ impl Panel for LossPanel {
             .include_x(0.0)
             .include_x(run.step.max(10) as f64)
             .allow_scroll(false);
+        if !log_y {
+            // A loss is never negative: the axis starts at 0 (also before the first step,
+            // instead of egui's default −5…5).
+            plot = plot.include_y(0.0);
+        }
+        if steps.is_empty() && train.is_empty() && test.is_empty() {
+            plot = plot.include_y(if log_y { -1.0 } else { 1.0 });
+        }
         if log_y {
             plot = log_y_axis(plot);
         }
@@ -137,39 +152,37 @@ impl Panel for LossPanel {
             );
         });
         if classification {
-            let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
-            let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
-            legend_row(
-                ui,
-                &[
-                    LegendEntry::new("train accuracy", TRAIN_COLOR, Marker::Line),
-                    LegendEntry::new("test accuracy", TEST_COLOR, Marker::Line),
-                ],
-            );
-            Plot::new("accuracy_plot")
-                .height(ui.available_height().max(80.0))
-                .include_x(0.0)
-                .include_x(run.step.max(10) as f64)
-                .custom_x_axes(x_axis("step"))
-                .custom_y_axes(y_axis("accuracy %"))
-                .include_y(0.0)
-                .include_y(100.0)
-                .allow_scroll(false)
-                .show(ui, |plot_ui| {
-                    plot_ui.line(
-                        Line::new("train accuracy", PlotPoints::from(train_acc))
-                            .color(TRAIN_COLOR)
-                            .width(2.0),
-                    );
-                    plot_ui.line(
-                        Line::new("test accuracy", PlotPoints::from(test_acc))
-                            .color(TEST_COLOR)
-                            .width(2.0),
-                    );
-                });
+            accuracy_plot_ui(ui, run, (plots - height).max(30.0));
         }
         None
     }
+}
+
+/// Train and test accuracy (%) at each evaluation, `height` points high.
+fn accuracy_plot_ui(ui: &mut egui::Ui, run: &RunView, height: f32) {
+    let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
+    let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
+    Plot::new("accuracy_plot")
+        .height(height)
+        .include_x(0.0)
+        .include_x(run.step.max(10) as f64)
+        .custom_x_axes(x_axis("step"))
+        .custom_y_axes(y_axis("accuracy %"))
+        .include_y(0.0)
+        .include_y(100.0)
+        .allow_scroll(false)
+        .show(ui, |plot_ui| {
+            plot_ui.line(
+                Line::new("train accuracy", PlotPoints::from(train_acc))
+                    .color(TRAIN_COLOR)
+                    .width(2.0),
+            );
+            plot_ui.line(
+                Line::new("test accuracy", PlotPoints::from(test_acc))
+                    .color(TEST_COLOR)
+                    .width(2.0),
+            );
+        });
 }
 
 #[cfg(test)]

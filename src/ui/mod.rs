@@ -30,6 +30,7 @@ pub mod kernels;
 pub mod launch;
 pub mod lesson;
 pub mod loss;
+pub mod memory;
 pub mod network;
 pub mod pacer;
 pub mod panel;

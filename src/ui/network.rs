@@ -375,10 +375,6 @@ fn annotate_phase(
     let units_ok = |c: usize| layout.positions[c].len() <= ANNOTATED_UNITS;
     let edges_ok =
         |l: usize| layout.positions[l].len() * layout.positions[l + 1].len() <= ANNOTATED_EDGES;
-    let edge_point = |l: usize, i: usize, j: usize| {
-        let (a, b) = (layout.positions[l][i], layout.positions[l + 1][j]);
-        a + (b - a) * (0.35 + 0.3 * (j as f32 / layout.positions[l + 1].len().max(1) as f32))
-    };
     match phase {
         Phase::Forward(l) if units_ok(l + 1) => {
             let layer = &trace.layers[l];
@@ -441,33 +437,50 @@ fn annotate_phase(
                 for i in 0..layout.positions[l].len() {
                     for j in 0..layout.positions[l + 1].len() {
                         let text = format!("∂E/∂w = {}", number(layer.weight_grad[(i, j)]));
-                        let at = edge_point(l, i, j);
+                        let at = edge_point(layout, l, i, j);
                         tag(painter, at, egui::Align2::CENTER_CENTER, text, color);
                     }
                 }
             }
         }
-        Phase::Update => {
-            for (l, layer) in trace.layers.iter().enumerate() {
-                if !edges_ok(l) {
-                    continue;
-                }
-                let (new_weight, _) = sgd_step(layer, traced.learning_rate, traced.l2);
-                for i in 0..layout.positions[l].len() {
-                    for j in 0..layout.positions[l + 1].len() {
-                        let text = format!(
-                            "{} → {}",
-                            number(layer.weight[(i, j)]),
-                            number(new_weight[(i, j)])
-                        );
-                        let at = edge_point(l, i, j);
-                        tag(painter, at, egui::Align2::CENTER_CENTER, text, color);
-                    }
-                }
-            }
-        }
+        Phase::Update => annotate_update(painter, trace, layout, traced, color),
         Phase::Forward(_) => {}
     }
+}
+
+/// The update phase's labels: each weight's old → new value on its edge (plain SGD with the
+/// trace's η and λ), for layers with few enough edges.
+fn annotate_update(
+    painter: &egui::Painter,
+    trace: &BackpropTrace,
+    layout: &Layout,
+    traced: &TraceView,
+    color: Color32,
+) {
+    for (l, layer) in trace.layers.iter().enumerate() {
+        if layout.positions[l].len() * layout.positions[l + 1].len() > ANNOTATED_EDGES {
+            continue;
+        }
+        let (new_weight, _) = sgd_step(layer, traced.learning_rate, traced.l2);
+        for i in 0..layout.positions[l].len() {
+            for j in 0..layout.positions[l + 1].len() {
+                let text = format!(
+                    "{} → {}",
+                    number(layer.weight[(i, j)]),
+                    number(new_weight[(i, j)])
+                );
+                let at = edge_point(layout, l, i, j);
+                tag(painter, at, egui::Align2::CENTER_CENTER, text, color);
+            }
+        }
+    }
+}
+
+/// Where a label sits on the edge from unit i of column l to unit j of the next column:
+/// staggered along the edge by j so the labels of one unit's edges do not overlap.
+fn edge_point(layout: &Layout, l: usize, i: usize, j: usize) -> Pos2 {
+    let (a, b) = (layout.positions[l][i], layout.positions[l + 1][j]);
+    a + (b - a) * (0.35 + 0.3 * (j as f32 / layout.positions[l + 1].len().max(1) as f32))
 }
 
 /// The tooltip of neuron `(column, unit)`: its value, and for a Dense unit z, a, δ, ∂E/∂b.

@@ -14,6 +14,7 @@ use crate::ui::action::Action;
 use crate::ui::format::format_number;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
+use crate::ui::typeset::{factor, number};
 
 /// A pixel of a feature map: layer index in [`FeatureMaps::layers`], channel, row and column
 /// (all 0-based, as stored; the panels show them 1-based).
@@ -309,6 +310,33 @@ fn conv_ui(
             ui.label(format!("of {}", channels.len()));
         });
     }
+    let sums: Vec<String> = channels.iter().map(|t| factor(f64::from(t.sum))).collect();
+    let sum_text = if channels.len() > 1 {
+        format!("Σ over {} channels = {}", channels.len(), sums.join(" + "))
+    } else {
+        format!("Σ x·w = {}", number(f64::from(channels[0].sum)))
+    };
+    // The result first, so it stays in view on a small screen; the grids below.
+    ui.label(
+        RichText::new(format!(
+            "z = Σ + b = {} + {} = {}",
+            number(f64::from(z - bias)),
+            factor(f64::from(bias)),
+            number(f64::from(z))
+        ))
+        .monospace()
+        .strong(),
+    );
+    if let Some((f, a)) = activation {
+        ui.label(
+            RichText::new(format!("a = {}(z) = {}", f.name(), number(f64::from(a))))
+                .monospace()
+                .strong(),
+        );
+    }
+    ui.add(
+        egui::Label::new(RichText::new(sum_text).monospace()).wrap_mode(egui::TextWrapMode::Wrap),
+    );
     let terms = &channels[*shown];
     ui.horizontal_wrapped(|ui| {
         number_grid(ui, "input patch x", kernel, &terms.patch, None);
@@ -317,50 +345,15 @@ fn conv_ui(
         ui.label(RichText::new("=").size(22.0));
         number_grid(ui, "products x·w", kernel, &terms.products, None);
     });
-    let sums: Vec<String> = channels.iter().map(|t| format_signed(t.sum)).collect();
-    let sum_text = if channels.len() > 1 {
-        format!("Σ over {} channels = {}", channels.len(), sums.join(" + "))
-    } else {
-        format!("Σ x·w = {}", sums[0])
-    };
-    ui.label(RichText::new(sum_text).monospace());
-    ui.label(
-        RichText::new(format!(
-            "z = Σ + b = {} + {} = {}",
-            format_number(f64::from(z - bias)),
-            format_signed(bias),
-            format_number(f64::from(z))
-        ))
-        .monospace()
-        .strong(),
-    );
-    if let Some((f, a)) = activation {
-        ui.label(
-            RichText::new(format!(
-                "a = {}(z) = {}",
-                f.name(),
-                format_number(f64::from(a))
-            ))
-            .monospace()
-            .strong(),
-        );
-    }
-}
-
-/// A number in parentheses when it is negative, so "+ (−0.2)" reads as one term.
-fn format_signed(v: f32) -> String {
-    let text = format_number(f64::from(v));
-    if v < 0.0 {
-        format!("({})", text.replace('-', "−"))
-    } else {
-        text
-    }
 }
 
 /// A `side`×`side` grid of numbers under a caption; `mark` outlines one cell.
 fn number_grid(ui: &mut egui::Ui, caption: &str, side: usize, values: &[f32], mark: Option<usize>) {
     ui.vertical(|ui| {
-        ui.label(RichText::new(caption).italics());
+        ui.add(
+            egui::Label::new(RichText::new(caption).italics())
+                .wrap_mode(egui::TextWrapMode::Extend),
+        );
         egui::Grid::new(("pixel_grid", caption))
             .spacing(egui::vec2(6.0, 2.0))
             .show(ui, |ui| {
@@ -368,7 +361,7 @@ fn number_grid(ui: &mut egui::Ui, caption: &str, side: usize, values: &[f32], ma
                     for col in 0..side {
                         let i = row * side + col;
                         let v = values.get(i).copied().unwrap_or(0.0);
-                        let mut text = RichText::new(format!("{v:.3}")).monospace();
+                        let mut text = RichText::new(format!("{v:.2}")).monospace();
                         if mark == Some(i) {
                             text = text.strong().color(Color32::from_rgb(40, 160, 60));
                         }

@@ -25,7 +25,7 @@ pub fn y_axis(label: impl Into<String>) -> Vec<AxisHints<'static>> {
     vec![
         AxisHints::new_y()
             .label(label.into())
-            .label_spacing(14.0..=24.0),
+            .label_spacing(10.0..=18.0),
     ]
 }
 

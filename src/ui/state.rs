@@ -266,11 +266,18 @@ pub enum AppMode {
     Lesson,
     /// The optimizer race on 2-D surfaces.
     Race,
+    /// The Hopfield memory: storing patterns and recalling them.
+    Memory,
 }
 
 impl AppMode {
     /// Every mode, in bar order.
-    pub const ALL: [AppMode; 3] = [AppMode::NetworkLab, AppMode::Lesson, AppMode::Race];
+    pub const ALL: [AppMode; 4] = [
+        AppMode::NetworkLab,
+        AppMode::Lesson,
+        AppMode::Race,
+        AppMode::Memory,
+    ];
 
     /// The name in the bar.
     pub fn name(self) -> &'static str {
@@ -278,15 +285,17 @@ impl AppMode {
             AppMode::NetworkLab => "Network lab",
             AppMode::Lesson => "Gradient descent",
             AppMode::Race => "Optimizer race",
+            AppMode::Memory => "Memory",
         }
     }
 
-    /// Case-insensitive `lab`, `lesson` or `race`.
+    /// Case-insensitive `lab`, `lesson`, `race` or `memory`.
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "lab" | "network" => Some(AppMode::NetworkLab),
             "lesson" => Some(AppMode::Lesson),
             "race" => Some(AppMode::Race),
+            "memory" => Some(AppMode::Memory),
             _ => None,
         }
     }
@@ -301,6 +310,9 @@ impl AppMode {
                 "Watch gradient descent fit a line: the data, the loss landscape, the update with numbers"
             }
             AppMode::Race => "Race SGD, Momentum, Nesterov, RMSProp and Adam on the same surface",
+            AppMode::Memory => {
+                "A Hopfield network: store patterns, then watch it recall one from a corrupted cue"
+            }
         }
     }
 }

@@ -203,6 +203,9 @@ impl GradscopeApp {
             lab.worker.send(Command::Play);
             lab.resume = false;
         }
+        if self.mode == AppMode::Memory && mode != AppMode::Memory {
+            self.panels.memory.leave();
+        }
         self.mode = mode;
     }
 

@@ -57,6 +57,7 @@ impl GradscopeApp {
                         actions.extend(panels.lesson.ui(ui, &view));
                     });
                 }
+                AppMode::Memory => actions.extend(panels.memory.ui(ui, &view)),
                 AppMode::Race => {
                     egui::CentralPanel::default().show(ui, |ui| {
                         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -191,7 +192,7 @@ fn lab_ui(
                 let stepping =
                     panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network;
                 if !stepping {
-                    let top = (height * 0.5).max(220.0);
+                    let top = (height * 0.56).max(220.0);
                     // An exact rectangle: whatever the loss panel shows (a number, a dash, a
                     // wrapped line), the tabs below it stay where they are.
                     let (loss, _) = ui.allocate_exact_size(

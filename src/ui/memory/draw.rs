@@ -1,0 +1,471 @@
+//! Drawing the Memory view: neuron grids (the state with the updated neuron highlighted, the
+//! cue, thumbnails, the canvas), the N×N weight heatmap and the last outer product x x^T, the
+//! end state, and the energy, overlap, capacity and basin plots.
+
+use eframe::egui::{self, Color32, RichText, Sense, TextureHandle, TextureOptions};
+use egui_plot::{Line, Plot, PlotPoints, VLine};
+
+use super::MemoryPanel;
+use crate::memory::{AGS_CAPACITY, EndState, Grid, LearningRule, field_split};
+use crate::ui::colormap::{class_color, diverging};
+use crate::ui::plot::{LegendEntry, Marker, legend_row, x_axis, y_axis};
+use crate::ui::typeset::rule_line;
+
+/// Colour of the energy curve (of run A when two run side by side).
+const ENERGY_COLOR: Color32 = Color32::from_rgb(214, 39, 40);
+
+/// Largest side of the state grid and the two heatmaps, in points (they shrink to share the
+/// width three ways, e.g. in presentation mode).
+const MAX_SIDE: f32 = 220.0;
+const PLOT_HEIGHT: f32 = 190.0;
+const INK: Color32 = Color32::from_rgb(30, 30, 30);
+const PAPER: Color32 = Color32::from_rgb(235, 235, 225);
+const HIGHLIGHT: Color32 = Color32::from_rgb(255, 140, 0);
+const TWO_CYCLE_NOTE: &str = "Synchronous updates can alternate between two states forever: the \
+    energy argument (E never rises) holds only for asynchronous updates.";
+
+/// The heatmap textures and whether the weights changed since they were made.
+#[derive(Default)]
+pub(super) struct Textures {
+    weights: Option<TextureHandle>,
+    outer: Option<TextureHandle>,
+    pub(super) weights_dirty: bool,
+    limit: f64,
+}
+
+fn spin_color(s: i8) -> Color32 {
+    if s > 0 { INK } else { PAPER }
+}
+
+/// Paints `spins` on `grid` into `rect`.
+fn paint_spins(painter: &egui::Painter, rect: egui::Rect, grid: Grid, spins: &[i8]) {
+    let cell = rect.width() / grid.cols as f32;
+    painter.rect_filled(rect, 0.0, PAPER);
+    for (i, &s) in spins.iter().enumerate().filter(|(_, s)| **s > 0) {
+        let (r, c) = (i / grid.cols, i % grid.cols);
+        let min = rect.min + egui::vec2(c as f32 * cell, r as f32 * cell);
+        painter.rect_filled(
+            egui::Rect::from_min_size(min, egui::vec2(cell, cell)),
+            0.0,
+            spin_color(s),
+        );
+    }
+}
+
+/// The neuron under `pos` in a grid drawn into `rect`.
+fn neuron_at(rect: egui::Rect, grid: Grid, pos: egui::Pos2) -> Option<usize> {
+    if !rect.contains(pos) {
+        return None;
+    }
+    let c = (((pos.x - rect.left()) / rect.width()) * grid.cols as f32) as usize;
+    let r = (((pos.y - rect.top()) / rect.height()) * grid.rows as f32) as usize;
+    Some(r.min(grid.rows - 1) * grid.cols + c.min(grid.cols - 1))
+}
+
+/// A small pattern, framed when chosen; clickable.
+pub(super) fn thumbnail_ui(
+    ui: &mut egui::Ui,
+    grid: Grid,
+    spins: &[i8],
+    cell: f32,
+    chosen: bool,
+) -> egui::Response {
+    let size = egui::vec2(cell * grid.cols as f32, cell * grid.rows as f32);
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    paint_spins(ui.painter(), rect, grid, spins);
+    let stroke = if chosen {
+        egui::Stroke::new(3.0, HIGHLIGHT)
+    } else {
+        egui::Stroke::new(1.0, ui.visuals().weak_text_color())
+    };
+    ui.painter()
+        .rect_stroke(rect, 0.0, stroke, egui::StrokeKind::Outside);
+    response
+}
+
+/// The drawing canvas: left button paints +1, right button −1. Returns true when it changed.
+pub(super) fn canvas_ui(
+    ui: &mut egui::Ui,
+    grid: Grid,
+    spins: &mut [i8],
+    side: f32,
+    tip: &str,
+) -> bool {
+    let cell = side / grid.rows.max(grid.cols) as f32;
+    let size = egui::vec2(cell * grid.cols as f32, cell * grid.rows as f32);
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
+    let response = response.on_hover_text(tip);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "memory canvas"));
+    let mut changed = false;
+    let down = response.is_pointer_button_down_on() || response.dragged() || response.clicked();
+    if down && let Some(pos) = response.interact_pointer_pos() {
+        let erase = ui.input(|i| i.pointer.secondary_down());
+        if let Some(i) = neuron_at(rect, grid, pos) {
+            let value = if erase { -1 } else { 1 };
+            if spins[i] != value {
+                spins[i] = value;
+                changed = true;
+            }
+        }
+    }
+    paint_spins(ui.painter(), rect, grid, spins);
+    ui.painter().rect_stroke(
+        rect,
+        0.0,
+        egui::Stroke::new(1.0, ui.visuals().text_color()),
+        egui::StrokeKind::Outside,
+    );
+    changed
+}
+
+/// An N×N matrix as a diverging (blue − white − red) image, ±`limit` at the ends.
+fn matrix_image(values: &[f64], n: usize, limit: f64) -> egui::ColorImage {
+    let pixels = values
+        .iter()
+        .map(|&v| diverging(v as f32, limit as f32))
+        .collect();
+    egui::ColorImage::new([n, n], pixels)
+}
+
+fn show_texture(ui: &mut egui::Ui, texture: &TextureHandle, side: f32) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), Sense::hover());
+    ui.painter().image(
+        texture.id(),
+        rect,
+        egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+        Color32::WHITE,
+    );
+    response
+}
+
+impl MemoryPanel {
+    /// Everything right of the controls.
+    pub(super) fn main_ui(&mut self, ui: &mut egui::Ui) {
+        self.refresh_textures(ui.ctx());
+        ui.horizontal_top(|ui| {
+            let side = ((ui.available_width() - 48.0) / 3.0).clamp(80.0, MAX_SIDE);
+            self.state_ui(ui, side);
+            ui.add_space(12.0);
+            if self.compare.loaded {
+                self.compare_state_ui(ui, side);
+            } else {
+                self.weights_ui(ui, side);
+            }
+        });
+        self.end_ui(ui);
+        if self.compare.loaded {
+            self.compare.end_ui(ui);
+        }
+        let half = ((ui.available_width() - 16.0) / 2.0).max(200.0);
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(half);
+                self.energy_plot(ui);
+            });
+            ui.vertical(|ui| {
+                ui.set_width(half);
+                self.overlap_plot(ui);
+            });
+        });
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(half);
+                self.capacity_plot(ui);
+            });
+            ui.vertical(|ui| {
+                ui.set_width(half);
+                self.basin_plot(ui);
+            });
+        });
+    }
+
+    fn refresh_textures(&mut self, ctx: &egui::Context) {
+        if !self.textures.weights_dirty {
+            return;
+        }
+        self.textures.weights_dirty = false;
+        let n = self.net.neurons();
+        let weights = self.net.weights();
+        let limit = weights.iter().fold(0.0f64, |m, w| m.max(w.abs())).max(1e-9);
+        self.textures.limit = limit;
+        let image = matrix_image(weights, n, limit);
+        match &mut self.textures.weights {
+            Some(t) => t.set(image, TextureOptions::NEAREST),
+            None => {
+                let t = ctx.load_texture("memory_weights", image, TextureOptions::NEAREST);
+                self.textures.weights = Some(t);
+            }
+        }
+        self.textures.outer = self.outer.as_ref().map(|(_, outer)| {
+            ctx.load_texture(
+                "memory_outer",
+                matrix_image(outer, n, 1.0),
+                TextureOptions::NEAREST,
+            )
+        });
+    }
+
+    /// The state (or the cue before anything was played) with the updated neuron outlined;
+    /// hovering a neuron splits its local field into signal and crosstalk.
+    fn state_ui(&mut self, ui: &mut egui::Ui, side: f32) {
+        ui.vertical(|ui| {
+            ui.label(RichText::new("State s").strong()).on_hover_text(
+                "Black = +1, light = −1. The outlined neuron is the one updated last",
+            );
+            let grid = self.grid;
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), Sense::hover());
+            let state: Vec<i8> = match &self.live {
+                Some(live) => live.state().to_vec(),
+                None => vec![-1; grid.neurons()],
+            };
+            paint_spins(ui.painter(), rect, grid, &state);
+            let cell = rect.width() / grid.cols as f32;
+            if let Some(i) = self.highlighted {
+                let min = rect.min
+                    + egui::vec2((i % grid.cols) as f32 * cell, (i / grid.cols) as f32 * cell);
+                ui.painter().rect_stroke(
+                    egui::Rect::from_min_size(min, egui::vec2(cell, cell)),
+                    0.0,
+                    egui::Stroke::new(2.5, HIGHLIGHT),
+                    egui::StrokeKind::Inside,
+                );
+            }
+            if let (Some(pos), Some(live)) = (response.hover_pos(), &self.live)
+                && let Some(i) = neuron_at(rect, grid, pos)
+                && let Ok(split) = field_split(live, i, self.cued)
+            {
+                response.on_hover_text_at_pointer(format!(
+                    "neuron {i} (row {}, column {}), s = {:+}\n\
+                     h = Σ_j w_ij s_j = {:+.3}\n\
+                     signal from pattern {}: {:+.3}\n\
+                     crosstalk from the others: {:+.3}",
+                    i / grid.cols,
+                    i % grid.cols,
+                    state[i],
+                    split.field,
+                    self.cued + 1,
+                    split.signal,
+                    split.crosstalk
+                ));
+            }
+            if !self.cue.is_empty() {
+                ui.horizontal(|ui| {
+                    ui.label("cue:")
+                        .on_hover_text("The corrupted pattern the recall started from");
+                    let cell = (60.0 / grid.rows as f32).max(1.0);
+                    thumbnail_ui(ui, grid, &self.cue, cell, false)
+                        .on_hover_text("The cue: the cued pattern with bits flipped or erased");
+                });
+            }
+        });
+    }
+
+    /// The side-by-side run's state, in place of the heatmaps.
+    fn compare_state_ui(&self, ui: &mut egui::Ui, side: f32) {
+        ui.vertical(|ui| {
+            ui.label(RichText::new(self.compare.title()).strong())
+                .on_hover_text("The same cue under the second setting");
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), Sense::hover());
+            paint_spins(ui.painter(), rect, self.grid, &self.compare.state);
+        });
+    }
+
+    fn weights_ui(&mut self, ui: &mut egui::Ui, side: f32) {
+        ui.vertical(|ui| {
+            ui.label(RichText::new("Weights W (N × N)").strong())
+                .on_hover_text(format!(
+                    "{}: red positive, blue negative, ±{:.3} at the ends; the diagonal is 0",
+                    self.rule.name(),
+                    self.textures.limit
+                ));
+            if let Some(t) = &self.textures.weights {
+                show_texture(ui, t, side).on_hover_text(
+                    "w_ij: row i, column j. Each stored pattern adds its outer product",
+                );
+            }
+        });
+        ui.add_space(12.0);
+        ui.vertical(|ui| {
+            ui.set_max_width(side);
+            let title = match &self.outer {
+                Some((label, _)) => format!("Last stored: x x^T of {label}"),
+                None => "Outer product x x^T".to_string(),
+            };
+            ui.label(RichText::new(title).strong())
+                .on_hover_text("The outer product of the pattern stored last (±1 entries)");
+            if let Some(t) = &self.textures.outer {
+                show_texture(ui, t, side)
+                    .on_hover_text("x_i x_j: red where two neurons agree, blue where they differ");
+            } else {
+                ui.label("store a pattern to see it")
+                    .on_hover_text("Tick patterns on the left and press Store ticked");
+            }
+        });
+    }
+
+    fn end_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(end) = &self.end else {
+            if self.loaded {
+                let state = if self.playing { "playing" } else { "paused" };
+                ui.label(format!(
+                    "Recall {state} · cue from pattern {}",
+                    self.cued + 1
+                ))
+                .on_hover_text("The recall runs until no neuron changes");
+            }
+            return;
+        };
+        let good =
+            matches!(end, EndState::Fixed(crate::memory::StateName::Pattern(k)) if *k == self.cued);
+        let color = if good {
+            Color32::from_rgb(40, 160, 60)
+        } else {
+            ui.visuals().warn_fg_color
+        };
+        ui.label(RichText::new(format!("Ended: {end}")).strong().color(color))
+            .on_hover_text(
+                "Where the recall stopped, named by its overlaps with the stored patterns",
+            );
+        if matches!(end, EndState::TwoCycle(..)) {
+            ui.label(TWO_CYCLE_NOTE)
+                .on_hover_text("Try asynchronous dynamics on the same cue");
+        }
+    }
+
+    fn energy_plot(&self, ui: &mut egui::Ui) {
+        rule_line(
+            ui,
+            "Energy E = −½ Σ_{ij} w_{ij} s_i s_j",
+            "Hopfield 1982: asynchronous updates never raise E",
+        );
+        if self.compare.loaded {
+            legend_row(
+                ui,
+                &[
+                    LegendEntry::new("E (A)", ENERGY_COLOR, Marker::Line),
+                    LegendEntry::new("E (B)", class_color(1), Marker::Line),
+                ],
+            );
+        }
+        Plot::new("memory_energy")
+            .height(PLOT_HEIGHT)
+            .custom_x_axes(x_axis("updates"))
+            .custom_y_axes(y_axis("E"))
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                let name = if self.compare.loaded { "E (A)" } else { "E" };
+                plot_ui.line(
+                    Line::new(name, PlotPoints::from(self.energy.clone())).color(ENERGY_COLOR),
+                );
+                if self.compare.loaded {
+                    plot_ui.line(
+                        Line::new("E (B)", PlotPoints::from(self.compare.energy.clone()))
+                            .color(class_color(1)),
+                    );
+                }
+            });
+    }
+
+    fn overlap_plot(&self, ui: &mut egui::Ui) {
+        rule_line(
+            ui,
+            "Overlaps m_μ = (1/N) Σ_i x_i^μ s_i",
+            "1 = the state is pattern μ, −1 = its inverse, near 0 = unrelated",
+        );
+        let entries: Vec<LegendEntry> = (0..self.overlaps.len())
+            .map(|k| {
+                let label = self.net.patterns().get(k).map_or("", |p| p.label.as_str());
+                LegendEntry::new(format!("m{} {label}", k + 1), class_color(k), Marker::Line)
+            })
+            .collect();
+        legend_row(ui, &entries);
+        Plot::new("memory_overlaps")
+            .height(PLOT_HEIGHT)
+            .include_y(-1.0)
+            .include_y(1.0)
+            .custom_x_axes(x_axis("updates"))
+            .custom_y_axes(y_axis("m"))
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                for (k, curve) in self.overlaps.iter().enumerate() {
+                    let label = self.net.patterns().get(k).map_or("", |p| p.label.as_str());
+                    plot_ui.line(
+                        Line::new(
+                            format!("m{} {label}", k + 1),
+                            PlotPoints::from(curve.clone()),
+                        )
+                        .color(class_color(k)),
+                    );
+                }
+            });
+    }
+
+    fn capacity_plot(&self, ui: &mut egui::Ui) {
+        ui.label(RichText::new("Capacity: share recalled against P/N").strong())
+            .on_hover_text(format!(
+                "Random patterns, N = 100, 10 % noise. The line marks α ≈ {AGS_CAPACITY} \
+                 (Amit, Gutfreund & Sompolinsky 1985)"
+            ));
+        let n = self.capacity.neurons.max(1) as f64;
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new(LearningRule::Hebb.name(), class_color(0), Marker::Line),
+                LegendEntry::new(LearningRule::Storkey.name(), class_color(1), Marker::Line),
+                LegendEntry::new("α ≈ 0.138", Color32::GRAY, Marker::Line),
+            ],
+        );
+        Plot::new("memory_capacity")
+            .height(PLOT_HEIGHT)
+            .include_x(0.0)
+            .include_x(0.25)
+            .include_y(0.0)
+            .include_y(1.0)
+            .custom_x_axes(x_axis("load P/N"))
+            .custom_y_axes(y_axis("recalled"))
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                plot_ui.vline(
+                    VLine::new("α ≈ 0.138", AGS_CAPACITY)
+                        .color(Color32::GRAY)
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+                for (k, rule) in [LearningRule::Hebb, LearningRule::Storkey]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let points: Vec<[f64; 2]> = self
+                        .capacity
+                        .points
+                        .iter()
+                        .filter(|p| p.rule == rule)
+                        .map(|p| [p.patterns as f64 / n, p.share])
+                        .collect();
+                    plot_ui.line(
+                        Line::new(rule.name(), PlotPoints::from(points)).color(class_color(k)),
+                    );
+                }
+            });
+    }
+
+    fn basin_plot(&self, ui: &mut egui::Ui) {
+        ui.label(RichText::new(format!("Basin of pattern {}", self.cued + 1)).strong())
+            .on_hover_text(
+                "Share of cues recalled exactly against the share of bits flipped (press Basin)",
+            );
+        Plot::new("memory_basin")
+            .height(PLOT_HEIGHT)
+            .include_x(0.0)
+            .include_x(0.5)
+            .include_y(0.0)
+            .include_y(1.0)
+            .custom_x_axes(x_axis("bits flipped"))
+            .custom_y_axes(y_axis("recalled"))
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                let points: Vec<[f64; 2]> =
+                    self.basin.iter().map(|p| [p.flipped, p.share]).collect();
+                plot_ui.line(Line::new("recalled", PlotPoints::from(points)));
+            });
+    }
+}

@@ -1,0 +1,134 @@
+//! The Memory view driven through egui_kittest (no GPU, no window): storing two letters and
+//! recalling one from 20 % noise ends on "recalled", and drawing on the canvas changes the
+//! pattern that is stored; side by side, a second run plays the same cue under synchronous
+//! dynamics and names its own end.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gradscope::memory::{EndState, StateName};
+use gradscope::ui::{AppMode, AppOptions, GradscopeApp};
+
+/// The real App, paused, in the Memory view, at 1280×800.
+fn harness() -> Harness<'static, GradscopeApp> {
+    let mut harness = Harness::builder()
+        .with_size(eframe::egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            GradscopeApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    autoplay: false,
+                    ..AppOptions::default()
+                },
+            )
+        });
+    harness.run_steps(2);
+    harness.get_by_label("Memory").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().mode(), AppMode::Memory);
+    harness
+}
+
+/// Runs frames until `done` holds or 20 s pass.
+fn run_until(
+    harness: &mut Harness<'static, GradscopeApp>,
+    done: impl Fn(&mut GradscopeApp) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(harness.state_mut()) {
+        assert!(Instant::now() < deadline, "condition not reached in 20 s");
+        std::thread::sleep(Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+}
+
+#[test]
+fn storing_two_letters_and_recalling_one_from_20_percent_noise_ends_on_recalled() {
+    let mut harness = harness();
+    harness.get_by_label("Tick first 2").click();
+    harness.run_steps(1);
+    harness.get_by_label("Store ticked").click();
+    run_until(&mut harness, |app| app.memory().stored().len() == 2);
+    let labels: Vec<String> = harness
+        .state_mut()
+        .memory()
+        .stored()
+        .iter()
+        .map(|p| p.label.clone())
+        .collect();
+    assert_eq!(labels, ["A", "B"]);
+    harness.get_by_label("2 patterns stored · P/N = 0.014");
+    // The default cue: pattern 1 with 20 % of its bits flipped, asynchronous dynamics.
+    harness.get_by_label("as fast as possible").click();
+    harness.run_steps(1);
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.memory().end().is_some());
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state_mut().memory().end(),
+        Some(&EndState::Fixed(StateName::Pattern(0)))
+    );
+    harness.get_by_label("Ended: recalled pattern 1");
+}
+
+#[test]
+fn drawing_on_the_canvas_changes_the_stored_pattern() {
+    let mut harness = harness();
+    assert!(
+        harness
+            .state_mut()
+            .memory()
+            .drawing()
+            .iter()
+            .all(|&s| s == -1)
+    );
+    let canvas = harness.get_by_label("memory canvas").rect();
+    // A stroke across the middle row, from the left edge to the right.
+    let row = canvas.left_center() + eframe::egui::vec2(2.0, 0.0);
+    harness.hover_at(row);
+    harness.drag_at(row);
+    harness.run_steps(1);
+    for k in 1..=12 {
+        harness.hover_at(row + eframe::egui::vec2(canvas.width() * 0.08 * k as f32, 0.0));
+        harness.run_steps(1);
+    }
+    harness.drop_at(canvas.right_center() - eframe::egui::vec2(2.0, 0.0));
+    harness.run_steps(1);
+    // 12×12 grid: the middle row is row 6; every cell of it is ink now, nothing else.
+    let drawing = harness.state_mut().memory().drawing().to_vec();
+    let ink: Vec<usize> = (0..144).filter(|&i| drawing[i] == 1).collect();
+    assert_eq!(ink, (72..84).collect::<Vec<_>>());
+    // Drawing ticked the drawing (and nothing else is ticked): store it.
+    harness.get_by_label("Store ticked").click();
+    run_until(&mut harness, |app| app.memory().stored().len() == 1);
+    let stored = harness.state_mut().memory().stored()[0].clone();
+    assert_eq!(stored.label, "drawing");
+    assert_eq!(stored.spins, drawing);
+}
+
+#[test]
+fn side_by_side_plays_the_same_cue_under_synchronous_dynamics_too() {
+    let mut harness = harness();
+    harness.get_by_label("Tick first 2").click();
+    harness.run_steps(1);
+    harness.get_by_label("Store ticked").click();
+    run_until(&mut harness, |app| app.memory().stored().len() == 2);
+    harness.get_by_label("Side by side").click();
+    harness.get_by_label("as fast as possible").click();
+    harness.run_steps(1);
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.memory().end().is_some());
+    // The second run (synchronous, Hebbian, same cue) reports its own end state.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while harness
+        .query_by_label_contains("B: Synchronous, Hebbian ended: ")
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "the second run never ended");
+        std::thread::sleep(Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+    harness.get_by_label("Ended: recalled pattern 1");
+    harness.get_by_label("E (B)");
+}
