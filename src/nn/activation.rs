@@ -1,10 +1,12 @@
 //! Element-wise nonlinearities.
 
 use nalgebra::DMatrix;
+use pulp::{Simd, WithSimd};
 use serde::{Deserialize, Serialize};
 
 use super::layer::store;
 use super::scalar::cast;
+use super::simd::dispatch;
 use super::{Init, Layer, Mode, Scalar, Shape};
 
 /// Slope of [`ActivationKind::LeakyRelu`] for negative inputs (Maas et al. 2013).
@@ -173,27 +175,116 @@ impl<T: Scalar> Layer<T> for Activation<T> {
     }
 
     fn forward(&mut self, x: &DMatrix<T>, mode: Mode) -> DMatrix<T> {
-        let kind = self.kind;
-        let y = x.map(|v| kind.apply(v));
-        if mode == Mode::Train {
-            store(&mut self.output, &y);
-        }
+        let mut y = DMatrix::zeros(0, 0);
+        self.forward_into(x, mode, &mut y);
         y
     }
 
+    fn forward_into(&mut self, x: &DMatrix<T>, mode: Mode, out: &mut DMatrix<T>) {
+        store(out, x);
+        apply_in_place(self.kind, out.as_mut_slice());
+        if mode == Mode::Train {
+            store(&mut self.output, out);
+        }
+    }
+
     fn backward(&mut self, grad_out: &DMatrix<T>) -> DMatrix<T> {
+        let mut grad_in = DMatrix::zeros(0, 0);
+        self.backward_into(grad_out, Some(&mut grad_in));
+        grad_in
+    }
+
+    fn backward_into(&mut self, grad_out: &DMatrix<T>, grad_in: Option<&mut DMatrix<T>>) {
         assert_eq!(
             grad_out.shape(),
             self.output.shape(),
             "{}: grad_out does not match the last Train forward",
             self.name()
         );
-        let kind = self.kind;
-        grad_out.zip_map(&self.output, |g, y| g * kind.derivative_from_output(y))
+        let Some(grad_in) = grad_in else {
+            return;
+        };
+        store(grad_in, grad_out);
+        dispatch(ChainRule {
+            kind: self.kind,
+            grad: grad_in.as_mut_slice(),
+            output: self.output.as_slice(),
+        });
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+}
+
+/// `values[i] = kind.apply(values[i])`, vectorised for ReLU, LeakyReLU and (in `f32`) Tanh.
+fn apply_in_place<T: Scalar>(kind: ActivationKind, values: &mut [T]) {
+    match kind {
+        ActivationKind::Tanh => T::tanh_in_place(values),
+        ActivationKind::Linear => {}
+        _ => dispatch(Apply { kind, values }),
+    }
+}
+
+struct Apply<'a, T> {
+    kind: ActivationKind,
+    values: &'a mut [T],
+}
+
+impl<T: Scalar> WithSimd for Apply<'_, T> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) {
+        let zero = T::zero();
+        match self.kind {
+            // The same comparisons as `ActivationKind::apply` (NaN becomes 0 in ReLU).
+            ActivationKind::Relu => {
+                for v in self.values.iter_mut() {
+                    *v = if *v > zero { *v } else { zero };
+                }
+            }
+            ActivationKind::LeakyRelu => {
+                let slope = cast::<T>(LEAKY_RELU_SLOPE);
+                for v in self.values.iter_mut() {
+                    *v = if *v > zero { *v } else { slope * *v };
+                }
+            }
+            kind => {
+                for v in self.values.iter_mut() {
+                    *v = kind.apply(*v);
+                }
+            }
+        }
+    }
+}
+
+/// `grad[i] *= kind.derivative_from_output(output[i])`, vectorised.
+struct ChainRule<'a, T> {
+    kind: ActivationKind,
+    grad: &'a mut [T],
+    output: &'a [T],
+}
+
+impl<T: Scalar> WithSimd for ChainRule<'_, T> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) {
+        let pairs = self.grad.iter_mut().zip(self.output);
+        let (zero, one) = (T::zero(), T::one());
+        match self.kind {
+            ActivationKind::Tanh => pairs.for_each(|(g, &y)| *g *= one - y * y),
+            ActivationKind::Sigmoid => pairs.for_each(|(g, &y)| *g *= y * (one - y)),
+            ActivationKind::Relu => {
+                pairs.for_each(|(g, &y)| *g *= if y > zero { one } else { zero });
+            }
+            ActivationKind::LeakyRelu => {
+                let slope = cast::<T>(LEAKY_RELU_SLOPE);
+                pairs.for_each(|(g, &y)| *g *= if y > zero { one } else { slope });
+            }
+            ActivationKind::Linear => {}
+        }
     }
 }
 

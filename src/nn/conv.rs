@@ -1,19 +1,22 @@
-//! 2-D convolution by im2col and one matrix product per batch.
+//! 2-D convolution, computed directly on the batch (no im2col matrix).
 //!
 //! Convolution layers follow Goodfellow, Bengio & Courville, *Deep Learning*
 //! (2016), chapter 9 (eq. 9.4 for the forward sum, Section 9.5 for strides
 //! and zero padding). Like every deep-learning library, "convolution" here
 //! means cross-correlation: the kernel is not flipped (ibid., eq. 9.6).
 //!
-//! The lowering to a single matrix product ("unfolding", now usually called
-//! im2col) is from Chellapilla, Puri & Simard, *High Performance
-//! Convolutional Neural Networks for Document Processing* (2006).
+//! The sums run in [`super::conv_kernels`], vectorised along the batch: with
+//! the batch in rows of a column-major matrix, the values of one pixel for
+//! every sample are contiguous, so each multiply-add covers a whole SIMD
+//! vector of samples.
 
-use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut};
+use nalgebra::DMatrix;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::conv_kernels::{self, Geometry};
 use super::init::init_matrix_with_fans;
+use super::layer::{reshape, store};
 use super::{Init, Layer, Mode, Scalar, Shape};
 
 /// Number of output positions along one axis:
@@ -58,144 +61,6 @@ pub struct Conv2dConfig {
     pub padding: usize,
 }
 
-/// Geometry of one convolution, shared by im2col and col2im.
-#[derive(Clone, Copy, Debug)]
-struct Geometry {
-    channels: usize,
-    height: usize,
-    width: usize,
-    kernel: usize,
-    stride: usize,
-    padding: usize,
-    out_h: usize,
-    out_w: usize,
-}
-
-impl Geometry {
-    /// Output positions per channel, `out_h · out_w`.
-    fn positions(&self) -> usize {
-        self.out_h * self.out_w
-    }
-
-    /// Columns of the im2col matrix, `channels · k · k`.
-    fn patch_len(&self) -> usize {
-        self.channels * self.kernel * self.kernel
-    }
-
-    /// The output columns `ox` whose input column `ox·stride + kx − padding`
-    /// lies inside `0..width`, as a half-open range (possibly empty).
-    fn valid_range(&self, k_offset: usize, out_len: usize, in_len: usize) -> (usize, usize) {
-        // in = o·s + k_offset − p must satisfy 0 ≤ in < in_len.
-        let s = self.stride;
-        let first = self.padding.saturating_sub(k_offset).div_ceil(s);
-        // o·s + k_offset < in_len + p  ⇔  o < (in_len + p − k_offset) / s (rounded up)
-        let last = if in_len + self.padding > k_offset {
-            (in_len + self.padding - k_offset).div_ceil(s)
-        } else {
-            0
-        };
-        let last = last.min(out_len);
-        (first.min(last), last)
-    }
-}
-
-/// Calls `f(tap, oy, cy, (ox0, ox1), ix0)` for every kernel tap
-/// `tap = (c·k + ky)·k + kx` (an im2col column) and output row `oy`, where
-/// `cy = Some(c·H + iy)` names the input row read (`None` if it lies in the
-/// zero padding), `ox0..ox1` are the output columns whose input column is
-/// inside the image, and `ix0` is the input column read at `ox0`.
-fn for_each_row<F>(g: &Geometry, mut f: F)
-where
-    F: FnMut(usize, usize, Option<usize>, (usize, usize), usize),
-{
-    let k = g.kernel;
-    for c in 0..g.channels {
-        for ky in 0..k {
-            for kx in 0..k {
-                let col = (c * k + ky) * k + kx;
-                let (ox0, ox1) = g.valid_range(kx, g.out_w, g.width);
-                // Input column of output column ox0 (in range when ox0 < ox1).
-                let ix0 = (ox0 * g.stride + kx).wrapping_sub(g.padding);
-                for oy in 0..g.out_h {
-                    let iy = (oy * g.stride + ky)
-                        .checked_sub(g.padding)
-                        .filter(|&iy| iy < g.height);
-                    f(col, oy, iy.map(|iy| c * g.height + iy), (ox0, ox1), ix0);
-                }
-            }
-        }
-    }
-}
-
-/// Unfolds a batch into the im2col matrix (Chellapilla et al. 2006).
-///
-/// `x`: `(batch, C·H·W)` column-major, so each input pixel is a contiguous
-/// run of `batch` values. `col`: `(batch·P, C·k·k)` with `P = out_h·out_w`;
-/// row `p·batch + b` holds the patch of sample `b` under output position
-/// `p = oy·out_w + ox`, column `(c·k + ky)·k + kx` the kernel tap. Taps that
-/// fall on the zero padding are 0. Every copy moves a run of `batch` values
-/// (or, at stride 1, a run of whole output rows).
-fn im2col<T: Scalar>(x: &[T], batch: usize, g: &Geometry, col: &mut [T]) {
-    let rows = batch * g.positions();
-    let row_len = g.out_w * batch;
-    for_each_row(g, |tap, oy, iy, (ox0, ox1), ix0| {
-        let start = tap * rows + oy * row_len;
-        let dst_row = &mut col[start..start + row_len];
-        let Some(cy) = iy else {
-            dst_row.fill(T::zero());
-            return;
-        };
-        dst_row[..ox0 * batch].fill(T::zero());
-        dst_row[ox1 * batch..].fill(T::zero());
-        if ox0 >= ox1 {
-            return;
-        }
-        let src_base = (cy * g.width + ix0) * batch;
-        if g.stride == 1 {
-            let n = (ox1 - ox0) * batch;
-            dst_row[ox0 * batch..ox1 * batch].copy_from_slice(&x[src_base..src_base + n]);
-        } else {
-            for (i, ox) in (ox0..ox1).enumerate() {
-                let src = src_base + i * g.stride * batch;
-                dst_row[ox * batch..(ox + 1) * batch].copy_from_slice(&x[src..src + batch]);
-            }
-        }
-    });
-}
-
-/// The adjoint of [`im2col`]: adds every patch entry of `col`
-/// `(batch·P, C·k·k)` back onto the input pixel it was copied from, into
-/// `dx` `(batch, C·H·W)` (which the caller zeroes). Overlapping windows
-/// accumulate, padding taps are dropped.
-fn col2im<T: Scalar>(col: &[T], batch: usize, g: &Geometry, dx: &mut [T]) {
-    let rows = batch * g.positions();
-    let row_len = g.out_w * batch;
-    for_each_row(g, |tap, oy, iy, (ox0, ox1), ix0| {
-        let Some(cy) = iy else { return };
-        if ox0 >= ox1 {
-            return;
-        }
-        let start = tap * rows + oy * row_len;
-        let src_row = &col[start..start + row_len];
-        let dst_base = (cy * g.width + ix0) * batch;
-        if g.stride == 1 {
-            let n = (ox1 - ox0) * batch;
-            let src = &src_row[ox0 * batch..ox1 * batch];
-            for (d, &s) in dx[dst_base..dst_base + n].iter_mut().zip(src) {
-                *d += s;
-            }
-        } else {
-            for (i, ox) in (ox0..ox1).enumerate() {
-                let dst = dst_base + i * g.stride * batch;
-                let src = &src_row[ox * batch..(ox + 1) * batch];
-                for (d, &s) in dx[dst..dst + batch].iter_mut().zip(src) {
-                    *d += s;
-                }
-            }
-        }
-    });
-}
-
 /// Sum of `values` with eight independent partial sums, so the additions
 /// pipeline and vectorise (a plain fold is one long dependency chain).
 fn sum<T: Scalar>(values: &[T]) -> T {
@@ -211,18 +76,6 @@ fn sum<T: Scalar>(values: &[T]) -> T {
     lanes.iter().fold(tail_sum, |acc, &v| acc + v)
 }
 
-/// nalgebra (0.35, `blas_uninit.rs`) passes a product of dynamic matrices
-/// to matrixmultiply only when the result and the left operand have more
-/// than this many rows and columns; smaller products use its own loops.
-const NALGEBRA_SMALL_DIM: usize = 5;
-
-/// Resizes `m` to `(rows, cols)`, keeping the allocation when it already fits.
-fn ensure_shape<T: Scalar>(m: &mut DMatrix<T>, rows: usize, cols: usize) {
-    if m.shape() != (rows, cols) {
-        *m = DMatrix::zeros(rows, cols);
-    }
-}
-
 /// A 2-D convolution layer with `O` filters of size `C×k×k`, a bias per
 /// filter, zero padding and a stride (Goodfellow et al., *Deep Learning*
 /// 2016, eq. 9.4 and Section 9.5; LeCun et al., *Gradient-based learning
@@ -234,15 +87,11 @@ fn ensure_shape<T: Scalar>(m: &mut DMatrix<T>, rows: usize, cols: usize) {
 /// output rows `(batch, O·OH·OW)`, both channel-major (see [`Shape`]), with
 /// `OH = floor((H + 2p − k)/s) + 1` ([`conv_output_size`]), same for `OW`.
 ///
-/// Computed by im2col (Chellapilla et al. 2006): the patches of the whole
-/// batch form a `(batch·P, C·k·k)` matrix `X̂` (`P = OH·OW`), and then
-/// - forward: `Y = X̂·W + b`, one GEMM, `(batch·P, O)`, which in memory *is*
-///   the `(batch, O·P)` output (row `p·batch + b` of `X̂` is chosen so);
-/// - backward (with `G = dL/dY` viewed the same way): `dL/dW = X̂ᵀ·G`,
-///   `dL/db[o] = Σ G[·, o]`, and `dL/dX = col2im(G·Wᵀ)`.
-///
-/// All products go through nalgebra's `gemm` (matrixmultiply for `f32`/`f64`);
-/// `X̂ᵀ` is a strided view of the cached `X̂` rather than a copy.
+/// Backward, with `G = dL/dy`: `dL/dW[(c·k+ky)·k+kx, o] = Σ G[o, oy, ox] · x[c, oy·s+ky−p, ox·s+kx−p]`
+/// over positions and samples, `dL/db[o] = Σ G[o, ·, ·]`, and `dL/dx` the
+/// transposed convolution of `G` with `W` (ibid., Section 9.5). The sums run
+/// directly on the batch, vectorised along it (see [`super::conv_kernels`]);
+/// a Train forward keeps a copy of its input for the weight gradient.
 ///
 /// `forward` panics if `x` does not have `C·H·W` columns (programmer error).
 pub struct Conv2d<T: Scalar> {
@@ -260,16 +109,8 @@ pub struct Conv2d<T: Scalar> {
     pub bias_grad: DMatrix<T>,
     /// Geometry derived from `config` and `input_shape`.
     geometry: Geometry,
-    /// im2col matrix of the last Train forward, `(batch·P, C·k·k)`.
-    col: DMatrix<T>,
-    /// Scratch im2col matrix for Eval forwards (keeps `col` intact).
-    eval_col: DMatrix<T>,
-    /// Scratch for `G·Wᵀ` in backward, `(batch·P, C·k·k)`.
-    grad_col: DMatrix<T>,
-    /// Scratch for `Wᵀ`, `(O, C·k·k)`.
-    weight_t: DMatrix<T>,
-    /// Batch size of the last Train forward.
-    batch: usize,
+    /// Input of the last Train forward, `(batch, C·H·W)`.
+    input: DMatrix<T>,
 }
 
 impl<T: Scalar> Conv2d<T> {
@@ -305,9 +146,10 @@ impl<T: Scalar> Conv2d<T> {
             padding: config.padding,
             out_h,
             out_w,
+            filters: config.out_channels,
         };
         let kk = config.kernel * config.kernel;
-        let patch = geometry.patch_len();
+        let patch = geometry.taps();
         let filters = config.out_channels;
         Conv2d {
             config,
@@ -317,11 +159,7 @@ impl<T: Scalar> Conv2d<T> {
             weight_grad: DMatrix::zeros(patch, filters),
             bias_grad: DMatrix::zeros(1, filters),
             geometry,
-            col: DMatrix::zeros(0, patch),
-            eval_col: DMatrix::zeros(0, patch),
-            grad_col: DMatrix::zeros(0, patch),
-            weight_t: DMatrix::zeros(filters, patch),
-            batch: 0,
+            input: DMatrix::zeros(0, input_shape.len()),
         }
     }
 
@@ -348,6 +186,30 @@ impl<T: Scalar> Conv2d<T> {
             self.geometry.out_h,
             self.geometry.out_w,
         )
+    }
+
+    /// dL/dW and dL/db from `grad_out` `(batch, O·OH·OW)` and the cached input.
+    fn param_grads(&mut self, grad_out: &DMatrix<T>) {
+        let g = self.geometry;
+        let batch = self.input.nrows();
+        let rows = batch * g.positions();
+        assert_eq!(
+            grad_out.shape(),
+            (batch, g.filters * g.positions()),
+            "{}: grad_out does not match the last Train forward",
+            self.name()
+        );
+        conv_kernels::weight_grad(
+            &g,
+            self.input.as_slice(),
+            grad_out.as_slice(),
+            batch,
+            self.weight_grad.as_mut_slice(),
+        );
+        // dL/db[o] = sum of the o-th output block (contiguous in memory).
+        for (o, block) in grad_out.as_slice().chunks_exact(rows.max(1)).enumerate() {
+            self.bias_grad[o] = sum(block);
+        }
     }
 }
 
@@ -381,6 +243,12 @@ impl<T: Scalar> Layer<T> for Conv2d<T> {
     }
 
     fn forward(&mut self, x: &DMatrix<T>, mode: Mode) -> DMatrix<T> {
+        let mut y = DMatrix::zeros(0, 0);
+        self.forward_into(x, mode, &mut y);
+        y
+    }
+
+    fn forward_into(&mut self, x: &DMatrix<T>, mode: Mode, out: &mut DMatrix<T>) {
         assert_eq!(
             x.ncols(),
             self.input_shape.len(),
@@ -389,71 +257,40 @@ impl<T: Scalar> Layer<T> for Conv2d<T> {
         );
         let g = self.geometry;
         let batch = x.nrows();
-        let rows = batch * g.positions();
-        let filters = self.config.out_channels;
-        let col = match mode {
-            Mode::Train => {
-                self.batch = batch;
-                &mut self.col
-            }
-            Mode::Eval => &mut self.eval_col,
-        };
-        ensure_shape(col, rows, g.patch_len());
-        im2col(x.as_slice(), batch, &g, col.as_mut_slice());
-
-        // Start from the bias of each filter (block o of the output is
-        // contiguous), then add X̂·W in place.
-        let mut data = Vec::with_capacity(rows * filters);
-        for &b in self.bias.iter() {
-            data.extend(std::iter::repeat_n(b, rows));
+        if mode == Mode::Train {
+            store(&mut self.input, x);
         }
-        let mut y = DMatrix::from_vec(batch, filters * g.positions(), data);
-        let mut y_view = DMatrixViewMut::from_slice(y.as_mut_slice(), rows, filters);
-        y_view.gemm(T::one(), &*col, &self.weight, T::one());
-        y
+        reshape(out, batch, g.filters * g.positions());
+        conv_kernels::forward(
+            &g,
+            x.as_slice(),
+            self.weight.as_slice(),
+            self.bias.as_slice(),
+            batch,
+            out.as_mut_slice(),
+        );
     }
 
     fn backward(&mut self, grad_out: &DMatrix<T>) -> DMatrix<T> {
-        let g = self.geometry;
-        let batch = self.batch;
-        let filters = self.config.out_channels;
-        let rows = batch * g.positions();
-        let patch = g.patch_len();
-        assert_eq!(
-            grad_out.shape(),
-            (batch, filters * g.positions()),
-            "{}: grad_out does not match the last Train forward",
-            self.name()
-        );
-        let gy = DMatrixView::from_slice(grad_out.as_slice(), rows, filters);
-
-        // dL/dW = X̂ᵀ·G. X̂ is long and thin, so X̂ᵀ is passed as a strided view
-        // (no copy) when nalgebra hands the product to matrixmultiply, which
-        // takes any strides; otherwise `gemm_tr` (dot products) is used,
-        // because nalgebra's small-matrix loop does not support a left
-        // operand with a row stride.
-        let small = NALGEBRA_SMALL_DIM;
-        if patch > small && filters > small && rows > small {
-            let col_t =
-                DMatrixView::from_slice_with_strides(self.col.as_slice(), patch, rows, rows, 1);
-            self.weight_grad.gemm(T::one(), &col_t, &gy, T::zero());
-        } else {
-            self.weight_grad
-                .gemm_tr(T::one(), &self.col, &gy, T::zero());
-        }
-
-        // dL/db[o] = sum of the o-th output block (contiguous in memory).
-        for (o, block) in grad_out.as_slice().chunks_exact(rows.max(1)).enumerate() {
-            self.bias_grad[o] = sum(block);
-        }
-
-        // dL/dX̂ = G·Wᵀ, then fold the patches back onto the pixels.
-        ensure_shape(&mut self.grad_col, rows, patch);
-        self.weight.transpose_to(&mut self.weight_t);
-        self.grad_col.gemm(T::one(), &gy, &self.weight_t, T::zero());
-        let mut grad_in = DMatrix::zeros(batch, self.input_shape.len());
-        col2im(self.grad_col.as_slice(), batch, &g, grad_in.as_mut_slice());
+        let mut grad_in = DMatrix::zeros(0, 0);
+        self.backward_into(grad_out, Some(&mut grad_in));
         grad_in
+    }
+
+    /// With `None` the transposed convolution for dL/dx is skipped.
+    fn backward_into(&mut self, grad_out: &DMatrix<T>, grad_in: Option<&mut DMatrix<T>>) {
+        self.param_grads(grad_out);
+        if let Some(grad_in) = grad_in {
+            let batch = self.input.nrows();
+            reshape(grad_in, batch, self.input_shape.len());
+            conv_kernels::input_grad(
+                &self.geometry,
+                self.weight.as_slice(),
+                grad_out.as_slice(),
+                batch,
+                grad_in.as_mut_slice(),
+            );
+        }
     }
 
     fn params(&self) -> Vec<&DMatrix<T>> {
@@ -462,6 +299,10 @@ impl<T: Scalar> Layer<T> for Conv2d<T> {
 
     fn grads(&self) -> Vec<&DMatrix<T>> {
         vec![&self.weight_grad, &self.bias_grad]
+    }
+
+    fn grads_mut(&mut self) -> Vec<&mut DMatrix<T>> {
+        vec![&mut self.weight_grad, &mut self.bias_grad]
     }
 
     fn params_and_grads_mut(&mut self) -> Vec<(&mut DMatrix<T>, &DMatrix<T>)> {

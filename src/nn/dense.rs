@@ -3,6 +3,7 @@
 use nalgebra::DMatrix;
 use rand::Rng;
 
+use super::layer::reshape;
 use super::{Init, Layer, Mode, Scalar, init_matrix};
 
 /// A fully connected layer `y = x·W + b` (Goodfellow et al., *Deep Learning*
@@ -52,6 +53,24 @@ impl<T: Scalar> Dense<T> {
     pub fn outputs(&self) -> usize {
         self.weight.ncols()
     }
+
+    /// dL/dW = xᵀ·G and dL/db = Σ_rows G for `grad_out` = G of the last Train forward.
+    fn param_grads(&mut self, grad_out: &DMatrix<T>) {
+        assert_eq!(
+            grad_out.shape(),
+            (self.input_t.ncols(), self.outputs()),
+            "{}: grad_out does not match the last Train forward",
+            self.name()
+        );
+        self.weight_grad
+            .gemm(T::one(), &self.input_t, grad_out, T::zero());
+        // Column sums of G (a DMatrix stores each column contiguously).
+        let batch = grad_out.nrows();
+        for j in 0..self.outputs() {
+            let column = &grad_out.as_slice()[j * batch..(j + 1) * batch];
+            self.bias_grad[j] = column.iter().fold(T::zero(), |sum, &g| sum + g);
+        }
+    }
 }
 
 impl<T: Scalar> Layer<T> for Dense<T> {
@@ -64,6 +83,12 @@ impl<T: Scalar> Layer<T> for Dense<T> {
     }
 
     fn forward(&mut self, x: &DMatrix<T>, mode: Mode) -> DMatrix<T> {
+        let mut y = DMatrix::zeros(0, 0);
+        self.forward_into(x, mode, &mut y);
+        y
+    }
+
+    fn forward_into(&mut self, x: &DMatrix<T>, mode: Mode, y: &mut DMatrix<T>) {
         assert_eq!(
             x.ncols(),
             self.inputs(),
@@ -77,32 +102,33 @@ impl<T: Scalar> Layer<T> for Dense<T> {
             x.transpose_to(&mut self.input_t);
         }
         // Start from b in every row, then add x·W in place: y = 1·x·W + 1·y.
-        let mut y = DMatrix::from_fn(x.nrows(), self.outputs(), |_, j| self.bias[j]);
+        reshape(y, x.nrows(), self.outputs());
+        let rows = x.nrows();
+        for (column, &b) in y
+            .as_mut_slice()
+            .chunks_exact_mut(rows.max(1))
+            .zip(self.bias.iter())
+        {
+            column.fill(b);
+        }
         y.gemm(T::one(), x, &self.weight, T::one());
-        y
     }
 
     fn backward(&mut self, grad_out: &DMatrix<T>) -> DMatrix<T> {
-        assert_eq!(
-            grad_out.shape(),
-            (self.input_t.ncols(), self.outputs()),
-            "{}: grad_out does not match the last Train forward",
-            self.name()
-        );
-        // dL/dW = xᵀ·G
-        self.weight_grad
-            .gemm(T::one(), &self.input_t, grad_out, T::zero());
-        // dL/db = column sums of G (a DMatrix stores each column contiguously)
-        let batch = grad_out.nrows();
-        for j in 0..self.outputs() {
-            let column = &grad_out.as_slice()[j * batch..(j + 1) * batch];
-            self.bias_grad[j] = column.iter().fold(T::zero(), |sum, &g| sum + g);
-        }
-        // dL/dx = G·Wᵀ
-        self.weight.transpose_to(&mut self.weight_t);
-        let mut grad_in = DMatrix::zeros(grad_out.nrows(), self.inputs());
-        grad_in.gemm(T::one(), grad_out, &self.weight_t, T::zero());
+        let mut grad_in = DMatrix::zeros(0, 0);
+        self.backward_into(grad_out, Some(&mut grad_in));
         grad_in
+    }
+
+    /// With `None` the product `G·Wᵀ` for dL/dx is skipped.
+    fn backward_into(&mut self, grad_out: &DMatrix<T>, grad_in: Option<&mut DMatrix<T>>) {
+        self.param_grads(grad_out);
+        if let Some(grad_in) = grad_in {
+            // dL/dx = G·Wᵀ
+            self.weight.transpose_to(&mut self.weight_t);
+            reshape(grad_in, grad_out.nrows(), self.inputs());
+            grad_in.gemm(T::one(), grad_out, &self.weight_t, T::zero());
+        }
     }
 
     fn params(&self) -> Vec<&DMatrix<T>> {
@@ -111,6 +137,10 @@ impl<T: Scalar> Layer<T> for Dense<T> {
 
     fn grads(&self) -> Vec<&DMatrix<T>> {
         vec![&self.weight_grad, &self.bias_grad]
+    }
+
+    fn grads_mut(&mut self) -> Vec<&mut DMatrix<T>> {
+        vec![&mut self.weight_grad, &mut self.bias_grad]
     }
 
     fn params_and_grads_mut(&mut self) -> Vec<(&mut DMatrix<T>, &DMatrix<T>)> {

@@ -51,6 +51,24 @@ pub trait Layer<T: Scalar>: Send {
     /// (a programmer error).
     fn backward(&mut self, grad_out: &DMatrix<T>) -> DMatrix<T>;
 
+    /// [`Layer::forward`] writing into `out`, whose allocation is reused when its shape
+    /// already fits (so a training loop allocates nothing per step). Every element of `out`
+    /// is overwritten. The default calls `forward`.
+    fn forward_into(&mut self, x: &DMatrix<T>, mode: Mode, out: &mut DMatrix<T>) {
+        *out = self.forward(x, mode);
+    }
+
+    /// [`Layer::backward`] writing dL/d(input) into `grad_in` (allocation reused as in
+    /// [`Layer::forward_into`]); with `None` only the parameter gradients are computed,
+    /// for a layer whose input gradient nobody needs (the first layer of a network: Dense
+    /// and Conv2d then skip their input-gradient product). The default calls `backward`.
+    fn backward_into(&mut self, grad_out: &DMatrix<T>, grad_in: Option<&mut DMatrix<T>>) {
+        let grad = self.backward(grad_out);
+        if let Some(grad_in) = grad_in {
+            *grad_in = grad;
+        }
+    }
+
     /// The parameter tensors (Dense: `[weight, bias]`); empty by default.
     fn params(&self) -> Vec<&DMatrix<T>> {
         Vec::new()
@@ -58,6 +76,14 @@ pub trait Layer<T: Scalar>: Send {
 
     /// Gradients from the last `backward`, same order and shapes as [`Layer::params`].
     fn grads(&self) -> Vec<&DMatrix<T>> {
+        Vec::new()
+    }
+
+    /// The gradients of [`Layer::grads`], mutable (to sum the gradients of several batch
+    /// shards into them, see [`super::Sequential`]). The default is empty, which marks the
+    /// layer as one whose gradients cannot be set: a model holding such a layer with
+    /// parameters is never split across threads.
+    fn grads_mut(&mut self) -> Vec<&mut DMatrix<T>> {
         Vec::new()
     }
 
@@ -75,11 +101,16 @@ pub trait Layer<T: Scalar>: Send {
     fn as_any(&self) -> &dyn std::any::Any;
 }
 
+/// Gives `m` the shape `(rows, cols)`, keeping its allocation (and stale values) when the
+/// shape is already right; a new shape starts zeroed.
+pub(crate) fn reshape<T: Scalar>(m: &mut DMatrix<T>, rows: usize, cols: usize) {
+    if m.shape() != (rows, cols) {
+        *m = DMatrix::zeros(rows, cols);
+    }
+}
+
 /// Copies `src` into `dst`, reusing `dst`'s allocation when the shapes match.
 pub(crate) fn store<T: Scalar>(dst: &mut DMatrix<T>, src: &DMatrix<T>) {
-    if dst.shape() == src.shape() {
-        dst.copy_from(src);
-    } else {
-        *dst = src.clone();
-    }
+    reshape(dst, src.nrows(), src.ncols());
+    dst.as_mut_slice().copy_from_slice(src.as_slice());
 }

@@ -10,6 +10,7 @@
 
 pub mod activation;
 pub mod conv;
+mod conv_kernels;
 pub mod dense;
 pub mod gradcheck;
 pub mod init;
@@ -17,9 +18,12 @@ pub mod layer;
 pub mod loss;
 pub mod model;
 pub mod optim;
+pub mod parallel;
 pub mod pool;
 pub mod scalar;
 pub mod shape;
+pub mod simd;
+pub mod spec;
 pub mod trace;
 
 pub use activation::{Activation, ActivationKind, LEAKY_RELU_SLOPE};
@@ -33,6 +37,7 @@ pub use layer::{Layer, Mode};
 pub use loss::{LossKind, Target, compute_loss, mse, softmax, softmax_cross_entropy};
 pub use model::{LayerSpec, MAX_LAYER_VALUES, MAX_PARAMETERS, ModelSpec, Sequential, SpecError};
 pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, OptimizerState, divergence_message};
+pub use parallel::{SHARD_ROWS, THREADS_ENV, available_threads, shard_rows};
 pub use pool::{Flatten, MaxPool2d, MaxPool2dConfig};
 pub use scalar::{Scalar, cast};
 pub use shape::Shape;

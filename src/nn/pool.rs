@@ -1,8 +1,11 @@
 //! Max pooling and flattening.
 
 use nalgebra::DMatrix;
+use pulp::{Simd, WithSimd};
 use serde::{Deserialize, Serialize};
 
+use super::layer::reshape;
+use super::simd::dispatch;
 use super::{Layer, Mode, Scalar, Shape, conv_output_size};
 
 /// Hyper-parameters of a [`MaxPool2d`] layer.
@@ -98,6 +101,12 @@ impl<T: Scalar> Layer<T> for MaxPool2d<T> {
     }
 
     fn forward(&mut self, x: &DMatrix<T>, mode: Mode) -> DMatrix<T> {
+        let mut y = DMatrix::zeros(0, 0);
+        self.forward_into(x, mode, &mut y);
+        y
+    }
+
+    fn forward_into(&mut self, x: &DMatrix<T>, mode: Mode, y: &mut DMatrix<T>) {
         assert_eq!(
             x.ncols(),
             self.input_shape.len(),
@@ -114,21 +123,111 @@ impl<T: Scalar> Layer<T> for MaxPool2d<T> {
             self.argmax.clear();
             self.argmax.resize(batch * self.out_shape.len(), 0);
         }
-        let mut y = DMatrix::zeros(batch, self.out_shape.len());
+        reshape(y, batch, self.out_shape.len());
         if batch == 0 {
-            return y;
+            return;
         }
-        let xs = x.as_slice();
+        dispatch(PoolForward {
+            in_h: h,
+            in_w: w,
+            out_h,
+            out_w,
+            size,
+            stride,
+            batch,
+            x: x.as_slice(),
+            y: y.as_mut_slice(),
+            argmax: if train { Some(&mut self.argmax) } else { None },
+        });
+    }
+
+    fn backward(&mut self, grad_out: &DMatrix<T>) -> DMatrix<T> {
+        let mut grad_in = DMatrix::zeros(0, 0);
+        self.backward_into(grad_out, Some(&mut grad_in));
+        grad_in
+    }
+
+    fn backward_into(&mut self, grad_out: &DMatrix<T>, grad_in: Option<&mut DMatrix<T>>) {
+        let batch = self.batch;
+        assert_eq!(
+            grad_out.shape(),
+            (batch, self.out_shape.len()),
+            "{}: grad_out does not match the last Train forward",
+            self.name()
+        );
+        let Some(grad_in) = grad_in else {
+            return;
+        };
+        reshape(grad_in, batch, self.input_shape.len());
+        grad_in.as_mut_slice().fill(T::zero());
+        if batch > 0 {
+            let (size, stride) = (self.config.size, self.config.stride);
+            let (input, output) = (self.input_shape, self.out_shape);
+            let tiles = (size == stride).then_some([
+                output.height,
+                output.width,
+                input.height,
+                input.width,
+                size,
+            ]);
+            dispatch(PoolBackward {
+                batch,
+                tiles,
+                grad_out: grad_out.as_slice(),
+                argmax: &self.argmax,
+                grad_in: grad_in.as_mut_slice(),
+            });
+        }
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// The forward loop of [`MaxPool2d`], run with the CPU's vector instructions.
+struct PoolForward<'a, T> {
+    in_h: usize,
+    in_w: usize,
+    out_h: usize,
+    out_w: usize,
+    size: usize,
+    stride: usize,
+    batch: usize,
+    x: &'a [T],
+    y: &'a mut [T],
+    /// For a Train forward: receives the input pixel of each maximum.
+    argmax: Option<&'a mut Vec<u32>>,
+}
+
+impl<T: Scalar> WithSimd for PoolForward<'_, T> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) {
+        let PoolForward {
+            in_h: h,
+            in_w: w,
+            out_h,
+            out_w,
+            size,
+            stride,
+            batch,
+            x: xs,
+            y,
+            mut argmax,
+        } = self;
         // Each pixel (matrix column) is a contiguous run of `batch` values,
-        // so every comparison below runs along the batch.
-        for (q, out) in y.as_mut_slice().chunks_exact_mut(batch).enumerate() {
-            let c = q / (out_h * out_w);
-            let (oy, ox) = ((q / out_w) % out_h, q % out_w);
+        // so every comparison below runs along the batch. Output pixel
+        // q = (c·OH + oy)·OW + ox.
+        let windows = (0..y.len() / (batch * out_h * out_w))
+            .flat_map(|c| (0..out_h).flat_map(move |oy| (0..out_w).map(move |ox| (c, oy, ox))));
+        for (q, ((c, oy, ox), out)) in windows.zip(y.chunks_exact_mut(batch)).enumerate() {
             let pixel = |ky: usize, kx: usize| (c * h + oy * stride + ky) * w + ox * stride + kx;
             let first = pixel(0, 0);
             out.copy_from_slice(&xs[first * batch..(first + 1) * batch]);
-            if train {
-                let arg = &mut self.argmax[q * batch..(q + 1) * batch];
+            if let Some(argmax) = argmax.as_deref_mut() {
+                let arg = &mut argmax[q * batch..(q + 1) * batch];
                 arg.fill(first as u32);
                 for ky in 0..size {
                     for kx in 0..size {
@@ -156,33 +255,59 @@ impl<T: Scalar> Layer<T> for MaxPool2d<T> {
                 }
             }
         }
-        y
     }
+}
 
-    fn backward(&mut self, grad_out: &DMatrix<T>) -> DMatrix<T> {
+/// The backward loop of [`MaxPool2d`]: each output gradient goes to its maximum's pixel.
+struct PoolBackward<'a, T> {
+    batch: usize,
+    /// When windows do not overlap (stride = size): output height and width, input height
+    /// and width, window size.
+    tiles: Option<[usize; 5]>,
+    grad_out: &'a [T],
+    argmax: &'a [u32],
+    /// Zeroed by the caller.
+    grad_in: &'a mut [T],
+}
+
+impl<T: Scalar> WithSimd for PoolBackward<'_, T> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) {
         let batch = self.batch;
-        assert_eq!(
-            grad_out.shape(),
-            (batch, self.out_shape.len()),
-            "{}: grad_out does not match the last Train forward",
-            self.name()
-        );
-        let mut grad_in = DMatrix::zeros(batch, self.input_shape.len());
-        let dx = grad_in.as_mut_slice();
-        let gs = grad_out.as_slice();
-        if batch > 0 {
-            let columns = gs.chunks_exact(batch).zip(self.argmax.chunks_exact(batch));
+        let columns = self
+            .grad_out
+            .chunks_exact(batch)
+            .zip(self.argmax.chunks_exact(batch));
+        let Some([out_h, out_w, in_h, in_w, size]) = self.tiles else {
+            // Overlapping windows may share a maximum: add.
             for (g_col, arg_col) in columns {
                 for (b, (&g, &p)) in g_col.iter().zip(arg_col).enumerate() {
-                    dx[p as usize * batch + b] += g;
+                    self.grad_in[p as usize * batch + b] += g;
+                }
+            }
+            return;
+        };
+        // Each pixel lies in at most one window: for every pixel of the window, keep the
+        // gradient where that pixel was the maximum (a compare and a select per sample).
+        // Output pixel q = (c·OH + oy)·OW + ox, in the order of `columns`.
+        let zero = T::zero();
+        let windows = (0..self.grad_out.len() / (batch * out_h * out_w))
+            .flat_map(|c| (0..out_h).flat_map(move |oy| (0..out_w).map(move |ox| (c, oy, ox))));
+        for ((c, oy, ox), (g_col, arg_col)) in windows.zip(columns) {
+            let first = (c * in_h + oy * size) * in_w + ox * size;
+            for ky in 0..size {
+                for kx in 0..size {
+                    let p = first + ky * in_w + kx;
+                    let dst = &mut self.grad_in[p * batch..(p + 1) * batch];
+                    let p = p as u32;
+                    for ((d, &g), &a) in dst.iter_mut().zip(g_col).zip(arg_col) {
+                        *d = if a == p { g } else { zero };
+                    }
                 }
             }
         }
-        grad_in
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }
 

@@ -1,16 +1,25 @@
 //! The floating-point element type of every matrix in the engine.
 
-use std::fmt::{Debug, Display};
-
-use nalgebra::RealField;
-
 /// A real floating-point number the engine can compute with.
 ///
 /// The app trains in `f32`; gradient checks run in `f64` so that central
 /// differences are accurate enough to compare against the analytic gradient.
 /// Everything else (`exp`, `ln`, `tanh`, `sqrt`, comparisons, zero and one)
 /// comes from nalgebra's [`nalgebra::RealField`].
-pub trait Scalar: RealField + Copy + Default + Send + Sync + Debug + Display + 'static {
+///
+/// [`super::simd::SimdElement`] (implemented for `f32` and `f64` only) lets the
+/// convolution and activation kernels run on SIMD vectors of this type.
+pub trait Scalar:
+    nalgebra::RealField
+    + super::simd::SimdElement
+    + Copy
+    + Default
+    + Send
+    + Sync
+    + std::fmt::Debug
+    + std::fmt::Display
+    + 'static
+{
     /// Converts an `f64` constant (a learning rate, a slope, ...) to this type,
     /// rounding to the nearest representable value.
     fn from_f64(v: f64) -> Self;

@@ -495,7 +495,7 @@ impl Session {
         if !loss.is_finite() {
             return StepOutcome::Diverged { step };
         }
-        self.model.backward(&grad);
+        self.model.backward_params_only(&grad);
         if self.monitor {
             self.grad_norms = self.model.weight_grad_norms();
         }
