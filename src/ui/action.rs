@@ -9,7 +9,6 @@ use crate::data::Dataset;
 use crate::experiment::{DatasetRef, GifSettings};
 use crate::train::doctor::{DetectorId, Remedy};
 use crate::train::presets::Preset;
-use crate::ui::pixel::PixelRef;
 use crate::ui::state::Settings;
 
 /// A request from a panel to the App.
@@ -120,4 +119,18 @@ pub enum FileRequest {
     },
     /// Stop the GIF being recorded and write what was recorded so far.
     StopGif,
+}
+
+/// A pixel of a feature map: layer index in [`crate::train::FeatureMaps::layers`], channel, row and column
+/// (all 0-based, as stored; the panels show them 1-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PixelRef {
+    /// Index in [`crate::train::FeatureMaps::layers`].
+    pub layer: usize,
+    /// Channel of that layer.
+    pub channel: usize,
+    /// Row, 0 at the top.
+    pub y: usize,
+    /// Column, 0 at the left.
+    pub x: usize,
 }

@@ -3,7 +3,6 @@
 
 use eframe::egui::{self, RichText};
 
-use crate::ui::present::SHORTCUTS;
 use crate::ui::typeset::NOTATION;
 
 /// The path through the app for a first lesson: (title, what to do and say).
@@ -132,8 +131,8 @@ pub const PANELS: [(&str, &str); 12] = [
     ),
 ];
 
-/// Draws the Help window's contents.
-pub fn contents(ui: &mut egui::Ui) {
+/// Draws the Help window's contents; `shortcuts` are (key, what it does) pairs.
+pub fn contents(ui: &mut egui::Ui, shortcuts: &[(&str, &str)]) {
     egui::CollapsingHeader::new(RichText::new("A first lesson").strong())
         .default_open(true)
         .show(ui, |ui| {
@@ -158,7 +157,7 @@ pub fn contents(ui: &mut egui::Ui) {
         .default_open(true)
         .show(ui, |ui| {
             egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                for (_, _, key, what) in SHORTCUTS {
+                for &(key, what) in shortcuts {
                     ui.label(RichText::new(key).monospace().strong());
                     ui.label(what);
                     ui.end_row();

@@ -16,19 +16,7 @@ use crate::ui::panel::Panel;
 use crate::ui::state::View;
 use crate::ui::typeset::{factor, number};
 
-/// A pixel of a feature map: layer index in [`FeatureMaps::layers`], channel, row and column
-/// (all 0-based, as stored; the panels show them 1-based).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PixelRef {
-    /// Index in [`FeatureMaps::layers`].
-    pub layer: usize,
-    /// Channel of that layer.
-    pub channel: usize,
-    /// Row, 0 at the top.
-    pub y: usize,
-    /// Column, 0 at the left.
-    pub x: usize,
-}
+pub use crate::ui::action::PixelRef;
 
 /// One input channel's share of a Conv2d pixel: a `kernel`×`kernel` patch (zeros where it
 /// hangs over the padded edge), the filter's weights for that channel, and their products.

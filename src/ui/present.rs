@@ -153,7 +153,13 @@ impl Panel for Presentation {
             .show(&ctx, |ui| {
                 egui::ScrollArea::vertical()
                     .max_height(height)
-                    .show(ui, crate::ui::help::contents);
+                    .show(ui, |ui| {
+                        let keys: Vec<(&str, &str)> = SHORTCUTS
+                            .iter()
+                            .map(|&(_, _, key, what)| (key, what))
+                            .collect();
+                        crate::ui::help::contents(ui, &keys);
+                    });
             });
         self.help_open = open;
         None

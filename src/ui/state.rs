@@ -345,7 +345,7 @@ pub struct View<'a> {
     pub highlighted_layer: Option<usize>,
     /// The backprop stepper's phase while it is open: the network view puts that phase's
     /// numbers on its neurons and edges.
-    pub stepper_phase: Option<crate::ui::stepper::Phase>,
+    pub stepper_phase: Option<Phase>,
     /// Names of the panels on screen (for "Save PNG of a panel").
     pub panel_names: &'a [String],
 }
@@ -393,6 +393,54 @@ impl StandaloneView {
             highlighted_layer: None,
             stepper_phase: None,
             panel_names: &[],
+        }
+    }
+}
+
+/// One phase of a training step, as the backprop stepper shows it and the network view
+/// labels it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Forward through Dense layer `l` (0-based) and its activation.
+    Forward(usize),
+    /// The loss and its gradient with respect to the output.
+    Loss,
+    /// Backward through layer `l` (0-based): δ and ∂E/∂W.
+    Backward(usize),
+    /// The weight update.
+    Update,
+}
+
+impl Phase {
+    /// Phase number `index` (0-based) of a step through `layers` Dense layers:
+    /// forward 1 … L, loss, backward L … 1, update (`2L + 2` phases).
+    pub fn at(index: usize, layers: usize) -> Phase {
+        if index < layers {
+            Phase::Forward(index)
+        } else if index == layers {
+            Phase::Loss
+        } else if index <= 2 * layers {
+            Phase::Backward(2 * layers - index)
+        } else {
+            Phase::Update
+        }
+    }
+
+    /// Short title, e.g. "forward through layer 2" (layers counted from 1).
+    pub fn title(self) -> String {
+        match self {
+            Phase::Forward(l) => format!("forward through layer {}", l + 1),
+            Phase::Loss => "the loss".to_string(),
+            Phase::Backward(l) => format!("backward through layer {} (δ)", l + 1),
+            Phase::Update => "the update".to_string(),
+        }
+    }
+
+    /// The Dense layer this phase works on (`None` for the loss; all for the update).
+    pub fn layer(self) -> Option<usize> {
+        match self {
+            Phase::Forward(l) | Phase::Backward(l) => Some(l),
+            Phase::Loss | Phase::Update => None,
         }
     }
 }
