@@ -336,7 +336,11 @@ fn check_output(flag: &str, path: Option<&PathBuf>) -> Result<(), String> {
 /// A one-line reason for the first invalid argument, an experiment or weights file that cannot
 /// be read (naming it), or a data file that cannot be read.
 pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
-    let (activation, optimizer, hidden) = parse_flags(args)?;
+    let flags::ModelFlags {
+        activation,
+        optimizer,
+        hidden,
+    } = parse_flags(args)?;
     let base = args
         .config
         .as_deref()

@@ -7,22 +7,22 @@ use crate::experiment::{Experiment, load_safetensors};
 use crate::nn::{ActivationKind, ModelSpec, OptimizerKind};
 use crate::train::HiddenLayer;
 
+/// `train`'s model flags, checked (`None`: not given).
+pub(super) struct ModelFlags {
+    /// `--activation`.
+    pub activation: Option<ActivationKind>,
+    /// `--optimizer`.
+    pub optimizer: Option<OptimizerKind>,
+    /// `--hidden`.
+    pub hidden: Option<Vec<HiddenLayer>>,
+}
+
 /// The model flags of `train`, checked: `--activation`, `--optimizer`, `--hidden`, and the
 /// ranges of `--lr`, `--batch`, `--epochs`, `--train-ratio` and the output paths.
 ///
 /// # Errors
 /// One line naming the flag.
-#[allow(clippy::type_complexity)]
-pub(super) fn parse_flags(
-    args: &TrainArgs,
-) -> Result<
-    (
-        Option<ActivationKind>,
-        Option<OptimizerKind>,
-        Option<Vec<HiddenLayer>>,
-    ),
-    String,
-> {
+pub(super) fn parse_flags(args: &TrainArgs) -> Result<ModelFlags, String> {
     let activation = args
         .activation
         .as_deref()
@@ -69,7 +69,11 @@ pub(super) fn parse_flags(
         .as_deref()
         .map(|text| parse_hidden(text, activation.unwrap_or(ActivationKind::Tanh)))
         .transpose()?;
-    Ok((activation, optimizer, hidden))
+    Ok(ModelFlags {
+        activation,
+        optimizer,
+        hidden,
+    })
 }
 
 /// The starting weights: `--load-weights`, or the experiment's with `--resume`.
