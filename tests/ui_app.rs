@@ -662,3 +662,34 @@ fn leaving_the_lab_pauses_it_and_coming_back_resumes_it() {
     harness.get_by_label("Network lab").click();
     run_until(&mut harness, |app| app.step() > paused_at + 5);
 }
+
+#[test]
+fn an_idx_file_opened_in_the_wizard_is_the_data_set_the_command_line_builds() {
+    use gradscope::data::{DataSource, load_now};
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/mnist/t10k-images-idx3-ubyte.gz");
+    let expected = load_now(&DataSource::auto(&path)).expect("loads").dataset;
+    let mut harness = harness();
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_data(&ctx, path);
+    wait_for_label(
+        &mut harness,
+        "Train on it",
+        "the wizard did not offer the IDX file",
+    );
+    harness.get_by_label("Train on it").click();
+    run_until(&mut harness, |app| {
+        assert_eq!(app.import_error(), None);
+        app.data().name == expected.name
+    });
+    let data = harness.state().data().clone();
+    // The same split, rows and labels as `--data`, `train` and `inspect` get.
+    assert_eq!((data.train.len(), data.test.len()), (8_000, 2_000));
+    assert_eq!(
+        (data.train.len(), data.test.len()),
+        (expected.train.len(), expected.test.len())
+    );
+    assert_eq!(data.train.labels, expected.train.labels);
+    assert_eq!(data.test.labels, expected.test.labels);
+}

@@ -12,8 +12,8 @@ use eframe::egui::{self, Color32, RichText};
 
 use crate::data::{
     ColumnDecision, CsvOptions, DataError, Dataset, FolderSummary, ImportSettings, SourceKind,
-    Table, build_dataset, decode_input, detect, load_image_folder, load_mnist_dir, open_idx_file,
-    read_table_with_progress, report, scan_image_folder, sniff_csv, summarize,
+    Table, build_dataset, decode_input, detect, load_image_folder, read_table_with_progress,
+    report, scan_image_folder, sniff_csv, summarize,
 };
 use crate::experiment::{DatasetRef, FileImport, TableImport};
 use crate::ui::action::Action;
@@ -191,14 +191,11 @@ fn load(
     let (text, gzip, csv) = match options {
         Some(known) => known,
         None => match detect(path).map_err(|e| e.to_string())? {
-            SourceKind::MnistFolder => {
-                return load_mnist_dir(path)
-                    .map(|d| Loaded::Ready(Arc::new(d)))
-                    .map_err(|e| e.to_string());
-            }
-            SourceKind::Idx => {
-                return open_idx_file(path, 0.8)
-                    .map(|d| Loaded::Ready(Arc::new(d)))
+            // Nothing to review: the same route as `--data`, `train` and `inspect`, so the
+            // window and the command line build the same data set from the same file.
+            SourceKind::MnistFolder | SourceKind::Idx => {
+                return crate::data::load_now(&crate::data::DataSource::auto(path))
+                    .map(|loaded| Loaded::Ready(Arc::new(loaded.dataset)))
                     .map_err(|e| e.to_string());
             }
             SourceKind::ImageFolder => {
