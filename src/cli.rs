@@ -77,6 +77,10 @@ pub struct WindowArgs {
     /// Label column of a CSV `--data`: a header name or a 0-based index (default: the last).
     #[arg(long, value_name = "COLUMN")]
     pub label: Option<String>,
+    /// A CSV column of numbers with a few cells that are not numbers: refuse (default),
+    /// missing (treat those cells as missing) or exclude (leave the column out).
+    #[arg(long, value_name = "POLICY", value_parser = inspect::parse_bad_numbers)]
+    pub bad_numbers: Option<BadNumbers>,
     /// Open this file or folder in the import wizard at start (while the default trains).
     #[arg(long, value_name = "FILE_OR_DIR", conflicts_with = "data")]
     pub open: Option<PathBuf>,
@@ -94,7 +98,7 @@ pub struct WindowArgs {
     #[arg(long)]
     pub fresh: bool,
     /// Start in this view: lab (the network trainer, default), lesson (gradient descent on
-    /// linear regression) or race (the optimizer race).
+    /// linear regression), race (the optimizer race) or memory (the Hopfield memory).
     #[arg(long, value_name = "VIEW")]
     pub mode: Option<String>,
 }

@@ -425,3 +425,26 @@ fn bad_config_and_weights_files_exit_2_with_one_line() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_window_refuses_a_broken_experiment_file_before_it_opens() {
+    let dir = std::env::temp_dir().join(format!("gradscope-cli-exp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\"format_version\": 1, \"title\": \"x\",\n \"dataset\": {",
+    )
+    .unwrap();
+    let out = gradscope(&["--experiment", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "gradscope: {}: line 2, column 13: EOF while parsing an object",
+            broken.display()
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

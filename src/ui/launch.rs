@@ -42,8 +42,14 @@ fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
         // The same route and defaults as `train --data` and the import wizard.
         let mut source =
             DataSource::auto(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
-        if let FileImport::Auto { label, .. } = &mut source.import {
+        if let FileImport::Auto {
+            label, bad_numbers, ..
+        } = &mut source.import
+        {
             label.clone_from(&args.label);
+            if let Some(policy) = args.bad_numbers {
+                *bad_numbers = policy;
+            }
         }
         let loaded = load_now(&source).map_err(|e| e.to_string())?;
         for note in loaded.report.notes() {
@@ -98,6 +104,11 @@ fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
             "--preset: unknown preset '{text}' (known: {})",
             known.join(" ")
         ));
+    }
+    // A broken experiment file is refused here, with its line and column, as `train --config`
+    // refuses it; a window that opened on the default run would hide the error.
+    if let Some(path) = &args.experiment {
+        crate::experiment::Experiment::load(path).map_err(|e| e.to_string())?;
     }
     let mode = match args.mode.as_deref() {
         None => AppMode::NetworkLab,
@@ -199,9 +210,10 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!(
-                "gradscope: cannot open the window: {e}. The window needs a display (X11 or \
+                "gradscope: cannot open the window: {}. The window needs a display (X11 or \
                  Wayland); on a machine without one, run it under Xvfb: \
-                 xvfb-run -a -s \"-screen 0 1280x800x24\" gradscope"
+                 xvfb-run -a -s \"-screen 0 1280x800x24\" gradscope",
+                e.to_string().trim_end_matches('.')
             );
             ExitCode::FAILURE
         }

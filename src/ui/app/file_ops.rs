@@ -273,6 +273,9 @@ impl GradscopeApp {
                 }
                 Ok(Err(message)) => {
                     self.file_jobs.opening = None;
+                    // Also in the message strip: the "Save & open" window may be closed (a
+                    // file opened from the command line or a recent-files list).
+                    self.lab.banner = Some(crate::ui::state::Banner::Error(message.clone()));
                     self.panels.files.status = Some(Err(message));
                 }
                 Err(TryRecvError::Disconnected) => self.file_jobs.opening = None,
