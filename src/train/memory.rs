@@ -19,7 +19,7 @@ use crate::memory::{
     capacity_sweep,
 };
 
-use super::worker::Waker;
+use super::worker::{Waker, panic_text};
 
 /// Requests to the memory thread, applied in order.
 pub enum MemoryCommand {
@@ -223,16 +223,6 @@ struct Player {
     events: Sender<MemoryEvent>,
     waker: Arc<dyn Waker>,
     cancel: Arc<AtomicBool>,
-}
-
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "unknown panic".to_string()
-    }
 }
 
 impl Player {

@@ -216,6 +216,21 @@ pub fn shorten(text: &str) -> String {
 /// Powers of ten that are exact in `f32` (5^10 < 2^24).
 const POW10_F32: [f32; 11] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
 
+/// Reads the ASCII digits at `bytes[i..]` into `mantissa` (×10 and add each); returns the index
+/// after the last digit, or `None` when the mantissa overflows `u32`.
+#[inline]
+fn read_digits(bytes: &[u8], mut i: usize, mantissa: &mut u32) -> Option<usize> {
+    while let Some(&b) = bytes.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        *mantissa = mantissa.checked_mul(10)?.checked_add(u32::from(d))?;
+        i += 1;
+    }
+    Some(i)
+}
+
 /// A plain decimal number (`[+-]digits[.digits]`, no exponent) at the start of `bytes`, when
 /// its digits fit in 24 bits and it has at most 10 decimals: then `digits / 10^decimals` is
 /// one correctly rounded `f32` division of two exact values (Clinger 1990, "How to read
@@ -231,27 +246,13 @@ pub(crate) fn parse_simple_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
     let mut mantissa: u32 = 0;
     let mut digits = 0usize;
     let int_start = i;
-    while let Some(&b) = bytes.get(i) {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            break;
-        }
-        mantissa = mantissa.checked_mul(10)?.checked_add(u32::from(d))?;
-        i += 1;
-    }
+    i = read_digits(bytes, i, &mut mantissa)?;
     digits += i - int_start;
     let mut decimals = 0usize;
     if bytes.get(i) == Some(&b'.') {
         i += 1;
         let frac_start = i;
-        while let Some(&b) = bytes.get(i) {
-            let d = b.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            mantissa = mantissa.checked_mul(10)?.checked_add(u32::from(d))?;
-            i += 1;
-        }
+        i = read_digits(bytes, i, &mut mantissa)?;
         decimals = i - frac_start;
         digits += decimals;
     }
