@@ -11,12 +11,14 @@ use clap::{Args, Parser, Subcommand};
 use nalgebra::DMatrix;
 use serde::Serialize;
 
+mod bench_ui;
 mod flags;
 mod inspect;
 mod progress;
 
 use flags::{initial_params, parse_flags};
 
+pub use bench_ui::{BenchUiArgs, bench_plan};
 pub use inspect::{IMPORT_HELP, InspectArgs, inspect, inspection_json};
 pub use progress::{PlainLines, StepStatus, TerminalBar, TrainProgress, clock, stderr_progress};
 
@@ -53,6 +55,9 @@ pub enum CliCommand {
     Inspect(InspectArgs),
     /// Hopfield memory: recall a stored pattern from a noisy cue; `memory capacity` sweeps P.
     Memory(Box<crate::memory::cli::MemoryArgs>),
+    /// Open the window and measure its frame times and memory in each view while training
+    /// runs at full speed (needs a display; under Xvfb at 1280×800 for the README's table).
+    BenchUi(bench_ui::BenchUiArgs),
 }
 
 /// Options of the window.
@@ -717,5 +722,6 @@ pub fn run(command: CliCommand) -> ExitCode {
             Err(message) => usage_error(&message),
         },
         CliCommand::Memory(args) => crate::memory::cli::run(&args),
+        CliCommand::BenchUi(args) => bench_ui::bench_ui(&args),
     }
 }

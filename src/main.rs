@@ -6,6 +6,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    gradscope::ui::bench::mark_launch();
     match gradscope::cli::parse() {
         Ok(gradscope::cli::Cli {
             command: Some(command),

@@ -19,6 +19,7 @@ fn harness_with(
                 settings,
                 screenshot: None,
                 open: None,
+                bench: None,
             },
         )
     })

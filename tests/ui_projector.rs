@@ -22,6 +22,7 @@ fn harness_with(settings: Settings) -> Harness<'static, GradscopeApp> {
                     settings,
                     screenshot: None,
                     open: None,
+                    bench: None,
                 },
             )
         })

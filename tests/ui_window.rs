@@ -24,7 +24,11 @@ fn xvfb_available() -> bool {
         .is_ok()
 }
 
-/// Starts Xvfb on a free display number; returns it with the display name.
+/// One window test at a time: two would pick the same free display number.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Starts Xvfb on a free display number; returns it with the display name. Hold the guard of
+/// [`ONE_AT_A_TIME`] while calling it and while the server runs.
 fn start_xvfb() -> (Xvfb, String) {
     for number in 90..120 {
         if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
@@ -74,6 +78,7 @@ fn the_window_trains_and_saves_a_screenshot() {
         );
         return;
     }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let (_server, display) = start_xvfb();
     let dir = std::env::temp_dir().join(format!("gradscope-window-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -127,4 +132,72 @@ fn the_window_trains_and_saves_a_screenshot() {
         colours.len()
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `gradscope bench-ui --json` on two views: one JSON line with every key per view, frame
+/// times in a sane order (mean ≤ max, p95 ≤ max), memory and steps measured. The numbers
+/// themselves are the README's, not a test's: nothing here asserts a speed.
+#[test]
+fn bench_ui_reports_every_view_as_one_json_line() {
+    if !xvfb_available() {
+        assert!(
+            std::env::var("GRADSCOPE_REQUIRE_WINDOW").as_deref() != Ok("1"),
+            "Xvfb is required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
+        );
+        eprintln!(
+            "SKIPPED: Xvfb not found; install it with `apt-get install -y xvfb` to run this test"
+        );
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (_server, display) = start_xvfb();
+    let output = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args([
+            "bench-ui",
+            "--json",
+            "--views",
+            "lab,race",
+            "--seconds",
+            "1.5",
+            "--warmup",
+            "0.5",
+        ])
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {stdout}\nstderr: {stderr}",
+        output.status
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON line: {stdout}");
+    let report: serde_json::Value = serde_json::from_str(lines[0]).expect("JSON");
+    let number = |key: &str| {
+        report[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} missing or not a number in {report}"))
+    };
+    assert!(number("first_frame_ms") > 0.0);
+    assert_eq!(number("measured_s"), 1.5);
+    for view in ["lab", "race"] {
+        let frames = number(&format!("{view}_frames"));
+        let (mean, p95, max) = (
+            number(&format!("{view}_mean_ms")),
+            number(&format!("{view}_p95_ms")),
+            number(&format!("{view}_max_ms")),
+        );
+        assert!(frames >= 1.0, "{view}: {frames} frames");
+        assert!(0.0 < mean && mean <= max && p95 <= max, "{view}: {report}");
+        assert!(number(&format!("{view}_rss_mb")) > 10.0, "{report}");
+    }
+    assert!(number("lab_steps_per_s") > 0.0, "the lab trained: {report}");
+    assert!(report.get("race_steps_per_s").is_none(), "{report}");
+    assert!(
+        report.get("mnist_mean_ms").is_none(),
+        "only the views asked for"
+    );
 }

@@ -38,12 +38,14 @@ use crate::ui::stepper::StepperPanel;
 use crate::ui::weights::WeightsPanel;
 
 mod actions;
+mod bench;
 mod capture;
 mod events;
 mod file_ops;
 mod layout;
 mod persist;
 
+pub use bench::BenchSlot;
 pub use capture::{ScreenshotPlan, frame_time_stats};
 pub use persist::{STORAGE_RECENT, STORAGE_SETTINGS, restore, settings_from_experiment};
 
@@ -58,6 +60,8 @@ pub struct AppOptions {
     pub screenshot: Option<ScreenshotPlan>,
     /// Open this file or folder in the import wizard at start.
     pub open: Option<PathBuf>,
+    /// Run `gradscope bench-ui`'s plan and put its report in the slot.
+    pub bench: Option<(crate::ui::bench::BenchPlan, BenchSlot)>,
 }
 
 impl Default for AppOptions {
@@ -67,6 +71,7 @@ impl Default for AppOptions {
             settings: Settings::default(),
             screenshot: None,
             open: None,
+            bench: None,
         }
     }
 }
@@ -154,6 +159,8 @@ pub struct GradscopeApp {
     panel_names: Vec<String>,
     /// Data files and folders opened successfully, newest first.
     recent: Vec<PathBuf>,
+    /// `gradscope bench-ui`'s run, when the window was opened for it.
+    bench: Option<bench::BenchRun>,
 }
 
 /// Most recent files remembered.
@@ -168,6 +175,7 @@ impl GradscopeApp {
             settings,
             screenshot,
             open,
+            bench,
         } = options;
         let (data, banner) = match settings.data.build() {
             Ok(data) => (data, None),
@@ -214,6 +222,7 @@ impl GradscopeApp {
             file_jobs: file_ops::FileJobs::default(),
             panel_names: Vec::new(),
             recent: Vec::new(),
+            bench: bench.map(|(plan, slot)| bench::BenchRun::new(plan, slot)),
         };
         if let Some(path) = open {
             app.panels.import.open_path(ctx, path);
@@ -427,10 +436,14 @@ impl eframe::App for GradscopeApp {
             self.panels.import.open_path(ctx, path);
         }
         self.screenshot_logic(ctx);
+        self.bench_logic(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         self.capture.record_frame(frame);
+        if let Some(bench) = &mut self.bench {
+            bench.record(frame);
+        }
         self.window_ui(ui);
     }
 }

@@ -14,6 +14,7 @@ use crate::lesson::{
     StepError, StepRecord, Surface,
 };
 use crate::ui::action::Action;
+use crate::ui::decimate::{Envelope, PathThinner};
 use crate::ui::format::format_number;
 use crate::ui::pacer::Pacer;
 use crate::ui::panel::Panel;
@@ -86,6 +87,9 @@ pub struct LessonPanel {
     pacer: Pacer,
     /// What the last click on the map did, said until the next Play or step.
     notice: Option<String>,
+    /// The path and the loss curve as drawn: thinned to the pixels they cover.
+    path: PathThinner,
+    curve: Envelope,
 }
 
 impl Default for LessonPanel {
@@ -113,6 +117,8 @@ impl Default for LessonPanel {
             texture: None,
             pacer: Pacer::default(),
             notice: None,
+            path: PathThinner::default(),
+            curve: Envelope::new(400),
         };
         panel.rebuild();
         panel
@@ -571,16 +577,20 @@ impl LessonPanel {
             .data()
             .least_squares()
             .map_or(0.0, |fit| self.run.data().loss(fit));
-        let points: Vec<[f64; 2]> = self
-            .run
-            .losses()
-            .iter()
-            .filter_map(|&[step, loss]| {
-                let gap = loss - floor;
-                (gap.is_finite()).then(|| [step, gap.max(1e-16).log10()])
-            })
-            .collect();
-        let steps = points.last().map_or(0.0, |p| p[0]);
+        // Drawn as a min/max envelope updated with the new steps only (see ui::decimate).
+        let points = self.curve.update_mapped(self.run.losses(), |[step, loss]| {
+            // A diverged (non-finite) loss is left out, not floored.
+            let gap = loss - floor;
+            [
+                step,
+                if gap.is_finite() {
+                    gap.max(1e-16).log10()
+                } else {
+                    f64::NAN
+                },
+            ]
+        });
+        let steps = self.run.losses().last().map_or(0.0, |p| p[0]);
         log_y_axis(
             Plot::new("lesson_loss_plot")
                 .height(height)
@@ -639,6 +649,12 @@ impl LessonPanel {
                 Marker::Line,
             ),
         ];
+        // Two pixels of the map in (w, b) units: the drawn path keeps a point per two pixels.
+        let pixel = [
+            2.0 * (bounds.x[1] - bounds.x[0]) / f64::from(side.max(1.0)),
+            2.0 * (bounds.y[1] - bounds.y[0]) / f64::from(side.max(1.0)),
+        ];
+        let path = self.path.update(self.run.path(), pixel);
         let clicked = landscape_plot(
             ui,
             "lesson_landscape_plot",
@@ -652,7 +668,7 @@ impl LessonPanel {
             },
             |plot_ui| {
                 plot_ui.line(
-                    Line::new("path of (w, b)", PlotPoints::from(self.run.path().to_vec()))
+                    Line::new("path of (w, b)", PlotPoints::from(path))
                         .color(PATH_COLOR)
                         .width(1.5),
                 );

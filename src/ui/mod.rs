@@ -14,11 +14,13 @@
 
 pub mod action;
 pub mod app;
+pub mod bench;
 pub mod boundary;
 pub mod canvas;
 pub mod colormap;
 pub mod confusion;
 pub mod controls;
+pub mod decimate;
 pub mod doctor;
 pub mod features;
 pub mod files;

@@ -12,6 +12,7 @@ use crate::lesson::{LevelGrid, MAX_CONDITION, Race, Surface, SurfaceKind};
 use crate::nn::OptimizerKind;
 use crate::ui::action::Action;
 use crate::ui::colormap::class_color;
+use crate::ui::decimate::{Envelope, PathThinner};
 use crate::ui::format::format_number;
 use crate::ui::pacer::Pacer;
 use crate::ui::panel::Panel;
@@ -20,6 +21,9 @@ use crate::ui::plot::{
     landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::state::View;
+
+/// Most columns a racer's drawn loss curve keeps (see [`Envelope`]).
+const CURVE_COLUMNS: usize = 400;
 
 /// The race view and its state.
 pub struct RacePanel {
@@ -36,6 +40,9 @@ pub struct RacePanel {
     pacer: Pacer,
     /// Why the race paused, when the user did not press Pause (a new surface or start).
     notice: Option<String>,
+    /// Each racer's path and loss curve as drawn: thinned to the pixels they cover.
+    paths: Vec<PathThinner>,
+    curves: Vec<Envelope>,
 }
 
 impl Default for RacePanel {
@@ -49,6 +56,8 @@ impl Default for RacePanel {
             texture: None,
             pacer: Pacer::default(),
             notice: None,
+            paths: Vec::new(),
+            curves: Vec::new(),
         }
     }
 }
@@ -364,6 +373,17 @@ impl RacePanel {
             self.grid = Some((key.0, key.1, grid));
         }
         let racers = &self.race.racers;
+        // Two pixels of the map in surface units: the drawn paths keep a point per two pixels.
+        let pixel = [
+            2.0 * (bounds.x[1] - bounds.x[0]) / f64::from(side.max(1.0)),
+            2.0 * (bounds.y[1] - bounds.y[0]) / f64::from(side.max(1.0)),
+        ];
+        self.paths.resize_with(racers.len(), PathThinner::default);
+        let paths: Vec<Vec<[f64; 2]>> = racers
+            .iter()
+            .zip(&mut self.paths)
+            .map(|(racer, thinner)| thinner.update(racer.path(), pixel))
+            .collect();
         let clicked = landscape_plot(
             ui,
             "race_landscape_plot",
@@ -376,15 +396,12 @@ impl RacePanel {
                 legend: Vec::new(),
             },
             |plot_ui| {
-                for racer in racers.iter().filter(|r| r.enabled) {
+                for (racer, path) in racers.iter().zip(paths).filter(|(r, _)| r.enabled) {
                     let color = racer_color(racer.config.kind);
                     plot_ui.line(
-                        Line::new(
-                            racer.config.kind.name(),
-                            PlotPoints::from(racer.path().to_vec()),
-                        )
-                        .color(color)
-                        .width(1.5),
+                        Line::new(racer.config.kind.name(), PlotPoints::from(path))
+                            .color(color)
+                            .width(1.5),
                     );
                     plot_ui.points(
                         Points::new(
@@ -451,16 +468,23 @@ impl RacePanel {
             // No minimum (the saddle): f itself, which can run to −10¹² and beyond.
             plot.y_axis_formatter(|mark, _| format_number(mark.value))
         };
+        // Each curve as drawn: a min/max envelope of the steps since the start, updated with
+        // the steps taken since the last frame only.
+        let racers = &self.race.racers;
+        self.curves
+            .resize_with(racers.len(), || Envelope::new(CURVE_COLUMNS));
+        let curves: Vec<Vec<[f64; 2]>> = racers
+            .iter()
+            .zip(&mut self.curves)
+            .map(|(racer, envelope)| {
+                envelope.update_mapped(racer.losses(), |[step, value]| match min_value {
+                    Some(min) => [step, (value - min).max(1e-16).log10()],
+                    None => [step, value],
+                })
+            })
+            .collect();
         plot.show(ui, |plot_ui| {
-            for racer in self.race.racers.iter().filter(|r| r.enabled) {
-                let points: Vec<[f64; 2]> = racer
-                    .losses()
-                    .iter()
-                    .map(|&[step, value]| match min_value {
-                        Some(min) => [step, (value - min).max(1e-16).log10()],
-                        None => [step, value],
-                    })
-                    .collect();
+            for (racer, points) in racers.iter().zip(curves).filter(|(r, _)| r.enabled) {
                 plot_ui.line(
                     Line::new(racer.config.kind.name(), PlotPoints::from(points))
                         .color(racer_color(racer.config.kind)),

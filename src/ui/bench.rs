@@ -1,0 +1,330 @@
+//! `gradscope bench-ui`: how smooth the window stays while training runs at full speed.
+//!
+//! The command opens the real window (1280×800) and shows each view in turn: the lab on the
+//! spiral, MNIST with each of its tabs, the gradient-descent lesson, the optimizer race, the
+//! lab in presentation mode and the Hopfield memory. Every view first warms up (its data
+//! loads, its training gets going), then is measured for a fixed time (and over at least three
+//! frames) while the window repaints continuously. Per view it reports the CPU time of each frame (egui's
+//! `Frame::info().cpu_usage`: the App's update, tessellation and painting, without waiting
+//! for the display), as mean, 95th percentile and maximum in milliseconds, the resident
+//! memory at the end and its growth while measured, and, for the lab's views, the training
+//! steps per second. It also reports the cold start: milliseconds from `main` to the start of
+//! the second frame, i.e. until the first frame has been drawn.
+//!
+//! Frame times are measured, never asserted: they go in the README's table.
+
+use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+
+/// One view the benchmark shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchView {
+    /// The network lab on the default spiral, training as fast as it can.
+    Lab,
+    /// The lab on the bundled MNIST subset with the default CNN; the image tabs (kernels,
+    /// confusion, weights, pixel arithmetic, gradients) take turns.
+    Mnist,
+    /// The gradient-descent lesson at its fastest pace (5 000 steps/s, stepped on the UI
+    /// thread within its 8 ms budget per frame).
+    Lesson,
+    /// The optimizer race at its fastest pace (5 000 steps/s, on the UI thread).
+    Race,
+    /// The lab on the spiral in presentation mode (zoomed, high contrast).
+    Presentation,
+    /// The Hopfield memory playing its opening demo.
+    Memory,
+}
+
+impl BenchView {
+    /// Every view, in the order the benchmark shows them.
+    pub const ALL: [BenchView; 6] = [
+        BenchView::Lab,
+        BenchView::Mnist,
+        BenchView::Lesson,
+        BenchView::Race,
+        BenchView::Presentation,
+        BenchView::Memory,
+    ];
+
+    /// The view's name, as `--views` takes it and as the JSON keys begin.
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchView::Lab => "lab",
+            BenchView::Mnist => "mnist",
+            BenchView::Lesson => "lesson",
+            BenchView::Race => "race",
+            BenchView::Presentation => "presentation",
+            BenchView::Memory => "memory",
+        }
+    }
+
+    /// The view named `text` (case-insensitive), if any.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|view| view.name().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// True for the views whose training runs on the worker thread (steps are counted).
+    pub fn trains_on_worker(self) -> bool {
+        matches!(
+            self,
+            BenchView::Lab | BenchView::Mnist | BenchView::Presentation
+        )
+    }
+}
+
+/// What `bench-ui` measures and how long.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchPlan {
+    /// The views, in order.
+    pub views: Vec<BenchView>,
+    /// Seconds each view runs before measuring starts.
+    pub warmup_secs: f32,
+    /// Seconds each view is measured.
+    pub measure_secs: f32,
+    /// Print one JSON line instead of a table.
+    pub json: bool,
+}
+
+/// Frame-time statistics of one view, in milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FrameStats {
+    /// Frames measured.
+    pub frames: usize,
+    /// Mean CPU time per frame.
+    pub mean_ms: f64,
+    /// 95th percentile (nearest rank).
+    pub p95_ms: f64,
+    /// Slowest frame.
+    pub max_ms: f64,
+}
+
+impl FrameStats {
+    /// Statistics of frame times given in seconds; `None` without frames.
+    pub fn of(seconds: &[f32]) -> Option<Self> {
+        if seconds.is_empty() {
+            return None;
+        }
+        let mut sorted: Vec<f64> = seconds.iter().map(|&s| f64::from(s) * 1e3).collect();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        // Nearest rank: the smallest value with at least 95 % of the frames at or below it.
+        let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
+        Some(Self {
+            frames: n,
+            mean_ms: sorted.iter().sum::<f64>() / n as f64,
+            p95_ms: sorted[rank - 1],
+            max_ms: sorted[n - 1],
+        })
+    }
+}
+
+/// What one view measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewResult {
+    /// The view.
+    pub view: BenchView,
+    /// Its frame times; `None` when no frame was drawn while measuring.
+    pub frames: Option<FrameStats>,
+    /// Resident memory at the end of the measurement, in MB (10⁶ bytes).
+    pub rss_mb: Option<f64>,
+    /// Resident memory at the end minus at the start of the measurement, in MB.
+    pub rss_growth_mb: Option<f64>,
+    /// Training steps per second while measured (views that train on the worker).
+    pub steps_per_second: Option<f64>,
+}
+
+/// Everything `bench-ui` reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchReport {
+    /// Milliseconds from `main` until the first frame had been drawn.
+    pub first_frame_ms: Option<f64>,
+    /// The plan measured.
+    pub plan: BenchPlan,
+    /// One result per view, in order.
+    pub views: Vec<ViewResult>,
+}
+
+/// Rounds to two decimals for the report.
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+impl BenchReport {
+    /// The report as one JSON object: `first_frame_ms`, the plan's seconds, and per view
+    /// `<view>_frames`, `<view>_mean_ms`, `<view>_p95_ms`, `<view>_max_ms`, `<view>_rss_mb`,
+    /// `<view>_rss_growth_mb` and (views that train on the worker) `<view>_steps_per_s`.
+    /// Values that could not be measured are `null`.
+    pub fn to_json(&self) -> Value {
+        let mut map = Map::new();
+        let number = |x: Option<f64>| x.map(round2).map_or(Value::Null, Value::from);
+        map.insert("first_frame_ms".into(), number(self.first_frame_ms));
+        map.insert(
+            "warmup_s".into(),
+            Value::from(f64::from(self.plan.warmup_secs)),
+        );
+        map.insert(
+            "measured_s".into(),
+            Value::from(f64::from(self.plan.measure_secs)),
+        );
+        for result in &self.views {
+            let name = result.view.name();
+            let stats = result.frames;
+            map.insert(
+                format!("{name}_frames"),
+                Value::from(stats.map_or(0, |s| s.frames)),
+            );
+            map.insert(format!("{name}_mean_ms"), number(stats.map(|s| s.mean_ms)));
+            map.insert(format!("{name}_p95_ms"), number(stats.map(|s| s.p95_ms)));
+            map.insert(format!("{name}_max_ms"), number(stats.map(|s| s.max_ms)));
+            map.insert(format!("{name}_rss_mb"), number(result.rss_mb));
+            map.insert(
+                format!("{name}_rss_growth_mb"),
+                number(result.rss_growth_mb),
+            );
+            if result.view.trains_on_worker() {
+                map.insert(
+                    format!("{name}_steps_per_s"),
+                    number(result.steps_per_second),
+                );
+            }
+        }
+        Value::Object(map)
+    }
+
+    /// The report as a table for people (one row per view).
+    pub fn table(&self) -> String {
+        let cell = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |x| format!("{x:.1}"));
+        let mut out = format!(
+            "first frame after {} ms; each view warmed up {} s, then measured {} s\n",
+            cell(self.first_frame_ms),
+            self.plan.warmup_secs,
+            self.plan.measure_secs
+        );
+        out.push_str("view          frames  mean ms  p95 ms  max ms  RSS MB  growth MB  steps/s\n");
+        for r in &self.views {
+            let s = r.frames;
+            out.push_str(&format!(
+                "{:<12} {:>7} {:>8} {:>7} {:>7} {:>7} {:>10} {:>8}\n",
+                r.view.name(),
+                s.map_or(0, |s| s.frames),
+                cell(s.map(|s| s.mean_ms)),
+                cell(s.map(|s| s.p95_ms)),
+                cell(s.map(|s| s.max_ms)),
+                cell(r.rss_mb),
+                cell(r.rss_growth_mb),
+                r.steps_per_second
+                    .map_or_else(|| "–".to_string(), |x| format!("{x:.0}")),
+            ));
+        }
+        out
+    }
+}
+
+static LAUNCHED: OnceLock<Instant> = OnceLock::new();
+
+/// Notes the moment the program started (called first thing in `main`); the cold-start time
+/// is measured from it.
+pub fn mark_launch() {
+    let _ = LAUNCHED.set(Instant::now());
+}
+
+/// Milliseconds since [`mark_launch`] (since the first call of this function if it was never
+/// called).
+pub fn since_launch_ms() -> f64 {
+    LAUNCHED.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
+}
+
+/// The process's resident memory in MB (10⁶ bytes), if the platform reports it.
+pub fn resident_mb() -> Option<f64> {
+    memory_stats::memory_stats().map(|m| m.physical_mem as f64 / 1e6)
+}
+
+/// Opens the window and runs `plan`, then prints the report (JSON line or table) on stdout.
+/// Exit status 0 when every view drew frames, 1 when the window could not open or a view drew
+/// none.
+pub fn run_bench(plan: BenchPlan) -> ExitCode {
+    let json = plan.json;
+    let report = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let options = crate::ui::AppOptions {
+        autoplay: true,
+        settings: crate::ui::Settings {
+            speed: None,
+            ..crate::ui::Settings::default()
+        },
+        bench: Some((plan, std::sync::Arc::clone(&report))),
+        ..crate::ui::AppOptions::default()
+    };
+    let native_options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title("gradscope — bench-ui")
+            .with_inner_size([1280.0, 800.0]),
+        persist_window: false,
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "gradscope-bench-ui",
+        native_options,
+        Box::new(move |cc| {
+            cc.egui_ctx
+                .memory_mut(|memory| *memory = Default::default());
+            Ok(Box::new(crate::ui::GradscopeApp::new(
+                &cc.egui_ctx,
+                options,
+            )))
+        }),
+    );
+    if let Err(e) = result {
+        eprintln!(
+            "gradscope bench-ui: cannot open the window: {}. Run it under Xvfb: \
+             xvfb-run -a -s \"-screen 0 1280x800x24\" gradscope bench-ui",
+            e.to_string().trim_end_matches('.')
+        );
+        return ExitCode::FAILURE;
+    }
+    let Some(report) = report.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+        eprintln!("gradscope bench-ui: the window closed before every view was measured");
+        return ExitCode::FAILURE;
+    };
+    let report: BenchReport = report;
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.table());
+    }
+    if report.views.iter().any(|v| v.frames.is_none()) {
+        eprintln!("gradscope bench-ui: a view drew no frame while measured");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BenchView, FrameStats};
+
+    #[test]
+    fn nearest_rank_percentile_of_twenty_frames() {
+        // 1..=20 ms: the 95th percentile by nearest rank is the 19th value.
+        let seconds: Vec<f32> = (1..=20).map(|ms| ms as f32 / 1e3).collect();
+        let stats = FrameStats::of(&seconds).expect("frames");
+        assert_eq!(stats.frames, 20);
+        assert!((stats.p95_ms - 19.0).abs() < 1e-4, "{stats:?}");
+        assert!((stats.mean_ms - 10.5).abs() < 1e-4, "{stats:?}");
+        assert!((stats.max_ms - 20.0).abs() < 1e-4, "{stats:?}");
+        assert_eq!(FrameStats::of(&[]), None);
+    }
+
+    #[test]
+    fn view_names_round_trip() {
+        for view in BenchView::ALL {
+            assert_eq!(BenchView::parse(view.name()), Some(view));
+        }
+        assert_eq!(BenchView::parse(" MNIST "), Some(BenchView::Mnist));
+        assert_eq!(BenchView::parse("gallery"), None);
+    }
+}
