@@ -190,6 +190,8 @@ impl MemoryPanel {
     fn recall_ui(&mut self, ui: &mut egui::Ui) {
         ui.label(RichText::new("Recall").strong())
             .on_hover_text("Corrupt a stored pattern and let the network roll downhill in energy");
+        // The transport first: on a projector's 800 rows it stays on screen.
+        self.transport_ui(ui);
         let labels: Vec<String> = self
             .net
             .patterns()
@@ -276,7 +278,8 @@ impl MemoryPanel {
         }
     }
 
-    fn play_ui(&mut self, ui: &mut egui::Ui) {
+    /// New cue, Play/Pause and Step.
+    fn transport_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             if ui
                 .button("New cue")
@@ -305,6 +308,10 @@ impl MemoryPanel {
                 self.step();
             }
         });
+    }
+
+    /// The recall's pace.
+    fn play_ui(&mut self, ui: &mut egui::Ui) {
         let before = (self.speed, self.unlimited);
         ui.add_enabled(
             !self.unlimited,

@@ -17,7 +17,12 @@ const ENERGY_COLOR: Color32 = Color32::from_rgb(214, 39, 40);
 /// Largest side of the state grid and the two heatmaps, in points (they shrink to share the
 /// width three ways, e.g. in presentation mode).
 const MAX_SIDE: f32 = 220.0;
+/// Tallest a plot gets, and the least it shrinks to on a small screen (then the view scrolls).
 const PLOT_HEIGHT: f32 = 190.0;
+const MIN_PLOT_HEIGHT: f32 = 110.0;
+/// Points of the main area that are neither pictures nor plots: headings, the cue, the status
+/// line, each plot's title and legend (measured at 1280×800).
+const FIXED_ROWS: f32 = 235.0;
 const INK: Color32 = Color32::from_rgb(30, 30, 30);
 const PAPER: Color32 = Color32::from_rgb(235, 235, 225);
 const HIGHLIGHT: Color32 = Color32::from_rgb(255, 140, 0);
@@ -140,10 +145,15 @@ fn show_texture(ui: &mut egui::Ui, texture: &TextureHandle, side: f32) -> egui::
 
 impl MemoryPanel {
     /// Everything right of the controls.
-    pub(super) fn main_ui(&mut self, ui: &mut egui::Ui) {
+    /// `height` is the room on screen (points): the pictures and the two rows of plots share
+    /// it, so at 1280×800 everything fits without scrolling.
+    pub(super) fn main_ui(&mut self, ui: &mut egui::Ui, height: f32) {
         self.refresh_textures(ui.ctx());
+        let side = ((ui.available_width() - 48.0) / 3.0)
+            .clamp(80.0, MAX_SIDE)
+            .min((height * 0.28).max(80.0));
+        self.plot_height = ((height - FIXED_ROWS - side) / 2.0).clamp(MIN_PLOT_HEIGHT, PLOT_HEIGHT);
         ui.horizontal_top(|ui| {
-            let side = ((ui.available_width() - 48.0) / 3.0).clamp(80.0, MAX_SIDE);
             self.state_ui(ui, side);
             ui.add_space(12.0);
             if self.compare.loaded {
@@ -352,7 +362,7 @@ impl MemoryPanel {
             );
         }
         Plot::new("memory_energy")
-            .height(PLOT_HEIGHT)
+            .height(self.plot_height)
             .custom_x_axes(x_axis("updates"))
             .custom_y_axes(y_axis("E"))
             .allow_scroll(false)
@@ -386,7 +396,7 @@ impl MemoryPanel {
             .collect();
         legend_row(ui, &entries);
         Plot::new("memory_potentials")
-            .height(PLOT_HEIGHT)
+            .height(self.plot_height)
             .include_x(0.0)
             .include_y(0.0)
             .custom_x_axes(x_axis("time (units of τ)"))
@@ -416,7 +426,7 @@ impl MemoryPanel {
             .collect();
         legend_row(ui, &entries);
         Plot::new("memory_overlaps")
-            .height(PLOT_HEIGHT)
+            .height(self.plot_height)
             .include_y(-1.0)
             .include_y(1.0)
             .custom_x_axes(x_axis("updates"))
@@ -452,7 +462,7 @@ impl MemoryPanel {
             ],
         );
         Plot::new("memory_capacity")
-            .height(PLOT_HEIGHT)
+            .height(self.plot_height)
             .include_x(0.0)
             .include_x(0.25)
             .include_y(0.0)
@@ -490,7 +500,7 @@ impl MemoryPanel {
                 "Share of cues recalled exactly against the share of bits flipped (press Basin)",
             );
         Plot::new("memory_basin")
-            .height(PLOT_HEIGHT)
+            .height(self.plot_height)
             .include_x(0.0)
             .include_x(0.5)
             .include_y(0.0)

@@ -163,6 +163,8 @@ pub struct MemoryPanel {
     compare: compare::Compare,
     /// The window's context, for the side-by-side run's thread.
     ctx: Option<egui::Context>,
+    /// Height of each plot (points), fitted to the screen every frame.
+    plot_height: f32,
 }
 
 impl Default for MemoryPanel {
@@ -206,6 +208,7 @@ impl Default for MemoryPanel {
             demo_pending: false,
             compare: compare::Compare::default(),
             ctx: None,
+            plot_height: 190.0,
         };
         panel.load_source();
         panel
@@ -624,9 +627,10 @@ impl Panel for MemoryPanel {
                     .show(ui, |ui| self.controls_ui(ui));
             });
         egui::CentralPanel::default().show(ui, |ui| {
+            let height = ui.available_height();
             egui::ScrollArea::vertical()
                 .id_salt("memory_scroll")
-                .show(ui, |ui| self.main_ui(ui));
+                .show(ui, |ui| self.main_ui(ui, height));
         });
         None
     }
