@@ -78,7 +78,8 @@ fn formula(ui: &mut egui::Ui, text: &str, tip: &str) {
     rule_line(ui, text, tip);
 }
 
-/// The lines of the forward phase of `layer` for batch row `row` (also used by tests).
+/// The lines of the forward phase of `layer` for batch row `row`, two per unit (z, then a);
+/// also used by tests.
 pub fn forward_lines(layer: &LayerTrace, row: usize) -> Vec<String> {
     let f = function_name(layer);
     let mut lines = Vec::new();
@@ -98,10 +99,15 @@ pub fn forward_lines(layer: &LayerTrace, row: usize) -> Vec<String> {
             format!("Σ of {} terms", terms.len())
         };
         let z = layer.z[(row, j)];
+        // z and a on lines of their own: side by side they ran past a projector's panel.
         lines.push(format!(
-            "z_{{{u}}} = {sum} + {} = {}   a_{{{u}}} = {f}({}) = {}",
+            "z_{{{u}}} = {sum} + {} = {}",
             factor(layer.bias[j]),
             number(z),
+            u = j + 1,
+        ));
+        lines.push(format!(
+            "a_{{{u}}} = {f}({}) = {}",
             number(z),
             number(layer.a[(row, j)]),
             u = j + 1,

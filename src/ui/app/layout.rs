@@ -141,7 +141,12 @@ fn lab_ui(
     // moves the panels (a click aimed at a tab lands on the tab).
     egui::Panel::bottom("messages")
         .resizable(false)
-        .exact_size(MESSAGES_HEIGHT)
+        .exact_size(if view.presenting {
+            // Zoomed 1.5×: two lines of messages still fit, and the panels keep the room.
+            PRESENTATION_MESSAGES_HEIGHT
+        } else {
+            MESSAGES_HEIGHT
+        })
         .show(ui, |ui| {
             // A child with a fixed rectangle: what the messages hold never changes the strip's
             // size (more than fit are cut at its edge; dismissing one shows the next).
@@ -293,6 +298,7 @@ fn lower_tabs_ui(
 
 /// Height of the message strip at the bottom of the lab, in points.
 const MESSAGES_HEIGHT: f32 = 64.0;
+const PRESENTATION_MESSAGES_HEIGHT: f32 = 46.0;
 
 const DOCTOR_QUIET_HINT: &str = "The training doctor watches gradient norms, activations and \
     the test loss; its findings and the app's messages appear here, with one-click remedies";
