@@ -282,7 +282,7 @@ pub fn run_bench(plan: BenchPlan) -> ExitCode {
         eprintln!(
             "gradscope bench-ui: cannot open the window: {}. Run it under Xvfb: \
              xvfb-run -a -s \"-screen 0 1280x800x24\" gradscope bench-ui",
-            e.to_string().trim_end_matches('.')
+            crate::ui::launch::window_error(&e.to_string())
         );
         return ExitCode::FAILURE;
     }

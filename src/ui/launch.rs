@@ -213,9 +213,38 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
                 "gradscope: cannot open the window: {}. The window needs a display (X11 or \
                  Wayland); on a machine without one, run it under Xvfb: \
                  xvfb-run -a -s \"-screen 0 1280x800x24\" gradscope",
-                e.to_string().trim_end_matches('.')
+                window_error(&e.to_string())
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// eframe's reason a window did not open, for people: without the source path winit puts in
+/// it (`os error at /root/.cargo/…/mod.rs:765: `) and without a final period.
+pub(crate) fn window_error(message: &str) -> String {
+    let mut text = message.to_string();
+    if let Some(start) = text.find("os error at ")
+        && let Some(end) = text[start..].find(": ")
+    {
+        text.replace_range(start..start + end + 2, "");
+    }
+    text.trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window_error;
+
+    #[test]
+    fn the_window_error_loses_winits_source_path() {
+        let raw = "winit EventLoopError: os error at /root/.cargo/registry/src/index.crates.io-1/\
+                   winit-0.30.13/src/platform_impl/linux/mod.rs:765: neither WAYLAND_DISPLAY nor \
+                   WAYLAND_SOCKET nor DISPLAY is set.";
+        assert_eq!(
+            window_error(raw),
+            "winit EventLoopError: neither WAYLAND_DISPLAY nor WAYLAND_SOCKET nor DISPLAY is set"
+        );
+        assert_eq!(window_error("no GL context."), "no GL context");
     }
 }
