@@ -10,7 +10,7 @@ use super::columns::{ColumnDecision, ColumnUse, Plan, decide};
 use super::numbers::{is_missing, not_a_number, shorten};
 use super::settings::{CsvOptions, ImportSettings, MAX_INTEGER_CLASSES, TaskChoice};
 use super::table::{ColumnNumbers, Table};
-use crate::data::dataset::{Features, split_in_place, split_indices};
+use crate::data::dataset::{Features, Split, split_indices};
 use crate::data::{DataError, Dataset, Labels, Standardizer, Task};
 
 /// A label column with a distinct value for at least this share of the rows (and at least
@@ -544,31 +544,14 @@ fn assemble(
         report,
     } = prepared;
     let n = feature_names.len();
-    let mut features = Vec::with_capacity(kept.len().saturating_mul(n));
-    for &i in &kept {
-        for source in &sources {
-            match source {
-                Source::Number(j) => {
-                    features.push(numbers[*j].values.get(i).copied().unwrap_or(f32::NAN));
-                }
-                Source::OneHot { codes, width } => {
-                    let code = codes.get(i).copied().unwrap_or(MISSING_CODE);
-                    features.extend((0..*width).map(|k| {
-                        if code == MISSING_CODE {
-                            f32::NAN
-                        } else {
-                            f32::from(u8::from(usize::from(code) == k))
-                        }
-                    }));
-                }
-            }
-        }
-    }
-    drop(kept);
-    drop(sources);
-    drop(numbers);
+    // Rows in file order first (the columns read in order), then each split gathered from
+    // them: one read of a whole row per sample instead of one per cell.
+    let features = gather_features(&sources, &numbers, &kept, n);
+    drop((kept, sources, numbers));
     let (train_idx, test_idx) = split_indices(&labels, settings.train_ratio, settings.seed);
-    let (train, test) = split_in_place(features, &labels, n, (&train_idx, &test_idx));
+    let train = Split::select(&features, &labels, n, &train_idx);
+    let test = Split::select(&features, &labels, n, &test_idx);
+    drop((features, train_idx, test_idx));
     let mut dataset = Dataset {
         name: name.to_string(),
         feature_names,
@@ -586,6 +569,73 @@ fn assemble(
         dataset.standardizer = Some(s);
     }
     (dataset, report)
+}
+
+/// Rows written per thread at least (fewer rows are written on one thread).
+const GATHER_ROWS_PER_THREAD: usize = 1 << 16;
+
+/// The features of rows `kept[0]`, `kept[1]`, …, row-major (`kept.len() × n` values): NaN
+/// for a missing cell, one-hot values as 0/1. Large sets are written on every core, each
+/// thread a stretch of rows, so the result does not depend on the thread count.
+fn gather_features(
+    sources: &[Source],
+    numbers: &[ColumnNumbers],
+    kept: &[usize],
+    n: usize,
+) -> Vec<f32> {
+    let mut out = vec![0.0f32; kept.len().saturating_mul(n)];
+    if n == 0 {
+        return out;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let per_thread = kept.len().div_ceil(threads).max(GATHER_ROWS_PER_THREAD);
+    if per_thread >= kept.len() {
+        write_rows(sources, numbers, kept, &mut out, n);
+        return out;
+    }
+    std::thread::scope(|scope| {
+        for (rows, part) in kept.chunks(per_thread).zip(out.chunks_mut(per_thread * n)) {
+            scope.spawn(move || write_rows(sources, numbers, rows, part, n));
+        }
+    });
+    out
+}
+
+/// Writes row `rows[k]`'s features at `out[k·n..(k+1)·n]`, one source column at a time.
+fn write_rows(
+    sources: &[Source],
+    numbers: &[ColumnNumbers],
+    rows: &[usize],
+    out: &mut [f32],
+    n: usize,
+) {
+    let mut at = 0;
+    for source in sources {
+        match source {
+            Source::Number(j) => {
+                let values = numbers.get(*j).map_or(&[][..], |c| c.values.as_slice());
+                for (&i, row) in rows.iter().zip(out.chunks_exact_mut(n)) {
+                    if let Some(x) = row.get_mut(at) {
+                        *x = values.get(i).copied().unwrap_or(f32::NAN);
+                    }
+                }
+                at += 1;
+            }
+            Source::OneHot { codes, width } => {
+                for (&i, row) in rows.iter().zip(out.chunks_exact_mut(n)) {
+                    let code = codes.get(i).copied().unwrap_or(MISSING_CODE);
+                    for (k, x) in row.iter_mut().skip(at).take(*width).enumerate() {
+                        *x = if code == MISSING_CODE {
+                            f32::NAN
+                        } else {
+                            f32::from(u8::from(usize::from(code) == k))
+                        };
+                    }
+                }
+                at += width;
+            }
+        }
+    }
 }
 
 /// Replaces the NaN placeholders of missing values in both splits by the mean of the
