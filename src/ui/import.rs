@@ -177,6 +177,20 @@ fn run(
     Ok(Loaded::Ready(Arc::new(loaded.dataset), source))
 }
 
+/// What a job produced, in a few words: `4 rows × 3 columns`, `2 classes of images`, or
+/// the data set's training and test sizes.
+fn describe(loaded: &Loaded) -> String {
+    match loaded {
+        Loaded::Table(review) => format!(
+            "{} rows × {} columns",
+            review.table.n_rows(),
+            review.table.columns.len()
+        ),
+        Loaded::Folder(summary, _) => format!("{} classes of images", summary.classes.len()),
+        Loaded::Ready(data, _) => format!("{} train · {} test", data.train.len(), data.test.len()),
+    }
+}
+
 /// The progress bar's words for a phase of a load.
 fn phase_name(phase: Phase) -> &'static str {
     match phase {
@@ -339,7 +353,15 @@ impl ImportWizard {
                     self.finish(source);
                     return Some(data);
                 }
-                Ok(Ok(loaded)) => self.review = Some(loaded),
+                Ok(Ok(loaded)) => {
+                    log_event(&format!(
+                        "wizard shows {} ({}) at step {}",
+                        self.path.as_deref().unwrap_or(Path::new("")).display(),
+                        describe(&loaded),
+                        self.step
+                    ));
+                    self.review = Some(loaded);
+                }
                 Ok(Err(message)) => self.error = Some(message),
                 Err(TryRecvError::Disconnected) => {
                     self.error = Some("the loader stopped unexpectedly".to_string());

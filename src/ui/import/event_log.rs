@@ -7,6 +7,7 @@
 //! dialog shown at step 812
 //! dialog chose /tmp/points.csv at step 1460
 //! wizard opened /tmp/points.csv at step 1460
+//! wizard shows /tmp/points.csv (4 rows × 3 columns) at step 1466
 //! wizard handed over /tmp/points.csv at step 1533
 //! ```
 //!
