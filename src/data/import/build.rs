@@ -544,14 +544,21 @@ fn assemble(
         report,
     } = prepared;
     let n = feature_names.len();
-    // Rows in file order first (the columns read in order), then each split gathered from
-    // them: one read of a whole row per sample instead of one per cell.
-    let features = gather_features(&sources, &numbers, &kept, n);
-    drop((kept, sources, numbers));
     let (train_idx, test_idx) = split_indices(&labels, settings.train_ratio, settings.seed);
-    let train = Split::select(&features, &labels, n, &train_idx);
-    let test = Split::select(&features, &labels, n, &test_idx);
-    drop((features, train_idx, test_idx));
+    let (train_features, test_features) =
+        scatter_rows(&sources, &numbers, &kept, n, (&train_idx, &test_idx));
+    drop((kept, sources, numbers));
+    let train = Split {
+        features: Features::F32(train_features),
+        labels: labels.select(&train_idx),
+        n_features: n,
+    };
+    let test = Split {
+        features: Features::F32(test_features),
+        labels: labels.select(&test_idx),
+        n_features: n,
+    };
+    drop((train_idx, test_idx));
     let mut dataset = Dataset {
         name: name.to_string(),
         feature_names,
@@ -571,66 +578,69 @@ fn assemble(
     (dataset, report)
 }
 
-/// Rows written per thread at least (fewer rows are written on one thread).
-const GATHER_ROWS_PER_THREAD: usize = 1 << 16;
-
-/// The features of rows `kept[0]`, `kept[1]`, …, row-major (`kept.len() × n` values): NaN
-/// for a missing cell, one-hot values as 0/1. Large sets are written on every core, each
-/// thread a stretch of rows, so the result does not depend on the thread count.
-fn gather_features(
+/// The features of the training and test splits, row-major (`len × n` values each): sample
+/// `p` of the training split is kept row `kept[train_idx[p]]`, and likewise for the test
+/// split. NaN marks a missing cell; one-hot values are 0/1. Every kept row is read once, in
+/// file order (so the columns are read in order), and written straight to its place: no
+/// copy of the whole table in file order, and no gather of scattered rows.
+fn scatter_rows(
     sources: &[Source],
     numbers: &[ColumnNumbers],
     kept: &[usize],
     n: usize,
-) -> Vec<f32> {
-    let mut out = vec![0.0f32; kept.len().saturating_mul(n)];
+    (train_idx, test_idx): (&[usize], &[usize]),
+) -> (Vec<f32>, Vec<f32>) {
+    let mut train = vec![0.0f32; train_idx.len().saturating_mul(n)];
+    let mut test = vec![0.0f32; test_idx.len().saturating_mul(n)];
     if n == 0 {
-        return out;
+        return (train, test);
     }
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
-    let per_thread = kept.len().div_ceil(threads).max(GATHER_ROWS_PER_THREAD);
-    if per_thread >= kept.len() {
-        write_rows(sources, numbers, kept, &mut out, n);
-        return out;
-    }
-    std::thread::scope(|scope| {
-        for (rows, part) in kept.chunks(per_thread).zip(out.chunks_mut(per_thread * n)) {
-            scope.spawn(move || write_rows(sources, numbers, rows, part, n));
+    // Where each kept row goes: its index in the training list, or the training length plus
+    // its index in the test list.
+    let mut place = vec![usize::MAX; kept.len()];
+    for (p, &k) in train_idx.iter().chain(test_idx).enumerate() {
+        if let Some(slot) = place.get_mut(k) {
+            *slot = p;
         }
-    });
-    out
+    }
+    let cut = train_idx.len();
+    for (&i, &p) in kept.iter().zip(&place) {
+        let row = if p < cut {
+            train.get_mut(p * n..(p + 1) * n)
+        } else {
+            let q = p.wrapping_sub(cut);
+            test.get_mut(q.saturating_mul(n)..q.saturating_add(1).saturating_mul(n))
+        };
+        if let Some(row) = row {
+            write_row(sources, numbers, i, row);
+        }
+    }
+    (train, test)
 }
 
-/// Writes row `rows[k]`'s features at `out[k·n..(k+1)·n]`, one source column at a time.
-fn write_rows(
-    sources: &[Source],
-    numbers: &[ColumnNumbers],
-    rows: &[usize],
-    out: &mut [f32],
-    n: usize,
-) {
+/// Writes table row `i`'s features into `row` (`n` values).
+fn write_row(sources: &[Source], numbers: &[ColumnNumbers], i: usize, row: &mut [f32]) {
     let mut at = 0;
     for source in sources {
         match source {
             Source::Number(j) => {
-                let values = numbers.get(*j).map_or(&[][..], |c| c.values.as_slice());
-                for (&i, row) in rows.iter().zip(out.chunks_exact_mut(n)) {
-                    if let Some(x) = row.get_mut(at) {
-                        *x = values.get(i).copied().unwrap_or(f32::NAN);
-                    }
+                if let Some(x) = row.get_mut(at) {
+                    *x = numbers
+                        .get(*j)
+                        .and_then(|c| c.values.get(i))
+                        .copied()
+                        .unwrap_or(f32::NAN);
                 }
                 at += 1;
             }
             Source::OneHot { codes, width } => {
-                for (&i, row) in rows.iter().zip(out.chunks_exact_mut(n)) {
-                    let code = codes.get(i).copied().unwrap_or(MISSING_CODE);
-                    for (k, x) in row.iter_mut().skip(at).take(*width).enumerate() {
-                        *x = if code == MISSING_CODE {
-                            f32::NAN
-                        } else {
-                            f32::from(u8::from(usize::from(code) == k))
-                        };
-                    }
+                let code = codes.get(i).copied().unwrap_or(MISSING_CODE);
+                for (k, x) in row.iter_mut().skip(at).take(*width).enumerate() {
+                    *x = if code == MISSING_CODE {
+                        f32::NAN
+                    } else {
+                        f32::from(u8::from(usize::from(code) == k))
+                    };
                 }
                 at += width;
             }
