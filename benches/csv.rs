@@ -172,7 +172,7 @@ fn compare_with_pandas(path: &Path) {
         "  pandas.read_csv (the call alone):                                         {theirs:.2} s (python process peak RSS {theirs_rss:.0} MB)"
     );
     println!(
-        "  CPU time (user + system; does not depend on the load): gradscope inspect {ours_cpu:.2} s, pandas.read_csv {theirs_cpu:.2} s"
+        "  CPU time (user + system; less sensitive to other work on the machine): gradscope inspect {ours_cpu:.2} s, pandas.read_csv {theirs_cpu:.2} s"
     );
     println!(
         "  ratio gradscope / pandas: {:.2} (wall), {:.2} (CPU)",
