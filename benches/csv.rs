@@ -6,9 +6,10 @@
 //! Then, in the same run and on the same file, the side-by-side comparison the README
 //! quotes: `gradscope inspect FILE` under `/usr/bin/time` (wall time and peak resident
 //! memory of the whole process) against `pandas.read_csv` timed inside Python by
-//! `benches/pandas_read_csv.py`, alternating, five times each, medians reported. The Python
-//! is `$GRADSCOPE_PANDAS_PYTHON`, else `~/.venvs/torchref/bin/python`; without it (or
-//! without `/usr/bin/time`) that part says so and is skipped.
+//! `benches/pandas_read_csv.py`, alternating, five times each, medians reported (wall time,
+//! and CPU time: user + system of the gradscope process, the CPU time of the call in
+//! Python). The Python is `$GRADSCOPE_PANDAS_PYTHON`, else `~/.venvs/torchref/bin/python`;
+//! without it (or without `/usr/bin/time`) that part says so and is skipped.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -105,9 +106,10 @@ fn compare_with_pandas(path: &Path) {
     }
     let file_mb = std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6);
     let (mut ours, mut ours_rss, mut theirs, mut theirs_rss) = (vec![], vec![], vec![], vec![]);
+    let (mut ours_cpu, mut theirs_cpu) = (vec![], vec![]);
     for _ in 0..RUNS {
         let out = Command::new(time)
-            .args(["-f", "%e %M"])
+            .args(["-f", "%e %M %U %S"])
             .arg(env!("CARGO_BIN_EXE_gradscope"))
             .arg("inspect")
             .arg(path)
@@ -116,12 +118,13 @@ fn compare_with_pandas(path: &Path) {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let mut last = stderr.lines().last().unwrap_or_default().split_whitespace();
         ours.push(last.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN));
-        ours_rss.push(
+        let mut number = || {
             last.next()
                 .and_then(|s| s.parse::<f64>().ok())
                 .unwrap_or(f64::NAN)
-                / 1e3,
-        );
+        };
+        ours_rss.push(number() / 1e3);
+        ours_cpu.push(number() + number());
         let out = Command::new(time)
             .args(["-f", "%e %M"])
             .arg(&python)
@@ -142,6 +145,11 @@ fn compare_with_pandas(path: &Path) {
             return;
         };
         theirs.push(seconds);
+        let cpu = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("read_csv_cpu_seconds "))
+            .and_then(|s| s.trim().parse().ok());
+        theirs_cpu.push(cpu.unwrap_or(f64::NAN));
         let stderr = String::from_utf8_lossy(&out.stderr);
         let rss = stderr
             .lines()
@@ -151,6 +159,7 @@ fn compare_with_pandas(path: &Path) {
     }
     let (ours, theirs) = (median(&mut ours), median(&mut theirs));
     let (ours_rss, theirs_rss) = (median(&mut ours_rss), median(&mut theirs_rss));
+    let (ours_cpu, theirs_cpu) = (median(&mut ours_cpu), median(&mut theirs_cpu));
     println!(
         "side by side on {} ({file_mb:.1} MB), medians of {RUNS} alternating runs:",
         path.display()
@@ -162,7 +171,14 @@ fn compare_with_pandas(path: &Path) {
     println!(
         "  pandas.read_csv (the call alone):                                         {theirs:.2} s (python process peak RSS {theirs_rss:.0} MB)"
     );
-    println!("  ratio gradscope / pandas: {:.2}", ours / theirs);
+    println!(
+        "  CPU time (user + system; less sensitive to other work on the machine): gradscope inspect {ours_cpu:.2} s, pandas.read_csv {theirs_cpu:.2} s"
+    );
+    println!(
+        "  ratio gradscope / pandas: {:.2} (wall), {:.2} (CPU)",
+        ours / theirs,
+        ours_cpu / theirs_cpu
+    );
 }
 
 fn main() {

@@ -475,3 +475,41 @@ fn reading_reports_progress_and_can_be_cancelled() {
     let err = read_table_with_progress("p.csv", text.as_bytes(), &options, &|_| false).unwrap_err();
     assert_eq!(err.to_string(), "p.csv: cancelled");
 }
+
+#[test]
+fn a_large_table_is_gathered_row_for_row_on_every_core() {
+    // Over 65 536 rows, so the features are written by several threads: every sample's
+    // features must still be its own row's (x = the label, one-hot c = label mod 3).
+    let mut text = String::from("x,c,y\n");
+    for i in 0..200_000u32 {
+        let x = if i % 1000 == 7 {
+            "NA".to_string()
+        } else {
+            i.to_string()
+        };
+        text += &format!("{x},{},{i}\n", ["a", "b", "c"][(i % 3) as usize]);
+    }
+    let (options, table) = table(text.as_bytes());
+    let mut settings = ImportSettings::guess(&table, options);
+    settings.standardize = false;
+    let ds = build_dataset("big", "big.csv", &table, &settings).unwrap();
+    assert_eq!(ds.feature_names, ["x", "c=a", "c=b", "c=c"]);
+    assert_eq!(ds.task, Task::Regression);
+    assert_eq!(ds.train.len() + ds.test.len(), 200_000 - 200);
+    for split in [&ds.train, &ds.test] {
+        let Labels::Values(labels) = &split.labels else {
+            panic!("regression labels")
+        };
+        let features = split.features.as_f32().unwrap();
+        for (row, &y) in features.chunks_exact(4).zip(labels) {
+            let k = (y as u32 % 3) as usize;
+            let mut one_hot = [0.0f32; 3];
+            one_hot[k] = 1.0;
+            assert_eq!(
+                row,
+                [y, one_hot[0], one_hot[1], one_hot[2]],
+                "row of label {y}"
+            );
+        }
+    }
+}

@@ -549,17 +549,28 @@ fn item2_train_lists_every_excluded_column_on_stderr() {
 
 #[test]
 fn inspect_and_train_help_describe_what_the_importer_decides() {
+    let rules = gradscope::data::IMPORT_RULES;
     for command in ["inspect", "train"] {
         let help = gradscope(&[command, "--help"]);
         assert!(help.status.success(), "{help:?}");
         let text = String::from_utf8_lossy(&help.stdout);
-        let rules = text
-            .find("  Columns, first rule that applies")
-            .unwrap_or_else(|| panic!("{command} --help lists the column rules:\n{text}"));
+        // The whole list, word for word, at the end of the long help.
         assert!(
-            text[rules..].contains("6. text with more than 20 values -> excluded"),
-            "{text}"
+            text.trim_end().ends_with(rules),
+            "{command} --help does not end with the import rules:\n{text}"
         );
-        assert!(text.contains("an Excel 'sep=;' first line wins"), "{text}");
     }
+    assert!(
+        rules.contains(
+            "    6. text with more than 20 distinct values -> excluded (too_many_values)"
+        )
+    );
+    assert!(rules.contains("an Excel first line 'sep=X' names it"));
+    // The README quotes the same text in its "How a CSV column's type is decided" block.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    assert!(
+        readme.contains(&format!("```text\n{rules}\n```")),
+        "README.md does not quote data::IMPORT_RULES word for word"
+    );
 }

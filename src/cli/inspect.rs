@@ -12,40 +12,9 @@ use crate::data::{
     load_now,
 };
 
-/// What the importer accepts and decides, for `--help` of `inspect` and `train`.
-pub const IMPORT_HELP: &str = "\
-What --data / PATH may be (judged by content, not by name):
-  CSV/TSV text, raw or gzipped (.csv.gz): delimiter , ; tab or | guessed from the first
-    100 lines (an Excel 'sep=;' first line wins); header row guessed; decimal comma guessed
-    with ';' (0,5  2.907,5); thousands separators read (1,444.7); UTF-8 BOM skipped; LF, CRLF,
-    CR line ends; one trailing empty field per line dropped; other field-count mismatches
-    are errors with file:line.
-  Missing cells: empty, NA, N/A, ?, nan.
-  Columns, first rule that applies (the label column is --label, default the last):
-    1. every cell missing            -> excluded (rows stay)
-    2. all numbers, one value        -> excluded (constant)
-    3. all numbers                   -> one numeric feature
-    4. over half numbers, some not   -> error naming the first bad cells, unless
-                                        --bad-numbers missing (those cells become missing)
-                                        or --bad-numbers exclude (column excluded)
-    5. text with one value           -> excluded (constant)
-    6. text with more than 20 values -> excluded
-    7. other text                    -> one-hot (one 0/1 feature per value)
-  Every excluded or changed column is listed with its reason (inspect: \"excluded\",
-  \"retyped\", \"columns\"; train: on stderr).
-  Rows with a missing label are dropped; rows with a missing feature are dropped. Both counts
-  are reported.
-  Task: classification when the label is text or at most 20 distinct whole numbers, else
-  regression. A label with a distinct value for >= 90 % of the rows gets a warning (it looks
-  like an ID: choose another column, or regression).
-  Split: stratified for classification, 80 % train, seed 1 (train: --seed, --train-ratio);
-  features standardised with training statistics.
-IDX: one file of an images/labels pair (its partner is found by name; the whole folder when it
-  holds the four MNIST files), or a folder with train-/t10k- images and labels, raw or .gz.
-  Labels are any byte value; the classes are the distinct labels, named by their numbers.
-Image folders: root/<class>/*.png|jpg|jpeg|bmp|gif; hidden entries and other files are ignored
-  (listed); images that cannot be decoded are skipped and listed with the reason; all images
-  are resized to the most common size; grey stays 1 channel, else RGB.";
+/// What the importer accepts and decides, for `--help` of `inspect` and `train`: the data
+/// room's own list of its rules, [`crate::data::IMPORT_RULES`].
+pub const IMPORT_HELP: &str = crate::data::IMPORT_RULES;
 
 /// Options of `gradscope inspect`.
 #[derive(Args, Debug, Clone)]

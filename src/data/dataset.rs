@@ -45,7 +45,7 @@ impl Labels {
     }
 
     /// The labels of the samples `indices`, in that order. Panics if an index is out of range.
-    fn select(&self, indices: &[usize]) -> Labels {
+    pub(crate) fn select(&self, indices: &[usize]) -> Labels {
         match self {
             Labels::Classes(c) => Labels::Classes(indices.iter().map(|&i| c[i]).collect()),
             Labels::Values(v) => Labels::Values(indices.iter().map(|&i| v[i]).collect()),
@@ -224,61 +224,6 @@ impl Split {
             n_features,
         }
     }
-}
-
-/// Splits row-major `features` (`n_features` per row) into the rows `train_idx` and the rows
-/// `test_idx`, in those orders: the same splits as [`Split::select`] on each, but made by
-/// moving the rows in place (each row once, along the cycles of the permutation), so that
-/// the training split reuses the memory of `features`.
-pub(crate) fn split_in_place(
-    mut features: Vec<f32>,
-    labels: &Labels,
-    n_features: usize,
-    (train_idx, test_idx): (&[usize], &[usize]),
-) -> (Split, Split) {
-    let n = n_features.max(1);
-    let rows = features.len() / n;
-    let source = |k: usize| {
-        if k < train_idx.len() {
-            train_idx[k]
-        } else {
-            test_idx[k - train_idx.len()]
-        }
-    };
-    let total = (train_idx.len() + test_idx.len()).min(rows);
-    let mut done = vec![false; total];
-    let mut held = vec![0.0f32; n];
-    for start in 0..total {
-        if done[start] {
-            continue;
-        }
-        held.copy_from_slice(&features[start * n..(start + 1) * n]);
-        let mut at = start;
-        loop {
-            done[at] = true;
-            let from = source(at);
-            if from == start || from >= total {
-                features[at * n..(at + 1) * n].copy_from_slice(&held);
-                break;
-            }
-            features.copy_within(from * n..(from + 1) * n, at * n);
-            at = from;
-        }
-    }
-    let cut = train_idx.len() * n_features;
-    let test_features = features.get(cut..).unwrap_or_default().to_vec();
-    features.truncate(cut);
-    let train = Split {
-        features: Features::F32(features),
-        labels: labels.select(train_idx),
-        n_features,
-    };
-    let test = Split {
-        features: Features::F32(test_features),
-        labels: labels.select(test_idx),
-        n_features,
-    };
-    (train, test)
 }
 
 /// Per-feature standardisation `z = (x - mean) / std`, fitted on the training split only.

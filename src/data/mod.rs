@@ -33,10 +33,11 @@ pub use images::{
 };
 pub use import::{
     BadCell, BadNumbers, ColumnCause, ColumnDecision, ColumnKind, ColumnNote, ColumnSummary,
-    ColumnUse, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, ImportSettings, ImportWarning,
-    Inspection, MissingPolicy, Table, TableReport, TaskChoice, TextFeature, WarningKind,
-    build_dataset, build_owned, build_with_report, decode_input, decode_owned, inspect_csv,
-    read_table, read_table_owned, read_table_with_progress, report, sniff_csv, summarize,
+    ColumnUse, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, IMPORT_RULES, ImportSettings,
+    ImportWarning, Inspection, MissingPolicy, Table, TableReport, TaskChoice, TextFeature,
+    WarningKind, build_dataset, build_owned, build_with_report, decode_input, decode_owned,
+    inspect_csv, read_table, read_table_owned, read_table_with_progress, report, sniff_csv,
+    summarize,
 };
 pub use iris::iris;
 pub use open::{SourceKind, detect, open_idx_file, open_path};

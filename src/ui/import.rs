@@ -4,76 +4,33 @@
 //! is ready; a file that fails to load changes nothing.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::{Arc, mpsc};
 
 use eframe::egui::{self, Color32, RichText};
 
 use crate::data::{
-    ColumnDecision, CsvOptions, DataError, Dataset, FolderSummary, ImportSettings, SourceKind,
-    Table, build_dataset, decode_input, detect, load_image_folder, read_table_with_progress,
-    report, scan_image_folder, sniff_csv, summarize,
+    ColumnDecision, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, DataSource, Dataset,
+    FileImport, FolderSummary, ImportSettings, Phase, Progress, SourceKind, Table, detect,
+    open_table, report, scan_image_folder, summarize,
 };
-use crate::experiment::{DatasetRef, FileImport, TableImport};
+use crate::experiment::DatasetRef;
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
 
+mod event_log;
 mod review;
 
+pub use event_log::{EVENT_LOG_VAR, log_event};
 use review::table_review_ui;
 
 /// Rows shown in the preview table.
 const PREVIEW_ROWS: usize = 8;
 
-/// Bytes or images done and in all, shared with a background job. A table is read and then
-/// parsed: each phase fills half of the bar.
-#[derive(Default)]
-pub struct Progress {
-    done: AtomicU64,
-    total: AtomicU64,
-    /// Set before reading a table, whose parsing follows the read.
-    parse_follows: AtomicBool,
-    parsed: AtomicU64,
-    parse_total: AtomicU64,
-}
-
-impl Progress {
-    /// Fraction done, 0–1 (0 while the total is unknown).
-    pub fn fraction(&self) -> f32 {
-        let ratio = |done: &AtomicU64, total: &AtomicU64| {
-            let total = total.load(Ordering::Relaxed);
-            if total == 0 {
-                return 0.0;
-            }
-            (done.load(Ordering::Relaxed) as f64 / total as f64).clamp(0.0, 1.0)
-        };
-        let read = ratio(&self.done, &self.total);
-        let fraction = if !self.parse_follows.load(Ordering::Relaxed) {
-            read
-        } else if self.parse_total.load(Ordering::Relaxed) == 0 {
-            0.5 * read
-        } else {
-            0.5 + 0.5 * ratio(&self.parsed, &self.parse_total)
-        };
-        fraction as f32
-    }
-
-    /// What the job is doing now: `"reading"` or, for a table after its bytes are in,
-    /// `"parsing"`.
-    pub fn phase(&self) -> &'static str {
-        if self.parse_total.load(Ordering::Relaxed) > 0 {
-            "parsing"
-        } else {
-            "reading"
-        }
-    }
-}
-
 /// A delimited text file as understood so far.
 pub struct TableReview {
-    text: Arc<Vec<u8>>,
     gzip: bool,
     table: Arc<Table>,
     columns: Vec<crate::data::ColumnSummary>,
@@ -119,14 +76,15 @@ fn class_balance(table: &Table, label: usize) -> Option<Vec<(String, usize)>> {
     )
 }
 
-/// What a background load produced.
+/// What a background job produced.
 pub enum Loaded {
     /// Delimited text, to review.
     Table(Box<TableReview>),
-    /// A folder of class sub-folders, to review.
+    /// A folder of class sub-folders, to review: what it holds and the size to resize to.
     Folder(FolderSummary, (u32, u32)),
-    /// A data set with nothing to adjust (IDX files).
-    Ready(Arc<Dataset>),
+    /// A data set built by [`crate::data::load`] from this source: IDX files (nothing to
+    /// review), or a reviewed table or folder with the settings chosen in the wizard.
+    Ready(Arc<Dataset>, DataSource),
 }
 
 enum Job {
@@ -139,6 +97,15 @@ enum Job {
     },
 }
 
+/// What a background job does with its path.
+enum Work {
+    /// Find out what the path holds and read it for review (a table with these options, or
+    /// guessed ones).
+    Open(Option<CsvOptions>),
+    /// Build the data set of this source (the route `--data`, `train` and `inspect` take).
+    Build(DataSource),
+}
+
 /// The wizard's state. The app asks it each frame for a finished data set.
 #[derive(Default)]
 pub struct ImportWizard {
@@ -148,90 +115,91 @@ pub struct ImportWizard {
     job: Option<Job>,
     review: Option<Loaded>,
     error: Option<String>,
+    /// The training step of the last frame drawn (for the event log).
+    step: u64,
     /// Where the data set last handed over came from, with the settings it was read with (for
     /// experiment files).
     pub last_source: Option<DatasetRef>,
 }
 
-fn read_with_progress(
-    path: &Path,
-    progress: &Progress,
-    cancel: &AtomicBool,
-) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let name = path.display().to_string();
-    let io_error =
-        |e: std::io::Error| DataError::new(&name, format!("cannot read the file: {e}")).to_string();
-    let mut file = std::fs::File::open(path).map_err(io_error)?;
-    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
-    progress.total.store(total, Ordering::Relaxed);
-    let mut bytes = Vec::with_capacity(total.min(1 << 30) as usize);
-    let mut chunk = vec![0u8; 1 << 20];
-    loop {
-        if cancel.load(Ordering::Relaxed) {
-            return Err("cancelled".to_string());
-        }
-        let n = file.read(&mut chunk).map_err(io_error)?;
-        if n == 0 {
-            return Ok(bytes);
-        }
-        bytes.extend_from_slice(&chunk[..n]);
-        progress.done.store(bytes.len() as u64, Ordering::Relaxed);
-    }
-}
-
-/// Reads and understands `path` (runs on a background thread).
-fn load(
-    path: &Path,
-    options: Option<(Arc<Vec<u8>>, bool, CsvOptions)>,
-    progress: &Progress,
-    cancel: &AtomicBool,
-) -> Result<Loaded, String> {
-    let name = path.display().to_string();
-    let (text, gzip, csv) = match options {
-        Some(known) => known,
-        None => match detect(path).map_err(|e| e.to_string())? {
-            // Nothing to review: the same route as `--data`, `train` and `inspect`, so the
-            // window and the command line build the same data set from the same file.
-            SourceKind::MnistFolder | SourceKind::Idx => {
-                return crate::data::load_now(&crate::data::DataSource::auto(path))
-                    .map(|loaded| Loaded::Ready(Arc::new(loaded.dataset)))
-                    .map_err(|e| e.to_string());
-            }
-            SourceKind::ImageFolder => {
-                let summary = scan_image_folder(path).map_err(|e| e.to_string())?;
-                let size = summary.sizes.first().map_or((28, 28), |s| s.0);
-                return Ok(Loaded::Folder(summary, size));
-            }
-            SourceKind::Table => {
-                progress.parse_follows.store(true, Ordering::Relaxed);
-                let raw = read_with_progress(path, progress, cancel)?;
-                let gzip = raw.starts_with(&[0x1F, 0x8B]);
-                let text = decode_input(&name, &raw).map_err(|e| e.to_string())?;
-                let csv = sniff_csv(&text);
-                (Arc::new(text), gzip, csv)
-            }
-        },
-    };
-    progress
-        .parse_total
-        .store(text.len().max(1) as u64, Ordering::Relaxed);
-    let report = |bytes: u64| {
-        progress.parsed.store(bytes, Ordering::Relaxed);
-        !cancel.load(Ordering::Relaxed)
-    };
-    let table = read_table_with_progress(&name, &text, &csv, &report).map_err(|e| e.to_string())?;
-    let columns = summarize(&table, &csv);
-    let settings = ImportSettings::guess(&table, csv);
-    Ok(Loaded::Table(Box::new(TableReview {
-        text,
-        gzip,
-        table: Arc::new(table),
+/// The wizard's table review of an opened file, with guessed settings.
+fn table_review(opened: crate::data::OpenedTable) -> Loaded {
+    let csv = opened.table.options();
+    let columns = summarize(&opened.table, &csv);
+    let settings = ImportSettings::guess(&opened.table, csv);
+    Loaded::Table(Box::new(TableReview {
+        gzip: opened.gzip,
+        table: Arc::new(opened.table),
         columns,
         settings,
         balance: None,
         decisions: None,
-    })))
+    }))
+}
+
+/// Runs `work` on `path` (on a background thread): the data room's steps, so that the
+/// window reads every file exactly as `--data`, `train` and `inspect` do.
+fn run(
+    path: &Path,
+    work: Work,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Loaded, String> {
+    let text = |e: crate::data::DataError| e.to_string();
+    let source = match work {
+        Work::Build(source) => source,
+        Work::Open(Some(options)) => {
+            return open_table(path, Some(options), progress, cancel)
+                .map(table_review)
+                .map_err(text);
+        }
+        Work::Open(None) => match detect(path).map_err(text)? {
+            SourceKind::Table => {
+                return open_table(path, None, progress, cancel)
+                    .map(table_review)
+                    .map_err(text);
+            }
+            SourceKind::ImageFolder => {
+                let summary = scan_image_folder(path).map_err(text)?;
+                let size = summary.sizes.first().map_or((28, 28), |s| s.0);
+                return Ok(Loaded::Folder(summary, size));
+            }
+            // Nothing to review: built at once.
+            SourceKind::MnistFolder | SourceKind::Idx => DataSource {
+                path: path.to_path_buf(),
+                import: FileImport::Idx {
+                    train_ratio: DEFAULT_TRAIN_RATIO,
+                },
+            },
+        },
+    };
+    let loaded = crate::data::load(&source, progress, cancel).map_err(text)?;
+    Ok(Loaded::Ready(Arc::new(loaded.dataset), source))
+}
+
+/// What a job produced, in a few words: `4 rows × 3 columns`, `2 classes of images`, or
+/// the data set's training and test sizes.
+fn describe(loaded: &Loaded) -> String {
+    match loaded {
+        Loaded::Table(review) => format!(
+            "{} rows × {} columns",
+            review.table.n_rows(),
+            review.table.columns.len()
+        ),
+        Loaded::Folder(summary, _) => format!("{} classes of images", summary.classes.len()),
+        Loaded::Ready(data, _) => format!("{} train · {} test", data.train.len(), data.test.len()),
+    }
+}
+
+/// The progress bar's words for a phase of a load.
+fn phase_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Waiting => "opening",
+        Phase::Reading => "reading",
+        Phase::Parsing => "parsing",
+        Phase::Building => "building",
+        Phase::Decoding => "decoding images of",
+    }
 }
 
 fn delimiter_name(delimiter: u8) -> &'static str {
@@ -260,6 +228,7 @@ impl ImportWizard {
     pub fn pick(&mut self, ctx: &egui::Context, folder: bool) {
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
+        log_event(&format!("dialog shown at step {}", self.step));
         std::thread::spawn(move || {
             let dialog = rfd::FileDialog::new().set_title(if folder {
                 "Open a folder of images or MNIST files"
@@ -279,34 +248,37 @@ impl ImportWizard {
 
     /// Starts loading `path` in the background and opens the wizard.
     pub fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
-        self.start(ctx, path, None);
+        log_event(&format!(
+            "wizard opened {} at step {}",
+            path.display(),
+            self.step
+        ));
+        self.open = true;
+        self.review = None;
+        self.typed_path = path.display().to_string();
+        self.spawn(ctx, path, Work::Open(None));
     }
 
-    fn start(
-        &mut self,
-        ctx: &egui::Context,
-        path: PathBuf,
-        options: Option<(Arc<Vec<u8>>, bool, CsvOptions)>,
-    ) {
-        self.open = true;
+    /// Starts `work` on `path` in the background; the wizard shows its progress.
+    fn spawn(&mut self, ctx: &egui::Context, path: PathBuf, work: Work) {
         self.error = None;
-        if options.is_none() {
-            self.review = None;
-        }
-        self.typed_path = path.display().to_string();
-        let progress = Arc::new(Progress::default());
+        let progress = Arc::new(Progress::new());
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
         let (job_progress, job_cancel, job_path) =
             (Arc::clone(&progress), Arc::clone(&cancel), path.clone());
         let waker = ctx.clone();
         std::thread::spawn(move || {
-            let result = load(&job_path, options, &job_progress, &job_cancel);
+            let result = run(&job_path, work, &job_progress, &job_cancel);
             let _ = tx.send(result);
             waker.request_repaint();
         });
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         self.job = Some(Job::Loading {
-            what: path.display().to_string(),
+            what: name,
             progress,
             cancel,
             result: rx,
@@ -314,61 +286,28 @@ impl ImportWizard {
         self.path = Some(path);
     }
 
+    /// "Train on it" on a reviewed table or folder: the wizard's choices become the
+    /// [`DataSource`]'s import settings, and [`crate::data::load`] builds the data set from it
+    /// in the background (the review stays on screen until it is ready).
     fn build_in_background(&mut self, ctx: &egui::Context) {
         let Some(path) = self.path.clone() else {
             return;
         };
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let progress = Arc::new(Progress::default());
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
-        let waker = ctx.clone();
-        let review = self.review.take();
-        let (job_progress, job_cancel) = (Arc::clone(&progress), Arc::clone(&cancel));
-        let file = path.display().to_string();
-        let what = format!("building {name}");
-        match review {
-            Some(Loaded::Table(review)) => {
-                let table = Arc::clone(&review.table);
-                let settings = review.settings.clone();
-                self.review = Some(Loaded::Table(review));
-                std::thread::spawn(move || {
-                    let result = build_dataset(&name, &file, &table, &settings)
-                        .map(|d| Loaded::Ready(Arc::new(d)))
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(result);
-                    waker.request_repaint();
-                });
-            }
-            Some(Loaded::Folder(summary, size)) => {
-                self.review = Some(Loaded::Folder(summary, size));
-                std::thread::spawn(move || {
-                    let report = |done: usize, total: usize| {
-                        job_progress.done.store(done as u64, Ordering::Relaxed);
-                        job_progress.total.store(total as u64, Ordering::Relaxed);
-                        !job_cancel.load(Ordering::Relaxed)
-                    };
-                    let result = load_image_folder(&path, Some(size), 0.8, 1, &report)
-                        .map(|d| Loaded::Ready(Arc::new(d)))
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(result);
-                    waker.request_repaint();
-                });
-            }
-            other => {
-                self.review = other;
-                return;
-            }
-        }
-        self.job = Some(Job::Loading {
-            what,
-            progress,
-            cancel,
-            result: rx,
-        });
+        let import = match &self.review {
+            Some(Loaded::Table(review)) => FileImport::Table(review.settings.clone()),
+            Some(Loaded::Folder(_, (width, height))) => FileImport::ImageFolder {
+                width: *width,
+                height: *height,
+                train_ratio: DEFAULT_TRAIN_RATIO,
+                seed: DEFAULT_SPLIT_SEED,
+            },
+            Some(Loaded::Ready(..)) | None => return,
+        };
+        let source = DataSource {
+            path: path.clone(),
+            import,
+        };
+        self.spawn(ctx, path, Work::Build(source));
     }
 
     /// Polls background jobs; returns a data set when the user chose "Train on it" and it is
@@ -376,7 +315,14 @@ impl ImportWizard {
     pub fn poll(&mut self, ctx: &egui::Context) -> Option<Arc<Dataset>> {
         match self.job.take() {
             Some(Job::Picking(rx, started)) => match rx.try_recv() {
-                Ok(Some(path)) => self.open_path(ctx, path),
+                Ok(Some(path)) => {
+                    log_event(&format!(
+                        "dialog chose {} at step {}",
+                        path.display(),
+                        self.step
+                    ));
+                    self.open_path(ctx, path);
+                }
                 // An answer within half a second means no dialog was shown (no
                 // xdg-desktop-portal, for example): offer the path field instead.
                 Ok(None) | Err(TryRecvError::Disconnected)
@@ -388,7 +334,12 @@ impl ImportWizard {
                             .to_string(),
                     );
                 }
-                Ok(None) | Err(TryRecvError::Disconnected) => {}
+                Ok(None) | Err(TryRecvError::Disconnected) => {
+                    log_event(&format!(
+                        "dialog closed without a file at step {}",
+                        self.step
+                    ));
+                }
                 Err(TryRecvError::Empty) => self.job = Some(Job::Picking(rx, started)),
             },
             Some(Job::Loading {
@@ -397,12 +348,20 @@ impl ImportWizard {
                 cancel,
                 result,
             }) => match result.try_recv() {
-                Ok(Ok(Loaded::Ready(data))) if self.review.is_some() => {
+                Ok(Ok(Loaded::Ready(data, source))) if self.review.is_some() => {
                     // Built from a reviewed table or folder: hand it over.
-                    self.finish();
+                    self.finish(source);
                     return Some(data);
                 }
-                Ok(Ok(loaded)) => self.review = Some(loaded),
+                Ok(Ok(loaded)) => {
+                    log_event(&format!(
+                        "wizard shows {} ({}) at step {}",
+                        self.path.as_deref().unwrap_or(Path::new("")).display(),
+                        describe(&loaded),
+                        self.step
+                    ));
+                    self.review = Some(loaded);
+                }
                 Ok(Err(message)) => self.error = Some(message),
                 Err(TryRecvError::Disconnected) => {
                     self.error = Some("the loader stopped unexpectedly".to_string());
@@ -422,25 +381,19 @@ impl ImportWizard {
         None
     }
 
-    fn finish(&mut self) {
-        if let Some(path) = &self.path {
-            let import = match &self.review {
-                Some(Loaded::Table(review)) => {
-                    FileImport::Table(TableImport::from(&review.settings))
-                }
-                Some(Loaded::Folder(_, (width, height))) => FileImport::ImageFolder {
-                    width: *width,
-                    height: *height,
-                    train_ratio: crate::data::DEFAULT_TRAIN_RATIO,
-                    seed: crate::data::DEFAULT_SPLIT_SEED,
-                },
-                _ => FileImport::Idx {
-                    train_ratio: crate::data::DEFAULT_TRAIN_RATIO,
-                },
-            };
-            let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-            self.last_source = Some(DatasetRef::File { path, import });
-        }
+    /// Closes the wizard after a data set built from `source` was handed over, and remembers
+    /// the source (with an absolute path) for experiment files.
+    fn finish(&mut self, source: DataSource) {
+        let path = std::path::absolute(&source.path).unwrap_or(source.path);
+        log_event(&format!(
+            "wizard handed over {} at step {}",
+            path.display(),
+            self.step
+        ));
+        self.last_source = Some(DatasetRef::File {
+            path,
+            import: source.import,
+        });
         self.path = None;
         self.review = None;
         self.open = false;
@@ -511,7 +464,7 @@ impl ImportWizard {
                     egui::ProgressBar::new(progress.fraction())
                         .desired_width(360.0)
                         .animate(true)
-                        .text(format!("{} {what}", progress.phase())),
+                        .text(format!("{} {what}", phase_name(progress.phase()))),
                 );
                 if ui
                     .button("Cancel")
@@ -535,14 +488,13 @@ impl ImportWizard {
         match &mut self.review {
             Some(Loaded::Table(review)) => {
                 let (again, go) = table_review_ui(ui, review);
-                reparse =
-                    again.then(|| (Arc::clone(&review.text), review.gzip, review.settings.csv));
+                reparse = again.then_some(review.settings.csv);
                 train = go;
             }
             Some(Loaded::Folder(summary, size)) => {
                 train = folder_review_ui(ui, summary, size);
             }
-            Some(Loaded::Ready(data)) => {
+            Some(Loaded::Ready(data, source)) => {
                 ui.label(format!(
                     "{}: {} train · {} test · {} features{}",
                     data.name,
@@ -553,16 +505,21 @@ impl ImportWizard {
                         .map(|k| format!(" · {k} classes"))
                         .unwrap_or_default()
                 ));
-                if ui.button(RichText::new("Train on it").strong()).clicked() {
-                    let data = Arc::clone(data);
-                    self.finish();
+                if ui
+                    .button(RichText::new("Train on it").strong())
+                    .on_hover_text("Start a new session with this data set")
+                    .clicked()
+                {
+                    let (data, source) = (Arc::clone(data), source.clone());
+                    self.finish(source);
                     return Some(data);
                 }
             }
             None => {}
         }
         if let (Some(options), Some(path)) = (reparse, self.path.clone()) {
-            self.start(ui.ctx(), path, Some(options));
+            // Read again with the new options; the review stays until the new one is ready.
+            self.spawn(ui.ctx(), path, Work::Open(Some(options)));
         }
         if train && self.job.is_none() {
             self.build_in_background(ui.ctx());
@@ -608,7 +565,8 @@ fn folder_review_ui(ui: &mut egui::Ui, summary: &FolderSummary, size: &mut (u32,
 
 impl Panel for ImportWizard {
     /// The wizard window (when open); hands over the data set built by "Train on it".
-    fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
+        self.step = view.run.step;
         let data = self.window(&ui.ctx().clone())?;
         Some(Action::Imported(data, self.last_source.clone()))
     }

@@ -10,7 +10,7 @@ use super::columns::{ColumnDecision, ColumnUse, Plan, decide};
 use super::numbers::{is_missing, not_a_number, shorten};
 use super::settings::{CsvOptions, ImportSettings, MAX_INTEGER_CLASSES, TaskChoice};
 use super::table::{ColumnNumbers, Table};
-use crate::data::dataset::{Features, split_in_place, split_indices};
+use crate::data::dataset::{Features, Split, split_indices};
 use crate::data::{DataError, Dataset, Labels, Standardizer, Task};
 
 /// A label column with a distinct value for at least this share of the rows (and at least
@@ -544,31 +544,21 @@ fn assemble(
         report,
     } = prepared;
     let n = feature_names.len();
-    let mut features = Vec::with_capacity(kept.len().saturating_mul(n));
-    for &i in &kept {
-        for source in &sources {
-            match source {
-                Source::Number(j) => {
-                    features.push(numbers[*j].values.get(i).copied().unwrap_or(f32::NAN));
-                }
-                Source::OneHot { codes, width } => {
-                    let code = codes.get(i).copied().unwrap_or(MISSING_CODE);
-                    features.extend((0..*width).map(|k| {
-                        if code == MISSING_CODE {
-                            f32::NAN
-                        } else {
-                            f32::from(u8::from(usize::from(code) == k))
-                        }
-                    }));
-                }
-            }
-        }
-    }
-    drop(kept);
-    drop(sources);
-    drop(numbers);
     let (train_idx, test_idx) = split_indices(&labels, settings.train_ratio, settings.seed);
-    let (train, test) = split_in_place(features, &labels, n, (&train_idx, &test_idx));
+    let (train_features, test_features) =
+        scatter_rows(&sources, &numbers, &kept, n, (&train_idx, &test_idx));
+    drop((kept, sources, numbers));
+    let train = Split {
+        features: Features::F32(train_features),
+        labels: labels.select(&train_idx),
+        n_features: n,
+    };
+    let test = Split {
+        features: Features::F32(test_features),
+        labels: labels.select(&test_idx),
+        n_features: n,
+    };
+    drop((train_idx, test_idx));
     let mut dataset = Dataset {
         name: name.to_string(),
         feature_names,
@@ -586,6 +576,76 @@ fn assemble(
         dataset.standardizer = Some(s);
     }
     (dataset, report)
+}
+
+/// The features of the training and test splits, row-major (`len × n` values each): sample
+/// `p` of the training split is kept row `kept[train_idx[p]]`, and likewise for the test
+/// split. NaN marks a missing cell; one-hot values are 0/1. Every kept row is read once, in
+/// file order (so the columns are read in order), and written straight to its place: no
+/// copy of the whole table in file order, and no gather of scattered rows.
+fn scatter_rows(
+    sources: &[Source],
+    numbers: &[ColumnNumbers],
+    kept: &[usize],
+    n: usize,
+    (train_idx, test_idx): (&[usize], &[usize]),
+) -> (Vec<f32>, Vec<f32>) {
+    let mut train = vec![0.0f32; train_idx.len().saturating_mul(n)];
+    let mut test = vec![0.0f32; test_idx.len().saturating_mul(n)];
+    if n == 0 {
+        return (train, test);
+    }
+    // Where each kept row goes: its index in the training list, or the training length plus
+    // its index in the test list.
+    let mut place = vec![usize::MAX; kept.len()];
+    for (p, &k) in train_idx.iter().chain(test_idx).enumerate() {
+        if let Some(slot) = place.get_mut(k) {
+            *slot = p;
+        }
+    }
+    let cut = train_idx.len();
+    for (&i, &p) in kept.iter().zip(&place) {
+        let row = if p < cut {
+            train.get_mut(p * n..(p + 1) * n)
+        } else {
+            let q = p.wrapping_sub(cut);
+            test.get_mut(q.saturating_mul(n)..q.saturating_add(1).saturating_mul(n))
+        };
+        if let Some(row) = row {
+            write_row(sources, numbers, i, row);
+        }
+    }
+    (train, test)
+}
+
+/// Writes table row `i`'s features into `row` (`n` values).
+fn write_row(sources: &[Source], numbers: &[ColumnNumbers], i: usize, row: &mut [f32]) {
+    let mut at = 0;
+    for source in sources {
+        match source {
+            Source::Number(j) => {
+                if let Some(x) = row.get_mut(at) {
+                    *x = numbers
+                        .get(*j)
+                        .and_then(|c| c.values.get(i))
+                        .copied()
+                        .unwrap_or(f32::NAN);
+                }
+                at += 1;
+            }
+            Source::OneHot { codes, width } => {
+                let code = codes.get(i).copied().unwrap_or(MISSING_CODE);
+                for (k, x) in row.iter_mut().skip(at).take(*width).enumerate() {
+                    *x = if code == MISSING_CODE {
+                        f32::NAN
+                    } else {
+                        f32::from(u8::from(usize::from(code) == k))
+                    };
+                }
+                at += width;
+            }
+        }
+    }
 }
 
 /// Replaces the NaN placeholders of missing values in both splits by the mean of the

@@ -85,6 +85,7 @@ pub mod build;
 pub mod columns;
 pub mod numbers;
 mod read;
+pub mod rules;
 pub mod scan;
 pub mod settings;
 pub mod sniff;
@@ -98,6 +99,7 @@ pub use columns::{
     BadCell, ColumnCause, ColumnDecision, ColumnKind, ColumnSummary, ColumnUse, summarize,
 };
 pub use numbers::{is_missing, not_a_number, parse_number, shorten};
+pub use rules::IMPORT_RULES;
 pub use settings::{
     BadNumbers, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, ImportSettings,
     MAX_INTEGER_CLASSES, MAX_ONE_HOT_VALUES, MissingPolicy, TaskChoice, TextFeature,

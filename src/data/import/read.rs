@@ -473,7 +473,9 @@ pub(super) fn read_rows(
         .collect();
     let total: usize = sizes.iter().sum();
     let mut starts = vec![0usize; total];
-    let mut values: Vec<Vec<f32>> = (0..width).map(|_| vec![f32::NAN; total]).collect();
+    // Zeroed memory comes from the system without a pass over it; every slot that is kept is
+    // written by its record (a record with fewer fields is an error).
+    let mut values: Vec<Vec<f32>> = (0..width).map(|_| vec![0.0f32; total]).collect();
     let done = AtomicU64::new(0);
     let shared = Sink {
         report: sink.report,

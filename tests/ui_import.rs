@@ -1,0 +1,196 @@
+//! The import wizard takes the data room's one route: a table or image folder reviewed in the
+//! real App (egui_kittest) becomes a `DataSource` whose import settings are the wizard's
+//! choices, and `data::load` builds it, so the window's data set equals the command line's
+//! (`train --data`, `inspect`, experiment files) for the same file and settings.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gradscope::data::{
+    DataSource, FileImport, ImportSettings, MissingPolicy, Progress, load_now, open_table,
+};
+use gradscope::ui::{AppOptions, GradscopeApp};
+
+/// The real App, paused at start, 1280×800.
+fn harness() -> Harness<'static, GradscopeApp> {
+    Harness::builder()
+        .with_size(eframe::egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            GradscopeApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    autoplay: false,
+                    settings: gradscope::ui::Settings::default(),
+                    screenshot: None,
+                    open: None,
+                },
+            )
+        })
+}
+
+/// Runs frames until `done` holds or 30 s pass.
+fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "condition not reached in 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+}
+
+/// Runs frames until a widget labelled `label` shows up, or fails with `why` after 30 s.
+fn wait_for_label(harness: &mut Harness<'static, GradscopeApp>, label: &str, why: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while harness.query_by_label(label).is_none() {
+        assert!(Instant::now() < deadline, "{why}");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+}
+
+/// A fresh folder under the temp dir for test `name`.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gradscope-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// 60 rows: two numeric columns (one with a missing cell every 10 rows), a text column that
+/// becomes one-hot, a constant column (excluded) and a text label of three classes.
+fn write_table(path: &Path) {
+    let mut text = String::from("width,height,colour,unit,kind\n");
+    for i in 0..60 {
+        let height = if i % 10 == 3 {
+            "NA".to_string()
+        } else {
+            format!("{}.{}", i % 7, i % 3)
+        };
+        let colour = ["red", "green", "blue", "grey"][i % 4];
+        let kind = ["cat", "dog", "fox"][i % 3];
+        text += &format!("{},{height},{colour},cm,{kind}\n", i * 2 % 13);
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+/// Opens `path` in the wizard, waits for its review, runs `choose` on the harness, clicks
+/// *Train on it* and returns the data set the App trains on.
+fn through_the_wizard(
+    path: &Path,
+    choose: impl FnOnce(&mut Harness<'static, GradscopeApp>),
+) -> gradscope::data::Dataset {
+    let mut harness = harness();
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_data(&ctx, path.to_path_buf());
+    wait_for_label(
+        &mut harness,
+        "Train on it",
+        "the wizard did not show its review",
+    );
+    choose(&mut harness);
+    harness.run_steps(2);
+    harness.get_by_label("Train on it").click();
+    let name = path
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    run_until(&mut harness, |app| {
+        assert_eq!(app.import_error(), None);
+        app.data().name == name
+    });
+    (**harness.state().data()).clone()
+}
+
+#[test]
+fn a_csv_reviewed_with_its_defaults_is_the_data_set_train_data_builds() {
+    let dir = temp_dir("wizard-route");
+    let path = dir.join("pets.csv");
+    write_table(&path);
+    let window = through_the_wizard(&path, |_| {});
+    // `gradscope train --data pets.csv` and `inspect pets.csv` load exactly this.
+    let command_line = load_now(&DataSource::auto(&path)).expect("loads").dataset;
+    assert_eq!(
+        window.feature_names,
+        [
+            "width",
+            "height",
+            "colour=blue",
+            "colour=green",
+            "colour=grey",
+            "colour=red"
+        ]
+    );
+    // 6 rows have a missing height and are dropped; 80 % of each class trains.
+    assert_eq!((window.train.len(), window.test.len()), (42, 12));
+    assert_eq!(window, command_line);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_wizards_column_choices_become_the_sources_import_settings() {
+    let dir = temp_dir("wizard-choices");
+    let path = dir.join("pets.csv");
+    write_table(&path);
+    let window = through_the_wizard(&path, |harness| {
+        // Leave out the width and fill missing heights with the mean instead of dropping.
+        harness
+            .get_by_role_and_label(Role::CheckBox, "width")
+            .click();
+        harness.run_steps(1);
+        harness.get_by_label("fill with the mean").click();
+    });
+    // The same file and settings as an experiment file stores them
+    // (`{"file": {"path", "import": {"table": {…}}}}`), through the same route.
+    let opened = open_table(&path, None, &Progress::new(), &AtomicBool::new(false)).expect("opens");
+    let mut settings = ImportSettings::guess(&opened.table, opened.table.options());
+    settings.features = vec![1, 2, 3];
+    settings.missing = MissingPolicy::FillMean;
+    let source = DataSource {
+        path: path.clone(),
+        import: FileImport::Table(settings),
+    };
+    let expected = load_now(&source).expect("loads").dataset;
+    assert_eq!(
+        window.feature_names,
+        [
+            "height",
+            "colour=blue",
+            "colour=green",
+            "colour=grey",
+            "colour=red"
+        ]
+    );
+    // No row dropped: 60 rows, 48 train and 12 test.
+    assert_eq!((window.train.len(), window.test.len()), (48, 12));
+    assert_eq!(window, expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_image_folder_reviewed_in_the_wizard_is_the_data_set_train_data_builds() {
+    let dir = temp_dir("wizard-images");
+    let root = dir.join("shapes");
+    for (class, sizes) in [("round", [10u32, 10, 6, 10]), ("square", [10, 10, 10, 10])] {
+        std::fs::create_dir_all(root.join(class)).expect("class dir");
+        for (i, &side) in sizes.iter().enumerate() {
+            let image = image::GrayImage::from_fn(side, side, |x, y| {
+                image::Luma([((x * 25 + y * 7 + i as u32 * 11) % 256) as u8])
+            });
+            image
+                .save(root.join(class).join(format!("{i}.png")))
+                .expect("png");
+        }
+    }
+    let window = through_the_wizard(&root, |_| {});
+    let command_line = load_now(&DataSource::auto(&root)).expect("loads").dataset;
+    assert_eq!(window.image_shape, Some([1, 10, 10]));
+    assert_eq!((window.train.len(), window.test.len()), (6, 2));
+    assert_eq!(window, command_line);
+    let _ = std::fs::remove_dir_all(&dir);
+}
