@@ -24,7 +24,8 @@ use crate::data::{
     BadNumbers, Dataset, FileImport, ImportReport, SynthConfig, SynthKind, iris, mnist_bundled,
 };
 use crate::experiment::{
-    DatasetRef, Experiment, History, SavedWeights, save_safetensors, write_metrics_csv,
+    DatasetRef, Experiment, History, Preprocessing, SavedWeights, save_safetensors_with,
+    write_metrics_csv,
 };
 use crate::nn::{ActivationKind, LayerSpec, ModelSpec, Shape, divergence_message};
 use crate::train::{
@@ -468,8 +469,10 @@ pub fn train_command_with(
         session.load_params(params)?;
     }
     let (report, history) = train_session(&mut session, progress)?;
+    let input = session.model().spec().input;
+    let preprocessing = Preprocessing::new(&run.data, input, run.report.as_ref());
     if let Some(path) = &args.weights {
-        save_safetensors(path, session.model()).map_err(|e| e.to_string())?;
+        save_safetensors_with(path, session.model(), &preprocessing).map_err(|e| e.to_string())?;
     }
     if let Some(path) = &args.metrics {
         write_metrics_csv(path, &history).map_err(|e| e.to_string())?;
@@ -487,6 +490,7 @@ pub fn train_command_with(
             session.epoch(),
         ));
         experiment.history = Some(history);
+        experiment.preprocessing = Some(preprocessing);
         experiment.save(path).map_err(|e| e.to_string())?;
     }
     Ok(report)
