@@ -11,12 +11,14 @@ use clap::{Args, Parser, Subcommand};
 use nalgebra::DMatrix;
 use serde::Serialize;
 
+mod export;
 mod flags;
 mod inspect;
 mod progress;
 
 use flags::{initial_params, parse_flags};
 
+pub use export::{ExportArgs, export_command};
 pub use inspect::{IMPORT_HELP, InspectArgs, inspect, inspection_json};
 pub use progress::{PlainLines, StepStatus, TerminalBar, TrainProgress, clock, stderr_progress};
 
@@ -54,6 +56,9 @@ pub enum CliCommand {
     Inspect(InspectArgs),
     /// Hopfield memory: recall a stored pattern from a noisy cue; `memory capacity` sweeps P.
     Memory(Box<crate::memory::cli::MemoryArgs>),
+    /// Write an experiment's model.safetensors, split.json and a PyTorch train.py (same data,
+    /// preprocessing, split, model, loss and optimizer) into OUT_DIR.
+    ExportPytorch(ExportArgs),
 }
 
 /// Options of the window.
@@ -721,5 +726,12 @@ pub fn run(command: CliCommand) -> ExitCode {
             Err(message) => usage_error(&message),
         },
         CliCommand::Memory(args) => crate::memory::cli::run(&args),
+        CliCommand::ExportPytorch(args) => match export_command(&args) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
     }
 }

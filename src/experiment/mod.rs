@@ -6,6 +6,8 @@
 //!   that name the file, line and column.
 //! - [`weights`]: tensors named and shaped as PyTorch's `nn.Sequential` state dict, read and
 //!   written as safetensors.
+//! - [`pytorch`]: the export to PyTorch (weights, split, a `train.py` that trains the same
+//!   model on the same data there).
 //! - [`metrics`]: the loss/accuracy history and its CSV export.
 //! - [`preprocess`]: the preprocessing between a data file and the model's inputs (feature
 //!   names, standardisation, fill values, one-hot categories, classes, split), kept with the
@@ -21,6 +23,7 @@ pub mod file;
 pub mod gif;
 pub mod metrics;
 pub mod preprocess;
+pub mod pytorch;
 pub mod weights;
 pub mod worksheet;
 
@@ -35,6 +38,7 @@ pub use preprocess::{
     ColumnSource, Deviation, LabelColumn, PixelScaling, Preprocessing, SplitRecord,
     Standardization, input_shape_text,
 };
+pub use pytorch::{ExportSummary, TRAIN_PY_TEMPLATE, export_pytorch};
 pub use weights::{
     NamedTensor, SavedTensor, SavedWeights, WeightsError, load_safetensors, model_tensors,
     parse_safetensors, pytorch_code, save_safetensors, save_safetensors_with, tensors_from_params,
