@@ -429,13 +429,6 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
     if base.is_none() || args.seed.is_some() {
         config.seed = seed;
     }
-    let from_weights = args.load_weights.is_some() || args.resume;
-    if args.epochs == Some(0) && !from_weights {
-        return Err(
-            "--epochs 0 only evaluates, which needs weights: give --load-weights or --resume"
-                .to_string(),
-        );
-    }
     if config.epochs == 0 && args.epochs != Some(0) {
         let file = args
             .config
