@@ -64,8 +64,10 @@ fn table_experiment(dir: &Path) -> Experiment {
     );
     settings.missing = MissingPolicy::FillMean;
     settings.train_ratio = 0.7;
-    let mut train = TrainConfig::default();
-    train.epochs = 30;
+    let train = TrainConfig {
+        epochs: 30,
+        ..TrainConfig::default()
+    };
     Experiment::new(
         DatasetRef::File {
             path,
