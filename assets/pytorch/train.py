@@ -281,7 +281,11 @@ def main():
     parser.add_argument("--seed", type=int, default=train_cfg["seed"], help="seed of init and batch order")
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1, mps (default: cuda if present)")
     parser.add_argument("--save", default=None, help="write the trained weights here (safetensors)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="CPU threads per process (default: PyTorch's; 1 under torchrun)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     if args.lr is not None:
         train_cfg["optimizer"]["learning_rate"] = args.lr
 
@@ -317,25 +321,33 @@ def main():
             model, device_ids=[device.index] if device.type == "cuda" else None)
     loss_fn, optimizer = make_loss(), make_optimizer(model)
 
-    dataset = torch.utils.data.TensorDataset(torch.from_numpy(x_train), torch.from_numpy(y_train))
+    # Batches are cut from a shuffled order of the whole split held in memory (as gradscope
+    # does); under torchrun, DistributedSampler gives each process its share of that order.
+    x_all, y_all = torch.from_numpy(x_train), torch.from_numpy(y_train)
     per_process = max(1, args.batch_size // world)
+    sampler = None
     if world > 1:
-        sampler = torch.utils.data.distributed.DistributedSampler(dataset, shuffle=True, seed=args.seed)
-        loader = torch.utils.data.DataLoader(dataset, batch_size=per_process, sampler=sampler)
-    else:
-        sampler = None
-        order = torch.Generator().manual_seed(args.seed)
-        loader = torch.utils.data.DataLoader(dataset, batch_size=per_process, shuffle=True, generator=order)
+        sampler = torch.utils.data.distributed.DistributedSampler(
+            torch.utils.data.TensorDataset(x_all, y_all), shuffle=True, seed=args.seed)
+    shuffle = torch.Generator().manual_seed(args.seed)
+
+    def batches(epoch):
+        if sampler is not None:
+            sampler.set_epoch(epoch)
+            order = torch.tensor(list(sampler), dtype=torch.long)
+        else:
+            order = torch.randperm(len(x_all), generator=shuffle)
+        for first in range(0, len(order), per_process):
+            chosen = order[first:first + per_process]
+            yield x_all[chosen], y_all[chosen]
 
     steps, epochs, diverged, epoch_batch_loss = 0, 0, None, None
     patience = train_cfg["early_stopping_patience"]
     best = (math.inf, 0, None)  # (test loss, epoch, weights) for early stopping
     start = time.perf_counter()
     for epoch in range(args.epochs):
-        if sampler is not None:
-            sampler.set_epoch(epoch)
         batch_losses = []
-        for xb, yb in loader:
+        for xb, yb in batches(epoch):
             xb, yb = xb.to(device), yb.to(device)
             loss = loss_fn(trained(xb), yb)
             if not torch.isfinite(loss):
