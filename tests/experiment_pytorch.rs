@@ -119,9 +119,11 @@ fn torch_python(test: &str) -> Option<PathBuf> {
 
 /// Runs `train.py` in `dir` with `args` and returns its JSON line.
 fn run_script(python: &Path, dir: &Path, args: &[&str]) -> serde_json::Value {
+    // One thread: PyTorch's default of one per core crawls on a CPU shared with other jobs.
     let output = Command::new(python)
         .arg(dir.join("train.py"))
         .args(args)
+        .args(["--threads", "1"])
         .current_dir(dir)
         .output()
         .expect("run python");
