@@ -623,9 +623,6 @@ pub fn bundled_mnist_files() -> [(&'static str, &'static [u8]); 2] {
     ]
 }
 
-/// Digits of the bundled MNIST file used for training (the first ones, in file order).
-pub const BUNDLED_MNIST_TRAIN: usize = BUNDLED_TRAIN;
-
 /// The MNIST test set bundled into the binary (`assets/mnist/t10k-images-idx3-ubyte.gz` and
 /// `t10k-labels-idx1-ubyte.gz`, 10 000 digits of 28×28 from LeCun et al., THE MNIST
 /// DATABASE): the first 8 000 digits are the training split, the last 2 000 the test split,
