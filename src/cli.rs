@@ -12,6 +12,7 @@ use nalgebra::DMatrix;
 use serde::Serialize;
 
 mod bench_ui;
+mod export;
 mod flags;
 mod inspect;
 mod progress;
@@ -19,6 +20,7 @@ mod progress;
 use flags::{initial_params, parse_flags};
 
 pub use bench_ui::{BenchUiArgs, bench_plan};
+pub use export::{ExportArgs, export_command};
 pub use inspect::{IMPORT_HELP, InspectArgs, inspect, inspection_json};
 pub use progress::{PlainLines, StepStatus, TerminalBar, TrainProgress, clock, stderr_progress};
 
@@ -26,7 +28,8 @@ use crate::data::{
     BadNumbers, Dataset, FileImport, ImportReport, SynthConfig, SynthKind, iris, mnist_bundled,
 };
 use crate::experiment::{
-    DatasetRef, Experiment, History, SavedWeights, save_safetensors, write_metrics_csv,
+    DatasetRef, Experiment, History, Preprocessing, SavedWeights, save_safetensors_with,
+    write_metrics_csv,
 };
 use crate::nn::{ActivationKind, LayerSpec, ModelSpec, Shape, divergence_message};
 use crate::train::{
@@ -58,6 +61,9 @@ pub enum CliCommand {
     /// Open the window and measure its frame times and memory in each view while training
     /// runs at full speed (needs a display; under Xvfb at 1280×800 for the README's table).
     BenchUi(bench_ui::BenchUiArgs),
+    /// Write an experiment's model.safetensors, split.json and a PyTorch train.py (same data,
+    /// preprocessing, split, model, loss and optimizer) into OUT_DIR.
+    ExportPytorch(ExportArgs),
 }
 
 /// Options of the window.
@@ -160,7 +166,8 @@ pub struct TrainArgs {
     /// Samples per step (default 32, or 64 for MNIST).
     #[arg(long, allow_negative_numbers = true)]
     pub batch: Option<usize>,
-    /// Epochs to train, ≥ 1 (default 100).
+    /// Epochs to train, ≥ 1 (default 100); 0 with --load-weights or --resume only evaluates
+    /// those weights (e.g. weights trained further in PyTorch).
     #[arg(long, allow_negative_numbers = true)]
     pub epochs: Option<u64>,
     /// Seed of the data, the initial weights and the batch order (default 1; with --config,
@@ -197,9 +204,11 @@ pub struct TrainReport {
     pub dataset: String,
     /// Model in text form, e.g. "dense16,tanh,dense16,tanh,dense2".
     pub model: String,
-    /// Mean loss on the training split.
+    /// Mean loss over the whole training split at the final weights, evaluated after
+    /// training (not the mean of the mini-batch losses seen during the last epoch, which most
+    /// PyTorch loops print: that is `epoch_batch_loss`).
     pub train_loss: f64,
-    /// Mean loss on the test split (`null` if it is empty).
+    /// Mean loss over the whole test split at the final weights (`null` if it is empty).
     pub test_loss: Option<f64>,
     /// Accuracy on the training split, 0–1 (`null` for regression).
     pub train_accuracy: Option<f64>,
@@ -213,6 +222,10 @@ pub struct TrainReport {
     pub seconds: f64,
     /// `null`, or "diverged at step N: …" when training stopped on a non-finite loss.
     pub diverged: Option<String>,
+    /// Mean of the mini-batch losses of the last completed epoch, each taken before its
+    /// step's update (`null` when no epoch was completed): the running figure a PyTorch loop
+    /// prints, higher than `train_loss` while the model is still improving.
+    pub epoch_batch_loss: Option<f64>,
 }
 
 /// Parses `--hidden 16,16` with one activation for all layers.
@@ -421,7 +434,7 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
     if base.is_none() || args.seed.is_some() {
         config.seed = seed;
     }
-    if config.epochs == 0 {
+    if config.epochs == 0 && args.epochs != Some(0) {
         let file = args
             .config
             .as_deref()
@@ -473,8 +486,10 @@ pub fn train_command_with(
         session.load_params(params)?;
     }
     let (report, history) = train_session(&mut session, progress)?;
+    let input = session.model().spec().input;
+    let preprocessing = Preprocessing::new(&run.data, input, run.report.as_ref());
     if let Some(path) = &args.weights {
-        save_safetensors(path, session.model()).map_err(|e| e.to_string())?;
+        save_safetensors_with(path, session.model(), &preprocessing).map_err(|e| e.to_string())?;
     }
     if let Some(path) = &args.metrics {
         write_metrics_csv(path, &history).map_err(|e| e.to_string())?;
@@ -492,6 +507,7 @@ pub fn train_command_with(
             session.epoch(),
         ));
         experiment.history = Some(history);
+        experiment.preprocessing = Some(preprocessing);
         experiment.save(path).map_err(|e| e.to_string())?;
     }
     Ok(report)
@@ -587,7 +603,8 @@ pub fn run_training(
     train_session(&mut session, &mut PlainLines::new(progress)).map(|(report, _)| report)
 }
 
-/// Trains `session` to its epoch limit (or the first non-finite loss) and evaluates it on both
+/// Trains `session` to its epoch limit (or the first non-finite loss; an epoch limit of 0 trains
+/// nothing) and evaluates it on both
 /// splits. Returns the report and the history: every step's loss (merged into at most 4 096
 /// exact buckets on long runs) and one evaluation at the end.
 /// `progress` receives the step status after every step (a bar or a line a second) and the
@@ -606,10 +623,22 @@ pub fn train_session(
     let mut losses = LossHistory::default();
     let start = Instant::now();
     let mut diverged = None;
-    while !session.finished() {
+    let (mut epoch_sum, mut epoch_steps, mut epoch_batch_loss) = (0.0, 0u64, None);
+    // 0 epochs (`--epochs 0` with weights to start from) only evaluates.
+    while epochs > 0 && !session.finished() {
         match session.step() {
-            StepOutcome::Trained { loss, step, .. } => {
+            StepOutcome::Trained {
+                loss,
+                step,
+                epoch_done,
+            } => {
                 losses.push(step, loss as f32);
+                epoch_sum += loss;
+                epoch_steps += 1;
+                if epoch_done {
+                    epoch_batch_loss = Some(epoch_sum / epoch_steps as f64);
+                    (epoch_sum, epoch_steps) = (0.0, 0);
+                }
                 progress.step(&StepStatus {
                     epoch: session.epoch(),
                     epochs,
@@ -646,10 +675,11 @@ pub fn train_session(
         steps: session.step_count(),
         seconds,
         diverged,
+        epoch_batch_loss,
     };
     let accuracy = |a: Option<f64>| a.map_or(String::new(), |a| format!(" ({:.1} %)", a * 100.0));
     progress.line(&format!(
-        "done: {} epochs, {} steps in {:.2} s; train loss {:.4}{}; test loss {}{}",
+        "done: {} epochs, {} steps in {:.2} s; train loss {:.4}{} (whole split, final weights); test loss {}{}",
         report.epochs,
         report.steps,
         report.seconds,
@@ -723,5 +753,12 @@ pub fn run(command: CliCommand) -> ExitCode {
         },
         CliCommand::Memory(args) => crate::memory::cli::run(&args),
         CliCommand::BenchUi(args) => bench_ui::bench_ui(&args),
+        CliCommand::ExportPytorch(args) => match export_command(&args) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
     }
 }

@@ -127,7 +127,7 @@ fn invalid_arguments_exit_2_with_one_line() {
         ),
         (
             vec!["train", "--epochs", "0"],
-            "--epochs: train for at least 1 epoch",
+            "--epochs: train for at least 1 epoch (0 only evaluates the weights of --load-weights or --resume)",
         ),
         (vec!["train", "--bogus"], "unexpected argument '--bogus'"),
         (

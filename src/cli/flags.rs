@@ -44,8 +44,12 @@ pub(super) fn parse_flags(args: &TrainArgs) -> Result<ModelFlags, String> {
     if args.batch == Some(0) {
         return Err("--batch: the batch size must be at least 1".to_string());
     }
-    if args.epochs == Some(0) {
-        return Err("--epochs: train for at least 1 epoch".to_string());
+    if args.epochs == Some(0) && args.load_weights.is_none() && !args.resume {
+        return Err(
+            "--epochs: train for at least 1 epoch (0 only evaluates the weights of \
+             --load-weights or --resume)"
+                .to_string(),
+        );
     }
     if let Some(ratio) = args.train_ratio
         && !(ratio > 0.0 && ratio <= 1.0)

@@ -318,6 +318,40 @@ pub struct Dataset {
     /// `(channels, height, width)` of one sample when the samples are images (features stored
     /// channel-major: index `(c·height + y)·width + x`); `None` for tabular data.
     pub image_shape: Option<[usize; 3]>,
+    /// The source record of every sample, in split order, so that the split can be rebuilt
+    /// elsewhere (see [`SourceRows`]); `None` when the split follows the files (MNIST) or is
+    /// not recorded.
+    pub source_rows: Option<SourceRows>,
+    /// The value written into each feature's missing cells, in source units (before
+    /// standardisation): the mean of the feature's present values over the training split (0
+    /// when it has none). `None` when no cell was missing.
+    pub fill_values: Option<Vec<f32>>,
+}
+
+/// Which source record each sample of the two splits is: for a table, the 0-based data row
+/// (header and blank lines not counted); for an image folder, the 0-based position of the
+/// image in the folder's listing (classes in name order, files in name order within each).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceRows {
+    /// Source record of training sample `i`, for every `i` in split order.
+    pub train: Vec<usize>,
+    /// Source record of test sample `i`, for every `i` in split order.
+    pub test: Vec<usize>,
+}
+
+impl SourceRows {
+    /// `train_idx` and `test_idx` (indices into `records`) as records: `records[k]` for each
+    /// `k`, or `k` itself when `records` is `None` (the samples are the records).
+    pub fn mapped(records: Option<&[usize]>, train_idx: &[usize], test_idx: &[usize]) -> Self {
+        let map = |idx: &[usize]| match records {
+            Some(records) => idx.iter().map(|&k| records[k]).collect(),
+            None => idx.to_vec(),
+        };
+        SourceRows {
+            train: map(train_idx),
+            test: map(test_idx),
+        }
+    }
 }
 
 impl Dataset {
@@ -456,6 +490,8 @@ impl Dataset {
             test,
             standardizer,
             image_shape: None,
+            source_rows: Some(SourceRows::mapped(None, &train_idx, &test_idx)),
+            fill_values: None,
         }
     }
 

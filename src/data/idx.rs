@@ -609,7 +609,18 @@ pub fn idx_dataset(name: &str, train: IdxPair, test: IdxPair) -> Result<Dataset,
         test: test.into_split(&class_of),
         standardizer: None,
         image_shape: Some([1, rows, cols]),
+        source_rows: None,
+        fill_values: None,
     })
+}
+
+/// The bundled MNIST files as `(file name, gzipped IDX bytes)`: images, then labels (the
+/// files [`mnist_bundled`] reads; the first 8 000 digits train, the rest test).
+pub fn bundled_mnist_files() -> [(&'static str, &'static [u8]); 2] {
+    [
+        ("t10k-images-idx3-ubyte.gz", BUNDLED_IMAGES),
+        ("t10k-labels-idx1-ubyte.gz", BUNDLED_LABELS),
+    ]
 }
 
 /// The MNIST test set bundled into the binary (`assets/mnist/t10k-images-idx3-ubyte.gz` and

@@ -39,7 +39,7 @@ use image::imageops::{self, FilterType};
 use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageReader};
 use serde::Serialize;
 
-use super::dataset::split_indices;
+use super::dataset::{SourceRows, split_indices};
 use super::{DataError, Dataset, Features, Labels, Split, Task};
 
 /// File extensions (lower case) that are read as images.
@@ -544,6 +544,8 @@ pub fn load_image_folder_with_report(
         test,
         standardizer: None,
         image_shape: Some([channels, height, width]),
+        source_rows: Some(SourceRows::mapped(None, &train_idx, &test_idx)),
+        fill_values: None,
     };
     let report = FolderReport {
         skipped: listing.skipped,

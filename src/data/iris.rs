@@ -4,7 +4,7 @@ use super::{DataError, Dataset, parse_csv};
 
 /// Fisher's Iris measurements (R. A. Fisher, 1936; the corrected UCI copy shipped with
 /// scikit-learn), 150 rows, bundled into the binary.
-const IRIS_CSV: &str = include_str!("../../assets/iris.csv");
+pub const IRIS_CSV: &str = include_str!("../../assets/iris.csv");
 
 /// The Iris data set: 150 flowers, 4 features in cm (sepal length and width, petal length
 /// and width, named as in the file header), 3 species (setosa, versicolor, virginica).

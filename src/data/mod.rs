@@ -20,7 +20,7 @@ pub mod source;
 pub mod synth;
 
 pub use csv::{load_csv, parse_csv};
-pub use dataset::{Dataset, Features, Labels, Split, Standardizer, Task};
+pub use dataset::{Dataset, Features, Labels, SourceRows, Split, Standardizer, Task};
 pub use error::DataError;
 pub use idx::{
     IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxFile, IdxImages, IdxPair, idx_dataset, idx_partner,

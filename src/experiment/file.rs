@@ -26,7 +26,7 @@
 //!   relative to the experiment file when it has a common folder with it, and read relative to
 //!   the experiment file's folder.
 //! - `train` is [`TrainConfig`]; missing fields take [`TrainConfig::default`]'s values.
-//! - `view`, `weights`, `history`, `worksheet` and `title` are optional. Files written before
+//! - `view`, `weights`, `history`, `worksheet`, `preprocessing` and `title` are optional. Files written before
 //!   the rename call the worksheet `lesson`; they still open.
 //! - Weights are embedded (one file to hand around) with the tensor names and shapes of the
 //!   safetensors export (see [`super::weights`]), as base64 of little-endian F32 so they
@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::{SaveError, write_atomically};
 use super::metrics::History;
+use super::preprocess::Preprocessing;
 use super::weights::{SavedWeights, WeightsError};
 pub use super::worksheet::{ControlId, Worksheet, WorksheetStep};
 pub use crate::data::FileImport;
@@ -86,6 +87,11 @@ pub struct Experiment {
     /// Locked and hidden controls and the worksheet's text (`"lesson"` in older files).
     #[serde(default, alias = "lesson", skip_serializing_if = "Option::is_none")]
     pub worksheet: Option<Worksheet>,
+    /// How the data file became the model's inputs when `weights` were saved (feature names,
+    /// standardisation, fill values, one-hot categories, classes, split): see
+    /// [`Preprocessing`]. Optional; not read back into training, which refits it from the data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preprocessing: Option<Preprocessing>,
     /// The file this experiment was read from or last saved to (not stored in the file).
     #[serde(skip)]
     pub file: Option<PathBuf>,
@@ -308,6 +314,7 @@ impl Experiment {
             weights: None,
             history: None,
             worksheet: None,
+            preprocessing: None,
             file: None,
         }
     }

@@ -6,7 +6,12 @@
 //!   that name the file, line and column.
 //! - [`weights`]: tensors named and shaped as PyTorch's `nn.Sequential` state dict, read and
 //!   written as safetensors.
+//! - [`pytorch`]: the export to PyTorch (weights, split, a `train.py` that trains the same
+//!   model on the same data there).
 //! - [`metrics`]: the loss/accuracy history and its CSV export.
+//! - [`preprocess`]: the preprocessing between a data file and the model's inputs (feature
+//!   names, standardisation, fill values, one-hot categories, classes, split), kept with the
+//!   weights.
 //! - [`gif`]: RGBA frames → animated GIF, streamed.
 //! - [`worksheet`]: a teacher's locked and hidden controls and step texts.
 //! - [`atomic`]: temporary file + rename, so a failed write never damages a good file.
@@ -17,6 +22,8 @@ pub mod atomic;
 pub mod file;
 pub mod gif;
 pub mod metrics;
+pub mod preprocess;
+pub mod pytorch;
 pub mod weights;
 pub mod worksheet;
 
@@ -27,7 +34,13 @@ pub use file::{
 };
 pub use gif::{GifError, GifRecorder, GifSettings, RgbaFrame, write_gif};
 pub use metrics::{EvalPoint, History, LossPoint, write_metrics_csv};
+pub use preprocess::{
+    ColumnSource, Deviation, LabelColumn, PixelScaling, Preprocessing, SplitRecord,
+    Standardization, input_shape_text,
+};
+pub use pytorch::{ExportSummary, TRAIN_PY_TEMPLATE, export_pytorch};
 pub use weights::{
     NamedTensor, SavedTensor, SavedWeights, WeightsError, load_safetensors, model_tensors,
-    parse_safetensors, pytorch_code, save_safetensors, tensors_from_params, write_safetensors,
+    parse_safetensors, pytorch_code, save_safetensors, save_safetensors_with, tensors_from_params,
+    write_safetensors,
 };

@@ -25,8 +25,14 @@
 //! probabilities) or the regression value.
 //!
 //! The file's `__metadata__` holds `"format": "pt"`, `"gradscope_model"` (the model text, e.g.
-//! `"dense16,tanh,dense16,tanh,dense2"`), `"gradscope_input"` (the input shape `C,H,W`, e.g.
-//! `"2,1,1"` or `"1,28,28"`) and `"pytorch"` (the `nn.Sequential` source).
+//! `"dense16,tanh,dense16,tanh,dense2"`), `"gradscope_input"` (one sample's shape: `"2"` for
+//! two features, `"1,28,28"` for `C,H,W` images), `"gradscope_input_shape"` (the input tensor
+//! as the model takes it, `"[N, 2]"` or `"[N, 1, 28, 28]"`) and `"pytorch"` (the
+//! `nn.Sequential` source). Written with the data's
+//! [`Preprocessing`](super::preprocess::Preprocessing), it also holds
+//! `"gradscope_preprocessing"` (feature names, standardisation, fill values, one-hot
+//! categories, class names in logit order, pixel scaling and the split, as JSON),
+//! `"gradscope_classes"` and `"gradscope_features"`.
 //!
 //! Loading one in PyTorch:
 //!
@@ -47,6 +53,7 @@ use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::{SaveError, write_atomically};
+use super::preprocess::{Preprocessing, input_shape_text};
 use crate::nn::{LayerSpec, ModelSpec, Sequential, Shape};
 
 /// One parameter tensor in PyTorch's layout: `values` in row-major order of `shape`.
@@ -439,6 +446,19 @@ fn from_le_bytes(bytes: &[u8]) -> Vec<f32> {
 /// # Errors
 /// Only if the safetensors crate refuses the data (a header over 100 MB); the reason as text.
 pub fn safetensors_bytes(spec: &ModelSpec, tensors: &[NamedTensor]) -> Result<Vec<u8>, String> {
+    safetensors_bytes_with(spec, tensors, None)
+}
+
+/// [`safetensors_bytes`] with the data's preprocessing in the metadata as well (see
+/// [`Preprocessing::metadata`]).
+///
+/// # Errors
+/// As [`safetensors_bytes`].
+pub fn safetensors_bytes_with(
+    spec: &ModelSpec,
+    tensors: &[NamedTensor],
+    preprocessing: Option<&Preprocessing>,
+) -> Result<Vec<u8>, String> {
     let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
         .iter()
         .map(|t| (t.name.clone(), t.shape.clone(), to_le_bytes(&t.values)))
@@ -449,12 +469,21 @@ pub fn safetensors_bytes(spec: &ModelSpec, tensors: &[NamedTensor]) -> Result<Ve
             TensorView::new(Dtype::F32, shape.clone(), data).map_err(|e| format!("{name}: {e}"))?;
         views.push((name.clone(), view));
     }
-    let metadata = HashMap::from([
+    let mut metadata = HashMap::from([
         ("format".to_string(), "pt".to_string()),
         ("gradscope_model".to_string(), spec.to_text()),
         ("gradscope_input".to_string(), input_text(spec.input)),
+        (
+            "gradscope_input_shape".to_string(),
+            input_shape_text(spec.input),
+        ),
         ("pytorch".to_string(), pytorch_code(spec)),
     ]);
+    metadata.extend(
+        preprocessing
+            .map(Preprocessing::metadata)
+            .unwrap_or_default(),
+    );
     safetensors::tensor::serialize(views, Some(metadata)).map_err(|e| e.to_string())
 }
 
@@ -464,6 +493,21 @@ pub fn safetensors_bytes(spec: &ModelSpec, tensors: &[NamedTensor]) -> Result<Ve
 /// [`WeightsError::Save`] naming the file.
 pub fn save_safetensors(path: &Path, model: &Sequential<f32>) -> Result<(), WeightsError> {
     write_safetensors(path, model.spec(), &model_tensors(model))
+}
+
+/// [`save_safetensors`] with the data's preprocessing in the metadata.
+///
+/// # Errors
+/// [`WeightsError::Save`] naming the file.
+pub fn save_safetensors_with(
+    path: &Path,
+    model: &Sequential<f32>,
+    preprocessing: &Preprocessing,
+) -> Result<(), WeightsError> {
+    let bytes = safetensors_bytes_with(model.spec(), &model_tensors(model), Some(preprocessing))
+        .map_err(|reason| SaveError::new(path, std::io::Error::other(reason)))?;
+    write_atomically(path, |w| w.write_all(&bytes))?;
+    Ok(())
 }
 
 /// Writes `tensors` of a model described by `spec` (e.g. from [`tensors_from_params`]) to
@@ -658,7 +702,13 @@ impl SavedWeights {
     }
 }
 
-/// Input shape of `spec` written as `C,H,W` (as in the safetensors metadata).
+/// The shape of one input sample as the model takes it, as in the safetensors metadata's
+/// `gradscope_input`: `F` for `F` features (e.g. `"4"`), `C,H,W` for images (e.g.
+/// `"1,28,28"`). The batch dimension comes first: see [`input_shape_text`].
 pub fn input_text(input: Shape) -> String {
-    format!("{},{},{}", input.channels, input.height, input.width)
+    if input.is_flat() {
+        input.channels.to_string()
+    } else {
+        format!("{},{},{}", input.channels, input.height, input.width)
+    }
 }

@@ -101,6 +101,8 @@ pub enum FileRequest {
     ImportWeights(PathBuf),
     /// Write the metrics CSV.
     ExportMetrics(PathBuf),
+    /// Write model.safetensors, split.json and a PyTorch train.py into this folder.
+    ExportPytorch(PathBuf),
     /// Save a PNG of `target`.
     SavePng {
         /// Destination.

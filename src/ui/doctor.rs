@@ -89,6 +89,7 @@ fn banner_text(banner: &Banner) -> (String, Color32, bool) {
             true,
         ),
         Banner::Error(message) => (message.clone(), Color32::from_rgb(220, 60, 60), false),
+        Banner::Done(message) => (message.clone(), Color32::from_rgb(90, 170, 90), false),
         Banner::Finished(epochs) => (
             format!("finished {epochs} epochs: raise Epochs (or set 0) and press Play to go on"),
             Color32::from_rgb(90, 170, 90),

@@ -29,6 +29,8 @@ pub enum FileKind {
     ImportWeights,
     /// Write the loss/accuracy history as CSV.
     ExportMetrics,
+    /// Write model.safetensors, split.json and a PyTorch train.py into a folder.
+    ExportPytorch,
     /// Save the window or a panel as PNG.
     SavePng,
     /// Record the window or a panel as an animated GIF.
@@ -37,12 +39,13 @@ pub enum FileKind {
 
 impl FileKind {
     /// Every row, in the order shown.
-    pub const ALL: [FileKind; 7] = [
+    pub const ALL: [FileKind; 8] = [
         FileKind::SaveExperiment,
         FileKind::OpenExperiment,
         FileKind::ExportWeights,
         FileKind::ImportWeights,
         FileKind::ExportMetrics,
+        FileKind::ExportPytorch,
         FileKind::SavePng,
         FileKind::RecordGif,
     ];
@@ -55,6 +58,7 @@ impl FileKind {
             FileKind::ExportWeights => "Export weights",
             FileKind::ImportWeights => "Import weights",
             FileKind::ExportMetrics => "Export metrics",
+            FileKind::ExportPytorch => "Export to PyTorch",
             FileKind::SavePng => "Save PNG",
             FileKind::RecordGif => "Record GIF",
         }
@@ -84,6 +88,12 @@ impl FileKind {
                 "Write the training loss of every step and every evaluation (loss, accuracy on \
                  the training and test splits) as CSV"
             }
+            FileKind::ExportPytorch => {
+                "Write into this folder model.safetensors (the current weights and the data's \
+                 preprocessing), split.json and train.py: a PyTorch script that trains the same \
+                 model on the same data file with the same split and settings, on CPU, GPU or \
+                 under torchrun (see README, Taking a model to PyTorch)"
+            }
             FileKind::SavePng => "Save the chosen panel (or the whole window) as a PNG picture",
             FileKind::RecordGif => {
                 "Record the chosen panel (or the whole window) as an animated GIF at the frame \
@@ -98,6 +108,7 @@ impl FileKind {
             FileKind::SaveExperiment | FileKind::OpenExperiment => "json",
             FileKind::ExportWeights | FileKind::ImportWeights => "safetensors",
             FileKind::ExportMetrics => "csv",
+            FileKind::ExportPytorch => "",
             FileKind::SavePng => "png",
             FileKind::RecordGif => "gif",
         }
@@ -116,7 +127,7 @@ impl FileKind {
 pub struct FilesPanel {
     /// Whether the window is shown.
     pub open: bool,
-    paths: [String; 7],
+    paths: [String; 8],
     with_weights: bool,
     target: PictureTarget,
     gif: GifSettings,
@@ -130,7 +141,10 @@ pub struct FilesPanel {
 
 impl Default for FilesPanel {
     fn default() -> Self {
-        let paths = FileKind::ALL.map(|kind| format!("gradscope.{}", kind.extension()));
+        let paths = FileKind::ALL.map(|kind| match kind {
+            FileKind::ExportPytorch => "gradscope-pytorch".to_string(),
+            _ => format!("gradscope.{}", kind.extension()),
+        });
         Self {
             open: false,
             paths,
@@ -162,11 +176,11 @@ impl FilesPanel {
         for kind in FileKind::ALL {
             let path = &mut self.paths[kind.index()];
             if path.starts_with("gradscope") {
-                let suffix = match kind {
-                    FileKind::ExportMetrics => "-metrics",
-                    _ => "",
+                *path = match kind {
+                    FileKind::ExportMetrics => format!("gradscope-{stem}-metrics.csv"),
+                    FileKind::ExportPytorch => format!("gradscope-{stem}-pytorch"),
+                    _ => format!("gradscope-{stem}.{}", kind.extension()),
                 };
-                *path = format!("gradscope-{stem}{suffix}.{}", kind.extension());
             }
         }
     }
@@ -192,8 +206,12 @@ impl FilesPanel {
                         egui::TextEdit::singleline(&mut self.paths[kind.index()]),
                     )
                     .on_hover_text(format!(
-                        "The file to {} (relative paths start in the folder gradscope was started from)",
-                        if kind.reads() { "read" } else { "write" }
+                        "The {} (relative paths start in the folder gradscope was started from)",
+                        match kind {
+                            FileKind::ExportPytorch => "folder to write into",
+                            _ if kind.reads() => "file to read",
+                            _ => "file to write",
+                        }
                     ));
                     if ui
                         .small_button("Browse…")
@@ -272,6 +290,7 @@ impl FilesPanel {
             FileKind::ExportWeights => FileRequest::ExportWeights(path),
             FileKind::ImportWeights => FileRequest::ImportWeights(path),
             FileKind::ExportMetrics => FileRequest::ExportMetrics(path),
+            FileKind::ExportPytorch => FileRequest::ExportPytorch(path),
             FileKind::SavePng => FileRequest::SavePng {
                 path,
                 target: self.target.clone(),
@@ -290,13 +309,16 @@ impl FilesPanel {
         let waker = ctx.clone();
         let current = PathBuf::from(self.paths[kind.index()].trim());
         std::thread::spawn(move || {
-            let mut dialog = rfd::FileDialog::new()
-                .set_title(kind.button())
-                .add_filter(kind.extension(), &[kind.extension()]);
+            let mut dialog = rfd::FileDialog::new().set_title(kind.button());
+            if !kind.extension().is_empty() {
+                dialog = dialog.add_filter(kind.extension(), &[kind.extension()]);
+            }
             if let Some(name) = current.file_name() {
                 dialog = dialog.set_file_name(name.to_string_lossy());
             }
-            let picked = if kind.reads() {
+            let picked = if kind == FileKind::ExportPytorch {
+                dialog.pick_folder()
+            } else if kind.reads() {
                 dialog.pick_file()
             } else {
                 dialog.save_file()

@@ -12,6 +12,13 @@ use crate::ui::plot::{LegendEntry, Marker, legend_row, log_y_axis, x_axis, y_axi
 use crate::ui::state::RunView;
 use crate::ui::state::View;
 
+/// The tooltip of the train/test summary: which loss it is.
+const WHOLE_SPLIT_TOOLTIP: &str = "Latest whole-split evaluation at the current weights: the \
+    mean loss over every sample of the split (softmax cross-entropy in nats, or mean squared \
+    error) and the share classified correctly. This is the train_loss of `gradscope train \
+    --json`, not the mean of the epoch's mini-batch losses (the thin 'each step' line), which \
+    most PyTorch loops print and which is higher while the model improves.";
+
 const STEP_COLOR: Color32 = Color32::from_rgba_premultiplied(70, 95, 130, 150);
 const TRAIN_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
 const TEST_COLOR: Color32 = Color32::from_rgb(255, 127, 14);
@@ -82,9 +89,7 @@ impl Panel for LossPanel {
             ))
             .monospace(),
         )
-        .on_hover_text(
-            "Latest whole-split evaluation: mean loss (softmax cross-entropy in nats, or mean squared error) and the share classified correctly",
-        );
+        .on_hover_text(WHOLE_SPLIT_TOOLTIP);
 
         let log_y = self.log_y;
         let steps: Vec<[f64; 2]> = run

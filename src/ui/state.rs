@@ -142,6 +142,8 @@ pub enum Banner {
     Crashed(String),
     /// A setting could not be applied.
     Error(String),
+    /// Work the user asked for succeeded (e.g. an export), with what it did.
+    Done(String),
     /// The epoch limit was reached.
     Finished(u64),
     /// Early stopping ended the run and restored the best weights.

@@ -10,7 +10,7 @@ use super::columns::{ColumnDecision, ColumnUse, Plan, decide};
 use super::numbers::{is_missing, not_a_number, shorten};
 use super::settings::{CsvOptions, ImportSettings, MAX_INTEGER_CLASSES, TaskChoice};
 use super::table::{ColumnNumbers, Table};
-use crate::data::dataset::{Features, Split, split_indices};
+use crate::data::dataset::{Features, SourceRows, Split, split_indices};
 use crate::data::{DataError, Dataset, Labels, Standardizer, Task};
 
 /// A label column with a distinct value for at least this share of the rows (and at least
@@ -547,6 +547,7 @@ fn assemble(
     let (train_idx, test_idx) = split_indices(&labels, settings.train_ratio, settings.seed);
     let (train_features, test_features) =
         scatter_rows(&sources, &numbers, &kept, n, (&train_idx, &test_idx));
+    let source_rows = SourceRows::mapped(Some(&kept), &train_idx, &test_idx);
     drop((kept, sources, numbers));
     let train = Split {
         features: Features::F32(train_features),
@@ -567,8 +568,10 @@ fn assemble(
         test,
         standardizer: None,
         image_shape: None,
+        source_rows: Some(source_rows),
+        fill_values: None,
     };
-    fill_missing(&mut dataset, n);
+    dataset.fill_values = fill_missing(&mut dataset, n);
     if settings.standardize {
         let s = Standardizer::fit(&dataset.train);
         s.transform(&mut dataset.train);
@@ -649,10 +652,11 @@ fn write_row(sources: &[Source], numbers: &[ColumnNumbers], i: usize, row: &mut 
 }
 
 /// Replaces the NaN placeholders of missing values in both splits by the mean of the
-/// feature over the training split's present values (0 when there are none).
-fn fill_missing(dataset: &mut Dataset, n: usize) {
+/// feature over the training split's present values (0 when there are none), and returns
+/// those means (`None` when no value was missing).
+fn fill_missing(dataset: &mut Dataset, n: usize) -> Option<Vec<f32>> {
     if !has_nan(&dataset.train.features) && !has_nan(&dataset.test.features) {
-        return;
+        return None;
     }
     let (mut sums, mut counts) = (vec![0.0f64; n], vec![0usize; n]);
     if let Features::F32(values) = &dataset.train.features {
@@ -681,6 +685,7 @@ fn fill_missing(dataset: &mut Dataset, n: usize) {
             }
         }
     }
+    Some(means)
 }
 
 fn has_nan(features: &Features) -> bool {

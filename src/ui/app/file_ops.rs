@@ -16,16 +16,18 @@ use super::GradscopeApp;
 use super::persist::settings_from_experiment;
 use crate::data::Dataset;
 use crate::experiment::{
-    Experiment, History, SavedWeights, ViewSettings, load_safetensors, tensors_from_params,
-    write_metrics_csv, write_safetensors,
+    Experiment, History, SavedWeights, ViewSettings, export_pytorch, load_safetensors,
+    tensors_from_params, write_metrics_csv, write_safetensors,
 };
 use crate::train::{Captured, Command};
 use crate::ui::action::FileRequest;
+use crate::ui::state::Banner;
 
 /// What to do with the weights the worker sends back.
 pub(super) enum AfterCapture {
     SaveExperiment(PathBuf),
     ExportWeights(PathBuf),
+    ExportPytorch(PathBuf),
 }
 
 /// An experiment file read on a background thread, with its data set.
@@ -36,6 +38,8 @@ type Opened = Result<(Experiment, Arc<Dataset>), String>;
 pub(super) struct FileJobs {
     capture: Option<(Receiver<Captured>, AfterCapture)>,
     pub(super) writes: Vec<Receiver<Result<String, String>>>,
+    /// PyTorch exports under way (their outcome also goes to the message strip).
+    exports: Vec<Receiver<Result<String, String>>>,
     opening: Option<Receiver<Opened>>,
 }
 
@@ -105,6 +109,10 @@ impl GradscopeApp {
                     }
                     Err(message) => self.panels.files.status = Some(Err(message)),
                 }
+            }
+            FileRequest::ExportPytorch(path) => {
+                self.panels.files.status = Some(Ok("exporting to PyTorch…".to_string()));
+                self.capture_weights(AfterCapture::ExportPytorch(path));
             }
             FileRequest::ExportMetrics(path) => {
                 let history = History::new(&self.lab.run.losses, &self.lab.run.evals);
@@ -265,6 +273,22 @@ impl GradscopeApp {
         if let Some(last) = finished.pop() {
             self.panels.files.status = Some(last);
         }
+        let mut exported = Vec::new();
+        self.file_jobs.exports.retain(|rx| match rx.try_recv() {
+            Ok(result) => {
+                exported.push(result);
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Disconnected) => false,
+        });
+        if let Some(last) = exported.pop() {
+            self.lab.banner = Some(match &last {
+                Ok(message) => Banner::Done(message.clone()),
+                Err(message) => Banner::Error(message.clone()),
+            });
+            self.panels.files.status = Some(last);
+        }
         if let Some(rx) = &self.file_jobs.opening {
             match rx.try_recv() {
                 Ok(Ok((experiment, data))) => {
@@ -275,7 +299,7 @@ impl GradscopeApp {
                     self.file_jobs.opening = None;
                     // Also in the message strip: the "Save & open" window may be closed (a
                     // file opened from the command line or a recent-files list).
-                    self.lab.banner = Some(crate::ui::state::Banner::Error(message.clone()));
+                    self.lab.banner = Some(Banner::Error(message.clone()));
                     self.panels.files.status = Some(Err(message));
                 }
                 Err(TryRecvError::Disconnected) => self.file_jobs.opening = None,
@@ -315,6 +339,7 @@ impl GradscopeApp {
                         .map_err(|e| e.to_string())
                 });
             }
+            AfterCapture::ExportPytorch(path) => self.export_pytorch(ctx, captured, path),
             AfterCapture::ExportWeights(path) => self.write_in_background(ctx, move || {
                 let tensors = tensors_from_params(&captured.spec, &captured.params);
                 write_safetensors(&path, &captured.spec, &tensors)
@@ -322,5 +347,43 @@ impl GradscopeApp {
                     .map_err(|e| e.to_string())
             }),
         }
+    }
+
+    /// Exports the captured weights with the current settings to PyTorch in `dir`, on a
+    /// background thread (the data set is read again to write its preprocessing); the
+    /// outcome goes to the window's status line and to the message strip.
+    fn export_pytorch(&mut self, ctx: &egui::Context, captured: Captured, dir: PathBuf) {
+        let mut experiment = match self.experiment() {
+            Ok(experiment) => experiment,
+            Err(message) => {
+                self.lab.banner = Some(Banner::Error(message.clone()));
+                self.panels.files.status = Some(Err(message));
+                return;
+            }
+        };
+        experiment.train = captured.config;
+        experiment.weights = Some(SavedWeights::from_params(
+            &captured.spec,
+            &captured.params,
+            captured.step,
+            captured.epoch,
+        ));
+        let (tx, rx) = mpsc::channel();
+        let waker = ctx.clone();
+        std::thread::spawn(move || {
+            let result = export_pytorch(&experiment, &dir).map(|summary| {
+                let accuracy = summary.test_accuracy.map_or_else(String::new, |a| {
+                    format!("; test accuracy {:.1} %", a * 100.0)
+                });
+                format!(
+                    "exported to {}: model.safetensors, split.json, train.py{accuracy} \
+                     (python train.py --epochs 0 --init model.safetensors prints the same)",
+                    dir.display()
+                )
+            });
+            let _ = tx.send(result);
+            waker.request_repaint();
+        });
+        self.file_jobs.exports.push(rx);
     }
 }

@@ -1,0 +1,403 @@
+#!/usr/bin/env python3
+"""Train a gradscope model in PyTorch: the same data file, preprocessing, split, layers, loss,
+optimizer and settings as the gradscope experiment it was exported from.
+
+Written by `gradscope export-pytorch`. Needs torch, safetensors and numpy, nothing else:
+
+    python -m venv venv && venv/bin/pip install torch safetensors numpy
+
+Command lines:
+
+    python train.py                                 # train from fresh weights (gradscope's init)
+    python train.py --init model.safetensors        # continue from the exported weights
+    python train.py --epochs 0 --init model.safetensors   # only evaluate the exported weights
+    python train.py --device cuda --save trained.safetensors
+    torchrun --nproc_per_node 2 train.py --device cpu      # data-parallel, 2 processes (gloo)
+    torchrun --nproc_per_node 4 train.py --device cuda     # one process per GPU (nccl)
+
+It prints one JSON line on stdout with the metric names of `gradscope train --json`:
+`train_loss` and `test_loss` are the mean loss over the whole training / test split at the
+final weights (not the mean of the mini-batch losses seen during the last epoch, which is
+`epoch_batch_loss`); accuracies are shares in [0, 1] (null for regression).
+
+`--save FILE.safetensors` writes the weights with the exported metadata, so that
+`gradscope train --config exp.json --load-weights FILE.safetensors` reads them back.
+"""
+
+import argparse
+import csv
+import gzip
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn as nn
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Everything gradscope knew about the experiment: data, preprocessing, training settings.
+# (The split lives next to this file in split.json.)
+CONFIG = json.loads(r"""__GRADSCOPE_CONFIG__""")
+
+
+def build_model():
+    """The model as gradscope builds it; module indices match the safetensors names."""
+    return __GRADSCOPE_MODEL__
+
+
+# ---------------------------------------------------------------------------------------------
+# Data: read the file exactly as gradscope's importer did, then preprocess with the recorded
+# statistics (never refitted here, so the inputs are the ones gradscope trained on).
+# ---------------------------------------------------------------------------------------------
+
+MISSING = {"", "?", "na", "n/a", "nan"}
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def parse_number(cell, decimal_comma):
+    """A cell as a number, or None when it is missing or not a number (then it is filled)."""
+    text = cell.strip()
+    if text.lower() in MISSING:
+        return None
+    if decimal_comma and "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def table_records(path, options):
+    """The data records of a CSV/TSV file: blank lines, a `sep=` line and the header left out."""
+    text = read_bytes(path).decode("utf-8-sig")
+    lines = text.splitlines()
+    if lines and lines[0].strip().lower().startswith("sep="):
+        lines = lines[1:]
+    reader = csv.reader(lines, delimiter=options["delimiter"], quotechar='"')
+    records = [row for row in reader if any(cell.strip() for cell in row)]
+    return records[1:] if options["has_header"] else records
+
+
+def table_inputs(records, prep):
+    """Features (float32, N x F) of `records`, filled and standardised as gradscope did."""
+    decimal_comma = prep["csv"]["decimal_comma"] if prep.get("csv") else False
+    width = len(prep["feature_names"])
+    x = np.zeros((len(records), width), dtype=np.float32)
+    fill = prep.get("fill_values")
+    for i, row in enumerate(records):
+        j = 0
+        for column in prep["columns"]:
+            cell = row[column["index"]].strip() if column["index"] < len(row) else ""
+            categories = column.get("one_hot", [])
+            if categories:
+                if cell.lower() in MISSING:
+                    values = [None] * len(categories)
+                else:
+                    values = [1.0 if cell == c else 0.0 for c in categories]
+            else:
+                values = [parse_number(cell, decimal_comma)]
+            for v in values:
+                if v is None:
+                    if fill is None:
+                        raise ValueError(f"record {i}: missing value in feature {j} and no fill value")
+                    v = fill[j]
+                x[i, j] = np.float32(v)
+                j += 1
+    std = prep.get("standardization")
+    if std:
+        x = (x - np.asarray(std["mean"], np.float32)) / np.asarray(std["std"], np.float32)
+    return x
+
+
+def table_labels(records, prep):
+    column = prep["label"]["index"]
+    classes = prep.get("class_names")
+    decimal_comma = prep["csv"]["decimal_comma"] if prep.get("csv") else False
+    cells = [row[column].strip() for row in records]
+    if classes is None:
+        return np.asarray([parse_number(c, decimal_comma) for c in cells], np.float32).reshape(-1, 1)
+    numeric = [parse_number(c, decimal_comma) for c in classes]
+    if all(v is not None for v in numeric):
+        index = {v: k for k, v in enumerate(numeric)}
+        return np.asarray([index[parse_number(c, decimal_comma)] for c in cells], np.int64)
+    index = {c: k for k, c in enumerate(classes)}
+    return np.asarray([index[c] for c in cells], np.int64)
+
+
+def idx_array(path):
+    """An IDX file (raw or gzipped) as a uint8 array: images N x H x W, labels N."""
+    data = read_bytes(path)
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * k:8 + 4 * k], "big") for k in range(dims)]
+    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def find(folder, base):
+    for name in (base, base + ".gz"):
+        if os.path.exists(os.path.join(folder, name)):
+            return os.path.join(folder, name)
+    raise FileNotFoundError(f"{folder}: no {base}(.gz)")
+
+
+def image_inputs(pixels, prep):
+    p = prep["pixels"]
+    x = pixels.reshape(-1, p["channels"], p["height"], p["width"]).astype(np.float32)
+    return x / np.float32(p["divisor"])
+
+
+def byte_classes(labels, prep):
+    index = {int(name): k for k, name in enumerate(prep["class_names"])}
+    lookup = np.zeros(256, np.int64)
+    for byte, k in index.items():
+        lookup[byte] = k
+    return lookup[labels]
+
+
+def load_splits(data_path, split):
+    """(x_train, y_train, x_test, y_test) as numpy arrays, in gradscope's sample order."""
+    source, prep = CONFIG["data"], CONFIG["preprocessing"]
+    kind = source["kind"]
+    if kind == "table":
+        records = table_records(data_path, prep["csv"] or {"delimiter": ",", "has_header": True})
+        parts = []
+        for rows in (split["rows"]["train"], split["rows"]["test"]):
+            chosen = [records[r] for r in rows]
+            parts += [table_inputs(chosen, prep), table_labels(chosen, prep)]
+        return parts
+    if kind == "mnist_folder":
+        images = np.concatenate([idx_array(find(data_path, "train-images-idx3-ubyte")),
+                                 idx_array(find(data_path, "t10k-images-idx3-ubyte"))])
+        labels = np.concatenate([idx_array(find(data_path, "train-labels-idx1-ubyte")),
+                                 idx_array(find(data_path, "t10k-labels-idx1-ubyte"))])
+    elif kind == "idx":  # an IDX file and its partner (images <-> labels) next to it
+        images = idx_array(data_path)
+        labels = idx_array(os.path.join(os.path.dirname(data_path), source["partner"]))
+        if images.ndim == 1:
+            images, labels = labels, images
+    else:
+        raise ValueError(f"unknown data kind {kind!r}")
+    x, y = image_inputs(images, prep), byte_classes(labels, prep)
+    if "rows" in split:
+        train, test = split["rows"]["train"], split["rows"]["test"]
+    else:
+        n_train = split["in_order"]["train"]
+        train = range(n_train)
+        test = range(n_train, n_train + split["in_order"]["test"])
+    train, test = np.asarray(list(train)), np.asarray(list(test))
+    return x[train], y[train], x[test], y[test]
+
+
+# ---------------------------------------------------------------------------------------------
+# Model, loss, optimizer: gradscope's rules in PyTorch's terms.
+# ---------------------------------------------------------------------------------------------
+
+def init_weights(model):
+    """gradscope's initialisation: He normal (std sqrt(2 / fan_in)) before ReLU/LeakyReLU,
+    Xavier uniform otherwise; biases 0; every weight times init_gain."""
+    gain = CONFIG["train"]["init_gain"]
+    with torch.no_grad():
+        for index, rule in CONFIG["init"].items():
+            module = model[int(index)]
+            if rule == "he_normal":
+                nn.init.kaiming_normal_(module.weight, mode="fan_in", nonlinearity="relu")
+            else:
+                nn.init.xavier_uniform_(module.weight)
+            module.weight.mul_(gain)
+            nn.init.zeros_(module.bias)
+
+
+def make_optimizer(model):
+    """The optimizer with L2 on the weights only (gradscope adds l2 * W to the weight gradients,
+    never to the biases, before the update: PyTorch's weight_decay on a parameter group)."""
+    o, l2 = CONFIG["train"]["optimizer"], CONFIG["train"]["l2"]
+    weights = [p for name, p in model.named_parameters() if name.endswith("weight")]
+    biases = [p for name, p in model.named_parameters() if name.endswith("bias")]
+    groups = [{"params": weights, "weight_decay": l2}, {"params": biases, "weight_decay": 0.0}]
+    lr, kind = o["learning_rate"], o["kind"]
+    if kind == "Sgd":
+        return torch.optim.SGD(groups, lr=lr)
+    if kind == "Momentum":  # v = mu v - lr g; w += v  ==  PyTorch's b = mu b + g; w -= lr b
+        return torch.optim.SGD(groups, lr=lr, momentum=o["momentum"])
+    if kind == "Nesterov":
+        return torch.optim.SGD(groups, lr=lr, momentum=o["momentum"], nesterov=True)
+    if kind == "RMSProp":
+        return torch.optim.RMSprop(groups, lr=lr, alpha=o["rho"], eps=o["epsilon"])
+    if kind == "Adam":
+        return torch.optim.Adam(groups, lr=lr, betas=(o["beta1"], o["beta2"]), eps=o["epsilon"])
+    raise ValueError(f"unknown optimizer {kind!r}")
+
+
+def make_loss():
+    """Softmax cross-entropy (mean over the batch) or MSE (mean over every output)."""
+    return nn.CrossEntropyLoss() if CONFIG["loss"] == "cross_entropy" else nn.MSELoss()
+
+
+@torch.no_grad()
+def evaluate(model, x, y, device, loss_fn):
+    """Mean loss over the whole split and accuracy (None for regression), in chunks of 256."""
+    if len(x) == 0:
+        return None, None
+    model.eval()
+    loss_sum, correct = 0.0, 0
+    for start in range(0, len(x), 256):
+        xb = torch.from_numpy(x[start:start + 256]).to(device)
+        yb = torch.from_numpy(y[start:start + 256]).to(device)
+        out = model(xb)
+        loss_sum += float(loss_fn(out, yb)) * len(xb)
+        if CONFIG["loss"] == "cross_entropy":
+            correct += int((out.argmax(dim=1) == yb).sum())
+    model.train()
+    accuracy = correct / len(x) if CONFIG["loss"] == "cross_entropy" else None
+    return loss_sum / len(x), accuracy
+
+
+# ---------------------------------------------------------------------------------------------
+# Training: one process, or one per device under torchrun (DistributedDataParallel).
+# ---------------------------------------------------------------------------------------------
+
+def main():
+    train_cfg = CONFIG["train"]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default=None, help="the data file or folder (default: the exported one)")
+    parser.add_argument("--split", default=os.path.join(HERE, "split.json"), help="the split file")
+    parser.add_argument("--init", default=None, help="start from these weights (safetensors)")
+    parser.add_argument("--epochs", type=int, default=train_cfg["epochs"], help="epochs to train")
+    parser.add_argument("--batch-size", type=int, default=train_cfg["batch_size"],
+                        help="samples per step, summed over all processes")
+    parser.add_argument("--lr", type=float, default=None, help="learning rate")
+    parser.add_argument("--seed", type=int, default=train_cfg["seed"], help="seed of init and batch order")
+    parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1, mps (default: cuda if present)")
+    parser.add_argument("--save", default=None, help="write the trained weights here (safetensors)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="CPU threads per process (default: PyTorch's; 1 under torchrun)")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.lr is not None:
+        train_cfg["optimizer"]["learning_rate"] = args.lr
+
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    device_name = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if device_name == "cuda" and world > 1:
+        device_name = f"cuda:{local_rank}"
+    device = torch.device(device_name)
+    if world > 1:
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+        if device.type == "cuda":
+            torch.cuda.set_device(device)
+    torch.manual_seed(args.seed)
+
+    data_path = args.data or CONFIG["data"]["path"]
+    if not os.path.isabs(data_path):
+        data_path = os.path.join(HERE, data_path)
+    with open(args.split) as f:
+        split = json.load(f)
+    x_train, y_train, x_test, y_test = load_splits(data_path, split)
+
+    model = build_model()
+    if args.init:
+        model.load_state_dict(load_file(args.init), strict=True)
+    else:
+        init_weights(model)
+    model.to(device)
+    trained = model
+    if world > 1:
+        trained = nn.parallel.DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None)
+    loss_fn, optimizer = make_loss(), make_optimizer(model)
+
+    # Batches are cut from a shuffled order of the whole split held in memory (as gradscope
+    # does); under torchrun, DistributedSampler gives each process its share of that order.
+    x_all, y_all = torch.from_numpy(x_train), torch.from_numpy(y_train)
+    per_process = max(1, args.batch_size // world)
+    sampler = None
+    if world > 1:
+        sampler = torch.utils.data.distributed.DistributedSampler(
+            torch.utils.data.TensorDataset(x_all, y_all), shuffle=True, seed=args.seed)
+    shuffle = torch.Generator().manual_seed(args.seed)
+
+    def batches(epoch):
+        if sampler is not None:
+            sampler.set_epoch(epoch)
+            order = torch.tensor(list(sampler), dtype=torch.long)
+        else:
+            order = torch.randperm(len(x_all), generator=shuffle)
+        for first in range(0, len(order), per_process):
+            chosen = order[first:first + per_process]
+            yield x_all[chosen], y_all[chosen]
+
+    steps, epochs, diverged, epoch_batch_loss = 0, 0, None, None
+    patience = train_cfg["early_stopping_patience"]
+    best = (math.inf, 0, None)  # (test loss, epoch, weights) for early stopping
+    start = time.perf_counter()
+    for epoch in range(args.epochs):
+        batch_losses = []
+        for xb, yb in batches(epoch):
+            xb, yb = xb.to(device), yb.to(device)
+            loss = loss_fn(trained(xb), yb)
+            if not torch.isfinite(loss):
+                diverged = f"diverged at step {steps + 1}: lower the learning rate or normalise the inputs"
+                break
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            steps += 1
+            batch_losses.append(loss.item())
+        if diverged:
+            break
+        epochs += 1
+        epoch_batch_loss = sum(batch_losses) / max(1, len(batch_losses))
+        if patience > 0 and len(x_test) > 0:
+            test_loss, _ = evaluate(model, x_test, y_test, device, loss_fn)
+            if test_loss < best[0]:
+                best = (test_loss, epochs, {k: v.clone() for k, v in model.state_dict().items()})
+            elif epochs >= best[1] + patience:
+                model.load_state_dict(best[2])
+                break
+    seconds = time.perf_counter() - start
+
+    if rank == 0:
+        train_loss, train_accuracy = evaluate(model, x_train, y_train, device, loss_fn)
+        test_loss, test_accuracy = evaluate(model, x_test, y_test, device, loss_fn)
+        report = {
+            "dataset": CONFIG["dataset"],
+            "model": CONFIG["model"],
+            "train_loss": train_loss,
+            "test_loss": test_loss,
+            "train_accuracy": train_accuracy,
+            "test_accuracy": test_accuracy,
+            "epochs": epochs,
+            "steps": steps,
+            "seconds": seconds,
+            "diverged": diverged,
+            "epoch_batch_loss": epoch_batch_loss,
+            "processes": world,
+            "device": str(device),
+        }
+        if args.save:
+            with safe_open(os.path.join(HERE, "model.safetensors"), "pt") as f:
+                metadata = f.metadata() or {}
+            state = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
+            save_file(state, args.save, metadata=metadata)
+        print(json.dumps(report), flush=True)
+    if world > 1:
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
