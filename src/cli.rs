@@ -24,7 +24,7 @@ use crate::data::{
     BadNumbers, Dataset, FileImport, ImportReport, SynthConfig, SynthKind, iris, mnist_bundled,
 };
 use crate::experiment::{
-    DatasetRef, Experiment, History, SavedWeights, save_safetensors, write_metrics_csv,
+    DatasetRef, Experiment, History, ResumeState, SavedWeights, save_safetensors, write_metrics_csv,
 };
 use crate::nn::{ActivationKind, LayerSpec, ModelSpec, Shape, divergence_message};
 use crate::train::{
@@ -165,7 +165,9 @@ pub struct TrainArgs {
     /// Share of the samples used for training (0 < r ≤ 1); default: the data set's own.
     #[arg(long, allow_negative_numbers = true)]
     pub train_ratio: Option<f32>,
-    /// Start from the weights saved in the --config file instead of the seed's.
+    /// Continue the run saved in the --config file: its weights, and (files of format
+    /// version 2) its optimizer moments and batch position, so the run goes on exactly as if it
+    /// had never stopped. --epochs (or the file's epochs) then counts the epochs to add.
     #[arg(long, requires = "config", conflicts_with = "load_weights")]
     pub resume: bool,
     /// Start from the weights in this safetensors file instead of the seed's.
@@ -280,8 +282,23 @@ pub struct PreparedRun {
     pub base: Option<Experiment>,
     /// Weights to start from (`--resume` or `--load-weights`), in parameter order.
     pub initial_params: Option<Vec<DMatrix<f32>>>,
+    /// With `--resume`: where the saved run stopped.
+    pub resume: Option<ResumePoint>,
     /// What the importer decided, for data read from a file.
     pub report: Option<ImportReport>,
+}
+
+/// Where a `--resume` run continues from.
+pub struct ResumePoint {
+    /// Steps the saved run had taken.
+    pub step: u64,
+    /// Epochs the saved run had completed.
+    pub epoch: u64,
+    /// Optimizer state and batch position (format version 2; `None` in version-1 files,
+    /// which continue with fresh moments at the start of an epoch).
+    pub state: Option<ResumeState>,
+    /// The saved run's history, which the new one extends.
+    pub history: Option<History>,
 }
 
 /// The data reference for `--dataset NAME` (seeded and split as [`builtin_dataset`] does).
@@ -429,12 +446,25 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         .model_spec(&data)
         .map_err(|e| format!("--model: {e}"))?;
     let initial_params = initial_params(args, base.as_ref(), &spec)?;
+    let resume = base.as_ref().filter(|_| args.resume).and_then(|base| {
+        let weights = base.weights.as_ref()?;
+        Some(ResumePoint {
+            step: weights.step,
+            epoch: weights.epoch,
+            state: base.resume.clone(),
+            history: base.history.clone(),
+        })
+    });
+    if let Some(point) = &resume {
+        config.epochs = config.epochs.saturating_add(point.epoch);
+    }
     Ok(PreparedRun {
         data,
         dataset,
         config,
         base,
         initial_params,
+        resume,
         report,
     })
 }
@@ -467,7 +497,20 @@ pub fn train_command_with(
     if let Some(params) = &run.initial_params {
         session.load_params(params)?;
     }
-    let (report, history) = train_session(&mut session, progress)?;
+    let prior = match &run.resume {
+        Some(point) => {
+            match &point.state {
+                Some(state) => state.apply(&mut session).map_err(|e| {
+                    let file = args.config.as_deref().unwrap_or(std::path::Path::new(""));
+                    format!("--resume: {}: {e}", file.display())
+                })?,
+                None => session.set_counters(point.step, point.epoch),
+            }
+            point.history.as_ref()
+        }
+        None => None,
+    };
+    let (report, history) = train_session_after(&mut session, progress, prior)?;
     if let Some(path) = &args.weights {
         save_safetensors(path, session.model()).map_err(|e| e.to_string())?;
     }
@@ -487,6 +530,7 @@ pub fn train_command_with(
             session.epoch(),
         ));
         experiment.history = Some(history);
+        experiment.resume = Some(ResumeState::of(&session));
         experiment.save(path).map_err(|e| e.to_string())?;
     }
     Ok(report)
@@ -594,11 +638,27 @@ pub fn train_session(
     session: &mut Session,
     progress: &mut dyn TrainProgress,
 ) -> Result<(TrainReport, History), String> {
+    train_session_after(session, progress, None)
+}
+
+/// [`train_session`] for a session that continues a saved run: the returned history is
+/// `prior`'s losses and evaluations followed by the new ones.
+///
+/// # Errors
+/// As [`train_session`].
+pub fn train_session_after(
+    session: &mut Session,
+    progress: &mut dyn TrainProgress,
+    prior: Option<&History>,
+) -> Result<(TrainReport, History), String> {
     let name = session.data().name.clone();
     let epochs = session.config().epochs;
     let total_steps = epochs.saturating_mul(session.steps_per_epoch());
     let model = session.model().spec().to_text();
-    let mut losses = LossHistory::default();
+    let mut losses = prior.map_or_else(LossHistory::default, |h| {
+        h.loss_history(crate::train::LOSS_HISTORY_CAPACITY)
+    });
+    let mut evals = prior.map_or_else(Vec::new, History::eval_records);
     let start = Instant::now();
     let mut diverged = None;
     while !session.finished() {
@@ -658,7 +718,8 @@ pub fn train_session(
     if let Some(message) = &report.diverged {
         progress.line(message);
     }
-    Ok((report, History::new(&losses, &[eval])))
+    evals.push(eval);
+    Ok((report, History::new(&losses, &evals)))
 }
 
 /// Prints a one-line reason and returns the usage-error exit code (2).

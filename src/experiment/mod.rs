@@ -6,6 +6,7 @@
 //!   that name the file, line and column.
 //! - [`weights`]: tensors named and shaped as PyTorch's `nn.Sequential` state dict, read and
 //!   written as safetensors.
+//! - [`resume`]: optimizer moments and batch position, for continuing a run exactly.
 //! - [`metrics`]: the loss/accuracy history and its CSV export.
 //! - [`gif`]: RGBA frames → animated GIF, streamed.
 //! - [`worksheet`]: a teacher's locked and hidden controls and step texts.
@@ -17,16 +18,18 @@ pub mod atomic;
 pub mod file;
 pub mod gif;
 pub mod metrics;
+pub mod resume;
 pub mod weights;
 pub mod worksheet;
 
 pub use atomic::{AtomicFile, SaveError, write_atomically};
 pub use file::{
-    ControlId, DatasetRef, Experiment, ExperimentError, FORMAT_VERSION, FileImport, Start,
-    TableImport, ViewSettings, Worksheet, WorksheetStep,
+    ControlId, DatasetRef, Experiment, ExperimentError, FORMAT_VERSION, FileImport,
+    OLDEST_FORMAT_VERSION, Start, TableImport, ViewSettings, Worksheet, WorksheetStep,
 };
 pub use gif::{GifError, GifRecorder, GifSettings, RgbaFrame, write_gif};
 pub use metrics::{EvalPoint, History, LossPoint, write_metrics_csv};
+pub use resume::ResumeState;
 pub use weights::{
     NamedTensor, SavedTensor, SavedWeights, WeightsError, load_safetensors, model_tensors,
     parse_safetensors, pytorch_code, save_safetensors, tensors_from_params, write_safetensors,

@@ -12,8 +12,8 @@ pub mod worker;
 
 pub use history::{LOSS_HISTORY_CAPACITY, LossBucket, LossHistory};
 pub use session::{
-    Confusion, ConvBlock, EarlyStop, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS,
-    Session, SplitMetrics, StepOutcome, TrainConfig,
+    BatchPosition, Confusion, ConvBlock, EarlyStop, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS,
+    MAX_UNITS, Session, SessionState, SplitMetrics, StepOutcome, TrainConfig,
 };
 pub use snapshot::{
     BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, MapOp, NeuronMaps,
