@@ -70,6 +70,8 @@ impl GradscopeApp {
             Event::StoppedEarly(stop) => lab.banner = Some(Banner::StoppedEarly(stop)),
             Event::Health(report) => lab.doctor.apply(&report),
             Event::GradCheck(report) => self.panels.gradcheck.set_report(*report),
+            // The runs panel (issue 15) reads these; the single-run lab has no timeline yet.
+            Event::Checkpoints(_) | Event::Rewound { .. } => {}
         }
     }
 }
