@@ -14,11 +14,15 @@ use serde::Serialize;
 mod flags;
 mod inspect;
 mod progress;
+mod sweep;
 
 use flags::{initial_params, parse_flags};
 
 pub use inspect::{IMPORT_HELP, InspectArgs, inspect, inspection_json};
 pub use progress::{PlainLines, StepStatus, TerminalBar, TrainProgress, clock, stderr_progress};
+pub use sweep::{
+    Sweep, SweepArgs, SweepRun, SweepSetting, SweepValue, parse_sweep, sweep_command, sweep_table,
+};
 
 use crate::data::{
     BadNumbers, Dataset, FileImport, ImportReport, SynthConfig, SynthKind, iris, mnist_bundled,
@@ -185,6 +189,9 @@ pub struct TrainArgs {
     /// Print one JSON line with the final metrics on stdout.
     #[arg(long)]
     pub json: bool,
+    /// `--sweep` and `--jobs`.
+    #[command(flatten)]
+    pub sweep_flags: SweepArgs,
 }
 
 /// Final metrics of a headless run (the `--json` line).
@@ -758,6 +765,9 @@ pub fn parse() -> Result<Cli, ExitCode> {
 /// reason on stderr otherwise.
 pub fn run(command: CliCommand) -> ExitCode {
     match command {
+        CliCommand::Train(args) if args.sweep_flags.sweep.is_some() => {
+            sweep::run_sweep(&args).map_or_else(|e| usage_error(&e), |()| ExitCode::SUCCESS)
+        }
         CliCommand::Train(args) => match train_command_with(&args, &mut *stderr_progress()) {
             Ok(report) => {
                 if args.json {
