@@ -16,6 +16,7 @@ use crate::train::doctor::{ActivationStats, DetectorId, Diagnosis};
 use crate::train::{
     EarlyStop, EvalRecord, HealthReport, LossHistory, Snapshot, TrainConfig, ViewRequest,
 };
+use crate::ui::runlist::RunList;
 
 /// Which data set the session trains on.
 #[derive(Clone, Debug)]
@@ -348,6 +349,8 @@ pub struct View<'a> {
     pub stepper_phase: Option<Phase>,
     /// Names of the panels on screen (for "Save PNG of a panel").
     pub panel_names: &'a [String],
+    /// Every run of the lab and which one is selected (the one `run` shows).
+    pub runs: &'a RunList,
 }
 
 /// Owned stand-ins for every part of a [`View`] (the default settings and their data set, an
@@ -359,6 +362,7 @@ pub struct StandaloneView {
     run: RunView,
     doctor: DoctorState,
     views: ViewRequest,
+    runs: RunList,
 }
 
 impl Default for StandaloneView {
@@ -367,12 +371,14 @@ impl Default for StandaloneView {
         let data = settings.data.build().unwrap_or_else(|_| {
             Arc::new(crate::data::generate(&SynthConfig::new(SynthKind::Circle)))
         });
+        let runs = RunList::new(&settings, &data);
         Self {
             settings,
             data,
             run: RunView::default(),
             doctor: DoctorState::default(),
             views: ViewRequest::default(),
+            runs,
         }
     }
 }
@@ -393,6 +399,7 @@ impl StandaloneView {
             highlighted_layer: None,
             stepper_phase: None,
             panel_names: &[],
+            runs: &self.runs,
         }
     }
 }
