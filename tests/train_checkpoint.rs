@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use gradscope::data::{Dataset, SynthConfig, SynthKind, generate};
 use gradscope::nn::{OptimizerConfig, OptimizerKind};
 use gradscope::train::{
-    BranchSetup, CheckpointStore, Command, Event, NoWaker, Session, SessionSetup, StepOutcome,
-    TrainConfig, ViewRequest, Worker, branch_session, is_scheduled,
+    BranchSetup, CheckpointStore, Command, Event, NoWaker, ResumePoint, Session, SessionSetup,
+    StepOutcome, TrainConfig, ViewRequest, Worker, branch_session, is_scheduled,
 };
 
 fn spiral() -> Arc<Dataset> {
@@ -225,4 +225,53 @@ fn the_worker_checkpoints_rewinds_and_branches_on_command() {
     let (reply, answer) = mpsc::channel();
     child.send(Command::Branch(36, reply));
     assert!(answer.recv_timeout(Duration::from_secs(2)).is_err());
+}
+
+#[test]
+fn the_worker_resumes_a_saved_run_exactly() {
+    let data = spiral();
+    let config = config(OptimizerKind::Momentum, 0.05);
+    let mut saved = Session::new(Arc::clone(&data), config.clone()).expect("session");
+    let mut scratch = CheckpointStore::default();
+    train(&mut saved, &mut scratch, 45);
+    let mut params = Vec::new();
+    saved.model().copy_params_into(&mut params);
+    let point = ResumePoint {
+        step: 45,
+        epoch: saved.epoch(),
+        position: saved.position(),
+        optimizer: saved.optimizer_state(),
+    };
+    let expected: Vec<f32> = train(&mut saved, &mut scratch, 30)
+        .into_iter()
+        .map(|bits| f64::from_bits(bits) as f32)
+        .collect();
+    let setup = SessionSetup { data, config };
+    let worker = Worker::spawn(setup, ViewRequest::default(), Arc::new(NoWaker));
+    worker.send(Command::LoadParams(params));
+    worker.send(Command::Resume(Box::new(point)));
+    wait_for(&worker, |event| {
+        matches!(event, Event::Progress { step: 45, .. }).then_some(())
+    });
+    assert_eq!(step_losses(&worker, 30, 75), expected);
+    // A batch position past the data is refused with a message.
+    let bad = ResumePoint {
+        step: 0,
+        epoch: 0,
+        position: gradscope::train::BatchPosition {
+            seed: 1,
+            shuffles: 1,
+            cursor: 999,
+        },
+        optimizer: gradscope::nn::OptimizerExport::default(),
+    };
+    worker.send(Command::Resume(Box::new(bad)));
+    let message = wait_for(&worker, |event| match event {
+        Event::Error(message) => Some(message.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        message,
+        "batch position 999 is past the training split (200 samples)"
+    );
 }

@@ -26,5 +26,5 @@ pub use snapshot::{
 };
 pub use worker::{
     BranchSetup, Captured, Command, EvalRecord, Event, GradCheckReport, HealthReport, NoWaker,
-    RunState, SessionSetup, StepLosses, Waker, Worker,
+    ResumePoint, RunState, SessionSetup, StepLosses, Waker, Worker,
 };

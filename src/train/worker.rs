@@ -14,7 +14,7 @@ use nalgebra::DMatrix;
 
 mod checkpoints;
 
-pub use checkpoints::BranchSetup;
+pub use checkpoints::{BranchSetup, ResumePoint};
 
 use crate::data::Dataset;
 use crate::nn::divergence_message;
@@ -110,6 +110,9 @@ pub enum Command {
     /// Replace the session with one continuing from a checkpoint (paused); answered like a
     /// [`Command::Reset`], with [`Event::Progress`] at the checkpoint's step.
     StartFrom(Box<BranchSetup>),
+    /// Continue a saved run exactly: counters, batch position and optimizer state (after
+    /// [`Command::LoadParams`] with its weights); answered with [`Event::Progress`].
+    Resume(Box<ResumePoint>),
     /// Panics inside the worker. Exists so tests can check that a worker panic is reported and
     /// the app survives.
     SimulatePanic,
@@ -619,6 +622,7 @@ impl WorkerState {
             Command::Restore(step) => self.restore(step),
             Command::Branch(step, reply) => self.branch(step, &reply),
             Command::StartFrom(setup) => self.start_from(*setup),
+            Command::Resume(point) => self.resume(&point),
             Command::SimulatePanic => panic!("simulated worker panic"),
             Command::Shutdown => {}
         }

@@ -1,5 +1,5 @@
-//! Runs panel: the lab's runs as a sortable table (tick to overlay their curves, click a name
-//! to select, rename, delete, show only one), the selected run's checkpoint timeline with
+//! Runs panel: the lab's runs as a sortable table (tick to overlay their curves, ● to select;
+//! right-click a name to rename, delete or show only that run), the selected run's checkpoint timeline with
 //! "Checkpoint now", "Branch from here" and "Rewind here", the settings that differ between two
 //! ticked runs, and the lineage tree (which run branched from which, at what step).
 
@@ -160,7 +160,7 @@ impl RunsPanel {
             |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{:.1}", v * 100.0));
         egui::Grid::new("runs_table")
             .striped(true)
-            .num_columns(10)
+            .num_columns(9)
             .show(ui, |ui| {
                 self.header(
                     ui,
@@ -182,7 +182,6 @@ impl RunsPanel {
                 self.header(ui, "loss", SortKey::FinalLoss, "Newest test loss");
                 self.header(ui, "best %", SortKey::BestAccuracy, "Highest test accuracy");
                 self.header(ui, "%", SortKey::FinalAccuracy, "Newest test accuracy");
-                ui.label("");
                 ui.end_row();
                 for row in &rows {
                     let entry = row.entry;
@@ -196,7 +195,6 @@ impl RunsPanel {
                     ui.label(number(row.summary.final_test_loss));
                     ui.label(percent(row.summary.best_test_accuracy));
                     ui.label(percent(row.summary.final_test_accuracy));
-                    action = action.take().or(row_buttons_ui(ui, runs, entry));
                     ui.end_row();
                 }
             });
@@ -220,13 +218,24 @@ impl RunsPanel {
                 .as_ref()
                 .is_some_and(|(id, _)| *id == entry.id);
             let label = if renaming { "" } else { entry.name.as_str() };
-            if ui
-                .checkbox(&mut ticked, label)
-                .on_hover_text(format!("Overlay the curves of {}", entry.name))
-                .changed()
-            {
+            let response = ui.checkbox(&mut ticked, label).on_hover_text(format!(
+                "Overlay the curves of {} (right-click: rename, show only, delete)",
+                entry.name
+            ));
+            if response.changed() {
                 action = Some(RunAction::Tick(entry.id, ticked));
             }
+            response.context_menu(|ui| {
+                if ui
+                    .button("Rename")
+                    .on_hover_text(format!("Type a new name for {}", entry.name))
+                    .clicked()
+                {
+                    self.renaming = Some((entry.id, entry.name.clone()));
+                    ui.close();
+                }
+                action = action.take().or(row_buttons_ui(ui, runs, entry));
+            });
             if let Some((id, text)) = &mut self.renaming
                 && *id == entry.id
             {
@@ -252,24 +261,17 @@ impl RunsPanel {
             {
                 action = Some(RunAction::Select(entry.id));
             }
-            if ui
-                .small_button("rename")
-                .on_hover_text(format!("Rename {}", entry.name))
-                .clicked()
-            {
-                self.renaming = Some((entry.id, entry.name.clone()));
-            }
         });
         action
     }
 }
 
-/// "only" and "delete" of one row.
+/// "Show only" and "Delete" of one run (in its right-click menu).
 fn row_buttons_ui(ui: &mut egui::Ui, runs: &RunList, entry: &RunEntry) -> Option<RunAction> {
     let mut action = None;
-    ui.horizontal(|ui| {
+    ui.vertical(|ui| {
         if ui
-            .small_button("only")
+            .button("Show only")
             .on_hover_text(format!("Overlay only {}", entry.name))
             .clicked()
         {
@@ -277,7 +279,7 @@ fn row_buttons_ui(ui: &mut egui::Ui, runs: &RunList, entry: &RunEntry) -> Option
         }
         let deletable = runs.entries.len() > 1;
         if ui
-            .add_enabled(deletable, egui::Button::new("delete").small())
+            .add_enabled(deletable, egui::Button::new("Delete"))
             .on_hover_text(format!("Delete {} (its training stops)", entry.name))
             .on_disabled_hover_text("The last run cannot be deleted")
             .clicked()
@@ -401,7 +403,7 @@ impl Panel for RunsPanel {
     /// The runs table, the timeline, the differences and the lineage.
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
         let mut action = None;
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::ScrollArea::both().show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading("Runs");
                 if ui

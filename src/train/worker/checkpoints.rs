@@ -7,8 +7,9 @@ use std::sync::mpsc::Sender;
 
 use super::{Event, WorkerState};
 use crate::data::Dataset;
+use crate::nn::OptimizerExport;
 use crate::train::checkpoint::{Checkpoint, branch_session};
-use crate::train::session::TrainConfig;
+use crate::train::session::{BatchPosition, TrainConfig};
 
 /// What [`super::Command::StartFrom`] starts: a session continuing from a checkpoint.
 #[derive(Clone)]
@@ -105,6 +106,42 @@ impl WorkerState {
                 self.session = Some(session);
                 self.restart_checkpoints();
                 self.emit(Event::Progress { step, epoch });
+                self.publish_views();
+            }
+            Err(message) => self.emit(Event::Error(message)),
+        }
+        self.waker.wake();
+    }
+}
+
+/// What [`super::Command::Resume`] puts into the session: the counters, batch position and
+/// optimizer state of a saved run (an experiment file's `resume` block), after its weights
+/// were loaded with [`super::Command::LoadParams`].
+#[derive(Clone, Debug)]
+pub struct ResumePoint {
+    /// Steps the saved run had taken.
+    pub step: u64,
+    /// Epochs it had completed.
+    pub epoch: u64,
+    /// Its batch position.
+    pub position: BatchPosition,
+    /// Its optimizer state.
+    pub optimizer: OptimizerExport<f32>,
+}
+
+impl WorkerState {
+    /// Answers [`super::Command::Resume`] (an [`Event::Error`] when the state does not fit).
+    pub(super) fn resume(&mut self, point: &ResumePoint) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        match session.resume(point.step, point.epoch, point.position, &point.optimizer) {
+            Ok(()) => {
+                self.restart_checkpoints();
+                self.emit(Event::Progress {
+                    step: point.step,
+                    epoch: point.epoch,
+                });
                 self.publish_views();
             }
             Err(message) => self.emit(Event::Error(message)),
