@@ -168,24 +168,8 @@ impl Panel for LossPanel {
         // fixed, and anything past it would be cut off).
         let room = ui.available_height();
         let top = ui.cursor().top();
-        // One legend for both plots: the colours mean the same in each.
         let overlay = overlaid_runs(view.runs, run);
-        if overlay.is_empty() {
-            legend_row(
-                ui,
-                &[
-                    LegendEntry::new("each step (mini-batch)", STEP_COLOR, Marker::Line),
-                    LegendEntry::new("train", TRAIN_COLOR, Marker::Line),
-                    LegendEntry::new("test", TEST_COLOR, Marker::Line),
-                ],
-            );
-        } else {
-            let entries: Vec<LegendEntry> = overlay
-                .iter()
-                .map(|(entry, _)| LegendEntry::new(&entry.name, entry.color, Marker::Line))
-                .collect();
-            legend_row(ui, &entries);
-        }
+        legend_ui(ui, &overlay);
         let most_steps = overlay.iter().map(|(_, r)| r.step).max().unwrap_or(0);
         let marker = view.runs.timeline_step;
         let legend_height = ui.cursor().top() - top;
@@ -241,6 +225,27 @@ impl Panel for LossPanel {
             accuracy_plot_ui(ui, run, &overlay, (plots - height).max(30.0));
         }
         None
+    }
+}
+
+/// One legend for both plots (the colours mean the same in each): the selected run's curves,
+/// or the overlaid runs by name.
+fn legend_ui(ui: &mut egui::Ui, overlay: &[(&crate::ui::runlist::RunEntry, &RunView)]) {
+    if overlay.is_empty() {
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new("each step (mini-batch)", STEP_COLOR, Marker::Line),
+                LegendEntry::new("train", TRAIN_COLOR, Marker::Line),
+                LegendEntry::new("test", TEST_COLOR, Marker::Line),
+            ],
+        );
+    } else {
+        let entries: Vec<LegendEntry> = overlay
+            .iter()
+            .map(|(entry, _)| LegendEntry::new(&entry.name, entry.color, Marker::Line))
+            .collect();
+        legend_row(ui, &entries);
     }
 }
 
