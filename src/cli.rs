@@ -16,6 +16,8 @@ mod export;
 mod flags;
 mod inspect;
 mod progress;
+mod sweep;
+mod training;
 
 use flags::{initial_params, parse_flags};
 
@@ -23,13 +25,17 @@ pub use bench_ui::{BenchUiArgs, bench_plan};
 pub use export::{ExportArgs, export_command};
 pub use inspect::{IMPORT_HELP, InspectArgs, inspect, inspection_json};
 pub use progress::{PlainLines, StepStatus, TerminalBar, TrainProgress, clock, stderr_progress};
+pub use sweep::{
+    Sweep, SweepArgs, SweepRun, SweepSetting, SweepValue, parse_sweep, sweep_command, sweep_table,
+};
+pub use training::{blocks_from_spec, run_training, train_session, train_session_after};
 
 use crate::data::{
     BadNumbers, Dataset, FileImport, ImportReport, SynthConfig, SynthKind, iris, mnist_bundled,
 };
 use crate::experiment::{
-    DatasetRef, Experiment, History, Preprocessing, SavedWeights, save_safetensors_with,
-    write_metrics_csv,
+    DatasetRef, Experiment, History, Preprocessing, ResumeState, SavedWeights,
+    save_safetensors_with, write_metrics_csv,
 };
 use crate::nn::{ActivationKind, LayerSpec, ModelSpec, Shape, divergence_message};
 use crate::train::{
@@ -177,7 +183,9 @@ pub struct TrainArgs {
     /// Share of the samples used for training (0 < r ≤ 1); default: the data set's own.
     #[arg(long, allow_negative_numbers = true)]
     pub train_ratio: Option<f32>,
-    /// Start from the weights saved in the --config file instead of the seed's.
+    /// Continue the run saved in the --config file: its weights, and (files of format
+    /// version 2) its optimizer moments and batch position, so the run goes on exactly as if it
+    /// had never stopped. --epochs (or the file's epochs) then counts the epochs to add.
     #[arg(long, requires = "config", conflicts_with = "load_weights")]
     pub resume: bool,
     /// Start from the weights in this safetensors file instead of the seed's.
@@ -195,6 +203,9 @@ pub struct TrainArgs {
     /// Print one JSON line with the final metrics on stdout.
     #[arg(long)]
     pub json: bool,
+    /// `--sweep` and `--jobs`.
+    #[command(flatten)]
+    pub sweep_flags: SweepArgs,
 }
 
 /// Final metrics of a headless run (the `--json` line).
@@ -298,8 +309,23 @@ pub struct PreparedRun {
     pub base: Option<Experiment>,
     /// Weights to start from (`--resume` or `--load-weights`), in parameter order.
     pub initial_params: Option<Vec<DMatrix<f32>>>,
+    /// With `--resume`: where the saved run stopped.
+    pub resume: Option<ResumePoint>,
     /// What the importer decided, for data read from a file.
     pub report: Option<ImportReport>,
+}
+
+/// Where a `--resume` run continues from.
+pub struct ResumePoint {
+    /// Steps the saved run had taken.
+    pub step: u64,
+    /// Epochs the saved run had completed.
+    pub epoch: u64,
+    /// Optimizer state and batch position (format version 2; `None` in version-1 files,
+    /// which continue with fresh moments at the start of an epoch).
+    pub state: Option<ResumeState>,
+    /// The saved run's history, which the new one extends.
+    pub history: Option<History>,
 }
 
 /// The data reference for `--dataset NAME` (seeded and split as [`builtin_dataset`] does).
@@ -447,12 +473,25 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         .model_spec(&data)
         .map_err(|e| format!("--model: {e}"))?;
     let initial_params = initial_params(args, base.as_ref(), &spec)?;
+    let resume = base.as_ref().filter(|_| args.resume).and_then(|base| {
+        let weights = base.weights.as_ref()?;
+        Some(ResumePoint {
+            step: weights.step,
+            epoch: weights.epoch,
+            state: base.resume.clone(),
+            history: base.history.clone(),
+        })
+    });
+    if let Some(point) = &resume {
+        config.epochs = config.epochs.saturating_add(point.epoch);
+    }
     Ok(PreparedRun {
         data,
         dataset,
         config,
         base,
         initial_params,
+        resume,
         report,
     })
 }
@@ -485,7 +524,20 @@ pub fn train_command_with(
     if let Some(params) = &run.initial_params {
         session.load_params(params)?;
     }
-    let (report, history) = train_session(&mut session, progress)?;
+    let prior = match &run.resume {
+        Some(point) => {
+            match &point.state {
+                Some(state) => state.apply(&mut session).map_err(|e| {
+                    let file = args.config.as_deref().unwrap_or(std::path::Path::new(""));
+                    format!("--resume: {}: {e}", file.display())
+                })?,
+                None => session.set_counters(point.step, point.epoch),
+            }
+            point.history.as_ref()
+        }
+        None => None,
+    };
+    let (report, history) = train_session_after(&mut session, progress, prior)?;
     let input = session.model().spec().input;
     let preprocessing = Preprocessing::new(&run.data, input, run.report.as_ref());
     if let Some(path) = &args.weights {
@@ -508,192 +560,10 @@ pub fn train_command_with(
         ));
         experiment.history = Some(history);
         experiment.preprocessing = Some(preprocessing);
+        experiment.resume = Some(ResumeState::of(&session));
         experiment.save(path).map_err(|e| e.to_string())?;
     }
     Ok(report)
-}
-
-/// Reads a model in text form as conv blocks and hidden Dense layers: every
-/// `conv<f>k<k>` (stride 1, no padding) may be followed by an activation and a `pool<n>`, every
-/// hidden `dense<n>` by an activation, and the last item is `dense<classes>`.
-///
-/// # Errors
-/// A one-line reason naming what does not fit that pattern.
-pub fn blocks_from_spec(
-    text: &str,
-    data: &Dataset,
-) -> Result<(Vec<ConvBlock>, Vec<HiddenLayer>), String> {
-    let input = match data.image_shape {
-        Some([c, h, w]) => Shape::image(c, h, w),
-        None => Shape::flat(data.n_features()),
-    };
-    let spec = ModelSpec::parse(text, input).map_err(|e| format!("--model: {e}"))?;
-    let outputs = data.n_classes().unwrap_or(1);
-    let layers = &spec.layers;
-    let mut conv = Vec::new();
-    let mut hidden = Vec::new();
-    let mut i = 0;
-    let activation_at = |i: usize| match layers.get(i) {
-        Some(LayerSpec::Activation(kind)) => Some(*kind),
-        _ => None,
-    };
-    while i < layers.len() {
-        match layers[i] {
-            LayerSpec::Conv2d {
-                filters,
-                kernel,
-                stride: 1,
-                padding: 0,
-            } if data.image_shape.is_some() && hidden.is_empty() => {
-                i += 1;
-                let activation = activation_at(i).unwrap_or(ActivationKind::Linear);
-                if activation_at(i).is_some() {
-                    i += 1;
-                }
-                let mut pool = 1;
-                if let Some(LayerSpec::MaxPool2d { size, stride }) = layers.get(i)
-                    && size == stride
-                {
-                    pool = *size;
-                    i += 1;
-                }
-                conv.push(ConvBlock {
-                    filters,
-                    kernel,
-                    activation,
-                    pool,
-                });
-            }
-            LayerSpec::Flatten => i += 1,
-            LayerSpec::Dense { units } if i + 1 == layers.len() => {
-                if units != outputs {
-                    return Err(format!(
-                        "--model: the last Dense has {units} units but the data has {outputs} outputs"
-                    ));
-                }
-                return Ok((conv, hidden));
-            }
-            LayerSpec::Dense { units } => {
-                let activation = activation_at(i + 1).unwrap_or(ActivationKind::Linear);
-                i += if activation_at(i + 1).is_some() { 2 } else { 1 };
-                hidden.push(HiddenLayer { units, activation });
-            }
-            ref other => {
-                return Err(format!(
-                    "--model: item {} ({other:?}) is not supported here: use conv<f>k<k>[,activation][,pool<n>] blocks (image data only), then dense<n>[,activation] layers, then dense<outputs>",
-                    i + 1
-                ));
-            }
-        }
-    }
-    Err("--model: the model must end with dense<outputs>".to_string())
-}
-
-/// Trains to the epoch limit (or the first non-finite loss) and evaluates.
-/// `progress` receives one line per ~second of training and one at the end.
-///
-/// # Errors
-/// A one-line reason when the session cannot start.
-pub fn run_training(
-    data: Arc<Dataset>,
-    config: TrainConfig,
-    progress: impl FnMut(&str),
-) -> Result<TrainReport, String> {
-    let mut session = Session::new(data, config)?;
-    train_session(&mut session, &mut PlainLines::new(progress)).map(|(report, _)| report)
-}
-
-/// Trains `session` to its epoch limit (or the first non-finite loss; an epoch limit of 0 trains
-/// nothing) and evaluates it on both
-/// splits. Returns the report and the history: every step's loss (merged into at most 4 096
-/// exact buckets on long runs) and one evaluation at the end.
-/// `progress` receives the step status after every step (a bar or a line a second) and the
-/// summary at the end.
-///
-/// # Errors
-/// A one-line reason when the training split is empty.
-pub fn train_session(
-    session: &mut Session,
-    progress: &mut dyn TrainProgress,
-) -> Result<(TrainReport, History), String> {
-    let name = session.data().name.clone();
-    let epochs = session.config().epochs;
-    let total_steps = epochs.saturating_mul(session.steps_per_epoch());
-    let model = session.model().spec().to_text();
-    let mut losses = LossHistory::default();
-    let start = Instant::now();
-    let mut diverged = None;
-    let (mut epoch_sum, mut epoch_steps, mut epoch_batch_loss) = (0.0, 0u64, None);
-    // 0 epochs (`--epochs 0` with weights to start from) only evaluates.
-    while epochs > 0 && !session.finished() {
-        match session.step() {
-            StepOutcome::Trained {
-                loss,
-                step,
-                epoch_done,
-            } => {
-                losses.push(step, loss as f32);
-                epoch_sum += loss;
-                epoch_steps += 1;
-                if epoch_done {
-                    epoch_batch_loss = Some(epoch_sum / epoch_steps as f64);
-                    (epoch_sum, epoch_steps) = (0.0, 0);
-                }
-                progress.step(&StepStatus {
-                    epoch: session.epoch(),
-                    epochs,
-                    step: session.step_count(),
-                    total_steps,
-                    loss,
-                    elapsed: start.elapsed(),
-                });
-            }
-            StepOutcome::Diverged { step } => {
-                diverged = Some(divergence_message(step));
-                break;
-            }
-        }
-    }
-    let seconds = start.elapsed().as_secs_f64();
-    progress.finish();
-    let (train, test) = session.evaluate_both();
-    let eval = EvalRecord {
-        step: session.step_count(),
-        epoch: session.epoch(),
-        train,
-        test,
-    };
-    let train = train.ok_or_else(|| "the training split is empty".to_string())?;
-    let report = TrainReport {
-        dataset: name,
-        model,
-        train_loss: train.loss,
-        test_loss: test.map(|m| m.loss),
-        train_accuracy: train.accuracy,
-        test_accuracy: test.and_then(|m| m.accuracy),
-        epochs: session.epoch(),
-        steps: session.step_count(),
-        seconds,
-        diverged,
-        epoch_batch_loss,
-    };
-    let accuracy = |a: Option<f64>| a.map_or(String::new(), |a| format!(" ({:.1} %)", a * 100.0));
-    progress.line(&format!(
-        "done: {} epochs, {} steps in {:.2} s; train loss {:.4}{} (whole split, final weights); test loss {}{}",
-        report.epochs,
-        report.steps,
-        report.seconds,
-        report.train_loss,
-        accuracy(report.train_accuracy),
-        report
-            .test_loss
-            .map_or("–".to_string(), |l| format!("{l:.4}")),
-        accuracy(report.test_accuracy),
-    ));
-    if let Some(message) = &report.diverged {
-        progress.line(message);
-    }
-    Ok((report, History::new(&losses, &[eval])))
 }
 
 /// Prints a one-line reason and returns the usage-error exit code (2).
@@ -732,6 +602,9 @@ pub fn parse() -> Result<Cli, ExitCode> {
 /// reason on stderr otherwise.
 pub fn run(command: CliCommand) -> ExitCode {
     match command {
+        CliCommand::Train(args) if args.sweep_flags.sweep.is_some() => {
+            sweep::run_sweep(&args).map_or_else(|e| usage_error(&e), |()| ExitCode::SUCCESS)
+        }
         CliCommand::Train(args) => match train_command_with(&args, &mut *stderr_progress()) {
             Ok(report) => {
                 if args.json {

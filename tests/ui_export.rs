@@ -23,6 +23,7 @@ fn harness() -> Harness<'static, GradscopeApp> {
                     settings: gradscope::ui::Settings::default(),
                     screenshot: None,
                     open: None,
+                    bench: None,
                 },
             )
         })

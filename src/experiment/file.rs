@@ -2,7 +2,7 @@
 //!
 //! ```json
 //! {
-//!   "format_version": 1,
+//!   "format_version": 2,
 //!   "title": "Spiral with two tanh layers",
 //!   "dataset": { "synth": { "kind": "Spiral", "samples": 400, "noise": 0.1,
 //!                            "train_ratio": 0.5, "seed": 0 } },
@@ -16,6 +16,8 @@
 //!   "history": { "losses": [ { "step": 1, "steps": 1, "mean": 0.69, "min": 0.69, "max": 0.69 } ],
 //!                "evals": [ { "step": 7, "epoch": 1, "train_loss": 0.68, "train_accuracy": 0.55,
 //!                             "test_loss": 0.69, "test_accuracy": 0.52 } ] },
+//!   "resume": { "step": 2100, "epoch": 300, "batch": { "seed": 1, "shuffles": 301, "cursor": 0 },
+//!               "optimizer": { "steps": 2100, "tensors": [ … ] } },
 //!   "worksheet": { "locked": ["dataset", "layers"], "hidden": ["seed"],
 //!               "steps": [ { "title": "Press Play", "text": "Watch the boundary bend." } ] }
 //! }
@@ -26,14 +28,18 @@
 //!   relative to the experiment file when it has a common folder with it, and read relative to
 //!   the experiment file's folder.
 //! - `train` is [`TrainConfig`]; missing fields take [`TrainConfig::default`]'s values.
-//! - `view`, `weights`, `history`, `worksheet`, `preprocessing` and `title` are optional. Files written before
+//! - `resume` (version 2) holds the optimizer's moments and the batch position, so that a run
+//!   continues exactly (see [`super::resume`]). Version-1 files have none and still open:
+//!   they continue from their weights with fresh moments.
+//! - `view`, `weights`, `history`, `resume`, `worksheet`, `preprocessing` and `title` are
+//!   optional. Files written before
 //!   the rename call the worksheet `lesson`; they still open.
 //! - Weights are embedded (one file to hand around) with the tensor names and shapes of the
 //!   safetensors export (see [`super::weights`]), as base64 of little-endian F32 so they
 //!   come back bit for bit.
 //!
 //! Reading checks `format_version` first: a file from another version gets
-//! `"exp.json: format version 2 is not supported (this gradscope reads version 1)"` rather
+//! `"exp.json: format version 3 is not supported (this gradscope reads versions 1 and 2)"` rather
 //! than a confusing field error. JSON errors give the line and column; values out of range name
 //! the field. Nothing in a file can make gradscope panic or allocate beyond the layer limits.
 
@@ -46,6 +52,7 @@ use serde::{Deserialize, Serialize};
 use super::atomic::{SaveError, write_atomically};
 use super::metrics::History;
 use super::preprocess::Preprocessing;
+use super::resume::ResumeState;
 use super::weights::{SavedWeights, WeightsError};
 pub use super::worksheet::{ControlId, Worksheet, WorksheetStep};
 pub use crate::data::FileImport;
@@ -55,8 +62,11 @@ use crate::data::{
 use crate::nn::{ModelSpec, OptimizerKind};
 use crate::train::{MAX_HIDDEN_LAYERS, MAX_UNITS, Session, TrainConfig};
 
-/// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build writes. Version 2 added the `resume` block.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest format version this build still reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// Most samples a generated data set may ask for.
 pub const MAX_SYNTH_SAMPLES: usize = 100_000;
@@ -84,6 +94,10 @@ pub struct Experiment {
     /// Loss curve and evaluations of the run that produced `weights`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<History>,
+    /// Optimizer state and batch position of the run that produced `weights` (version 2),
+    /// so that `--resume` continues it exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<ResumeState>,
     /// Locked and hidden controls and the worksheet's text (`"lesson"` in older files).
     #[serde(default, alias = "lesson", skip_serializing_if = "Option::is_none")]
     pub worksheet: Option<Worksheet>,
@@ -190,7 +204,7 @@ pub enum ExperimentError {
     },
     /// Another format version.
     #[error(
-        "{file}: format version {found} is not supported (this gradscope reads version {FORMAT_VERSION})"
+        "{file}: format version {found} is not supported (this gradscope reads versions {OLDEST_FORMAT_VERSION} and {FORMAT_VERSION})"
     )]
     Version {
         /// The file.
@@ -236,7 +250,8 @@ pub enum ExperimentError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Start {
     /// With the saved weights when the file has them (the model predicts exactly as when it was
-    /// saved; the optimizer's moments and the batch order start afresh), else from the seed.
+    /// saved), and with the saved optimizer moments, batch position and counters when the file
+    /// has a `resume` block (version 2), so training continues exactly; else from the seed.
     SavedWeights,
     /// From the seed, ignoring saved weights: the same seed repeats the run step for step.
     Seed,
@@ -313,6 +328,7 @@ impl Experiment {
             view: ViewSettings::default(),
             weights: None,
             history: None,
+            resume: None,
             worksheet: None,
             preprocessing: None,
             file: None,
@@ -357,7 +373,10 @@ impl Experiment {
                     file: file.to_string(),
                 });
             }
-            Some(found) if found != u64::from(FORMAT_VERSION) => {
+            Some(found)
+                if !(u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION))
+                    .contains(&found) =>
+            {
                 return Err(ExperimentError::Version {
                     file: file.to_string(),
                     found,
@@ -514,6 +533,14 @@ impl Experiment {
                     file: self.file_name(),
                     message,
                 })?;
+            if let Some(resume) = &self.resume {
+                resume
+                    .apply(&mut session)
+                    .map_err(|message| ExperimentError::Session {
+                        file: self.file_name(),
+                        message,
+                    })?;
+            }
         }
         Ok(session)
     }

@@ -8,6 +8,7 @@
 //!   written as safetensors.
 //! - [`pytorch`]: the export to PyTorch (weights, split, a `train.py` that trains the same
 //!   model on the same data there).
+//! - [`resume`]: optimizer moments and batch position, for continuing a run exactly.
 //! - [`metrics`]: the loss/accuracy history and its CSV export.
 //! - [`preprocess`]: the preprocessing between a data file and the model's inputs (feature
 //!   names, standardisation, fill values, one-hot categories, classes, split), kept with the
@@ -24,13 +25,14 @@ pub mod gif;
 pub mod metrics;
 pub mod preprocess;
 pub mod pytorch;
+pub mod resume;
 pub mod weights;
 pub mod worksheet;
 
 pub use atomic::{AtomicFile, SaveError, write_atomically};
 pub use file::{
-    ControlId, DatasetRef, Experiment, ExperimentError, FORMAT_VERSION, FileImport, Start,
-    TableImport, ViewSettings, Worksheet, WorksheetStep,
+    ControlId, DatasetRef, Experiment, ExperimentError, FORMAT_VERSION, FileImport,
+    OLDEST_FORMAT_VERSION, Start, TableImport, ViewSettings, Worksheet, WorksheetStep,
 };
 pub use gif::{GifError, GifRecorder, GifSettings, RgbaFrame, write_gif};
 pub use metrics::{EvalPoint, History, LossPoint, write_metrics_csv};
@@ -39,6 +41,7 @@ pub use preprocess::{
     Standardization, input_shape_text,
 };
 pub use pytorch::{ExportSummary, TRAIN_PY_TEMPLATE, export_pytorch};
+pub use resume::ResumeState;
 pub use weights::{
     NamedTensor, SavedTensor, SavedWeights, WeightsError, load_safetensors, model_tensors,
     parse_safetensors, pytorch_code, save_safetensors, save_safetensors_with, tensors_from_params,

@@ -36,7 +36,10 @@ pub use init::{Init, init_matrix, standard_normal};
 pub use layer::{Layer, Mode};
 pub use loss::{LossKind, Target, compute_loss, mse, softmax, softmax_cross_entropy};
 pub use model::{LayerSpec, MAX_LAYER_VALUES, MAX_PARAMETERS, ModelSpec, Sequential, SpecError};
-pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, OptimizerState, divergence_message};
+pub use optim::{
+    Optimizer, OptimizerConfig, OptimizerExport, OptimizerKind, OptimizerState,
+    TensorOptimizerState, divergence_message,
+};
 pub use parallel::{SHARD_ROWS, THREADS_ENV, available_threads, shard_rows};
 pub use pool::{Flatten, MaxPool2d, MaxPool2dConfig};
 pub use scalar::{Scalar, cast};

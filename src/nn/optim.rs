@@ -193,6 +193,17 @@ impl<T: Scalar> OptimizerState<T> {
         &self.second
     }
 
+    /// The state as plain data for `shape` (rows, columns) of the tensor it updates.
+    pub fn export(&self, shape: (usize, usize)) -> TensorOptimizerState<T> {
+        TensorOptimizerState {
+            shape,
+            kind: self.kind,
+            steps: self.steps,
+            first: self.first.clone(),
+            second: self.second.clone(),
+        }
+    }
+
     /// Forgets the moments and the step count.
     pub fn reset(&mut self) {
         self.first.clear();
@@ -280,10 +291,38 @@ impl<T: Scalar> OptimizerState<T> {
     }
 }
 
+/// The running state of one tensor's update rule as plain data (see [`Optimizer::export`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TensorOptimizerState<T> {
+    /// Shape (rows, columns) of the parameter tensor.
+    pub shape: (usize, usize),
+    /// The rule the moments belong to; `None` before the first update.
+    pub kind: Option<OptimizerKind>,
+    /// Updates taken by this tensor's state (t in Kingma & Ba 2015).
+    pub steps: u64,
+    /// Velocity, mean square or first moment: rows × columns values in the tensor's storage
+    /// order (column-major, as nalgebra stores it), or empty.
+    pub first: Vec<T>,
+    /// Adam's second moment, same layout as `first`, or empty.
+    pub second: Vec<T>,
+}
+
+/// The running state of an [`Optimizer`]: its step count and one
+/// [`TensorOptimizerState`] per parameter tensor, in parameter order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OptimizerExport<T> {
+    /// Updates taken by the optimizer.
+    pub steps: u64,
+    /// One state per parameter tensor (empty before the first step).
+    pub tensors: Vec<TensorOptimizerState<T>>,
+}
+
 /// Updates the parameters of a [`Sequential`] from its gradients.
 ///
 /// Keeps one [`OptimizerState`] per parameter tensor (created on the first step, in parameter
-/// order) and applies [`OptimizerState::update`] to each tensor's elements.
+/// order) and applies [`OptimizerState::update`] to each tensor's elements. Cloning copies
+/// the moments and step counts (a checkpoint of the optimizer).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Optimizer<T: Scalar> {
     config: OptimizerConfig,
     /// One state per parameter tensor.
@@ -323,6 +362,77 @@ impl<T: Scalar> Optimizer<T> {
     /// Number of updates taken since creation or the last [`Optimizer::reset`].
     pub fn steps(&self) -> u64 {
         self.steps
+    }
+
+    /// The running state (moments and step counts of every tensor) as plain data, e.g. for an
+    /// experiment file; [`Optimizer::import`] puts it back.
+    pub fn export(&self) -> OptimizerExport<T> {
+        OptimizerExport {
+            steps: self.steps,
+            tensors: self
+                .states
+                .iter()
+                .zip(&self.shapes)
+                .map(|(state, &shape)| state.export(shape))
+                .collect(),
+        }
+    }
+
+    /// Replaces the running state with `state` (from [`Optimizer::export`]); the
+    /// hyper-parameters stay. The next [`Optimizer::step`] continues exactly where the exported
+    /// optimizer would have.
+    ///
+    /// # Errors
+    /// A one-line reason when a tensor's moment vectors do not match its shape and kind (one
+    /// value per element for each moment the kind keeps), or a value is not finite; the state
+    /// is then unchanged.
+    pub fn import(&mut self, state: &OptimizerExport<T>) -> Result<(), String> {
+        for (i, tensor) in state.tensors.iter().enumerate() {
+            let n = tensor.shape.0.saturating_mul(tensor.shape.1);
+            let layers = tensor.kind.map_or(0, OptimizerKind::state_per_param);
+            let wanted = |layer: usize| if layers > layer { n } else { 0 };
+            let (first, second) = (tensor.first.len(), tensor.second.len());
+            if tensor.kind.is_some() && (first != wanted(0) || second != wanted(1)) {
+                return Err(format!(
+                    "optimizer state of tensor {}: {first} and {second} moment values for a {}×{} tensor",
+                    i + 1,
+                    tensor.shape.0,
+                    tensor.shape.1
+                ));
+            }
+            if !tensor
+                .first
+                .iter()
+                .chain(&tensor.second)
+                .all(|v| v.is_finite())
+            {
+                return Err(format!(
+                    "optimizer state of tensor {} holds a non-finite value",
+                    i + 1
+                ));
+            }
+        }
+        self.steps = state.steps;
+        self.shapes = state.tensors.iter().map(|t| t.shape).collect();
+        self.states = state
+            .tensors
+            .iter()
+            .map(|t| OptimizerState {
+                first: t.first.clone(),
+                second: t.second.clone(),
+                steps: t.steps,
+                kind: t.kind,
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// Bytes held by the moment vectors (for checkpoint memory budgets).
+    pub fn state_bytes(&self) -> usize {
+        self.states
+            .iter()
+            .map(|s| (s.first.len() + s.second.len()) * std::mem::size_of::<T>())
+            .sum()
     }
 
     /// Forgets all moments and the step count (e.g. after re-initialising the model).

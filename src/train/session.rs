@@ -11,6 +11,10 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
+mod state;
+
+pub use state::{BatchPosition, SessionState};
+
 use crate::data::{Dataset, Labels, Split, Task};
 use crate::nn::{
     ActivationKind, BackpropTrace, GradCheck, LayerSpec, LossKind, Mode, ModelSpec, Optimizer,
@@ -206,7 +210,11 @@ pub struct Session {
     config: TrainConfig,
     loss_kind: LossKind,
     order_rng: StdRng,
+    /// Seed the batch order was drawn from.
+    order_seed: u64,
     order: Vec<usize>,
+    /// Shuffles of `order` drawn from `order_rng` so far (1 after construction).
+    shuffles: u64,
     cursor: usize,
     step: u64,
     epoch: u64,
@@ -267,7 +275,9 @@ impl Session {
             model,
             optimizer: Optimizer::new(config.optimizer),
             order_rng: StdRng::seed_from_u64(config.seed ^ ORDER_SEED_SALT),
+            order_seed: config.seed,
             order: (0..data.train.len()).collect(),
+            shuffles: 1,
             cursor: 0,
             data,
             config,
@@ -515,6 +525,7 @@ impl Session {
             self.cursor = 0;
             self.epoch += 1;
             self.order.shuffle(&mut self.order_rng);
+            self.shuffles += 1;
             self.early_stopping_check();
         }
         StepOutcome::Trained {

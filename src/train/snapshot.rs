@@ -2,7 +2,8 @@
 //!
 //! A snapshot owns copies of everything it shows, so the UI never touches the model.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use nalgebra::DMatrix;
 
@@ -546,5 +547,38 @@ fn boundary_grid(session: &mut Session, request: &ViewRequest) -> BoundaryGrid {
         values,
         outputs,
         held_at: plane.held_at,
+    }
+}
+
+/// The newest snapshot, replaced wholesale by the worker.
+#[derive(Default)]
+pub struct SnapshotSlot {
+    latest: Mutex<Option<Arc<Snapshot>>>,
+    generation: AtomicU64,
+}
+
+impl SnapshotSlot {
+    pub(crate) fn publish(&self, snapshot: Snapshot) {
+        let mut guard = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        *guard = Some(Arc::new(snapshot));
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// Increases by one with every new snapshot; lets the UI rebuild textures only on change.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The newest snapshot, if any.
+    pub fn latest(&self) -> Option<Arc<Snapshot>> {
+        self.latest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn clear(&self) {
+        *self.latest.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.generation.fetch_add(1, Ordering::Release);
     }
 }

@@ -5,17 +5,21 @@
 //! Neither side ever waits on the other.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use nalgebra::DMatrix;
 
+mod checkpoints;
+
+pub use checkpoints::{BranchSetup, ResumePoint};
+
 use crate::data::Dataset;
 use crate::nn::divergence_message;
 use crate::nn::{ModelSpec, OptimizerConfig};
+use crate::train::checkpoint::{Checkpoint, CheckpointList, CheckpointStore};
 use crate::train::doctor::{
     ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
     activation_stats, gradcheck_rows, identical_layers,
@@ -23,7 +27,8 @@ use crate::train::doctor::{
 use crate::train::session::{
     EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig,
 };
-use crate::train::snapshot::{Snapshot, ViewRequest, build_snapshot};
+pub use crate::train::snapshot::SnapshotSlot;
+use crate::train::snapshot::{ViewRequest, build_snapshot};
 
 /// Wakes the UI when the worker has news. The app passes its `egui::Context`; tests pass a
 /// recorder.
@@ -93,6 +98,21 @@ pub enum Command {
     /// Run a finite-difference gradient check of the current model on the last minibatch;
     /// answered by [`Event::GradCheck`].
     GradCheck,
+    /// Take a checkpoint of the current state now; answered with [`Event::Checkpoints`].
+    /// Scheduled checkpoints are taken at log-spaced steps (see [`crate::train::checkpoint`]).
+    CheckpointNow,
+    /// Pause and rewind to the newest checkpoint at or before this step, dropping the later
+    /// checkpoints; answered with [`Event::Rewound`] (or [`Event::Error`] when there is none).
+    Restore(u64),
+    /// Send the newest checkpoint at or before this step on the channel, to branch a new run
+    /// from it (nothing is sent when there is none).
+    Branch(u64, Sender<Arc<Checkpoint>>),
+    /// Replace the session with one continuing from a checkpoint (paused); answered like a
+    /// [`Command::Reset`], with [`Event::Progress`] at the checkpoint's step.
+    StartFrom(Box<BranchSetup>),
+    /// Continue a saved run exactly: counters, batch position and optimizer state (after
+    /// [`Command::LoadParams`] with its weights); answered with [`Event::Progress`].
+    Resume(Box<ResumePoint>),
     /// Panics inside the worker. Exists so tests can check that a worker panic is reported and
     /// the app survives.
     SimulatePanic,
@@ -185,6 +205,16 @@ pub enum Event {
     Health(Box<HealthReport>),
     /// The answer to [`Command::GradCheck`].
     GradCheck(Box<GradCheckReport>),
+    /// The checkpoints kept now (after one was taken, dropped or the run was rewound).
+    Checkpoints(CheckpointList),
+    /// The session was rewound to a checkpoint (training paused); the UI should drop the
+    /// history after `step`.
+    Rewound {
+        /// Steps taken at the checkpoint.
+        step: u64,
+        /// Completed epochs at the checkpoint.
+        epoch: u64,
+    },
     /// A command could not be carried out (e.g. a reset with an empty training split).
     Error(String),
     /// The worker panicked; it waits for a Reset.
@@ -218,39 +248,6 @@ pub struct GradCheckReport {
 /// Elements compared per parameter tensor by [`Command::GradCheck`] (two forwards each).
 pub const GRADCHECK_ELEMENTS: usize = 24;
 
-/// The newest snapshot, replaced wholesale by the worker.
-#[derive(Default)]
-pub struct SnapshotSlot {
-    latest: Mutex<Option<Arc<Snapshot>>>,
-    generation: AtomicU64,
-}
-
-impl SnapshotSlot {
-    fn publish(&self, snapshot: Snapshot) {
-        let mut guard = self.latest.lock().unwrap_or_else(|e| e.into_inner());
-        *guard = Some(Arc::new(snapshot));
-        self.generation.fetch_add(1, Ordering::Release);
-    }
-
-    /// Increases by one with every new snapshot; lets the UI rebuild textures only on change.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
-    }
-
-    /// The newest snapshot, if any.
-    pub fn latest(&self) -> Option<Arc<Snapshot>> {
-        self.latest
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    fn clear(&self) {
-        *self.latest.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        self.generation.fetch_add(1, Ordering::Release);
-    }
-}
-
 /// Handle to the training thread. Dropping it shuts the thread down.
 pub struct Worker {
     commands: Sender<Command>,
@@ -269,6 +266,24 @@ const EVAL_INTERVAL: Duration = Duration::from_millis(250);
 /// whole).
 const EVAL_TRAIN_SAMPLES: usize = 1000;
 
+/// Priority of training threads on thread-priority's 0–99 scale; on Linux, 22 is nice 10.
+const TRAINING_PRIORITY: u8 = 22;
+
+/// Lowers the calling (training) thread to nice 10, so that training yields to the window:
+/// with as many busy threads as cores or more (eight runs on two cores), the UI thread would
+/// otherwise wait its turn behind every worker (measured with `bench-ui --views runs`: 553 ms
+/// a frame on average at the normal priority, 25 ms at the lowest). Nice 10 keeps a tenth of
+/// the CPU for a worker competing with a busy thread of normal priority. Threads this one
+/// starts (the rayon pool of a CNN) inherit it. A platform that refuses trains at the normal
+/// priority, which is only less smooth.
+fn lower_priority() {
+    if let Ok(value) = thread_priority::ThreadPriorityValue::try_from(TRAINING_PRIORITY) {
+        let _ = thread_priority::set_current_thread_priority(
+            thread_priority::ThreadPriority::Crossplatform(value),
+        );
+    }
+}
+
 impl Worker {
     /// Starts the thread with a first session, paused.
     pub fn spawn(setup: SessionSetup, views: ViewRequest, waker: Arc<dyn Waker>) -> Self {
@@ -279,6 +294,7 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("gradscope-train".into())
             .spawn(move || {
+                lower_priority();
                 let mut state = WorkerState {
                     session: None,
                     views,
@@ -297,6 +313,7 @@ impl Worker {
                     latest_eval: None,
                     monitor: Monitor::default(),
                     health_news: false,
+                    checkpoints: CheckpointStore::default(),
                 };
                 state.reset(setup);
                 state.run(&command_rx);
@@ -358,6 +375,7 @@ struct WorkerState {
     latest_eval: Option<Arc<Evaluation>>,
     monitor: Monitor,
     health_news: bool,
+    checkpoints: CheckpointStore,
 }
 
 /// The event that says a session has stopped by itself: early stopping or the epoch limit.
@@ -472,6 +490,7 @@ impl WorkerState {
                     steps_per_epoch: session.steps_per_epoch(),
                 });
                 self.session = Some(session);
+                self.restart_checkpoints();
                 self.emit(Event::Progress { step: 0, epoch: 0 });
                 self.publish_views();
             }
@@ -517,7 +536,10 @@ impl WorkerState {
     fn load_params(&mut self, params: &[DMatrix<f32>]) {
         if let Some(session) = &mut self.session {
             match session.load_params(params) {
-                Ok(()) => self.publish_views(),
+                Ok(()) => {
+                    self.restart_checkpoints();
+                    self.publish_views();
+                }
                 Err(message) => self.emit(Event::Error(message)),
             }
             self.waker.wake();
@@ -608,12 +630,18 @@ impl WorkerState {
             Command::SetCounters { step, epoch } => {
                 if let Some(session) = &mut self.session {
                     session.set_counters(step, epoch);
+                    self.restart_checkpoints();
                     self.emit(Event::Progress { step, epoch });
                     self.publish_views();
                     self.waker.wake();
                 }
             }
             Command::Capture(reply) => self.capture(&reply),
+            Command::CheckpointNow => self.checkpoint_now(),
+            Command::Restore(step) => self.restore(step),
+            Command::Branch(step, reply) => self.branch(step, &reply),
+            Command::StartFrom(setup) => self.start_from(*setup),
+            Command::Resume(point) => self.resume(&point),
             Command::SimulatePanic => panic!("simulated worker panic"),
             Command::Shutdown => {}
         }
@@ -646,6 +674,7 @@ impl WorkerState {
                     self.monitor.record_norms(step, session.grad_norms());
                     self.health_news = true;
                 }
+                self.scheduled_checkpoint();
                 if epoch_done && self.last_eval.elapsed() >= self.eval_interval {
                     self.flush();
                     self.evaluate();

@@ -9,6 +9,7 @@ use crate::data::Dataset;
 use crate::experiment::{DatasetRef, GifSettings};
 use crate::train::doctor::{DetectorId, Remedy};
 use crate::train::presets::Preset;
+use crate::ui::runlist::RunAction;
 use crate::ui::state::Settings;
 
 /// A request from a panel to the App.
@@ -62,6 +63,8 @@ pub enum Action {
     DismissFinding(DetectorId),
     /// Hide the message across the top.
     DismissBanner,
+    /// Something the Runs panel asks for: a new run, select, tick, branch, rewind, …
+    Runs(RunAction),
 }
 
 /// What the picture rows capture.

@@ -33,6 +33,8 @@ use crate::ui::network::NetworkPanel;
 use crate::ui::pixel::PixelPanel;
 use crate::ui::present::Presentation;
 use crate::ui::race::RacePanel;
+use crate::ui::runlist::RunList;
+use crate::ui::runs::RunsPanel;
 use crate::ui::state::{AppMode, Banner, DoctorState, RunView, Settings};
 use crate::ui::stepper::StepperPanel;
 use crate::ui::weights::WeightsPanel;
@@ -44,6 +46,7 @@ mod events;
 mod file_ops;
 mod layout;
 mod persist;
+mod runs;
 
 pub use bench::BenchSlot;
 pub use capture::{ScreenshotPlan, frame_time_stats};
@@ -89,6 +92,10 @@ struct Lab {
     resume: bool,
     /// The saved curves of a reopened experiment, shown once its session has started.
     pending_history: Option<crate::experiment::History>,
+    /// Every run; the selected one is this lab's worker, run, settings and data.
+    runs: RunList,
+    /// The workers of the runs that are not selected, by run id.
+    background: Vec<(u64, Worker)>,
 }
 
 /// Which panel fills the lower right for image data.
@@ -99,6 +106,7 @@ enum ImageTab {
     Weights,
     Pixel,
     Gradients,
+    Runs,
 }
 
 /// Which panel fills the lower right for feature data (MLPs).
@@ -107,6 +115,7 @@ enum MlpTab {
     Weights,
     Network,
     Gradients,
+    Runs,
 }
 
 /// Every panel, with the little state each keeps.
@@ -129,6 +138,7 @@ struct Panels {
     lesson: LessonPanel,
     race: RacePanel,
     memory: MemoryPanel,
+    runs: RunsPanel,
     image_tab: ImageTab,
     mlp_tab: MlpTab,
     /// The control panel is open (false: a narrow strip with Play/Pause, Step and Reset).
@@ -197,8 +207,11 @@ impl GradscopeApp {
         if autoplay {
             worker.send(Command::Play);
         }
+        let runs = RunList::new(&settings, &data);
         let lab = Lab {
             worker,
+            runs,
+            background: Vec::new(),
             settings,
             data,
             run: RunView {
@@ -301,6 +314,16 @@ impl GradscopeApp {
         self.lab.run.snapshot.as_ref()
     }
 
+    /// Every run of the lab and which one is selected.
+    pub fn runs(&self) -> &RunList {
+        &self.lab.runs
+    }
+
+    /// The selected run's counters and curves (what the panels draw).
+    pub fn run_view(&self) -> &RunView {
+        &self.lab.run
+    }
+
     /// The training losses the loss plot shows.
     pub fn loss_history(&self) -> &crate::train::LossHistory {
         &self.lab.run.losses
@@ -390,6 +413,7 @@ impl Default for Panels {
             lesson: LessonPanel::default(),
             race: RacePanel::default(),
             memory: MemoryPanel::default(),
+            runs: RunsPanel::default(),
             image_tab: ImageTab::Kernels,
             mlp_tab: MlpTab::Weights,
             controls_open: true,

@@ -2,7 +2,7 @@
 //!
 //! The command opens the real window (1280×800) and shows each view in turn: the lab on the
 //! spiral, MNIST with each of its tabs, the gradient-descent lesson, the optimizer race, the
-//! lab in presentation mode and the Hopfield memory. Every view first warms up (its data
+//! lab in presentation mode, the Hopfield memory and eight runs side by side. Every view first warms up (its data
 //! loads, its training gets going), then is measured for a fixed time (and over at least three
 //! frames) while the window repaints continuously. Per view it reports the CPU time of each frame (egui's
 //! `Frame::info().cpu_usage`: the App's update, tessellation and painting, without waiting
@@ -36,17 +36,21 @@ pub enum BenchView {
     Presentation,
     /// The Hopfield memory playing its opening demo.
     Memory,
+    /// Eight runs of the default spiral training at full speed, all ticked (their curves
+    /// overlaid), with the Runs tab open.
+    Runs,
 }
 
 impl BenchView {
     /// Every view, in the order the benchmark shows them.
-    pub const ALL: [BenchView; 6] = [
+    pub const ALL: [BenchView; 7] = [
         BenchView::Lab,
         BenchView::Mnist,
         BenchView::Lesson,
         BenchView::Race,
         BenchView::Presentation,
         BenchView::Memory,
+        BenchView::Runs,
     ];
 
     /// The view's name, as `--views` takes it and as the JSON keys begin.
@@ -58,6 +62,7 @@ impl BenchView {
             BenchView::Race => "race",
             BenchView::Presentation => "presentation",
             BenchView::Memory => "memory",
+            BenchView::Runs => "runs",
         }
     }
 
@@ -72,7 +77,7 @@ impl BenchView {
     pub fn trains_on_worker(self) -> bool {
         matches!(
             self,
-            BenchView::Lab | BenchView::Mnist | BenchView::Presentation
+            BenchView::Lab | BenchView::Mnist | BenchView::Presentation | BenchView::Runs
         )
     }
 }

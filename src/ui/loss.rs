@@ -2,13 +2,16 @@
 //! and accuracy for classification.
 
 use eframe::egui::{self, Color32, RichText};
-use egui_plot::{Line, Plot, PlotPoints};
+use egui_plot::{Line, Plot, PlotPoints, PlotUi, VLine};
 
 use crate::data::Dataset;
 use crate::train::SplitMetrics;
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
-use crate::ui::plot::{LegendEntry, Marker, legend_row, log_y_axis, x_axis, y_axis};
+use crate::ui::plot::{
+    LegendEntry, Marker, envelope, legend_row, log_y_axis, step_loss_points, x_axis, y_axis,
+};
+use crate::ui::runlist::RunList;
 use crate::ui::state::RunView;
 use crate::ui::state::View;
 
@@ -18,6 +21,64 @@ const WHOLE_SPLIT_TOOLTIP: &str = "Latest whole-split evaluation at the current 
     error) and the share classified correctly. This is the train_loss of `gradscope train \
     --json`, not the mean of the epoch's mini-batch losses (the thin 'each step' line), which \
     most PyTorch loops print and which is higher while the model improves.";
+/// The ticked runs whose curves are overlaid, with their curves, when the plots compare runs:
+/// more than one run ticked, or one that is not the selected run. Empty otherwise (the plots
+/// then show the selected run alone, with its train, test and per-step curves).
+pub fn overlaid_runs<'a>(
+    runs: &'a RunList,
+    live: &'a RunView,
+) -> Vec<(&'a crate::ui::runlist::RunEntry, &'a RunView)> {
+    let ticked: Vec<_> = runs
+        .ticked()
+        .map(|entry| (entry, runs.run_of(entry, live)))
+        .collect();
+    let alone = ticked.len() == 1 && ticked[0].0.id == runs.selected;
+    if alone { Vec::new() } else { ticked }
+}
+
+/// Each overlaid run's per-step loss (faint) and test loss (or, with `accuracy`, its test
+/// accuracy in %) in its colour, named after the run so that hovering a curve names it.
+fn overlay_lines(
+    plot_ui: &mut PlotUi<'_>,
+    overlay: &[(&crate::ui::runlist::RunEntry, &RunView)],
+    columns: usize,
+    log_y: bool,
+    accuracy: bool,
+) {
+    for (entry, run) in overlay {
+        let color = entry.color;
+        if accuracy {
+            let acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
+            plot_ui.line(
+                Line::new(
+                    entry.name.clone(),
+                    PlotPoints::from(envelope(&acc, columns)),
+                )
+                .color(color)
+                .width(2.0),
+            );
+            continue;
+        }
+        let steps = step_loss_points(&run.losses, |loss| to_plot(loss, log_y));
+        plot_ui.line(
+            Line::new(
+                format!("{} (each step)", entry.name),
+                PlotPoints::from(envelope(&steps, columns)),
+            )
+            .color(color.gamma_multiply(0.35))
+            .width(1.0),
+        );
+        let test = metric_line(run, |r| r.test, |m| to_plot(m.loss, log_y));
+        plot_ui.line(
+            Line::new(
+                entry.name.clone(),
+                PlotPoints::from(envelope(&test, columns)),
+            )
+            .color(color)
+            .width(2.0),
+        );
+    }
+}
 
 const STEP_COLOR: Color32 = Color32::from_rgba_premultiplied(70, 95, 130, 150);
 const TRAIN_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
@@ -92,28 +153,29 @@ impl Panel for LossPanel {
         .on_hover_text(WHOLE_SPLIT_TOOLTIP);
 
         let log_y = self.log_y;
-        let steps: Vec<[f64; 2]> = run
-            .losses
-            .buckets()
-            .iter()
-            .filter_map(|b| Some([b.center_step(), to_plot(b.mean(), log_y)?]))
-            .collect();
-        let train = metric_line(run, |r| r.train, |m| to_plot(m.loss, log_y));
-        let test = metric_line(run, |r| r.test, |m| to_plot(m.loss, log_y));
+        // Curves are thinned to the plot's pixel columns, keeping each column's extremes.
+        let columns = ui.available_width().max(1.0) as usize;
+        let steps = envelope(
+            &step_loss_points(&run.losses, |loss| to_plot(loss, log_y)),
+            columns,
+        );
+        let train = envelope(
+            &metric_line(run, |r| r.train, |m| to_plot(m.loss, log_y)),
+            columns,
+        );
+        let test = envelope(
+            &metric_line(run, |r| r.test, |m| to_plot(m.loss, log_y)),
+            columns,
+        );
         let classification = data.is_classification();
         // Both plots and their legend rows share the room exactly (the panel's rectangle is
         // fixed, and anything past it would be cut off).
         let room = ui.available_height();
         let top = ui.cursor().top();
-        // One legend for both plots: the colours mean the same in each.
-        legend_row(
-            ui,
-            &[
-                LegendEntry::new("each step (mini-batch)", STEP_COLOR, Marker::Line),
-                LegendEntry::new("train", TRAIN_COLOR, Marker::Line),
-                LegendEntry::new("test", TEST_COLOR, Marker::Line),
-            ],
-        );
+        let overlay = overlaid_runs(view.runs, run);
+        legend_ui(ui, &overlay);
+        let most_steps = overlay.iter().map(|(_, r)| r.step).max().unwrap_or(0);
+        let marker = view.runs.timeline_step;
         let legend_height = ui.cursor().top() - top;
         let plots = room - legend_height - 12.0;
         let height = if classification {
@@ -126,7 +188,7 @@ impl Panel for LossPanel {
             .custom_x_axes(x_axis("step"))
             .custom_y_axes(y_axis(if log_y { "loss (log10)" } else { "loss" }))
             .include_x(0.0)
-            .include_x(run.step.max(10) as f64)
+            .include_x(run.step.max(most_steps).max(10) as f64)
             .allow_scroll(false);
         if !log_y {
             // A loss is never negative: the axis starts at 0 (also before the first step,
@@ -140,6 +202,13 @@ impl Panel for LossPanel {
             plot = log_y_axis(plot);
         }
         plot.show(ui, |plot_ui| {
+            if let Some(step) = marker {
+                plot_ui.vline(VLine::new("timeline", step as f64).color(Color32::GRAY));
+            }
+            if !overlay.is_empty() {
+                overlay_lines(plot_ui, &overlay, columns, log_y, false);
+                return;
+            }
             plot_ui.line(
                 Line::new("train loss (each step)", PlotPoints::from(steps))
                     .color(STEP_COLOR)
@@ -157,16 +226,49 @@ impl Panel for LossPanel {
             );
         });
         if classification {
-            accuracy_plot_ui(ui, run, (plots - height).max(30.0));
+            accuracy_plot_ui(ui, run, &overlay, (plots - height).max(30.0));
         }
         None
     }
 }
 
+/// One legend for both plots (the colours mean the same in each): the selected run's curves,
+/// or the overlaid runs by name.
+fn legend_ui(ui: &mut egui::Ui, overlay: &[(&crate::ui::runlist::RunEntry, &RunView)]) {
+    if overlay.is_empty() {
+        legend_row(
+            ui,
+            &[
+                LegendEntry::new("each step (mini-batch)", STEP_COLOR, Marker::Line),
+                LegendEntry::new("train", TRAIN_COLOR, Marker::Line),
+                LegendEntry::new("test", TEST_COLOR, Marker::Line),
+            ],
+        );
+    } else {
+        let entries: Vec<LegendEntry> = overlay
+            .iter()
+            .map(|(entry, _)| LegendEntry::new(&entry.name, entry.color, Marker::Line))
+            .collect();
+        legend_row(ui, &entries);
+    }
+}
+
 /// Train and test accuracy (%) at each evaluation, `height` points high.
-fn accuracy_plot_ui(ui: &mut egui::Ui, run: &RunView, height: f32) {
-    let train_acc = metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0));
-    let test_acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
+fn accuracy_plot_ui(
+    ui: &mut egui::Ui,
+    run: &RunView,
+    overlay: &[(&crate::ui::runlist::RunEntry, &RunView)],
+    height: f32,
+) {
+    let columns = ui.available_width().max(1.0) as usize;
+    let train_acc = envelope(
+        &metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0)),
+        columns,
+    );
+    let test_acc = envelope(
+        &metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0)),
+        columns,
+    );
     Plot::new("accuracy_plot")
         .height(height)
         .include_x(0.0)
@@ -177,6 +279,10 @@ fn accuracy_plot_ui(ui: &mut egui::Ui, run: &RunView, height: f32) {
         .include_y(100.0)
         .allow_scroll(false)
         .show(ui, |plot_ui| {
+            if !overlay.is_empty() {
+                overlay_lines(plot_ui, overlay, columns, false, true);
+                return;
+            }
             plot_ui.line(
                 Line::new("train accuracy", PlotPoints::from(train_acc))
                     .color(TRAIN_COLOR)

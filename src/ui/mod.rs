@@ -40,6 +40,8 @@ pub mod pixel;
 pub mod plot;
 pub mod present;
 pub mod race;
+pub mod runlist;
+pub mod runs;
 pub mod state;
 pub mod stepper;
 pub mod typeset;

@@ -277,3 +277,69 @@ pub fn contour_image(grid: &LevelGrid) -> egui::ColorImage {
         .collect();
     egui::ColorImage::new([grid.width, grid.height], pixels)
 }
+
+/// A curve thinned to at most four points per pixel column: in each of `columns` equal slices
+/// of its x range it keeps the first, lowest, highest and last point, in x order (the M4
+/// aggregation of Jugel, Jerzak, Hackenbroich & Markl, "M4: A Visualization-Oriented Time
+/// Series Data Aggregation", VLDB 2014). A line through them covers the same pixels as the
+/// whole curve, so a one-step spike stays visible however long the run. `points` must be in
+/// ascending x; curves of at most `4 × columns` points come back unchanged.
+pub fn envelope(points: &[[f64; 2]], columns: usize) -> Vec<[f64; 2]> {
+    let columns = columns.max(1);
+    if points.len() <= 4 * columns {
+        return points.to_vec();
+    }
+    let (x0, x1) = (points[0][0], points[points.len() - 1][0]);
+    let width = (x1 - x0).max(f64::MIN_POSITIVE);
+    let column_of = |x: f64| (((x - x0) / width * columns as f64) as usize).min(columns - 1);
+    let mut out = Vec::with_capacity(4 * columns);
+    let mut start = 0;
+    while start < points.len() {
+        let column = column_of(points[start][0]);
+        let mut end = start + 1;
+        while end < points.len() && column_of(points[end][0]) == column {
+            end += 1;
+        }
+        let slice = &points[start..end];
+        let by_y = |a: &&[f64; 2], b: &&[f64; 2]| a[1].total_cmp(&b[1]);
+        let low = slice.iter().enumerate().min_by(|a, b| by_y(&a.1, &b.1));
+        let high = slice.iter().enumerate().max_by(|a, b| by_y(&a.1, &b.1));
+        let mut keep = [
+            0,
+            low.map_or(0, |l| l.0),
+            high.map_or(0, |h| h.0),
+            slice.len() - 1,
+        ];
+        keep.sort_unstable();
+        let mut last = None;
+        for index in keep {
+            if last != Some(index) {
+                out.push(slice[index]);
+                last = Some(index);
+            }
+        }
+        start = end;
+    }
+    out
+}
+
+/// The training loss of every step as plot points, ready for [`envelope`]: one point per
+/// single-step bucket, and each merged bucket's lowest and highest loss at its centre (so
+/// spikes survive the merging of long runs). `to_y` maps a loss to plot space (`None` drops
+/// it, e.g. a non-finite value).
+pub fn step_loss_points(
+    losses: &crate::train::LossHistory,
+    to_y: impl Fn(f64) -> Option<f64>,
+) -> Vec<[f64; 2]> {
+    let mut points = Vec::with_capacity(losses.buckets().len() * 2);
+    for bucket in losses.buckets() {
+        let x = bucket.center_step();
+        if bucket.count <= 1 {
+            points.extend(to_y(bucket.mean()).map(|y| [x, y]));
+        } else {
+            points.extend(to_y(f64::from(bucket.min)).map(|y| [x, y]));
+            points.extend(to_y(f64::from(bucket.max)).map(|y| [x, y]));
+        }
+    }
+    points
+}

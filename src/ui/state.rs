@@ -16,6 +16,7 @@ use crate::train::doctor::{ActivationStats, DetectorId, Diagnosis};
 use crate::train::{
     EarlyStop, EvalRecord, HealthReport, LossHistory, Snapshot, TrainConfig, ViewRequest,
 };
+use crate::ui::runlist::RunList;
 
 /// Which data set the session trains on.
 #[derive(Clone, Debug)]
@@ -350,6 +351,8 @@ pub struct View<'a> {
     pub stepper_phase: Option<Phase>,
     /// Names of the panels on screen (for "Save PNG of a panel").
     pub panel_names: &'a [String],
+    /// Every run of the lab and which one is selected (the one `run` shows).
+    pub runs: &'a RunList,
 }
 
 /// Owned stand-ins for every part of a [`View`] (the default settings and their data set, an
@@ -361,6 +364,7 @@ pub struct StandaloneView {
     run: RunView,
     doctor: DoctorState,
     views: ViewRequest,
+    runs: RunList,
 }
 
 impl Default for StandaloneView {
@@ -369,12 +373,14 @@ impl Default for StandaloneView {
         let data = settings.data.build().unwrap_or_else(|_| {
             Arc::new(crate::data::generate(&SynthConfig::new(SynthKind::Circle)))
         });
+        let runs = RunList::new(&settings, &data);
         Self {
             settings,
             data,
             run: RunView::default(),
             doctor: DoctorState::default(),
             views: ViewRequest::default(),
+            runs,
         }
     }
 }
@@ -395,6 +401,7 @@ impl StandaloneView {
             highlighted_layer: None,
             stepper_phase: None,
             panel_names: &[],
+            runs: &self.runs,
         }
     }
 }

@@ -167,6 +167,7 @@ impl GradscopeApp {
             }
             Action::DismissFinding(id) => lab.doctor.dismiss(id),
             Action::DismissBanner => lab.banner = None,
+            Action::Runs(action) => self.run_action(ctx, action),
         }
     }
 

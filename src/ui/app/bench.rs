@@ -7,13 +7,17 @@ use std::time::Instant;
 
 use eframe::egui;
 
-use super::{GradscopeApp, ImageTab};
+use super::{GradscopeApp, ImageTab, MlpTab};
 use crate::train::TrainConfig;
 use crate::ui::action::Action;
 use crate::ui::bench::{
     BenchPlan, BenchReport, BenchView, FrameStats, ViewResult, resident_mb, since_launch_ms,
 };
+use crate::ui::runlist::RunAction;
 use crate::ui::state::{AppMode, DatasetChoice, Settings};
+
+/// Runs training side by side in the `runs` view.
+const RUNS: usize = 8;
 
 /// Where `bench-ui` gets its report back from the window.
 pub type BenchSlot = Arc<Mutex<Option<BenchReport>>>;
@@ -178,6 +182,23 @@ impl GradscopeApp {
             BenchView::Memory => {
                 self.set_mode(AppMode::Memory);
                 self.memory().start_demo();
+            }
+            BenchView::Runs => {
+                self.set_mode(AppMode::NetworkLab);
+                let settings = Settings {
+                    speed: None,
+                    ..Settings::default()
+                };
+                self.handle(ctx, Action::Settings(Box::new(settings)));
+                self.handle(ctx, Action::Play);
+                while self.lab.runs.entries.len() < RUNS {
+                    self.run_action(ctx, RunAction::New);
+                }
+                let ids: Vec<u64> = self.lab.runs.entries.iter().map(|e| e.id).collect();
+                for id in ids {
+                    self.run_action(ctx, RunAction::Tick(id, true));
+                }
+                self.panels.mlp_tab = MlpTab::Runs;
             }
         }
     }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 
 use super::GradscopeApp;
-use crate::train::{Event, RunState, Waker};
+use crate::train::{Event, Waker};
 use crate::ui::state::Banner;
 
 /// egui's context as the worker's waker: a burst of events within 10 ms costs one repaint.
@@ -28,6 +28,7 @@ impl GradscopeApp {
                 break;
             }
         }
+        self.lab.drain_background(Duration::from_millis(5));
         let snapshots = self.lab.worker.snapshots();
         let generation = snapshots.generation();
         if generation != self.lab.run.snapshot_generation {
@@ -52,17 +53,11 @@ impl GradscopeApp {
                     run.evals = history.eval_records();
                 }
             }
-            Event::Steps(steps) => {
-                for (i, &loss) in steps.losses.iter().enumerate() {
-                    run.losses.push(steps.first_step + i as u64, loss);
-                }
-            }
-            Event::Progress { step, epoch } => {
-                run.step = step;
-                run.epoch = epoch;
-            }
-            Event::Eval(record) => run.evals.push(record),
-            Event::State(state) => run.running = state == RunState::Running,
+            Event::Steps(_)
+            | Event::Progress { .. }
+            | Event::Eval(_)
+            | Event::State(_)
+            | Event::Rewound { .. } => super::runs::apply_run_event(run, &event),
             Event::Finished { epochs } => lab.banner = Some(Banner::Finished(epochs)),
             Event::Diverged { message, .. } => lab.banner = Some(Banner::Diverged(message)),
             Event::Error(message) => lab.banner = Some(Banner::Error(message)),
@@ -70,6 +65,11 @@ impl GradscopeApp {
             Event::StoppedEarly(stop) => lab.banner = Some(Banner::StoppedEarly(stop)),
             Event::Health(report) => lab.doctor.apply(&report),
             Event::GradCheck(report) => self.panels.gradcheck.set_report(*report),
+            Event::Checkpoints(list) => {
+                if let Some(entry) = lab.runs.selected_entry_mut() {
+                    entry.checkpoints = list;
+                }
+            }
         }
     }
 }

@@ -216,6 +216,24 @@ impl GradscopeApp {
                 });
                 self.lab.pending_history = experiment.history.clone();
             }
+            // A version-2 file continues exactly: moments and batch position too.
+            if let Some(resume) = &experiment.resume {
+                match resume.optimizer_export() {
+                    Ok(optimizer) => {
+                        self.lab
+                            .worker
+                            .send(Command::Resume(Box::new(crate::train::ResumePoint {
+                                step: resume.step,
+                                epoch: resume.epoch,
+                                position: resume.batch,
+                                optimizer,
+                            })))
+                    }
+                    Err(message) => {
+                        self.lab.banner = Some(crate::ui::state::Banner::Error(message))
+                    }
+                }
+            }
         }
         self.worksheet = super::WorksheetState {
             open: experiment

@@ -43,6 +43,7 @@ impl GradscopeApp {
                 highlighted_layer: panels.stepper.highlighted_layer(),
                 stepper_phase: panels.stepper.current_phase(),
                 panel_names,
+                runs: &lab.runs,
             };
             actions.extend(presentation.ui(ui, &view));
             match mode {
@@ -247,6 +248,7 @@ fn lower_tabs_ui(
                 "Gradients (doctor)",
                 "Each layer's gradient norm over time and the activation statistics the training doctor watches",
             ),
+            (ImageTab::Runs, "Runs", RUNS_HINT),
         ];
         tab_bar_ui(ui, &mut panels.image_tab, &tabs);
         match panels.image_tab {
@@ -255,6 +257,7 @@ fn lower_tabs_ui(
             ImageTab::Weights => ("Weights", panels.weights.ui(ui, view)),
             ImageTab::Pixel => ("Pixel arithmetic", panels.pixel.ui(ui, view)),
             ImageTab::Gradients => ("Gradients", panels.doctor.ui(ui, view)),
+            ImageTab::Runs => ("Runs", panels.runs.ui(ui, view)),
         }
     } else {
         let tabs = [
@@ -273,6 +276,7 @@ fn lower_tabs_ui(
                 "Gradients (doctor)",
                 "Each layer's gradient norm over time and the activation statistics the training doctor watches",
             ),
+            (MlpTab::Runs, "Runs", RUNS_HINT),
         ];
         tab_bar_ui(ui, &mut panels.mlp_tab, &tabs);
         match panels.mlp_tab {
@@ -290,11 +294,15 @@ fn lower_tabs_ui(
             }
             MlpTab::Network => ("Network view", panels.network.ui(ui, view)),
             MlpTab::Gradients => ("Gradients", panels.doctor.ui(ui, view)),
+            MlpTab::Runs => ("Runs", panels.runs.ui(ui, view)),
         }
     };
     let rect = egui::Rect::from_min_max(start, ui.min_rect().max);
     (name, action, rect)
 }
+
+const RUNS_HINT: &str = "Every run of the lab: overlay their curves, compare settings, branch \
+    from a checkpoint";
 
 /// Height of the message strip at the bottom of the lab, in points.
 const MESSAGES_HEIGHT: f32 = 64.0;

@@ -1,0 +1,246 @@
+//! The lab's runs as view models: each training session is a run with a name, a colour, its
+//! settings, its curves, its checkpoints and (for a branch) its parent and branch step. One run
+//! is selected: its worker, curves and settings are the lab's own (the panels draw it), so its
+//! entry here holds placeholders; the others train on in the background.
+//!
+//! [`RunAction`] is what the Runs panel asks for; the App carries it out (`ui/app/runs.rs`).
+
+use std::sync::Arc;
+
+use eframe::egui::Color32;
+
+use crate::data::Dataset;
+use crate::train::{CheckpointList, TrainConfig};
+use crate::ui::state::{RunView, Settings};
+
+/// Ten colours that stay apart from one another (Tableau 10), given to runs in turn.
+pub const RUN_COLORS: [Color32; 10] = [
+    Color32::from_rgb(31, 119, 180),
+    Color32::from_rgb(255, 127, 14),
+    Color32::from_rgb(44, 160, 44),
+    Color32::from_rgb(214, 39, 40),
+    Color32::from_rgb(148, 103, 189),
+    Color32::from_rgb(140, 86, 75),
+    Color32::from_rgb(227, 119, 194),
+    Color32::from_rgb(127, 127, 127),
+    Color32::from_rgb(188, 189, 34),
+    Color32::from_rgb(23, 190, 207),
+];
+
+/// One run.
+pub struct RunEntry {
+    /// Stable id (never reused).
+    pub id: u64,
+    /// Name shown in the table and on hover (editable).
+    pub name: String,
+    /// Colour of its curves.
+    pub color: Color32,
+    /// Its curves are overlaid on the loss and accuracy plots.
+    pub ticked: bool,
+    /// The run it branched from and the step it branched at.
+    pub parent: Option<(u64, u64)>,
+    /// The step its own curve starts at (0, or the branch step).
+    pub first_step: u64,
+    /// Its settings (for the selected run: as when it was last selected; the live ones are
+    /// the lab's).
+    pub settings: Settings,
+    /// Its data set (for the selected run: the lab's).
+    pub data: Arc<Dataset>,
+    /// Its counters and curves (for the selected run: a placeholder; the lab's are live).
+    pub run: RunView,
+    /// Steps of its kept checkpoints, bytes and budget.
+    pub checkpoints: CheckpointList,
+}
+
+/// Best and final metrics of a run, for the table.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RunSummary {
+    /// Steps taken.
+    pub steps: u64,
+    /// Lowest test loss of any evaluation.
+    pub best_test_loss: Option<f64>,
+    /// Test loss of the newest evaluation.
+    pub final_test_loss: Option<f64>,
+    /// Highest test accuracy (0–1) of any evaluation.
+    pub best_test_accuracy: Option<f64>,
+    /// Test accuracy of the newest evaluation.
+    pub final_test_accuracy: Option<f64>,
+}
+
+impl RunSummary {
+    /// The summary of `run`'s evaluations.
+    pub fn of(run: &RunView) -> Self {
+        let tests = || run.evals.iter().filter_map(|e| e.test);
+        let best = |values: &mut dyn Iterator<Item = f64>, lowest: bool| {
+            values.fold(None, |best: Option<f64>, v| match best {
+                Some(b) if (lowest && b <= v) || (!lowest && b >= v) => Some(b),
+                _ => Some(v),
+            })
+        };
+        let last = run.evals.iter().rev().find_map(|e| e.test);
+        Self {
+            steps: run.step,
+            best_test_loss: best(&mut tests().map(|m| m.loss), true),
+            final_test_loss: last.map(|m| m.loss),
+            best_test_accuracy: best(&mut tests().filter_map(|m| m.accuracy), false),
+            final_test_accuracy: last.and_then(|m| m.accuracy),
+        }
+    }
+}
+
+/// The runs of the lab, oldest first, and which one is selected.
+pub struct RunList {
+    /// Every run.
+    pub entries: Vec<RunEntry>,
+    /// Id of the selected run.
+    pub selected: u64,
+    /// The step picked on the timeline of the selected run (marked on its curves; Branch
+    /// and Rewind use the newest checkpoint at or before it).
+    pub timeline_step: Option<u64>,
+    next_id: u64,
+}
+
+impl RunList {
+    /// A list holding one run, selected, named "run 1".
+    pub fn new(settings: &Settings, data: &Arc<Dataset>) -> Self {
+        let mut list = Self {
+            entries: Vec::new(),
+            selected: 0,
+            timeline_step: None,
+            next_id: 0,
+        };
+        let id = list.add(settings, data, None);
+        list.selected = id;
+        list
+    }
+
+    /// Adds a run (not selected) and returns its id. A branch is named after its parent.
+    pub fn add(
+        &mut self,
+        settings: &Settings,
+        data: &Arc<Dataset>,
+        parent: Option<(u64, u64)>,
+    ) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let name = match parent.and_then(|(p, step)| Some((self.entry(p)?, step))) {
+            Some((p, step)) => format!("{} @{step}", p.name),
+            None => format!("run {}", id + 1),
+        };
+        self.entries.push(RunEntry {
+            id,
+            name,
+            color: RUN_COLORS[id as usize % RUN_COLORS.len()],
+            ticked: true,
+            parent,
+            first_step: parent.map_or(0, |(_, step)| step),
+            settings: settings.clone(),
+            data: Arc::clone(data),
+            run: RunView::default(),
+            checkpoints: CheckpointList::default(),
+        });
+        id
+    }
+
+    /// The run with `id`.
+    pub fn entry(&self, id: u64) -> Option<&RunEntry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The run with `id`, to change it.
+    pub fn entry_mut(&mut self, id: u64) -> Option<&mut RunEntry> {
+        self.entries.iter_mut().find(|e| e.id == id)
+    }
+
+    /// The selected run.
+    pub fn selected_entry(&self) -> Option<&RunEntry> {
+        self.entry(self.selected)
+    }
+
+    /// The selected run, to change it.
+    pub fn selected_entry_mut(&mut self) -> Option<&mut RunEntry> {
+        let id = self.selected;
+        self.entry_mut(id)
+    }
+
+    /// The curves of `entry`: the lab's `live` ones for the selected run.
+    pub fn run_of<'a>(&'a self, entry: &'a RunEntry, live: &'a RunView) -> &'a RunView {
+        if entry.id == self.selected {
+            live
+        } else {
+            &entry.run
+        }
+    }
+
+    /// The settings of `entry`: the lab's `live` ones for the selected run.
+    pub fn settings_of<'a>(&'a self, entry: &'a RunEntry, live: &'a Settings) -> &'a Settings {
+        if entry.id == self.selected {
+            live
+        } else {
+            &entry.settings
+        }
+    }
+
+    /// The ticked runs.
+    pub fn ticked(&self) -> impl Iterator<Item = &RunEntry> {
+        self.entries.iter().filter(|e| e.ticked)
+    }
+}
+
+/// The settings that differ between two runs, as `(name, first run's value, second's)`.
+pub fn differing_settings(
+    a: (&Settings, &Dataset),
+    b: (&Settings, &Dataset),
+) -> Vec<(&'static str, String, String)> {
+    let rows = |(settings, data): (&Settings, &Dataset)| {
+        let t: &TrainConfig = &settings.train;
+        let hidden: Vec<String> = t
+            .hidden
+            .iter()
+            .map(|l| format!("{} {:?}", l.units, l.activation))
+            .collect();
+        [
+            ("data set", data.name.clone()),
+            ("hidden layers", hidden.join(", ")),
+            ("optimizer", t.optimizer.kind.name().to_string()),
+            ("learning rate", t.optimizer.learning_rate.to_string()),
+            ("batch size", t.batch_size.to_string()),
+            ("L2", t.l2.to_string()),
+            ("seed", t.seed.to_string()),
+            ("epochs", t.epochs.to_string()),
+            ("initial scale", t.init_gain.to_string()),
+        ]
+    };
+    rows(a)
+        .into_iter()
+        .zip(rows(b))
+        .filter(|(x, y)| x.1 != y.1)
+        .map(|(x, y)| (x.0, x.1, y.1))
+        .collect()
+}
+
+/// What the Runs panel asks the App to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunAction {
+    /// Start another run with the current settings, keeping the others (they train on).
+    New,
+    /// Show this run in the panels (and drive it with the controls).
+    Select(u64),
+    /// Overlay (or stop overlaying) this run's curves.
+    Tick(u64, bool),
+    /// Untick every run but this one.
+    ShowOnly(u64),
+    /// Rename this run.
+    Rename(u64, String),
+    /// Delete this run (its worker stops; the last run cannot be deleted).
+    Delete(u64),
+    /// Pick a step on the selected run's timeline (`None`: the newest).
+    Timeline(Option<u64>),
+    /// Take a checkpoint of the selected run now.
+    CheckpointNow,
+    /// Start a new run from the selected run's newest checkpoint at or before this step,
+    /// with the current settings.
+    Branch(u64),
+    /// Rewind the selected run to its newest checkpoint at or before this step.
+    Rewind(u64),
+}

@@ -1,0 +1,255 @@
+//! Exact resume: `train … --epochs 50 --save half.json` then `train --config half.json --resume
+//! --epochs 50` ends with the same losses, weights and optimizer state as one 100-epoch run,
+//! bit for bit, for SGD, Momentum and Adam; a session saved in the middle of an epoch continues
+//! exactly through the experiment file's `resume` block; version-1 files (no block) still open
+//! and resume from their weights and counters.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use clap::Parser;
+use gradscope::cli::{Cli, CliCommand, TrainReport, train_command};
+use gradscope::data::{SynthConfig, SynthKind, generate};
+use gradscope::experiment::{DatasetRef, Experiment, ResumeState, SavedWeights, Start};
+use gradscope::nn::{OptimizerConfig, OptimizerKind};
+use gradscope::train::{Session, StepOutcome, TrainConfig};
+
+fn train(args: &[&str]) -> TrainReport {
+    let mut argv = vec!["gradscope", "train"];
+    argv.extend_from_slice(args);
+    let cli = Cli::try_parse_from(argv).expect("arguments parse");
+    let Some(CliCommand::Train(args)) = cli.command else {
+        panic!("not a train command");
+    };
+    train_command(&args, |_| {}).expect("training runs")
+}
+
+fn load(path: &Path) -> Experiment {
+    Experiment::load(path).expect("the saved experiment opens")
+}
+
+fn losses(experiment: &Experiment) -> Vec<(u64, u64, u64, u32, u32)> {
+    experiment
+        .history
+        .as_ref()
+        .expect("history")
+        .losses
+        .iter()
+        .map(|p| {
+            (
+                p.step,
+                p.steps,
+                p.mean.to_bits(),
+                p.min.to_bits(),
+                p.max.to_bits(),
+            )
+        })
+        .collect()
+}
+
+fn resume_equals_one_run(optimizer: &str, lr: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let common = [
+        "--dataset",
+        "spiral",
+        "--optimizer",
+        optimizer,
+        "--lr",
+        lr,
+        "--batch",
+        "24",
+        "--seed",
+        "3",
+    ];
+    let with = |extra: &[&str]| -> Vec<String> {
+        common
+            .iter()
+            .chain(extra)
+            .map(|s| (*s).to_string())
+            .collect()
+    };
+    let run = |args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        train(&refs)
+    };
+    let full = run(with(&["--epochs", "100", "--save", &path("full.json")]));
+    let half = run(with(&["--epochs", "50", "--save", &path("half.json")]));
+    assert_eq!(half.epochs, 50);
+    let resumed = train(&[
+        "--config",
+        &path("half.json"),
+        "--resume",
+        "--epochs",
+        "50",
+        "--save",
+        &path("resumed.json"),
+    ]);
+    // 200 training samples in batches of 24: 9 steps an epoch.
+    assert_eq!((full.steps, full.epochs), (900, 100));
+    assert_eq!((resumed.steps, resumed.epochs), (900, 100));
+    assert_eq!(resumed.train_loss.to_bits(), full.train_loss.to_bits());
+    assert_eq!(
+        resumed.test_loss.map(f64::to_bits),
+        full.test_loss.map(f64::to_bits)
+    );
+    let (full, resumed) = (
+        load(&dir.path().join("full.json")),
+        load(&dir.path().join("resumed.json")),
+    );
+    assert_eq!(losses(&full).len(), 900);
+    assert_eq!(
+        losses(&resumed),
+        losses(&full),
+        "{optimizer}: every step's loss"
+    );
+    assert_eq!(resumed.weights, full.weights, "{optimizer}: weights");
+    assert_eq!(resumed.resume, full.resume, "{optimizer}: optimizer state");
+    // Without the resume block the moments would restart: the block holds real state.
+    let state = full.resume.as_ref().expect("resume block");
+    let moments = match optimizer {
+        "sgd" => 0,
+        "momentum" => 1,
+        _ => 2,
+    };
+    for tensor in &state.optimizer.tensors {
+        assert_eq!(tensor.steps, 900);
+        assert_eq!(!tensor.first_f32_base64.is_empty(), moments >= 1);
+        assert_eq!(!tensor.second_f32_base64.is_empty(), moments >= 2);
+    }
+}
+
+#[test]
+fn resume_after_save_equals_one_run_for_sgd() {
+    resume_equals_one_run("sgd", "0.1");
+}
+
+#[test]
+fn resume_after_save_equals_one_run_for_momentum() {
+    resume_equals_one_run("momentum", "0.05");
+}
+
+#[test]
+fn resume_after_save_equals_one_run_for_adam() {
+    resume_equals_one_run("adam", "0.01");
+}
+
+fn spiral() -> Arc<gradscope::data::Dataset> {
+    Arc::new(generate(&SynthConfig::new(SynthKind::Spiral)))
+}
+
+fn step_losses(session: &mut Session, steps: usize) -> Vec<u64> {
+    (0..steps)
+        .map(|_| match session.step() {
+            StepOutcome::Trained { loss, .. } => loss.to_bits(),
+            StepOutcome::Diverged { step } => panic!("diverged at {step}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_session_saved_mid_epoch_continues_exactly_through_the_file() {
+    let data = spiral();
+    let config = TrainConfig {
+        optimizer: OptimizerConfig::new(OptimizerKind::Adam, 0.02),
+        batch_size: 17,
+        ..TrainConfig::default()
+    };
+    let mut straight = Session::new(Arc::clone(&data), config.clone()).expect("session");
+    let mut first = Session::new(Arc::clone(&data), config.clone()).expect("session");
+    step_losses(&mut straight, 123);
+    step_losses(&mut first, 123);
+    // 200 samples in batches of 17: 12 steps an epoch, so step 123 is inside epoch 11.
+    assert_eq!(first.position().cursor, 3 * 17);
+    assert_eq!(first.position().shuffles, 11);
+    let dataset = DatasetRef::Synth(SynthConfig::new(SynthKind::Spiral));
+    let mut experiment = Experiment::new(dataset, first.config().clone());
+    experiment.weights = Some(SavedWeights::from_model(first.model(), 123, first.epoch()));
+    experiment.resume = Some(ResumeState::of(&first));
+    let text = experiment.to_json();
+    let reopened = Experiment::from_json("mid.json", text.as_bytes()).expect("reopens");
+    let mut resumed = reopened
+        .session_on(Arc::clone(&data), Start::SavedWeights)
+        .expect("session");
+    assert_eq!(resumed.step_count(), 123);
+    assert_eq!(resumed.epoch(), 10);
+    assert_eq!(
+        step_losses(&mut resumed, 200),
+        step_losses(&mut straight, 200)
+    );
+    // From the seed the same file starts over, with other losses.
+    let mut seeded = reopened.session_on(data, Start::Seed).expect("session");
+    assert_ne!(step_losses(&mut seeded, 5), step_losses(&mut first, 5));
+}
+
+#[test]
+fn a_damaged_resume_block_is_refused_with_its_field() {
+    let data = spiral();
+    let mut session = Session::new(Arc::clone(&data), TrainConfig::default()).expect("session");
+    step_losses(&mut session, 10);
+    let dataset = DatasetRef::Synth(SynthConfig::new(SynthKind::Spiral));
+    let mut experiment = Experiment::new(dataset, session.config().clone());
+    experiment.weights = Some(SavedWeights::from_model(session.model(), 10, 0));
+    let mut state = ResumeState::of(&session);
+    state.optimizer.tensors[1].first_f32_base64 = "not base64!".into();
+    experiment.resume = Some(state);
+    let error = experiment
+        .session_on(Arc::clone(&data), Start::SavedWeights)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert_eq!(
+        error,
+        "experiment: resume.optimizer.tensors[1].first_f32_base64 is not valid base64 (Invalid symbol 32, offset 3.)"
+    );
+    let mut state = ResumeState::of(&session);
+    state.batch.cursor = 200;
+    experiment.resume = Some(state);
+    let error = experiment
+        .session_on(data, Start::SavedWeights)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert_eq!(
+        error,
+        "experiment: resume: batch position 200 is past the training split (200 samples)"
+    );
+}
+
+#[test]
+fn a_version_1_file_still_opens_and_resumes_from_its_weights() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let v2 = dir.path().join("v2.json");
+    train(&[
+        "--dataset",
+        "spiral",
+        "--epochs",
+        "3",
+        "--save",
+        &v2.to_string_lossy(),
+    ]);
+    // A version-1 file is the same JSON without the resume block.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&v2).expect("read")).expect("json");
+    value["format_version"] = 1.into();
+    value
+        .as_object_mut()
+        .expect("object")
+        .remove("resume")
+        .expect("v2 files have a resume block");
+    let v1 = dir.path().join("v1.json");
+    std::fs::write(&v1, value.to_string()).expect("write");
+    let old = load(&v1);
+    assert_eq!(old.format_version, 1);
+    assert!(old.resume.is_none());
+    assert_eq!(old.weights, load(&v2).weights);
+    let report = train(&[
+        "--config",
+        &v1.to_string_lossy(),
+        "--resume",
+        "--epochs",
+        "2",
+    ]);
+    // The counters go on from the saved ones: 3 + 2 epochs of 7 steps.
+    assert_eq!((report.epochs, report.steps), (5, 35));
+}
