@@ -192,7 +192,9 @@ impl GradscopeApp {
                 self.handle(ctx, Action::Settings(Box::new(settings)));
                 self.handle(ctx, Action::Play);
                 while self.lab.runs.entries.len() < RUNS {
+                    // A new run is selected at once; Play starts it (the others train on).
                     self.run_action(ctx, RunAction::New);
+                    self.handle(ctx, Action::Play);
                 }
                 let ids: Vec<u64> = self.lab.runs.entries.iter().map(|e| e.id).collect();
                 for id in ids {
