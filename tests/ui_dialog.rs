@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod xvfb;
+
 /// The portal daemons, started inside the D-Bus session.
 const PORTAL: &str = "/usr/libexec/xdg-desktop-portal";
 const PORTAL_GTK: &str = "/usr/libexec/xdg-desktop-portal-gtk";
@@ -76,37 +78,6 @@ fn missing_tool() -> Option<String> {
         .map(str::to_string)
 }
 
-/// Starts Xvfb at 1280×800 on a free display number; returns it with the display name.
-fn start_xvfb() -> (Guard, String) {
-    for number in 120..160 {
-        if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
-            || Path::new(&format!("/tmp/.X{number}-lock")).exists()
-        {
-            continue;
-        }
-        let display = format!(":{number}");
-        let child = Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts");
-        let mut server = Guard(child, Duration::ZERO);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-                return (server, display);
-            }
-            if let Ok(Some(_)) = server.0.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        drop(server);
-    }
-    panic!("could not start Xvfb on any display from :120 to :159");
-}
-
 /// Runs xdotool on `display`; true when it succeeded.
 fn xdotool(display: &str, args: &[&str]) -> bool {
     Command::new("xdotool")
@@ -152,7 +123,8 @@ fn the_portal_file_dialog_opens_a_csv_in_the_wizard_while_training_goes_on() {
         );
         return;
     }
-    let (_server, display) = start_xvfb();
+    let server = xvfb::Xvfb::start();
+    let display = server.display.clone();
     let dir = std::env::temp_dir().join(format!("gradscope-dialog-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");

@@ -12,6 +12,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod xvfb;
+
 /// The Python that runs the drag source.
 const PYTHON: &str = "/usr/bin/python3";
 /// A GTK window at (900, 600) whose button drags the file `argv[1]` as `text/uri-list`;
@@ -71,37 +73,6 @@ fn missing_tool() -> Option<String> {
     (!gtk).then(|| format!("{PYTHON} with GTK 3 bindings (python3-gi, gir1.2-gtk-3.0)"))
 }
 
-/// Starts Xvfb at 1280×800 on a free display number; returns it with the display name.
-fn start_xvfb() -> (Guard, String) {
-    for number in 160..200 {
-        if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
-            || Path::new(&format!("/tmp/.X{number}-lock")).exists()
-        {
-            continue;
-        }
-        let display = format!(":{number}");
-        let child = Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts");
-        let mut server = Guard(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-                return (server, display);
-            }
-            if let Ok(Some(_)) = server.0.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        drop(server);
-    }
-    panic!("could not start Xvfb on any display from :160 to :199");
-}
-
 /// Runs xdotool on `display`; true when it succeeded.
 fn xdotool(display: &str, args: &[&str]) -> bool {
     Command::new("xdotool")
@@ -147,7 +118,8 @@ fn a_csv_dropped_on_the_window_over_xdnd_opens_in_the_wizard_while_training_goes
         );
         return;
     }
-    let (_server, display) = start_xvfb();
+    let server = xvfb::Xvfb::start();
+    let display = server.display.clone();
     let dir = std::env::temp_dir().join(format!("gradscope-drop-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");

@@ -2,73 +2,18 @@
 //!
 //! Skipped (with the install command) where Xvfb is absent, unless GRADSCOPE_REQUIRE_WINDOW=1.
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-struct Xvfb(Child);
+mod xvfb;
 
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use xvfb::Xvfb;
 
-fn xvfb_available() -> bool {
-    Command::new("Xvfb")
-        .arg("-help")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
-}
-
-/// One window test at a time: two would pick the same free display number.
+/// One window test at a time, so that two windows do not compete for the two cores.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Starts Xvfb on a free display number; returns it with the display name. Hold the guard of
-/// [`ONE_AT_A_TIME`] while calling it and while the server runs.
-fn start_xvfb() -> (Xvfb, String) {
-    for number in 90..120 {
-        if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
-            || Path::new(&format!("/tmp/.X{number}-lock")).exists()
-        {
-            continue;
-        }
-        let display = format!(":{number}");
-        let child = Command::new("Xvfb")
-            .args([
-                display.as_str(),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts");
-        let mut server = Xvfb(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-                return (server, display);
-            }
-            if let Ok(Some(_)) = server.0.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        drop(server);
-    }
-    panic!("could not start Xvfb on any display from :90 to :119");
-}
 
 #[test]
 fn the_window_trains_and_saves_a_screenshot() {
-    if !xvfb_available() {
+    if !Xvfb::available() {
         assert!(
             std::env::var("GRADSCOPE_REQUIRE_WINDOW").as_deref() != Ok("1"),
             "Xvfb is required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
@@ -79,7 +24,8 @@ fn the_window_trains_and_saves_a_screenshot() {
         return;
     }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let (_server, display) = start_xvfb();
+    let server = Xvfb::start();
+    let display = server.display.clone();
     let dir = std::env::temp_dir().join(format!("gradscope-window-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let png = dir.join("window.png");
@@ -139,7 +85,7 @@ fn the_window_trains_and_saves_a_screenshot() {
 /// themselves are the README's, not a test's: nothing here asserts a speed.
 #[test]
 fn bench_ui_reports_every_view_as_one_json_line() {
-    if !xvfb_available() {
+    if !Xvfb::available() {
         assert!(
             std::env::var("GRADSCOPE_REQUIRE_WINDOW").as_deref() != Ok("1"),
             "Xvfb is required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
@@ -150,7 +96,8 @@ fn bench_ui_reports_every_view_as_one_json_line() {
         return;
     }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let (_server, display) = start_xvfb();
+    let server = Xvfb::start();
+    let display = server.display.clone();
     let output = Command::new(env!("CARGO_BIN_EXE_gradscope"))
         .args([
             "bench-ui",
