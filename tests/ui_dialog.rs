@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 mod xvfb;
 
+use xvfb::{step_of, wait_for, xdotool};
+
 /// The portal daemons, started inside the D-Bus session.
 const PORTAL: &str = "/usr/libexec/xdg-desktop-portal";
 const PORTAL_GTK: &str = "/usr/libexec/xdg-desktop-portal-gtk";
@@ -76,38 +78,6 @@ fn missing_tool() -> Option<String> {
         .into_iter()
         .find(|p| !Path::new(p).exists())
         .map(str::to_string)
-}
-
-/// Runs xdotool on `display`; true when it succeeded.
-fn xdotool(display: &str, args: &[&str]) -> bool {
-    Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Polls `check` every 100 ms until it returns something or `seconds` pass.
-fn wait_for<T>(seconds: u64, mut check: impl FnMut() -> Option<T>) -> Option<T> {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    loop {
-        if let Some(found) = check() {
-            return Some(found);
-        }
-        if Instant::now() > deadline {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// The step in the event log's first line that starts with `prefix` (`"… at step N"`).
-fn step_of(log: &Path, prefix: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(log).ok()?;
-    let line = text.lines().find(|l| l.starts_with(prefix))?;
-    line.rsplit(' ').next()?.parse().ok()
 }
 
 #[test]

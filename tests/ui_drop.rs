@@ -8,11 +8,12 @@
 //! `gir1.2-gtk-3.0`). Skipped with a message when one is missing, unless
 //! GRADSCOPE_REQUIRE_DND=1 (then missing tools fail the test).
 
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod xvfb;
+
+use xvfb::{step_of, wait_for, xdotool};
 
 /// The Python that runs the drag source.
 const PYTHON: &str = "/usr/bin/python3";
@@ -71,38 +72,6 @@ fn missing_tool() -> Option<String> {
         .status()
         .is_ok_and(|s| s.success());
     (!gtk).then(|| format!("{PYTHON} with GTK 3 bindings (python3-gi, gir1.2-gtk-3.0)"))
-}
-
-/// Runs xdotool on `display`; true when it succeeded.
-fn xdotool(display: &str, args: &[&str]) -> bool {
-    Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Polls `check` every 100 ms until it returns something or `seconds` pass.
-fn wait_for<T>(seconds: u64, mut check: impl FnMut() -> Option<T>) -> Option<T> {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    loop {
-        if let Some(found) = check() {
-            return Some(found);
-        }
-        if Instant::now() > deadline {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// The step in the event log's first line that starts with `prefix` (`"… at step N"`).
-fn step_of(log: &Path, prefix: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(log).ok()?;
-    let line = text.lines().find(|l| l.starts_with(prefix))?;
-    line.rsplit(' ').next()?.parse().ok()
 }
 
 #[test]

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use nalgebra::DMatrix;
 
 mod checkpoints;
+mod priority;
 
 pub use checkpoints::{BranchSetup, ResumePoint};
 
@@ -266,24 +267,6 @@ const EVAL_INTERVAL: Duration = Duration::from_millis(250);
 /// whole).
 const EVAL_TRAIN_SAMPLES: usize = 1000;
 
-/// Priority of training threads on thread-priority's 0–99 scale; on Linux, 22 is nice 10.
-const TRAINING_PRIORITY: u8 = 22;
-
-/// Lowers the calling (training) thread to nice 10, so that training yields to the window:
-/// with as many busy threads as cores or more (eight runs on two cores), the UI thread would
-/// otherwise wait its turn behind every worker (measured with `bench-ui --views runs`: 553 ms
-/// a frame on average at the normal priority, 25 ms at the lowest). Nice 10 keeps a tenth of
-/// the CPU for a worker competing with a busy thread of normal priority. Threads this one
-/// starts (the rayon pool of a CNN) inherit it. A platform that refuses trains at the normal
-/// priority, which is only less smooth.
-fn lower_priority() {
-    if let Ok(value) = thread_priority::ThreadPriorityValue::try_from(TRAINING_PRIORITY) {
-        let _ = thread_priority::set_current_thread_priority(
-            thread_priority::ThreadPriority::Crossplatform(value),
-        );
-    }
-}
-
 impl Worker {
     /// Starts the thread with a first session, paused.
     pub fn spawn(setup: SessionSetup, views: ViewRequest, waker: Arc<dyn Waker>) -> Self {
@@ -294,7 +277,7 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("gradscope-train".into())
             .spawn(move || {
-                lower_priority();
+                priority::lower_priority();
                 let mut state = WorkerState {
                     session: None,
                     views,

@@ -1,9 +1,11 @@
 //! The Xvfb server of the tests that open real windows (tests/ui_window.rs, ui_dialog.rs,
-//! ui_drop.rs), on a display it picks itself.
+//! ui_drop.rs), on a display it picks itself, and the small tools the tests that drive a window
+//! from outside share (xdotool, polling, the event log's steps).
 
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -81,4 +83,36 @@ impl Drop for Xvfb {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Runs xdotool on `display`; true when it succeeded.
+pub fn xdotool(display: &str, args: &[&str]) -> bool {
+    Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Polls `check` every 100 ms until it returns something or `seconds` pass.
+pub fn wait_for<T>(seconds: u64, mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    loop {
+        if let Some(found) = check() {
+            return Some(found);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The step in the event log's first line that starts with `prefix` (`"… at step N"`).
+pub fn step_of(log: &Path, prefix: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(log).ok()?;
+    let line = text.lines().find(|l| l.starts_with(prefix))?;
+    line.rsplit(' ').next()?.parse().ok()
 }

@@ -335,20 +335,13 @@ impl GradscopeApp {
     fn after_capture(&mut self, ctx: &egui::Context, captured: Captured, after: AfterCapture) {
         match after {
             AfterCapture::SaveExperiment(path) => {
-                let mut experiment = match self.experiment() {
+                let mut experiment = match self.captured_experiment(captured) {
                     Ok(experiment) => experiment,
                     Err(message) => {
                         self.panels.files.status = Some(Err(message));
                         return;
                     }
                 };
-                experiment.train = captured.config;
-                experiment.weights = Some(SavedWeights::from_params(
-                    &captured.spec,
-                    &captured.params,
-                    captured.step,
-                    captured.epoch,
-                ));
                 experiment.history = Some(History::new(&self.lab.run.losses, &self.lab.run.evals));
                 self.write_in_background(ctx, move || {
                     experiment
@@ -367,18 +360,9 @@ impl GradscopeApp {
         }
     }
 
-    /// Exports the captured weights with the current settings to PyTorch in `dir`, on a
-    /// background thread (the data set is read again to write its preprocessing); the
-    /// outcome goes to the window's status line and to the message strip.
-    fn export_pytorch(&mut self, ctx: &egui::Context, captured: Captured, dir: PathBuf) {
-        let mut experiment = match self.experiment() {
-            Ok(experiment) => experiment,
-            Err(message) => {
-                self.lab.banner = Some(Banner::Error(message.clone()));
-                self.panels.files.status = Some(Err(message));
-                return;
-            }
-        };
+    /// The experiment of the current settings with the captured configuration and weights.
+    fn captured_experiment(&self, captured: Captured) -> Result<Experiment, String> {
+        let mut experiment = self.experiment()?;
         experiment.train = captured.config;
         experiment.weights = Some(SavedWeights::from_params(
             &captured.spec,
@@ -386,6 +370,21 @@ impl GradscopeApp {
             captured.step,
             captured.epoch,
         ));
+        Ok(experiment)
+    }
+
+    /// Exports the captured weights with the current settings to PyTorch in `dir`, on a
+    /// background thread (the data set is read again to write its preprocessing); the
+    /// outcome goes to the window's status line and to the message strip.
+    fn export_pytorch(&mut self, ctx: &egui::Context, captured: Captured, dir: PathBuf) {
+        let experiment = match self.captured_experiment(captured) {
+            Ok(experiment) => experiment,
+            Err(message) => {
+                self.lab.banner = Some(Banner::Error(message.clone()));
+                self.panels.files.status = Some(Err(message));
+                return;
+            }
+        };
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
         std::thread::spawn(move || {
