@@ -99,12 +99,40 @@ fn an_export_that_cannot_make_its_folder_says_why() {
     harness.run_steps(2);
     harness.get_by_label("Export to PyTorch").click();
     let message = outcome(&mut harness).expect_err("refused");
-    assert!(
-        message.starts_with(&format!(
-            "{}: cannot create the folder: ",
+    assert_eq!(
+        message,
+        format!(
+            "{}: not a folder (a file of that name exists)",
             blocked.display()
-        )),
-        "{message}"
+        )
     );
     assert_eq!(harness.state().banner(), Some(&Banner::Error(message)));
+}
+
+#[test]
+fn an_export_into_a_folder_that_is_not_empty_is_refused_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("mine");
+    std::fs::create_dir(&out).expect("folder");
+    std::fs::write(out.join("train.py"), "# my own script").expect("write");
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::ExportPytorch, &out.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Export to PyTorch").click();
+    let message = outcome(&mut harness).expect_err("refused");
+    assert_eq!(
+        message,
+        format!(
+            "{}: the folder is not empty (it holds train.py): export into a new or empty folder",
+            out.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("train.py")).expect("kept"),
+        "# my own script"
+    );
 }

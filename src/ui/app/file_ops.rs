@@ -16,8 +16,8 @@ use super::GradscopeApp;
 use super::persist::settings_from_experiment;
 use crate::data::Dataset;
 use crate::experiment::{
-    Experiment, History, SavedWeights, ViewSettings, export_pytorch, load_safetensors,
-    tensors_from_params, write_metrics_csv, write_safetensors,
+    ExistingFiles, Experiment, History, SavedWeights, ViewSettings, export_pytorch,
+    load_safetensors, tensors_from_params, write_metrics_csv, write_safetensors,
 };
 use crate::train::{Captured, Command};
 use crate::ui::action::FileRequest;
@@ -388,7 +388,7 @@ impl GradscopeApp {
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
         std::thread::spawn(move || {
-            let result = export_pytorch(&experiment, &dir).map(|summary| {
+            let result = export_pytorch(&experiment, &dir, ExistingFiles::Refuse).map(|summary| {
                 let accuracy = summary.test_accuracy.map_or_else(String::new, |a| {
                     format!("; test accuracy {:.1} %", a * 100.0)
                 });
