@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use crate::data::{Dataset, SynthConfig, SynthKind};
+use crate::data::{Dataset, ImportReport, SynthConfig, SynthKind};
 use crate::experiment::Worksheet;
 use crate::train::{Command, SessionSetup, Snapshot, ViewRequest, Worker};
 use crate::ui::boundary::BoundaryPanel;
@@ -171,6 +171,9 @@ pub struct GradscopeApp {
     recent: Vec<PathBuf>,
     /// `gradscope bench-ui`'s run, when the window was opened for it.
     bench: Option<bench::BenchRun>,
+    /// The importer's report of a data set read from a file, with that data set: saved
+    /// experiments write its preprocessing (columns, label, CSV options) from it.
+    import_report: Option<(Arc<Dataset>, Arc<ImportReport>)>,
 }
 
 /// Most recent files remembered.
@@ -236,11 +239,18 @@ impl GradscopeApp {
             panel_names: Vec::new(),
             recent: Vec::new(),
             bench: bench.map(|(plan, slot)| bench::BenchRun::new(plan, slot)),
+            import_report: None,
         };
         if let Some(path) = open {
             app.panels.import.open_path(ctx, path);
         }
         app
+    }
+
+    /// Keeps the importer's report of the data set in use (read from a file), for the
+    /// preprocessing that saved experiments write.
+    pub fn keep_import_report(&mut self, report: ImportReport) {
+        self.import_report = Some((Arc::clone(&self.lab.data), Arc::new(report)));
     }
 
     /// Puts `path` at the top of the recent list.

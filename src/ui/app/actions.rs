@@ -121,7 +121,10 @@ impl GradscopeApp {
             }
             Action::OpenDialog(folder) => self.panels.import.pick(ctx, folder),
             Action::OpenRecent(path) => self.panels.import.open_path(ctx, path),
-            Action::Imported(data, source) => self.train_on_imported(data, source),
+            Action::Imported(data, source, report) => {
+                self.train_on_imported(data, source);
+                self.import_report = report.map(|r| (Arc::clone(&self.lab.data), r));
+            }
             Action::TogglePresentation => {
                 self.presentation.toggle(ctx);
                 // On a projector the panels need the room: the controls fold into a strip.

@@ -14,11 +14,12 @@ use eframe::egui;
 
 use super::GradscopeApp;
 use super::persist::settings_from_experiment;
-use crate::data::Dataset;
+use crate::data::{Dataset, ImportReport};
 use crate::experiment::{
-    Experiment, History, SavedWeights, ViewSettings, export_pytorch, load_safetensors,
-    tensors_from_params, write_metrics_csv, write_safetensors,
+    DatasetRef, ExistingFiles, Experiment, History, Preprocessing, SavedWeights, ViewSettings,
+    export_pytorch, load_safetensors, tensors_from_params, write_metrics_csv, write_safetensors,
 };
+use crate::nn::Shape;
 use crate::train::{Captured, Command};
 use crate::ui::action::FileRequest;
 use crate::ui::state::Banner;
@@ -30,8 +31,9 @@ pub(super) enum AfterCapture {
     ExportPytorch(PathBuf),
 }
 
-/// An experiment file read on a background thread, with its data set.
-type Opened = Result<(Experiment, Arc<Dataset>), String>;
+/// An experiment file read on a background thread, with its data set and the importer's
+/// report (for data read from a file).
+type Opened = Result<(Experiment, Arc<Dataset>, Option<ImportReport>), String>;
 
 /// Background work of the files window.
 #[derive(Default)]
@@ -77,13 +79,17 @@ impl GradscopeApp {
                     self.capture_weights(AfterCapture::SaveExperiment(path));
                 } else {
                     match self.experiment() {
-                        Ok(experiment) => self.write_in_background(ctx, move || {
-                            let mut experiment = experiment;
-                            experiment
-                                .save(&path)
-                                .map(|()| format!("saved {}", path.display()))
-                                .map_err(|e| e.to_string())
-                        }),
+                        Ok(mut experiment) => {
+                            let spec = self.lab.settings.train.model_spec(&self.lab.data);
+                            experiment.preprocessing =
+                                spec.ok().and_then(|spec| self.preprocessing(spec.input));
+                            self.write_in_background(ctx, move || {
+                                experiment
+                                    .save(&path)
+                                    .map(|()| format!("saved {}", path.display()))
+                                    .map_err(|e| e.to_string())
+                            });
+                        }
                         Err(message) => self.panels.files.status = Some(Err(message)),
                     }
                 }
@@ -168,9 +174,9 @@ impl GradscopeApp {
         std::thread::spawn(move || {
             let result = Experiment::load(&path)
                 .and_then(|experiment| {
-                    let data = experiment.load_dataset()?;
+                    let (data, report) = experiment.load_dataset_with_report()?;
                     experiment.saved_params(&data)?;
-                    Ok((experiment, data))
+                    Ok((experiment, data, report))
                 })
                 .map_err(|e| e.to_string());
             let _ = tx.send(result);
@@ -309,9 +315,10 @@ impl GradscopeApp {
         }
         if let Some(rx) = &self.file_jobs.opening {
             match rx.try_recv() {
-                Ok(Ok((experiment, data))) => {
+                Ok(Ok((experiment, data, report))) => {
                     self.file_jobs.opening = None;
                     self.apply_experiment(experiment, data);
+                    self.import_report = report.map(|r| (Arc::clone(&self.lab.data), Arc::new(r)));
                 }
                 Ok(Err(message)) => {
                     self.file_jobs.opening = None;
@@ -370,7 +377,25 @@ impl GradscopeApp {
             captured.step,
             captured.epoch,
         ));
+        experiment.preprocessing = self.preprocessing(captured.spec.input);
         Ok(experiment)
+    }
+
+    /// The preprocessing of the data set in use for a model taking `input`, as `train --save`
+    /// writes it. `None` for a set read from a file whose import report the window does not
+    /// have (its columns would be guessed).
+    fn preprocessing(&self, input: Shape) -> Option<Preprocessing> {
+        let data = &self.lab.data;
+        let report = self
+            .import_report
+            .as_ref()
+            .filter(|(reported, _)| Arc::ptr_eq(reported, data))
+            .map(|(_, report)| report.as_ref());
+        let from_file = matches!(
+            self.lab.settings.data.reference(),
+            Some(DatasetRef::File { .. })
+        );
+        (report.is_some() || !from_file).then(|| Preprocessing::new(data, input, report))
     }
 
     /// Exports the captured weights with the current settings to PyTorch in `dir`, on a
@@ -388,7 +413,7 @@ impl GradscopeApp {
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
         std::thread::spawn(move || {
-            let result = export_pytorch(&experiment, &dir).map(|summary| {
+            let result = export_pytorch(&experiment, &dir, ExistingFiles::Refuse).map(|summary| {
                 let accuracy = summary.test_accuracy.map_or_else(String::new, |a| {
                     format!("; test accuracy {:.1} %", a * 100.0)
                 });
