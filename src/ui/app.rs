@@ -174,6 +174,9 @@ pub struct GradscopeApp {
     /// The importer's report of a data set read from a file, with that data set: saved
     /// experiments write its preprocessing (columns, label, CSV options) from it.
     import_report: Option<(Arc<Dataset>, Arc<ImportReport>)>,
+    /// The Memory view plays its demo the first time it is opened, unless `--paused` was
+    /// given or the network already holds patterns.
+    memory_demo_due: bool,
 }
 
 /// Most recent files remembered.
@@ -240,6 +243,7 @@ impl GradscopeApp {
             recent: Vec::new(),
             bench: bench.map(|(plan, slot)| bench::BenchRun::new(plan, slot)),
             import_report: None,
+            memory_demo_due: autoplay,
         };
         if let Some(path) = open {
             app.panels.import.open_path(ctx, path);

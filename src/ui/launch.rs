@@ -210,9 +210,7 @@ fn open(
             // Like the network lab, the chosen view starts moving unless --paused is given.
             app.lesson().playing = mode == AppMode::Lesson && !paused;
             app.race().playing = mode == AppMode::Race && !paused;
-            if mode == AppMode::Memory && !paused {
-                app.memory().start_demo();
-            }
+            // Opening the Memory view starts its demo (set_mode) unless --paused was given.
             Ok(Box::new(app))
         }),
     );

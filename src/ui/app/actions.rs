@@ -210,6 +210,12 @@ impl GradscopeApp {
         if self.mode == AppMode::Memory && mode != AppMode::Memory {
             self.panels.memory.leave();
         }
+        if mode == AppMode::Memory
+            && std::mem::take(&mut self.memory_demo_due)
+            && self.panels.memory.stored().is_empty()
+        {
+            self.panels.memory.start_demo();
+        }
         self.mode = mode;
     }
 
