@@ -4,11 +4,12 @@
 //! Run with `cargo bench --bench csv`. criterion times [`gradscope::data::load`] (read,
 //! parse, build and split: what `train --data` and `inspect` do) and the table reader alone.
 //! Then, in the same run and on the same file, the side-by-side comparison the README
-//! quotes: `gradscope inspect FILE` under `/usr/bin/time` (wall time and peak resident
-//! memory of the whole process) against `pandas.read_csv` timed inside Python by
-//! `benches/pandas_read_csv.py`, alternating, five times each, medians reported (wall time,
-//! and CPU time: user + system of the gradscope process, the CPU time of the call in
-//! Python). The Python is `$GRADSCOPE_PANDAS_PYTHON`, else `~/.venvs/torchref/bin/python`;
+//! quotes, alternating, five times each, medians reported: `data::load` timed in this process
+//! (the call alone, as pandas's is) and `gradscope inspect FILE` under `/usr/bin/time` (wall
+//! time and peak resident memory of the whole process) against `pandas.read_csv` timed
+//! inside Python by `benches/pandas_read_csv.py` (wall time, and CPU time: user + system of
+//! the gradscope process, the CPU time of the call in Python). The Python is
+//! `$GRADSCOPE_PANDAS_PYTHON`, else `~/.venvs/torchref/bin/python`;
 //! without it (or without `/usr/bin/time`) that part says so and is skipped.
 
 use std::io::Write;
@@ -93,7 +94,7 @@ fn median(values: &mut [f64]) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// `gradscope inspect` and `pandas.read_csv` side by side on `path`.
+/// `data::load`, `gradscope inspect` and `pandas.read_csv` side by side on `path`.
 fn compare_with_pandas(path: &Path) {
     let home = std::env::var("HOME").unwrap_or_default();
     let python = std::env::var("GRADSCOPE_PANDAS_PYTHON")
@@ -106,8 +107,13 @@ fn compare_with_pandas(path: &Path) {
     }
     let file_mb = std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6);
     let (mut ours, mut ours_rss, mut theirs, mut theirs_rss) = (vec![], vec![], vec![], vec![]);
-    let (mut ours_cpu, mut theirs_cpu) = (vec![], vec![]);
+    let (mut ours_cpu, mut theirs_cpu, mut load) = (vec![], vec![], vec![]);
     for _ in 0..RUNS {
+        // The call alone, like pandas's: data::load in this process.
+        let start = std::time::Instant::now();
+        let loaded = load_now(&DataSource::auto(path)).expect("loads");
+        load.push(start.elapsed().as_secs_f64());
+        drop(loaded);
         let out = Command::new(time)
             .args(["-f", "%e %M %U %S"])
             .arg(env!("CARGO_BIN_EXE_gradscope"))
@@ -160,22 +166,30 @@ fn compare_with_pandas(path: &Path) {
     let (ours, theirs) = (median(&mut ours), median(&mut theirs));
     let (ours_rss, theirs_rss) = (median(&mut ours_rss), median(&mut theirs_rss));
     let (ours_cpu, theirs_cpu) = (median(&mut ours_cpu), median(&mut theirs_cpu));
+    let load = median(&mut load);
     println!(
         "side by side on {} ({file_mb:.1} MB), medians of {RUNS} alternating runs:",
         path.display()
+    );
+    println!(
+        "  data::load (the call alone, in this process: read, parse, build, split):   {load:.3} s"
     );
     println!(
         "  gradscope inspect (whole process: start, read, parse, build, split, JSON): {ours:.2} s, peak RSS {ours_rss:.0} MB ({:.2}x the file)",
         ours_rss / file_mb
     );
     println!(
-        "  pandas.read_csv (the call alone):                                         {theirs:.2} s (python process peak RSS {theirs_rss:.0} MB)"
+        "  pandas.read_csv (the call alone):                                         {theirs:.3} s (python process peak RSS {theirs_rss:.0} MB)"
     );
     println!(
         "  CPU time (user + system; less sensitive to other work on the machine): gradscope inspect {ours_cpu:.2} s, pandas.read_csv {theirs_cpu:.2} s"
     );
     println!(
-        "  ratio gradscope / pandas: {:.2} (wall), {:.2} (CPU)",
+        "  ratio data::load / pandas.read_csv (the calls alone): {:.2}",
+        load / theirs
+    );
+    println!(
+        "  ratio gradscope inspect / pandas: {:.2} (wall), {:.2} (CPU)",
         ours / theirs,
         ours_cpu / theirs_cpu
     );
