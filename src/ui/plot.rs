@@ -119,14 +119,36 @@ pub fn legend_row(ui: &mut egui::Ui, entries: &[LegendEntry]) {
 /// apart, as the range needs), labelled `1e-3`, `1e0`, …, so no label repeats.
 pub fn log_y_axis(plot: Plot<'_>) -> Plot<'_> {
     plot.y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-        .y_axis_formatter(|mark, _| {
-            let k = mark.value.round();
-            if (mark.value - k).abs() < 1e-9 {
-                format!("1e{k:.0}")
-            } else {
-                String::new()
-            }
-        })
+        .y_axis_formatter(|mark, _| power_of_ten_label(mark.value))
+}
+
+/// A horizontal axis of log₁₀ values, ticked and labelled like [`log_y_axis`].
+pub fn log_x_axis(plot: Plot<'_>) -> Plot<'_> {
+    plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .x_axis_formatter(|mark, _| power_of_ten_label(mark.value))
+}
+
+/// `1e{k}` at a whole k, nothing between (the labels of a log axis).
+fn power_of_ten_label(value: f64) -> String {
+    let k = value.round();
+    if (value - k).abs() < 1e-9 {
+        format!("1e{k:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// A loss in plot space: log₁₀ of it on a log axis (losses ≤ 0 are floored at 1e-12), as it
+/// is otherwise. `None` for non-finite values, which never reach a plot.
+pub fn loss_to_plot(value: f64, log_y: bool) -> Option<f64> {
+    if !value.is_finite() {
+        return None;
+    }
+    Some(if log_y {
+        value.max(1e-12).log10()
+    } else {
+        value
+    })
 }
 
 /// Grid resolution of the contour maps (cells per side).
