@@ -187,18 +187,26 @@ fn epochs_on_x_hovering_names_the_run_and_the_table_fits() {
         first.steps_per_epoch, 13,
         "400 training points in batches of 32"
     );
-    let steps = first.losses.total_steps() as f64;
+    let evaluated = first.evals.last().expect("an evaluation").step as f64;
     let line = app
         .run_plot()
         .drawn()
         .iter()
-        .find(|line| line.name == "run 1 · loss each step (raw)")
-        .expect("run 1's per-step loss");
+        .find(|line| line.name == "run 1 · test loss (raw)")
+        .expect("run 1's test loss");
     assert!(
-        (line.last[0] - steps / 13.0).abs() < 1e-9,
+        (line.last[0] - evaluated / 13.0).abs() < 1e-9,
         "{:?}",
         line.last
     );
+    let band = app
+        .run_plot()
+        .drawn()
+        .iter()
+        .find(|line| line.name == "run 1 · loss each step (raw)")
+        .expect("run 1's per-step loss band");
+    let steps = first.losses.total_steps() as f64;
+    assert!((band.last[0] - steps / 13.0).abs() < 1.0, "{:?}", band.last);
     // Hovering the end of run 1's smoothed test loss names it.
     let line = app
         .run_plot()

@@ -15,7 +15,9 @@ use std::collections::HashMap;
 
 use egui_plot::PlotPoint;
 
-use crate::ui::plot::{envelope, loss_to_plot, step_loss_points};
+use crate::ui::plot::{
+    ColumnBand, column_band, column_means, envelope, loss_to_plot, step_loss_points,
+};
 use crate::ui::runclock::XAxis;
 use crate::ui::smoothing::Ema;
 use crate::ui::state::RunView;
@@ -75,10 +77,15 @@ pub struct CurveView {
 /// One curve ready to draw.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreparedCurve {
-    /// The raw values, thinned to the plot's columns (min/max kept).
+    /// The per-step loss's raw values as their lowest and highest per pixel column (drawn as a
+    /// faint band); empty for the evaluations' curves.
+    pub band: ColumnBand,
+    /// The evaluations' raw values thinned by the M4 envelope (min/max kept); empty for the
+    /// per-step loss.
     pub raw: Vec<PlotPoint>,
-    /// The smoothed values, thinned; empty without smoothing.
-    pub smoothed: Vec<PlotPoint>,
+    /// The line: the smoothed values (the raw ones without smoothing); for the per-step loss
+    /// their mean per pixel column, for the evaluations thinned by the M4 envelope.
+    pub line: Vec<PlotPoint>,
     /// The raw values, undecimated, in plot space (one per bucket or evaluation).
     pub raw_series: Vec<[f64; 2]>,
     /// The smoothed values (the raw ones without smoothing), undecimated, in plot space: what
@@ -119,11 +126,17 @@ impl HistoryKey {
     }
 }
 
+/// Most runs whose history grew that [`CurveCache::update_all`] prepares again in one frame
+/// (the others keep last frame's curves, at most a few frames old).
+pub const REFRESH_PER_FRAME: usize = 2;
+
 /// A run's prepared curves, in [`CurveKind::ALL`] order.
 #[derive(Clone, Debug)]
 pub struct RunCurves {
     key: HistoryKey,
     view: CurveView,
+    /// The call of [`CurveCache::update_all`] that prepared them.
+    frame: u64,
     /// The curves.
     pub curves: [PreparedCurve; 3],
 }
@@ -140,6 +153,7 @@ impl RunCurves {
 pub struct CurveCache {
     runs: HashMap<u64, RunCurves>,
     preparations: u64,
+    frame: u64,
 }
 
 impl CurveCache {
@@ -152,17 +166,48 @@ impl CurveCache {
             .get(&id)
             .is_some_and(|c| c.key == key && c.view == *view);
         if !fresh {
-            self.preparations += 1;
-            let curves = CurveKind::ALL.map(|kind| prepare(run, kind, view));
-            self.runs.insert(
-                id,
-                RunCurves {
-                    key,
-                    view: *view,
-                    curves,
-                },
-            );
+            self.prepare(id, run, view, key);
         }
+    }
+
+    fn prepare(&mut self, id: u64, run: &RunView, view: &CurveView, key: HistoryKey) {
+        self.preparations += 1;
+        let curves = CurveKind::ALL.map(|kind| prepare(run, kind, view));
+        let frame = self.frame;
+        let entry = RunCurves {
+            key,
+            view: *view,
+            frame,
+            curves,
+        };
+        self.runs.insert(id, entry);
+    }
+
+    /// Brings the curves of `runs` (`(id, history)`) up to date for `view`, for one frame: a
+    /// run without curves, or whose view changed, is prepared; of the runs whose history grew,
+    /// the [`REFRESH_PER_FRAME`] prepared longest ago are, and the others keep their curves
+    /// until a later frame. Returns true when some run's curves are behind its history (the
+    /// caller should draw another frame). Forgets the runs not in `runs`.
+    pub fn update_all(&mut self, runs: &[(u64, &RunView)], view: &CurveView) -> bool {
+        self.frame += 1;
+        self.runs.retain(|id, _| runs.iter().any(|(i, _)| i == id));
+        let mut behind: Vec<(u64, u64, HistoryKey)> = Vec::new();
+        for &(id, run) in runs {
+            let key = HistoryKey::of(run);
+            match self.runs.get(&id) {
+                Some(c) if c.view == *view && c.key == key => {}
+                Some(c) if c.view == *view => behind.push((c.frame, id, key)),
+                _ => self.prepare(id, run, view, key),
+            }
+        }
+        behind.sort_unstable_by_key(|&(frame, id, _)| (frame, id));
+        let stale = behind.len() > REFRESH_PER_FRAME;
+        for &(_, id, key) in behind.iter().take(REFRESH_PER_FRAME) {
+            if let Some(&(_, run)) = runs.iter().find(|(i, _)| *i == id) {
+                self.prepare(id, run, view, key);
+            }
+        }
+        stale
     }
 
     /// The prepared curves of run `id` (after [`CurveCache::update`]).
@@ -246,26 +291,31 @@ pub fn prepare(run: &RunView, kind: CurveKind, view: &CurveView) -> PreparedCurv
         let placed = run.clock.to_axis(points, view.x_axis, run.steps_per_epoch);
         to_plot_space(placed, kind, view)
     };
-    let raw = plot_points(&envelope(&place(&extremes), view.columns));
     let raw_series = place(&values);
-    if view.smoothing <= 0.0 {
-        return PreparedCurve {
-            raw,
-            smoothed: Vec::new(),
-            series: raw_series.clone(),
-            raw_series,
-        };
-    }
-    let mut ema = Ema::new(view.smoothing);
-    let smoothed: Vec<[f64; 2]> = values
-        .iter()
-        .zip(&counts)
-        .map(|(&[x, y], &count)| [x, ema.push(y, count)])
-        .collect();
-    let series = place(&smoothed);
+    let series = if view.smoothing > 0.0 {
+        let mut ema = Ema::new(view.smoothing);
+        let smoothed: Vec<[f64; 2]> = values
+            .iter()
+            .zip(&counts)
+            .map(|(&[x, y], &count)| [x, ema.push(y, count)])
+            .collect();
+        place(&smoothed)
+    } else {
+        raw_series.clone()
+    };
+    let (band, raw, line) = if kind == CurveKind::StepLoss {
+        // One point per two pixels: the band and line stay as sharp, at half the vertices.
+        let columns = (view.columns / 2).max(1);
+        let band = column_band(&place(&extremes), columns);
+        (band, Vec::new(), column_means(&series, columns))
+    } else {
+        let raw = envelope(&raw_series, view.columns);
+        (ColumnBand::default(), raw, envelope(&series, view.columns))
+    };
     PreparedCurve {
-        raw,
-        smoothed: plot_points(&envelope(&series, view.columns)),
+        band,
+        raw: plot_points(&raw),
+        line: plot_points(&line),
         raw_series,
         series,
     }
@@ -316,8 +366,11 @@ mod tests {
             steps.series,
             [[1.0, 1.0], [2.0, 1.25 / 0.75], [3.0, 2.125 / 0.875]]
         );
-        assert_eq!(steps.smoothed.len(), 3);
-        assert_eq!(steps.raw[2], PlotPoint::new(3.0, 3.0));
+        // Fewer steps than columns: each is its own column, in the band and in the line.
+        assert_eq!(steps.band.x, [1.0, 2.0, 3.0]);
+        assert_eq!(steps.band.high, [1.0, 2.0, 3.0]);
+        assert_eq!(steps.line[1], PlotPoint::new(2.0, 1.25 / 0.75));
+        assert!(steps.raw.is_empty());
         // Log axes: step 1 → 0, loss 100 → 2; the smoothing is of the losses, not their logs.
         let test = prepare(&run, CurveKind::TestLoss, &view(0.5, true, true));
         assert_eq!(test.raw_series, [[0.0, 2.0], [3f64.log10(), 1.0]]);
@@ -325,8 +378,12 @@ mod tests {
         assert_eq!(test.series[1], [3f64.log10(), f64::log10(smoothed_second)]);
         let accuracy = prepare(&run, CurveKind::TestAccuracy, &view(0.0, false, true));
         assert_eq!(accuracy.raw_series, [[1.0, 50.0], [3.0, 75.0]]);
-        assert!(accuracy.smoothed.is_empty(), "no smoothing at weight 0");
-        assert_eq!(accuracy.series, accuracy.raw_series);
+        assert_eq!(
+            accuracy.series, accuracy.raw_series,
+            "no smoothing at weight 0"
+        );
+        assert_eq!(accuracy.line, accuracy.raw);
+        assert_eq!(accuracy.raw[1], PlotPoint::new(3.0, 75.0));
     }
 
     #[test]
@@ -340,7 +397,7 @@ mod tests {
         run.losses.push(3, 0.5);
         cache.update(7, &run, &v);
         let curves = cache.get(7).expect("prepared");
-        assert_eq!(curves.curve(CurveKind::StepLoss).raw.len(), 3);
+        assert_eq!(curves.curve(CurveKind::StepLoss).band.x.len(), 3);
         assert_eq!(cache.preparations(), 2, "a new step");
         cache.update(7, &run, &view(0.0, false, false));
         assert_eq!(cache.preparations(), 3, "another smoothing");
@@ -348,5 +405,50 @@ mod tests {
         assert!(cache.get(7).is_none());
         cache.update(7, &run, &view(0.0, false, false));
         assert_eq!(cache.preparations(), 4, "forgotten");
+    }
+
+    #[test]
+    fn a_frame_prepares_at_most_two_grown_runs_the_longest_waiting_first() {
+        let mut cache = CurveCache::default();
+        let v = view(0.6, false, false);
+        let mut runs: Vec<RunView> = (0..3).map(|_| run_with(&[1.0], &[])).collect();
+        let ids = |runs: &[RunView]| -> Vec<u64> { (0..runs.len() as u64).collect() };
+        {
+            let all: Vec<(u64, &RunView)> = ids(&runs).into_iter().zip(&runs).collect();
+            assert!(!cache.update_all(&all, &v), "new runs are all prepared");
+        }
+        assert_eq!(cache.preparations(), 3);
+        for run in &mut runs {
+            run.losses.push(2, 0.5);
+        }
+        let all: Vec<(u64, &RunView)> = ids(&runs).into_iter().zip(&runs).collect();
+        assert!(cache.update_all(&all, &v), "one run is left behind");
+        assert_eq!(cache.preparations(), 5);
+        let band_len = |cache: &CurveCache, id| {
+            cache
+                .get(id)
+                .unwrap()
+                .curve(CurveKind::StepLoss)
+                .band
+                .x
+                .len()
+        };
+        assert_eq!(
+            [
+                band_len(&cache, 0),
+                band_len(&cache, 1),
+                band_len(&cache, 2)
+            ],
+            [2, 2, 1]
+        );
+        assert!(!cache.update_all(&all, &v), "run 2 catches up");
+        assert_eq!(cache.preparations(), 6);
+        assert_eq!(band_len(&cache, 2), 2);
+        assert!(!cache.update_all(&all, &v));
+        assert_eq!(cache.preparations(), 6, "nothing changed");
+        // A change of view prepares every run at once; a run left out is forgotten.
+        assert!(!cache.update_all(&all[..2], &view(0.0, false, false)));
+        assert_eq!(cache.preparations(), 8);
+        assert!(cache.get(2).is_none());
     }
 }

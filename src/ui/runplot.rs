@@ -174,10 +174,10 @@ impl RunPlot {
             log_y,
             columns: ui.available_width().max(1.0) as usize,
         };
-        let ids: Vec<u64> = overlay.iter().map(|(entry, _)| entry.id).collect();
-        self.cache.retain(&ids);
-        for (entry, run) in overlay {
-            self.cache.update(entry.id, run, &curve_view);
+        let runs: Vec<(u64, &RunView)> = overlay.iter().map(|(e, run)| (e.id, *run)).collect();
+        if self.cache.update_all(&runs, &curve_view) {
+            // Some runs' curves wait for a later frame.
+            ui.ctx().request_repaint();
         }
         let owners = owners(view, overlay, options.group_by_seed);
         let legend: Vec<LegendEntry> = owners
@@ -213,6 +213,9 @@ impl RunPlot {
             options,
             positions: (curve_view.columns / 2).max(2),
             marker,
+            half_pixel: self
+                .loss_transform
+                .map_or(0.0, |t| 0.5 * t.dvalue_dpos()[1].abs()),
         };
         let y_label = if log_y { "loss (log10)" } else { "loss" };
         let kinds = [CurveKind::StepLoss, CurveKind::TestLoss];
@@ -288,6 +291,9 @@ struct Frame<'a> {
     positions: usize,
     /// The timeline's step, in plot space.
     marker: Option<f64>,
+    /// Half a pixel in loss units (from the last frame's loss plot; 0 before it), the least
+    /// half-height of a per-step band.
+    half_pixel: f64,
 }
 
 impl<'a> Frame<'a> {
@@ -368,7 +374,8 @@ impl<'a> Frame<'a> {
         }
     }
 
-    /// One run's raw curve (faint under a smoothed one) and its smoothed curve.
+    /// One run's raw curve, faint (the per-step loss as its min/max band per pixel column),
+    /// under its smoothed curve (or, without smoothing, its raw curve as the line).
     fn run_lines<'p>(
         &self,
         plot_ui: &mut PlotUi<'p>,
@@ -381,30 +388,37 @@ impl<'a> Frame<'a> {
     {
         let curve = curves.curve(kind);
         let smoothing = self.options.smoothing > 0.0;
-        let (raw_alpha, raw_width) = match (kind, smoothing) {
-            (CurveKind::StepLoss, true) => (0.2, 1.0),
-            (CurveKind::StepLoss, false) => (0.35, 1.0),
-            (_, true) => (0.3, 1.0),
-            (_, false) => (1.0, 2.0),
-        };
-        let name = line_name(owner, kind, if smoothing { " (raw)" } else { "" });
-        add_line(
-            plot_ui,
-            drawn,
-            name,
-            &curve.raw,
-            owner.color.gamma_multiply(raw_alpha),
-            raw_width,
-        );
-        if smoothing {
-            let (alpha, width) = match kind {
-                CurveKind::StepLoss => (0.75, 1.2),
-                _ => (1.0, 2.0),
-            };
-            let name = line_name(owner, kind, " (smoothed)");
-            let color = owner.color.gamma_multiply(alpha);
-            add_line(plot_ui, drawn, name, &curve.smoothed, color, width);
+        let suffix = if smoothing { " (smoothed)" } else { "" };
+        if kind == CurveKind::StepLoss {
+            let band = &curve.band;
+            if let Some(&x) = band.x.last() {
+                // At least one pixel high, so that a calm stretch stays visible.
+                let pad = self.half_pixel;
+                let low: Vec<f64> = band.low.iter().map(|y| y - pad).collect();
+                let high: Vec<f64> = band.high.iter().map(|y| y + pad).collect();
+                let name = line_name(owner, kind, " (raw)");
+                drawn.push(DrawnLine {
+                    name: name.clone(),
+                    points: band.x.len(),
+                    last: [x, high[high.len() - 1]],
+                });
+                plot_ui.add(
+                    FilledArea::new(name, &band.x, &low, &high)
+                        .fill_color(owner.color.gamma_multiply(0.22)),
+                );
+            }
+            let color = owner.color.gamma_multiply(0.8);
+            let name = line_name(owner, kind, suffix);
+            add_line(plot_ui, drawn, name, &curve.line, color, 1.2);
+            return;
         }
+        if smoothing {
+            let name = line_name(owner, kind, " (raw)");
+            let color = owner.color.gamma_multiply(0.3);
+            add_line(plot_ui, drawn, name, &curve.raw, color, 1.0);
+        }
+        let name = line_name(owner, kind, suffix);
+        add_line(plot_ui, drawn, name, &curve.line, owner.color, 2.0);
     }
 
     /// A seed group's ±1 std band, the mean of its raw curves (faint, with smoothing) and the
