@@ -479,10 +479,14 @@ fn lineage_ui(ui: &mut egui::Ui, runs: &RunList) {
             continue;
         };
         let text = match entry.parent {
-            Some((_, step)) => format!("{}→ {} (from step {step})", "  ".repeat(depth), entry.name),
+            Some((_, step)) => format!("→ {} (from step {step})", entry.name),
             None => entry.name.clone(),
         };
-        ui.label(RichText::new(text).color(entry.color).monospace());
+        // Indented by depth, wrapping within the column (never past the panel's edge).
+        ui.horizontal_wrapped(|ui| {
+            ui.add_space(14.0 * depth as f32);
+            ui.label(RichText::new(text).color(entry.color));
+        });
         for child in runs.entries.iter().rev() {
             if child.parent.is_some_and(|(p, _)| p == id) {
                 stack.push((child.id, depth + 1));
