@@ -1,15 +1,23 @@
 //! The Runs tab of the real App (egui_kittest): "New run" keeps the old run, ticking two runs
 //! overlays two loss curves in their colours (and unticking one leaves the selected run's own
 //! plot), "Branch from here" creates a run whose first step is the checkpoint's step and which
-//! counts on from it, and the curve thinning keeps spikes (the min/max envelope).
+//! counts on from it, and the curve thinning keeps spikes (the min/max envelope). The
+//! comparison's controls: "group by seed" draws two runs that differ only in the seed as one
+//! mean curve; the x axis in epochs; hovering a curve names its run; the table fits the window;
+//! a paused run's curves are not prepared again each frame.
 
 use std::time::{Duration, Instant};
 
+use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use egui_plot::PlotPoint;
 use gradscope::train::{DEFAULT_CHECKPOINT_EVERY, is_scheduled};
 use gradscope::ui::loss::overlaid_runs;
 use gradscope::ui::plot::{envelope, step_loss_points};
+use gradscope::ui::runclock::XAxis;
+use gradscope::ui::runcurves::{CurveKind, CurveView, prepare};
+use gradscope::ui::seedgroup::band;
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
 
 fn harness() -> Harness<'static, GradscopeApp> {
@@ -57,6 +65,170 @@ fn tick(harness: &mut Harness<'static, GradscopeApp>, name: &str) {
     assert_eq!(boxes.len(), 1, "one tick box named {name}");
     boxes[0].click();
     harness.run_steps(2);
+}
+
+/// Sets the seed field (beside the "seed" label of the controls) to `seed`.
+fn set_seed(harness: &mut Harness<'static, GradscopeApp>, seed: f64) {
+    let label = harness.get_by_role_and_label(Role::Label, "seed").rect();
+    let field = harness
+        .query_all_by_role(Role::SpinButton)
+        .filter(|node| {
+            let rect = node.rect();
+            (rect.center().y - label.center().y).abs() < 6.0 && rect.left() >= label.right()
+        })
+        .min_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .expect("the seed's field");
+    field.set_value_accesskit(seed);
+    harness.run_steps(2);
+}
+
+/// Two runs, both paused: run 1 after at least 30 steps, run 2 (selected) after at least
+/// `second` steps with seed `seed`.
+fn two_runs(second: u64, seed: f64) -> Harness<'static, GradscopeApp> {
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness.get_by_label("Runs").click();
+    harness.run_steps(2);
+    train_to(&mut harness, 30);
+    harness.get_by_label("New run").click();
+    harness.run_steps(2);
+    set_seed(&mut harness, seed);
+    train_to(&mut harness, second);
+    harness.run_steps(2);
+    harness
+}
+
+/// Names of the test-loss lines drawn in the last frame.
+fn test_loss_lines(app: &GradscopeApp) -> Vec<String> {
+    let lines = app.run_plot().drawn().iter();
+    lines
+        .filter(|line| line.name.contains("· test loss"))
+        .map(|line| line.name.clone())
+        .collect()
+}
+
+#[test]
+fn grouping_runs_that_differ_only_in_the_seed_draws_one_mean_curve() {
+    let mut harness = two_runs(30, 2.0);
+    assert_eq!(harness.state().settings().train.seed, 2);
+    assert!(
+        harness.query_by_label("seed: 1 → 2").is_some(),
+        "the runs differ in the seed alone"
+    );
+    // Smoothing is on by default: each run's raw curve, faint, under its smoothed one.
+    assert_eq!(
+        test_loss_lines(harness.state()),
+        [
+            "run 1 · test loss (raw)",
+            "run 1 · test loss (smoothed)",
+            "run 2 · test loss (raw)",
+            "run 2 · test loss (smoothed)"
+        ]
+    );
+    harness.get_by_label("group by seed").click();
+    harness.run_steps(2);
+    let group = "run 1, run 2 (mean of 2 seeds)";
+    assert_eq!(
+        test_loss_lines(harness.state()),
+        [
+            format!("{group} · test loss (raw)"),
+            format!("{group} · test loss (smoothed)")
+        ]
+    );
+    assert!(
+        harness.query_by_label("run 1 +1 (2 seeds)").is_some(),
+        "legend"
+    );
+    // The mean curve ends where the shorter run ends, at the mean of both smoothed curves.
+    let app = harness.state();
+    let view = CurveView {
+        smoothing: app.run_plot().options.smoothing,
+        x_axis: XAxis::Step,
+        log_x: false,
+        log_y: false,
+        columns: 400,
+    };
+    let series: Vec<Vec<[f64; 2]>> = overlaid_runs(app.runs(), app.run_view())
+        .iter()
+        .map(|(_, run)| prepare(run, CurveKind::TestLoss, &view).series)
+        .collect();
+    let expected = band(&[&series[0], &series[1]], 2);
+    let drawn = app.run_plot().drawn();
+    let mean = drawn
+        .iter()
+        .find(|line| line.name == format!("{group} · test loss (smoothed)"))
+        .expect("the mean line");
+    assert_eq!(mean.last, [expected.x[1], expected.mean[1]]);
+    let end = series[0].last().unwrap()[0].min(series[1].last().unwrap()[0]);
+    assert_eq!(mean.last[0], end);
+    // Unticking the box draws the runs apart again.
+    harness.get_by_label("group by seed").click();
+    harness.run_steps(2);
+    assert_eq!(test_loss_lines(harness.state()).len(), 4);
+}
+
+#[test]
+fn epochs_on_x_hovering_names_the_run_and_the_table_fits() {
+    let mut harness = two_runs(20, 1.0);
+    // Every column header of the table lies inside the 1280-point-wide window.
+    for header in ["run", "lr", "seed", "steps", "best", "max", "last"] {
+        let rect = harness.get_by_role_and_label(Role::Button, header).rect();
+        assert!(rect.right() <= 1280.0, "{header} ends at {}", rect.right());
+    }
+    harness.get_by_value("x: step").click();
+    harness.run_steps(2);
+    harness.get_by_label("epoch").click();
+    harness.run_steps(2);
+    let app = harness.state();
+    assert_eq!(app.run_plot().options.x_axis, XAxis::Epoch);
+    // Run 1 trained from step 0 at a constant batch size: x = step / steps per epoch.
+    let first = &app.runs().entries[0].run;
+    assert_eq!(
+        first.steps_per_epoch, 13,
+        "400 training points in batches of 32"
+    );
+    let evaluated = first.evals.last().expect("an evaluation").step as f64;
+    let line = app
+        .run_plot()
+        .drawn()
+        .iter()
+        .find(|line| line.name == "run 1 · test loss (raw)")
+        .expect("run 1's test loss");
+    assert!(
+        (line.last[0] - evaluated / 13.0).abs() < 1e-9,
+        "{:?}",
+        line.last
+    );
+    let band = app
+        .run_plot()
+        .drawn()
+        .iter()
+        .find(|line| line.name == "run 1 · loss each step (raw)")
+        .expect("run 1's per-step loss band");
+    let steps = first.losses.total_steps() as f64;
+    assert!((band.last[0] - steps / 13.0).abs() < 1.0, "{:?}", band.last);
+    // Hovering the end of run 1's smoothed test loss names it.
+    let line = app
+        .run_plot()
+        .drawn()
+        .iter()
+        .find(|line| line.name == "run 1 · test loss (smoothed)")
+        .expect("run 1's test loss")
+        .clone();
+    let transform = app.run_plot().loss_transform().expect("the loss plot");
+    let position = transform.position_from_point(&PlotPoint::from(line.last));
+    harness.hover_at(position);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("run 1 · test loss (smoothed)\nepoch ")
+            .is_some(),
+        "the hover names the run"
+    );
+    // Paused runs: their curves are taken from the cache, frame after frame.
+    let prepared = harness.state().run_plot().preparations();
+    harness.run_steps(5);
+    assert_eq!(harness.state().run_plot().preparations(), prepared);
 }
 
 #[test]
@@ -147,12 +319,10 @@ fn branch_from_here_creates_a_run_starting_at_the_checkpoint_step() {
         harness.state().loss_history().buckets()[0].first_step,
         newest + 1
     );
-    // The lineage names the branch and its step.
-    assert!(
-        harness
-            .query_by_label_contains(&format!("run 1 @{newest} (from step {newest})"))
-            .is_some()
-    );
+    // The lineage names the branch and its step, inside the window.
+    let text = format!("run 1 @{newest} (from step {newest})");
+    let lineage = harness.get_by_label_contains(&text).rect();
+    assert!(lineage.right() <= 1280.0, "{lineage:?}");
 }
 
 #[test]

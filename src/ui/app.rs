@@ -338,6 +338,11 @@ impl GradscopeApp {
         &self.lab.run
     }
 
+    /// The Loss panel's comparison of runs (its controls, and the lines it drew last).
+    pub fn run_plot(&self) -> &crate::ui::runplot::RunPlot {
+        &self.panels.loss.compare
+    }
+
     /// The training losses the loss plot shows.
     pub fn loss_history(&self) -> &crate::train::LossHistory {
         &self.lab.run.losses

@@ -2,16 +2,18 @@
 //! and accuracy for classification.
 
 use eframe::egui::{self, Color32, RichText};
-use egui_plot::{Line, Plot, PlotPoints, PlotUi, VLine};
+use egui_plot::{Line, Plot, PlotPoints, VLine};
 
 use crate::data::Dataset;
 use crate::train::SplitMetrics;
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
-    LegendEntry, Marker, envelope, legend_row, log_y_axis, step_loss_points, x_axis, y_axis,
+    LegendEntry, Marker, envelope, legend_row, log_y_axis, loss_to_plot, step_loss_points, x_axis,
+    y_axis,
 };
 use crate::ui::runlist::RunList;
+use crate::ui::runplot::RunPlot;
 use crate::ui::state::RunView;
 use crate::ui::state::View;
 
@@ -36,50 +38,6 @@ pub fn overlaid_runs<'a>(
     if alone { Vec::new() } else { ticked }
 }
 
-/// Each overlaid run's per-step loss (faint) and test loss (or, with `accuracy`, its test
-/// accuracy in %) in its colour, named after the run so that hovering a curve names it.
-fn overlay_lines(
-    plot_ui: &mut PlotUi<'_>,
-    overlay: &[(&crate::ui::runlist::RunEntry, &RunView)],
-    columns: usize,
-    log_y: bool,
-    accuracy: bool,
-) {
-    for (entry, run) in overlay {
-        let color = entry.color;
-        if accuracy {
-            let acc = metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0));
-            plot_ui.line(
-                Line::new(
-                    entry.name.clone(),
-                    PlotPoints::from(envelope(&acc, columns)),
-                )
-                .color(color)
-                .width(2.0),
-            );
-            continue;
-        }
-        let steps = step_loss_points(&run.losses, |loss| to_plot(loss, log_y));
-        plot_ui.line(
-            Line::new(
-                format!("{} (each step)", entry.name),
-                PlotPoints::from(envelope(&steps, columns)),
-            )
-            .color(color.gamma_multiply(0.35))
-            .width(1.0),
-        );
-        let test = metric_line(run, |r| r.test, |m| to_plot(m.loss, log_y));
-        plot_ui.line(
-            Line::new(
-                entry.name.clone(),
-                PlotPoints::from(envelope(&test, columns)),
-            )
-            .color(color)
-            .width(2.0),
-        );
-    }
-}
-
 const STEP_COLOR: Color32 = Color32::from_rgba_premultiplied(70, 95, 130, 150);
 const TRAIN_COLOR: Color32 = Color32::from_rgb(31, 119, 180);
 const TEST_COLOR: Color32 = Color32::from_rgb(255, 127, 14);
@@ -89,19 +47,13 @@ const TEST_COLOR: Color32 = Color32::from_rgb(255, 127, 14);
 pub struct LossPanel {
     /// Plot log10 of the loss.
     pub log_y: bool,
+    /// The overlaid runs' plots, their controls and cached curves.
+    pub compare: RunPlot,
 }
 
-/// Maps a loss to plot space: log10 on a log axis (losses ≤ 0 are floored at 1e-12).
-/// `None` for non-finite values, which never reach a plot.
+/// Maps a loss to plot space (see [`loss_to_plot`]).
 fn to_plot(value: f64, log_y: bool) -> Option<f64> {
-    if !value.is_finite() {
-        return None;
-    }
-    Some(if log_y {
-        value.max(1e-12).log10()
-    } else {
-        value
-    })
+    loss_to_plot(value, log_y)
 }
 
 fn metric_line(
@@ -153,6 +105,12 @@ impl Panel for LossPanel {
         .on_hover_text(WHOLE_SPLIT_TOOLTIP);
 
         let log_y = self.log_y;
+        let overlay = overlaid_runs(view.runs, run);
+        if !overlay.is_empty() {
+            let classification = data.is_classification();
+            self.compare.ui(ui, view, &overlay, log_y, classification);
+            return None;
+        }
         // Curves are thinned to the plot's pixel columns, keeping each column's extremes.
         let columns = ui.available_width().max(1.0) as usize;
         let steps = envelope(
@@ -172,9 +130,7 @@ impl Panel for LossPanel {
         // fixed, and anything past it would be cut off).
         let room = ui.available_height();
         let top = ui.cursor().top();
-        let overlay = overlaid_runs(view.runs, run);
-        legend_ui(ui, &overlay);
-        let most_steps = overlay.iter().map(|(_, r)| r.step).max().unwrap_or(0);
+        legend_ui(ui);
         let marker = view.runs.timeline_step;
         let legend_height = ui.cursor().top() - top;
         let plots = room - legend_height - 12.0;
@@ -188,7 +144,7 @@ impl Panel for LossPanel {
             .custom_x_axes(x_axis("step"))
             .custom_y_axes(y_axis(if log_y { "loss (log10)" } else { "loss" }))
             .include_x(0.0)
-            .include_x(run.step.max(most_steps).max(10) as f64)
+            .include_x(run.step.max(10) as f64)
             .allow_scroll(false);
         if !log_y {
             // A loss is never negative: the axis starts at 0 (also before the first step,
@@ -204,10 +160,6 @@ impl Panel for LossPanel {
         plot.show(ui, |plot_ui| {
             if let Some(step) = marker {
                 plot_ui.vline(VLine::new("timeline", step as f64).color(Color32::GRAY));
-            }
-            if !overlay.is_empty() {
-                overlay_lines(plot_ui, &overlay, columns, log_y, false);
-                return;
             }
             plot_ui.line(
                 Line::new("train loss (each step)", PlotPoints::from(steps))
@@ -226,40 +178,26 @@ impl Panel for LossPanel {
             );
         });
         if classification {
-            accuracy_plot_ui(ui, run, &overlay, (plots - height).max(30.0));
+            accuracy_plot_ui(ui, run, (plots - height).max(30.0));
         }
         None
     }
 }
 
-/// One legend for both plots (the colours mean the same in each): the selected run's curves,
-/// or the overlaid runs by name.
-fn legend_ui(ui: &mut egui::Ui, overlay: &[(&crate::ui::runlist::RunEntry, &RunView)]) {
-    if overlay.is_empty() {
-        legend_row(
-            ui,
-            &[
-                LegendEntry::new("each step (mini-batch)", STEP_COLOR, Marker::Line),
-                LegendEntry::new("train", TRAIN_COLOR, Marker::Line),
-                LegendEntry::new("test", TEST_COLOR, Marker::Line),
-            ],
-        );
-    } else {
-        let entries: Vec<LegendEntry> = overlay
-            .iter()
-            .map(|(entry, _)| LegendEntry::new(&entry.name, entry.color, Marker::Line))
-            .collect();
-        legend_row(ui, &entries);
-    }
+/// One legend for both plots (the colours mean the same in each).
+fn legend_ui(ui: &mut egui::Ui) {
+    legend_row(
+        ui,
+        &[
+            LegendEntry::new("each step (mini-batch)", STEP_COLOR, Marker::Line),
+            LegendEntry::new("train", TRAIN_COLOR, Marker::Line),
+            LegendEntry::new("test", TEST_COLOR, Marker::Line),
+        ],
+    );
 }
 
 /// Train and test accuracy (%) at each evaluation, `height` points high.
-fn accuracy_plot_ui(
-    ui: &mut egui::Ui,
-    run: &RunView,
-    overlay: &[(&crate::ui::runlist::RunEntry, &RunView)],
-    height: f32,
-) {
+fn accuracy_plot_ui(ui: &mut egui::Ui, run: &RunView, height: f32) {
     let columns = ui.available_width().max(1.0) as usize;
     let train_acc = envelope(
         &metric_line(run, |r| r.train, |m| m.accuracy.map(|a| a * 100.0)),
@@ -279,10 +217,6 @@ fn accuracy_plot_ui(
         .include_y(100.0)
         .allow_scroll(false)
         .show(ui, |plot_ui| {
-            if !overlay.is_empty() {
-                overlay_lines(plot_ui, overlay, columns, false, true);
-                return;
-            }
             plot_ui.line(
                 Line::new("train accuracy", PlotPoints::from(train_acc))
                     .color(TRAIN_COLOR)

@@ -119,14 +119,36 @@ pub fn legend_row(ui: &mut egui::Ui, entries: &[LegendEntry]) {
 /// apart, as the range needs), labelled `1e-3`, `1e0`, …, so no label repeats.
 pub fn log_y_axis(plot: Plot<'_>) -> Plot<'_> {
     plot.y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-        .y_axis_formatter(|mark, _| {
-            let k = mark.value.round();
-            if (mark.value - k).abs() < 1e-9 {
-                format!("1e{k:.0}")
-            } else {
-                String::new()
-            }
-        })
+        .y_axis_formatter(|mark, _| power_of_ten_label(mark.value))
+}
+
+/// A horizontal axis of log₁₀ values, ticked and labelled like [`log_y_axis`].
+pub fn log_x_axis(plot: Plot<'_>) -> Plot<'_> {
+    plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .x_axis_formatter(|mark, _| power_of_ten_label(mark.value))
+}
+
+/// `1e{k}` at a whole k, nothing between (the labels of a log axis).
+fn power_of_ten_label(value: f64) -> String {
+    let k = value.round();
+    if (value - k).abs() < 1e-9 {
+        format!("1e{k:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// A loss in plot space: log₁₀ of it on a log axis (losses ≤ 0 are floored at 1e-12), as it
+/// is otherwise. `None` for non-finite values, which never reach a plot.
+pub fn loss_to_plot(value: f64, log_y: bool) -> Option<f64> {
+    if !value.is_finite() {
+        return None;
+    }
+    Some(if log_y {
+        value.max(1e-12).log10()
+    } else {
+        value
+    })
 }
 
 /// Grid resolution of the contour maps (cells per side).
@@ -323,6 +345,76 @@ pub fn envelope(points: &[[f64; 2]], columns: usize) -> Vec<[f64; 2]> {
     out
 }
 
+/// Index of the column of `x` when `[x0, x1]` is cut into `columns` equal slices.
+fn column_index(x: f64, x0: f64, x1: f64, columns: usize) -> usize {
+    let width = (x1 - x0).max(f64::MIN_POSITIVE);
+    (((x - x0) / width * columns as f64) as usize).min(columns - 1)
+}
+
+/// `points` (ascending x) cut into `columns` equal slices of their x range, each passed to
+/// `each` as a run of consecutive points.
+fn for_each_column(points: &[[f64; 2]], columns: usize, mut each: impl FnMut(&[[f64; 2]])) {
+    let columns = columns.max(1);
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return;
+    };
+    let (x0, x1) = (first[0], last[0]);
+    let mut start = 0;
+    while start < points.len() {
+        let column = column_index(points[start][0], x0, x1, columns);
+        let mut end = start + 1;
+        while end < points.len() && column_index(points[end][0], x0, x1, columns) == column {
+            end += 1;
+        }
+        each(&points[start..end]);
+        start = end;
+    }
+}
+
+/// A curve cut into at most `columns` equal slices of its x range (ascending x), each drawn
+/// as one point: the mean x and mean y of its points. For a curve that is already smooth
+/// (an exponential moving average) this is one point per pixel column with nothing visible
+/// lost, and a line through them covers each pixel once instead of zig-zagging up and down
+/// within a column.
+pub fn column_means(points: &[[f64; 2]], columns: usize) -> Vec<[f64; 2]> {
+    let mut out = Vec::with_capacity(columns.min(points.len()));
+    for_each_column(points, columns, |slice| {
+        let n = slice.len() as f64;
+        let (sx, sy) = slice
+            .iter()
+            .fold((0.0, 0.0), |(sx, sy), p| (sx + p[0], sy + p[1]));
+        out.push([sx / n, sy / n]);
+    });
+    out
+}
+
+/// The range a curve covers in each column: at each column's mean x, its lowest and highest y.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ColumnBand {
+    /// Mean x of each column's points, ascending.
+    pub x: Vec<f64>,
+    /// Lowest y in each column.
+    pub low: Vec<f64>,
+    /// Highest y in each column.
+    pub high: Vec<f64>,
+}
+
+/// The min/max band of a curve (ascending x) over at most `columns` equal slices of its x
+/// range: filled, it covers the same pixels as the whole curve's spikes and dips, each pixel
+/// once (a line through [`envelope`]'s points zig-zags over a column several times).
+pub fn column_band(points: &[[f64; 2]], columns: usize) -> ColumnBand {
+    let mut band = ColumnBand::default();
+    for_each_column(points, columns, |slice| {
+        let n = slice.len() as f64;
+        band.x.push(slice.iter().map(|p| p[0]).sum::<f64>() / n);
+        band.low
+            .push(slice.iter().map(|p| p[1]).fold(f64::INFINITY, f64::min));
+        band.high
+            .push(slice.iter().map(|p| p[1]).fold(f64::NEG_INFINITY, f64::max));
+    });
+    band
+}
+
 /// The training loss of every step as plot points, ready for [`envelope`]: one point per
 /// single-step bucket, and each merged bucket's lowest and highest loss at its centre (so
 /// spikes survive the merging of long runs). `to_y` maps a loss to plot space (`None` drops
@@ -342,4 +434,24 @@ pub fn step_loss_points(
         }
     }
     points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_means_and_bands_on_exact_numbers() {
+        // x from 0 to 9 in 2 columns: [0, 4.5) and [4.5, 9].
+        let points: Vec<[f64; 2]> = (0..10).map(|i| [i as f64, (i * i) as f64]).collect();
+        assert_eq!(column_means(&points, 2), [[2.0, 6.0], [7.0, 51.0]]);
+        let band = column_band(&points, 2);
+        assert_eq!(band.x, [2.0, 7.0]);
+        assert_eq!(band.low, [0.0, 25.0]);
+        assert_eq!(band.high, [16.0, 81.0]);
+        // More columns than points: every point is its own column.
+        assert_eq!(column_means(&points[..3], 100), points[..3].to_vec());
+        assert_eq!(column_means(&[], 10), Vec::<[f64; 2]>::new());
+        assert_eq!(column_band(&[[1.0, 2.0]], 0).high, [2.0]);
+    }
 }

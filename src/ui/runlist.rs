@@ -52,37 +52,55 @@ pub struct RunEntry {
     pub checkpoints: CheckpointList,
 }
 
-/// Best and final metrics of a run, for the table.
+/// Test metrics of a run over all its evaluations, for the table: the best, the other
+/// extreme and the newest value of the test loss and of the test accuracy.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct RunSummary {
     /// Steps taken.
     pub steps: u64,
-    /// Lowest test loss of any evaluation.
+    /// Lowest test loss of any evaluation (the best; also the minimum).
     pub best_test_loss: Option<f64>,
+    /// Highest test loss of any evaluation.
+    pub max_test_loss: Option<f64>,
     /// Test loss of the newest evaluation.
     pub final_test_loss: Option<f64>,
-    /// Highest test accuracy (0–1) of any evaluation.
+    /// Highest test accuracy (0–1) of any evaluation (the best; also the maximum).
     pub best_test_accuracy: Option<f64>,
+    /// Lowest test accuracy (0–1) of any evaluation.
+    pub min_test_accuracy: Option<f64>,
     /// Test accuracy of the newest evaluation.
     pub final_test_accuracy: Option<f64>,
 }
 
+/// `value` folded into the running (min, max); a non-finite value leaves it as it is.
+fn extremes(range: Option<(f64, f64)>, value: f64) -> Option<(f64, f64)> {
+    if !value.is_finite() {
+        return range;
+    }
+    Some(range.map_or((value, value), |(low, high)| {
+        (low.min(value), high.max(value))
+    }))
+}
+
 impl RunSummary {
-    /// The summary of `run`'s evaluations.
+    /// The summary of `run`'s evaluations (non-finite values are left out of the extremes).
     pub fn of(run: &RunView) -> Self {
-        let tests = || run.evals.iter().filter_map(|e| e.test);
-        let best = |values: &mut dyn Iterator<Item = f64>, lowest: bool| {
-            values.fold(None, |best: Option<f64>, v| match best {
-                Some(b) if (lowest && b <= v) || (!lowest && b >= v) => Some(b),
-                _ => Some(v),
-            })
-        };
+        let mut loss = None;
+        let mut accuracy = None;
+        for metrics in run.evals.iter().filter_map(|e| e.test) {
+            loss = extremes(loss, metrics.loss);
+            if let Some(a) = metrics.accuracy {
+                accuracy = extremes(accuracy, a);
+            }
+        }
         let last = run.evals.iter().rev().find_map(|e| e.test);
         Self {
             steps: run.step,
-            best_test_loss: best(&mut tests().map(|m| m.loss), true),
+            best_test_loss: loss.map(|r| r.0),
+            max_test_loss: loss.map(|r| r.1),
             final_test_loss: last.map(|m| m.loss),
-            best_test_accuracy: best(&mut tests().filter_map(|m| m.accuracy), false),
+            best_test_accuracy: accuracy.map(|r| r.1),
+            min_test_accuracy: accuracy.map(|r| r.0),
             final_test_accuracy: last.and_then(|m| m.accuracy),
         }
     }
@@ -243,4 +261,53 @@ pub enum RunAction {
     Branch(u64),
     /// Rewind the selected run to its newest checkpoint at or before this step.
     Rewind(u64),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::{EvalRecord, SplitMetrics};
+
+    fn eval(step: u64, loss: f64, accuracy: Option<f64>) -> EvalRecord {
+        EvalRecord {
+            step,
+            epoch: 0,
+            train: None,
+            test: Some(SplitMetrics { loss, accuracy }),
+        }
+    }
+
+    #[test]
+    fn the_summary_has_best_extremes_and_last() {
+        let mut run = RunView {
+            step: 300,
+            ..RunView::default()
+        };
+        run.evals = vec![
+            eval(100, 0.9, Some(0.55)),
+            eval(200, 0.3, Some(0.92)),
+            eval(250, f64::NAN, Some(0.4)),
+            eval(300, 0.45, Some(0.88)),
+        ];
+        let summary = RunSummary::of(&run);
+        assert_eq!(
+            summary,
+            RunSummary {
+                steps: 300,
+                best_test_loss: Some(0.3),
+                max_test_loss: Some(0.9),
+                final_test_loss: Some(0.45),
+                best_test_accuracy: Some(0.92),
+                min_test_accuracy: Some(0.4),
+                final_test_accuracy: Some(0.88),
+            }
+        );
+        // Regression: no accuracy; no evaluation yet: nothing.
+        run.evals = vec![eval(10, 2.0, None), eval(20, 1.5, None)];
+        let summary = RunSummary::of(&run);
+        assert_eq!(summary.best_test_loss, Some(1.5));
+        assert_eq!(summary.max_test_loss, Some(2.0));
+        assert_eq!(summary.best_test_accuracy, None);
+        assert_eq!(RunSummary::of(&RunView::default()), RunSummary::default());
+    }
 }

@@ -27,20 +27,38 @@ pub enum SortKey {
     Steps,
     /// Lowest test loss.
     BestLoss,
+    /// Highest test loss.
+    MaxLoss,
     /// Newest test loss.
     FinalLoss,
     /// Highest test accuracy.
     BestAccuracy,
+    /// Lowest test accuracy.
+    MinAccuracy,
     /// Newest test accuracy.
     FinalAccuracy,
 }
 
-/// The Runs panel's own state: the sort order and the run being renamed.
+/// Which test metric the table's last three columns summarise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableMetric {
+    /// Test loss: best (lowest), highest, newest.
+    Loss,
+    /// Test accuracy: best (highest), lowest, newest.
+    Accuracy,
+}
+
+/// Longest run name the table shows in full (longer ones end in "…"; hover shows all).
+pub const NAME_CHARS: usize = 14;
+
+/// The Runs panel's own state: the sort order, the metric shown and the run being renamed.
 pub struct RunsPanel {
     /// Column the table is sorted by.
     pub sort: SortKey,
     /// Ascending order (false: descending).
     pub ascending: bool,
+    /// The metric of the last three columns.
+    pub metric: TableMetric,
     /// The run being renamed and the name typed so far.
     renaming: Option<(u64, String)>,
 }
@@ -50,9 +68,20 @@ impl Default for RunsPanel {
         Self {
             sort: SortKey::Created,
             ascending: true,
+            metric: TableMetric::Loss,
             renaming: None,
         }
     }
+}
+
+/// `name` cut to [`NAME_CHARS`] characters, the last of them "…" when it was longer.
+pub fn short_name(name: &str) -> String {
+    if name.chars().count() <= NAME_CHARS {
+        return name.to_string();
+    }
+    let mut short: String = name.chars().take(NAME_CHARS - 1).collect();
+    short.push('…');
+    short
 }
 
 /// One row's sortable values.
@@ -109,8 +138,14 @@ impl RunsPanel {
                 SortKey::BestLoss => {
                     compare_options(a.summary.best_test_loss, b.summary.best_test_loss)
                 }
+                SortKey::MaxLoss => {
+                    compare_options(a.summary.max_test_loss, b.summary.max_test_loss)
+                }
                 SortKey::FinalLoss => {
                     compare_options(a.summary.final_test_loss, b.summary.final_test_loss)
+                }
+                SortKey::MinAccuracy => {
+                    compare_options(a.summary.min_test_accuracy, b.summary.min_test_accuracy)
                 }
                 SortKey::BestAccuracy => {
                     compare_options(a.summary.best_test_accuracy, b.summary.best_test_accuracy)
@@ -149,56 +184,107 @@ impl RunsPanel {
         }
     }
 
-    /// The table of runs; returns what a click asked for.
+    /// The metric selector and the table of runs; returns what a click asked for.
     fn table_ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<RunAction> {
         let runs = view.runs;
         let mut rows = rows(runs, view);
         self.sort_rows(&mut rows);
+        let classification = view.data.is_classification();
+        if !classification {
+            self.metric = TableMetric::Loss;
+        }
+        ui.horizontal(|ui| {
+            ui.label("test")
+                .on_hover_text("The table's last three columns summarise this test metric");
+            ui.selectable_value(&mut self.metric, TableMetric::Loss, "loss")
+                .on_hover_text("Best (lowest), highest and newest test loss of each run");
+            if classification {
+                ui.selectable_value(&mut self.metric, TableMetric::Accuracy, "accuracy")
+                    .on_hover_text(
+                        "Best (highest), lowest and newest test accuracy (%) of each run",
+                    );
+            }
+        });
         let mut action = None;
+        egui::ScrollArea::horizontal()
+            .id_salt("runs_table_scroll")
+            .show(ui, |ui| {
+                egui::Grid::new("runs_table")
+                    .striped(true)
+                    .num_columns(7)
+                    .spacing([8.0, 4.0])
+                    .show(ui, |ui| {
+                        self.headers_ui(ui);
+                        ui.end_row();
+                        for row in &rows {
+                            action = action.take().or(self.name_cell_ui(ui, runs, row));
+                            self.values_ui(ui, row);
+                            ui.end_row();
+                        }
+                    });
+            });
+        action
+    }
+
+    /// The header row: every column sorts by its value when clicked.
+    fn headers_ui(&mut self, ui: &mut egui::Ui) {
+        self.header(
+            ui,
+            "run",
+            SortKey::Name,
+            "Tick to overlay its curves, ● to show it in the panels",
+        );
+        self.header(ui, "lr", SortKey::LearningRate, "Learning rate");
+        self.header(
+            ui,
+            "seed",
+            SortKey::Seed,
+            "Seed of the weights and batch order",
+        );
+        self.header(ui, "steps", SortKey::Steps, "Steps taken");
+        match self.metric {
+            TableMetric::Loss => {
+                self.header(ui, "best", SortKey::BestLoss, "Lowest test loss (the best)");
+                self.header(ui, "max", SortKey::MaxLoss, "Highest test loss");
+                self.header(ui, "last", SortKey::FinalLoss, "Newest test loss");
+            }
+            TableMetric::Accuracy => {
+                self.header(
+                    ui,
+                    "best %",
+                    SortKey::BestAccuracy,
+                    "Highest test accuracy (the best)",
+                );
+                self.header(ui, "min %", SortKey::MinAccuracy, "Lowest test accuracy");
+                self.header(ui, "last %", SortKey::FinalAccuracy, "Newest test accuracy");
+            }
+        }
+    }
+
+    /// A row's values after its name.
+    fn values_ui(&self, ui: &mut egui::Ui, row: &Row<'_>) {
         let number = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.4}"));
         let percent =
             |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{:.1}", v * 100.0));
-        egui::Grid::new("runs_table")
-            .striped(true)
-            .num_columns(9)
-            .show(ui, |ui| {
-                self.header(
-                    ui,
-                    "run",
-                    SortKey::Name,
-                    "Tick to overlay its curves, ● to show it in the panels",
-                );
-                ui.label(RichText::new("model").strong())
-                    .on_hover_text("Hidden layer widths and the optimizer");
-                self.header(ui, "lr", SortKey::LearningRate, "Learning rate");
-                self.header(
-                    ui,
-                    "seed",
-                    SortKey::Seed,
-                    "Seed of the weights and batch order",
-                );
-                self.header(ui, "steps", SortKey::Steps, "Steps taken");
-                self.header(ui, "best loss", SortKey::BestLoss, "Lowest test loss");
-                self.header(ui, "loss", SortKey::FinalLoss, "Newest test loss");
-                self.header(ui, "best %", SortKey::BestAccuracy, "Highest test accuracy");
-                self.header(ui, "%", SortKey::FinalAccuracy, "Newest test accuracy");
-                ui.end_row();
-                for row in &rows {
-                    let entry = row.entry;
-                    action = action.take().or(self.name_cell_ui(ui, runs, entry));
-                    ui.label(format!("{} {}", row.model, row.optimizer))
-                        .on_hover_text(format!("Data set: {}", entry.data.name));
-                    ui.label(format!("{}", row.learning_rate));
-                    ui.label(row.seed.to_string());
-                    ui.label(row.summary.steps.to_string());
-                    ui.label(number(row.summary.best_test_loss));
-                    ui.label(number(row.summary.final_test_loss));
-                    ui.label(percent(row.summary.best_test_accuracy));
-                    ui.label(percent(row.summary.final_test_accuracy));
-                    ui.end_row();
-                }
-            });
-        action
+        ui.label(format!("{}", row.learning_rate));
+        ui.label(row.seed.to_string());
+        ui.label(row.summary.steps.to_string());
+        let summary = &row.summary;
+        let values = match self.metric {
+            TableMetric::Loss => [
+                number(summary.best_test_loss),
+                number(summary.max_test_loss),
+                number(summary.final_test_loss),
+            ],
+            TableMetric::Accuracy => [
+                percent(summary.best_test_accuracy),
+                percent(summary.min_test_accuracy),
+                percent(summary.final_test_accuracy),
+            ],
+        };
+        for value in values {
+            ui.label(value);
+        }
     }
 
     /// Tick box, colour and name (●: select; rename) of one run.
@@ -206,8 +292,9 @@ impl RunsPanel {
         &mut self,
         ui: &mut egui::Ui,
         runs: &RunList,
-        entry: &RunEntry,
+        row: &Row<'_>,
     ) -> Option<RunAction> {
+        let entry = row.entry;
         let mut action = None;
         ui.horizontal(|ui| {
             let mut ticked = entry.ticked;
@@ -217,10 +304,15 @@ impl RunsPanel {
                 .renaming
                 .as_ref()
                 .is_some_and(|(id, _)| *id == entry.id);
-            let label = if renaming { "" } else { entry.name.as_str() };
+            let label = if renaming {
+                String::new()
+            } else {
+                short_name(&entry.name)
+            };
             let response = ui.checkbox(&mut ticked, label).on_hover_text(format!(
-                "Overlay the curves of {} (right-click: rename, show only, delete)",
-                entry.name
+                "Overlay the curves of {} (right-click: rename, show only, delete)\n\
+                 hidden layers {}, {}, data set {}",
+                entry.name, row.model, row.optimizer, entry.data.name
             ));
             if response.changed() {
                 action = Some(RunAction::Tick(entry.id, ticked));
@@ -387,10 +479,14 @@ fn lineage_ui(ui: &mut egui::Ui, runs: &RunList) {
             continue;
         };
         let text = match entry.parent {
-            Some((_, step)) => format!("{}→ {} (from step {step})", "  ".repeat(depth), entry.name),
+            Some((_, step)) => format!("→ {} (from step {step})", entry.name),
             None => entry.name.clone(),
         };
-        ui.label(RichText::new(text).color(entry.color).monospace());
+        // Indented by depth, wrapping within the column (never past the panel's edge).
+        ui.horizontal_wrapped(|ui| {
+            ui.add_space(14.0 * depth as f32);
+            ui.label(RichText::new(text).color(entry.color));
+        });
         for child in runs.entries.iter().rev() {
             if child.parent.is_some_and(|(p, _)| p == id) {
                 stack.push((child.id, depth + 1));
@@ -403,7 +499,7 @@ impl Panel for RunsPanel {
     /// The runs table, the timeline, the differences and the lineage.
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
         let mut action = None;
-        egui::ScrollArea::both().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading("Runs");
                 if ui

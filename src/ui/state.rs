@@ -166,6 +166,8 @@ pub struct RunView {
     pub losses: LossHistory,
     /// Whole-split evaluations, in order.
     pub evals: Vec<EvalRecord>,
+    /// When the run reached which step and epoch (for the runs' x axes).
+    pub clock: crate::ui::runclock::RunClock,
     /// The newest snapshot.
     pub snapshot: Option<Arc<Snapshot>>,
     /// Generation of `snapshot` (changes when a new one arrives).

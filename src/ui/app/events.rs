@@ -48,6 +48,7 @@ impl GradscopeApp {
                 run.step = 0;
                 run.epoch = 0;
                 run.steps_per_epoch = steps_per_epoch;
+                run.clock.clear();
                 if let Some(history) = lab.pending_history.take() {
                     run.losses = history.loss_history(crate::train::LOSS_HISTORY_CAPACITY);
                     run.evals = history.eval_records();

@@ -35,6 +35,7 @@ pub(super) fn apply_run_event(run: &mut RunView, event: &Event) {
             run.step = 0;
             run.epoch = 0;
             run.steps_per_epoch = *steps_per_epoch;
+            run.clock.clear();
         }
         Event::Steps(steps) => {
             for (i, &loss) in steps.losses.iter().enumerate() {
@@ -44,9 +45,18 @@ pub(super) fn apply_run_event(run: &mut RunView, event: &Event) {
         Event::Progress { step, epoch } => {
             run.step = *step;
             run.epoch = *epoch;
+            run.clock
+                .record(*step, *epoch, run.steps_per_epoch, Instant::now());
         }
         Event::Eval(record) => run.evals.push(*record),
-        Event::State(state) => run.running = *state == RunState::Running,
+        Event::State(state) => {
+            run.running = *state == RunState::Running;
+            if run.running {
+                let (step, epoch) = (run.step, run.epoch);
+                run.clock
+                    .resume(step, epoch, run.steps_per_epoch, Instant::now());
+            }
+        }
         Event::Rewound { step, epoch } => {
             let kept: Vec<_> = run
                 .losses
@@ -57,6 +67,7 @@ pub(super) fn apply_run_event(run: &mut RunView, event: &Event) {
                 .collect();
             run.losses = LossHistory::from_buckets(kept, crate::train::LOSS_HISTORY_CAPACITY);
             run.evals.retain(|e| e.step <= *step);
+            run.clock.truncate(*step);
             run.step = *step;
             run.epoch = *epoch;
         }

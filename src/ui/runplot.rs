@@ -1,0 +1,574 @@
+//! The Loss panel when runs are compared: the ticked runs' curves overlaid, each in its
+//! run's colour, with the controls above them:
+//!
+//! - **smoothing**: TensorBoard's debiased exponential moving average ([`crate::ui::smoothing`])
+//!   of every curve; the raw curve stays drawn, faint, beneath the smoothed one;
+//! - **x**: step, epoch or seconds since the run started training
+//!   ([`crate::ui::runclock`]), and **log x**;
+//! - **group by seed**: runs whose settings differ only in the seed become one curve, their
+//!   mean, with a band of ±1 standard deviation ([`crate::ui::seedgroup`]).
+//!
+//! The loss plot shows each run's per-step (mini-batch) loss, thin, and its test loss, bold;
+//! the accuracy plot its test accuracy. Hovering a curve names its run (or group), the
+//! curve and the values under the pointer. Curves are prepared once per change of a run's
+//! history and thinned to the plot's pixel columns ([`crate::ui::runcurves`]).
+
+use eframe::egui::{self, Color32};
+use egui_plot::{
+    FilledArea, HoverPosition, Line, Plot, PlotPoint, PlotPoints, PlotTransform, PlotUi, VLine,
+};
+
+use crate::ui::plot::{LegendEntry, Marker, legend_row, log_x_axis, log_y_axis, x_axis, y_axis};
+use crate::ui::runclock::XAxis;
+use crate::ui::runcurves::{CurveCache, CurveKind, CurveView, RunCurves};
+use crate::ui::runlist::RunEntry;
+use crate::ui::seedgroup::{band, seed_groups};
+use crate::ui::smoothing::MAX_SMOOTHING;
+use crate::ui::state::{RunView, View};
+
+/// The controls of the overlaid curves.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CompareOptions {
+    /// Smoothing weight of the debiased EMA, 0 ..= 0.99 (0: none).
+    pub smoothing: f64,
+    /// What the curves are drawn against.
+    pub x_axis: XAxis,
+    /// A logarithmic x axis.
+    pub log_x: bool,
+    /// Runs that differ only in the seed are drawn as their mean and ±1 std band.
+    pub group_by_seed: bool,
+}
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        Self {
+            smoothing: 0.6,
+            x_axis: XAxis::Step,
+            log_x: false,
+            group_by_seed: false,
+        }
+    }
+}
+
+impl CompareOptions {
+    /// The row of controls above the overlaid plots.
+    pub fn controls_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().slider_width = 80.0;
+            ui.add(
+                egui::Slider::new(&mut self.smoothing, 0.0..=MAX_SMOOTHING)
+                    .text("smoothing")
+                    .fixed_decimals(2),
+            )
+            .on_hover_text(
+                "Exponential moving average of each curve (TensorBoard's, debiased): 0 = none, \
+                 0.99 = strongest. The raw curve stays drawn, faint, beneath.",
+            );
+            egui::ComboBox::from_id_salt("runs_x_axis")
+                .selected_text(format!("x: {}", self.x_axis.label()))
+                .show_ui(ui, |ui| {
+                    for axis in XAxis::ALL {
+                        ui.selectable_value(&mut self.x_axis, axis, axis.label())
+                            .on_hover_text(match axis {
+                                XAxis::Step => "Optimizer steps (mini-batch updates)",
+                                XAxis::Epoch => "Passes over the training set (fractional)",
+                                XAxis::Seconds => {
+                                    "Wall-clock seconds since each run started training"
+                                }
+                            });
+                    }
+                })
+                .response
+                .on_hover_text("What the curves are drawn against: step, epoch or seconds");
+            ui.checkbox(&mut self.log_x, "log x").on_hover_text(
+                "A logarithmic x axis (powers of ten); points at x = 0 are left out",
+            );
+            ui.checkbox(&mut self.group_by_seed, "group by seed")
+                .on_hover_text(
+                    "Draw ticked runs whose settings differ only in the seed as one curve: \
+                     their mean, with a band of ±1 standard deviation",
+                );
+        });
+    }
+}
+
+/// A line drawn in the last frame: its name (as hovering shows it), its number of points and
+/// its last point (plot space).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrawnLine {
+    /// The line's name.
+    pub name: String,
+    /// Points drawn.
+    pub points: usize,
+    /// The newest (rightmost) point, in plot coordinates.
+    pub last: [f64; 2],
+}
+
+impl DrawnLine {
+    fn of(name: &str, points: &[PlotPoint]) -> Self {
+        let last = points.last().map_or([f64::NAN; 2], |p| [p.x, p.y]);
+        Self {
+            name: name.to_string(),
+            points: points.len(),
+            last,
+        }
+    }
+}
+
+/// Whose curve is drawn: one run, or a group of runs differing only in the seed.
+struct Owner {
+    /// Name in the legend.
+    legend: String,
+    /// Name in the line names (and so on hover).
+    name: String,
+    color: Color32,
+    /// The runs' ids.
+    members: Vec<u64>,
+}
+
+/// The Loss panel's comparison of runs (see the module docs).
+#[derive(Default)]
+pub struct RunPlot {
+    /// The controls.
+    pub options: CompareOptions,
+    cache: CurveCache,
+    drawn: Vec<DrawnLine>,
+    loss_transform: Option<PlotTransform>,
+}
+
+impl RunPlot {
+    /// The lines drawn in the last frame, loss plot first.
+    pub fn drawn(&self) -> &[DrawnLine] {
+        &self.drawn
+    }
+
+    /// Where the loss plot was drawn last (plot ↔ screen coordinates).
+    pub fn loss_transform(&self) -> Option<PlotTransform> {
+        self.loss_transform
+    }
+
+    /// How many times a run's curves were prepared rather than taken from the cache.
+    pub fn preparations(&self) -> u64 {
+        self.cache.preparations()
+    }
+
+    /// The controls, the legend and the overlaid plots of `overlay` (the ticked runs), filling
+    /// the rest of `ui`. `log_y` is the Loss panel's log scale; the accuracy plot is drawn
+    /// for `classification`.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        view: &View<'_>,
+        overlay: &[(&RunEntry, &RunView)],
+        log_y: bool,
+        classification: bool,
+    ) {
+        let room = ui.available_height();
+        let top = ui.cursor().top();
+        self.options.controls_ui(ui);
+        let options = self.options;
+        let curve_view = CurveView {
+            smoothing: options.smoothing,
+            x_axis: options.x_axis,
+            log_x: options.log_x,
+            log_y,
+            columns: ui.available_width().max(1.0) as usize,
+        };
+        let runs: Vec<(u64, &RunView)> = overlay.iter().map(|(e, run)| (e.id, *run)).collect();
+        if self.cache.update_all(&runs, &curve_view) {
+            // Some runs' curves wait for a later frame.
+            ui.ctx().request_repaint();
+        }
+        let owners = owners(view, overlay, options.group_by_seed);
+        let legend: Vec<LegendEntry> = owners
+            .iter()
+            .map(|o| LegendEntry::new(&o.legend, o.color, Marker::Line))
+            .collect();
+        legend_row(ui, &legend);
+        let plots = room - (ui.cursor().top() - top) - 12.0;
+        let height = if classification {
+            (plots * 0.62).max(40.0)
+        } else {
+            (plots + 8.0).max(40.0)
+        };
+        let marker = view.runs.timeline_step.and_then(|step| {
+            let run = view
+                .runs
+                .selected_entry()
+                .map(|e| view.runs.run_of(e, view.run))?;
+            let placed =
+                run.clock
+                    .to_axis(&[[step as f64, 0.0]], options.x_axis, run.steps_per_epoch);
+            let x = placed.first()?[0];
+            if options.log_x {
+                (x > 0.0).then(|| x.log10())
+            } else {
+                Some(x)
+            }
+        });
+        self.drawn.clear();
+        let frame = Frame {
+            cache: &self.cache,
+            owners: &owners,
+            options,
+            positions: (curve_view.columns / 2).max(2),
+            marker,
+            half_pixel: self
+                .loss_transform
+                .map_or(0.0, |t| 0.5 * t.dvalue_dpos()[1].abs()),
+        };
+        let y_label = if log_y { "loss (log10)" } else { "loss" };
+        let kinds = [CurveKind::StepLoss, CurveKind::TestLoss];
+        let plot = frame.plot("runs_loss_plot", height, y_label, log_y);
+        let plot = if log_y {
+            log_y_axis(plot)
+        } else {
+            plot.include_y(0.0)
+        };
+        let drawn = &mut self.drawn;
+        let response = plot.show(ui, |plot_ui| frame.lines_ui(plot_ui, &kinds, drawn));
+        self.loss_transform = Some(response.transform);
+        if classification {
+            let plot = frame
+                .plot(
+                    "runs_accuracy_plot",
+                    (plots - height).max(30.0),
+                    "accuracy %",
+                    false,
+                )
+                .include_y(0.0)
+                .include_y(100.0);
+            plot.show(ui, |plot_ui| {
+                frame.lines_ui(plot_ui, &[CurveKind::TestAccuracy], drawn);
+            });
+        }
+    }
+}
+
+/// The ticked runs as owners of curves: one each, or (with `group_by_seed`) one per group
+/// of runs differing only in the seed.
+fn owners(view: &View<'_>, overlay: &[(&RunEntry, &RunView)], group_by_seed: bool) -> Vec<Owner> {
+    let runs = view.runs;
+    let groups: Vec<Vec<usize>> = if group_by_seed {
+        let settings: Vec<_> = overlay
+            .iter()
+            .map(|(entry, _)| (runs.settings_of(entry, view.settings), entry.data.as_ref()))
+            .collect();
+        seed_groups(&settings)
+    } else {
+        (0..overlay.len()).map(|i| vec![i]).collect()
+    };
+    groups
+        .into_iter()
+        .map(|group| {
+            let first = overlay[group[0]].0;
+            if group.len() == 1 {
+                return Owner {
+                    legend: first.name.clone(),
+                    name: first.name.clone(),
+                    color: first.color,
+                    members: vec![first.id],
+                };
+            }
+            let names: Vec<&str> = group.iter().map(|&i| overlay[i].0.name.as_str()).collect();
+            let n = group.len();
+            Owner {
+                legend: format!("{} +{} ({n} seeds)", first.name, n - 1),
+                name: format!("{} (mean of {n} seeds)", names.join(", ")),
+                color: first.color,
+                members: group.iter().map(|&i| overlay[i].0.id).collect(),
+            }
+        })
+        .collect()
+}
+
+/// What one frame's plots draw from.
+struct Frame<'a> {
+    cache: &'a CurveCache,
+    owners: &'a [Owner],
+    options: CompareOptions,
+    /// Positions at which a group's mean is taken.
+    positions: usize,
+    /// The timeline's step, in plot space.
+    marker: Option<f64>,
+    /// Half a pixel in loss units (from the last frame's loss plot; 0 before it), the least
+    /// half-height of a per-step band.
+    half_pixel: f64,
+}
+
+impl<'a> Frame<'a> {
+    /// A plot `height` high with the chosen x axis, hover text naming the curve, and room for
+    /// the timeline's step.
+    fn plot<'p>(
+        &self,
+        id: &'static str,
+        height: f32,
+        y_label: &'static str,
+        log_y: bool,
+    ) -> Plot<'p> {
+        let (x_axis_kind, log_x) = (self.options.x_axis, self.options.log_x);
+        let x_label = if log_x {
+            format!("{} (log10)", x_axis_kind.label())
+        } else {
+            x_axis_kind.label().to_string()
+        };
+        let value_name = if y_label.starts_with("accuracy") {
+            "accuracy"
+        } else {
+            "loss"
+        };
+        let mut plot = Plot::new(id)
+            .height(height)
+            .custom_x_axes(x_axis(x_label))
+            .custom_y_axes(y_axis(y_label))
+            .allow_scroll(false)
+            .label_formatter(move |position| match position {
+                HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => Some(hover_text(
+                    plot_name,
+                    [position.x, position.y],
+                    (x_axis_kind, log_x),
+                    (value_name, log_y),
+                )),
+                HoverPosition::Elsewhere { .. } => None,
+            });
+        plot = if log_x {
+            log_x_axis(plot)
+        } else {
+            plot.include_x(0.0)
+        };
+        if let Some(x) = self.marker {
+            plot = plot.include_x(x);
+        }
+        plot
+    }
+
+    /// Every owner's curves of `kinds`, and the timeline marker.
+    fn lines_ui<'p>(
+        &self,
+        plot_ui: &mut PlotUi<'p>,
+        kinds: &[CurveKind],
+        drawn: &mut Vec<DrawnLine>,
+    ) where
+        'a: 'p,
+    {
+        if let Some(x) = self.marker {
+            plot_ui.vline(VLine::new("timeline", x).color(Color32::GRAY));
+        }
+        for owner in self.owners {
+            let curves: Vec<&'a RunCurves> = owner
+                .members
+                .iter()
+                .filter_map(|id| self.cache.get(*id))
+                .collect();
+            for &kind in kinds {
+                if let [single] = curves.as_slice() {
+                    self.run_lines(plot_ui, owner, single, kind, drawn);
+                } else if !curves.is_empty() {
+                    self.group_lines(plot_ui, owner, &curves, kind, drawn);
+                }
+            }
+        }
+    }
+
+    /// One run's raw curve, faint (the per-step loss as its min/max band per pixel column),
+    /// under its smoothed curve (or, without smoothing, its raw curve as the line).
+    fn run_lines<'p>(
+        &self,
+        plot_ui: &mut PlotUi<'p>,
+        owner: &Owner,
+        curves: &'a RunCurves,
+        kind: CurveKind,
+        drawn: &mut Vec<DrawnLine>,
+    ) where
+        'a: 'p,
+    {
+        let curve = curves.curve(kind);
+        let smoothing = self.options.smoothing > 0.0;
+        let suffix = if smoothing { " (smoothed)" } else { "" };
+        if kind == CurveKind::StepLoss {
+            let band = &curve.band;
+            if let Some(&x) = band.x.last() {
+                // At least one pixel high, so that a calm stretch stays visible.
+                let pad = self.half_pixel;
+                let low: Vec<f64> = band.low.iter().map(|y| y - pad).collect();
+                let high: Vec<f64> = band.high.iter().map(|y| y + pad).collect();
+                let name = line_name(owner, kind, " (raw)");
+                drawn.push(DrawnLine {
+                    name: name.clone(),
+                    points: band.x.len(),
+                    last: [x, high[high.len() - 1]],
+                });
+                plot_ui.add(
+                    FilledArea::new(name, &band.x, &low, &high)
+                        .fill_color(owner.color.gamma_multiply(0.22)),
+                );
+            }
+            let color = owner.color.gamma_multiply(0.8);
+            let name = line_name(owner, kind, suffix);
+            add_line(plot_ui, drawn, name, &curve.line, color, 1.2);
+            return;
+        }
+        if smoothing {
+            let name = line_name(owner, kind, " (raw)");
+            let color = owner.color.gamma_multiply(0.3);
+            add_line(plot_ui, drawn, name, &curve.raw, color, 1.0);
+        }
+        let name = line_name(owner, kind, suffix);
+        add_line(plot_ui, drawn, name, &curve.line, owner.color, 2.0);
+    }
+
+    /// A seed group's ±1 std band, the mean of its raw curves (faint, with smoothing) and the
+    /// mean of its smoothed curves.
+    fn group_lines(
+        &self,
+        plot_ui: &mut PlotUi<'_>,
+        owner: &Owner,
+        curves: &[&'a RunCurves],
+        kind: CurveKind,
+        drawn: &mut Vec<DrawnLine>,
+    ) {
+        let smoothing = self.options.smoothing > 0.0;
+        let series: Vec<&[[f64; 2]]> = curves
+            .iter()
+            .map(|c| c.curve(kind).series.as_slice())
+            .collect();
+        let group = band(&series, self.positions);
+        if group.x.is_empty() {
+            return;
+        }
+        let (low, high) = group.bounds();
+        let band_alpha = if kind == CurveKind::StepLoss {
+            0.12
+        } else {
+            0.2
+        };
+        plot_ui.add(
+            FilledArea::new(line_name(owner, kind, " ±1 std"), &group.x, &low, &high)
+                .fill_color(owner.color.gamma_multiply(band_alpha)),
+        );
+        if smoothing {
+            let raw: Vec<&[[f64; 2]]> = curves
+                .iter()
+                .map(|c| c.curve(kind).raw_series.as_slice())
+                .collect();
+            let raw_mean = band(&raw, self.positions).mean_points();
+            let points: Vec<PlotPoint> = raw_mean.into_iter().map(PlotPoint::from).collect();
+            let name = line_name(owner, kind, " (raw)");
+            let color = owner.color.gamma_multiply(0.3);
+            add_owned_line(plot_ui, drawn, name, points, color, 1.0);
+        }
+        let suffix = if smoothing { " (smoothed)" } else { "" };
+        let width = if kind == CurveKind::StepLoss {
+            1.2
+        } else {
+            2.0
+        };
+        let points: Vec<PlotPoint> = group
+            .mean_points()
+            .into_iter()
+            .map(PlotPoint::from)
+            .collect();
+        add_owned_line(
+            plot_ui,
+            drawn,
+            line_name(owner, kind, suffix),
+            points,
+            owner.color,
+            width,
+        );
+    }
+}
+
+fn line_name(owner: &Owner, kind: CurveKind, suffix: &str) -> String {
+    format!("{} · {}{suffix}", owner.name, kind.label())
+}
+
+fn add_line<'a>(
+    plot_ui: &mut PlotUi<'a>,
+    drawn: &mut Vec<DrawnLine>,
+    name: String,
+    points: &'a [PlotPoint],
+    color: Color32,
+    width: f32,
+) {
+    if points.is_empty() {
+        return;
+    }
+    drawn.push(DrawnLine::of(&name, points));
+    plot_ui.line(
+        Line::new(name, PlotPoints::Borrowed(points))
+            .color(color)
+            .width(width),
+    );
+}
+
+fn add_owned_line(
+    plot_ui: &mut PlotUi<'_>,
+    drawn: &mut Vec<DrawnLine>,
+    name: String,
+    points: Vec<PlotPoint>,
+    color: Color32,
+    width: f32,
+) {
+    if points.is_empty() {
+        return;
+    }
+    drawn.push(DrawnLine::of(&name, &points));
+    plot_ui.line(
+        Line::new(name, PlotPoints::Owned(points))
+            .color(color)
+            .width(width),
+    );
+}
+
+/// The hover text of the point `position` (plot space) of the line named `line`: the line's
+/// name (its run and curve), then x and y as values (log axes undone). `x` is the x axis and
+/// whether it is logarithmic, `y` the value's name ("loss" or "accuracy", in %) and whether
+/// its axis is.
+pub fn hover_text(line: &str, position: [f64; 2], x: (XAxis, bool), y: (&str, bool)) -> String {
+    let unlog = |value: f64, log: bool| if log { 10f64.powf(value) } else { value };
+    let x_value = unlog(position[0], x.1);
+    let x_text = match x.0 {
+        XAxis::Step => format!("step {x_value:.0}"),
+        XAxis::Epoch => format!("epoch {x_value:.2}"),
+        XAxis::Seconds => format!("{x_value:.1} s"),
+    };
+    let y_value = unlog(position[1], y.1);
+    let y_text = match y.0 {
+        "accuracy" => format!("accuracy {y_value:.1} %"),
+        name => format!("{name} {y_value:.4}"),
+    };
+    format!("{line}\n{x_text} · {y_text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hover_names_the_run_and_undoes_log_axes() {
+        let text = hover_text(
+            "run 2 · test loss (smoothed)",
+            [3.0, -1.0],
+            (XAxis::Step, true),
+            ("loss", true),
+        );
+        assert_eq!(
+            text,
+            "run 2 · test loss (smoothed)\nstep 1000 · loss 0.1000"
+        );
+        let text = hover_text(
+            "run 1 · test accuracy %",
+            [12.34, 97.5],
+            (XAxis::Seconds, false),
+            ("accuracy", false),
+        );
+        assert_eq!(text, "run 1 · test accuracy %\n12.3 s · accuracy 97.5 %");
+        let text = hover_text("g", [1.5, 0.25], (XAxis::Epoch, false), ("loss", false));
+        assert_eq!(text, "g\nepoch 1.50 · loss 0.2500");
+    }
+}
