@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use gradscope::data::{
-    DataSource, Dataset, ImportSettings, Progress, build_owned, decode_owned, load_now, open_table,
-    read_table_owned, sniff_csv,
+    DataSource, Dataset, ImportSettings, Phase, Progress, build_owned, decode_owned, load_now,
+    open_table, read_table_owned, sniff_csv,
 };
 
 /// Rows of the generated files: about 19 MB, over the 16 MiB from which files are streamed
@@ -79,10 +79,19 @@ fn whole(path: &Path) -> Result<Dataset, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Whether `open_table` kept no text (the stream's sign: its first cell reads `""`).
+/// Whether `open_table` kept no text (the stream's sign: its first cell reads `""`); a
+/// stream's progress ends in its own phase at 90 % of the load (building is the rest).
 fn streamed(path: &Path) -> bool {
-    let opened = open_table(path, None, &Progress::new(), &AtomicBool::new(false)).expect("opens");
-    opened.table.cell(0, 0).is_empty()
+    let progress = Progress::new();
+    let opened = open_table(path, None, &progress, &AtomicBool::new(false)).expect("opens");
+    let streamed = opened.table.cell(0, 0).is_empty();
+    if streamed {
+        assert_eq!(progress.phase(), Phase::Streaming);
+        assert_eq!(progress.fraction(), 0.9);
+    } else {
+        assert_eq!(progress.phase(), Phase::Parsing);
+    }
+    streamed
 }
 
 fn scratch() -> tempfile::TempDir {

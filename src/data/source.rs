@@ -172,6 +172,8 @@ pub enum Phase {
     Building,
     /// Decoding images.
     Decoding,
+    /// Reading and parsing at once: a large file of numbers read as a stream.
+    Streaming,
 }
 
 /// Progress of a load, shared between the loading thread and whoever shows it (atomics, so
@@ -196,6 +198,7 @@ impl Progress {
             2 => Phase::Parsing,
             3 => Phase::Building,
             4 => Phase::Decoding,
+            5 => Phase::Streaming,
             _ => Phase::Waiting,
         }
     }
@@ -209,8 +212,8 @@ impl Progress {
         (self.done.load(Ordering::Relaxed) as f64 / total as f64).clamp(0.0, 1.0) as f32
     }
 
-    /// The whole load, 0–1: for a table, reading fills 0–0.3, parsing 0.3–0.9 and building
-    /// 0.9–1; decoding images fills 0–1.
+    /// The whole load, 0–1: for a table, reading fills 0–0.3, parsing 0.3–0.9 (or streaming
+    /// 0–0.9) and building 0.9–1; decoding images fills 0–1.
     pub fn fraction(&self) -> f32 {
         let f = self.phase_fraction();
         match self.phase() {
@@ -219,6 +222,7 @@ impl Progress {
             Phase::Parsing => 0.3 + 0.6 * f,
             Phase::Building => 0.9 + 0.1 * f,
             Phase::Decoding => f,
+            Phase::Streaming => 0.9 * f,
         }
     }
 
@@ -230,6 +234,7 @@ impl Progress {
             Phase::Parsing => 2,
             Phase::Building => 3,
             Phase::Decoding => 4,
+            Phase::Streaming => 5,
         };
         self.done.store(0, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
@@ -410,7 +415,7 @@ pub fn open_table(
 }
 
 /// A large file of plain numbers read as a stream ([`stream_table`]), with
-/// [`Phase::Parsing`] progress in bytes of the file; `None` when it must be read whole.
+/// [`Phase::Streaming`] progress in bytes of the file; `None` when it must be read whole.
 fn open_streamed(
     path: &Path,
     options: Option<CsvOptions>,
@@ -421,19 +426,21 @@ fn open_streamed(
     if size < STREAM_MIN_BYTES || !path.is_file() {
         return Ok(None);
     }
-    progress.start(Phase::Parsing, size);
+    progress.start(Phase::Streaming, size);
     let report = |bytes: u64| {
         progress.advance(bytes);
         !cancel.load(Ordering::Relaxed)
     };
     let name = path.display().to_string();
-    Ok(
-        stream_table(&name, path, options, &report)?.map(|s| OpenedTable {
-            table: s.table,
-            gzip: false,
-            head_line: s.head_line,
-        }),
-    )
+    let streamed = stream_table(&name, path, options, &report)?;
+    if streamed.is_some() {
+        progress.advance(size);
+    }
+    Ok(streamed.map(|s| OpenedTable {
+        table: s.table,
+        gzip: false,
+        head_line: s.head_line,
+    }))
 }
 
 /// Loads `source` (see the module docs): the one way from a file or folder to a data set.

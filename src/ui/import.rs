@@ -207,6 +207,7 @@ fn phase_name(phase: Phase) -> &'static str {
         Phase::Parsing => "parsing",
         Phase::Building => "building",
         Phase::Decoding => "decoding images of",
+        Phase::Streaming => "reading",
     }
 }
 
