@@ -17,7 +17,7 @@ use gradscope::experiment::{Experiment, RunParent};
 use gradscope::ui::files::FileKind;
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
 
-fn harness() -> Harness<'static, GradscopeApp> {
+fn new_harness() -> Harness<'static, GradscopeApp> {
     Harness::builder()
         .with_size(eframe::egui::vec2(1280.0, 800.0))
         .build_eframe(|cc| {
@@ -66,7 +66,7 @@ fn tick(harness: &mut Harness<'static, GradscopeApp>, name: &str) {
 
 #[test]
 fn ticking_two_runs_draws_two_loss_curves() {
-    let mut harness = harness();
+    let mut harness = new_harness();
     harness.run_steps(2);
     harness.get_by_label("Runs").click();
     harness.run_steps(2);
@@ -123,7 +123,7 @@ fn scrub_to(harness: &mut Harness<'static, GradscopeApp>, index: usize) {
 
 #[test]
 fn branch_from_here_starts_at_exactly_the_checkpoint_the_timeline_shows() {
-    let mut harness = harness();
+    let mut harness = new_harness();
     harness.run_steps(2);
     harness.get_by_label("Runs").click();
     harness.run_steps(2);
@@ -184,7 +184,7 @@ fn branch_from_here_starts_at_exactly_the_checkpoint_the_timeline_shows() {
 
 #[test]
 fn a_new_run_takes_the_next_unused_seed() {
-    let mut harness = harness();
+    let mut harness = new_harness();
     harness.run_steps(2);
     harness.get_by_label("Runs").click();
     harness.run_steps(2);
@@ -208,7 +208,7 @@ fn a_new_run_takes_the_next_unused_seed() {
 fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("lab.json");
-    let mut harness = harness();
+    let mut harness = new_harness();
     harness.run_steps(2);
     harness.get_by_label("Runs").click();
     harness.run_steps(2);
@@ -261,7 +261,7 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
 
     // A new window opens the file: both runs, the branch selected at step 23 with its curve
     // from step 21, and the lineage.
-    let mut reopened = harness();
+    let mut reopened = new_harness();
     reopened.run_steps(2);
     reopened.get_by_label("Runs").click();
     reopened.run_steps(2);

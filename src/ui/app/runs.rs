@@ -203,20 +203,22 @@ impl Lab {
     /// Starts a new run (selected) with the current settings, from the seed or (`branch`)
     /// from a checkpoint of the selected run; the run selected before trains on.
     fn start_run(&mut self, ctx: &eframe::egui::Context, branch: Option<BranchSetup>) {
+        // The new run's settings; the selected run keeps its own (they go into its entry).
+        let mut settings = self.settings.clone();
         if branch.is_none() {
-            self.settings.train.seed = self.next_unused_seed();
+            settings.train.seed = self.next_unused_seed();
         }
         let setup = SessionSetup {
             data: Arc::clone(&self.data),
-            config: self.settings.train.clone(),
+            config: settings.train.clone(),
         };
         let worker = Worker::spawn(setup, self.views.clone(), Arc::new(ctx.clone()));
-        worker.send(Command::SetSpeed(self.settings.speed));
+        worker.send(Command::SetSpeed(settings.speed));
         let parent = branch
             .as_ref()
             .map(|b| (self.runs.selected, b.checkpoint.step()));
         let running = self.run.running;
-        let id = self.runs.add(&self.settings, &self.data, parent);
+        let id = self.runs.add(&settings, &self.data, parent);
         if let Some(setup) = branch {
             worker.send(Command::StartFrom(Box::new(setup)));
         }
