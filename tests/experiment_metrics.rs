@@ -47,7 +47,10 @@ fn metrics_csv_has_the_header_and_one_row_per_step_and_evaluation() {
         text.starts_with("run,kind,step,steps,epoch,train_loss,"),
         "{text}"
     );
-    assert!(text.contains("\n\"lr 0.1, seed 2\",step,2,1,,0.25,0.25,0.25,,,\n"), "{text}");
+    assert!(
+        text.contains("\n\"lr 0.1, seed 2\",step,2,1,,0.25,0.25,0.25,,,\n"),
+        "{text}"
+    );
     let mut reader = csv::Reader::from_path(&path).expect("open");
     let header: Vec<String> = reader
         .headers()
@@ -78,7 +81,10 @@ fn metrics_csv_has_the_header_and_one_row_per_step_and_evaluation() {
     assert_eq!(names[52..], ["lr 0.1, seed 2"; 3]);
     assert_eq!(&all[54][2], "3");
     // Without the run column, the first run's rows are as before.
-    let rows: Vec<Vec<&str>> = all[..52].iter().map(|r| r.iter().skip(1).collect()).collect();
+    let rows: Vec<Vec<&str>> = all[..52]
+        .iter()
+        .map(|r| r.iter().skip(1).collect())
+        .collect();
     assert_eq!(rows.iter().filter(|r| r[0] == "eval").count(), 2);
     assert_eq!(rows[0][0], "step");
     assert_eq!(rows[0][1], "1");

@@ -103,7 +103,12 @@ fn three_runs() -> (Experiment, Vec<Trained>) {
     let runs = vec![
         first.record(0, "run 1", "#1f77b4", None),
         second.record(1, "lr 0.1", "#ff7f0e", None),
-        branch.record(2, "run 1 @20", "#2ca02c", Some(RunParent { id: 0, step: 20 })),
+        branch.record(
+            2,
+            "run 1 @20",
+            "#2ca02c",
+            Some(RunParent { id: 0, step: 20 }),
+        ),
     ];
     let mut experiment = base.with_run_record(&runs[2]);
     experiment.runs = runs;
@@ -145,7 +150,10 @@ fn three_runs_with_a_branch_come_back_from_the_file_and_continue_exactly() {
     for (run, t) in loaded.runs.iter().zip(&trained) {
         let test = t.evals.last().and_then(|e| e.test).expect("test metrics");
         assert_eq!(run.summary.final_test_loss, Some(test.loss));
-        assert_eq!(run.summary.best_test_loss, Some(test.loss.min(run_first_test(t))));
+        assert_eq!(
+            run.summary.best_test_loss,
+            Some(test.loss.min(run_first_test(t)))
+        );
         assert_eq!(run.summary.final_test_accuracy, test.accuracy);
     }
     // The top level is the selected run (the branch): what `train --config` trains.
@@ -164,7 +172,10 @@ fn three_runs_with_a_branch_come_back_from_the_file_and_continue_exactly() {
         );
     }
     assert_eq!(
-        loaded.with_run("nope").expect_err("no such run").to_string(),
+        loaded
+            .with_run("nope")
+            .expect_err("no such run")
+            .to_string(),
         format!(
             "{}: there is no run \"nope\" (its runs are \"run 1\", \"lr 0.1\", \"run 1 @20\")",
             name(&path)

@@ -369,7 +369,9 @@ fn an_edited_resume_block_is_refused_naming_the_field_and_its_place() {
         .to_string();
     assert_eq!(
         error,
-        format!("{file}: resume.step: 450, but 50 epochs of 9 steps (200 samples in batches of 24) plus the cursor at 24 (1 batch) make 451")
+        format!(
+            "{file}: resume.step: 450, but 50 epochs of 9 steps (200 samples in batches of 24) plus the cursor at 24 (1 batch) make 451"
+        )
     );
 }
 
@@ -388,7 +390,10 @@ fn a_run_whose_batch_size_changed_is_saved_unchecked_and_resumes_exactly() {
         step_losses(session, 5);
     }
     let state = ResumeState::of(&first);
-    assert!(state.unchecked.is_some(), "15 steps do not follow from batches of 32");
+    assert!(
+        state.unchecked.is_some(),
+        "15 steps do not follow from batches of 32"
+    );
     let dataset = DatasetRef::Synth(SynthConfig::new(SynthKind::Spiral));
     let mut experiment = Experiment::new(dataset, first.config().clone());
     experiment.weights = Some(SavedWeights::from_model(first.model(), 15, first.epoch()));
@@ -399,7 +404,10 @@ fn a_run_whose_batch_size_changed_is_saved_unchecked_and_resumes_exactly() {
     let mut resumed = reopened
         .session_on(Arc::clone(&data), Start::SavedWeights)
         .expect("session");
-    assert_eq!(step_losses(&mut resumed, 30), step_losses(&mut straight, 30));
+    assert_eq!(
+        step_losses(&mut resumed, 30),
+        step_losses(&mut straight, 30)
+    );
     // A run that kept its batch size is checked: no marker.
     let steady = Session::new(data, TrainConfig::default()).expect("session");
     assert_eq!(ResumeState::of(&steady).unchecked, None);

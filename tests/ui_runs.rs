@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use gradscope::experiment::{Experiment, RunParent};
 use gradscope::train::{DEFAULT_CHECKPOINT_EVERY, is_scheduled};
+use gradscope::ui::files::FileKind;
 use gradscope::ui::loss::overlaid_runs;
 use gradscope::ui::plot::{envelope, step_loss_points};
-use gradscope::experiment::{Experiment, RunParent};
-use gradscope::ui::files::FileKind;
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
 
 fn new_harness() -> Harness<'static, GradscopeApp> {
@@ -151,11 +151,19 @@ fn branch_from_here_starts_at_exactly_the_checkpoint_the_timeline_shows() {
     // Scrub back to the third checkpoint, step 20: the panels show the model of step 20 (the
     // run stays paused at its own step) and the loss plot marks it.
     scrub_to(&mut harness, 2);
-    assert!(harness.query_by_label("step 20").is_some(), "the timeline shows step 20");
+    assert!(
+        harness.query_by_label("step 20").is_some(),
+        "the timeline shows step 20"
+    );
     assert_eq!(harness.state().runs().timeline_step, Some(20));
-    run_until(&mut harness, |app| app.snapshot().is_some_and(|s| s.step == 20));
+    run_until(&mut harness, |app| {
+        app.snapshot().is_some_and(|s| s.step == 20)
+    });
     let snapshot = harness.state().snapshot().cloned().expect("snapshot");
-    assert!(snapshot.boundary.is_some(), "the decision boundary of step 20");
+    assert!(
+        snapshot.boundary.is_some(),
+        "the decision boundary of step 20"
+    );
     assert_eq!(harness.state().step(), paused);
     assert!(!harness.state().run_view().running);
 
@@ -201,7 +209,11 @@ fn a_new_run_takes_the_next_unused_seed() {
         .map(|e| app.runs().settings_of(e, app.settings()).train.seed)
         .collect();
     assert_eq!(seeds, [1, 2, 3]);
-    assert_eq!(app.settings().train.seed, 3, "the controls show the new run's seed");
+    assert_eq!(
+        app.settings().train.seed,
+        3,
+        "the controls show the new run's seed"
+    );
 }
 
 #[test]
@@ -241,7 +253,10 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
     });
     assert_eq!(
         harness.state().file_status().cloned(),
-        Some(Ok(format!("saved {} (2 runs, with weights)", path.display())))
+        Some(Ok(format!(
+            "saved {} (2 runs, with weights)",
+            path.display()
+        )))
     );
     let saved = Experiment::load(&path).expect("loads");
     let runs: Vec<(&str, Option<RunParent>, u64)> = saved
@@ -279,7 +294,10 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
         (name, step)
     });
     assert_eq!(parent, Some((Some("run 1".to_string()), 20)));
-    assert_eq!(app.runs().selected_entry().map(|e| e.name.as_str()), Some("run 1 @20"));
+    assert_eq!(
+        app.runs().selected_entry().map(|e| e.name.as_str()),
+        Some("run 1 @20")
+    );
     assert_eq!(app.loss_history().buckets()[0].first_step, 21);
     assert_eq!(app.runs().entries[0].run.step, first_steps);
     assert_eq!(

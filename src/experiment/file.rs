@@ -720,4 +720,3 @@ impl DatasetRef {
         }
     }
 }
-

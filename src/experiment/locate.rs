@@ -43,7 +43,10 @@ pub fn parse_path(path: &str) -> Vec<PathStep<'_>> {
 pub fn line_column(text: &[u8], offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
     (line, column)
 }
@@ -192,7 +195,10 @@ mod tests {
 
     #[test]
     fn damaged_text_gives_none() {
-        assert_eq!(position(b"{\"a\": [1, 2", "a[1]"), None);
+        // A cut file: what is there is found, what is cut off is not.
+        assert_eq!(position(b"{\"a\": [1, 2", "a[1]"), Some((1, 11)));
+        assert_eq!(position(b"{\"a\": [1, 2", "a[2]"), None);
+        assert_eq!(locate(b"{\"a\": \"x", &[PathStep::Key("a")]), None);
         assert_eq!(position(b"", "a"), None);
         assert_eq!(position(b"{\"a\" 1}", "a"), None);
     }

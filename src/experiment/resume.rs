@@ -260,10 +260,7 @@ impl ResumeState {
         if optimizer.tensors.is_empty() && optimizer.steps > 0 {
             return Err((
                 "resume.optimizer.tensors".into(),
-                format!(
-                    "empty, but the optimizer took {} updates",
-                    optimizer.steps
-                ),
+                format!("empty, but the optimizer took {} updates", optimizer.steps),
             ));
         }
         for (i, tensor) in optimizer.tensors.iter().enumerate() {
@@ -333,7 +330,7 @@ impl ResumeState {
         if self.unchecked.is_some() {
             return Ok(());
         }
-        if cursor % b != 0 {
+        if !cursor.is_multiple_of(b) {
             return Err((
                 "resume.batch.cursor".into(),
                 format!("{cursor} is not a multiple of the batch size {b}"),

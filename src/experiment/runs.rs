@@ -280,7 +280,11 @@ impl Experiment {
             train: self.train.clone(),
             weights: self.weights.clone(),
             resume: self.resume.clone(),
-            summary: RunSummary::of(history.as_ref().unwrap_or(&History::default()), steps, epoch),
+            summary: RunSummary::of(
+                history.as_ref().unwrap_or(&History::default()),
+                steps,
+                epoch,
+            ),
             history,
         }]
     }
