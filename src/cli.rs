@@ -567,7 +567,10 @@ pub fn train_command_with(
         // The run's name in a file of several runs: `--run`, else the selected one.
         let selected = run.base.as_ref().and_then(|base| {
             let id = base.selected_run?;
-            base.runs.iter().find(|r| r.id == id).map(|r| r.name.as_str())
+            base.runs
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.name.as_str())
         });
         let name = args.run.as_deref().or(selected).unwrap_or("run 1");
         write_metrics_csv(path, &[(name, &history)]).map_err(|e| e.to_string())?;

@@ -300,6 +300,14 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
     );
     assert_eq!(app.loss_history().buckets()[0].first_step, 21);
     assert_eq!(app.runs().entries[0].run.step, first_steps);
+    // Checkpoints are not in the file: each reopened run's timeline starts at its saved step.
+    let timelines: Vec<Vec<u64>> = app
+        .runs()
+        .entries
+        .iter()
+        .map(|e| e.checkpoints.steps.clone())
+        .collect();
+    assert_eq!(timelines, [vec![first_steps], vec![23]]);
     assert_eq!(
         app.file_status().cloned(),
         Some(Ok(format!(

@@ -18,7 +18,9 @@ use crate::experiment::runs::color_text;
 use crate::experiment::{
     DatasetRef, Experiment, History, ResumeState, RunParent, RunSummary, SavedRun, SavedWeights,
 };
-use crate::train::{Captured, Command, Event, ResumePoint, SessionSetup, ViewRequest, Worker};
+use crate::train::{
+    Captured, CheckpointList, Command, Event, ResumePoint, SessionSetup, ViewRequest, Worker,
+};
 use crate::ui::runlist::{RUN_COLORS, RunList};
 use crate::ui::state::{Banner, RunView};
 
@@ -106,6 +108,9 @@ pub(super) fn open_lab(experiment: Experiment) -> Result<OpenedLab, String> {
     })
 }
 
+/// A saved run on its new worker, with the curves and checkpoints it reported.
+type Started = (SavedRun, Arc<Dataset>, Worker, (RunView, CheckpointList));
+
 /// Spawns a worker for a saved run on `data` with `views`: the run's weights, counters and (with
 /// a `resume` block) optimizer state and batch position, and its saved curves.
 fn spawn_saved(
@@ -114,7 +119,7 @@ fn spawn_saved(
     run: &SavedRun,
     experiment: &Experiment,
     views: ViewRequest,
-) -> Result<(Worker, RunView), String> {
+) -> Result<(Worker, RunView, CheckpointList), String> {
     let setup = SessionSetup {
         data: Arc::clone(&data),
         config: run.train.clone(),
@@ -138,7 +143,6 @@ fn spawn_saved(
         .map_err(|e| e.to_string())?;
     if let (Some(params), Some(weights)) = (params, &run.weights) {
         worker.send(Command::LoadParams(params));
-        (view.step, view.epoch) = (weights.step, weights.epoch);
         match &run.resume {
             Some(resume) => {
                 let optimizer = resume.optimizer_export()?;
@@ -155,7 +159,24 @@ fn spawn_saved(
             }),
         }
     }
-    Ok((worker, view))
+    // Take in what the worker says until it stands at the saved step, so that no stale
+    // counter is left in its queue and a failed resume counts the run as damaged.
+    let target = run.weights.as_ref().map_or(0, |w| w.step);
+    let mut checkpoints = CheckpointList::default();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Some(event) = worker.wait_event(deadline.saturating_duration_since(Instant::now())) {
+        match &event {
+            Event::Error(message) => return Err(format!("run {:?}: {message}", run.name)),
+            Event::Checkpoints(list) => checkpoints = list.clone(),
+            _ => super::runs::apply_run_event(&mut view, &event),
+        }
+        if matches!(event, Event::Progress { step, .. } if step == target)
+            && (run.weights.is_none() || checkpoints.steps.last() == Some(&target))
+        {
+            break;
+        }
+    }
+    Ok((worker, view, checkpoints))
 }
 
 impl Lab {
@@ -173,7 +194,7 @@ impl Lab {
             .filter(|id| opened.runs.iter().any(|(r, _)| r.id == *id))
             .or_else(|| opened.runs.first().map(|(r, _)| r.id));
         let mut failed = Vec::new();
-        let mut started: Vec<(SavedRun, Arc<Dataset>, Worker, RunView)> = Vec::new();
+        let mut started: Vec<Started> = Vec::new();
         for (run, data) in &opened.runs {
             let selected = Some(run.id) == selected_id;
             let views = if selected {
@@ -182,9 +203,9 @@ impl Lab {
                 super::runs::background_views()
             };
             match spawn_saved(ctx, Arc::clone(data), run, experiment, views) {
-                Ok((worker, view)) => {
+                Ok((worker, view, checkpoints)) => {
                     worker.send(Command::SetSpeed(self.settings.speed));
-                    started.push((run.clone(), Arc::clone(data), worker, view));
+                    started.push((run.clone(), Arc::clone(data), worker, (view, checkpoints)));
                 }
                 Err(message) => failed.push(format!("{}: {message}", experiment.file_name())),
             }
@@ -204,7 +225,7 @@ impl Lab {
         let mut list = RunList::new(&settings, data);
         list.entries.clear();
         let mut ids: HashMap<u64, u64> = HashMap::new();
-        for (index, (run, data, worker, view)) in started.into_iter().enumerate() {
+        for (index, (run, data, worker, (view, checkpoints))) in started.into_iter().enumerate() {
             let run_settings = settings_of(&run, &data).unwrap_or_else(|| settings.clone());
             let parent = run
                 .parent
@@ -215,6 +236,7 @@ impl Lab {
                 entry.name = run.name.clone();
                 entry.ticked = run.ticked;
                 entry.first_step = run.parent.map_or(0, |p| p.step);
+                entry.checkpoints = checkpoints;
                 if let Some([r, g, b]) = run.rgb() {
                     entry.color = egui::Color32::from_rgb(r, g, b);
                 } else {
