@@ -15,6 +15,7 @@ use gradscope::train::{DEFAULT_CHECKPOINT_EVERY, is_scheduled};
 use gradscope::ui::files::FileKind;
 use gradscope::ui::loss::overlaid_runs;
 use gradscope::ui::plot::{envelope, step_loss_points};
+use gradscope::ui::state::Banner;
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
 
 fn new_harness() -> Harness<'static, GradscopeApp> {
@@ -166,6 +167,12 @@ fn branch_from_here_starts_at_exactly_the_checkpoint_the_timeline_shows() {
     );
     assert_eq!(harness.state().step(), paused);
     assert!(!harness.state().run_view().running);
+    assert_eq!(
+        harness.state().banner(),
+        Some(&Banner::Done(format!(
+            "showing the model at step 20 (a checkpoint); the run is paused at step {paused}: Play goes on from there, Branch from here starts a run from step 20"
+        )))
+    );
 
     harness.get_by_label("Branch from here").click();
     harness.run_steps(2);
@@ -175,6 +182,11 @@ fn branch_from_here_starts_at_exactly_the_checkpoint_the_timeline_shows() {
     assert_eq!(child.parent, Some((0, 20)), "branched at the step shown");
     assert_eq!(child.first_step, 20);
     assert_eq!(child.name, "run 1 @20");
+    assert_eq!(
+        harness.state().banner(),
+        None,
+        "the preview's message goes with it"
+    );
     run_until(&mut harness, |app| app.step() == 20);
     // It counts on from the checkpoint: its own curve starts at the step after it.
     harness.get_by_label("Step").click();

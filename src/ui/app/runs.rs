@@ -82,6 +82,13 @@ pub(super) struct Preview {
     worker: Worker,
 }
 
+/// What the message strip says while the panels show a checkpoint.
+pub(super) fn preview_text(step: u64, live_step: u64) -> String {
+    format!(
+        "showing the model at step {step} (a checkpoint); the run is paused at step {live_step}: Play goes on from there, Branch from here starts a run from step {step}"
+    )
+}
+
 impl Lab {
     /// Where the panels' snapshots come from: the timeline's preview when there is one, else
     /// the selected run's worker.
@@ -127,12 +134,17 @@ impl Lab {
         self.preview = Some(Preview { checkpoint, worker });
         // Take the preview's first snapshot whatever its generation number.
         self.run.snapshot_generation = u64::MAX;
+        self.banner = Some(Banner::Done(preview_text(step, self.run.step)));
     }
 
     /// Back to the live model in the panels (the timeline's marker goes too).
     fn end_preview(&mut self) {
-        if self.preview.take().is_some() {
+        if let Some(preview) = self.preview.take() {
             self.run.snapshot_generation = u64::MAX;
+            let text = preview_text(preview.checkpoint.step(), self.run.step);
+            if matches!(&self.banner, Some(Banner::Done(shown)) if *shown == text) {
+                self.banner = None;
+            }
         }
         self.runs.timeline_step = None;
     }
