@@ -236,12 +236,23 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
     harness.run_steps(2);
     harness.get_by_label("Runs").click();
     harness.run_steps(2);
-    train_to(&mut harness, 25);
+    train_to(&mut harness, 55);
     run_until(&mut harness, |app| {
         app.runs()
             .selected_entry()
-            .is_some_and(|e| e.checkpoints.steps.contains(&20))
+            .is_some_and(|e| e.checkpoints.steps.contains(&50))
     });
+    harness.run_steps(2);
+    scrub_to(&mut harness, 2);
+    assert!(matches!(harness.state().banner(), Some(Banner::Done(_))));
+    // Play goes back to the live model, and the preview's message goes with it.
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.run_view().running);
+    harness.run_steps(2);
+    assert_eq!(harness.state().banner(), None);
+    assert_eq!(harness.state().runs().timeline_step, None);
+    harness.get_by_label("Pause").click();
+    run_until(&mut harness, |app| !app.run_view().running);
     harness.run_steps(2);
     scrub_to(&mut harness, 2);
     harness.get_by_label("Branch from here").click();

@@ -80,6 +80,8 @@ pub(super) struct Preview {
     checkpoint: Arc<Checkpoint>,
     /// Builds the views of the checkpoint's model.
     worker: Worker,
+    /// What the message strip says meanwhile (cleared with the preview).
+    message: String,
 }
 
 /// What the message strip says while the panels show a checkpoint.
@@ -131,18 +133,22 @@ impl Lab {
         };
         worker.send(Command::SetViews(self.views.clone()));
         worker.send(Command::StartFrom(Box::new(setup)));
-        self.preview = Some(Preview { checkpoint, worker });
+        let message = preview_text(step, self.run.step);
+        self.banner = Some(Banner::Done(message.clone()));
+        self.preview = Some(Preview {
+            checkpoint,
+            worker,
+            message,
+        });
         // Take the preview's first snapshot whatever its generation number.
         self.run.snapshot_generation = u64::MAX;
-        self.banner = Some(Banner::Done(preview_text(step, self.run.step)));
     }
 
     /// Back to the live model in the panels (the timeline's marker goes too).
     fn end_preview(&mut self) {
         if let Some(preview) = self.preview.take() {
             self.run.snapshot_generation = u64::MAX;
-            let text = preview_text(preview.checkpoint.step(), self.run.step);
-            if matches!(&self.banner, Some(Banner::Done(shown)) if *shown == text) {
+            if matches!(&self.banner, Some(Banner::Done(shown)) if *shown == preview.message) {
                 self.banner = None;
             }
         }
