@@ -7,24 +7,25 @@
 //! --load-weights --epochs 0` with the accuracy PyTorch printed.
 //!
 //! The Python is `$GRADSCOPE_PYTHON`, else `~/.venvs/torchref/bin/python`, else `python3`
-//! when it imports torch; without one these tests print a `SKIPPED` line. Make one with
-//! `python3 -m venv v && v/bin/pip install torch safetensors numpy`.
+//! when it imports torch (see `tests/torch`); without one these tests print a `SKIPPED` line.
+//! Make one with `python3 -m venv v && v/bin/pip install torch safetensors numpy pillow`.
 
 mod datasets;
+mod torch;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
 use gradscope::data::{
     CsvOptions, FileImport, ImportSettings, MissingPolicy, SynthConfig, SynthKind,
 };
 use gradscope::experiment::{
-    DatasetRef, Experiment, ExportSummary, Preprocessing, SavedWeights, SplitRecord,
-    export_pytorch, parse_safetensors,
+    DatasetRef, ExistingFiles, Experiment, Preprocessing, SplitRecord, export_pytorch,
+    parse_safetensors,
 };
-use gradscope::train::{Session, TrainConfig};
+use gradscope::train::TrainConfig;
+use torch::{assert_same_evaluation, run_script, torch_python, trained};
 
 /// A semicolon CSV with decimal commas, a text column (one-hot), a gap in a number column
 /// (filled with the training mean), a blank line, and a label of three text classes.
@@ -77,95 +78,6 @@ fn table_experiment(dir: &Path) -> Experiment {
     )
 }
 
-/// `experiment` after `steps` steps of training, with those weights saved in it.
-fn trained(mut experiment: Experiment, steps: usize) -> Experiment {
-    let data = experiment.load_dataset().expect("data");
-    let mut session = Session::new(Arc::clone(&data), experiment.train.clone()).expect("session");
-    for _ in 0..steps {
-        session.step();
-    }
-    experiment.weights = Some(SavedWeights::from_model(
-        session.model(),
-        session.step_count(),
-        session.epoch(),
-    ));
-    experiment
-}
-
-/// The Python to run the scripts with, or `None` (after a `SKIPPED` line for `test`).
-fn torch_python(test: &str) -> Option<PathBuf> {
-    let home =
-        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".venvs/torchref/bin/python"));
-    let candidates = [
-        std::env::var_os("GRADSCOPE_PYTHON").map(PathBuf::from),
-        home.filter(|p| p.exists()),
-        Some(PathBuf::from("python3")),
-    ];
-    let works = |python: &PathBuf| {
-        Command::new(python)
-            .args(["-c", "import torch, safetensors, numpy"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let found = candidates.into_iter().flatten().find(works);
-    if found.is_none() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: no Python with torch, safetensors and numpy (set GRADSCOPE_PYTHON)"
-        );
-    }
-    found
-}
-
-/// Runs `train.py` in `dir` with `args` and returns its JSON line.
-fn run_script(python: &Path, dir: &Path, args: &[&str]) -> serde_json::Value {
-    // One thread: PyTorch's default of one per core crawls on a CPU shared with other jobs.
-    let output = Command::new(python)
-        .arg(dir.join("train.py"))
-        .args(args)
-        .args(["--threads", "1"])
-        .current_dir(dir)
-        .output()
-        .expect("run python");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "train.py failed: {stderr}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().last().expect("a JSON line");
-    serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))
-}
-
-/// `train.py --epochs 0 --init model.safetensors` agrees with gradscope's evaluation.
-fn assert_same_evaluation(python: &Path, summary: &ExportSummary) {
-    let report = run_script(
-        python,
-        &summary.out_dir,
-        &[
-            "--epochs",
-            "0",
-            "--init",
-            "model.safetensors",
-            "--device",
-            "cpu",
-        ],
-    );
-    let pairs = [
-        ("train_loss", summary.train_loss),
-        ("test_loss", summary.test_loss),
-        ("train_accuracy", summary.train_accuracy),
-        ("test_accuracy", summary.test_accuracy),
-    ];
-    for (key, ours) in pairs {
-        let theirs = report[key].as_f64();
-        match (ours, theirs) {
-            (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-4, "{key}: gradscope {a}, torch {b}"),
-            (None, None) => {}
-            _ => panic!("{key}: gradscope {ours:?}, torch {theirs:?}"),
-        }
-    }
-    assert_eq!(report["epochs"], 0);
-    assert_eq!(report["steps"], 0);
-}
-
 #[test]
 fn the_export_writes_weights_split_and_a_script_that_compiles() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -196,7 +108,7 @@ fn the_export_writes_weights_split_and_a_script_that_compiles() {
     let python3 = Command::new("python3").arg("--version").output().is_ok();
     for (name, experiment) in experiments {
         let out = dir.path().join(name);
-        let summary = export_pytorch(&experiment, &out).expect("export");
+        let summary = export_pytorch(&experiment, &out, ExistingFiles::Refuse).expect("export");
         assert_eq!(summary.weights, "seed");
         for file in ["model.safetensors", "split.json", "train.py"] {
             assert!(out.join(file).is_file(), "{name}: {file}");
@@ -261,7 +173,8 @@ fn torch_evaluates_a_csv_model_and_a_regression_as_gradscope_does() {
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let table = trained(table_experiment(dir.path()), 60);
-    let summary = export_pytorch(&table, &dir.path().join("table")).expect("export");
+    let summary =
+        export_pytorch(&table, &dir.path().join("table"), ExistingFiles::Refuse).expect("export");
     assert_eq!(summary.weights, "saved");
     assert!(
         summary.test_accuracy.is_some_and(|a| a > 0.5),
@@ -276,7 +189,8 @@ fn torch_evaluates_a_csv_model_and_a_regression_as_gradscope_does() {
         ),
         40,
     );
-    let summary = export_pytorch(&line, &dir.path().join("line")).expect("export");
+    let summary =
+        export_pytorch(&line, &dir.path().join("line"), ExistingFiles::Refuse).expect("export");
     assert_eq!(summary.test_accuracy, None);
     assert_same_evaluation(&python, &summary);
 }
@@ -293,7 +207,12 @@ fn torch_evaluates_the_bundled_mnist_cnn_as_gradscope_does() {
         Experiment::new(DatasetRef::Mnist, TrainConfig::for_data(&data)),
         40,
     );
-    let summary = export_pytorch(&experiment, &dir.path().join("mnist")).expect("export");
+    let summary = export_pytorch(
+        &experiment,
+        &dir.path().join("mnist"),
+        ExistingFiles::Refuse,
+    )
+    .expect("export");
     assert!(
         summary.test_accuracy.is_some_and(|a| a > 0.5),
         "{summary:?}"
@@ -318,7 +237,12 @@ fn torch_evaluates_the_full_mnist_cnn_as_gradscope_does() {
     let data = reference.load().expect("full MNIST");
     assert_eq!((data.train.len(), data.test.len()), (60_000, 10_000));
     let experiment = trained(Experiment::new(reference, TrainConfig::for_data(&data)), 60);
-    let summary = export_pytorch(&experiment, &dir.path().join("mnist")).expect("export");
+    let summary = export_pytorch(
+        &experiment,
+        &dir.path().join("mnist"),
+        ExistingFiles::Refuse,
+    )
+    .expect("export");
     assert!(
         summary.test_accuracy.is_some_and(|a| a > 0.5),
         "{summary:?}"
@@ -337,7 +261,7 @@ fn weights_trained_further_in_pytorch_read_back_with_the_same_accuracy() {
     let config = dir.path().join("exp.json");
     experiment.save(&config).expect("save");
     let out = dir.path().join("torch");
-    export_pytorch(&experiment, &out).expect("export");
+    export_pytorch(&experiment, &out, ExistingFiles::Refuse).expect("export");
     let further = out.join("further.safetensors");
     let torch = run_script(
         &python,
@@ -375,6 +299,118 @@ fn weights_trained_further_in_pytorch_read_back_with_the_same_accuracy() {
         assert!(
             a.zip(b).is_some_and(|(a, b)| (a - b).abs() <= 1e-4),
             "{key}: gradscope {a:?}, torch {b:?}"
+        );
+    }
+}
+
+/// An Iris experiment (no weights) saved as `dir/iris.json`.
+fn iris_file(dir: &Path) -> PathBuf {
+    let path = dir.join("iris.json");
+    let mut experiment = Experiment::new(
+        DatasetRef::Iris {
+            train_ratio: 0.7,
+            seed: 3,
+        },
+        TrainConfig::default(),
+    );
+    experiment.save(&path).expect("save");
+    path
+}
+
+/// `gradscope export-pytorch ARGS`: exit code and stderr.
+fn export_cli(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .arg("export-pytorch")
+        .args(args)
+        .output()
+        .expect("gradscope");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn export_refuses_a_folder_that_is_not_empty_unless_forced() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = iris_file(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).expect("folder");
+    std::fs::write(out.join("notes.txt"), "mine").expect("write");
+    let (code, stderr) = export_cli(&[config.as_os_str(), out.as_os_str()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "gradscope: {}: the folder is not empty (it holds notes.txt): export into a new or \
+             empty folder, or pass --force to replace its files\n",
+            out.display()
+        )
+    );
+    assert!(!out.join("train.py").exists(), "nothing is written");
+
+    let (code, stderr) = export_cli(&[config.as_os_str(), out.as_os_str(), "--force".as_ref()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("kept"),
+        "mine"
+    );
+    for file in ["iris.csv", "model.safetensors", "split.json", "train.py"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+
+    // Again without --force: the earlier export is named (three names, then a count).
+    let (code, stderr) = export_cli(&[config.as_os_str(), out.as_os_str()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains(": the folder is not empty (it holds iris.csv, model.safetensors, notes.txt and 2 more): "),
+        "{stderr}"
+    );
+
+    // A new folder (with missing parents) and an empty one take an export without --force.
+    let fresh = dir.path().join("a/b/fresh");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).expect("folder");
+    for folder in [&fresh, &empty] {
+        let (code, stderr) = export_cli(&[config.as_os_str(), folder.as_os_str()]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(folder.join("train.py").is_file());
+    }
+}
+
+#[test]
+fn export_into_a_place_that_cannot_take_a_folder_names_it_and_the_os_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = iris_file(dir.path());
+    let a_file = dir.path().join("a-file");
+    std::fs::write(&a_file, "not a folder").expect("write");
+    let (code, stderr) = export_cli(&[config.as_os_str(), a_file.as_os_str()]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        format!(
+            "gradscope: {}: not a folder (a file of that name exists)\n",
+            a_file.display()
+        )
+    );
+    let inside = a_file.join("out");
+    let (code, stderr) = export_cli(&[config.as_os_str(), inside.as_os_str()]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        format!(
+            "gradscope: {}: cannot create the folder: {} is a file, not a folder\n",
+            inside.display(),
+            a_file.display()
+        )
+    );
+    if Path::new("/proc/self").exists() {
+        let (code, stderr) = export_cli(&[config.as_os_str(), "/proc/x".as_ref()]);
+        assert_eq!(code, Some(2));
+        assert_eq!(
+            stderr,
+            "gradscope: /proc/x: cannot create the folder in /proc: No such file or directory \
+             (os error 2)\n"
         );
     }
 }

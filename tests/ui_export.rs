@@ -99,12 +99,174 @@ fn an_export_that_cannot_make_its_folder_says_why() {
     harness.run_steps(2);
     harness.get_by_label("Export to PyTorch").click();
     let message = outcome(&mut harness).expect_err("refused");
-    assert!(
-        message.starts_with(&format!(
-            "{}: cannot create the folder: ",
+    assert_eq!(
+        message,
+        format!(
+            "{}: not a folder (a file of that name exists)",
             blocked.display()
-        )),
-        "{message}"
+        )
     );
     assert_eq!(harness.state().banner(), Some(&Banner::Error(message)));
+}
+
+#[test]
+fn an_export_into_a_folder_that_is_not_empty_is_refused_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("mine");
+    std::fs::create_dir(&out).expect("folder");
+    std::fs::write(out.join("train.py"), "# my own script").expect("write");
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::ExportPytorch, &out.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Export to PyTorch").click();
+    let message = outcome(&mut harness).expect_err("refused");
+    assert_eq!(
+        message,
+        format!(
+            "{}: the folder is not empty (it holds train.py): export into a new or empty folder",
+            out.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("train.py")).expect("kept"),
+        "# my own script"
+    );
+}
+
+/// 90 rows of three kinds of flower (30 each, in turn): `petal` is 2·k and `stem` 10·k + 1 for
+/// kind k, `colour` is the kind's colour (one-hot) — so the training split's statistics are
+/// known whatever rows the stratified split picks.
+fn write_flowers(path: &std::path::Path) {
+    let mut text = String::from("petal,stem,colour,kind\n");
+    for i in 0..90 {
+        let k = i % 3;
+        let colour = ["red", "green", "blue"][k];
+        let kind = ["iris", "lily", "rose"][k];
+        text += &format!("{},{},{colour},{kind}\n", 2 * k, 10 * k + 1);
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+/// The `preprocessing` field of the experiment file at `path`.
+fn saved_preprocessing(path: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("experiment file");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    json["preprocessing"].clone()
+}
+
+/// Clicks `button`, runs one frame (the click's) and waits for the files window's outcome.
+fn click_and_wait(harness: &mut Harness<'static, GradscopeApp>, button: &str) -> String {
+    harness.get_by_label(button).click();
+    harness.run_steps(1);
+    outcome(harness).unwrap_or_else(|e| panic!("{button}: {e}"))
+}
+
+#[test]
+fn save_experiment_after_loading_a_csv_writes_the_preprocessing_train_writes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("flowers.csv");
+    write_flowers(&csv);
+    let cli = dir.path().join("cli.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(["train", "--data"])
+        .arg(&csv)
+        .args(["--epochs", "1", "--save"])
+        .arg(&cli)
+        .output()
+        .expect("gradscope train");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = saved_preprocessing(&cli);
+
+    let mut harness = harness();
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_data(&ctx, csv.clone());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while harness.query_by_label("Train on it").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the wizard did not show its review"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    harness.get_by_label("Train on it").click();
+    while harness.state().data().name != "flowers.csv" {
+        assert!(Instant::now() < deadline, "the window did not take the CSV");
+        assert_eq!(harness.state().import_error(), None);
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    let with_weights = dir.path().join("with.json");
+    let without = dir.path().join("without.json");
+    harness.state_mut().files_panel().set_path(
+        FileKind::SaveExperiment,
+        &with_weights.display().to_string(),
+    );
+    harness.run_steps(2);
+    let message = click_and_wait(&mut harness, "Save experiment");
+    assert_eq!(
+        message,
+        format!("saved {} (with weights)", with_weights.display())
+    );
+    harness
+        .get_by_label("experiment: include weights and history")
+        .click();
+    harness
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::SaveExperiment, &without.display().to_string());
+    harness.run_steps(2);
+    let message = click_and_wait(&mut harness, "Save experiment");
+    assert_eq!(message, format!("saved {}", without.display()));
+
+    for saved in [&with_weights, &without] {
+        assert_eq!(saved_preprocessing(saved), expected, "{}", saved.display());
+    }
+    let prep: Preprocessing = serde_json::from_value(expected).expect("preprocessing");
+    assert_eq!(
+        prep.feature_names,
+        ["petal", "stem", "colour=blue", "colour=green", "colour=red"]
+    );
+    assert_eq!(
+        prep.class_names.as_deref(),
+        Some(&["iris".to_string(), "lily".to_string(), "rose".to_string()][..])
+    );
+    assert_eq!(prep.input_shape, "[N, 5]");
+    // Stratified 80 %: 24 rows of each kind train, so each statistic is that of the three
+    // kinds' values: petal 0, 2, 4 → mean 2, population std √(8/3); stem 1, 11, 21 → mean 11,
+    // std 5·√(8/3) = 10·√(2/3); each colour → mean 1/3, std √2/3.
+    let standardization = prep.standardization.expect("standardised");
+    let want_mean = [2.0, 11.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0];
+    let root = (8.0f32 / 3.0).sqrt();
+    let third = 2.0f32.sqrt() / 3.0;
+    let want_std = [root, 5.0 * root, third, third, third];
+    for (j, (mean, std)) in standardization
+        .mean
+        .iter()
+        .zip(&standardization.std)
+        .enumerate()
+    {
+        assert!((mean - want_mean[j]).abs() < 1e-5, "mean {j}: {mean}");
+        assert!((std - want_std[j]).abs() < 1e-5, "std {j}: {std}");
+    }
+    assert_eq!(prep.split.counts(), (72, 18));
+    let columns: Vec<(&str, usize)> = prep
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.index))
+        .collect();
+    assert_eq!(columns, [("petal", 0), ("stem", 1), ("colour", 2)]);
+    assert_eq!(
+        prep.label.map(|l| (l.name, l.index)),
+        Some(("kind".into(), 3))
+    );
 }

@@ -30,6 +30,32 @@ fn harness() -> Harness<'static, GradscopeApp> {
     harness
 }
 
+/// Opening the Memory view from the bar after the lab (not paused) plays the demo, as
+/// `--mode memory` does: the first three letters are stored one by one.
+#[test]
+fn opening_memory_from_the_bar_plays_the_demo_unless_paused() {
+    let mut app = Harness::builder()
+        .with_size(eframe::egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| GradscopeApp::new(&cc.egui_ctx, AppOptions::default()));
+    app.run_steps(2);
+    assert!(app.state_mut().memory().stored().is_empty());
+    app.get_by_label("Memory").click();
+    app.run_steps(2);
+    run_until(&mut app, |app| app.memory().stored().len() == 3);
+    let labels: Vec<String> = app
+        .state_mut()
+        .memory()
+        .stored()
+        .iter()
+        .map(|p| p.label.clone())
+        .collect();
+    assert_eq!(labels, ["A", "B", "C"]);
+    // The paused app (harness()) opens the view empty.
+    let mut paused = harness();
+    paused.run_steps(5);
+    assert!(paused.state_mut().memory().stored().is_empty());
+}
+
 /// Runs frames until `done` holds or 20 s pass.
 fn run_until(
     harness: &mut Harness<'static, GradscopeApp>,

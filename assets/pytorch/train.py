@@ -2,9 +2,10 @@
 """Train a gradscope model in PyTorch: the same data file, preprocessing, split, layers, loss,
 optimizer and settings as the gradscope experiment it was exported from.
 
-Written by `gradscope export-pytorch`. Needs torch, safetensors and numpy, nothing else:
+Written by `gradscope export-pytorch`. Needs torch, safetensors and numpy, and pillow for a
+folder of images:
 
-    python -m venv venv && venv/bin/pip install torch safetensors numpy
+    python -m venv venv && venv/bin/pip install torch safetensors numpy pillow
 
 Command lines:
 
@@ -26,6 +27,7 @@ final weights (not the mean of the mini-batch losses seen during the last epoch,
 
 import argparse
 import csv
+import functools
 import gzip
 import json
 import math
@@ -158,6 +160,130 @@ def image_inputs(pixels, prep):
     return x / np.float32(p["divisor"])
 
 
+# A folder of images, read with the rules of gradscope's image-folder importer
+# (src/data/images.rs): classes are the sub-folder names in sorted order; the images of a class
+# are its files ending in png, jpg, jpeg, bmp or gif (any case), sorted by name; hidden entries
+# (a name starting with "."), files in the root and folders inside a class folder are left out,
+# and so are the files gradscope could not decode (listed in CONFIG["data"]["unreadable"]).
+
+IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "bmp", "gif"}
+
+
+def folder_records(root):
+    """The class names and the (path, class) of every image, in gradscope's record order."""
+    skip = set(CONFIG["data"].get("unreadable", []))
+    classes, records = [], []
+    for name in sorted(os.listdir(root)):
+        folder = os.path.join(root, name)
+        if name.startswith(".") or not os.path.isdir(folder):
+            continue
+        found = False
+        for file in sorted(os.listdir(folder)):
+            path = os.path.join(folder, file)
+            extension = os.path.splitext(file)[1][1:].lower()
+            if file.startswith(".") or os.path.isdir(path) or extension not in IMAGE_EXTENSIONS:
+                continue
+            found = True
+            if f"{name}/{file}" not in skip:
+                records.append((path, len(classes)))
+        if found:
+            classes.append(name)
+    return classes, records
+
+
+@functools.lru_cache(maxsize=None)
+def triangle_weights(n_in, n_out):
+    """The weights of gradscope's resize (the `image` crate's `resize` with its triangle, i.e.
+    bilinear, filter) along one axis, computed in float32 in the same order: for each output
+    index, the first input index and the normalised weights of the inputs from there."""
+    f32 = np.float32
+    ratio = f32(n_in) / f32(n_out)
+    scale = ratio if ratio >= f32(1) else f32(1)  # the filter widens when shrinking
+    support = f32(1) * scale
+    taps = []
+    for out in range(n_out):
+        centre = (f32(out) + f32(0.5)) * ratio
+        left = min(max(int(np.floor(centre - support)), 0), n_in - 1)
+        right = min(max(int(np.ceil(centre + support)), left + 1), n_in)
+        centre = centre - f32(0.5)
+        weights, total = [], f32(0)
+        for i in range(left, right):
+            x = abs((f32(i) - centre) / scale)
+            w = f32(1) - x if x < f32(1) else f32(0)
+            weights.append(w)
+            total = f32(total + w)
+        taps.append((left, [f32(w / total) for w in weights]))
+    return taps
+
+
+def resize_triangle(pixels, width, height):
+    """`pixels` (H x W x C, uint8) resized to width x height exactly as gradscope does: first
+    the columns (kept in float32), then the rows, each output a float32 sum of weighted inputs
+    added in order, clamped to [0, 255] and rounded half away from zero."""
+    source = pixels.astype(np.float32)
+    tall = np.zeros((height, source.shape[1], source.shape[2]), np.float32)
+    for y, (left, weights) in enumerate(triangle_weights(source.shape[0], height)):
+        for i, w in enumerate(weights):
+            tall[y] += source[left + i] * w
+    out = np.zeros((height, width, source.shape[2]), np.float32)
+    for x, (left, weights) in enumerate(triangle_weights(source.shape[1], width)):
+        for i, w in enumerate(weights):
+            out[:, x] += tall[:, left + i] * w
+    out = np.clip(out, np.float32(0), np.float32(255))
+    floor = np.floor(out)
+    return (floor + (out - floor >= np.float32(0.5))).astype(np.uint8)
+
+
+def image_bytes(path, channels):
+    """The decoded image as H x W x channels bytes, converted as gradscope converts it: 16-bit
+    grey scaled by round(v * 255 / 65535), alpha dropped, grey repeated in R, G and B, and colour
+    turned grey (only when the other images are grey) with the weights 0.2126, 0.7152, 0.0722."""
+    try:
+        from PIL import Image
+    except ImportError:
+        sys.exit("this data set is a folder of images: reading it needs pillow (pip install pillow)")
+    try:
+        with Image.open(path) as image:
+            image.load()
+            mode = image.mode
+            if mode.startswith("I"):  # 16-bit grey
+                grey = np.asarray(image).astype(np.int64)
+                grey = ((grey + 128) // 257).clip(0, 255).astype(np.uint8)
+            elif mode in ("1", "L", "LA", "La"):
+                grey = np.asarray(image.getchannel(0) if mode != "1" else image.convert("L"))
+            else:
+                grey = None
+                rgb = np.asarray(image.convert("RGB"))
+    except OSError as e:
+        raise ValueError(f"{path}: cannot decode the image: {e}") from e
+    if channels == 1:
+        if grey is None:
+            weighted = rgb.astype(np.uint32) @ np.asarray([2126, 7152, 722], np.uint32)
+            grey = (weighted // 10000).astype(np.uint8)
+        return grey[:, :, None]
+    if grey is not None:
+        return np.repeat(grey[:, :, None], 3, axis=2)
+    return rgb
+
+
+def folder_images(root, prep):
+    """Every image of the folder as N x C x H x W bytes, resized to the model's size, and the
+    class of each, checked against the class names the model was trained with."""
+    classes, records = folder_records(root)
+    if classes != prep["class_names"]:
+        raise ValueError(f"{root}: the class folders are {classes}, the model's classes "
+                         f"{prep['class_names']}")
+    p = prep["pixels"]
+    channels, height, width = p["channels"], p["height"], p["width"]
+    images = np.zeros((len(records), channels, height, width), np.uint8)
+    for k, (path, _) in enumerate(records):
+        pixels = image_bytes(path, channels)
+        if pixels.shape[:2] != (height, width):
+            pixels = resize_triangle(pixels, width, height)
+        images[k] = pixels.transpose(2, 0, 1)
+    return images, np.asarray([c for _, c in records], np.int64)
+
+
 def byte_classes(labels, prep):
     index = {int(name): k for k, name in enumerate(prep["class_names"])}
     lookup = np.zeros(256, np.int64)
@@ -182,6 +308,15 @@ def load_splits(data_path, split):
                                  idx_array(find(data_path, "t10k-images-idx3-ubyte"))])
         labels = np.concatenate([idx_array(find(data_path, "train-labels-idx1-ubyte")),
                                  idx_array(find(data_path, "t10k-labels-idx1-ubyte"))])
+    elif kind == "image_folder":
+        images, y = folder_images(data_path, prep)
+        counts = [len(split["rows"][part]) for part in ("train", "test")]
+        if max(max(split["rows"][part], default=-1) for part in ("train", "test")) >= len(y):
+            raise ValueError(f"{data_path}: {len(y)} images, but the split names {sum(counts)}: "
+                             "the folder changed since the export")
+        x = image_inputs(images, prep)
+        train, test = np.asarray(split["rows"]["train"]), np.asarray(split["rows"]["test"])
+        return x[train], y[train], x[test], y[test]
     elif kind == "idx":  # an IDX file and its partner (images <-> labels) next to it
         images = idx_array(data_path)
         labels = idx_array(os.path.join(os.path.dirname(data_path), source["partner"]))

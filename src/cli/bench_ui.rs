@@ -14,16 +14,50 @@ pub struct BenchUiArgs {
     /// `<view>_rss_mb`, …) instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Seconds each view is measured (after its warm-up).
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    /// Seconds each view is measured (after its warm-up): above 0, at most 3600.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS", allow_negative_numbers = true,
+          value_parser = parse_measured_secs)]
     pub seconds: f32,
-    /// Seconds each view runs before it is measured.
-    #[arg(long, default_value_t = 2.0, value_name = "SECONDS")]
+    /// Seconds each view runs before it is measured: 0 to 3600.
+    #[arg(long, default_value_t = 2.0, value_name = "SECONDS", allow_negative_numbers = true,
+          value_parser = parse_warmup_secs)]
     pub warmup: f32,
     /// The views, comma-separated, in order: lab mnist lesson race presentation memory
     /// (default: all of them).
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_view)]
     pub views: Vec<BenchView>,
+}
+
+/// Longest measurement or warm-up per view, in seconds.
+const MAX_SECS: f32 = 3600.0;
+
+/// `--seconds`: a number of seconds above 0 and at most [`MAX_SECS`].
+fn parse_measured_secs(text: &str) -> Result<f32, String> {
+    let secs = parse_secs(text)?;
+    if secs > 0.0 && secs <= MAX_SECS {
+        Ok(secs)
+    } else {
+        Err(format!(
+            "give a number of seconds above 0 and at most {MAX_SECS}"
+        ))
+    }
+}
+
+/// `--warmup`: a number of seconds from 0 to [`MAX_SECS`].
+fn parse_warmup_secs(text: &str) -> Result<f32, String> {
+    let secs = parse_secs(text)?;
+    if (0.0..=MAX_SECS).contains(&secs) {
+        Ok(secs)
+    } else {
+        Err(format!("give a number of seconds from 0 to {MAX_SECS}"))
+    }
+}
+
+/// A number of seconds (`1.5`, `-1`, `nan` all parse; the callers check the range).
+fn parse_secs(text: &str) -> Result<f32, String> {
+    text.trim()
+        .parse::<f32>()
+        .map_err(|_| "give a number of seconds, e.g. 10 or 1.5".to_string())
 }
 
 fn parse_view(text: &str) -> Result<BenchView, String> {
@@ -39,17 +73,11 @@ fn parse_view(text: &str) -> Result<BenchView, String> {
 /// A one-line reason when a number of seconds is out of range (0 < measured ≤ 3600,
 /// 0 ≤ warm-up ≤ 3600).
 pub fn bench_plan(args: &BenchUiArgs) -> Result<BenchPlan, String> {
-    if !(args.seconds > 0.0 && args.seconds <= 3600.0) {
-        return Err(format!(
-            "--seconds: give a number of seconds above 0 and at most 3600, got {}",
-            args.seconds
-        ));
+    if let Err(message) = parse_measured_secs(&args.seconds.to_string()) {
+        return Err(format!("--seconds: {message}, got {}", args.seconds));
     }
-    if !(args.warmup >= 0.0 && args.warmup <= 3600.0) {
-        return Err(format!(
-            "--warmup: give a number of seconds from 0 to 3600, got {}",
-            args.warmup
-        ));
+    if let Err(message) = parse_warmup_secs(&args.warmup.to_string()) {
+        return Err(format!("--warmup: {message}, got {}", args.warmup));
     }
     let views = if args.views.is_empty() {
         BenchView::ALL.to_vec()
@@ -72,5 +100,65 @@ pub fn bench_ui(args: &BenchUiArgs) -> ExitCode {
             eprintln!("gradscope: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{BenchUiArgs, bench_plan};
+
+    /// `gradscope bench-ui`'s options alone, parsed as the binary parses them.
+    #[derive(Parser, Debug)]
+    struct BenchCli {
+        #[command(flatten)]
+        args: BenchUiArgs,
+    }
+
+    /// The message clap gives for `bench-ui ARGS` (its first line), or the parsed options.
+    fn parse(args: &[&str]) -> Result<BenchUiArgs, String> {
+        BenchCli::try_parse_from(std::iter::once("bench-ui").chain(args.iter().copied()))
+            .map(|cli| cli.args)
+            .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())
+    }
+
+    #[test]
+    fn negative_zero_and_huge_seconds_are_refused_by_name() {
+        let measured = "error: invalid value '{}' for '--seconds <SECONDS>': give a number of \
+                        seconds above 0 and at most 3600";
+        for bad in ["-1", "0", "-0.5", "3601", "nan"] {
+            assert_eq!(
+                parse(&["--seconds", bad]).unwrap_err(),
+                measured.replace("{}", bad)
+            );
+        }
+        assert_eq!(
+            parse(&["--seconds", "ten"]).unwrap_err(),
+            "error: invalid value 'ten' for '--seconds <SECONDS>': give a number of seconds, \
+             e.g. 10 or 1.5"
+        );
+        assert_eq!(
+            parse(&["--warmup", "-2"]).unwrap_err(),
+            "error: invalid value '-2' for '--warmup <SECONDS>': give a number of seconds from \
+             0 to 3600"
+        );
+    }
+
+    #[test]
+    fn seconds_in_range_make_a_plan() {
+        let args = parse(&["--seconds", "1.5", "--warmup", "0"]).expect("valid");
+        let plan = bench_plan(&args).expect("plan");
+        assert_eq!((plan.measure_secs, plan.warmup_secs), (1.5, 0.0));
+        let defaults = parse(&[]).expect("valid");
+        assert_eq!((defaults.seconds, defaults.warmup), (10.0, 2.0));
+        let built = BenchUiArgs {
+            seconds: -1.0,
+            ..defaults
+        };
+        assert_eq!(
+            bench_plan(&built).unwrap_err(),
+            "--seconds: give a number of seconds above 0 and at most 3600, got -1"
+        );
     }
 }

@@ -6,6 +6,7 @@ use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
+use rayon::prelude::*;
 
 use super::DataError;
 
@@ -243,21 +244,19 @@ impl Standardizer {
     /// An empty split gives mean 0, std 1.
     pub fn fit(split: &Split) -> Standardizer {
         let n = split.n_features;
-        let mut count = 0.0f64;
-        let mut mean = vec![0.0f64; n];
-        let mut sq = vec![0.0f64; n];
-        split.for_each_row(|row| {
-            count += 1.0;
-            for (m, &x) in mean.iter_mut().zip(row) {
-                *m += f64::from(x);
+        let count = split.len() as f64;
+        let sums = block_sums(split, |row, acc| {
+            for (a, &x) in acc.iter_mut().zip(row) {
+                *a += f64::from(x);
             }
         });
-        mean.iter_mut().for_each(|m| *m /= count.max(1.0));
-        split.for_each_row(|row| {
-            for ((s, m), &x) in sq.iter_mut().zip(&mean).zip(row) {
-                *s += (f64::from(x) - m).powi(2);
+        let mean: Vec<f64> = sums.iter().map(|s| s / count.max(1.0)).collect();
+        let sq = block_sums(split, |row, acc| {
+            for ((a, m), &x) in acc.iter_mut().zip(&mean).zip(row) {
+                *a += (f64::from(x) - m).powi(2);
             }
         });
+        debug_assert_eq!(sq.len(), n);
         let std = sq
             .iter()
             .map(|s| {
@@ -293,11 +292,44 @@ impl Standardizer {
             split.features = Features::F32(bytes.iter().map(|&b| byte_value(b)).collect());
         }
         if let Features::F32(values) = &mut split.features {
-            for row in values.chunks_exact_mut(split.n_features.max(1)) {
-                self.standardize_row(row);
-            }
+            let n = split.n_features.max(1);
+            values.par_chunks_mut(n * BLOCK_ROWS).for_each(|block| {
+                block
+                    .chunks_exact_mut(n)
+                    .for_each(|row| self.standardize_row(row))
+            });
         }
     }
+}
+
+/// Rows per block of [`block_sums`] and [`Standardizer::transform`].
+const BLOCK_ROWS: usize = 4096;
+
+/// Per-feature sums `acc[j] += f(row)` over the rows of `split`, on every core: each block of
+/// [`BLOCK_ROWS`] rows is summed alone, then the blocks are added in order, so the result is
+/// the same whatever the number of threads.
+fn block_sums(split: &Split, f: impl Fn(&[f32], &mut [f64]) + Sync) -> Vec<f64> {
+    let n = split.n_features;
+    let block = |rows: &mut dyn Iterator<Item = &[f32]>| {
+        let mut acc = vec![0.0f64; n];
+        rows.for_each(|row| f(row, &mut acc));
+        acc
+    };
+    let partials: Vec<Vec<f64>> = match &split.features {
+        Features::F32(values) => values
+            .par_chunks(n.max(1) * BLOCK_ROWS)
+            .map(|chunk| block(&mut chunk.chunks_exact(n.max(1))))
+            .collect(),
+        Features::U8(_) => {
+            let mut acc = vec![0.0f64; n];
+            split.for_each_row(|row| f(row, &mut acc));
+            vec![acc]
+        }
+    };
+    partials.iter().fold(vec![0.0f64; n], |mut total, part| {
+        total.iter_mut().zip(part).for_each(|(t, p)| *t += p);
+        total
+    })
 }
 
 /// A labelled data set, already split into training and test samples.

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::idx::{IdxFile, IdxPair, idx_dataset, idx_partner, load_mnist_dir, mnist_files};
 use super::images::{FolderReport, load_image_folder_with_report};
+use super::import::stream::{STREAM_MIN_BYTES, stream_table};
 use super::import::{
     BadNumbers, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, GZIP_MAGIC, ImportSettings,
     ImportWarning, Table, TableReport, build_owned, decode_owned, find_column, first_record_line,
@@ -387,6 +388,9 @@ pub fn open_table(
     cancel: &AtomicBool,
 ) -> Result<OpenedTable, DataError> {
     let name = path.display().to_string();
+    if let Some(opened) = open_streamed(path, options, progress, cancel)? {
+        return Ok(opened);
+    }
     let raw = read_bytes(path, progress, cancel)?;
     let gzip = raw.starts_with(&GZIP_MAGIC);
     let text = decode_owned(&name, raw)?;
@@ -403,6 +407,33 @@ pub fn open_table(
         gzip,
         head_line,
     })
+}
+
+/// A large file of plain numbers read as a stream ([`stream_table`]), with
+/// [`Phase::Parsing`] progress in bytes of the file; `None` when it must be read whole.
+fn open_streamed(
+    path: &Path,
+    options: Option<CsvOptions>,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Option<OpenedTable>, DataError> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size < STREAM_MIN_BYTES || !path.is_file() {
+        return Ok(None);
+    }
+    progress.start(Phase::Parsing, size);
+    let report = |bytes: u64| {
+        progress.advance(bytes);
+        !cancel.load(Ordering::Relaxed)
+    };
+    let name = path.display().to_string();
+    Ok(
+        stream_table(&name, path, options, &report)?.map(|s| OpenedTable {
+            table: s.table,
+            gzip: false,
+            head_line: s.head_line,
+        }),
+    )
 }
 
 /// Loads `source` (see the module docs): the one way from a file or folder to a data set.

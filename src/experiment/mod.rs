@@ -47,7 +47,7 @@ pub use preprocess::{
     ColumnSource, Deviation, LabelColumn, PixelScaling, Preprocessing, SplitRecord,
     Standardization, input_shape_text,
 };
-pub use pytorch::{ExportSummary, TRAIN_PY_TEMPLATE, export_pytorch};
+pub use pytorch::{ExistingFiles, ExportSummary, TRAIN_PY_TEMPLATE, export_pytorch};
 pub use resume::ResumeState;
 pub use runs::{DamagedRun, RunParent, RunSummary, SavedRun};
 pub use weights::{

@@ -14,8 +14,10 @@
 //!   (`data.csv`, the features and the label in record order).
 //!
 //! Data read from a file is referred to by its absolute path (`train.py --data` points it
-//! elsewhere). Image folders are not exported yet: their resizing would have to be
-//! reproduced in Python.
+//! elsewhere). A folder of images is read by the script with the importer's rules (see
+//! [`crate::data::images`]): the same listing, the files the importer could not decode left
+//! out by name, and the `image` crate's triangle resize rebuilt in float32 with NumPy (it
+//! needs pillow to decode the files).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,23 +56,43 @@ pub struct ExportSummary {
     pub test_accuracy: Option<f64>,
 }
 
+/// What an export does with a folder that already holds something.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExistingFiles {
+    /// Write only into a new or empty folder; refuse one that holds anything.
+    #[default]
+    Refuse,
+    /// Write into the folder whatever it holds, replacing files of the same names
+    /// (`export-pytorch --force`); other files stay.
+    Replace,
+}
+
 /// Where `train.py` finds the data, and files to write for data without a file of its own.
 struct DataPlan {
-    /// `data` of the script's configuration: `kind` (`table`, `idx`, `mnist_folder`), `path`
-    /// and for IDX the `partner` file.
+    /// `data` of the script's configuration: `kind` (`table`, `idx`, `mnist_folder`,
+    /// `image_folder`), `path`, for IDX the `partner` file and for an image folder the
+    /// `unreadable` files (`class/file`) the importer left out.
     config: Value,
     /// Files to write into the export folder: (name, bytes).
     files: Vec<(String, Vec<u8>)>,
 }
 
-/// Exports `experiment` to PyTorch in `out_dir` (created if missing). Loads the data (which
-/// may take seconds for a big file) to fit nothing new: the preprocessing is the one gradscope
-/// trains with.
+/// Exports `experiment` to PyTorch in `out_dir` (created if missing; with
+/// [`ExistingFiles::Refuse`] it must be new or empty). Loads the data (which may take seconds
+/// for a big file) to fit nothing new: the preprocessing is the one gradscope trains with.
 ///
 /// # Errors
-/// A one-line reason naming the file: the data or weights cannot be read, the data is an
-/// image folder, or a file cannot be written.
-pub fn export_pytorch(experiment: &Experiment, out_dir: &Path) -> Result<ExportSummary, String> {
+/// A one-line reason naming the file or folder: the folder is not empty (`"{dir}: the folder
+/// is not empty (it holds train.py, x.csv): export into a new or empty folder"`), is a file,
+/// or cannot be created (`"{dir}: cannot create the folder: {OS error}"`); the data or
+/// weights cannot be read; a file cannot be written.
+pub fn export_pytorch(
+    experiment: &Experiment,
+    out_dir: &Path,
+    existing: ExistingFiles,
+) -> Result<ExportSummary, String> {
+    // Before the data is read: a wrong folder fails at once.
+    check_out_dir(out_dir, existing)?;
     let (data, report) = experiment
         .load_dataset_with_report()
         .map_err(|e| e.to_string())?;
@@ -84,8 +106,9 @@ pub fn export_pytorch(experiment: &Experiment, out_dir: &Path) -> Result<ExportS
     let spec = session.model().spec().clone();
     let mut preprocessing = Preprocessing::new(&data, spec.input, report.as_ref());
     let plan = data_plan(experiment, &data, report.as_ref(), &mut preprocessing)?;
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| format!("{}: cannot create the folder: {e}", out_dir.display()))?;
+    create_out_dir(out_dir)?;
+    // A folder that appeared while the data was read is checked again.
+    check_out_dir(out_dir, existing)?;
     let mut files = Vec::new();
     for (name, bytes) in &plan.files {
         let path = out_dir.join(name);
@@ -117,6 +140,68 @@ pub fn export_pytorch(experiment: &Experiment, out_dir: &Path) -> Result<ExportS
         test_loss: metric(test),
         train_accuracy: train.and_then(|m| m.accuracy),
         test_accuracy: test.and_then(|m| m.accuracy),
+    })
+}
+
+/// Checks that `out_dir` can take an export: it is missing (then it is created later), or a
+/// folder that is empty or may be written into (`existing`).
+fn check_out_dir(out_dir: &Path, existing: ExistingFiles) -> Result<(), String> {
+    let shown = out_dir.display();
+    if !out_dir.exists() {
+        return Ok(());
+    }
+    if !out_dir.is_dir() {
+        return Err(format!(
+            "{shown}: not a folder (a file of that name exists)"
+        ));
+    }
+    let entries =
+        std::fs::read_dir(out_dir).map_err(|e| format!("{shown}: cannot read the folder: {e}"))?;
+    if existing == ExistingFiles::Replace {
+        return Ok(());
+    }
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    names.sort();
+    let more = names.len().saturating_sub(3);
+    names.truncate(3);
+    let mut held = names.join(", ");
+    if more > 0 {
+        held += &format!(" and {more} more");
+    }
+    Err(format!(
+        "{shown}: the folder is not empty (it holds {held}): export into a new or empty folder"
+    ))
+}
+
+/// Creates `out_dir` and its missing parents. The error names the folder, where the OS
+/// refused (the deepest part of the path that exists) and the OS's reason:
+/// `"/proc/x: cannot create the folder in /proc: No such file or directory (os error 2)"`,
+/// `"a/b: cannot create the folder: a is a file, not a folder"`.
+fn create_out_dir(out_dir: &Path) -> Result<(), String> {
+    let Err(e) = std::fs::create_dir_all(out_dir) else {
+        return Ok(());
+    };
+    let shown = out_dir.display();
+    let existing = out_dir
+        .ancestors()
+        .skip(1)
+        .find(|a| !a.as_os_str().is_empty() && a.exists());
+    Err(match existing {
+        Some(file) if !file.is_dir() => format!(
+            "{shown}: cannot create the folder: {} is a file, not a folder",
+            file.display()
+        ),
+        Some(folder) => format!(
+            "{shown}: cannot create the folder in {}: {e}",
+            folder.display()
+        ),
+        None => format!("{shown}: cannot create the folder: {e}"),
     })
 }
 
@@ -153,12 +238,20 @@ fn data_plan(
                     json!({"kind": "idx", "path": absolute(path), "partner": partner}),
                 ))
             }
-            SourceKind::ImageFolder => Err(format!(
-                "{}: exporting a folder of images to PyTorch is not supported yet (its \
-                 resizing would have to be reproduced in Python); export a CSV, IDX or MNIST \
-                 data set",
-                path.display()
-            )),
+            SourceKind::ImageFolder => {
+                // The script lists the folder with the importer's rules; the files the
+                // importer could not decode are named, so both skip the same ones.
+                let unreadable: Vec<&str> = report
+                    .folder
+                    .iter()
+                    .flat_map(|f| f.unreadable.iter().map(|u| u.file.as_str()))
+                    .collect();
+                Ok(plan(json!({
+                    "kind": "image_folder",
+                    "path": absolute(path),
+                    "unreadable": unreadable,
+                })))
+            }
         },
         (DatasetRef::File { path, .. }, None) => Err(format!(
             "{}: the importer gave no report for this file",

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::data::Dataset;
+use crate::data::{Dataset, ImportReport};
 use crate::experiment::{DatasetRef, GifSettings};
 use crate::train::doctor::{DetectorId, Remedy};
 use crate::train::presets::Preset;
@@ -32,8 +32,9 @@ pub enum Action {
     OpenDialog(bool),
     /// Open this recently used file or folder in the import wizard.
     OpenRecent(PathBuf),
-    /// The import wizard built a data set from this source: train on it.
-    Imported(Arc<Dataset>, Option<DatasetRef>),
+    /// The import wizard built a data set from this source (with the importer's report):
+    /// train on it.
+    Imported(Arc<Dataset>, Option<DatasetRef>, Option<Arc<ImportReport>>),
     /// Presentation mode on or off.
     TogglePresentation,
     /// Show the Help window.

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use crate::data::{Dataset, SynthConfig, SynthKind};
+use crate::data::{Dataset, ImportReport, SynthConfig, SynthKind};
 use crate::experiment::Worksheet;
 use crate::train::{Command, SessionSetup, Snapshot, ViewRequest, Worker};
 use crate::ui::boundary::BoundaryPanel;
@@ -175,6 +175,12 @@ pub struct GradscopeApp {
     recent: Vec<PathBuf>,
     /// `gradscope bench-ui`'s run, when the window was opened for it.
     bench: Option<bench::BenchRun>,
+    /// The importer's report of a data set read from a file, with that data set: saved
+    /// experiments write its preprocessing (columns, label, CSV options) from it.
+    import_report: Option<(Arc<Dataset>, Arc<ImportReport>)>,
+    /// The Memory view plays its demo the first time it is opened, unless `--paused` was
+    /// given or the network already holds patterns.
+    memory_demo_due: bool,
 }
 
 /// Most recent files remembered.
@@ -241,11 +247,19 @@ impl GradscopeApp {
             panel_names: Vec::new(),
             recent: Vec::new(),
             bench: bench.map(|(plan, slot)| bench::BenchRun::new(plan, slot)),
+            import_report: None,
+            memory_demo_due: autoplay,
         };
         if let Some(path) = open {
             app.panels.import.open_path(ctx, path);
         }
         app
+    }
+
+    /// Keeps the importer's report of the data set in use (read from a file), for the
+    /// preprocessing that saved experiments write.
+    pub fn keep_import_report(&mut self, report: ImportReport) {
+        self.import_report = Some((Arc::clone(&self.lab.data), Arc::new(report)));
     }
 
     /// Puts `path` at the top of the recent list.

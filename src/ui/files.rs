@@ -89,8 +89,8 @@ impl FileKind {
                  the training and test splits) as CSV"
             }
             FileKind::ExportPytorch => {
-                "Write into this folder model.safetensors (the current weights and the data's \
-                 preprocessing), split.json and train.py: a PyTorch script that trains the same \
+                "Write into this folder (a new or empty one) model.safetensors (the current \
+                 weights and the data's preprocessing), split.json and train.py: a PyTorch script that trains the same \
                  model on the same data file with the same split and settings, on CPU, GPU or \
                  under torchrun (see README, Taking a model to PyTorch)"
             }

@@ -12,8 +12,8 @@ use eframe::egui::{self, Color32, RichText};
 
 use crate::data::{
     ColumnDecision, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, DataSource, Dataset,
-    FileImport, FolderSummary, ImportSettings, Phase, Progress, SourceKind, Table, detect,
-    open_table, report, scan_image_folder, summarize,
+    FileImport, FolderSummary, ImportReport, ImportSettings, Phase, Progress, SourceKind, Table,
+    detect, open_table, report, scan_image_folder, summarize,
 };
 use crate::experiment::DatasetRef;
 use crate::ui::action::Action;
@@ -82,9 +82,10 @@ pub enum Loaded {
     Table(Box<TableReview>),
     /// A folder of class sub-folders, to review: what it holds and the size to resize to.
     Folder(FolderSummary, (u32, u32)),
-    /// A data set built by [`crate::data::load`] from this source: IDX files (nothing to
-    /// review), or a reviewed table or folder with the settings chosen in the wizard.
-    Ready(Arc<Dataset>, DataSource),
+    /// A data set built by [`crate::data::load`] from this source, with the importer's
+    /// report: IDX files (nothing to review), or a reviewed table or folder with the settings
+    /// chosen in the wizard.
+    Ready(Arc<Dataset>, DataSource, Arc<ImportReport>),
 }
 
 enum Job {
@@ -120,6 +121,9 @@ pub struct ImportWizard {
     /// Where the data set last handed over came from, with the settings it was read with (for
     /// experiment files).
     pub last_source: Option<DatasetRef>,
+    /// The importer's report of the data set last handed over (for the preprocessing that
+    /// experiment files keep).
+    pub last_report: Option<Arc<ImportReport>>,
 }
 
 /// The wizard's table review of an opened file, with guessed settings.
@@ -174,7 +178,11 @@ fn run(
         },
     };
     let loaded = crate::data::load(&source, progress, cancel).map_err(text)?;
-    Ok(Loaded::Ready(Arc::new(loaded.dataset), source))
+    Ok(Loaded::Ready(
+        Arc::new(loaded.dataset),
+        source,
+        Arc::new(loaded.report),
+    ))
 }
 
 /// What a job produced, in a few words: `4 rows × 3 columns`, `2 classes of images`, or
@@ -187,7 +195,7 @@ fn describe(loaded: &Loaded) -> String {
             review.table.columns.len()
         ),
         Loaded::Folder(summary, _) => format!("{} classes of images", summary.classes.len()),
-        Loaded::Ready(data, _) => format!("{} train · {} test", data.train.len(), data.test.len()),
+        Loaded::Ready(data, ..) => format!("{} train · {} test", data.train.len(), data.test.len()),
     }
 }
 
@@ -348,9 +356,9 @@ impl ImportWizard {
                 cancel,
                 result,
             }) => match result.try_recv() {
-                Ok(Ok(Loaded::Ready(data, source))) if self.review.is_some() => {
+                Ok(Ok(Loaded::Ready(data, source, report))) if self.review.is_some() => {
                     // Built from a reviewed table or folder: hand it over.
-                    self.finish(source);
+                    self.finish(source, report);
                     return Some(data);
                 }
                 Ok(Ok(loaded)) => {
@@ -383,7 +391,8 @@ impl ImportWizard {
 
     /// Closes the wizard after a data set built from `source` was handed over, and remembers
     /// the source (with an absolute path) for experiment files.
-    fn finish(&mut self, source: DataSource) {
+    fn finish(&mut self, source: DataSource, report: Arc<ImportReport>) {
+        self.last_report = Some(report);
         let path = std::path::absolute(&source.path).unwrap_or(source.path);
         log_event(&format!(
             "wizard handed over {} at step {}",
@@ -494,7 +503,7 @@ impl ImportWizard {
             Some(Loaded::Folder(summary, size)) => {
                 train = folder_review_ui(ui, summary, size);
             }
-            Some(Loaded::Ready(data, source)) => {
+            Some(Loaded::Ready(data, source, report)) => {
                 ui.label(format!(
                     "{}: {} train · {} test · {} features{}",
                     data.name,
@@ -511,7 +520,8 @@ impl ImportWizard {
                     .clicked()
                 {
                     let (data, source) = (Arc::clone(data), source.clone());
-                    self.finish(source);
+                    let report = Arc::clone(report);
+                    self.finish(source, report);
                     return Some(data);
                 }
             }
@@ -568,6 +578,10 @@ impl Panel for ImportWizard {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
         self.step = view.run.step;
         let data = self.window(&ui.ctx().clone())?;
-        Some(Action::Imported(data, self.last_source.clone()))
+        Some(Action::Imported(
+            data,
+            self.last_source.clone(),
+            self.last_report.clone(),
+        ))
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{WindowArgs, builtin_dataset};
-use crate::data::{DataSource, FileImport, SynthKind, load_now};
+use crate::data::{DataSource, FileImport, ImportReport, SynthKind, load_now};
 use crate::experiment::DatasetRef;
 use crate::train::TrainConfig;
 use crate::ui::app::{AppOptions, GradscopeApp, ScreenshotPlan, restore};
@@ -19,7 +19,7 @@ use crate::ui::state::{AppMode, DataSettings, DatasetChoice};
 /// exit status 2; a window that cannot open (no display) gives 1.
 pub fn run_window(args: WindowArgs) -> ExitCode {
     match prepare(&args) {
-        Ok((options, mode)) => open(args, options, mode),
+        Ok((options, mode, report)) => open(args, options, mode, report),
         Err(message) => {
             eprintln!("gradscope: {message}");
             ExitCode::from(2)
@@ -27,12 +27,14 @@ pub fn run_window(args: WindowArgs) -> ExitCode {
     }
 }
 
-/// The app's starting options and view from the arguments.
+/// The app's starting options and view from the arguments, and the importer's report of a
+/// `--data` file.
 ///
 /// # Errors
 /// A one-line reason: an unreadable `--data`, an unknown `--dataset` or `--mode`, a
 /// `--quit-after` out of range or a `--screenshot` path that cannot be written.
-fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
+fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode, Option<ImportReport>), String> {
+    let mut report = None;
     let mut options = AppOptions {
         autoplay: !args.paused,
         open: args.open.clone(),
@@ -57,6 +59,7 @@ fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
         }
         options.settings.train = TrainConfig::for_data(&loaded.dataset);
         options.settings.data.choice = DatasetChoice::Loaded(Arc::new(loaded.dataset));
+        report = Some(loaded.report);
         options.settings.data.source = Some(DatasetRef::File {
             path: source.path,
             import: source.import,
@@ -116,7 +119,7 @@ fn prepare(args: &WindowArgs) -> Result<(AppOptions, AppMode), String> {
             format!("--mode: unknown view '{text}' (known: lab lesson race memory)")
         })?,
     };
-    Ok((options, mode))
+    Ok((options, mode, report))
 }
 
 /// A screenshot is written as PNG into an existing folder.
@@ -141,7 +144,12 @@ fn check_screenshot_path(path: &Path) -> Result<(), String> {
 }
 
 /// Runs eframe with the app.
-fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
+fn open(
+    args: WindowArgs,
+    mut options: AppOptions,
+    mode: AppMode,
+    report: Option<ImportReport>,
+) -> ExitCode {
     let failed = options.screenshot.as_ref().map_or_else(
         || Arc::new(AtomicBool::new(false)),
         |plan| Arc::clone(&plan.failed),
@@ -183,6 +191,9 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
                 recent = remembered;
             }
             let mut app = GradscopeApp::new(&cc.egui_ctx, options);
+            if let Some(report) = report {
+                app.keep_import_report(report);
+            }
             if !recent.is_empty() {
                 app.set_recent(recent);
             }
@@ -199,9 +210,7 @@ fn open(args: WindowArgs, mut options: AppOptions, mode: AppMode) -> ExitCode {
             // Like the network lab, the chosen view starts moving unless --paused is given.
             app.lesson().playing = mode == AppMode::Lesson && !paused;
             app.race().playing = mode == AppMode::Race && !paused;
-            if mode == AppMode::Memory && !paused {
-                app.memory().start_demo();
-            }
+            // Opening the Memory view starts its demo (set_mode) unless --paused was given.
             Ok(Box::new(app))
         }),
     );

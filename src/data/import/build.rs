@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::columns::{ColumnDecision, ColumnUse, Plan, decide};
@@ -92,8 +93,10 @@ enum Source {
 struct Prepared {
     sources: Vec<Source>,
     feature_names: Vec<String>,
-    kept: Vec<usize>,
+    kept: Kept,
     labels: Labels,
+    /// Whether a kept feature value may be missing (a NaN to fill).
+    gaps: bool,
     task: Task,
     report: TableReport,
 }
@@ -344,10 +347,11 @@ fn prepare(
         })
         .collect();
     let label_gaps = label_numbers.is_none_or(|c| c.missing > 0);
-    let mut kept = Vec::with_capacity(table.n_rows());
+    let mut kept = Kept::new();
     for i in 0..table.n_rows() {
         if label_gaps && label_missing(i) {
             report.dropped_missing_label += 1;
+            kept.leave_out(i);
             continue;
         }
         let incomplete = gaps.iter().any(|s| match s {
@@ -356,9 +360,10 @@ fn prepare(
         });
         if incomplete && drop_incomplete {
             report.dropped_missing_feature += 1;
+            kept.leave_out(i);
             continue;
         }
-        kept.push(i);
+        kept.keep(i);
     }
     if kept.is_empty() {
         return Err(err(
@@ -366,6 +371,7 @@ fn prepare(
         ));
     }
     let (labels, task) = labels_and_task(file_name, table, label_numbers, &kept, settings)?;
+    let gaps = !gaps.is_empty() && !drop_incomplete;
     report.rows = kept.len();
     report.columns = decisions;
     if let Some(label_decision) = report.columns.get_mut(label) {
@@ -388,6 +394,7 @@ fn prepare(
         feature_names,
         kept,
         labels,
+        gaps,
         task,
         report,
     })
@@ -415,13 +422,13 @@ fn labels_and_task(
     file_name: &str,
     table: &Table,
     label_numbers: Option<&ColumnNumbers>,
-    kept: &[usize],
+    kept: &Kept,
     settings: &ImportSettings,
 ) -> Result<(Labels, Task), DataError> {
     let label = settings.label;
     let Some(column) = label_numbers else {
         if settings.task == TaskChoice::Regression {
-            let bad = kept.iter().copied().find(|&i| {
+            let bad = kept.iter().find(|&i| {
                 super::numbers::parse_number(table.cell(i, label), settings.csv.decimal_comma)
                     .is_none()
             });
@@ -438,13 +445,16 @@ fn labels_and_task(
             )
             .at_cell(line, label + 1));
         }
-        let cells: Vec<&str> = kept.iter().map(|&i| table.cell(i, label)).collect();
+        let cells: Vec<&str> = kept.iter().map(|i| table.cell(i, label)).collect();
         return Ok(text_classes(&cells));
     };
-    let values: Vec<f32> = kept
-        .iter()
-        .map(|&i| column.values.get(i).copied().unwrap_or(0.0))
-        .collect();
+    let values: Vec<f32> = match kept.rows() {
+        Some(rows) => rows
+            .iter()
+            .map(|&i| column.values.get(i).copied().unwrap_or(0.0))
+            .collect(),
+        None => column.values.clone(),
+    };
     Ok(match settings.task {
         TaskChoice::Regression => (Labels::Values(values), Task::Regression),
         TaskChoice::Classification => numeric_classes(&values),
@@ -540,6 +550,7 @@ fn assemble(
         feature_names,
         kept,
         labels,
+        gaps,
         task,
         report,
     } = prepared;
@@ -547,8 +558,7 @@ fn assemble(
     let (train_idx, test_idx) = split_indices(&labels, settings.train_ratio, settings.seed);
     let (train_features, test_features) =
         scatter_rows(&sources, &numbers, &kept, n, (&train_idx, &test_idx));
-    let source_rows = SourceRows::mapped(Some(&kept), &train_idx, &test_idx);
-    drop((kept, sources, numbers));
+    drop((sources, numbers));
     let train = Split {
         features: Features::F32(train_features),
         labels: labels.select(&train_idx),
@@ -559,7 +569,16 @@ fn assemble(
         labels: labels.select(&test_idx),
         n_features: n,
     };
-    drop((train_idx, test_idx));
+    drop(labels);
+    // The split's indices are the source rows themselves when every row was kept.
+    let source_rows = match kept.rows() {
+        Some(rows) => SourceRows::mapped(Some(rows), &train_idx, &test_idx),
+        None => SourceRows {
+            train: train_idx,
+            test: test_idx,
+        },
+    };
+    drop(kept);
     let mut dataset = Dataset {
         name: name.to_string(),
         feature_names,
@@ -571,7 +590,11 @@ fn assemble(
         source_rows: Some(source_rows),
         fill_values: None,
     };
-    dataset.fill_values = fill_missing(&mut dataset, n);
+    dataset.fill_values = if gaps {
+        fill_missing(&mut dataset, n)
+    } else {
+        None
+    };
     if settings.standardize {
         let s = Standardizer::fit(&dataset.train);
         s.transform(&mut dataset.train);
@@ -589,25 +612,25 @@ fn assemble(
 fn scatter_rows(
     sources: &[Source],
     numbers: &[ColumnNumbers],
-    kept: &[usize],
+    kept: &Kept,
     n: usize,
     (train_idx, test_idx): (&[usize], &[usize]),
 ) -> (Vec<f32>, Vec<f32>) {
-    let mut train = vec![0.0f32; train_idx.len().saturating_mul(n)];
-    let mut test = vec![0.0f32; test_idx.len().saturating_mul(n)];
+    let mut train = zeroed_in_parallel(train_idx.len().saturating_mul(n));
+    let mut test = zeroed_in_parallel(test_idx.len().saturating_mul(n));
     if n == 0 {
         return (train, test);
     }
     // Where each kept row goes: its index in the training list, or the training length plus
     // its index in the test list.
-    let mut place = vec![usize::MAX; kept.len()];
+    let mut place = vec![u32::MAX; kept.len()];
     for (p, &k) in train_idx.iter().chain(test_idx).enumerate() {
         if let Some(slot) = place.get_mut(k) {
-            *slot = p;
+            *slot = u32::try_from(p).unwrap_or(u32::MAX);
         }
     }
     let cut = train_idx.len();
-    for (&i, &p) in kept.iter().zip(&place) {
+    for (i, p) in kept.iter().zip(place.iter().map(|&p| p as usize)) {
         let row = if p < cut {
             train.get_mut(p * n..(p + 1) * n)
         } else {
@@ -619,6 +642,18 @@ fn scatter_rows(
         }
     }
     (train, test)
+}
+
+/// `len` zeroes, written on every core: the rows below are then written to random places by
+/// one thread, and the system's zeroing of each new page (the larger part of the cost of a
+/// large vector) is shared by the cores instead.
+fn zeroed_in_parallel(len: usize) -> Vec<f32> {
+    // Zeroed memory from the system is not written until first touched: touch it here.
+    let mut values = vec![0.0f32; len];
+    values
+        .par_chunks_mut(1 << 18)
+        .for_each(|part| part.fill(0.0));
+    values
 }
 
 /// Writes table row `i`'s features into `row` (`n` values).
@@ -692,4 +727,58 @@ fn has_nan(features: &Features) -> bool {
     features
         .as_f32()
         .is_some_and(|v| v.iter().any(|x| x.is_nan()))
+}
+
+/// The rows of a table that become samples: all of them (no list is kept, so that a large
+/// file costs no index per row), or the listed ones, in file order.
+#[derive(Debug)]
+pub(super) struct Kept {
+    /// Rows seen so far.
+    seen: usize,
+    /// The kept rows, once a row has been left out.
+    rows: Option<Vec<usize>>,
+}
+
+impl Kept {
+    fn new() -> Self {
+        Kept {
+            seen: 0,
+            rows: None,
+        }
+    }
+
+    /// Row `i` (the next one) is a sample.
+    fn keep(&mut self, i: usize) {
+        if let Some(rows) = &mut self.rows {
+            rows.push(i);
+        }
+        self.seen = i + 1;
+    }
+
+    /// Row `i` (the next one) is left out.
+    fn leave_out(&mut self, i: usize) {
+        if self.rows.is_none() {
+            self.rows = Some((0..i).collect());
+        }
+        self.seen = i + 1;
+    }
+
+    /// The kept rows' list; `None` when every row is kept.
+    fn rows(&self) -> Option<&[usize]> {
+        self.rows.as_deref()
+    }
+
+    /// Number of kept rows.
+    fn len(&self) -> usize {
+        self.rows.as_ref().map_or(self.seen, Vec::len)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The kept rows, in file order.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.len()).map(|k| self.rows.as_ref().map_or(k, |rows| rows[k]))
+    }
 }

@@ -89,6 +89,7 @@ pub mod rules;
 pub mod scan;
 pub mod settings;
 pub mod sniff;
+pub mod stream;
 pub mod table;
 
 pub use build::{

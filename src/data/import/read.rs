@@ -415,6 +415,41 @@ pub(super) struct Rows {
     pub unescaped: Vec<((usize, usize), String)>,
 }
 
+/// Vectors that [`read_rows`] writes rows into, handed back by the caller (from the
+/// [`Rows`] of an earlier call) so that reading a file chunk by chunk reuses their memory.
+#[derive(Debug, Default)]
+pub(super) struct Buffers {
+    pub starts: Vec<usize>,
+    pub values: Vec<Vec<f32>>,
+}
+
+impl Buffers {
+    /// `starts` and `width` columns of `total` zeroed slots each.
+    fn sized(self, width: usize, total: usize) -> (Vec<usize>, Vec<Vec<f32>>) {
+        let Buffers {
+            mut starts,
+            mut values,
+        } = self;
+        if starts.capacity() == 0 {
+            // Zeroed memory comes from the system without a pass over it; every slot that is
+            // kept is written by its record (a record with fewer fields is an error).
+            return (
+                vec![0usize; total],
+                (0..width).map(|_| vec![0.0f32; total]).collect(),
+            );
+        }
+        starts.clear();
+        starts.resize(total, 0);
+        values.resize_with(width, Vec::new);
+        values.truncate(width);
+        for column in &mut values {
+            column.clear();
+            column.resize(total, 0.0);
+        }
+        (starts, values)
+    }
+}
+
 /// Splits `starts` and `values` at the `sizes` of consecutive regions.
 fn regions<'a>(
     mut starts: &'a mut [usize],
@@ -448,6 +483,7 @@ pub(super) fn read_rows(
     from: usize,
     width: usize,
     sink: &Sink,
+    buffers: Buffers,
 ) -> Result<Rows, DataError> {
     let len = reader.text.len();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
@@ -472,10 +508,7 @@ pub(super) fn read_rows(
         })
         .collect();
     let total: usize = sizes.iter().sum();
-    let mut starts = vec![0usize; total];
-    // Zeroed memory comes from the system without a pass over it; every slot that is kept is
-    // written by its record (a record with fewer fields is an error).
-    let mut values: Vec<Vec<f32>> = (0..width).map(|_| vec![0.0f32; total]).collect();
+    let (mut starts, mut values) = buffers.sized(width, total);
     let done = AtomicU64::new(0);
     let shared = Sink {
         report: sink.report,

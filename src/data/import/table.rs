@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 
 use super::numbers::{Form, parse_cell, parse_dot_grouped};
-use super::read::{Reader, Sink, column_from_cells, first_record, header, read_rows};
+use super::read::{Buffers, Reader, Sink, column_from_cells, first_record, header, read_rows};
 use super::scan::{line_at, next_field};
 use super::settings::CsvOptions;
 use super::sniff::sep_line;
@@ -67,6 +67,8 @@ pub struct Table {
     numbers: Vec<ColumnNumbers>,
     unescaped: HashMap<(usize, usize), String>,
     sep_line: bool,
+    /// Data rows (`starts.len()`, except in a table read as a stream, which keeps no starts).
+    rows: usize,
 }
 
 /// Reads `text` (as returned by [`super::decode_input`]) into a [`Table`] with `options`.
@@ -128,10 +130,11 @@ pub fn read_table_owned(
     let (columns, last_header_empty, data_from) = header(&reader, first)?;
     let width = columns.len();
     let from = if options.has_header { data_from } else { first };
-    let rows = read_rows(&reader, from, width, &sink)?;
+    let rows = read_rows(&reader, from, width, &sink, Buffers::default())?;
     let mut table = Table {
         columns,
         options: *options,
+        rows: rows.starts.len(),
         starts: rows.starts,
         numbers: rows.columns,
         unescaped: rows.unescaped.into_iter().collect(),
@@ -143,12 +146,7 @@ pub fn read_table_owned(
         return Err(DataError::new(file_name, "no data rows"));
     }
     table.resolve_dot_groups();
-    let rows = table.n_rows();
-    let last_empty = table.numbers.last().is_some_and(|c| c.empty == rows);
-    if table.columns.len() > 1 && (last_header_empty || !options.has_header) && last_empty {
-        table.columns.pop();
-        table.numbers.pop();
-    }
+    table.drop_empty_last(last_header_empty);
     Ok(table)
 }
 
@@ -158,9 +156,47 @@ pub(crate) fn column_name(j: usize) -> String {
 }
 
 impl Table {
+    /// A table of `numbers` (one per column, every column as long) without text, as read by
+    /// [`super::stream`]: its cells read as `""` and its lines as 0. The last column is
+    /// dropped as [`read_table_owned`] drops it. `None` without rows.
+    pub(super) fn from_numbers(
+        columns: Vec<String>,
+        options: CsvOptions,
+        numbers: Vec<ColumnNumbers>,
+        last_header_empty: bool,
+    ) -> Option<Table> {
+        let rows = numbers.first().map_or(0, |c| c.values.len());
+        if rows == 0 || numbers.iter().any(|c| c.values.len() != rows) {
+            return None;
+        }
+        let mut table = Table {
+            columns,
+            options,
+            text: Vec::new(),
+            starts: Vec::new(),
+            numbers,
+            unescaped: HashMap::new(),
+            sep_line: false,
+            rows,
+        };
+        table.drop_empty_last(last_header_empty);
+        Some(table)
+    }
+
+    /// Drops a last column whose cells are all empty when its header cell is empty too (or
+    /// there is no header): the trace of a delimiter at the end of every line.
+    fn drop_empty_last(&mut self, last_header_empty: bool) {
+        let rows = self.n_rows();
+        let last_empty = self.numbers.last().is_some_and(|c| c.empty == rows);
+        if self.columns.len() > 1 && (last_header_empty || !self.options.has_header) && last_empty {
+            self.columns.pop();
+            self.numbers.pop();
+        }
+    }
+
     /// Number of data rows.
     pub fn n_rows(&self) -> usize {
-        self.starts.len()
+        self.rows
     }
 
     /// How the text was read.

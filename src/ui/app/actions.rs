@@ -121,7 +121,10 @@ impl GradscopeApp {
             }
             Action::OpenDialog(folder) => self.panels.import.pick(ctx, folder),
             Action::OpenRecent(path) => self.panels.import.open_path(ctx, path),
-            Action::Imported(data, source) => self.train_on_imported(data, source),
+            Action::Imported(data, source, report) => {
+                self.train_on_imported(data, source);
+                self.import_report = report.map(|r| (Arc::clone(&self.lab.data), r));
+            }
             Action::TogglePresentation => {
                 self.presentation.toggle(ctx);
                 // On a projector the panels need the room: the controls fold into a strip.
@@ -206,6 +209,12 @@ impl GradscopeApp {
         }
         if self.mode == AppMode::Memory && mode != AppMode::Memory {
             self.panels.memory.leave();
+        }
+        if mode == AppMode::Memory
+            && std::mem::take(&mut self.memory_demo_due)
+            && self.panels.memory.stored().is_empty()
+        {
+            self.panels.memory.start_demo();
         }
         self.mode = mode;
     }

@@ -180,8 +180,8 @@ impl GradscopeApp {
                 race.playing = true;
             }
             BenchView::Memory => {
+                // The first visit plays the demo (bench windows start with autoplay).
                 self.set_mode(AppMode::Memory);
-                self.memory().start_demo();
             }
             BenchView::Runs => {
                 self.set_mode(AppMode::NetworkLab);

@@ -7,6 +7,7 @@
 //! reads each frame; training never waits.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
@@ -15,9 +16,10 @@ use eframe::egui;
 use super::GradscopeApp;
 use super::lab_file::{OpenedLab, SaveAll, open_lab, resume_of};
 use crate::experiment::{
-    Experiment, History, SavedWeights, ViewSettings, export_pytorch, load_safetensors,
-    tensors_from_params, write_metrics_csv, write_safetensors,
+    DatasetRef, ExistingFiles, Experiment, History, Preprocessing, SavedWeights, ViewSettings,
+    export_pytorch, load_safetensors, tensors_from_params, write_metrics_csv, write_safetensors,
 };
+use crate::nn::Shape;
 use crate::train::{Captured, Command};
 use crate::ui::action::FileRequest;
 use crate::ui::state::Banner;
@@ -77,13 +79,17 @@ impl GradscopeApp {
                     self.save_all_runs(path);
                 } else {
                     match self.lab_experiment(None) {
-                        Ok(experiment) => self.write_in_background(ctx, move || {
-                            let mut experiment = experiment;
-                            experiment
-                                .save(&path)
-                                .map(|()| format!("saved {}", path.display()))
-                                .map_err(|e| e.to_string())
-                        }),
+                        Ok(mut experiment) => {
+                            let spec = self.lab.settings.train.model_spec(&self.lab.data);
+                            experiment.preprocessing =
+                                spec.ok().and_then(|spec| self.preprocessing(spec.input));
+                            self.write_in_background(ctx, move || {
+                                experiment
+                                    .save(&path)
+                                    .map(|()| format!("saved {}", path.display()))
+                                    .map_err(|e| e.to_string())
+                            });
+                        }
                         Err(message) => self.panels.files.status = Some(Err(message)),
                     }
                 }
@@ -293,9 +299,11 @@ impl GradscopeApp {
         }
         if let Some(rx) = &self.file_jobs.opening {
             match rx.try_recv() {
-                Ok(Ok(opened)) => {
+                Ok(Ok(mut opened)) => {
                     self.file_jobs.opening = None;
+                    let report = opened.report.take();
                     self.apply_experiment(ctx, opened);
+                    self.import_report = report.map(|(data, r)| (data, Arc::new(r)));
                 }
                 Ok(Err(message)) => {
                     self.file_jobs.opening = None;
@@ -340,8 +348,25 @@ impl GradscopeApp {
             captured.step,
             captured.epoch,
         ));
-
+        experiment.preprocessing = self.preprocessing(captured.spec.input);
         Ok(experiment)
+    }
+
+    /// The preprocessing of the data set in use for a model taking `input`, as `train --save`
+    /// writes it. `None` for a set read from a file whose import report the window does not
+    /// have (its columns would be guessed).
+    pub(super) fn preprocessing(&self, input: Shape) -> Option<Preprocessing> {
+        let data = &self.lab.data;
+        let report = self
+            .import_report
+            .as_ref()
+            .filter(|(reported, _)| Arc::ptr_eq(reported, data))
+            .map(|(_, report)| report.as_ref());
+        let from_file = matches!(
+            self.lab.settings.data.reference(),
+            Some(DatasetRef::File { .. })
+        );
+        (report.is_some() || !from_file).then(|| Preprocessing::new(data, input, report))
     }
 
     /// Exports the captured weights with the current settings to PyTorch in `dir`, on a
@@ -359,7 +384,7 @@ impl GradscopeApp {
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
         std::thread::spawn(move || {
-            let result = export_pytorch(&experiment, &dir).map(|summary| {
+            let result = export_pytorch(&experiment, &dir, ExistingFiles::Refuse).map(|summary| {
                 let accuracy = summary.test_accuracy.map_or_else(String::new, |a| {
                     format!("; test accuracy {:.1} %", a * 100.0)
                 });

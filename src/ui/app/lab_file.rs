@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 
 use super::{GradscopeApp, Lab};
-use crate::data::Dataset;
+use crate::data::{Dataset, ImportReport};
 use crate::experiment::runs::color_text;
 use crate::experiment::{
     DatasetRef, Experiment, History, ResumeState, RunParent, RunSummary, SavedRun, SavedWeights,
@@ -42,6 +42,9 @@ pub(super) struct OpenedLab {
     pub(super) experiment: Experiment,
     pub(super) runs: Vec<(SavedRun, Arc<Dataset>)>,
     pub(super) damaged: Vec<String>,
+    /// The importer's report on the file's own data set (for data read from a file), with
+    /// that data set.
+    pub(super) report: Option<(Arc<Dataset>, ImportReport)>,
 }
 
 /// Reads the data of every run of `experiment` and checks each run against it (weights that
@@ -58,6 +61,7 @@ pub(super) fn open_lab(experiment: Experiment) -> Result<OpenedLab, String> {
         .map(ToString::to_string)
         .collect();
     let mut loaded: Vec<(DatasetRef, Arc<Dataset>)> = Vec::new();
+    let mut report = None;
     let mut runs = Vec::new();
     for run in records {
         let reference = run.dataset.clone().unwrap_or(experiment.dataset.clone());
@@ -66,10 +70,15 @@ pub(super) fn open_lab(experiment: Experiment) -> Result<OpenedLab, String> {
             None => {
                 let data = experiment
                     .with_run_record(&run)
-                    .load_dataset()
+                    .load_dataset_with_report()
                     .map_err(|e| e.to_string());
                 match data {
-                    Ok(data) => {
+                    Ok((data, import)) => {
+                        if reference == experiment.dataset
+                            && let Some(import) = import
+                        {
+                            report = Some((Arc::clone(&data), import));
+                        }
                         loaded.push((reference, Arc::clone(&data)));
                         data
                     }
@@ -105,6 +114,7 @@ pub(super) fn open_lab(experiment: Experiment) -> Result<OpenedLab, String> {
         experiment,
         runs,
         damaged,
+        report,
     })
 }
 
@@ -391,6 +401,8 @@ impl GradscopeApp {
             experiment.runs.push(run);
         }
         experiment.selected_run = Some(lab.runs.selected);
+        let spec = lab.settings.train.model_spec(&lab.data);
+        experiment.preprocessing = spec.ok().and_then(|spec| self.preprocessing(spec.input));
         Ok(experiment)
     }
 

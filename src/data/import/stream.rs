@@ -1,0 +1,268 @@
+//! A large file of numbers read as a stream: step 2 of the importer ([`super::table`])
+//! without holding the file's text.
+//!
+//! Reading a 100 MB file whole costs 100 MB of fresh memory, and on a machine where the
+//! system zeroes each new page that costs more than parsing it (about 1.5 ms per MB on the
+//! 2-core development machine: see the README's CSV benchmark). A table whose cells are all
+//! numbers or missing needs no text after reading, so such a file is read in chunks of
+//! [`CHUNK_BYTES`] into one reused buffer, each chunk parsed by the ordinary reader
+//! ([`super::read`], on every core), and only the numbers are kept.
+//!
+//! The stream gives up, and the caller reads the file whole with [`super::read_table_owned`]
+//! (which then reports any error with its line and column), as soon as the file is anything
+//! but plain: gzipped, an Excel `sep=` line, a quote, a lone CR line end, a decimal comma, a
+//! cell that is neither a number nor missing, or a record with the wrong number of fields.
+//! So the result never differs from reading the whole text, except that the streamed table
+//! keeps no text ([`Table::cell`] reads `""`, as after the text is released for building).
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use super::read::{Buffers, Reader, Sink, first_record, header, read_rows};
+use super::settings::CsvOptions;
+use super::sniff::{GZIP_MAGIC, first_record_line, sep_line, sniff_csv};
+use super::table::{ColumnNumbers, ProgressFn, Table};
+use crate::data::DataError;
+
+/// Bytes read per chunk (the buffer holds one chunk and the unfinished record before it).
+pub const CHUNK_BYTES: usize = 8 << 20;
+/// Files at least this large are streamed when they can be; smaller ones are read whole.
+pub const STREAM_MIN_BYTES: u64 = 16 << 20;
+/// Line ends the first chunk must hold: the delimiter and header are guessed from the first
+/// 100 records ([`sniff_csv`]), which must all be in it for the guess to equal the whole
+/// text's.
+const SNIFF_LINES: usize = 101;
+/// The UTF-8 byte order mark, skipped as [`super::decode_owned`] does.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A table read by [`stream_table`].
+pub struct Streamed {
+    /// The table (without text).
+    pub table: Table,
+    /// The line of the header (or first) record.
+    pub head_line: u64,
+}
+
+/// Reads the delimited file at `path` as a stream when it is plain numbers (see the module
+/// docs), with `options` or the ones guessed from its first chunk. `report(bytes)` is called
+/// with the bytes of the file read and parsed so far; when it returns false, reading stops.
+///
+/// Returns `Ok(None)` when the file is not plain numbers or cannot be read: the caller then
+/// reads it whole, which gives the same table or the exact error.
+///
+/// # Errors
+/// Only `"{file}: cancelled"`.
+pub fn stream_table(
+    file_name: &str,
+    path: &Path,
+    options: Option<CsvOptions>,
+    report: ProgressFn,
+) -> Result<Option<Streamed>, DataError> {
+    let cancelled = AtomicBool::new(false);
+    let result = Stream::open(file_name, path, options).and_then(|s| s.read(report, &cancelled));
+    if cancelled.load(Ordering::Relaxed) {
+        return Err(DataError::new(file_name, "cancelled"));
+    }
+    Ok(result)
+}
+
+/// The state of a stream: the file, the buffer and where its first byte is in the file.
+struct Stream<'a> {
+    file_name: &'a str,
+    file: std::fs::File,
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`.
+    consumed: u64,
+    /// Whether the file has been read to its end.
+    eof: bool,
+    options: CsvOptions,
+}
+
+impl<'a> Stream<'a> {
+    /// Opens the file and reads its first chunk; `None` when it is not plain or too short.
+    fn open(file_name: &'a str, path: &Path, options: Option<CsvOptions>) -> Option<Self> {
+        let file = std::fs::File::open(path).ok()?;
+        let mut stream = Stream {
+            file_name,
+            file,
+            buf: Vec::with_capacity(CHUNK_BYTES + (1 << 20)),
+            consumed: 0,
+            eof: false,
+            options: options.unwrap_or_default(),
+        };
+        stream.fill()?;
+        if stream.buf.starts_with(&GZIP_MAGIC) {
+            return None;
+        }
+        if stream.buf.starts_with(BOM) {
+            stream.buf.drain(..BOM.len());
+            stream.consumed = BOM.len() as u64;
+        }
+        if sep_line(&stream.buf).is_some()
+            || memchr::memchr_iter(b'\n', &stream.buf).count() < SNIFF_LINES
+        {
+            return None;
+        }
+        stream.options = options.unwrap_or_else(|| sniff_csv(&stream.buf));
+        (!stream.options.decimal_comma).then_some(stream)
+    }
+
+    /// Tops the buffer up to one chunk past what it holds; `None` on a read error.
+    fn fill(&mut self) -> Option<()> {
+        let want = CHUNK_BYTES as u64;
+        let n = (&mut self.file)
+            .take(want)
+            .read_to_end(&mut self.buf)
+            .ok()?;
+        self.eof = (n as u64) < want;
+        Some(())
+    }
+
+    /// Where the buffer's complete records end: after its last line end, or its end at the
+    /// end of the file.
+    fn complete(&self) -> usize {
+        if self.eof {
+            self.buf.len()
+        } else {
+            memchr::memrchr(b'\n', &self.buf).map_or(0, |k| k + 1)
+        }
+    }
+
+    fn reader<'b>(&'b self, end: usize) -> Reader<'b> {
+        Reader {
+            file: self.file_name,
+            text: self.buf.get(..end).unwrap_or_default(),
+            delimiter: self.options.delimiter,
+            decimal_comma: false,
+            has_header: self.options.has_header,
+        }
+    }
+
+    /// Reads the header, then every chunk; `None` as soon as the file is not plain.
+    fn read(mut self, report: ProgressFn, cancelled: &AtomicBool) -> Option<Streamed> {
+        let end = self.complete();
+        if !plain(self.buf.get(..end)?) {
+            return None;
+        }
+        let head_line = first_record_line(&self.buf);
+        let (columns, last_header_empty, mut from) = {
+            let reader = self.reader(end);
+            let first = first_record(&reader, 0).ok()?;
+            let (columns, last_empty, data_from) = header(&reader, first).ok()?;
+            let from = if self.options.has_header {
+                data_from
+            } else {
+                first
+            };
+            (columns, last_empty, from)
+        };
+        let width = columns.len();
+        let mut columns_read = Columns::new(width, self.estimated_rows(from, end));
+        let mut reuse = Buffers::default();
+        loop {
+            let end = self.complete();
+            let text = self.buf.get(..end)?;
+            if !plain(text) {
+                return None;
+            }
+            if from < end {
+                let base = self.consumed;
+                let progress = |bytes: u64| report(base + bytes);
+                let sink = Sink {
+                    report: &progress,
+                    shared: None,
+                    cancelled,
+                };
+                let buffers = std::mem::take(&mut reuse);
+                let rows = read_rows(&self.reader(end), from, width, &sink, buffers).ok()?;
+                if !rows.unescaped.is_empty() {
+                    return None;
+                }
+                reuse = columns_read.absorb(rows.starts, rows.columns)?;
+            }
+            if self.eof {
+                break;
+            }
+            self.buf.drain(..end);
+            self.consumed += end as u64;
+            from = 0;
+            self.fill()?;
+        }
+        let table = Table::from_numbers(
+            columns,
+            self.options,
+            columns_read.columns,
+            last_header_empty,
+        )?;
+        Some(Streamed { table, head_line })
+    }
+
+    /// The rows of the file guessed from the first chunk's (10 % more, and capacity that is
+    /// never written costs no memory).
+    fn estimated_rows(&self, from: usize, end: usize) -> usize {
+        let lines = memchr::memchr_iter(b'\n', self.buf.get(from..end).unwrap_or_default())
+            .count()
+            .max(1);
+        let per_line = (end.saturating_sub(from) / lines).max(1) as u64;
+        let total = self
+            .file
+            .metadata()
+            .map_or(0, |m| m.len())
+            .saturating_sub(self.consumed + from as u64);
+        usize::try_from(total / per_line + total / per_line / 10 + 1024).unwrap_or(1024)
+    }
+}
+
+/// Whether `text` holds no quote and no CR that is not part of a CRLF line end.
+fn plain(text: &[u8]) -> bool {
+    if memchr::memchr(b'"', text).is_some() {
+        return false;
+    }
+    memchr::memchr_iter(b'\r', text).all(|k| text.get(k + 1) == Some(&b'\n'))
+}
+
+/// The columns read so far, chunk after chunk.
+struct Columns {
+    columns: Vec<ColumnNumbers>,
+}
+
+impl Columns {
+    fn new(width: usize, rows: usize) -> Self {
+        let columns = (0..width)
+            .map(|_| ColumnNumbers {
+                values: Vec::with_capacity(rows),
+                ..ColumnNumbers::default()
+            })
+            .collect();
+        Columns { columns }
+    }
+
+    /// Appends one chunk's columns and hands their vectors back for the next chunk; `None`
+    /// when a cell is neither a number nor missing (the text would be needed) or a
+    /// decimal-comma form was seen.
+    fn absorb(&mut self, starts: Vec<usize>, chunk: Vec<ColumnNumbers>) -> Option<Buffers> {
+        if chunk
+            .iter()
+            .any(|part| part.bad > 0 || part.ambiguous > 0 || part.dot_groups > 0)
+        {
+            return None;
+        }
+        // One column per task: the first write to a new page of a column costs the system a
+        // page of zeroes, which both cores then share.
+        self.columns
+            .par_iter_mut()
+            .zip(chunk.par_iter())
+            .for_each(|(total, part)| total.values.extend_from_slice(&part.values));
+        let mut values = Vec::with_capacity(chunk.len());
+        for (total, part) in self.columns.iter_mut().zip(chunk) {
+            total.missing += part.missing;
+            total.empty += part.empty;
+            total.numbers += part.numbers;
+            values.push(part.values);
+        }
+        Some(Buffers { starts, values })
+    }
+}

@@ -1,0 +1,205 @@
+//! Large files of plain numbers are read as a stream (`data::import::stream`), without
+//! holding their text. The result must equal reading the whole text, and anything the stream
+//! cannot take (a text cell, a quote, a wrong field count) must give what the whole reader
+//! gives: the same data set or the same error, with its line and column.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use gradscope::data::{
+    DataSource, Dataset, ImportSettings, Progress, build_owned, decode_owned, load_now, open_table,
+    read_table_owned, sniff_csv,
+};
+
+/// Rows of the generated files: about 19 MB, over the 16 MiB from which files are streamed
+/// (and two chunks of 8 MiB and a part).
+const ROWS: usize = 320_000;
+
+/// Writes `rows` rows of 8 numbers and a class 0–4, with `NA` in column `x3` every 97th
+/// row; `edit(row, line)` may change a line before it is written. `crlf` ends lines with
+/// CRLF, `bom` starts the file with a UTF-8 byte order mark.
+fn write_csv(
+    dir: &Path,
+    name: &str,
+    (crlf, bom): (bool, bool),
+    edit: impl Fn(usize, String) -> String,
+) -> PathBuf {
+    let path = dir.join(name);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF").expect("write");
+    }
+    writeln!(out, "x0,x1,x2,x3,x4,x5,x6,x7,label").expect("write");
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        state >> 11
+    };
+    for row in 0..ROWS {
+        let mut line = String::new();
+        for j in 0..8 {
+            let v = (next() % 200_000) as i64 - 100_000;
+            if j == 3 && row % 97 == 5 {
+                line.push_str("NA,");
+            } else {
+                line.push_str(&format!("{}.{:03},", v / 1000, (v % 1000).abs()));
+            }
+        }
+        line.push_str(&(next() % 5).to_string());
+        writeln!(out, "{}", edit(row, line)).expect("write");
+    }
+    out.flush().expect("flush");
+    drop(out);
+    if crlf {
+        let text = std::fs::read(&path).expect("read");
+        let text = String::from_utf8_lossy(&text).replace('\n', "\r\n");
+        std::fs::write(&path, text).expect("write");
+    }
+    path
+}
+
+/// The data set (or error) of reading `path` whole: decode, sniff, read, guess, build.
+fn whole(path: &Path) -> Result<Dataset, String> {
+    let name = path.display().to_string();
+    let raw = std::fs::read(path).expect("read");
+    let text = decode_owned(&name, raw).map_err(|e| e.to_string())?;
+    let options = sniff_csv(&text);
+    let table = read_table_owned(&name, text, &options, &|_| true).map_err(|e| e.to_string())?;
+    let settings = ImportSettings::guess(&table, options);
+    let stem = path
+        .file_stem()
+        .expect("stem")
+        .to_string_lossy()
+        .to_string();
+    build_owned(&stem, &name, table, &settings)
+        .map(|(data, _)| data)
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `open_table` kept no text (the stream's sign: its first cell reads `""`).
+fn streamed(path: &Path) -> bool {
+    let opened = open_table(path, None, &Progress::new(), &AtomicBool::new(false)).expect("opens");
+    opened.table.cell(0, 0).is_empty()
+}
+
+fn scratch() -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    std::fs::create_dir_all(&root).expect("target");
+    tempfile::Builder::new()
+        .prefix("data-stream-")
+        .tempdir_in(root)
+        .expect("tempdir")
+}
+
+fn assert_same(path: &Path) {
+    let streamed_data = load_now(&DataSource::auto(path)).expect("loads").dataset;
+    let whole_data = whole(path).expect("whole loads");
+    assert_eq!(streamed_data.train.len(), whole_data.train.len());
+    assert_eq!(streamed_data.test.len(), whole_data.test.len());
+    assert_eq!(streamed_data.feature_names, whole_data.feature_names);
+    assert_eq!(streamed_data.task, whole_data.task);
+    assert_eq!(streamed_data.train, whole_data.train, "training split");
+    assert_eq!(streamed_data.test, whole_data.test, "test split");
+    assert_eq!(streamed_data.standardizer, whole_data.standardizer);
+    assert_eq!(streamed_data.source_rows, whole_data.source_rows);
+    assert_eq!(streamed_data.fill_values, whole_data.fill_values);
+}
+
+#[test]
+fn a_large_file_of_numbers_streams_to_the_same_data_set() {
+    let dir = scratch();
+    let path = write_csv(dir.path(), "plain.csv", (false, false), |_, l| l);
+    assert!(std::fs::metadata(&path).expect("size").len() > 16 << 20);
+    assert!(streamed(&path), "a plain file of numbers is streamed");
+    assert_same(&path);
+    // Rows with NA in x3 (every 97th) are left out, as by the whole reader.
+    let data = load_now(&DataSource::auto(&path)).expect("loads");
+    let table = data.report.table.expect("table report");
+    assert_eq!(table.dropped_missing_feature, ROWS.div_ceil(97));
+    assert_eq!(table.rows, ROWS - ROWS.div_ceil(97));
+}
+
+#[test]
+fn crlf_and_a_byte_order_mark_stream_too() {
+    let dir = scratch();
+    let path = write_csv(dir.path(), "windows.csv", (true, true), |_, l| l);
+    assert!(streamed(&path));
+    assert_same(&path);
+    assert_eq!(
+        load_now(&DataSource::auto(&path))
+            .expect("loads")
+            .dataset
+            .feature_names[0],
+        "x0"
+    );
+}
+
+#[test]
+fn a_quote_late_in_the_file_is_read_whole_with_the_same_result() {
+    let dir = scratch();
+    let last = ROWS - 3;
+    let path = write_csv(dir.path(), "quoted.csv", (false, false), |row, line| {
+        if row == last {
+            let (first, rest) = line.split_once(',').expect("cells");
+            format!("\"{first}\",{rest}")
+        } else {
+            line
+        }
+    });
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains('"'), "the edit put a quote in");
+    assert!(
+        !streamed(&path),
+        "a quote sends the file to the whole reader"
+    );
+    assert_same(&path);
+}
+
+#[test]
+fn a_text_cell_late_in_the_file_gives_the_whole_readers_error() {
+    let dir = scratch();
+    let last = ROWS - 1;
+    let path = write_csv(dir.path(), "typo.csv", (false, false), |row, line| {
+        if row == last {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            cells[2] = "n.a.";
+            cells.join(",")
+        } else {
+            line
+        }
+    });
+    let error = load_now(&DataSource::auto(&path))
+        .map(|_| ())
+        .expect_err("a bad cell is refused")
+        .to_string();
+    assert_eq!(Err(error.clone()), whole(&path).map(|_| ()));
+    // The header is line 1, so the last row is line ROWS + 1; the cell is in column 3.
+    assert!(
+        error.contains(&format!(":{}:3: \"n.a.\" in column \"x2\"", ROWS + 1)),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_short_row_late_in_the_file_gives_its_line() {
+    let dir = scratch();
+    let last = ROWS - 2;
+    let path = write_csv(dir.path(), "short.csv", (false, false), |row, line| {
+        if row == last {
+            line.split(',').take(3).collect::<Vec<_>>().join(",")
+        } else {
+            line
+        }
+    });
+    let error = load_now(&DataSource::auto(&path))
+        .map(|_| ())
+        .expect_err("a short row is refused")
+        .to_string();
+    assert_eq!(
+        error,
+        format!("{}:{}: 3 fields, the header has 9", path.display(), ROWS)
+    );
+}
