@@ -188,6 +188,10 @@ pub struct TrainArgs {
     /// had never stopped. --epochs (or the file's epochs) then counts the epochs to add.
     #[arg(long, requires = "config", conflicts_with = "load_weights")]
     pub resume: bool,
+    /// With --config: train the run of this name from the file's runs (a file saved by the
+    /// window with several runs); without it, the run that was selected when it was saved.
+    #[arg(long, value_name = "NAME", requires = "config")]
+    pub run: Option<String>,
     /// Start from the weights in this safetensors file instead of the seed's.
     #[arg(long, value_name = "FILE.safetensors")]
     pub load_weights: Option<PathBuf>,
@@ -392,7 +396,13 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
     let base = args
         .config
         .as_deref()
-        .map(Experiment::load)
+        .map(|path| {
+            let experiment = Experiment::load(path)?;
+            match &args.run {
+                Some(name) => experiment.with_run(name),
+                None => Ok(experiment),
+            }
+        })
         .transpose()
         .map_err(|e| e.to_string())?;
     let seed = args.seed.unwrap_or(1);
@@ -473,6 +483,16 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         .model_spec(&data)
         .map_err(|e| format!("--model: {e}"))?;
     let initial_params = initial_params(args, base.as_ref(), &spec)?;
+    if let Some(base) = base.as_ref().filter(|_| args.resume)
+        && let Some(state) = &base.resume
+    {
+        // The counters against the data, with the batch size they were saved with.
+        state
+            .check_on(data.train.len(), base.train.batch_size)
+            .map_err(|(field, message)| {
+                format!("--resume: {}: {field}: {message}", base.file_name())
+            })?;
+    }
     let resume = base.as_ref().filter(|_| args.resume).and_then(|base| {
         let weights = base.weights.as_ref()?;
         Some(ResumePoint {
@@ -544,7 +564,16 @@ pub fn train_command_with(
         save_safetensors_with(path, session.model(), &preprocessing).map_err(|e| e.to_string())?;
     }
     if let Some(path) = &args.metrics {
-        write_metrics_csv(path, &history).map_err(|e| e.to_string())?;
+        // The run's name in a file of several runs: `--run`, else the selected one.
+        let selected = run.base.as_ref().and_then(|base| {
+            let id = base.selected_run?;
+            base.runs
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.name.as_str())
+        });
+        let name = args.run.as_deref().or(selected).unwrap_or("run 1");
+        write_metrics_csv(path, &[(name, &history)]).map_err(|e| e.to_string())?;
     }
     if let Some(path) = &args.save {
         let mut experiment = Experiment::new(run.dataset.clone(), session.config().clone());

@@ -379,7 +379,7 @@ fn bad_config_and_weights_files_exit_2_with_one_line() {
     assert_eq!(
         run(&["train", "--config", &name]),
         format!(
-            "gradscope: {name}: format version 7 is not supported (this gradscope reads versions 1 and 2)"
+            "gradscope: {name}: format version 7 is not supported (this gradscope reads versions 1 to 3)"
         )
     );
 

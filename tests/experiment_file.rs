@@ -133,8 +133,8 @@ fn an_edited_value_of_the_wrong_type_names_its_line_and_column() {
 
     // An unknown control in a lesson.
     let edited = text.replace(
-        "\"format_version\": 2,",
-        "\"format_version\": 2,\n  \"lesson\": { \"locked\": [\"volume\"] },",
+        "\"format_version\": 3,",
+        "\"format_version\": 3,\n  \"lesson\": { \"locked\": [\"volume\"] },",
     );
     std::fs::write(&path, &edited).expect("write");
     let error = Experiment::load(&path)
@@ -158,13 +158,13 @@ fn another_format_version_is_refused_with_a_clear_message() {
     let text = std::fs::read_to_string(&path).expect("read");
     // Version 99 with a body this build cannot read: the version is reported, not the body.
     let newer = text
-        .replace("\"format_version\": 2", "\"format_version\": 99")
+        .replace("\"format_version\": 3", "\"format_version\": 99")
         .replace("\"train\": {", "\"train\": [1, 2, 3], \"old_train\": {");
     std::fs::write(&path, newer).expect("write");
     assert_eq!(
         Experiment::load(&path).expect_err("v99").to_string(),
         format!(
-            "{}: format version 99 is not supported (this gradscope reads versions 1 and 2)",
+            "{}: format version 99 is not supported (this gradscope reads versions 1 to 3)",
             name(&path)
         )
     );

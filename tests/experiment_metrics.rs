@@ -1,5 +1,5 @@
 //! The metrics CSV (`experiment::metrics`): its header and one row per step and evaluation,
-//! read back with the csv crate.
+//! each named by its run, read back with the csv crate.
 
 use gradscope::experiment::{EvalPoint, History, Start, write_metrics_csv};
 use gradscope::train::{EvalRecord, LossHistory, SplitMetrics, StepOutcome};
@@ -35,7 +35,22 @@ fn metrics_csv_has_the_header_and_one_row_per_step_and_evaluation() {
         }
     }
     let history = History::new(&losses, &evals);
-    write_metrics_csv(&path, &history).expect("write");
+    // A second run of three steps, whose name needs quoting.
+    let mut short = LossHistory::default();
+    for step in 1..=3 {
+        short.push(step, 0.5 / step as f32);
+    }
+    let other = History::new(&short, &[]);
+    write_metrics_csv(&path, &[("run 1", &history), ("lr 0.1, seed 2", &other)]).expect("write");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        text.starts_with("run,kind,step,steps,epoch,train_loss,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n\"lr 0.1, seed 2\",step,2,1,,0.25,0.25,0.25,,,\n"),
+        "{text}"
+    );
     let mut reader = csv::Reader::from_path(&path).expect("open");
     let header: Vec<String> = reader
         .headers()
@@ -46,6 +61,7 @@ fn metrics_csv_has_the_header_and_one_row_per_step_and_evaluation() {
     assert_eq!(
         header,
         [
+            "run",
             "kind",
             "step",
             "steps",
@@ -58,15 +74,24 @@ fn metrics_csv_has_the_header_and_one_row_per_step_and_evaluation() {
             "test_accuracy"
         ]
     );
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
-    assert_eq!(rows.len(), 52);
-    assert_eq!(rows.iter().filter(|r| &r[0] == "eval").count(), 2);
-    assert_eq!(&rows[0][0], "step");
-    assert_eq!(&rows[0][1], "1");
+    let all: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(all.len(), 55);
+    let names: Vec<&str> = all.iter().map(|r| &r[0]).collect();
+    assert_eq!(names[..52], ["run 1"; 52]);
+    assert_eq!(names[52..], ["lr 0.1, seed 2"; 3]);
+    assert_eq!(&all[54][2], "3");
+    // Without the run column, the first run's rows are as before.
+    let rows: Vec<Vec<&str>> = all[..52]
+        .iter()
+        .map(|r| r.iter().skip(1).collect())
+        .collect();
+    assert_eq!(rows.iter().filter(|r| r[0] == "eval").count(), 2);
+    assert_eq!(rows[0][0], "step");
+    assert_eq!(rows[0][1], "1");
     // Epoch 1 ends at step 7: its evaluation follows the row of step 7.
-    assert_eq!(&rows[7][0], "eval");
-    assert_eq!(&rows[7][1], "7");
-    assert_eq!(&rows[7][3], "1");
+    assert_eq!(rows[7][0], "eval");
+    assert_eq!(rows[7][1], "7");
+    assert_eq!(rows[7][3], "1");
     let accuracy: f64 = rows[7][9].parse().expect("test accuracy");
     assert_eq!(Some(accuracy), evals[0].test.and_then(|m| m.accuracy));
     let first_loss: f64 = rows[0][4].parse().expect("loss");

@@ -2,7 +2,9 @@
 //! --epochs 50` ends with the same losses, weights and optimizer state as one 100-epoch run,
 //! bit for bit, for SGD, Momentum and Adam; a session saved in the middle of an epoch continues
 //! exactly through the experiment file's `resume` block; version-1 files (no block) still open
-//! and resume from their weights and counters.
+//! and resume from their weights and counters; an edited block whose counters disagree is
+//! refused naming the field, its line and column; a run whose batch size changed is saved
+//! with its counters marked unchecked and still resumes exactly.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -212,7 +214,7 @@ fn a_damaged_resume_block_is_refused_with_its_field() {
         .to_string();
     assert_eq!(
         error,
-        "experiment: resume: batch position 200 is past the training split (200 samples)"
+        "experiment: resume.batch.cursor: 200 is past the training split (200 samples)"
     );
 }
 
@@ -252,4 +254,161 @@ fn a_version_1_file_still_opens_and_resumes_from_its_weights() {
     ]);
     // The counters go on from the saved ones: 3 + 2 epochs of 7 steps.
     assert_eq!((report.epochs, report.steps), (5, 35));
+}
+
+/// Line and column (1-based) of `value` on the first line holding `needle` in `text`.
+fn place_of(text: &str, needle: &str, value: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, line)| {
+            line.find(needle)
+                .map(|c| (i + 1, c + line[c..].find(value).unwrap() + 1))
+        })
+        .expect("edited line")
+}
+
+#[test]
+fn an_edited_resume_block_is_refused_naming_the_field_and_its_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let saved = dir.path().join("half.json");
+    // 200 training samples in batches of 24: 9 steps an epoch, 450 steps in 50 epochs.
+    train(&[
+        "--dataset",
+        "spiral",
+        "--batch",
+        "24",
+        "--epochs",
+        "50",
+        "--save",
+        &saved.to_string_lossy(),
+    ]);
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).expect("read")).expect("json");
+    let edited = dir.path().join("edited.json");
+    let file = edited.display().to_string();
+    let refused = |edit: &dyn Fn(&mut serde_json::Value), needle: &str, value: &str| {
+        let mut json = original.clone();
+        edit(&mut json);
+        let text = serde_json::to_string_pretty(&json).expect("text");
+        std::fs::write(&edited, &text).expect("write");
+        let (line, column) = place_of(&text, needle, value);
+        let error = Experiment::load(&edited).expect_err("refused").to_string();
+        let place = format!("{file}: line {line}, column {column}: ");
+        assert!(error.starts_with(&place), "{error} (expected {place})");
+        error[place.len()..].to_string()
+    };
+    // A new user's edit: the epoch alone.
+    assert_eq!(
+        refused(&|j| j["resume"]["epoch"] = 60.into(), "\"epoch\": 60", "60"),
+        "resume.epoch: 60, but the weights were saved after epoch 50"
+    );
+    // The epoch in both blocks: the shuffle count gives it away.
+    assert_eq!(
+        refused(
+            &|j| {
+                j["resume"]["epoch"] = 60.into();
+                j["weights"]["epoch"] = 60.into();
+            },
+            "\"shuffles\": 51",
+            "51"
+        ),
+        "resume.batch.shuffles: 51, but after 60 epochs the batch order has been shuffled 61 times (once at the start and at every epoch end)"
+    );
+    assert_eq!(
+        refused(
+            &|j| j["resume"]["batch"]["shuffles"] = 7.into(),
+            "\"shuffles\": 7",
+            "7"
+        ),
+        "resume.batch.shuffles: 7, but after 50 epochs the batch order has been shuffled 51 times (once at the start and at every epoch end)"
+    );
+    // The optimizer's own count, unused by the update rule, must agree with its tensors'.
+    assert_eq!(
+        refused(
+            &|j| j["resume"]["optimizer"]["steps"] = 5.into(),
+            "\"steps\": 450",
+            "450"
+        ),
+        "resume.optimizer.tensors[0].steps: 450, but resume.optimizer.steps is 5"
+    );
+    assert_eq!(
+        refused(
+            &|j| {
+                j["resume"]["optimizer"]["steps"] = 451.into();
+                for t in j["resume"]["optimizer"]["tensors"].as_array_mut().unwrap() {
+                    t["steps"] = 451.into();
+                }
+            },
+            "\"steps\": 451",
+            "451"
+        ),
+        "resume.optimizer.steps: 451 updates, more than the 450 steps taken"
+    );
+
+    // The cursor needs the data to be checked: `--resume` refuses it before training.
+    let mut json = original.clone();
+    json["resume"]["batch"]["cursor"] = 24.into();
+    std::fs::write(&edited, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    let mut argv = vec!["gradscope", "train", "--config", &file, "--resume"];
+    argv.extend(["--epochs", "1"]);
+    let cli = Cli::try_parse_from(argv).expect("arguments parse");
+    let Some(CliCommand::Train(args)) = cli.command else {
+        panic!("not a train command");
+    };
+    assert_eq!(
+        train_command(&args, |_| {}).expect_err("refused"),
+        format!(
+            "--resume: {file}: resume.step: 450, but 50 epochs of 9 steps (200 samples in batches of 24) plus the cursor at 24 (1 batch) make 451"
+        )
+    );
+    let error = Experiment::load(&edited)
+        .expect("the counters agree among themselves")
+        .session(Start::SavedWeights)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert_eq!(
+        error,
+        format!(
+            "{file}: resume.step: 450, but 50 epochs of 9 steps (200 samples in batches of 24) plus the cursor at 24 (1 batch) make 451"
+        )
+    );
+}
+
+#[test]
+fn a_run_whose_batch_size_changed_is_saved_unchecked_and_resumes_exactly() {
+    let data = spiral();
+    let config = TrainConfig {
+        batch_size: 24,
+        ..TrainConfig::default()
+    };
+    let mut straight = Session::new(Arc::clone(&data), config.clone()).expect("session");
+    let mut first = Session::new(Arc::clone(&data), config).expect("session");
+    for session in [&mut straight, &mut first] {
+        step_losses(session, 10);
+        session.set_batch_size(32);
+        step_losses(session, 5);
+    }
+    let state = ResumeState::of(&first);
+    assert!(
+        state.unchecked.is_some(),
+        "15 steps do not follow from batches of 32"
+    );
+    let dataset = DatasetRef::Synth(SynthConfig::new(SynthKind::Spiral));
+    let mut experiment = Experiment::new(dataset, first.config().clone());
+    experiment.weights = Some(SavedWeights::from_model(first.model(), 15, first.epoch()));
+    experiment.resume = Some(state);
+    let text = experiment.to_json();
+    assert!(text.contains("\"unchecked\": \"the step, epoch and batch position do not follow"));
+    let reopened = Experiment::from_json("changed.json", text.as_bytes()).expect("reopens");
+    let mut resumed = reopened
+        .session_on(Arc::clone(&data), Start::SavedWeights)
+        .expect("session");
+    assert_eq!(
+        step_losses(&mut resumed, 30),
+        step_losses(&mut straight, 30)
+    );
+    // A run that kept its batch size is checked: no marker.
+    let steady = Session::new(data, TrainConfig::default()).expect("session");
+    assert_eq!(ResumeState::of(&steady).unchecked, None);
 }

@@ -526,9 +526,11 @@ fn save_experiment_writes_settings_weights_and_history_that_load_back() {
     let outcome = file_outcome(&mut harness);
     assert_eq!(outcome, Ok(format!("saved {}", metrics.display())));
     let text = std::fs::read_to_string(&metrics).expect("csv");
-    assert!(text.starts_with("kind,step,"), "{text}");
+    assert!(text.starts_with("run,kind,step,"), "{text}");
     assert_eq!(
-        text.lines().filter(|l| l.starts_with("step,1,")).count(),
+        text.lines()
+            .filter(|l| l.starts_with("run 1,step,1,"))
+            .count(),
         1,
         "{text}"
     );

@@ -1,10 +1,12 @@
 //! The Runs tab of the real App (egui_kittest): "New run" keeps the old run, ticking two runs
 //! overlays two loss curves in their colours (and unticking one leaves the selected run's own
-//! plot), "Branch from here" creates a run whose first step is the checkpoint's step and which
-//! counts on from it, and the curve thinning keeps spikes (the min/max envelope). The
-//! comparison's controls: "group by seed" draws two runs that differ only in the seed as one
-//! mean curve; the x axis in epochs; hovering a curve names its run; the table fits the window;
-//! a paused run's curves are not prepared again each frame.
+//! plot), scrubbing the timeline shows the model of that checkpoint and "Branch from here"
+//! creates a run whose first step is exactly the checkpoint the timeline shows and which counts
+//! on from it, "New run" takes the next unused seed, Save experiment keeps every run with its
+//! lineage and opening the file brings them back, and the curve thinning keeps spikes (the
+//! min/max envelope). The comparison's controls: "group by seed" draws two runs that differ
+//! only in the seed as one mean curve; the x axis in epochs; hovering a curve names its run;
+//! the table fits the window; a paused run's curves are not prepared again each frame.
 
 use std::time::{Duration, Instant};
 
@@ -12,15 +14,18 @@ use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_plot::PlotPoint;
+use gradscope::experiment::{Experiment, RunParent};
 use gradscope::train::{DEFAULT_CHECKPOINT_EVERY, is_scheduled};
+use gradscope::ui::files::FileKind;
 use gradscope::ui::loss::overlaid_runs;
 use gradscope::ui::plot::{envelope, step_loss_points};
 use gradscope::ui::runclock::XAxis;
 use gradscope::ui::runcurves::{CurveKind, CurveView, prepare};
 use gradscope::ui::seedgroup::band;
+use gradscope::ui::state::Banner;
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
 
-fn harness() -> Harness<'static, GradscopeApp> {
+fn new_harness() -> Harness<'static, GradscopeApp> {
     Harness::builder()
         .with_size(eframe::egui::vec2(1280.0, 800.0))
         .build_eframe(|cc| {
@@ -233,7 +238,7 @@ fn epochs_on_x_hovering_names_the_run_and_the_table_fits() {
 
 #[test]
 fn ticking_two_runs_draws_two_loss_curves() {
-    let mut harness = harness();
+    let mut harness = new_harness();
     harness.run_steps(2);
     harness.get_by_label("Runs").click();
     harness.run_steps(2);
@@ -273,9 +278,24 @@ fn ticking_two_runs_draws_two_loss_curves() {
     assert_eq!(overlaid_runs(app.runs(), app.run_view()).len(), 2);
 }
 
+/// Sets the timeline slider to checkpoint number `index` (0 = the oldest).
+fn scrub_to(harness: &mut Harness<'static, GradscopeApp>, index: usize) {
+    let sliders: Vec<_> = harness
+        .query_all_by_role(eframe::egui::accesskit::Role::Slider)
+        .filter(|node| {
+            node.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with("step "))
+        })
+        .collect();
+    assert_eq!(sliders.len(), 1, "one timeline slider");
+    sliders[0].set_value_accesskit(index as f64);
+    harness.run_steps(2);
+}
+
 #[test]
-fn branch_from_here_creates_a_run_starting_at_the_checkpoint_step() {
-    let mut harness = harness();
+fn branch_from_here_starts_at_exactly_the_checkpoint_the_timeline_shows() {
+    let mut harness = new_harness();
     harness.run_steps(2);
     harness.get_by_label("Runs").click();
     harness.run_steps(2);
@@ -296,33 +316,203 @@ fn branch_from_here_creates_a_run_starting_at_the_checkpoint_step() {
     let steps = harness.state().runs().entries[0].checkpoints.steps.clone();
     assert_eq!(steps[..4], [0, 10, 20, 50]);
     harness.run_steps(2);
-    let label = format!("step {newest}");
     assert!(
-        harness.query_by_label(&label).is_some(),
-        "the timeline shows {label}"
+        harness.query_by_label(&format!("step {newest}")).is_some(),
+        "the timeline shows the newest checkpoint"
     );
+    // Scrub back to the third checkpoint, step 20: the panels show the model of step 20 (the
+    // run stays paused at its own step) and the loss plot marks it.
+    scrub_to(&mut harness, 2);
+    assert!(
+        harness.query_by_label("step 20").is_some(),
+        "the timeline shows step 20"
+    );
+    assert_eq!(harness.state().runs().timeline_step, Some(20));
+    run_until(&mut harness, |app| {
+        app.snapshot().is_some_and(|s| s.step == 20)
+    });
+    let snapshot = harness.state().snapshot().cloned().expect("snapshot");
+    assert!(
+        snapshot.boundary.is_some(),
+        "the decision boundary of step 20"
+    );
+    assert_eq!(harness.state().step(), paused);
+    assert!(!harness.state().run_view().running);
+    assert_eq!(
+        harness.state().banner(),
+        Some(&Banner::Done(format!(
+            "showing the model at step 20 (a checkpoint); the run is paused at step {paused}: Play goes on from there, Branch from here starts a run from step 20"
+        )))
+    );
+
     harness.get_by_label("Branch from here").click();
     harness.run_steps(2);
     let runs = harness.state().runs();
     assert_eq!(runs.entries.len(), 2);
     let child = runs.selected_entry().expect("the branch is selected");
-    assert_eq!(child.parent, Some((0, newest)));
-    assert_eq!(child.first_step, newest);
-    assert_eq!(child.name, format!("run 1 @{newest}"));
-    run_until(&mut harness, |app| app.step() == newest);
+    assert_eq!(child.parent, Some((0, 20)), "branched at the step shown");
+    assert_eq!(child.first_step, 20);
+    assert_eq!(child.name, "run 1 @20");
+    assert_eq!(
+        harness.state().banner(),
+        None,
+        "the preview's message goes with it"
+    );
+    run_until(&mut harness, |app| app.step() == 20);
     // It counts on from the checkpoint: its own curve starts at the step after it.
     harness.get_by_label("Step").click();
     harness.run_steps(1);
-    run_until(&mut harness, |app| app.step() == newest + 1);
+    run_until(&mut harness, |app| app.step() == 21);
     run_until(&mut harness, |app| !app.loss_history().buckets().is_empty());
-    assert_eq!(
-        harness.state().loss_history().buckets()[0].first_step,
-        newest + 1
-    );
+    assert_eq!(harness.state().loss_history().buckets()[0].first_step, 21);
     // The lineage names the branch and its step, inside the window.
-    let text = format!("run 1 @{newest} (from step {newest})");
-    let lineage = harness.get_by_label_contains(&text).rect();
+    let lineage = harness
+        .get_by_label_contains("run 1 @20 (from step 20)")
+        .rect();
     assert!(lineage.right() <= 1280.0, "{lineage:?}");
+}
+
+#[test]
+fn a_new_run_takes_the_next_unused_seed() {
+    let mut harness = new_harness();
+    harness.run_steps(2);
+    harness.get_by_label("Runs").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings().train.seed, 1);
+    harness.get_by_label("New run").click();
+    harness.run_steps(2);
+    harness.get_by_label("New run").click();
+    harness.run_steps(2);
+    let app = harness.state();
+    let seeds: Vec<u64> = app
+        .runs()
+        .entries
+        .iter()
+        .map(|e| app.runs().settings_of(e, app.settings()).train.seed)
+        .collect();
+    assert_eq!(seeds, [1, 2, 3]);
+    assert_eq!(
+        app.settings().train.seed,
+        3,
+        "the controls show the new run's seed"
+    );
+}
+
+#[test]
+fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lab.json");
+    let mut harness = new_harness();
+    harness.run_steps(2);
+    harness.get_by_label("Runs").click();
+    harness.run_steps(2);
+    train_to(&mut harness, 55);
+    run_until(&mut harness, |app| {
+        app.runs()
+            .selected_entry()
+            .is_some_and(|e| e.checkpoints.steps.contains(&50))
+    });
+    harness.run_steps(2);
+    scrub_to(&mut harness, 2);
+    assert!(matches!(harness.state().banner(), Some(Banner::Done(_))));
+    // Play goes back to the live model, and the preview's message goes with it.
+    harness.get_by_label("Play").click();
+    run_until(&mut harness, |app| app.run_view().running);
+    harness.run_steps(2);
+    assert_eq!(harness.state().banner(), None);
+    assert_eq!(harness.state().runs().timeline_step, None);
+    harness.get_by_label("Pause").click();
+    run_until(&mut harness, |app| !app.run_view().running);
+    harness.run_steps(2);
+    scrub_to(&mut harness, 2);
+    harness.get_by_label("Branch from here").click();
+    harness.run_steps(2);
+    run_until(&mut harness, |app| app.step() == 20);
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(1);
+    }
+    run_until(&mut harness, |app| app.step() == 23);
+    let first_steps = harness.state().runs().entries[0].run.step;
+    harness
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::SaveExperiment, &path.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Save experiment").click();
+    run_until(&mut harness, |app| {
+        app.file_status()
+            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
+    });
+    assert_eq!(
+        harness.state().file_status().cloned(),
+        Some(Ok(format!(
+            "saved {} (2 runs, with weights)",
+            path.display()
+        )))
+    );
+    let saved = Experiment::load(&path).expect("loads");
+    let runs: Vec<(&str, Option<RunParent>, u64)> = saved
+        .runs
+        .iter()
+        .map(|r| (r.name.as_str(), r.parent, r.weights.as_ref().unwrap().step))
+        .collect();
+    assert_eq!(
+        runs,
+        [
+            ("run 1", None, first_steps),
+            ("run 1 @20", Some(RunParent { id: 0, step: 20 }), 23)
+        ]
+    );
+    assert_eq!(saved.selected_run, Some(1));
+    assert_eq!(saved.runs[1].color.as_deref(), Some("#ff7f0e"));
+
+    // A new window opens the file: both runs, the branch selected at step 23 with its curve
+    // from step 21, and the lineage.
+    let mut reopened = new_harness();
+    reopened.run_steps(2);
+    reopened.get_by_label("Runs").click();
+    reopened.run_steps(2);
+    let ctx = reopened.ctx.clone();
+    reopened.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut reopened, |app| {
+        app.runs().entries.len() == 2 && app.step() == 23
+    });
+    reopened.run_steps(3);
+    let app = reopened.state();
+    let names: Vec<&str> = app.runs().entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["run 1", "run 1 @20"]);
+    let parent = app.runs().entries[1].parent.map(|(p, step)| {
+        let name = app.runs().entry(p).map(|e| e.name.clone());
+        (name, step)
+    });
+    assert_eq!(parent, Some((Some("run 1".to_string()), 20)));
+    assert_eq!(
+        app.runs().selected_entry().map(|e| e.name.as_str()),
+        Some("run 1 @20")
+    );
+    assert_eq!(app.loss_history().buckets()[0].first_step, 21);
+    assert_eq!(app.runs().entries[0].run.step, first_steps);
+    // Checkpoints are not in the file: each reopened run's timeline starts at its saved step.
+    let timelines: Vec<Vec<u64>> = app
+        .runs()
+        .entries
+        .iter()
+        .map(|e| e.checkpoints.steps.clone())
+        .collect();
+    assert_eq!(timelines, [vec![first_steps], vec![23]]);
+    assert_eq!(
+        app.file_status().cloned(),
+        Some(Ok(format!(
+            "opened 2 runs from {} with its saved weights",
+            path.display()
+        )))
+    );
+    assert!(
+        reopened
+            .query_by_label_contains("run 1 @20 (from step 20)")
+            .is_some()
+    );
 }
 
 #[test]

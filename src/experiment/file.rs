@@ -2,7 +2,7 @@
 //!
 //! ```json
 //! {
-//!   "format_version": 2,
+//!   "format_version": 3,
 //!   "title": "Spiral with two tanh layers",
 //!   "dataset": { "synth": { "kind": "Spiral", "samples": 400, "noise": 0.1,
 //!                            "train_ratio": 0.5, "seed": 0 } },
@@ -18,6 +18,10 @@
 //!                             "test_loss": 0.69, "test_accuracy": 0.52 } ] },
 //!   "resume": { "step": 2100, "epoch": 300, "batch": { "seed": 1, "shuffles": 301, "cursor": 0 },
 //!               "optimizer": { "steps": 2100, "tensors": [ … ] } },
+//!   "selected_run": 1,
+//!   "runs": [ { "id": 0, "name": "run 1", "color": "#1f77b4", "train": { … }, "weights": { … },
+//!               "history": { … }, "resume": { … }, "summary": { "steps": 2100, … } },
+//!             { "id": 1, "name": "run 1 @500", "parent": { "id": 0, "step": 500 }, … } ],
 //!   "worksheet": { "locked": ["dataset", "layers"], "hidden": ["seed"],
 //!               "steps": [ { "title": "Press Play", "text": "Watch the boundary bend." } ] }
 //! }
@@ -31,17 +35,25 @@
 //! - `resume` (version 2) holds the optimizer's moments and the batch position, so that a run
 //!   continues exactly (see [`super::resume`]). Version-1 files have none and still open:
 //!   they continue from their weights with fresh moments.
-//! - `view`, `weights`, `history`, `resume`, `worksheet`, `preprocessing` and `title` are
-//!   optional. Files written before
+//! - `runs` (version 3) holds every run of the window's lab with its name, colour, settings,
+//!   weights, resume block, history, summary and lineage (see [`super::runs`]). The top-level
+//!   `train`, `weights`, `history` and `resume` are then those of the selected run
+//!   (`selected_run`), so whatever reads one run (`train --config`, the PyTorch export) takes
+//!   it. A damaged run is left out and reported by name ([`Experiment::damaged_runs`]); the
+//!   others open.
+//! - `view`, `weights`, `history`, `resume`, `runs`, `worksheet`, `preprocessing` and `title`
+//!   are optional. Files written before
 //!   the rename call the worksheet `lesson`; they still open.
 //! - Weights are embedded (one file to hand around) with the tensor names and shapes of the
 //!   safetensors export (see [`super::weights`]), as base64 of little-endian F32 so they
 //!   come back bit for bit.
 //!
 //! Reading checks `format_version` first: a file from another version gets
-//! `"exp.json: format version 3 is not supported (this gradscope reads versions 1 and 2)"` rather
+//! `"exp.json: format version 4 is not supported (this gradscope reads versions 1 to 3)"` rather
 //! than a confusing field error. JSON errors give the line and column; values out of range name
-//! the field. Nothing in a file can make gradscope panic or allocate beyond the layer limits.
+//! the field, and a `resume` block whose counters contradict each other names the field with its
+//! line and column (see [`super::resume`]). Nothing in a file can make gradscope panic or
+//! allocate beyond the layer limits.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -50,20 +62,24 @@ use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
 use super::atomic::{SaveError, write_atomically};
+use super::check::{check_dataset, check_history, check_layers, check_optimizer};
+use super::locate::position;
 use super::metrics::History;
 use super::preprocess::Preprocessing;
-use super::resume::ResumeState;
+use super::resume::{FieldError, ResumeState};
+use super::runs::{DamagedRun, SavedRun};
 use super::weights::{SavedWeights, WeightsError};
 pub use super::worksheet::{ControlId, Worksheet, WorksheetStep};
 pub use crate::data::FileImport;
 use crate::data::{
     DataSource, Dataset, ImportReport, ImportSettings, SynthConfig, iris, mnist_bundled,
 };
-use crate::nn::{ModelSpec, OptimizerKind};
-use crate::train::{MAX_HIDDEN_LAYERS, MAX_UNITS, Session, TrainConfig};
+use crate::nn::ModelSpec;
+use crate::train::{Session, TrainConfig};
 
-/// The format version this build writes. Version 2 added the `resume` block.
-pub const FORMAT_VERSION: u32 = 2;
+/// The format version this build writes. Version 2 added the `resume` block, version 3 the
+/// `runs` of the lab and the checks of the `resume` counters.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest format version this build still reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
@@ -106,6 +122,18 @@ pub struct Experiment {
     /// [`Preprocessing`]. Optional; not read back into training, which refits it from the data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<Preprocessing>,
+    /// Id of the run (in `runs`) that the top-level `train`, `weights`, `history` and
+    /// `resume` belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_run: Option<u64>,
+    /// Every run of the lab (version 3; empty for a file of one run). Read run by run by
+    /// [`Experiment::from_json`], so that a damaged run does not stop the others.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<SavedRun>,
+    /// The runs of `runs` that could not be read or failed a check, with the reason (not
+    /// stored in the file).
+    #[serde(skip)]
+    pub damaged_runs: Vec<DamagedRun>,
     /// The file this experiment was read from or last saved to (not stored in the file).
     #[serde(skip)]
     pub file: Option<PathBuf>,
@@ -204,7 +232,7 @@ pub enum ExperimentError {
     },
     /// Another format version.
     #[error(
-        "{file}: format version {found} is not supported (this gradscope reads versions {OLDEST_FORMAT_VERSION} and {FORMAT_VERSION})"
+        "{file}: format version {found} is not supported (this gradscope reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION})"
     )]
     Version {
         /// The file.
@@ -220,6 +248,29 @@ pub enum ExperimentError {
         /// Path of the field.
         field: String,
         /// What is wrong.
+        message: String,
+    },
+    /// A value that contradicts another, at a known place in the file (e.g. a `resume`
+    /// counter); `field` is its path.
+    #[error("{file}: line {line}, column {column}: {field}: {message}")]
+    InvalidAt {
+        /// The file.
+        file: String,
+        /// 1-based line of the value.
+        line: usize,
+        /// 1-based column of the value.
+        column: usize,
+        /// Path of the field.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A run of `runs`: no run of that name, or a damaged one (the message says which).
+    #[error("{file}: {message}")]
+    Run {
+        /// The file.
+        file: String,
+        /// What is wrong, starting with the run's name.
         message: String,
     },
     /// The data set could not be loaded (the loader's message names the data file).
@@ -331,6 +382,9 @@ impl Experiment {
             resume: None,
             worksheet: None,
             preprocessing: None,
+            selected_run: None,
+            runs: Vec::new(),
+            damaged_runs: Vec::new(),
             file: None,
         }
     }
@@ -384,9 +438,29 @@ impl Experiment {
             }
             Some(_) => {}
         }
-        let experiment: Self = serde_json::from_slice(bytes).map_err(|e| json_error(file, &e))?;
-        experiment.check(file)?;
+        let mut experiment: Self =
+            serde_json::from_slice(bytes).map_err(|e| json_error(file, &e))?;
+        experiment
+            .check(file)
+            .and_then(|()| experiment.check_resume(file, Some(bytes)))?;
+        let (runs, damaged) = super::runs::read_runs(file, bytes, &experiment.dataset);
+        experiment.runs = runs;
+        experiment.damaged_runs = damaged;
         Ok(experiment)
+    }
+
+    /// [`ResumeState::check`] of the top-level `resume` block; with the file's `text`, the
+    /// error gives the field's line and column.
+    ///
+    /// # Errors
+    /// [`ExperimentError::InvalidAt`] (or [`ExperimentError::Invalid`] without the text).
+    pub fn check_resume(&self, file: &str, text: Option<&[u8]>) -> Result<(), ExperimentError> {
+        match &self.resume {
+            Some(resume) => resume
+                .check(self.weights.as_ref(), &self.train)
+                .map_err(|error| field_error(file, text, "", error)),
+            None => Ok(()),
+        }
     }
 
     /// The JSON text as [`Experiment::save`] writes it, with data paths as they are in memory.
@@ -413,7 +487,8 @@ impl Experiment {
         Ok(())
     }
 
-    fn file_name(&self) -> String {
+    /// The file's name for messages (`experiment` when it has none).
+    pub fn file_name(&self) -> String {
         self.file
             .as_ref()
             .map_or_else(|| "experiment".to_string(), |f| f.display().to_string())
@@ -521,6 +596,12 @@ impl Experiment {
             Start::SavedWeights => self.saved_params(&data)?,
             Start::Seed => None,
         };
+        if let (Some(resume), Some(_)) = (&self.resume, &params) {
+            self.check_resume(&self.file_name(), None)?;
+            resume
+                .check_on(data.train.len(), self.train.batch_size)
+                .map_err(|error| field_error(&self.file_name(), None, "", error))?;
+        }
         let mut session =
             Session::new(data, self.train.clone()).map_err(|message| ExperimentError::Session {
                 file: self.file_name(),
@@ -552,6 +633,29 @@ impl Experiment {
     /// Theirs.
     pub fn session(&self, start: Start) -> Result<Session, ExperimentError> {
         self.session_on(self.load_dataset()?, start)
+    }
+}
+
+/// `error` of the field at `prefix` + its path, with the line and column when `text` holds it.
+pub(super) fn field_error(
+    file: &str,
+    text: Option<&[u8]>,
+    prefix: &str,
+    (field, message): FieldError,
+) -> ExperimentError {
+    match text.and_then(|text| position(text, &format!("{prefix}{field}"))) {
+        Some((line, column)) => ExperimentError::InvalidAt {
+            file: file.to_string(),
+            line,
+            column,
+            field,
+            message,
+        },
+        None => ExperimentError::Invalid {
+            file: file.to_string(),
+            field,
+            message,
+        },
     }
 }
 
@@ -615,164 +719,4 @@ impl DatasetRef {
             }
         }
     }
-}
-
-/// An invalid value: (field path, message).
-type Invalid = (String, String);
-
-/// Hidden layers and conv blocks within the window's limits.
-fn check_layers(train: &TrainConfig) -> Result<(), Invalid> {
-    if train.hidden.len() > MAX_HIDDEN_LAYERS {
-        return Err((
-            "train.hidden".into(),
-            format!(
-                "{} layers, at most {MAX_HIDDEN_LAYERS} are allowed",
-                train.hidden.len()
-            ),
-        ));
-    }
-    for (i, layer) in train.hidden.iter().enumerate() {
-        if !(1..=MAX_UNITS).contains(&layer.units) {
-            return Err((
-                format!("train.hidden[{i}].units"),
-                format!("{} is outside 1 to {MAX_UNITS}", layer.units),
-            ));
-        }
-    }
-    if train.conv.len() > MAX_HIDDEN_LAYERS {
-        return Err((
-            "train.conv".into(),
-            format!(
-                "{} blocks, at most {MAX_HIDDEN_LAYERS} are allowed",
-                train.conv.len()
-            ),
-        ));
-    }
-    for (i, block) in train.conv.iter().enumerate() {
-        let checks = [
-            ("filters", block.filters, 1, MAX_UNITS),
-            ("kernel", block.kernel, 1, 32),
-            ("pool", block.pool, 0, 32),
-        ];
-        for (name, value, low, high) in checks {
-            if !(low..=high).contains(&value) {
-                return Err((
-                    format!("train.conv[{i}].{name}"),
-                    format!("{value} is outside {low} to {high}"),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A positive learning rate, the used optimizer constants in range, a batch size ≥ 1.
-fn check_optimizer(train: &TrainConfig) -> Result<(), Invalid> {
-    let optimizer = &train.optimizer;
-    if !(optimizer.learning_rate.is_finite() && optimizer.learning_rate > 0.0) {
-        return Err((
-            "train.optimizer.learning_rate".into(),
-            format!("{} is not a positive number", optimizer.learning_rate),
-        ));
-    }
-    let unit = |v: f64| (0.0..1.0).contains(&v);
-    let constants = [
-        (
-            "momentum",
-            optimizer.momentum,
-            optimizer.kind == OptimizerKind::Momentum,
-        ),
-        (
-            "beta1",
-            optimizer.beta1,
-            optimizer.kind == OptimizerKind::Adam,
-        ),
-        (
-            "beta2",
-            optimizer.beta2,
-            optimizer.kind == OptimizerKind::Adam,
-        ),
-    ];
-    for (name, value, used) in constants {
-        if used && !unit(value) {
-            return Err((
-                format!("train.optimizer.{name}"),
-                format!("{value} is outside [0, 1)"),
-            ));
-        }
-    }
-    if optimizer.kind == OptimizerKind::Adam
-        && !(optimizer.epsilon.is_finite() && optimizer.epsilon > 0.0)
-    {
-        return Err((
-            "train.optimizer.epsilon".into(),
-            format!("{} is not a positive number", optimizer.epsilon),
-        ));
-    }
-    if train.batch_size == 0 {
-        return Err(("train.batch_size".into(), "must be at least 1".into()));
-    }
-    Ok(())
-}
-
-/// Sample counts, noise and train ratios in range.
-fn check_dataset(dataset: &DatasetRef) -> Result<(), Invalid> {
-    let ratio_ok = |r: f32| r > 0.0 && r <= 1.0;
-    match dataset {
-        DatasetRef::Synth(config) => {
-            if !(1..=MAX_SYNTH_SAMPLES).contains(&config.samples) {
-                return Err((
-                    "dataset.synth.samples".into(),
-                    format!("{} is outside 1 to {MAX_SYNTH_SAMPLES}", config.samples),
-                ));
-            }
-            if !(config.noise.is_finite() && (0.0..=1.0).contains(&config.noise)) {
-                return Err((
-                    "dataset.synth.noise".into(),
-                    format!("{} is outside 0 to 1", config.noise),
-                ));
-            }
-            if !ratio_ok(config.train_ratio) {
-                return Err((
-                    "dataset.synth.train_ratio".into(),
-                    format!("{} is outside (0, 1]", config.train_ratio),
-                ));
-            }
-        }
-        DatasetRef::Iris { train_ratio, .. } if !ratio_ok(*train_ratio) => {
-            return Err((
-                "dataset.iris.train_ratio".into(),
-                format!("{train_ratio} is outside (0, 1]"),
-            ));
-        }
-        DatasetRef::File { import, .. } => {
-            if let Err((field, message)) = import.check() {
-                return Err((format!("dataset.file.import.{field}"), message));
-            }
-        }
-        DatasetRef::Iris { .. } | DatasetRef::Mnist => {}
-    }
-    Ok(())
-}
-
-/// Loss history step counts far from overflowing when buckets merge.
-fn check_history(history: Option<&History>) -> Result<(), Invalid> {
-    let Some(history) = history else {
-        return Ok(());
-    };
-    const MAX_STEPS: u64 = 1 << 48;
-    let mut total = 0u64;
-    for (i, point) in history.losses.iter().enumerate() {
-        total = total.saturating_add(point.steps);
-        if point.steps == 0 || point.step > MAX_STEPS || total > MAX_STEPS {
-            return Err((
-                format!("history.losses[{i}]"),
-                format!(
-                    "step {} with {} steps is outside 1 to {MAX_STEPS} steps in all",
-                    point.step, point.steps
-                ),
-            ));
-        }
-    }
-    Ok(())
 }

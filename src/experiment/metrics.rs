@@ -5,8 +5,10 @@
 //!
 //! One table, comma separated, with a header row and these columns:
 //!
-//! `kind,step,steps,epoch,train_loss,train_loss_min,train_loss_max,train_accuracy,test_loss,test_accuracy`
+//! `run,kind,step,steps,epoch,train_loss,train_loss_min,train_loss_max,train_accuracy,test_loss,test_accuracy`
 //!
+//! - `run`: the run's name (the Runs table's; `run 1` for the command line's single run). The
+//!   window writes every run of the lab, one after another in the table's order.
 //! - `kind = step`: the training (minibatch) loss of `steps` consecutive steps starting at
 //!   `step` (1-based). Short runs have one row per step (`steps = 1`, min = max = mean); long
 //!   runs are kept in bounded memory by merging neighbouring steps, and then a row gives their
@@ -18,9 +20,10 @@
 //!   `train_loss_min` and `train_loss_max` are empty, and so are the accuracies for regression
 //!   and the test columns when the test split is empty.
 //!
-//! Rows are ordered by step; an evaluation comes after the step rows up to its step. Losses are
+//! Within a run, rows are ordered by step; an evaluation comes after the step rows up to its
+//! step. Losses are
 //! softmax cross-entropy in nats (classification) or mean squared error (regression);
-//! accuracies are fractions in [0, 1]. In pandas: `df[df.kind == "eval"]`.
+//! accuracies are fractions in [0, 1]. In pandas: `df[df.kind == "eval"].groupby("run")`.
 
 use std::path::Path;
 
@@ -30,7 +33,8 @@ use super::atomic::{SaveError, write_atomically};
 use crate::train::{EvalRecord, LossBucket, LossHistory, SplitMetrics};
 
 /// Header of the metrics CSV (see the module docs).
-pub const CSV_HEADER: [&str; 10] = [
+pub const CSV_HEADER: [&str; 11] = [
+    "run",
     "kind",
     "step",
     "steps",
@@ -155,11 +159,13 @@ impl History {
     }
 }
 
-/// The CSV rows (without the header) of `history`, in file order (see the module docs).
-pub fn metrics_rows(history: &History) -> Vec<[String; 10]> {
+/// The CSV rows (without the header) of the run named `run` with `history`, in file order
+/// (see the module docs).
+pub fn metrics_rows(run: &str, history: &History) -> Vec<[String; 11]> {
     let number = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
     let eval_row = |e: &EvalPoint| {
         [
+            run.to_string(),
             "eval".to_string(),
             e.step.to_string(),
             String::new(),
@@ -179,6 +185,7 @@ pub fn metrics_rows(history: &History) -> Vec<[String; 10]> {
             rows.push(eval_row(e));
         }
         rows.push([
+            run.to_string(),
             "step".to_string(),
             point.step.to_string(),
             point.steps.to_string(),
@@ -195,17 +202,19 @@ pub fn metrics_rows(history: &History) -> Vec<[String; 10]> {
     rows
 }
 
-/// Writes `history` as CSV (layout in the module docs) to `path`, atomically.
+/// Writes the histories of `runs` (name, history) as one CSV table (layout in the module
+/// docs) to `path`, atomically, run after run in the order given.
 ///
 /// # Errors
 /// [`SaveError`] naming the file.
-pub fn write_metrics_csv(path: &Path, history: &History) -> Result<(), SaveError> {
-    let rows = metrics_rows(history);
+pub fn write_metrics_csv(path: &Path, runs: &[(&str, &History)]) -> Result<(), SaveError> {
     write_atomically(path, |out| {
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record(CSV_HEADER)?;
-        for row in &rows {
-            writer.write_record(row)?;
+        for (name, history) in runs {
+            for row in metrics_rows(name, history) {
+                writer.write_record(&row)?;
+            }
         }
         writer.flush()
     })

@@ -8,7 +8,11 @@
 //!   written as safetensors.
 //! - [`pytorch`]: the export to PyTorch (weights, split, a `train.py` that trains the same
 //!   model on the same data there).
-//! - [`resume`]: optimizer moments and batch position, for continuing a run exactly.
+//! - [`resume`]: optimizer moments and batch position, for continuing a run exactly, and the
+//!   checks that its counters agree.
+//! - [`runs`]: every run of the window's lab (settings, weights, history, lineage), each read
+//!   on its own so that a damaged run does not stop the others.
+//! - [`locate`]: the line and column of a field in JSON text, for errors found after parsing.
 //! - [`metrics`]: the loss/accuracy history and its CSV export.
 //! - [`preprocess`]: the preprocessing between a data file and the model's inputs (feature
 //!   names, standardisation, fill values, one-hot categories, classes, split), kept with the
@@ -20,12 +24,15 @@
 //! Nothing here draws; the window and the command line call it.
 
 pub mod atomic;
+mod check;
 pub mod file;
 pub mod gif;
+pub mod locate;
 pub mod metrics;
 pub mod preprocess;
 pub mod pytorch;
 pub mod resume;
+pub mod runs;
 pub mod weights;
 pub mod worksheet;
 
@@ -42,6 +49,7 @@ pub use preprocess::{
 };
 pub use pytorch::{ExistingFiles, ExportSummary, TRAIN_PY_TEMPLATE, export_pytorch};
 pub use resume::ResumeState;
+pub use runs::{DamagedRun, RunParent, RunSummary, SavedRun};
 pub use weights::{
     NamedTensor, SavedTensor, SavedWeights, WeightsError, load_safetensors, model_tensors,
     parse_safetensors, pytorch_code, save_safetensors, save_safetensors_with, tensors_from_params,

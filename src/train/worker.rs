@@ -19,14 +19,14 @@ pub use checkpoints::{BranchSetup, ResumePoint};
 
 use crate::data::Dataset;
 use crate::nn::divergence_message;
-use crate::nn::{ModelSpec, OptimizerConfig};
+use crate::nn::{ModelSpec, OptimizerConfig, OptimizerExport};
 use crate::train::checkpoint::{Checkpoint, CheckpointList, CheckpointStore};
 use crate::train::doctor::{
     ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
     activation_stats, gradcheck_rows, identical_layers,
 };
 use crate::train::session::{
-    EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig,
+    BatchPosition, EarlyStop, Evaluation, Session, SplitMetrics, StepOutcome, TrainConfig,
 };
 pub use crate::train::snapshot::SnapshotSlot;
 use crate::train::snapshot::{ViewRequest, build_snapshot};
@@ -134,6 +134,12 @@ pub struct Captured {
     pub step: u64,
     /// Completed epochs.
     pub epoch: u64,
+    /// Where the batch order is (for an experiment file's `resume` block).
+    pub position: BatchPosition,
+    /// The optimizer's moments and step counts.
+    pub optimizer: OptimizerExport<f32>,
+    /// Samples in the training split.
+    pub train_samples: usize,
 }
 
 /// Whether the worker is training.
@@ -511,6 +517,9 @@ impl WorkerState {
                 config: session.config().clone(),
                 step: session.step_count(),
                 epoch: session.epoch(),
+                position: session.position(),
+                optimizer: session.optimizer_state(),
+                train_samples: session.data().train.len(),
             });
         }
     }

@@ -7,6 +7,7 @@
 //! - `app/layout.rs`: where each panel goes in each view;
 //! - `app/capture.rs`: scripted screenshots, PNG and GIF capture, frame statistics;
 //! - `app/file_ops.rs`: the "Save & open" requests and opening experiment files;
+//! - `app/lab_file.rs`: every run of the lab into an experiment file and back;
 //! - `app/persist.rs`: settings remembered between launches.
 
 use std::path::PathBuf;
@@ -44,6 +45,7 @@ mod bench;
 mod capture;
 mod events;
 mod file_ops;
+mod lab_file;
 mod layout;
 mod persist;
 mod runs;
@@ -96,6 +98,8 @@ struct Lab {
     runs: RunList,
     /// The workers of the runs that are not selected, by run id.
     background: Vec<(u64, Worker)>,
+    /// The selected run's model at a checkpoint picked on the timeline, shown in the panels.
+    preview: Option<runs::Preview>,
 }
 
 /// Which panel fills the lower right for image data.
@@ -218,6 +222,7 @@ impl GradscopeApp {
             worker,
             runs,
             background: Vec::new(),
+            preview: None,
             settings,
             data,
             run: RunView {

@@ -29,11 +29,12 @@ impl GradscopeApp {
             }
         }
         self.lab.drain_background(Duration::from_millis(5));
-        let snapshots = self.lab.worker.snapshots();
+        let snapshots = self.lab.snapshot_source();
         let generation = snapshots.generation();
         if generation != self.lab.run.snapshot_generation {
+            let latest = snapshots.latest();
             self.lab.run.snapshot_generation = generation;
-            self.lab.run.snapshot = snapshots.latest();
+            self.lab.run.snapshot = latest;
         }
     }
 

@@ -1,5 +1,6 @@
 //! How the app carries out the requests of the "Save & open" window and opens experiment
-//! files.
+//! files (every run of the lab goes into the file and comes back from it: see
+//! `app/lab_file.rs`).
 //!
 //! Anything slow (writing files, loading the data set of an experiment, encoding GIF frames)
 //! runs on its own thread and reports back through a channel that [`GradscopeApp::poll_files`]
@@ -13,8 +14,7 @@ use std::time::Duration;
 use eframe::egui;
 
 use super::GradscopeApp;
-use super::persist::settings_from_experiment;
-use crate::data::{Dataset, ImportReport};
+use super::lab_file::{OpenedLab, SaveAll, open_lab, resume_of};
 use crate::experiment::{
     DatasetRef, ExistingFiles, Experiment, History, Preprocessing, SavedWeights, ViewSettings,
     export_pytorch, load_safetensors, tensors_from_params, write_metrics_csv, write_safetensors,
@@ -24,21 +24,21 @@ use crate::train::{Captured, Command};
 use crate::ui::action::FileRequest;
 use crate::ui::state::Banner;
 
-/// What to do with the weights the worker sends back.
+/// What to do with the weights the selected run's worker sends back.
 pub(super) enum AfterCapture {
-    SaveExperiment(PathBuf),
     ExportWeights(PathBuf),
     ExportPytorch(PathBuf),
 }
 
-/// An experiment file read on a background thread, with its data set and the importer's
-/// report (for data read from a file).
-type Opened = Result<(Experiment, Arc<Dataset>, Option<ImportReport>), String>;
+/// An experiment file read on a background thread, with its runs and their data.
+type Opened = Result<OpenedLab, String>;
 
 /// Background work of the files window.
 #[derive(Default)]
 pub(super) struct FileJobs {
     capture: Option<(Receiver<Captured>, AfterCapture)>,
+    /// A Save experiment waiting for every run's state.
+    pub(super) save_all: Option<SaveAll>,
     pub(super) writes: Vec<Receiver<Result<String, String>>>,
     /// PyTorch exports under way (their outcome also goes to the message strip).
     exports: Vec<Receiver<Result<String, String>>>,
@@ -76,9 +76,9 @@ impl GradscopeApp {
         match request {
             FileRequest::SaveExperiment { path, with_weights } => {
                 if with_weights {
-                    self.capture_weights(AfterCapture::SaveExperiment(path));
+                    self.save_all_runs(path);
                 } else {
-                    match self.experiment() {
+                    match self.lab_experiment(None) {
                         Ok(mut experiment) => {
                             let spec = self.lab.settings.train.model_spec(&self.lab.data);
                             experiment.preprocessing =
@@ -121,9 +121,20 @@ impl GradscopeApp {
                 self.capture_weights(AfterCapture::ExportPytorch(path));
             }
             FileRequest::ExportMetrics(path) => {
-                let history = History::new(&self.lab.run.losses, &self.lab.run.evals);
+                let lab = &self.lab;
+                let histories: Vec<(String, History)> = lab
+                    .runs
+                    .entries
+                    .iter()
+                    .map(|entry| {
+                        let run = lab.runs.run_of(entry, &lab.run);
+                        (entry.name.clone(), History::new(&run.losses, &run.evals))
+                    })
+                    .collect();
                 self.write_in_background(ctx, move || {
-                    write_metrics_csv(&path, &history)
+                    let runs: Vec<(&str, &History)> =
+                        histories.iter().map(|(n, h)| (n.as_str(), h)).collect();
+                    write_metrics_csv(&path, &runs)
                         .map(|()| format!("saved {}", path.display()))
                         .map_err(|e| e.to_string())
                 });
@@ -152,7 +163,7 @@ impl GradscopeApp {
         self.file_jobs.capture = Some((rx, after));
     }
 
-    fn write_in_background(
+    pub(super) fn write_in_background(
         &mut self,
         ctx: &egui::Context,
         job: impl FnOnce() -> Result<String, String> + Send + 'static,
@@ -173,12 +184,8 @@ impl GradscopeApp {
         let waker = ctx.clone();
         std::thread::spawn(move || {
             let result = Experiment::load(&path)
-                .and_then(|experiment| {
-                    let (data, report) = experiment.load_dataset_with_report()?;
-                    experiment.saved_params(&data)?;
-                    Ok((experiment, data, report))
-                })
-                .map_err(|e| e.to_string());
+                .map_err(|e| e.to_string())
+                .and_then(open_lab);
             let _ = tx.send(result);
             waker.request_repaint();
         });
@@ -186,14 +193,13 @@ impl GradscopeApp {
         self.panels.files.status = Some(Ok("opening…".to_string()));
     }
 
-    /// Starts a session from `experiment` on `data`: its settings, its lesson, and its saved
-    /// weights when it has them.
-    fn apply_experiment(&mut self, experiment: Experiment, data: Arc<Dataset>) {
-        let Some(settings) = settings_from_experiment(&experiment, Some(Arc::clone(&data))) else {
-            return;
-        };
-        self.lab.settings = settings;
-        self.lab.data = data;
+    /// Replaces the lab's runs with the runs of an opened file (each with its settings, and its
+    /// saved weights, optimizer state and curves when it has them), and takes its view
+    /// settings and worksheet.
+    fn apply_experiment(&mut self, ctx: &egui::Context, opened: OpenedLab) {
+        self.lab.banner = None;
+        let failed = self.apply_lab(ctx, &opened);
+        let experiment = opened.experiment;
         self.lab.views.boundary_axes = experiment
             .view
             .boundary_axes
@@ -206,41 +212,12 @@ impl GradscopeApp {
         self.lab
             .worker
             .send(Command::SetViews(self.lab.views.clone()));
-        self.lab
-            .worker
-            .send(Command::SetSpeed(self.lab.settings.speed));
-        self.panels.boundary.data_changed();
-        self.lab.reset();
-        if let Ok(Some(params)) = experiment.saved_params(&self.lab.data) {
-            self.lab.worker.send(Command::LoadParams(params));
-            if let Some(saved) = &experiment.weights {
-                // The run counts on from the saved step, and its saved curves come back
-                // when the new session has started (its start clears the curves).
-                self.lab.worker.send(Command::SetCounters {
-                    step: saved.step,
-                    epoch: saved.epoch,
-                });
-                self.lab.pending_history = experiment.history.clone();
-            }
-            // A version-2 file continues exactly: moments and batch position too.
-            if let Some(resume) = &experiment.resume {
-                match resume.optimizer_export() {
-                    Ok(optimizer) => {
-                        self.lab
-                            .worker
-                            .send(Command::Resume(Box::new(crate::train::ResumePoint {
-                                step: resume.step,
-                                epoch: resume.epoch,
-                                position: resume.batch,
-                                optimizer,
-                            })))
-                    }
-                    Err(message) => {
-                        self.lab.banner = Some(crate::ui::state::Banner::Error(message))
-                    }
-                }
-            }
+        let speed = self.lab.settings.speed;
+        self.lab.worker.send(Command::SetSpeed(speed));
+        for (_, worker) in &self.lab.background {
+            worker.send(Command::SetSpeed(speed));
         }
+        self.panels.boundary.data_changed();
         self.worksheet = super::WorksheetState {
             open: experiment
                 .worksheet
@@ -257,14 +234,21 @@ impl GradscopeApp {
             .file
             .as_ref()
             .map_or_else(String::new, |f| format!(" from {}", f.display()));
-        self.panels.files.status = Some(Ok(format!(
-            "opened{from}{}",
-            if experiment.weights.is_some() {
-                " with its saved weights"
-            } else {
-                ""
-            }
-        )));
+        let runs = self.lab.runs.entries.len();
+        let weights = if experiment.weights.is_some() {
+            " with its saved weights"
+        } else {
+            ""
+        };
+        self.panels.files.status = Some(match failed.first() {
+            None if runs == 1 => Ok(format!("opened{from}{weights}")),
+            None => Ok(format!("opened {runs} runs{from}{weights}")),
+            Some(_) => Err(format!(
+                "opened {runs} run{}{from}; left out: {}",
+                if runs == 1 { "" } else { "s" },
+                failed.join("; ")
+            )),
+        });
     }
 
     /// Finishes background file work; called every frame.
@@ -315,10 +299,11 @@ impl GradscopeApp {
         }
         if let Some(rx) = &self.file_jobs.opening {
             match rx.try_recv() {
-                Ok(Ok((experiment, data, report))) => {
+                Ok(Ok(mut opened)) => {
                     self.file_jobs.opening = None;
-                    self.apply_experiment(experiment, data);
-                    self.import_report = report.map(|r| (Arc::clone(&self.lab.data), Arc::new(r)));
+                    let report = opened.report.take();
+                    self.apply_experiment(ctx, opened);
+                    self.import_report = report.map(|(data, r)| (data, Arc::new(r)));
                 }
                 Ok(Err(message)) => {
                     self.file_jobs.opening = None;
@@ -331,6 +316,7 @@ impl GradscopeApp {
                 Err(TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(50)),
             }
         }
+        self.poll_save_all(ctx);
         self.gif_tick(ctx);
         self.panels.files.recording = self
             .capture
@@ -341,22 +327,6 @@ impl GradscopeApp {
 
     fn after_capture(&mut self, ctx: &egui::Context, captured: Captured, after: AfterCapture) {
         match after {
-            AfterCapture::SaveExperiment(path) => {
-                let mut experiment = match self.captured_experiment(captured) {
-                    Ok(experiment) => experiment,
-                    Err(message) => {
-                        self.panels.files.status = Some(Err(message));
-                        return;
-                    }
-                };
-                experiment.history = Some(History::new(&self.lab.run.losses, &self.lab.run.evals));
-                self.write_in_background(ctx, move || {
-                    experiment
-                        .save(&path)
-                        .map(|()| format!("saved {} (with weights)", path.display()))
-                        .map_err(|e| e.to_string())
-                });
-            }
             AfterCapture::ExportPytorch(path) => self.export_pytorch(ctx, captured, path),
             AfterCapture::ExportWeights(path) => self.write_in_background(ctx, move || {
                 let tensors = tensors_from_params(&captured.spec, &captured.params);
@@ -370,6 +340,7 @@ impl GradscopeApp {
     /// The experiment of the current settings with the captured configuration and weights.
     fn captured_experiment(&self, captured: Captured) -> Result<Experiment, String> {
         let mut experiment = self.experiment()?;
+        experiment.resume = Some(resume_of(&captured));
         experiment.train = captured.config;
         experiment.weights = Some(SavedWeights::from_params(
             &captured.spec,
@@ -384,7 +355,7 @@ impl GradscopeApp {
     /// The preprocessing of the data set in use for a model taking `input`, as `train --save`
     /// writes it. `None` for a set read from a file whose import report the window does not
     /// have (its columns would be guessed).
-    fn preprocessing(&self, input: Shape) -> Option<Preprocessing> {
+    pub(super) fn preprocessing(&self, input: Shape) -> Option<Preprocessing> {
         let data = &self.lab.data;
         let report = self
             .import_report

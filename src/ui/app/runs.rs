@@ -1,19 +1,28 @@
-//! Carrying out the Runs panel's [`RunAction`]s: new runs, selecting one (its worker, curves,
-//! settings and data become the lab's; the one before trains on in the background), ticking,
-//! renaming, deleting, the timeline, checkpoints, branches and rewinds; and draining the
-//! background runs' events.
+//! Carrying out the Runs panel's [`RunAction`]s: new runs (each with the next unused seed),
+//! selecting one (its worker, curves, settings and data become the lab's; the one before trains
+//! on in the background), ticking, renaming, deleting, the timeline, checkpoints, branches and
+//! rewinds; and draining the background runs' events.
+//!
+//! Picking a step on the timeline pauses the selected run and shows its model as it was at that
+//! checkpoint: a [`Preview`] worker is started from the checkpoint (paused) and the panels
+//! draw its snapshots (decision boundary, heatmaps, network view) while the loss plot marks the
+//! step. Play, picking another run or starting one returns to the live model. "Branch from
+//! here" starts from exactly the checkpoint shown.
 
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::{GradscopeApp, Lab};
-use crate::train::{BranchSetup, Command, Event, LossHistory, RunState, SessionSetup, Worker};
+use crate::train::worker::SnapshotSlot;
+use crate::train::{
+    BranchSetup, Checkpoint, Command, Event, LossHistory, RunState, SessionSetup, Worker,
+};
 use crate::ui::runlist::RunAction;
 use crate::ui::state::{Banner, RunView};
 
 /// What a background run's worker builds: nothing heavy (only the selected run's panels draw).
-fn background_views() -> crate::train::ViewRequest {
+pub(super) fn background_views() -> crate::train::ViewRequest {
     crate::train::ViewRequest {
         weights: false,
         boundary: false,
@@ -75,10 +84,108 @@ pub(super) fn apply_run_event(run: &mut RunView, event: &Event) {
     }
 }
 
+/// The selected run's model at a checkpoint of its timeline, on a worker of its own (paused)
+/// whose snapshots the panels draw instead of the live run's.
+pub(super) struct Preview {
+    /// The checkpoint shown.
+    checkpoint: Arc<Checkpoint>,
+    /// Builds the views of the checkpoint's model.
+    worker: Worker,
+    /// What the message strip says meanwhile (cleared with the preview).
+    message: String,
+}
+
+/// What the message strip says while the panels show a checkpoint.
+pub(super) fn preview_text(step: u64, live_step: u64) -> String {
+    format!(
+        "showing the model at step {step} (a checkpoint); the run is paused at step {live_step}: Play goes on from there, Branch from here starts a run from step {step}"
+    )
+}
+
 impl Lab {
+    /// Where the panels' snapshots come from: the timeline's preview when there is one, else
+    /// the selected run's worker.
+    pub(super) fn snapshot_source(&self) -> &SnapshotSlot {
+        match &self.preview {
+            Some(preview) => preview.worker.snapshots(),
+            None => self.worker.snapshots(),
+        }
+    }
+
+    /// Shows the selected run's checkpoint at exactly `step` in the panels (the run pauses).
+    fn show_checkpoint(&mut self, ctx: &eframe::egui::Context, step: u64) {
+        let checkpoint = match &self.preview {
+            Some(preview) if preview.checkpoint.step() == step => return,
+            _ => self.checkpoint_at(step),
+        };
+        let Some(checkpoint) = checkpoint.filter(|c| c.step() == step) else {
+            self.banner = Some(Banner::Error(format!(
+                "the checkpoint at step {step} is no longer kept"
+            )));
+            return;
+        };
+        self.worker.send(Command::Pause);
+        self.run.running = false;
+        let setup = BranchSetup {
+            data: Arc::clone(&self.data),
+            config: checkpoint.state.config.clone(),
+            checkpoint: Arc::clone(&checkpoint),
+        };
+        let worker = match self.preview.take() {
+            Some(preview) => preview.worker,
+            None => Worker::spawn(
+                SessionSetup {
+                    data: Arc::clone(&self.data),
+                    config: checkpoint.state.config.clone(),
+                },
+                self.views.clone(),
+                Arc::new(ctx.clone()),
+            ),
+        };
+        worker.send(Command::SetViews(self.views.clone()));
+        worker.send(Command::StartFrom(Box::new(setup)));
+        let message = preview_text(step, self.run.step);
+        self.banner = Some(Banner::Done(message.clone()));
+        self.preview = Some(Preview {
+            checkpoint,
+            worker,
+            message,
+        });
+        // Take the preview's first snapshot whatever its generation number.
+        self.run.snapshot_generation = u64::MAX;
+    }
+
+    /// Back to the live model in the panels (the timeline's marker goes too).
+    fn end_preview(&mut self) {
+        if let Some(preview) = self.preview.take() {
+            self.run.snapshot_generation = u64::MAX;
+            if matches!(&self.banner, Some(Banner::Done(shown)) if *shown == preview.message) {
+                self.banner = None;
+            }
+        }
+        self.runs.timeline_step = None;
+    }
+
+    /// The smallest seed from the current one up that no run uses (a new run with the same
+    /// settings then differs from the others in its seed, and the seed groups gather them).
+    fn next_unused_seed(&self) -> u64 {
+        let used: Vec<u64> = self
+            .runs
+            .entries
+            .iter()
+            .map(|e| self.runs.settings_of(e, &self.settings).train.seed)
+            .collect();
+        let mut seed = self.settings.train.seed;
+        while used.contains(&seed) {
+            seed = seed.wrapping_add(1);
+        }
+        seed
+    }
+
     /// Moves the selected run's worker, curves, settings and data into its entry, putting
     /// `worker` (and the entry `id`'s curves, settings and data) in their place.
     fn swap_in(&mut self, id: u64, worker: Worker) -> Option<Worker> {
+        self.end_preview();
         let old_id = self.runs.selected;
         let old_worker = std::mem::replace(&mut self.worker, worker);
         old_worker.send(Command::SetViews(background_views()));
@@ -125,17 +232,22 @@ impl Lab {
     /// Starts a new run (selected) with the current settings, from the seed or (`branch`)
     /// from a checkpoint of the selected run; the run selected before trains on.
     fn start_run(&mut self, ctx: &eframe::egui::Context, branch: Option<BranchSetup>) {
+        // The new run's settings; the selected run keeps its own (they go into its entry).
+        let mut settings = self.settings.clone();
+        if branch.is_none() {
+            settings.train.seed = self.next_unused_seed();
+        }
         let setup = SessionSetup {
             data: Arc::clone(&self.data),
-            config: self.settings.train.clone(),
+            config: settings.train.clone(),
         };
         let worker = Worker::spawn(setup, self.views.clone(), Arc::new(ctx.clone()));
-        worker.send(Command::SetSpeed(self.settings.speed));
+        worker.send(Command::SetSpeed(settings.speed));
         let parent = branch
             .as_ref()
             .map(|b| (self.runs.selected, b.checkpoint.step()));
         let running = self.run.running;
-        let id = self.runs.add(&self.settings, &self.data, parent);
+        let id = self.runs.add(&settings, &self.data, parent);
         if let Some(setup) = branch {
             worker.send(Command::StartFrom(Box::new(setup)));
         }
@@ -155,6 +267,17 @@ impl Lab {
         };
         if let Some((_, step)) = parent {
             self.run.step = step;
+        }
+    }
+
+    /// The checkpoint at exactly `step` to branch from: the one the timeline shows, else the
+    /// worker's (none when it has been thinned away).
+    fn branch_checkpoint(&self, step: u64) -> Option<Arc<Checkpoint>> {
+        match &self.preview {
+            Some(preview) if preview.checkpoint.step() == step => {
+                Some(Arc::clone(&preview.checkpoint))
+            }
+            _ => self.checkpoint_at(step).filter(|c| c.step() == step),
         }
     }
 
@@ -182,6 +305,14 @@ impl Lab {
 
     /// Drains the background runs' events, for at most `budget` in all.
     pub(super) fn drain_background(&mut self, budget: Duration) {
+        if let Some(preview) = &self.preview {
+            // Its events (start, counters, checkpoints) say nothing the panels need.
+            while preview.worker.try_event().is_some() {}
+            if self.run.running {
+                // Play was pressed: the panels go back to the live model.
+                self.end_preview();
+            }
+        }
         let start = Instant::now();
         for (id, worker) in &self.background {
             let Some(entry) = self.runs.entries.iter_mut().find(|e| e.id == *id) else {
@@ -228,10 +359,17 @@ impl GradscopeApp {
                 }
             }
             RunAction::Delete(id) => lab.delete_run(id),
-            RunAction::Timeline(step) => lab.runs.timeline_step = step,
+            RunAction::Timeline(Some(step)) => {
+                lab.runs.timeline_step = Some(step);
+                lab.show_checkpoint(ctx, step);
+            }
+            RunAction::Timeline(None) => lab.end_preview(),
             RunAction::CheckpointNow => lab.worker.send(Command::CheckpointNow),
-            RunAction::Rewind(step) => lab.worker.send(Command::Restore(step)),
-            RunAction::Branch(step) => match lab.checkpoint_at(step) {
+            RunAction::Rewind(step) => {
+                lab.end_preview();
+                lab.worker.send(Command::Restore(step));
+            }
+            RunAction::Branch(step) => match lab.branch_checkpoint(step) {
                 Some(checkpoint) => {
                     let setup = BranchSetup {
                         data: Arc::clone(&lab.data),
@@ -242,7 +380,7 @@ impl GradscopeApp {
                 }
                 None => {
                     lab.banner = Some(Banner::Error(format!(
-                        "no checkpoint at or before step {step} to branch from"
+                        "the checkpoint at step {step} is no longer kept, so there is nothing to branch from"
                     )));
                 }
             },

@@ -1,0 +1,269 @@
+//! The runs of the lab in an experiment file (`experiment::runs`, format 3): three runs, one a
+//! branch of another, go through a file and come back equal — names, colours, settings,
+//! weights, resume blocks, histories, summaries and lineage — and each continues exactly as it
+//! would have; `with_run` picks one by name; a damaged run is reported by name with its line
+//! and column while the other runs open.
+
+use std::sync::Arc;
+
+use gradscope::data::{Dataset, SynthConfig, SynthKind, generate};
+use gradscope::experiment::{
+    Experiment, History, ResumeState, RunParent, RunSummary, SavedRun, SavedWeights, Start,
+};
+use gradscope::train::{
+    Checkpoint, EvalRecord, LossHistory, Session, StepOutcome, TrainConfig, branch_session,
+};
+
+mod experiment_common;
+
+use experiment_common::{loss_bits, name, spiral_experiment, temp_dir};
+
+/// A run trained in memory, with the curve the window would have drawn.
+struct Trained {
+    session: Session,
+    losses: LossHistory,
+    evals: Vec<EvalRecord>,
+}
+
+impl Trained {
+    fn new(session: Session) -> Self {
+        Self {
+            session,
+            losses: LossHistory::default(),
+            evals: Vec::new(),
+        }
+    }
+
+    /// `steps` steps, then one evaluation.
+    fn train(&mut self, steps: usize) {
+        for _ in 0..steps {
+            match self.session.step() {
+                StepOutcome::Trained { step, loss, .. } => self.losses.push(step, loss as f32),
+                StepOutcome::Diverged { step } => panic!("diverged at {step}"),
+            }
+        }
+        let (train, test) = self.session.evaluate_both();
+        self.evals.push(EvalRecord {
+            step: self.session.step_count(),
+            epoch: self.session.epoch(),
+            train,
+            test,
+        });
+    }
+
+    /// The run as the window saves it.
+    fn record(&self, id: u64, name: &str, color: &str, parent: Option<RunParent>) -> SavedRun {
+        let session = &self.session;
+        let history = History::new(&self.losses, &self.evals);
+        SavedRun {
+            id,
+            name: name.to_string(),
+            color: Some(color.to_string()),
+            ticked: true,
+            parent,
+            dataset: None,
+            train: session.config().clone(),
+            weights: Some(SavedWeights::from_model(
+                session.model(),
+                session.step_count(),
+                session.epoch(),
+            )),
+            resume: Some(ResumeState::of(session)),
+            summary: RunSummary::of(&history, session.step_count(), session.epoch()),
+            history: Some(history),
+        }
+    }
+}
+
+fn spiral() -> Arc<Dataset> {
+    Arc::new(generate(&SynthConfig::new(SynthKind::Spiral)))
+}
+
+/// Three runs on the spiral (200 training points, batches of 32: 7 steps an epoch): run 1
+/// (seed 1, Adam 0.01, 30 steps), "lr 0.1" (seed 2, Adam 0.1, 20 steps) and "run 1 @20", a
+/// branch of run 1 at its checkpoint of step 20 with learning rate 0.05, 10 steps on. Returns
+/// the file's experiment and the three runs, trained on in memory for comparison.
+fn three_runs() -> (Experiment, Vec<Trained>) {
+    let data = spiral();
+    let base = spiral_experiment();
+    let mut first = Trained::new(Session::new(Arc::clone(&data), base.train.clone()).unwrap());
+    first.train(20);
+    let checkpoint = Checkpoint::of(&first.session, false);
+    first.train(10);
+    let mut second_config: TrainConfig = base.train.clone();
+    second_config.seed = 2;
+    second_config.optimizer.learning_rate = 0.1;
+    let mut second = Trained::new(Session::new(Arc::clone(&data), second_config).unwrap());
+    second.train(20);
+    let mut branch_config = base.train.clone();
+    branch_config.optimizer.learning_rate = 0.05;
+    let mut branch = Trained::new(branch_session(data, &checkpoint, &branch_config).unwrap());
+    branch.train(10);
+
+    let runs = vec![
+        first.record(0, "run 1", "#1f77b4", None),
+        second.record(1, "lr 0.1", "#ff7f0e", None),
+        branch.record(
+            2,
+            "run 1 @20",
+            "#2ca02c",
+            Some(RunParent { id: 0, step: 20 }),
+        ),
+    ];
+    let mut experiment = base.with_run_record(&runs[2]);
+    experiment.runs = runs;
+    (experiment, vec![first, second, branch])
+}
+
+#[test]
+fn three_runs_with_a_branch_come_back_from_the_file_and_continue_exactly() {
+    let dir = temp_dir();
+    let path = dir.path().join("lab.json");
+    let (mut experiment, mut trained) = three_runs();
+    experiment.save(&path).expect("save");
+    let loaded = Experiment::load(&path).expect("load");
+    assert!(loaded.damaged_runs.is_empty(), "{:?}", loaded.damaged_runs);
+    assert_eq!(loaded.runs, experiment.runs);
+    assert_eq!(loaded.selected_run, Some(2));
+    assert_eq!(loaded.format_version, 3);
+
+    let names: Vec<&str> = loaded.runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["run 1", "lr 0.1", "run 1 @20"]);
+    let lineage: Vec<Option<RunParent>> = loaded.runs.iter().map(|r| r.parent).collect();
+    assert_eq!(lineage, [None, None, Some(RunParent { id: 0, step: 20 })]);
+    assert_eq!(loaded.runs[1].rgb(), Some([255, 127, 14]));
+    // 30 steps of 7 a epoch: 4 epochs and 2 steps; the branch counts on from step 20.
+    let counters: Vec<(u64, u64)> = loaded
+        .runs
+        .iter()
+        .map(|r| (r.summary.steps, r.summary.epoch))
+        .collect();
+    assert_eq!(counters, [(30, 4), (20, 2), (30, 4)]);
+    let seeds: Vec<u64> = loaded.runs.iter().map(|r| r.train.seed).collect();
+    assert_eq!(seeds, [1, 2, 1]);
+    let first_steps: Vec<u64> = loaded
+        .runs
+        .iter()
+        .map(|r| r.history.as_ref().unwrap().losses[0].step)
+        .collect();
+    assert_eq!(first_steps, [1, 1, 21]);
+    for (run, t) in loaded.runs.iter().zip(&trained) {
+        let test = t.evals.last().and_then(|e| e.test).expect("test metrics");
+        assert_eq!(run.summary.final_test_loss, Some(test.loss));
+        assert_eq!(
+            run.summary.best_test_loss,
+            Some(test.loss.min(run_first_test(t)))
+        );
+        assert_eq!(run.summary.final_test_accuracy, test.accuracy);
+    }
+    // The top level is the selected run (the branch): what `train --config` trains.
+    assert_eq!(loaded.train.optimizer.learning_rate, 0.05);
+
+    // Each run continues exactly as it would have without the file.
+    for (run, t) in loaded.runs.iter().zip(&mut trained) {
+        let chosen = loaded.with_run(&run.name).expect("run by name");
+        let mut resumed = chosen.session(Start::SavedWeights).expect("session");
+        assert_eq!(resumed.step_count(), run.summary.steps);
+        assert_eq!(
+            loss_bits(&mut resumed, 20),
+            loss_bits(&mut t.session, 20),
+            "{}",
+            run.name
+        );
+    }
+    assert_eq!(
+        loaded
+            .with_run("nope")
+            .expect_err("no such run")
+            .to_string(),
+        format!(
+            "{}: there is no run \"nope\" (its runs are \"run 1\", \"lr 0.1\", \"run 1 @20\")",
+            name(&path)
+        )
+    );
+}
+
+/// The test loss of a run's first evaluation.
+fn run_first_test(trained: &Trained) -> f64 {
+    trained.evals[0].test.expect("test").loss
+}
+
+/// Line and column (1-based) of the first character of `needle`'s value part in `text`.
+fn place_of(text: &str, needle: &str, value: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, line)| {
+            line.find(needle)
+                .map(|c| (i + 1, c + line[c..].find(value).unwrap() + 1))
+        })
+        .expect("edited line")
+}
+
+#[test]
+fn a_damaged_run_is_named_and_the_others_still_open() {
+    let dir = temp_dir();
+    let path = dir.path().join("lab.json");
+    let (mut experiment, _) = three_runs();
+    experiment.save(&path).expect("save");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    value["runs"][1]["resume"]["epoch"] = 60.into();
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    std::fs::write(&path, &text).unwrap();
+    let (line, column) = place_of(&text, "\"epoch\": 60", "60");
+
+    let loaded = Experiment::load(&path).expect("the file still opens");
+    let names: Vec<&str> = loaded.runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["run 1", "run 1 @20"]);
+    assert_eq!(loaded.damaged_runs.len(), 1);
+    assert_eq!(
+        loaded.damaged_runs[0].to_string(),
+        format!(
+            "{}: run \"lr 0.1\": line {line}, column {column}: resume.epoch: 60, but the weights were saved after epoch 2",
+            name(&path)
+        )
+    );
+    assert_eq!(
+        loaded.with_run("lr 0.1").expect_err("damaged").to_string(),
+        format!(
+            "{}: run \"lr 0.1\": line {line}, column {column}: resume.epoch: 60, but the weights were saved after epoch 2",
+            name(&path)
+        )
+    );
+    // The runs that opened are whole: the branch still continues from step 30.
+    let branch = loaded.with_run("run 1 @20").expect("branch");
+    assert_eq!(
+        branch.session(Start::SavedWeights).unwrap().step_count(),
+        30
+    );
+
+    // A value of the wrong type inside a run: that run alone is left out, with serde's
+    // message and the place in the file.
+    value["runs"][1]["resume"]["epoch"] = 2.into();
+    value["runs"][2]["train"]["batch_size"] = "lots".into();
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    std::fs::write(&path, &text).unwrap();
+    let (line, start) = place_of(&text, "\"batch_size\": \"lots\"", "\"lots\"");
+    let loaded = Experiment::load(&path).expect("the file still opens");
+    assert_eq!(loaded.runs.len(), 2);
+    assert_eq!(
+        loaded.damaged_runs[0].to_string(),
+        format!(
+            "{}: run \"run 1 @20\": line {line}, column {}: invalid type: string \"lots\", expected usize",
+            name(&path),
+            start + "\"lots\"".len() - 1
+        )
+    );
+}
+
+#[test]
+fn a_file_of_one_run_opens_as_one_run() {
+    let experiment = spiral_experiment();
+    let records = experiment.run_records();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].name, "run 1");
+    assert_eq!(records[0].train, experiment.train);
+    assert_eq!(records[0].parent, None);
+    assert_eq!(records[0].summary, RunSummary::default());
+    assert!(experiment.runs.is_empty());
+}
