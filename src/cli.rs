@@ -388,11 +388,7 @@ fn check_output(flag: &str, path: Option<&PathBuf>) -> Result<(), String> {
 /// A one-line reason for the first invalid argument, an experiment or weights file that cannot
 /// be read (naming it), or a data file that cannot be read.
 pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
-    let flags::ModelFlags {
-        activation,
-        optimizer,
-        hidden,
-    } = parse_flags(args)?;
+    let model_flags = parse_flags(args)?;
     let base = args
         .config
         .as_deref()
@@ -437,39 +433,7 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
             (Arc::new(data), report)
         }
     };
-    let mut config = match &base {
-        Some(base) => base.train.clone(),
-        None => TrainConfig::for_data(&data),
-    };
-    if let Some(hidden) = hidden {
-        config.hidden = hidden;
-    } else if let Some(activation) = activation {
-        for layer in &mut config.hidden {
-            layer.activation = activation;
-        }
-    }
-    if let Some(text) = &args.model {
-        let (conv, hidden) = blocks_from_spec(text, &data)?;
-        config.conv = conv;
-        config.hidden = hidden;
-    }
-    if let Some(kind) = optimizer {
-        config.optimizer.kind = kind;
-    }
-    if let Some(lr) = args.lr {
-        config.optimizer.learning_rate = lr;
-    }
-    if let Some(batch) = args.batch {
-        config.batch_size = batch;
-    }
-    match (args.epochs, &base) {
-        (Some(epochs), _) => config.epochs = epochs,
-        (None, None) => config.epochs = 100,
-        (None, Some(_)) => {}
-    }
-    if base.is_none() || args.seed.is_some() {
-        config.seed = seed;
-    }
+    let mut config = configure(args, base.as_ref(), &data, model_flags, seed)?;
     if config.epochs == 0 && args.epochs != Some(0) {
         let file = args
             .config
@@ -514,6 +478,59 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         resume,
         report,
     })
+}
+
+/// The training settings of `train`: the experiment's (`base`) or the defaults for `data`,
+/// with the command line's flags over them.
+///
+/// # Errors
+/// A `--model` spec that does not fit `data`.
+fn configure(
+    args: &TrainArgs,
+    base: Option<&Experiment>,
+    data: &Dataset,
+    model_flags: flags::ModelFlags,
+    seed: u64,
+) -> Result<TrainConfig, String> {
+    let flags::ModelFlags {
+        activation,
+        optimizer,
+        hidden,
+    } = model_flags;
+    let mut config = match base {
+        Some(base) => base.train.clone(),
+        None => TrainConfig::for_data(data),
+    };
+    if let Some(hidden) = hidden {
+        config.hidden = hidden;
+    } else if let Some(activation) = activation {
+        for layer in &mut config.hidden {
+            layer.activation = activation;
+        }
+    }
+    if let Some(text) = &args.model {
+        let (conv, hidden) = blocks_from_spec(text, data)?;
+        config.conv = conv;
+        config.hidden = hidden;
+    }
+    if let Some(kind) = optimizer {
+        config.optimizer.kind = kind;
+    }
+    if let Some(lr) = args.lr {
+        config.optimizer.learning_rate = lr;
+    }
+    if let Some(batch) = args.batch {
+        config.batch_size = batch;
+    }
+    match (args.epochs, base) {
+        (Some(epochs), _) => config.epochs = epochs,
+        (None, None) => config.epochs = 100,
+        (None, Some(_)) => {}
+    }
+    if base.is_none() || args.seed.is_some() {
+        config.seed = seed;
+    }
+    Ok(config)
 }
 
 /// `gradscope train`: prepares, trains to the epoch limit, evaluates, and writes `--save`,

@@ -90,7 +90,7 @@ fn set_seed(harness: &mut Harness<'static, GradscopeApp>, seed: f64) {
 /// Two runs, both paused: run 1 after at least 30 steps, run 2 (selected) after at least
 /// `second` steps with seed `seed`.
 fn two_runs(second: u64, seed: f64) -> Harness<'static, GradscopeApp> {
-    let mut harness = harness();
+    let mut harness = new_harness();
     harness.run_steps(2);
     harness.get_by_label("Runs").click();
     harness.run_steps(2);

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::columns::{ColumnDecision, ColumnUse, Plan, decide};
+use super::kept::Kept;
 use super::numbers::{is_missing, not_a_number, shorten};
 use super::settings::{CsvOptions, ImportSettings, MAX_INTEGER_CLASSES, TaskChoice};
 use super::table::{ColumnNumbers, Table};
@@ -333,11 +334,62 @@ fn prepare(
         }
     }
     let label_numbers = numbers.get(label).filter(|c| c.bad == 0);
+    let drop_incomplete = settings.missing == super::MissingPolicy::DropRows;
+    let (kept, gaps) = kept_rows(
+        table,
+        (numbers, &sources),
+        (label, label_numbers),
+        drop_incomplete,
+        &mut report,
+    );
+    if kept.is_empty() {
+        return Err(err(
+            "no rows left: every row has a missing value in a feature or the label".into(),
+        ));
+    }
+    let (labels, task) = labels_and_task(file_name, table, label_numbers, &kept, settings)?;
+    report.rows = kept.len();
+    report.columns = decisions;
+    if let Some(label_decision) = report.columns.get_mut(label) {
+        label_decision.reason = match &task {
+            Task::Classification { class_names } => {
+                format!("label: classification with {} classes", class_names.len())
+            }
+            Task::Regression => "label: regression".into(),
+        };
+    }
+    report.task = match task {
+        Task::Classification { .. } => "classification".into(),
+        Task::Regression => "regression".into(),
+    };
+    if let Some(warning) = id_like_warning(label_name, &task, kept.len()) {
+        report.warnings.push(warning);
+    }
+    Ok(Prepared {
+        sources,
+        feature_names,
+        kept,
+        labels,
+        gaps,
+        task,
+        report,
+    })
+}
+
+/// The rows that become samples (see [`Kept`]), counting in `report` those left out for a
+/// missing label or (when `drop_incomplete`) a missing feature; and whether a kept row may
+/// still hold a missing feature value (to be filled).
+fn kept_rows(
+    table: &Table,
+    (numbers, sources): (&[ColumnNumbers], &[Source]),
+    (label, label_numbers): (usize, Option<&ColumnNumbers>),
+    drop_incomplete: bool,
+    report: &mut TableReport,
+) -> (Kept, bool) {
     let label_missing = |i: usize| match label_numbers {
         Some(c) => c.values.get(i).is_none_or(|x| x.is_nan()),
         None => is_missing(table.cell(i, label)),
     };
-    let drop_incomplete = settings.missing == super::MissingPolicy::DropRows;
     // Only columns with missing (or bad) cells can make a row incomplete.
     let gaps: Vec<&Source> = sources
         .iter()
@@ -365,39 +417,7 @@ fn prepare(
         }
         kept.keep(i);
     }
-    if kept.is_empty() {
-        return Err(err(
-            "no rows left: every row has a missing value in a feature or the label".into(),
-        ));
-    }
-    let (labels, task) = labels_and_task(file_name, table, label_numbers, &kept, settings)?;
-    let gaps = !gaps.is_empty() && !drop_incomplete;
-    report.rows = kept.len();
-    report.columns = decisions;
-    if let Some(label_decision) = report.columns.get_mut(label) {
-        label_decision.reason = match &task {
-            Task::Classification { class_names } => {
-                format!("label: classification with {} classes", class_names.len())
-            }
-            Task::Regression => "label: regression".into(),
-        };
-    }
-    report.task = match task {
-        Task::Classification { .. } => "classification".into(),
-        Task::Regression => "regression".into(),
-    };
-    if let Some(warning) = id_like_warning(label_name, &task, kept.len()) {
-        report.warnings.push(warning);
-    }
-    Ok(Prepared {
-        sources,
-        feature_names,
-        kept,
-        labels,
-        gaps,
-        task,
-        report,
-    })
+    (kept, !gaps.is_empty() && !drop_incomplete)
 }
 
 /// The warning for a classification label with a distinct value for (nearly) every row.
@@ -727,58 +747,4 @@ fn has_nan(features: &Features) -> bool {
     features
         .as_f32()
         .is_some_and(|v| v.iter().any(|x| x.is_nan()))
-}
-
-/// The rows of a table that become samples: all of them (no list is kept, so that a large
-/// file costs no index per row), or the listed ones, in file order.
-#[derive(Debug)]
-pub(super) struct Kept {
-    /// Rows seen so far.
-    seen: usize,
-    /// The kept rows, once a row has been left out.
-    rows: Option<Vec<usize>>,
-}
-
-impl Kept {
-    fn new() -> Self {
-        Kept {
-            seen: 0,
-            rows: None,
-        }
-    }
-
-    /// Row `i` (the next one) is a sample.
-    fn keep(&mut self, i: usize) {
-        if let Some(rows) = &mut self.rows {
-            rows.push(i);
-        }
-        self.seen = i + 1;
-    }
-
-    /// Row `i` (the next one) is left out.
-    fn leave_out(&mut self, i: usize) {
-        if self.rows.is_none() {
-            self.rows = Some((0..i).collect());
-        }
-        self.seen = i + 1;
-    }
-
-    /// The kept rows' list; `None` when every row is kept.
-    fn rows(&self) -> Option<&[usize]> {
-        self.rows.as_deref()
-    }
-
-    /// Number of kept rows.
-    fn len(&self) -> usize {
-        self.rows.as_ref().map_or(self.seen, Vec::len)
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The kept rows, in file order.
-    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.len()).map(|k| self.rows.as_ref().map_or(k, |rows| rows[k]))
-    }
 }

@@ -83,6 +83,7 @@ use super::{DataError, Dataset, Labels, Task};
 
 pub mod build;
 pub mod columns;
+mod kept;
 pub mod numbers;
 mod read;
 pub mod rules;
