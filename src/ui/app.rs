@@ -92,8 +92,6 @@ struct Lab {
     views: ViewRequest,
     /// The lab was training when another view was chosen (and was paused for it).
     resume: bool,
-    /// The saved curves of a reopened experiment, shown once its session has started.
-    pending_history: Option<crate::experiment::History>,
     /// Every run; the selected one is this lab's worker, run, settings and data.
     runs: RunList,
     /// The workers of the runs that are not selected, by run id.
@@ -233,7 +231,6 @@ impl GradscopeApp {
             banner,
             views,
             resume: false,
-            pending_history: None,
         };
         let mut app = Self {
             lab,

@@ -50,10 +50,6 @@ impl GradscopeApp {
                 run.epoch = 0;
                 run.steps_per_epoch = steps_per_epoch;
                 run.clock.clear();
-                if let Some(history) = lab.pending_history.take() {
-                    run.losses = history.loss_history(crate::train::LOSS_HISTORY_CAPACITY);
-                    run.evals = history.eval_records();
-                }
             }
             Event::Steps(_)
             | Event::Progress { .. }
