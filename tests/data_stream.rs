@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 
 use gradscope::data::{
     DataSource, Dataset, ImportSettings, Phase, Progress, build_owned, decode_owned, load_now,
-    open_table, read_table_owned, sniff_csv,
+    open_table, open_table_to_build, read_table_owned, sniff_csv,
 };
 
 /// Rows of the generated files: about 19 MB, over the 16 MiB from which files are streamed
@@ -79,11 +79,12 @@ fn whole(path: &Path) -> Result<Dataset, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Whether `open_table` kept no text (the stream's sign: its first cell reads `""`); a
+/// Whether `open_table_to_build` kept no text (the stream's sign: its first cell reads `""`); a
 /// stream's progress ends in its own phase at 90 % of the load (building is the rest).
 fn streamed(path: &Path) -> bool {
     let progress = Progress::new();
-    let opened = open_table(path, None, &progress, &AtomicBool::new(false)).expect("opens");
+    let opened =
+        open_table_to_build(path, None, &progress, &AtomicBool::new(false)).expect("opens");
     let streamed = opened.table.cell(0, 0).is_empty();
     if streamed {
         assert_eq!(progress.phase(), Phase::Streaming);
@@ -129,6 +130,19 @@ fn a_large_file_of_numbers_streams_to_the_same_data_set() {
     let table = data.report.table.expect("table report");
     assert_eq!(table.dropped_missing_feature, ROWS.div_ceil(97));
     assert_eq!(table.rows, ROWS - ROWS.div_ceil(97));
+}
+
+/// The wizard reviews a table with its text (a preview and the class balance need it), so
+/// `open_table` never streams.
+#[test]
+fn a_table_opened_for_review_keeps_its_text() {
+    let dir = scratch();
+    let path = write_csv(dir.path(), "review.csv", (false, false), |_, l| l);
+    let opened = open_table(&path, None, &Progress::new(), &AtomicBool::new(false)).expect("opens");
+    let first_line = std::fs::read_to_string(&path).expect("read");
+    let first_row = first_line.lines().nth(1).expect("a data row");
+    assert_eq!(opened.table.row(0).collect::<Vec<_>>().join(","), first_row);
+    assert_eq!(opened.table.n_rows(), ROWS);
 }
 
 #[test]

@@ -111,3 +111,33 @@ fn metrics_csv_has_the_header_and_one_row_per_step_and_evaluation() {
     });
     assert_eq!((point.train_loss, point.test_loss), (Some(0.5), None));
 }
+
+/// A saved run's history stops at the step of its weights: loss points that end after it and
+/// evaluations after it are cut, so that a resumed run does not repeat steps.
+#[test]
+fn a_history_cut_at_a_step_keeps_what_ends_by_it() {
+    let mut losses = LossHistory::new(4);
+    for step in 1..=20 {
+        losses.push(step, step as f32);
+    }
+    // Points of four steps each: the history merged its buckets as it filled.
+    let eval = |step| EvalRecord {
+        step,
+        epoch: step / 5,
+        train: Some(SplitMetrics {
+            loss: 1.0,
+            accuracy: None,
+        }),
+        test: None,
+    };
+    let history = History::new(&losses, &[eval(10), eval(15), eval(16)]);
+    let spans: Vec<(u64, u64)> = history.losses.iter().map(|p| (p.step, p.steps)).collect();
+    let cut = history.clone().up_to(15);
+    let kept: Vec<(u64, u64)> = cut.losses.iter().map(|p| (p.step, p.steps)).collect();
+    assert_eq!(spans, [(1, 4), (5, 4), (9, 4), (13, 4), (17, 4)]);
+    // Steps 13–16 end after step 15: that point goes too.
+    assert_eq!(kept, [(1, 4), (5, 4), (9, 4)]);
+    let steps: Vec<u64> = cut.evals.iter().map(|e| e.step).collect();
+    assert_eq!(steps, [10, 15]);
+    assert_eq!(history.clone().up_to(20), history);
+}

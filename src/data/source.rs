@@ -393,9 +393,6 @@ pub fn open_table(
     cancel: &AtomicBool,
 ) -> Result<OpenedTable, DataError> {
     let name = path.display().to_string();
-    if let Some(opened) = open_streamed(path, options, progress, cancel)? {
-        return Ok(opened);
-    }
     let raw = read_bytes(path, progress, cancel)?;
     let gzip = raw.starts_with(&GZIP_MAGIC);
     let text = decode_owned(&name, raw)?;
@@ -414,8 +411,26 @@ pub fn open_table(
     })
 }
 
-/// A large file of plain numbers read as a stream ([`stream_table`]), with
-/// [`Phase::Streaming`] progress in bytes of the file; `None` when it must be read whole.
+/// [`open_table`] for building a data set: a large file of plain numbers is read as a stream
+/// ([`stream_table`], with [`Phase::Streaming`] progress in bytes of the file), which keeps no
+/// text, so its cells read as `""` (a table to show or review comes from [`open_table`]).
+/// Anything else is read whole by [`open_table`].
+///
+/// # Errors
+/// As [`open_table`].
+pub fn open_table_to_build(
+    path: &Path,
+    options: Option<CsvOptions>,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<OpenedTable, DataError> {
+    match open_streamed(path, options, progress, cancel)? {
+        Some(opened) => Ok(opened),
+        None => open_table(path, options, progress, cancel),
+    }
+}
+
+/// A large file of plain numbers read as a stream; `None` when it must be read whole.
 fn open_streamed(
     path: &Path,
     options: Option<CsvOptions>,
@@ -471,7 +486,7 @@ pub fn load(
             bad_numbers,
         } => match detect(path)? {
             SourceKind::Table => {
-                let opened = open_table(path, None, progress, cancel)?;
+                let opened = open_table_to_build(path, None, progress, cancel)?;
                 let mut settings = ImportSettings::guess(&opened.table, opened.table.options());
                 if let Some(label) = label {
                     let name = path.display().to_string();
@@ -494,7 +509,7 @@ pub fn load(
         },
         FileImport::Table(settings) => {
             detect(path)?;
-            let opened = open_table(path, Some(settings.csv), progress, cancel)?;
+            let opened = open_table_to_build(path, Some(settings.csv), progress, cancel)?;
             build_table(path, opened, settings, progress)
         }
         FileImport::ImageFolder {

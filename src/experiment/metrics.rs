@@ -119,6 +119,17 @@ pub struct History {
 }
 
 impl History {
+    /// The history up to and including `step`: loss points that end after it and evaluations
+    /// taken after it are left out. Saving a run pairs its history with weights the worker
+    /// captured at `step`, while the window may already hold a little more; without the cut,
+    /// a resumed run would repeat those steps.
+    pub fn up_to(mut self, step: u64) -> Self {
+        self.losses
+            .retain(|p| p.step.saturating_add(p.steps.saturating_sub(1)) <= step);
+        self.evals.retain(|e| e.step <= step);
+        self
+    }
+
     /// The window's (or the command line's) history in file form.
     pub fn new(losses: &LossHistory, evals: &[EvalRecord]) -> Self {
         Self {

@@ -387,8 +387,9 @@ impl GradscopeApp {
                     captured.epoch,
                 ));
                 run.resume = Some(resume_of(captured));
-                run.summary.steps = captured.step;
-                run.summary.epoch = captured.epoch;
+                // The weights are those of `captured.step`; the window may have more history.
+                let history = history.up_to(captured.step);
+                run.summary = RunSummary::of(&history, captured.step, captured.epoch);
                 run.history = Some(history);
             }
             if selected {
