@@ -414,3 +414,76 @@ fn export_into_a_place_that_cannot_take_a_folder_names_it_and_the_os_error() {
         );
     }
 }
+
+/// The `"train"` settings and the `"epochs_note"` that `train.py` in `dir` was written with.
+fn script_config(dir: &Path) -> serde_json::Value {
+    let script = std::fs::read_to_string(dir.join("train.py")).expect("script");
+    let open = "CONFIG = json.loads(r\"\"\"";
+    let start = script.find(open).expect("config") + open.len();
+    let end = start + script[start..].find("\"\"\")").expect("end of config");
+    serde_json::from_str(&script[start..end]).expect("config JSON")
+}
+
+/// The window trains without an epoch limit (epochs 0: until paused), which a script cannot
+/// do: the export gives `train.py` the epochs the weights had trained (100 without weights)
+/// and a note that says so, instead of a script that trains nothing.
+#[test]
+fn an_experiment_without_an_epoch_limit_exports_a_script_that_trains() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let iris = || {
+        Experiment::new(
+            DatasetRef::Iris {
+                train_ratio: 0.7,
+                seed: 3,
+            },
+            TrainConfig {
+                epochs: 0,
+                ..TrainConfig::default()
+            },
+        )
+    };
+    export_pytorch(&iris(), &dir.path().join("fresh"), ExistingFiles::Refuse).expect("export");
+    let config = script_config(&dir.path().join("fresh"));
+    assert_eq!(config["train"]["epochs"], 100);
+    assert_eq!(
+        config["epochs_note"],
+        "gradscope trained until paused (no epoch limit); 100 epochs is the script's default then"
+    );
+    // 105 samples in training, batch 16: 7 steps an epoch, so 30 steps are 4 epochs and 2 steps.
+    let trained_experiment = trained(iris(), 30);
+    assert_eq!(
+        trained_experiment.weights.as_ref().map(|w| w.epoch),
+        Some(4)
+    );
+    export_pytorch(
+        &trained_experiment,
+        &dir.path().join("trained"),
+        ExistingFiles::Refuse,
+    )
+    .expect("export");
+    let config = script_config(&dir.path().join("trained"));
+    assert_eq!(config["train"]["epochs"], 4);
+    assert_eq!(
+        config["epochs_note"],
+        "gradscope trained until paused (no epoch limit); 4 epochs is what it had trained"
+    );
+    // An experiment with a limit keeps it, without a note.
+    export_pytorch(
+        &Experiment::new(
+            DatasetRef::Iris {
+                train_ratio: 0.7,
+                seed: 3,
+            },
+            TrainConfig {
+                epochs: 30,
+                ..TrainConfig::default()
+            },
+        ),
+        &dir.path().join("limited"),
+        ExistingFiles::Refuse,
+    )
+    .expect("export");
+    let config = script_config(&dir.path().join("limited"));
+    assert_eq!(config["train"]["epochs"], 30);
+    assert!(config["epochs_note"].is_null());
+}

@@ -419,6 +419,9 @@ def main():
     parser.add_argument("--threads", type=int, default=None,
                         help="CPU threads per process (default: PyTorch's; 1 under torchrun)")
     args = parser.parse_args()
+    if CONFIG.get("epochs_note") and args.epochs == train_cfg["epochs"]:
+        # gradscope had no epoch limit (it trained until paused): say where the default came from.
+        print(f"train.py: {CONFIG['epochs_note']}; --epochs N chooses another", file=sys.stderr)
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.lr is not None:

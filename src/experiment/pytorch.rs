@@ -359,6 +359,35 @@ fn init_rules(spec: &ModelSpec) -> serde_json::Map<String, Value> {
     rules
 }
 
+/// Epochs `train.py` runs by default when the experiment's are 0 (the window's "until
+/// paused", which a script cannot do): the epochs the saved weights had trained, else
+/// [`SCRIPT_EPOCHS_WITHOUT_LIMIT`]; with a note saying so, which the script prints. `None`
+/// when the experiment has a limit (the script uses it).
+fn script_epochs(experiment: &Experiment) -> Option<(u64, String)> {
+    if experiment.train.epochs != 0 {
+        return None;
+    }
+    let trained = experiment.weights.as_ref().map_or(0, |w| w.epoch);
+    Some(if trained > 0 {
+        (
+            trained,
+            format!(
+                "gradscope trained until paused (no epoch limit); {trained} epochs is what it had trained"
+            ),
+        )
+    } else {
+        (
+            SCRIPT_EPOCHS_WITHOUT_LIMIT,
+            format!(
+                "gradscope trained until paused (no epoch limit); {SCRIPT_EPOCHS_WITHOUT_LIMIT} epochs is the script's default then"
+            ),
+        )
+    })
+}
+
+/// Epochs of `train.py` for an experiment without a limit and without trained weights.
+pub const SCRIPT_EPOCHS_WITHOUT_LIMIT: u64 = 100;
+
 /// `train.py` for this experiment: the template with its configuration and model filled in.
 fn train_script(
     experiment: &Experiment,
@@ -372,12 +401,18 @@ fn train_script(
         // The split is in split.json; the script keeps only what it applies.
         map.remove("split");
     }
+    let mut train = serde_json::to_value(&experiment.train).unwrap_or(Value::Null);
+    let epochs = script_epochs(experiment);
+    if let (Some(map), Some((epochs, _))) = (train.as_object_mut(), &epochs) {
+        map.insert("epochs".into(), json!(epochs));
+    }
     let config = json!({
         "dataset": data.name,
         "model": spec.to_text(),
         "data": data_config,
         "preprocessing": prep,
-        "train": experiment.train,
+        "train": train,
+        "epochs_note": epochs.map(|(_, note)| note),
         "loss": if data.is_classification() { "cross_entropy" } else { "mse" },
         "init": init_rules(spec),
     });
