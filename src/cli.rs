@@ -101,8 +101,14 @@ pub struct WindowArgs {
     /// Open this file or folder in the import wizard at start (while the default trains).
     #[arg(long, value_name = "FILE_OR_DIR", conflicts_with = "data")]
     pub open: Option<PathBuf>,
-    /// Open this experiment or lesson file (JSON, see "Save & open…") at start.
-    #[arg(long, value_name = "FILE.json", conflicts_with_all = ["data", "dataset"])]
+    /// Open this experiment or lesson file (JSON, see "Save & open…") at start. `--config`
+    /// works too, as in `gradscope train --config`.
+    #[arg(
+        long,
+        alias = "config",
+        value_name = "FILE.json",
+        conflicts_with_all = ["data", "dataset"]
+    )]
     pub experiment: Option<PathBuf>,
     /// Start on a teaching preset, paused at step 0: xor, zero-init, deep-sigmoid,
     /// large-weights, overfitting, dead-relu, saturated-tanh.

@@ -436,15 +436,19 @@ fn the_window_refuses_a_broken_experiment_file_before_it_opens() {
         "{\"format_version\": 1, \"title\": \"x\",\n \"dataset\": {",
     )
     .unwrap();
-    let out = gradscope(&["--experiment", broken.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        stderr.trim(),
-        format!(
-            "gradscope: {}: line 2, column 13: EOF while parsing an object",
-            broken.display()
-        )
-    );
+    // `--config` (the name `train` uses) is the same flag.
+    for flag in ["--experiment", "--config"] {
+        let out = gradscope(&[flag, broken.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.trim(),
+            format!(
+                "gradscope: {}: line 2, column 13: EOF while parsing an object",
+                broken.display()
+            ),
+            "{flag}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
