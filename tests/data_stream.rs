@@ -61,6 +61,11 @@ fn write_csv(
     path
 }
 
+/// An edit for [`write_csv`] that changes row `target` only.
+fn at_row(target: usize, edit: impl Fn(String) -> String) -> impl Fn(usize, String) -> String {
+    move |row, line| if row == target { edit(line) } else { line }
+}
+
 /// The data set (or error) of reading `path` whole: decode, sniff, read, guess, build.
 fn whole(path: &Path) -> Result<Dataset, String> {
     let name = path.display().to_string();
@@ -164,14 +169,15 @@ fn crlf_and_a_byte_order_mark_stream_too() {
 fn a_quote_late_in_the_file_is_read_whole_with_the_same_result() {
     let dir = scratch();
     let last = ROWS - 3;
-    let path = write_csv(dir.path(), "quoted.csv", (false, false), |row, line| {
-        if row == last {
+    let path = write_csv(
+        dir.path(),
+        "quoted.csv",
+        (false, false),
+        at_row(last, |line| {
             let (first, rest) = line.split_once(',').expect("cells");
             format!("\"{first}\",{rest}")
-        } else {
-            line
-        }
-    });
+        }),
+    );
     let text = std::fs::read_to_string(&path).expect("read");
     assert!(text.contains('"'), "the edit put a quote in");
     assert!(
@@ -185,15 +191,16 @@ fn a_quote_late_in_the_file_is_read_whole_with_the_same_result() {
 fn a_text_cell_late_in_the_file_gives_the_whole_readers_error() {
     let dir = scratch();
     let last = ROWS - 1;
-    let path = write_csv(dir.path(), "typo.csv", (false, false), |row, line| {
-        if row == last {
+    let path = write_csv(
+        dir.path(),
+        "typo.csv",
+        (false, false),
+        at_row(last, |line| {
             let mut cells: Vec<&str> = line.split(',').collect();
             cells[2] = "n.a.";
             cells.join(",")
-        } else {
-            line
-        }
-    });
+        }),
+    );
     let error = load_now(&DataSource::auto(&path))
         .map(|_| ())
         .expect_err("a bad cell is refused")
@@ -210,13 +217,14 @@ fn a_text_cell_late_in_the_file_gives_the_whole_readers_error() {
 fn a_short_row_late_in_the_file_gives_its_line() {
     let dir = scratch();
     let last = ROWS - 2;
-    let path = write_csv(dir.path(), "short.csv", (false, false), |row, line| {
-        if row == last {
+    let path = write_csv(
+        dir.path(),
+        "short.csv",
+        (false, false),
+        at_row(last, |line| {
             line.split(',').take(3).collect::<Vec<_>>().join(",")
-        } else {
-            line
-        }
-    });
+        }),
+    );
     let error = load_now(&DataSource::auto(&path))
         .map(|_| ())
         .expect_err("a short row is refused")

@@ -44,10 +44,9 @@ fn outcome(harness: &mut Harness<'static, GradscopeApp>) -> Result<String, Strin
     }
 }
 
-#[test]
-fn export_to_pytorch_writes_the_folder_and_says_so() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = dir.path().join("torch");
+/// A fresh window that clicks Export to PyTorch with `out` as the folder: the window and
+/// the outcome.
+fn export_into(out: &std::path::Path) -> (Harness<'static, GradscopeApp>, Result<String, String>) {
     let mut harness = harness();
     harness.run_steps(2);
     harness
@@ -56,7 +55,16 @@ fn export_to_pytorch_writes_the_folder_and_says_so() {
         .set_path(FileKind::ExportPytorch, &out.display().to_string());
     harness.run_steps(2);
     harness.get_by_label("Export to PyTorch").click();
-    let message = outcome(&mut harness).expect("exported");
+    let result = outcome(&mut harness);
+    (harness, result)
+}
+
+#[test]
+fn export_to_pytorch_writes_the_folder_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("torch");
+    let (harness, result) = export_into(&out);
+    let message = result.expect("exported");
     assert!(
         message.starts_with(&format!(
             "exported to {}: model.safetensors, split.json, train.py; test accuracy ",
@@ -90,15 +98,8 @@ fn an_export_that_cannot_make_its_folder_says_why() {
     let dir = tempfile::tempdir().expect("temp dir");
     let blocked = dir.path().join("a-file");
     std::fs::write(&blocked, "not a folder").expect("write");
-    let mut harness = harness();
-    harness.run_steps(2);
-    harness
-        .state_mut()
-        .files_panel()
-        .set_path(FileKind::ExportPytorch, &blocked.display().to_string());
-    harness.run_steps(2);
-    harness.get_by_label("Export to PyTorch").click();
-    let message = outcome(&mut harness).expect_err("refused");
+    let (harness, result) = export_into(&blocked);
+    let message = result.expect_err("refused");
     assert_eq!(
         message,
         format!(
@@ -115,15 +116,8 @@ fn an_export_into_a_folder_that_is_not_empty_is_refused_and_says_so() {
     let out = dir.path().join("mine");
     std::fs::create_dir(&out).expect("folder");
     std::fs::write(out.join("train.py"), "# my own script").expect("write");
-    let mut harness = harness();
-    harness.run_steps(2);
-    harness
-        .state_mut()
-        .files_panel()
-        .set_path(FileKind::ExportPytorch, &out.display().to_string());
-    harness.run_steps(2);
-    harness.get_by_label("Export to PyTorch").click();
-    let message = outcome(&mut harness).expect_err("refused");
+    let (_window, result) = export_into(&out);
+    let message = result.expect_err("refused");
     assert_eq!(
         message,
         format!(

@@ -42,18 +42,17 @@ fn opening_memory_from_the_bar_plays_the_demo_unless_paused() {
     app.get_by_label("Memory").click();
     app.run_steps(2);
     run_until(&mut app, |app| app.memory().stored().len() == 3);
-    let labels: Vec<String> = app
-        .state_mut()
-        .memory()
-        .stored()
-        .iter()
-        .map(|p| p.label.clone())
-        .collect();
-    assert_eq!(labels, ["A", "B", "C"]);
+    assert_eq!(stored_labels(&mut app), ["A", "B", "C"]);
     // The paused app (harness()) opens the view empty.
     let mut paused = harness();
     paused.run_steps(5);
     assert!(paused.state_mut().memory().stored().is_empty());
+}
+
+/// The labels of the stored patterns, in storing order.
+fn stored_labels(harness: &mut Harness<'static, GradscopeApp>) -> Vec<String> {
+    let memory = harness.state_mut().memory();
+    memory.stored().iter().map(|p| p.label.clone()).collect()
 }
 
 /// Runs frames until `done` holds or 20 s pass.
@@ -76,14 +75,7 @@ fn storing_two_letters_and_recalling_one_from_20_percent_noise_ends_on_recalled(
     harness.run_steps(1);
     harness.get_by_label("Store ticked").click();
     run_until(&mut harness, |app| app.memory().stored().len() == 2);
-    let labels: Vec<String> = harness
-        .state_mut()
-        .memory()
-        .stored()
-        .iter()
-        .map(|p| p.label.clone())
-        .collect();
-    assert_eq!(labels, ["A", "B"]);
+    assert_eq!(stored_labels(&mut harness), ["A", "B"]);
     harness.get_by_label("2 patterns stored · P/N = 0.014");
     // The default cue: pattern 1 with 20 % of its bits flipped, asynchronous dynamics.
     harness.get_by_label("as fast as possible").click();

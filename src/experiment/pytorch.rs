@@ -368,21 +368,15 @@ fn script_epochs(experiment: &Experiment) -> Option<(u64, String)> {
         return None;
     }
     let trained = experiment.weights.as_ref().map_or(0, |w| w.epoch);
-    Some(if trained > 0 {
-        (
-            trained,
-            format!(
-                "gradscope trained until paused (no epoch limit); {trained} epochs is what it had trained"
-            ),
-        )
+    let (epochs, why) = if trained > 0 {
+        (trained, "is what it had trained")
     } else {
-        (
-            SCRIPT_EPOCHS_WITHOUT_LIMIT,
-            format!(
-                "gradscope trained until paused (no epoch limit); {SCRIPT_EPOCHS_WITHOUT_LIMIT} epochs is the script's default then"
-            ),
-        )
-    })
+        (SCRIPT_EPOCHS_WITHOUT_LIMIT, "is the script's default then")
+    };
+    Some((
+        epochs,
+        format!("gradscope trained until paused (no epoch limit); {epochs} epochs {why}"),
+    ))
 }
 
 /// Epochs of `train.py` for an experiment without a limit and without trained weights.

@@ -363,7 +363,13 @@ impl GradscopeApp {
                     data.name, entry.name
                 )
             })?;
+            let captured = captures.as_ref().and_then(|c| c.get(&entry.id));
             let history = History::new(&view.losses, &view.evals);
+            // Captured weights are those of `captured.step`; the window may have more history.
+            let (history, step, epoch) = match captured {
+                Some(c) => (history.up_to(c.step), c.step, c.epoch),
+                None => (history, view.step, view.epoch),
+            };
             let [r, g, b, _] = entry.color.to_array();
             let mut run = SavedRun {
                 id: entry.id,
@@ -376,9 +382,9 @@ impl GradscopeApp {
                 weights: None,
                 resume: None,
                 history: None,
-                summary: RunSummary::of(&history, view.step, view.epoch),
+                summary: RunSummary::of(&history, step, epoch),
             };
-            if let Some(captured) = captures.as_ref().and_then(|c| c.get(&entry.id)) {
+            if let Some(captured) = captured {
                 run.train = captured.config.clone();
                 run.weights = Some(SavedWeights::from_params(
                     &captured.spec,
@@ -387,9 +393,6 @@ impl GradscopeApp {
                     captured.epoch,
                 ));
                 run.resume = Some(resume_of(captured));
-                // The weights are those of `captured.step`; the window may have more history.
-                let history = history.up_to(captured.step);
-                run.summary = RunSummary::of(&history, captured.step, captured.epoch);
                 run.history = Some(history);
             }
             if selected {
