@@ -577,6 +577,26 @@ pub(crate) fn split_indices(
     }
 }
 
+/// The lengths of the training and test lists that [`split_indices`] gives for `labels`
+/// and `train_ratio` (with any seed), without splitting: so the memory of both splits can be
+/// prepared while the split is drawn.
+pub(crate) fn split_sizes(labels: &Labels, train_ratio: f32) -> (usize, usize) {
+    let n = labels.len();
+    let train = match labels {
+        Labels::Classes(classes) => {
+            let n_classes = classes.iter().max().map_or(0, |m| m + 1);
+            let mut counts = vec![0usize; n_classes];
+            for &c in classes {
+                counts[c] += 1;
+            }
+            let train: usize = counts.iter().map(|&k| train_count(k, train_ratio)).sum();
+            if train == 0 { n.min(1) } else { train }
+        }
+        Labels::Values(_) => train_count(n, train_ratio).max(1).min(n),
+    };
+    (train, n - train)
+}
+
 /// Training samples for a group of `n`: `round(n × ratio)`, at least 1 when `n ≥ 2`,
 /// and at most `n - 1` when `ratio < 1` and `n ≥ 2`.
 fn train_count(n: usize, ratio: f32) -> usize {
@@ -616,4 +636,39 @@ fn stratified_split(classes: &[usize], ratio: f32, rng: &mut StdRng) -> (Vec<usi
     train.shuffle(rng);
     test.shuffle(rng);
     (train, test)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `split_sizes` predicts the lengths `split_indices` draws, for classes of every size
+    /// (one-sample classes, a class of two), lone samples, regression and both extremes of
+    /// the ratio.
+    #[test]
+    fn split_sizes_equal_the_drawn_split() {
+        let cases: Vec<Labels> = vec![
+            Labels::Classes(vec![0, 0, 0, 1, 1, 2, 0, 1, 0, 0, 3]),
+            Labels::Classes(vec![0]),
+            Labels::Classes(vec![]),
+            Labels::Classes((0..1000).map(|i| (i * 7) % 10).collect()),
+            Labels::Values(vec![0.5; 7]),
+            Labels::Values(vec![]),
+        ];
+        for labels in &cases {
+            for ratio in [0.0f32, 0.1, 0.5, 0.8, 1.0] {
+                let (train, test) = split_indices(labels, ratio, 3);
+                assert_eq!(
+                    split_sizes(labels, ratio),
+                    (train.len(), test.len()),
+                    "{labels:?} at {ratio}"
+                );
+            }
+        }
+        assert_eq!(
+            split_sizes(&Labels::Classes(vec![0, 0, 0, 1, 1, 2, 0, 1, 0, 0, 3]), 0.8),
+            // Class 0 (6 samples) → 5, class 1 (3) → 2, each lone sample → 1.
+            (9, 2)
+        );
+    }
 }

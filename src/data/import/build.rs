@@ -10,9 +10,10 @@ use serde::Serialize;
 use super::columns::{ColumnDecision, ColumnUse, Plan, decide};
 use super::kept::Kept;
 use super::numbers::{is_missing, not_a_number, shorten};
+use super::scatter::{scatter_rows, zeroed_in_parallel};
 use super::settings::{CsvOptions, ImportSettings, MAX_INTEGER_CLASSES, TaskChoice};
 use super::table::{ColumnNumbers, Table};
-use crate::data::dataset::{Features, SourceRows, Split, split_indices};
+use crate::data::dataset::{Features, SourceRows, Split, split_indices, split_sizes};
 use crate::data::{DataError, Dataset, Labels, Standardizer, Task};
 
 /// A label column with a distinct value for at least this share of the rows (and at least
@@ -21,7 +22,7 @@ pub const ID_LIKE_SHARE: f64 = 0.9;
 /// Fewer rows than this never make a label look like an identifier.
 pub const ID_LIKE_MIN_ROWS: usize = 10;
 /// One-hot code of a missing cell.
-const MISSING_CODE: u8 = u8::MAX;
+pub(super) const MISSING_CODE: u8 = u8::MAX;
 
 /// Something the user should know although the data set was built.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -83,7 +84,7 @@ impl TableReport {
 }
 
 /// How one feature column is read while assembling.
-enum Source {
+pub(super) enum Source {
     /// Numbers of column `j` (NaN = missing).
     Number(usize),
     /// One-hot codes per row (index of the value, [`MISSING_CODE`] = missing), `width` values.
@@ -501,26 +502,38 @@ fn labels_and_task(
 /// The distinct values of `values`, sorted (a small sorted list while there are few, else a
 /// sort of a copy).
 fn distinct_values(values: &[f32]) -> Vec<f32> {
-    let mut distinct: Vec<f32> = Vec::new();
-    for &x in values {
-        if let Err(k) = distinct.binary_search_by(|d| d.total_cmp(&x)) {
-            if distinct.len() >= 64 {
-                let mut all = values.to_vec();
-                all.sort_unstable_by(f32::total_cmp);
-                all.dedup();
-                return all;
-            }
-            distinct.insert(k, x);
+    // Each block's few distinct values (or `None` past 64), merged; read on every core.
+    let few = values
+        .par_chunks(1 << 16)
+        .map(|block| block.iter().try_fold(Vec::new(), |d, &x| with(d, x)))
+        .reduce(
+            || Some(Vec::new()),
+            |a, b| b.and_then(|b| a.and_then(|a| b.iter().try_fold(a, |d, &x| with(d, x)))),
+        );
+    few.unwrap_or_else(|| {
+        let mut all = values.to_vec();
+        all.par_sort_unstable_by(f32::total_cmp);
+        all.dedup();
+        all
+    })
+}
+
+/// The sorted `distinct` with `x`; `None` when that makes more than 64.
+fn with(mut distinct: Vec<f32>, x: f32) -> Option<Vec<f32>> {
+    if let Err(k) = distinct.binary_search_by(|d| d.total_cmp(&x)) {
+        if distinct.len() >= 64 {
+            return None;
         }
+        distinct.insert(k, x);
     }
-    distinct
+    Some(distinct)
 }
 
 /// One class per distinct number, in numeric order, named like `-1`, `2`, `2.5`.
 fn numeric_classes(values: &[f32]) -> (Labels, Task) {
     let distinct = distinct_values(values);
     let classes = values
-        .iter()
+        .par_iter()
         .map(|x| {
             distinct
                 .binary_search_by(|d| d.total_cmp(x))
@@ -575,9 +588,26 @@ fn assemble(
         report,
     } = prepared;
     let n = feature_names.len();
-    let (train_idx, test_idx) = split_indices(&labels, settings.train_ratio, settings.seed);
-    let (train_features, test_features) =
-        scatter_rows(&sources, &numbers, &kept, n, (&train_idx, &test_idx));
+    // The split (one thread: its order follows the seeded generator) while the other core
+    // zeroes the memory of the two splits.
+    let (sizes_train, sizes_test) = split_sizes(&labels, settings.train_ratio);
+    let ((train_idx, test_idx), (mut train_features, mut test_features)) = rayon::join(
+        || split_indices(&labels, settings.train_ratio, settings.seed),
+        || {
+            (
+                zeroed_in_parallel(sizes_train.saturating_mul(n)),
+                zeroed_in_parallel(sizes_test.saturating_mul(n)),
+            )
+        },
+    );
+    scatter_rows(
+        &sources,
+        &numbers,
+        &kept,
+        n,
+        (&train_idx, &test_idx),
+        (&mut train_features, &mut test_features),
+    );
     drop((sources, numbers));
     let train = Split {
         features: Features::F32(train_features),
@@ -622,88 +652,6 @@ fn assemble(
         dataset.standardizer = Some(s);
     }
     (dataset, report)
-}
-
-/// The features of the training and test splits, row-major (`len × n` values each): sample
-/// `p` of the training split is kept row `kept[train_idx[p]]`, and likewise for the test
-/// split. NaN marks a missing cell; one-hot values are 0/1. Every kept row is read once, in
-/// file order (so the columns are read in order), and written straight to its place: no
-/// copy of the whole table in file order, and no gather of scattered rows.
-fn scatter_rows(
-    sources: &[Source],
-    numbers: &[ColumnNumbers],
-    kept: &Kept,
-    n: usize,
-    (train_idx, test_idx): (&[usize], &[usize]),
-) -> (Vec<f32>, Vec<f32>) {
-    let mut train = zeroed_in_parallel(train_idx.len().saturating_mul(n));
-    let mut test = zeroed_in_parallel(test_idx.len().saturating_mul(n));
-    if n == 0 {
-        return (train, test);
-    }
-    // Where each kept row goes: its index in the training list, or the training length plus
-    // its index in the test list.
-    let mut place = vec![u32::MAX; kept.len()];
-    for (p, &k) in train_idx.iter().chain(test_idx).enumerate() {
-        if let Some(slot) = place.get_mut(k) {
-            *slot = u32::try_from(p).unwrap_or(u32::MAX);
-        }
-    }
-    let cut = train_idx.len();
-    for (i, p) in kept.iter().zip(place.iter().map(|&p| p as usize)) {
-        let row = if p < cut {
-            train.get_mut(p * n..(p + 1) * n)
-        } else {
-            let q = p.wrapping_sub(cut);
-            test.get_mut(q.saturating_mul(n)..q.saturating_add(1).saturating_mul(n))
-        };
-        if let Some(row) = row {
-            write_row(sources, numbers, i, row);
-        }
-    }
-    (train, test)
-}
-
-/// `len` zeroes, written on every core: the rows below are then written to random places by
-/// one thread, and the system's zeroing of each new page (the larger part of the cost of a
-/// large vector) is shared by the cores instead.
-fn zeroed_in_parallel(len: usize) -> Vec<f32> {
-    // Zeroed memory from the system is not written until first touched: touch it here.
-    let mut values = vec![0.0f32; len];
-    values
-        .par_chunks_mut(1 << 18)
-        .for_each(|part| part.fill(0.0));
-    values
-}
-
-/// Writes table row `i`'s features into `row` (`n` values).
-fn write_row(sources: &[Source], numbers: &[ColumnNumbers], i: usize, row: &mut [f32]) {
-    let mut at = 0;
-    for source in sources {
-        match source {
-            Source::Number(j) => {
-                if let Some(x) = row.get_mut(at) {
-                    *x = numbers
-                        .get(*j)
-                        .and_then(|c| c.values.get(i))
-                        .copied()
-                        .unwrap_or(f32::NAN);
-                }
-                at += 1;
-            }
-            Source::OneHot { codes, width } => {
-                let code = codes.get(i).copied().unwrap_or(MISSING_CODE);
-                for (k, x) in row.iter_mut().skip(at).take(*width).enumerate() {
-                    *x = if code == MISSING_CODE {
-                        f32::NAN
-                    } else {
-                        f32::from(u8::from(usize::from(code) == k))
-                    };
-                }
-                at += width;
-            }
-        }
-    }
 }
 
 /// Replaces the NaN placeholders of missing values in both splits by the mean of the

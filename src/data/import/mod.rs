@@ -88,6 +88,7 @@ pub mod numbers;
 mod read;
 pub mod rules;
 pub mod scan;
+mod scatter;
 pub mod settings;
 pub mod sniff;
 pub mod stream;

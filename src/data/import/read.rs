@@ -11,6 +11,8 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use rayon::prelude::*;
+
 use super::numbers::{Form, is_missing_bytes, parse_cell, parse_simple_decimal};
 use super::scan::{Unterminated, line_at, next_field};
 use super::table::{BAD_CELLS_KEPT, ColumnNumbers, ProgressFn, UNTERMINATED_QUOTE, column_name};
@@ -502,7 +504,7 @@ pub(super) fn read_rows(
     bounds.push(len);
     // Each stretch holds at most one record more than its line ends.
     let sizes: Vec<usize> = bounds
-        .windows(2)
+        .par_windows(2)
         .map(|w| {
             1 + memchr::memchr_iter(b'\n', reader.text.get(w[0]..w[1]).unwrap_or_default()).count()
         })
@@ -522,29 +524,17 @@ pub(super) fn read_rows(
         vec![reader.rows((from, len), width, counted, sink, region)]
     } else {
         let parts = regions(&mut starts, &mut values, &sizes);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = bounds
-                .windows(2)
-                .zip(parts)
-                .enumerate()
-                .map(|(k, (w, region))| {
-                    let (a, b, shared) = (w[0], w[1], &shared);
-                    let counted = if k == 0 { counted } else { 0 };
-                    scope.spawn(move || reader.rows((a, b), width, counted, shared, region))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(DataError::new(
-                            reader.file,
-                            "internal error: a reader thread failed",
-                        ))
-                    })
-                })
-                .collect()
-        })
+        // On the pool's threads, which live on: a new thread per chunk would start with a
+        // fresh heap, whose first pages the system must zero again.
+        bounds
+            .par_windows(2)
+            .zip(parts)
+            .enumerate()
+            .map(|(k, (w, region))| {
+                let counted = if k == 0 { counted } else { 0 };
+                reader.rows((w[0], w[1]), width, counted, &shared, region)
+            })
+            .collect()
     };
     // Keep the parts up to the first cut that fell inside a record; read the rest again.
     let mut good: Vec<(usize, Part)> = Vec::new();
