@@ -16,6 +16,7 @@ mod export;
 mod flags;
 mod inspect;
 mod progress;
+pub mod stdout;
 mod sweep;
 mod training;
 
@@ -661,7 +662,7 @@ pub fn run(command: CliCommand) -> ExitCode {
             Ok(report) => {
                 if args.json {
                     match serde_json::to_string(&report) {
-                        Ok(json) => println!("{json}"),
+                        Ok(json) => stdout::print_line(&json),
                         Err(e) => return usage_error(&e.to_string()),
                     }
                 }
@@ -671,7 +672,7 @@ pub fn run(command: CliCommand) -> ExitCode {
         },
         CliCommand::Inspect(args) => match inspect(&args) {
             Ok(json) => {
-                println!("{json}");
+                stdout::print_line(&json);
                 ExitCode::SUCCESS
             }
             Err(message) => usage_error(&message),
@@ -680,7 +681,7 @@ pub fn run(command: CliCommand) -> ExitCode {
         CliCommand::BenchUi(args) => bench_ui::bench_ui(&args),
         CliCommand::ExportPytorch(args) => match export_command(&args) {
             Ok(json) => {
-                println!("{json}");
+                stdout::print_line(&json);
                 ExitCode::SUCCESS
             }
             Err(message) => usage_error(&message),

@@ -452,3 +452,27 @@ fn the_window_refuses_a_broken_experiment_file_before_it_opens() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A reader that stops reading (`gradscope inspect … | head -c 0`) ends the process quietly
+/// with status 0, instead of a panic ("failed printing to stdout: Broken pipe").
+#[test]
+fn a_closed_pipe_on_stdout_ends_quietly() {
+    let iris = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/iris.csv");
+    for args in [
+        vec!["inspect", iris],
+        vec!["train", "--data", iris, "--epochs", "2", "--json"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("gradscope starts");
+        // Close the reading end before anything is written.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("gradscope ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

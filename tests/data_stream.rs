@@ -234,3 +234,49 @@ fn a_short_row_late_in_the_file_gives_its_line() {
         format!("{}:{}: 3 fields, the header has 9", path.display(), ROWS)
     );
 }
+
+/// `plain` gzipped into `name`, stored without compression (so that the file itself is over
+/// the 16 MiB from which files are streamed), cut to `keep` bytes when given.
+fn gzip_stored(plain: &Path, name: &str, keep: Option<u64>) -> PathBuf {
+    let path = plain.with_file_name(name);
+    let file = std::fs::File::create(&path).expect("create");
+    let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::none());
+    std::io::copy(&mut std::fs::File::open(plain).expect("open"), &mut encoder).expect("gzip");
+    encoder.finish().expect("finish");
+    if let Some(keep) = keep {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("open");
+        file.set_len(keep).expect("cut");
+    }
+    path
+}
+
+/// A gzipped file is decompressed as it streams (no buffer of its whole text): the same data
+/// set as the whole reader, and the report says it was gzipped. Cut short, it gives the
+/// whole reader's error.
+#[test]
+fn a_gzipped_file_streams_too() {
+    let dir = scratch();
+    let plain = write_csv(dir.path(), "plain.csv", (false, false), |_, l| l);
+    let path = gzip_stored(&plain, "numbers.csv.gz", None);
+    let size = std::fs::metadata(&path).expect("size").len();
+    assert!(size > 16 << 20);
+    assert!(streamed(&path), "a gzipped file of numbers is streamed");
+    assert_same(&path);
+    let loaded = load_now(&DataSource::auto(&path)).expect("loads");
+    assert!(loaded.report.gzip, "the report says gzip");
+    assert_eq!(
+        loaded.report.table.expect("table report").rows,
+        ROWS - ROWS.div_ceil(97)
+    );
+
+    let cut = gzip_stored(&plain, "cut.csv.gz", Some(size - 5000));
+    let error = load_now(&DataSource::auto(&cut))
+        .map(|_| ())
+        .expect_err("a cut gzip file is refused")
+        .to_string();
+    assert_eq!(Err(error.clone()), whole(&cut).map(|_| ()));
+    assert!(error.contains("cannot decompress the gzip data"), "{error}");
+}

@@ -345,7 +345,7 @@ pub fn run_sweep(args: &TrainArgs) -> Result<(), String> {
     let (runs, seconds) = sweep_command(args, &mut progress)?;
     if args.json {
         for run in &runs {
-            println!("{}", serde_json::to_string(run).map_err(|e| e.to_string())?);
+            super::stdout::print_line(&serde_json::to_string(run).map_err(|e| e.to_string())?);
         }
     }
     eprintln!("{}", sweep_table(&runs, seconds));

@@ -453,7 +453,7 @@ fn open_streamed(
     }
     Ok(streamed.map(|s| OpenedTable {
         table: s.table,
-        gzip: false,
+        gzip: s.gzip,
         head_line: s.head_line,
     }))
 }

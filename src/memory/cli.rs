@@ -119,7 +119,7 @@ pub struct CapacityArgs {
 pub fn run(args: &MemoryArgs) -> std::process::ExitCode {
     match memory_command(args, |line| eprintln!("{line}")) {
         Ok(text) => {
-            println!("{text}");
+            crate::cli::stdout::print_line(&text);
             std::process::ExitCode::SUCCESS
         }
         Err(message) => {

@@ -297,9 +297,9 @@ pub fn run_bench(plan: BenchPlan) -> ExitCode {
     };
     let report: BenchReport = report;
     if json {
-        println!("{}", report.to_json());
+        crate::cli::stdout::print_line(&report.to_json().to_string());
     } else {
-        print!("{}", report.table());
+        crate::cli::stdout::print_line(report.table().trim_end_matches('\n'));
     }
     if report.views.iter().any(|v| v.frames.is_none()) {
         eprintln!("gradscope bench-ui: a view drew no frame while measured");

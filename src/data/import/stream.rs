@@ -8,16 +8,22 @@
 //! [`CHUNK_BYTES`] into one reused buffer, each chunk parsed by the ordinary reader
 //! ([`super::read`], on every core), and only the numbers are kept.
 //!
+//! A gzipped file is decompressed as it is read, with the same decoder as the whole reader
+//! (`flate2`'s `MultiGzDecoder`), so it costs no more memory than the plain file.
+//!
 //! The stream gives up, and the caller reads the file whole with [`super::read_table_owned`]
 //! (which then reports any error with its line and column), as soon as the file is anything
-//! but plain: gzipped, an Excel `sep=` line, a quote, a lone CR line end, a decimal comma, a
+//! but plain: damaged gzip data, an Excel `sep=` line, a quote, a lone CR line end, a decimal comma, a
 //! cell that is neither a number nor missing, or a record with the wrong number of fields.
 //! So the result never differs from reading the whole text, except that the streamed table
 //! keeps no text ([`Table::cell`] reads `""`, as after the text is released for building).
 
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use flate2::read::MultiGzDecoder;
 
 use rayon::prelude::*;
 
@@ -44,11 +50,14 @@ pub struct Streamed {
     pub table: Table,
     /// The line of the header (or first) record.
     pub head_line: u64,
+    /// Whether the file was gzipped (and decompressed as it was read).
+    pub gzip: bool,
 }
 
 /// Reads the delimited file at `path` as a stream when it is plain numbers (see the module
 /// docs), with `options` or the ones guessed from its first chunk. `report(bytes)` is called
-/// with the bytes of the file read and parsed so far; when it returns false, reading stops.
+/// with the bytes of the file read and parsed so far (of the compressed file, when it is
+/// gzipped); when it returns false, reading stops.
 ///
 /// Returns `Ok(None)` when the file is not plain numbers or cannot be read: the caller then
 /// reads it whole, which gives the same table or the exact error.
@@ -69,12 +78,17 @@ pub fn stream_table(
     Ok(result)
 }
 
-/// The state of a stream: the file, the buffer and where its first byte is in the file.
+/// The state of a stream: the file, the buffer and where its first byte is in the text.
 struct Stream<'a> {
     file_name: &'a str,
-    file: std::fs::File,
+    /// The file, or its decompressed text.
+    input: Box<dyn Read>,
+    /// Bytes of the file itself read so far, when it is gzipped (for the progress).
+    compressed: Option<Arc<AtomicU64>>,
+    /// Bytes of the file.
+    file_len: u64,
     buf: Vec<u8>,
-    /// File offset of `buf[0]`.
+    /// Text offset of `buf[0]`.
     consumed: u64,
     /// Whether the file has been read to its end.
     eof: bool,
@@ -84,19 +98,32 @@ struct Stream<'a> {
 impl<'a> Stream<'a> {
     /// Opens the file and reads its first chunk; `None` when it is not plain or too short.
     fn open(file_name: &'a str, path: &Path, options: Option<CsvOptions>) -> Option<Self> {
-        let file = std::fs::File::open(path).ok()?;
+        let mut file = std::fs::File::open(path).ok()?;
+        let file_len = file.metadata().ok()?.len();
+        let mut magic = [0u8; 2];
+        let gzip = file.read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
+        file.rewind().ok()?;
+        let (input, compressed): (Box<dyn Read>, _) = if gzip {
+            let count = Arc::new(AtomicU64::new(0));
+            let counted = Counted {
+                inner: file,
+                count: Arc::clone(&count),
+            };
+            (Box::new(MultiGzDecoder::new(counted)), Some(count))
+        } else {
+            (Box::new(file), None)
+        };
         let mut stream = Stream {
             file_name,
-            file,
+            input,
+            compressed,
+            file_len,
             buf: Vec::with_capacity(CHUNK_BYTES + (1 << 20)),
             consumed: 0,
             eof: false,
             options: options.unwrap_or_default(),
         };
         stream.fill()?;
-        if stream.buf.starts_with(&GZIP_MAGIC) {
-            return None;
-        }
         if stream.buf.starts_with(BOM) {
             stream.buf.drain(..BOM.len());
             stream.consumed = BOM.len() as u64;
@@ -113,7 +140,7 @@ impl<'a> Stream<'a> {
     /// Tops the buffer up to one chunk past what it holds; `None` on a read error.
     fn fill(&mut self) -> Option<()> {
         let want = CHUNK_BYTES as u64;
-        let n = (&mut self.file)
+        let n = (&mut self.input)
             .take(want)
             .read_to_end(&mut self.buf)
             .ok()?;
@@ -170,7 +197,12 @@ impl<'a> Stream<'a> {
             }
             if from < end {
                 let base = self.consumed;
-                let progress = |bytes: u64| report(base + bytes);
+                // A gzipped file's progress is the compressed bytes read (the text's own
+                // length is not known before its end).
+                let progress = |bytes: u64| match &self.compressed {
+                    Some(count) => report(count.load(Ordering::Relaxed)),
+                    None => report(base + bytes),
+                };
                 let sink = Sink {
                     report: &progress,
                     shared: None,
@@ -197,7 +229,11 @@ impl<'a> Stream<'a> {
             columns_read.columns,
             last_header_empty,
         )?;
-        Some(Streamed { table, head_line })
+        Some(Streamed {
+            table,
+            head_line,
+            gzip: self.compressed.is_some(),
+        })
     }
 
     /// The rows of the file guessed from the first chunk's (10 % more, and capacity that is
@@ -207,12 +243,27 @@ impl<'a> Stream<'a> {
             .count()
             .max(1);
         let per_line = (end.saturating_sub(from) / lines).max(1) as u64;
+        // A gzipped text is guessed at four times its file (the vectors grow if it is more).
+        let scale = if self.compressed.is_some() { 4 } else { 1 };
         let total = self
-            .file
-            .metadata()
-            .map_or(0, |m| m.len())
+            .file_len
+            .saturating_mul(scale)
             .saturating_sub(self.consumed + from as u64);
         usize::try_from(total / per_line + total / per_line / 10 + 1024).unwrap_or(1024)
+    }
+}
+
+/// A reader that counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
