@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gradscope::experiment::{Preprocessing, parse_safetensors};
-use gradscope::ui::files::FileKind;
+use gradscope::ui::files::{FileKind, WRITE_ANYWAY};
 use gradscope::ui::{AppOptions, Banner, GradscopeApp};
 
 /// The real App on the default spiral, paused.
@@ -110,25 +110,73 @@ fn an_export_that_cannot_make_its_folder_says_why() {
     assert_eq!(harness.state().banner(), Some(&Banner::Error(message)));
 }
 
+/// A folder that holds files is refused, naming them, with a way forward: *Write into it
+/// anyway* (the command line's `--force`) replaces the export's files and keeps the others.
 #[test]
-fn an_export_into_a_folder_that_is_not_empty_is_refused_and_says_so() {
+fn an_export_into_a_folder_that_is_not_empty_is_refused_then_written_on_request() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("mine");
     std::fs::create_dir(&out).expect("folder");
     std::fs::write(out.join("train.py"), "# my own script").expect("write");
-    let (_window, result) = export_into(&out);
+    let (mut window, result) = export_into(&out);
     let message = result.expect_err("refused");
     assert_eq!(
         message,
         format!(
-            "{}: the folder is not empty (it holds train.py): export into a new or empty folder",
+            "{}: the folder is not empty (it holds train.py): export into a new or empty \
+             folder, or press Write into it anyway to replace its files",
             out.display()
         )
     );
+    assert_eq!(window.state().banner(), Some(&Banner::Error(message)));
     assert_eq!(
         std::fs::read_to_string(out.join("train.py")).expect("kept"),
         "# my own script"
     );
+    // Only after the refusal does the window offer to write anyway.
+    std::fs::write(out.join("notes.txt"), "mine").expect("write");
+    let done = click_and_wait(&mut window, WRITE_ANYWAY);
+    assert!(
+        done.starts_with(&format!("exported to {}: model.safetensors", out.display())),
+        "{done}"
+    );
+    let script = std::fs::read_to_string(out.join("train.py")).expect("script");
+    assert!(script.contains("import torch"), "train.py was replaced");
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("other files stay"),
+        "mine"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    // data.csv: the generated spiral, which has no file of its own.
+    assert_eq!(
+        names,
+        [
+            "data.csv",
+            "model.safetensors",
+            "notes.txt",
+            "split.json",
+            "train.py"
+        ]
+    );
+    // The offer went with the refusal.
+    window.run_steps(2);
+    assert!(window.query_by_label(WRITE_ANYWAY).is_none());
+}
+
+/// No offer to write anyway for other refusals (here: a file where the folder should be).
+#[test]
+fn other_export_failures_offer_no_way_to_write_anyway() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, "not a folder").expect("write");
+    let (mut window, result) = export_into(&blocked);
+    assert!(result.is_err());
+    window.run_steps(2);
+    assert!(window.query_by_label(WRITE_ANYWAY).is_none());
 }
 
 /// 90 rows of three kinds of flower (30 each, in turn): `petal` is 2·k and `stem` 10·k + 1 for

@@ -8,6 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gradscope::data::SynthKind;
 use gradscope::train::TrainConfig;
+use gradscope::ui::controls::PRESETS_MENU;
 use gradscope::ui::pixel::{PixelMath, explain};
 use gradscope::ui::{AppOptions, DataSettings, DatasetChoice, GradscopeApp, Settings};
 
@@ -52,6 +53,13 @@ fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&Gradsc
 fn probabilities(app: &GradscopeApp) -> Option<(bool, Vec<f32>)> {
     let maps = app.snapshot()?.feature_maps.as_ref()?;
     Some((maps.drawn, maps.probabilities.clone()))
+}
+
+/// Opens the Teach section's presets menu and clicks the preset `name`.
+fn click_preset(harness: &mut Harness<'static, GradscopeApp>, name: &str) {
+    harness.get_by_label(PRESETS_MENU).click();
+    harness.run_steps(2);
+    harness.get_by_label(name).click();
 }
 
 #[test]
@@ -200,9 +208,7 @@ fn the_xor_preset_starts_paused_at_step_zero_on_four_points() {
     harness.run_steps(2);
     harness.get_by_label("Play").click();
     run_until(&mut harness, |app| app.step() > 20);
-    harness
-        .get_by_label("XOR, 2-2-1 sigmoid (backprop by hand)")
-        .click();
+    click_preset(&mut harness, "XOR, 2-2-1 sigmoid (backprop by hand)");
     harness.run_steps(2);
     std::thread::sleep(Duration::from_millis(300));
     harness.run_steps(3);
@@ -310,9 +316,7 @@ fn a_reopened_experiment_counts_on_from_its_saved_step_with_its_curves() {
 fn hidden_units_carry_heatmaps_and_zero_initial_weights_make_them_identical() {
     let mut harness = harness_with(Settings::default());
     harness.run_steps(2);
-    harness
-        .get_by_label("zero initial weights: symmetry")
-        .click();
+    click_preset(&mut harness, "zero initial weights: symmetry");
     run_until(&mut harness, |app| {
         app.snapshot().is_some_and(|s| s.neurons.is_some()) && app.data().train.len() == 4
     });
@@ -328,9 +332,7 @@ fn hidden_units_carry_heatmaps_and_zero_initial_weights_make_them_identical() {
     // With every weight zero both units compute the same thing everywhere.
     assert_eq!(maps.layers[0][0], maps.layers[0][1]);
     // The XOR preset's random weights make them differ.
-    harness
-        .get_by_label("XOR, 2-2-1 sigmoid (backprop by hand)")
-        .click();
+    click_preset(&mut harness, "XOR, 2-2-1 sigmoid (backprop by hand)");
     run_until(&mut harness, |app| {
         app.snapshot()
             .and_then(|s| s.neurons.as_ref())

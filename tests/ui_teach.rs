@@ -8,6 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gradscope::train::doctor::DetectorId;
 use gradscope::train::presets::Preset;
+use gradscope::ui::controls::PRESETS_MENU;
 use gradscope::ui::stepper::{delta_lines, forward_lines};
 use gradscope::ui::typeset::{factor, number, plain};
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
@@ -45,6 +46,13 @@ fn has_trace(app: &GradscopeApp) -> bool {
         .is_some_and(|t| t.trace.is_ok())
 }
 
+/// Opens the Teach section's presets menu and clicks the preset `name`.
+fn click_preset(harness: &mut Harness<'static, GradscopeApp>, name: &str) {
+    harness.get_by_label(PRESETS_MENU).click();
+    harness.run_steps(2);
+    harness.get_by_label(name).click();
+}
+
 #[test]
 fn the_network_tab_draws_the_traced_sample() {
     let mut harness = harness();
@@ -75,9 +83,7 @@ fn the_network_tab_draws_the_traced_sample() {
 fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
     let mut harness = harness();
     harness.run_steps(2);
-    harness
-        .get_by_label("XOR, 2-2-1 sigmoid (backprop by hand)")
-        .click();
+    click_preset(&mut harness, "XOR, 2-2-1 sigmoid (backprop by hand)");
     run_until(&mut harness, |app| {
         has_trace(app) && app.data().train.len() == 4 && app.stepper().is_open()
     });
@@ -174,9 +180,7 @@ fn the_gradient_check_window_passes_every_tensor() {
 fn a_doctor_banner_offers_a_remedy_that_works_in_one_click() {
     let mut harness = harness();
     harness.run_steps(2);
-    harness
-        .get_by_label("deep sigmoid: vanishing gradients")
-        .click();
+    click_preset(&mut harness, "deep sigmoid: vanishing gradients");
     harness.run_steps(2);
     assert_eq!(harness.state().settings().train.hidden.len(), 10);
     harness.get_by_label("Play").click();
@@ -206,4 +210,96 @@ fn a_doctor_banner_offers_a_remedy_that_works_in_one_click() {
         app.step() == 0 && app.doctor().findings().is_empty()
     });
     let _ = Preset::DeepSigmoid;
+}
+
+/// The real App at `width`×`height` points, paused on the default settings.
+fn harness_sized(width: f32, height: f32) -> Harness<'static, GradscopeApp> {
+    Harness::builder()
+        .with_size(eframe::egui::vec2(width, height))
+        .build_eframe(|cc| {
+            GradscopeApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    autoplay: false,
+                    settings: Settings::default(),
+                    screenshot: None,
+                    open: None,
+                    bench: None,
+                },
+            )
+        })
+}
+
+/// The bottom edge of the widget labelled `label`, in points.
+fn bottom_of(harness: &Harness<'static, GradscopeApp>, label: &str) -> f32 {
+    harness.get_by_label(label).rect().bottom()
+}
+
+/// At 1280×800 the whole Teach section is inside the window (seven presets in a list ran
+/// 80 points past its bottom edge), and every preset of its menu is too.
+#[test]
+fn the_teach_section_and_its_presets_fit_a_1280_by_800_window() {
+    let mut harness = harness_sized(1280.0, 800.0);
+    harness.run_steps(3);
+    for label in [PRESETS_MENU, "Backprop stepper…", "Gradient check…"] {
+        let bottom = bottom_of(&harness, label);
+        assert!(bottom <= 800.0, "{label} ends at {bottom}");
+    }
+    harness.get_by_label(PRESETS_MENU).click();
+    harness.run_steps(2);
+    for preset in Preset::ALL {
+        let rect = harness.get_by_label(preset.name()).rect();
+        assert!(
+            rect.top() >= 0.0 && rect.bottom() <= 800.0 && rect.right() <= 1280.0,
+            "{}: {rect:?}",
+            preset.name()
+        );
+    }
+    // A preset picked from the menu is applied (its 2-2-1 network on four points).
+    harness.get_by_label(Preset::Backprop221.name()).click();
+    run_until(&mut harness, |app| app.data().train.len() == 4);
+    assert_eq!(harness.state().settings().train.hidden.len(), 1);
+    assert_eq!(harness.state().settings().train.hidden[0].units, 2);
+}
+
+/// Presentation mode folds the controls; opened again (») they are zoomed 1.5× past the
+/// window's bottom: the Teach section is out of sight at first, and scrolling the controls
+/// brings it inside the window.
+#[test]
+fn in_presentation_mode_the_teach_section_scrolls_into_view() {
+    let mut harness = harness_sized(1280.0, 800.0);
+    harness.run_steps(2);
+    harness.get_by_label("Present").click();
+    harness.run_steps(3);
+    harness.get_by_label("»").click();
+    harness.run_steps(3);
+    // Zoomed, the window is 1280 / 1.5 × 800 / 1.5 points.
+    let height = 800.0 / 1.5;
+    let in_view = |harness: &Harness<'static, GradscopeApp>| {
+        harness
+            .query_by_label("Gradient check…")
+            .is_some_and(|node| node.rect().bottom() <= height)
+    };
+    assert!(!in_view(&harness), "the zoomed controls should overflow");
+    let mut scrolls = 0;
+    while !in_view(&harness) {
+        assert!(scrolls < 30, "not in view after {scrolls} scrolls");
+        // Scroll the controls down 100 points, from whichever of their rows is on screen.
+        let row = [
+            "Controls",
+            "Data",
+            "Network",
+            "Training",
+            "Regularisation",
+            "Teach",
+        ]
+        .into_iter()
+        .find(|label| harness.query_by_label(label).is_some())
+        .unwrap_or_else(|| panic!("no row of the controls on screen after {scrolls} scrolls"));
+        harness.get_by_label(row).scroll_down();
+        harness.run_steps(3);
+        scrolls += 1;
+    }
+    assert!(scrolls >= 1);
+    assert!(bottom_of(&harness, PRESETS_MENU) <= height);
 }

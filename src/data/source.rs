@@ -12,7 +12,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -178,11 +178,22 @@ pub enum Phase {
 
 /// Progress of a load, shared between the loading thread and whoever shows it (atomics, so
 /// the window can read it every frame while [`load`] runs).
+///
+/// [`Progress::fraction`] never decreases: a large file whose stream gives up (a quote near
+/// its end, say) is read whole from the fraction the stream reached
+/// ([`Progress::continue_from_here`]), and a reader that catches [`Progress::start`] half
+/// done sees the fraction it saw before.
 #[derive(Debug, Default)]
 pub struct Progress {
     phase: AtomicU8,
     done: AtomicU64,
     total: AtomicU64,
+    /// The fraction an abandoned attempt reached (`f32` bits): the phases after it fill the
+    /// rest of the bar, `base..1`.
+    base: AtomicU32,
+    /// The largest fraction reported (`f32` bits; for fractions ≥ 0 the bits order as the
+    /// values do).
+    shown: AtomicU32,
 }
 
 impl Progress {
@@ -213,17 +224,31 @@ impl Progress {
     }
 
     /// The whole load, 0–1: for a table, reading fills 0–0.3, parsing 0.3–0.9 (or streaming
-    /// 0–0.9) and building 0.9–1; decoding images fills 0–1.
+    /// 0–0.9) and building 0.9–1; decoding images fills 0–1. After
+    /// [`Progress::continue_from_here`] at fraction `b`, the same shares fill `b..1`
+    /// (reading `b..b + 0.3·(1 − b)`, …). Never less than a fraction returned before.
     pub fn fraction(&self) -> f32 {
         let f = self.phase_fraction();
-        match self.phase() {
+        let share = match self.phase() {
             Phase::Waiting => 0.0,
             Phase::Reading => 0.3 * f,
             Phase::Parsing => 0.3 + 0.6 * f,
             Phase::Building => 0.9 + 0.1 * f,
             Phase::Decoding => f,
             Phase::Streaming => 0.9 * f,
-        }
+        };
+        let base = f32::from_bits(self.base.load(Ordering::Relaxed));
+        // 1 − (1 − b)(1 − s): exactly 1 when the last phase is done.
+        let now = (1.0 - (1.0 - base) * (1.0 - share)).clamp(0.0, 1.0);
+        let before = self.shown.fetch_max(now.to_bits(), Ordering::Relaxed);
+        now.max(f32::from_bits(before))
+    }
+
+    /// Keeps the fraction reached so far: the phases that follow (another way of reading
+    /// the same file) fill the rest of the bar instead of starting it again at 0.
+    pub fn continue_from_here(&self) {
+        let reached = self.fraction();
+        self.base.store(reached.to_bits(), Ordering::Relaxed);
     }
 
     /// Enters `phase` with `total` units to do.
@@ -414,7 +439,8 @@ pub fn open_table(
 /// [`open_table`] for building a data set: a large file of plain numbers is read as a stream
 /// ([`stream_table`], with [`Phase::Streaming`] progress in bytes of the file), which keeps no
 /// text, so its cells read as `""` (a table to show or review comes from [`open_table`]).
-/// Anything else is read whole by [`open_table`].
+/// Anything else is read whole by [`open_table`], its progress going on from where the stream
+/// stopped ([`Progress::continue_from_here`]).
 ///
 /// # Errors
 /// As [`open_table`].
@@ -426,7 +452,11 @@ pub fn open_table_to_build(
 ) -> Result<OpenedTable, DataError> {
     match open_streamed(path, options, progress, cancel)? {
         Some(opened) => Ok(opened),
-        None => open_table(path, options, progress, cancel),
+        None => {
+            // A stream that gave up part way: reading the file whole goes on from there.
+            progress.continue_from_here();
+            open_table(path, options, progress, cancel)
+        }
     }
 }
 

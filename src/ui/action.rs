@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::data::{Dataset, ImportReport};
-use crate::experiment::{DatasetRef, GifSettings};
+use crate::experiment::{DatasetRef, ExistingFiles, GifSettings};
 use crate::train::doctor::{DetectorId, Remedy};
 use crate::train::presets::Preset;
 use crate::ui::runlist::RunAction;
@@ -105,8 +105,14 @@ pub enum FileRequest {
     ImportWeights(PathBuf),
     /// Write the metrics CSV.
     ExportMetrics(PathBuf),
-    /// Write model.safetensors, split.json and a PyTorch train.py into this folder.
-    ExportPytorch(PathBuf),
+    /// Write model.safetensors, split.json and a PyTorch train.py into a folder.
+    ExportPytorch {
+        /// The folder (created if missing).
+        path: PathBuf,
+        /// Refuse a folder that holds files, or write into it anyway (the command line's
+        /// `--force`).
+        existing: ExistingFiles,
+    },
     /// Save a PNG of `target`.
     SavePng {
         /// Destination.

@@ -10,10 +10,25 @@ use std::sync::mpsc;
 
 use eframe::egui::{self, Color32, RichText};
 
-use crate::experiment::{GifSettings, RgbaFrame};
+use crate::experiment::{ExistingFiles, GifSettings, RgbaFrame};
 use crate::ui::action::{Action, FileRequest, PictureTarget};
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
+
+/// The button that exports into a folder refused because it holds files.
+pub const WRITE_ANYWAY: &str = "Write into it anyway";
+/// The end of [`crate::experiment::export_pytorch`]'s message for a folder that holds files.
+const NOT_EMPTY: &str = "export into a new or empty folder";
+
+/// For an export refused because its folder holds files (`"{dir}: the folder is not empty
+/// (it holds train.py, x.csv): export into a new or empty folder"`): the message with the
+/// window's way forward, `"…, or press Write into it anyway to replace its files"` (the
+/// command line says `--force` there). `None` for any other message.
+pub fn write_anyway_message(message: &str) -> Option<String> {
+    message
+        .ends_with(NOT_EMPTY)
+        .then(|| format!("{message}, or press {WRITE_ANYWAY} to replace its files"))
+}
 
 /// What a file row does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,6 +152,9 @@ pub struct FilesPanel {
     pub recording: Option<(usize, usize)>,
     /// A native file dialog on its own thread: the row it is for and its answer.
     dialog: Option<(FileKind, mpsc::Receiver<Option<PathBuf>>)>,
+    /// The folder the last PyTorch export refused because it holds files: the window offers
+    /// [`WRITE_ANYWAY`] (set by the app with the refusal, cleared by the next request).
+    pub refused_folder: Option<PathBuf>,
 }
 
 impl Default for FilesPanel {
@@ -157,6 +175,7 @@ impl Default for FilesPanel {
             status: None,
             recording: None,
             dialog: None,
+            refused_folder: None,
         }
     }
 }
@@ -273,6 +292,9 @@ impl FilesPanel {
             }
             Some(Err(message)) => {
                 ui.label(RichText::new(message).color(Color32::from_rgb(220, 60, 60)));
+                if let Some(dir) = &self.refused_folder {
+                    request = write_anyway_ui(ui, dir).or(request);
+                }
             }
             None => {}
         }
@@ -290,7 +312,10 @@ impl FilesPanel {
             FileKind::ExportWeights => FileRequest::ExportWeights(path),
             FileKind::ImportWeights => FileRequest::ImportWeights(path),
             FileKind::ExportMetrics => FileRequest::ExportMetrics(path),
-            FileKind::ExportPytorch => FileRequest::ExportPytorch(path),
+            FileKind::ExportPytorch => FileRequest::ExportPytorch {
+                path,
+                existing: ExistingFiles::Refuse,
+            },
             FileKind::SavePng => FileRequest::SavePng {
                 path,
                 target: self.target.clone(),
@@ -346,6 +371,23 @@ impl FilesPanel {
             Err(mpsc::TryRecvError::Empty) => {}
         }
     }
+}
+
+/// The [`WRITE_ANYWAY`] button under a refused export into `dir`: its request, when pressed.
+fn write_anyway_ui(ui: &mut egui::Ui, dir: &std::path::Path) -> Option<FileRequest> {
+    let pressed = ui
+        .button(WRITE_ANYWAY)
+        .on_hover_text(format!(
+            "Export into {} all the same: model.safetensors, split.json and train.py (and the \
+             data files of a bundled set) replace the files of those names; its other files \
+             stay (gradscope export-pytorch --force)",
+            dir.display()
+        ))
+        .clicked();
+    pressed.then(|| FileRequest::ExportPytorch {
+        path: dir.to_path_buf(),
+        existing: ExistingFiles::Replace,
+    })
 }
 
 /// Cuts `rect` (in points) out of a window screenshot taken at `pixels_per_point`. The
@@ -428,5 +470,29 @@ impl Panel for FilesPanel {
             });
         self.open = open;
         request.map(Action::File)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_anyway_message;
+
+    #[test]
+    fn a_folder_refused_for_its_files_gets_the_way_forward_and_nothing_else_does() {
+        assert_eq!(
+            write_anyway_message(
+                "out: the folder is not empty (it holds train.py, x.csv): export into a new or \
+                 empty folder"
+            )
+            .as_deref(),
+            Some(
+                "out: the folder is not empty (it holds train.py, x.csv): export into a new or \
+                 empty folder, or press Write into it anyway to replace its files"
+            )
+        );
+        assert_eq!(
+            write_anyway_message("out: not a folder (a file of that name exists)"),
+            None
+        );
     }
 }

@@ -21,9 +21,9 @@ pub const FIRST_LESSON: [(&str, &str); 7] = [
     ),
     (
         "3. Backprop by hand (10 min)",
-        "In the Network lab press the preset 'XOR, 2-2-1 sigmoid'. It starts paused at step 0 \
-         with the stepper open under the network: press → (or Next) to go forward through each \
-         layer, to the loss, back through each layer (δ) and to the update. Each number sits on \
+        "In the Network lab open Teach › Presets and press 'XOR, 2-2-1 sigmoid'. It starts \
+         paused at step 0 with the stepper open under the network: press → (or Next) to go \
+         forward through each layer, to the loss, back through each layer (δ) and to the update. Each number sits on \
          its neuron or weight. Then 'zero initial weights: symmetry': both hidden units stay \
          identical, and the doctor offers random initial weights.",
     ),

@@ -9,8 +9,8 @@ use crate::train::SplitMetrics;
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
-    LegendEntry, Marker, envelope, legend_row, log_y_axis, loss_to_plot, step_loss_points, x_axis,
-    y_axis,
+    LegendEntry, Marker, count_x_axis, envelope, legend_row, log_y_axis, loss_to_plot,
+    step_loss_points, x_axis, y_axis,
 };
 use crate::ui::runlist::RunList;
 use crate::ui::runplot::RunPlot;
@@ -139,13 +139,15 @@ impl Panel for LossPanel {
         } else {
             (room - legend_height - 4.0).max(40.0)
         };
-        let mut plot = Plot::new("loss_plot")
-            .height(height)
-            .custom_x_axes(x_axis("step"))
-            .custom_y_axes(y_axis(if log_y { "loss (log10)" } else { "loss" }))
-            .include_x(0.0)
-            .include_x(run.step.max(10) as f64)
-            .allow_scroll(false);
+        let mut plot = count_x_axis(
+            Plot::new("loss_plot")
+                .height(height)
+                .custom_x_axes(x_axis("step")),
+        )
+        .custom_y_axes(y_axis(if log_y { "loss (log10)" } else { "loss" }))
+        .include_x(0.0)
+        .include_x(run.step.max(10) as f64)
+        .allow_scroll(false);
         if !log_y {
             // A loss is never negative: the axis starts at 0 (also before the first step,
             // instead of egui's default −5…5).
@@ -207,27 +209,29 @@ fn accuracy_plot_ui(ui: &mut egui::Ui, run: &RunView, height: f32) {
         &metric_line(run, |r| r.test, |m| m.accuracy.map(|a| a * 100.0)),
         columns,
     );
-    Plot::new("accuracy_plot")
-        .height(height)
-        .include_x(0.0)
-        .include_x(run.step.max(10) as f64)
-        .custom_x_axes(x_axis("step"))
-        .custom_y_axes(y_axis("accuracy %"))
-        .include_y(0.0)
-        .include_y(100.0)
-        .allow_scroll(false)
-        .show(ui, |plot_ui| {
-            plot_ui.line(
-                Line::new("train accuracy", PlotPoints::from(train_acc))
-                    .color(TRAIN_COLOR)
-                    .width(2.0),
-            );
-            plot_ui.line(
-                Line::new("test accuracy", PlotPoints::from(test_acc))
-                    .color(TEST_COLOR)
-                    .width(2.0),
-            );
-        });
+    count_x_axis(
+        Plot::new("accuracy_plot")
+            .height(height)
+            .custom_x_axes(x_axis("step")),
+    )
+    .include_x(0.0)
+    .include_x(run.step.max(10) as f64)
+    .custom_y_axes(y_axis("accuracy %"))
+    .include_y(0.0)
+    .include_y(100.0)
+    .allow_scroll(false)
+    .show(ui, |plot_ui| {
+        plot_ui.line(
+            Line::new("train accuracy", PlotPoints::from(train_acc))
+                .color(TRAIN_COLOR)
+                .width(2.0),
+        );
+        plot_ui.line(
+            Line::new("test accuracy", PlotPoints::from(test_acc))
+                .color(TEST_COLOR)
+                .width(2.0),
+        );
+    });
 }
 
 #[cfg(test)]

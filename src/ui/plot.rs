@@ -11,6 +11,10 @@ use egui_plot::{
 use crate::lesson::{Bounds, CriticalKind, CriticalPoint, LevelGrid};
 use crate::ui::colormap;
 
+mod ticks;
+
+pub use ticks::{LABEL_GAP_POINTS, compact_label, count_x_axis, label_step, spaced_marks};
+
 /// A horizontal axis with `label`, labelling ticks at least 26 points apart.
 pub fn x_axis(label: impl Into<String>) -> Vec<AxisHints<'static>> {
     vec![
@@ -122,10 +126,11 @@ pub fn log_y_axis(plot: Plot<'_>) -> Plot<'_> {
         .y_axis_formatter(|mark, _| power_of_ten_label(mark.value))
 }
 
-/// A horizontal axis of log₁₀ values, ticked and labelled like [`log_y_axis`].
+/// A horizontal axis of log₁₀ values: ticks at whole powers of ten, 1, 2, 5, 10, … decades
+/// apart so that labels are at least [`LABEL_GAP_POINTS`] apart, labelled like
+/// [`log_y_axis`]. Call after `custom_x_axes`.
 pub fn log_x_axis(plot: Plot<'_>) -> Plot<'_> {
-    plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-        .x_axis_formatter(|mark, _| power_of_ten_label(mark.value))
+    ticks::log_x_spacing(plot).x_axis_formatter(|mark, _| power_of_ten_label(mark.value))
 }
 
 /// `1e{k}` at a whole k, nothing between (the labels of a log axis).

@@ -22,12 +22,13 @@ use crate::experiment::{
 use crate::nn::Shape;
 use crate::train::{Captured, Command};
 use crate::ui::action::FileRequest;
+use crate::ui::files::write_anyway_message;
 use crate::ui::state::Banner;
 
 /// What to do with the weights the selected run's worker sends back.
 pub(super) enum AfterCapture {
     ExportWeights(PathBuf),
-    ExportPytorch(PathBuf),
+    ExportPytorch(PathBuf, ExistingFiles),
 }
 
 /// An experiment file read on a background thread, with its runs and their data.
@@ -40,8 +41,8 @@ pub(super) struct FileJobs {
     /// A Save experiment waiting for every run's state.
     pub(super) save_all: Option<SaveAll>,
     pub(super) writes: Vec<Receiver<Result<String, String>>>,
-    /// PyTorch exports under way (their outcome also goes to the message strip).
-    exports: Vec<Receiver<Result<String, String>>>,
+    /// PyTorch exports under way, by folder (their outcome also goes to the message strip).
+    exports: Vec<(PathBuf, Receiver<Result<String, String>>)>,
     opening: Option<Receiver<Opened>>,
 }
 
@@ -73,6 +74,7 @@ impl GradscopeApp {
     /// Carries out a request of the files window.
     pub(super) fn file_request(&mut self, ctx: &egui::Context, request: FileRequest) {
         self.panels.files.status = None;
+        self.panels.files.refused_folder = None;
         match request {
             FileRequest::SaveExperiment { path, with_weights } => {
                 if with_weights {
@@ -116,9 +118,9 @@ impl GradscopeApp {
                     Err(message) => self.panels.files.status = Some(Err(message)),
                 }
             }
-            FileRequest::ExportPytorch(path) => {
+            FileRequest::ExportPytorch { path, existing } => {
                 self.panels.files.status = Some(Ok("exporting to PyTorch…".to_string()));
-                self.capture_weights(AfterCapture::ExportPytorch(path));
+                self.capture_weights(AfterCapture::ExportPytorch(path, existing));
             }
             FileRequest::ExportMetrics(path) => {
                 let lab = &self.lab;
@@ -282,15 +284,25 @@ impl GradscopeApp {
             self.panels.files.status = Some(last);
         }
         let mut exported = Vec::new();
-        self.file_jobs.exports.retain(|rx| match rx.try_recv() {
-            Ok(result) => {
-                exported.push(result);
-                false
-            }
-            Err(TryRecvError::Empty) => true,
-            Err(TryRecvError::Disconnected) => false,
-        });
-        if let Some(last) = exported.pop() {
+        self.file_jobs
+            .exports
+            .retain(|(dir, rx)| match rx.try_recv() {
+                Ok(result) => {
+                    exported.push((dir.clone(), result));
+                    false
+                }
+                Err(TryRecvError::Empty) => true,
+                Err(TryRecvError::Disconnected) => false,
+            });
+        if let Some((dir, last)) = exported.pop() {
+            // A folder refused because it holds files: the window offers to write anyway.
+            let last = last.map_err(|message| match write_anyway_message(&message) {
+                Some(offer) => {
+                    self.panels.files.refused_folder = Some(dir);
+                    offer
+                }
+                None => message,
+            });
             self.lab.banner = Some(match &last {
                 Ok(message) => Banner::Done(message.clone()),
                 Err(message) => Banner::Error(message.clone()),
@@ -327,7 +339,9 @@ impl GradscopeApp {
 
     fn after_capture(&mut self, ctx: &egui::Context, captured: Captured, after: AfterCapture) {
         match after {
-            AfterCapture::ExportPytorch(path) => self.export_pytorch(ctx, captured, path),
+            AfterCapture::ExportPytorch(path, existing) => {
+                self.export_pytorch(ctx, captured, path, existing)
+            }
             AfterCapture::ExportWeights(path) => self.write_in_background(ctx, move || {
                 let tensors = tensors_from_params(&captured.spec, &captured.params);
                 write_safetensors(&path, &captured.spec, &tensors)
@@ -369,10 +383,17 @@ impl GradscopeApp {
         (report.is_some() || !from_file).then(|| Preprocessing::new(data, input, report))
     }
 
-    /// Exports the captured weights with the current settings to PyTorch in `dir`, on a
-    /// background thread (the data set is read again to write its preprocessing); the
-    /// outcome goes to the window's status line and to the message strip.
-    fn export_pytorch(&mut self, ctx: &egui::Context, captured: Captured, dir: PathBuf) {
+    /// Exports the captured weights with the current settings to PyTorch in `dir` (a folder
+    /// holding files is refused or written into, as `existing` says), on a background thread
+    /// (the data set is read again to write its preprocessing); the outcome goes to the
+    /// window's status line and to the message strip.
+    fn export_pytorch(
+        &mut self,
+        ctx: &egui::Context,
+        captured: Captured,
+        dir: PathBuf,
+        existing: ExistingFiles,
+    ) {
         let experiment = match self.captured_experiment(captured) {
             Ok(experiment) => experiment,
             Err(message) => {
@@ -383,8 +404,9 @@ impl GradscopeApp {
         };
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
+        let folder = dir.clone();
         std::thread::spawn(move || {
-            let result = export_pytorch(&experiment, &dir, ExistingFiles::Refuse).map(|summary| {
+            let result = export_pytorch(&experiment, &dir, existing).map(|summary| {
                 let accuracy = summary.test_accuracy.map_or_else(String::new, |a| {
                     format!("; test accuracy {:.1} %", a * 100.0)
                 });
@@ -397,6 +419,6 @@ impl GradscopeApp {
             let _ = tx.send(result);
             waker.request_repaint();
         });
-        self.file_jobs.exports.push(rx);
+        self.file_jobs.exports.push((folder, rx));
     }
 }

@@ -126,9 +126,15 @@ fn lab_ui(
                 {
                     panels.controls_open = false;
                 }
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    actions.extend(panels.controls.ui(ui, view));
-                });
+                // A solid scroll bar, shown whenever the controls are taller than the window
+                // (egui's floating bar is invisible until hovered, so a cut-off list looked
+                // like the end of the panel).
+                ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+                egui::ScrollArea::vertical()
+                    .id_salt("controls_scroll")
+                    .show(ui, |ui| {
+                        actions.extend(panels.controls.ui(ui, view));
+                    });
             });
     } else {
         egui::Panel::left("controls_strip")

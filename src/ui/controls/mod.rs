@@ -9,6 +9,8 @@ mod data;
 mod model;
 mod training;
 
+pub use training::PRESETS_MENU;
+
 use eframe::egui::{self, RichText};
 
 use crate::experiment::{ControlId, Worksheet};

@@ -168,12 +168,34 @@ pub(super) fn regularization_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
     });
 }
 
-/// Presets for teaching and the backprop windows.
+/// The button that opens the list of presets.
+pub const PRESETS_MENU: &str = "Presets ▾";
+const PRESETS_HINT: &str = "Classic runs to teach with, each paused at step 0: backprop by hand on \
+    XOR, then the failures of training (symmetry, vanishing and exploding gradients, \
+    overfitting, dead units, saturation) for the training doctor to recognise";
+
+/// Presets for teaching and the backprop windows: two rows, the presets in a menu (a list of
+/// seven ran past the bottom of the panel at 1280×800).
 pub(super) fn teach_ui(ui: &mut egui::Ui) -> Option<Action> {
-    ui.label(RichText::new("Teach").strong()).on_hover_text(
-        "Walk a class through backprop and show each failure of training being fixed",
-    );
     let mut action = None;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Teach").strong()).on_hover_text(
+            "Walk a class through backprop and show each failure of training being fixed",
+        );
+        ui.menu_button(PRESETS_MENU, |ui| {
+            for preset in Preset::ALL {
+                if ui
+                    .button(preset.name())
+                    .on_hover_text(preset.description())
+                    .clicked()
+                {
+                    action = Some(Action::Preset(preset));
+                }
+            }
+        })
+        .response
+        .on_hover_text(PRESETS_HINT);
+    });
     ui.horizontal_wrapped(|ui| {
         if ui
             .button("Backprop stepper…")
@@ -192,14 +214,5 @@ pub(super) fn teach_ui(ui: &mut egui::Ui) -> Option<Action> {
             action = Some(Action::GradCheck);
         }
     });
-    for preset in Preset::ALL {
-        if ui
-            .small_button(preset.name())
-            .on_hover_text(preset.description())
-            .clicked()
-        {
-            action = Some(Action::Preset(preset));
-        }
-    }
     action
 }

@@ -1,0 +1,266 @@
+//! Axis ticks whose labels never crowd: marks at least [`LABEL_GAP_POINTS`] apart, at the
+//! smallest 1, 2 or 5 × 10ᵏ step that keeps them so (the step a reader counts in), labelled
+//! compactly (`120k`, `1.5M`).
+//!
+//! egui_plot's own spacer puts marks at powers of ten only and labels a mark as soon as its
+//! label fits between it and the next, with no gap: past 100 000 steps the labels ran into
+//! each other at the right end of the loss plot ("8000090000100000"), or, one power of ten
+//! later, shrank to a single label.
+
+use egui_plot::{GridInput, GridMark, Plot};
+
+/// Least distance between two labelled marks, in points: room for a 6-character label
+/// (about 7 points a character in egui's body font) and a gap of at least 20 points.
+pub const LABEL_GAP_POINTS: f64 = 64.0;
+/// egui_plot's least grid spacing (its default), in points; [`GridInput::base_step_size`] is
+/// this many points in plot units. The axes here set it explicitly, so the two agree.
+const GRID_SPACING_MIN_POINTS: f32 = 8.0;
+/// egui_plot's default greatest grid spacing, in points.
+const GRID_SPACING_MAX_POINTS: f32 = 300.0;
+/// No mark closer than this to the right edge, in points: its label, centred on it, would be
+/// cut in half there ("1e" for 1e60).
+const RIGHT_EDGE_POINTS: f64 = 16.0;
+/// More marks than this are never made (a degenerate transform).
+const MAX_MARKS: usize = 1000;
+
+/// The smallest step of 1, 2 or 5 × 10ᵏ, and at least `min_step`, whose marks are at least
+/// `gap_points` apart when one point is `units_per_point` plot units. `None` for a
+/// non-finite or non-positive scale.
+pub fn label_step(units_per_point: f64, gap_points: f64, min_step: f64) -> Option<f64> {
+    let least = (units_per_point * gap_points).max(min_step);
+    if !units_per_point.is_finite() || !least.is_finite() || least <= 0.0 {
+        return None;
+    }
+    let decade = 10f64.powf(least.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * decade)
+        // A hair of tolerance: 10^k computed through powf may sit just below `least`.
+        .find(|&step| step >= least * (1.0 - 1e-9))
+}
+
+/// Marks at every multiple of [`label_step`] inside `bounds`, [`LABEL_GAP_POINTS`] apart for
+/// `input`'s scale, but none within 16 points of the right edge (its label would be cut).
+/// Multiples of 10 and 100 steps carry those step sizes, so egui_plot draws their grid lines
+/// stronger. Empty for a degenerate scale.
+pub fn spaced_marks(input: &GridInput, min_step: f64) -> Vec<GridMark> {
+    let units_per_point = input.base_step_size / f64::from(GRID_SPACING_MIN_POINTS);
+    let Some(step) = label_step(units_per_point, LABEL_GAP_POINTS, min_step) else {
+        return Vec::new();
+    };
+    let (low, high) = (
+        input.bounds.0.min(input.bounds.1),
+        input.bounds.0.max(input.bounds.1),
+    );
+    let right = high - RIGHT_EDGE_POINTS * units_per_point;
+    let (first, last) = ((low / step).ceil(), (right / step).floor());
+    if !(first.is_finite() && last.is_finite()) || last - first > MAX_MARKS as f64 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    let mut i = first;
+    while i <= last {
+        let step_size = if i % 100.0 == 0.0 {
+            100.0 * step
+        } else if i % 10.0 == 0.0 {
+            10.0 * step
+        } else {
+            step
+        };
+        marks.push(GridMark {
+            value: i * step,
+            step_size,
+        });
+        i += 1.0;
+    }
+    marks
+}
+
+/// `value` in at most a few characters, with as many decimals as `step` (the distance to
+/// the next mark) needs: `0`, `250`, `1.5k`, `120k`, `2M`, `1.25G`, `0.5`.
+pub fn compact_label(value: f64, step: f64) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    let magnitude = value.abs().max(step.abs());
+    let (unit, suffix) = if magnitude >= 1e9 {
+        (1e9, "G")
+    } else if magnitude >= 1e6 {
+        (1e6, "M")
+    } else if magnitude >= 1e3 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    let decimals = if step > 0.0 && step.is_finite() {
+        (-(step / unit).log10().floor()).clamp(0.0, 6.0) as usize
+    } else {
+        0
+    };
+    let text = format!("{:.*}", decimals, value / unit);
+    // "-0" from a tiny negative rounding error reads as 0.
+    let text = if text
+        .trim_start_matches('-')
+        .trim_matches(['0', '.'])
+        .is_empty()
+    {
+        "0".to_string()
+    } else {
+        text
+    };
+    if text == "0" {
+        text
+    } else {
+        format!("{text}{suffix}")
+    }
+}
+
+/// A horizontal axis of counts (steps, epochs): labels [`LABEL_GAP_POINTS`] apart at whole
+/// 1, 2 or 5 × 10ᵏ values, written compactly (`120k`). Call after `custom_x_axes`.
+pub fn count_x_axis(plot: Plot<'_>) -> Plot<'_> {
+    plot.grid_spacing(GRID_SPACING_MIN_POINTS..=GRID_SPACING_MAX_POINTS)
+        .x_grid_spacer(|input| spaced_marks(&input, 1.0))
+        .x_axis_formatter(|mark, _| compact_label(mark.value, mark.step_size))
+}
+
+/// Marks of a log₁₀ axis: whole powers of ten, 1, 2, 5, 10, … decades apart so that they are
+/// at least [`LABEL_GAP_POINTS`] apart.
+pub fn decade_marks(input: &GridInput) -> Vec<GridMark> {
+    spaced_marks(input, 1.0)
+}
+
+/// `plot`'s x grid at [`decade_marks`] (the caller labels them).
+pub(super) fn log_x_spacing(plot: Plot<'_>) -> Plot<'_> {
+    plot.grid_spacing(GRID_SPACING_MIN_POINTS..=GRID_SPACING_MAX_POINTS)
+        .x_grid_spacer(|input| decade_marks(&input))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The input egui_plot gives a spacer for `bounds` drawn `width` points wide.
+    fn input(bounds: (f64, f64), width: f64) -> GridInput {
+        GridInput {
+            bounds,
+            base_step_size: (bounds.1 - bounds.0) / width * f64::from(GRID_SPACING_MIN_POINTS),
+        }
+    }
+
+    /// The labels of `marks`.
+    fn labels(marks: &[GridMark]) -> Vec<String> {
+        marks
+            .iter()
+            .map(|m| compact_label(m.value, m.step_size))
+            .collect()
+    }
+
+    #[test]
+    fn steps_are_the_smallest_1_2_5_that_keep_marks_apart() {
+        // 150 000 steps over 1200 points: 125 steps a point, 8000 steps per 64 points → 10k.
+        assert_eq!(label_step(125.0, 64.0, 1.0), Some(10_000.0));
+        // 1000 steps over 1200 points: 53.3 per 64 points → 100.
+        assert_eq!(label_step(1000.0 / 1200.0, 64.0, 1.0), Some(100.0));
+        // 120 000 over 400 points: 19 200 → 20k; 130 000: 20 800 → 50k.
+        assert_eq!(label_step(300.0, 64.0, 1.0), Some(20_000.0));
+        assert_eq!(label_step(325.0, 64.0, 1.0), Some(50_000.0));
+        // Exactly a power of ten stays one.
+        assert_eq!(label_step(1000.0 / 64.0, 64.0, 1.0), Some(1000.0));
+        // Zoomed far in, never below the least step (a whole step, a whole decade).
+        assert_eq!(label_step(0.001, 64.0, 1.0), Some(1.0));
+        assert_eq!(label_step(0.001, 64.0, 0.0), Some(0.1));
+        assert_eq!(label_step(0.0, 64.0, 0.0), None);
+        assert_eq!(label_step(f64::NAN, 64.0, 1.0), None);
+    }
+
+    #[test]
+    fn a_run_of_150k_steps_at_1280_pixels_gets_16_labels_77_points_apart() {
+        // The loss plot of a 1280-pixel window with the controls folded is about 1200
+        // points wide; egui_plot pads the bounds a little past 0 and the last step.
+        let bounds = (-3000.0, 153_000.0);
+        let marks = spaced_marks(&input(bounds, 1200.0), 1.0);
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        let expected: Vec<f64> = (0..=15).map(|i| f64::from(i) * 10_000.0).collect();
+        assert_eq!(values, expected);
+        let points_apart = 10_000.0 / ((bounds.1 - bounds.0) / 1200.0);
+        assert!((points_apart - 76.9).abs() < 0.1, "{points_apart}");
+        assert_eq!(
+            labels(&marks),
+            [
+                "0", "10k", "20k", "30k", "40k", "50k", "60k", "70k", "80k", "90k", "100k", "110k",
+                "120k", "130k", "140k", "150k"
+            ]
+        );
+        // Multiples of 100k carry a larger step (a stronger grid line), the rest 10k.
+        assert_eq!(marks[10].step_size, 100_000.0);
+        assert_eq!(marks[0].step_size, 1_000_000.0);
+        assert_eq!(marks[3].step_size, 10_000.0);
+    }
+
+    #[test]
+    fn labels_of_any_run_length_and_width_never_touch() {
+        // Body text is about 7 points a character; a label of n characters needs 7n points.
+        for width in [200.0, 430.0, 640.0, 1200.0] {
+            for last_step in [10.0, 999.0, 12_345.0, 140_000.0, 2_500_000.0, 3e9] {
+                let bounds = (0.0, last_step);
+                let marks = spaced_marks(&input(bounds, width), 1.0);
+                let points_per_unit = width / last_step;
+                for pair in marks.windows(2) {
+                    let apart = (pair[1].value - pair[0].value) * points_per_unit;
+                    let widest = [pair[0], pair[1]]
+                        .iter()
+                        .map(|m| compact_label(m.value, m.step_size).chars().count())
+                        .max()
+                        .unwrap_or(0) as f64;
+                    assert!(
+                        apart >= LABEL_GAP_POINTS - 1e-6 && apart - 7.0 * widest >= 20.0,
+                        "{last_step} steps at {width} points: {pair:?} {apart} apart"
+                    );
+                }
+                assert!(
+                    marks.len() >= 2 || last_step < 100.0,
+                    "{last_step} at {width}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_mark_sits_where_its_label_would_be_cut_at_the_right_edge() {
+        // 0…100.5 over 400 points: a mark every 20; 100 is 2 points from the edge.
+        let marks = spaced_marks(&input((0.0, 100.5), 400.0), 1.0);
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        assert_eq!(values, [0.0, 20.0, 40.0, 60.0, 80.0]);
+        // 0…105 (100 is 20 points from the edge): kept.
+        let marks = spaced_marks(&input((0.0, 105.0), 400.0), 1.0);
+        assert_eq!(marks.last().map(|m| m.value), Some(100.0));
+    }
+
+    #[test]
+    fn compact_labels_keep_the_digits_the_step_needs() {
+        assert_eq!(compact_label(0.0, 10_000.0), "0");
+        assert_eq!(compact_label(120_000.0, 10_000.0), "120k");
+        assert_eq!(compact_label(1500.0, 500.0), "1.5k");
+        assert_eq!(compact_label(1_200_000.0, 200_000.0), "1.2M");
+        assert_eq!(compact_label(2_000_000.0, 1_000_000.0), "2M");
+        assert_eq!(compact_label(1_250_000_000.0, 50_000_000.0), "1.25G");
+        assert_eq!(compact_label(250.0, 50.0), "250");
+        assert_eq!(compact_label(0.5, 0.1), "0.5");
+        assert_eq!(compact_label(3.0 * 0.1, 0.1), "0.3");
+        assert_eq!(compact_label(-1e-12, 0.1), "0");
+        assert_eq!(compact_label(f64::NAN, 1.0), "");
+    }
+
+    #[test]
+    fn decades_are_spaced_too_and_only_whole() {
+        // log10 of steps 1…150 000 over 300 points: 57 points a decade → every 2 decades.
+        let bounds = (0.0, 150_000f64.log10());
+        let marks = decade_marks(&input(bounds, 300.0));
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        assert_eq!(values, [0.0, 2.0, 4.0]);
+        // 1200 points: 230 a decade → every decade.
+        let marks = decade_marks(&input(bounds, 1200.0));
+        assert_eq!(marks.len(), 6);
+        assert!(marks.iter().all(|m| m.value.fract() == 0.0));
+    }
+}
