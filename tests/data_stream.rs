@@ -235,12 +235,11 @@ fn a_short_row_late_in_the_file_gives_its_line() {
     );
 }
 
-/// `plain` gzipped into `name`, stored without compression (so that the file itself is over
-/// the 16 MiB from which files are streamed), cut to `keep` bytes when given.
-fn gzip_stored(plain: &Path, name: &str, keep: Option<u64>) -> PathBuf {
+/// `plain` gzipped into `name` at `level`, cut to `keep` bytes when given.
+fn gzip(plain: &Path, name: &str, level: flate2::Compression, keep: Option<u64>) -> PathBuf {
     let path = plain.with_file_name(name);
     let file = std::fs::File::create(&path).expect("create");
-    let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::none());
+    let mut encoder = flate2::write::GzEncoder::new(file, level);
     std::io::copy(&mut std::fs::File::open(plain).expect("open"), &mut encoder).expect("gzip");
     encoder.finish().expect("finish");
     if let Some(keep) = keep {
@@ -255,12 +254,19 @@ fn gzip_stored(plain: &Path, name: &str, keep: Option<u64>) -> PathBuf {
 
 /// A gzipped file is decompressed as it streams (no buffer of its whole text): the same data
 /// set as the whole reader, and the report says it was gzipped. Cut short, it gives the
-/// whole reader's error.
+/// whole reader's error. A gzipped file streams from 4 MiB (its text is several times that).
 #[test]
 fn a_gzipped_file_streams_too() {
     let dir = scratch();
     let plain = write_csv(dir.path(), "plain.csv", (false, false), |_, l| l);
-    let path = gzip_stored(&plain, "numbers.csv.gz", None);
+    let small = gzip(&plain, "small.csv.gz", flate2::Compression::fast(), None);
+    let small_size = std::fs::metadata(&small).expect("size").len();
+    assert!((4 << 20..16 << 20).contains(&small_size), "{small_size}");
+    assert!(streamed(&small), "a 4-16 MiB gzipped file is streamed");
+    assert_same(&small);
+
+    // Stored without compression, so that the file itself is over 16 MiB.
+    let path = gzip(&plain, "numbers.csv.gz", flate2::Compression::none(), None);
     let size = std::fs::metadata(&path).expect("size").len();
     assert!(size > 16 << 20);
     assert!(streamed(&path), "a gzipped file of numbers is streamed");
@@ -272,7 +278,12 @@ fn a_gzipped_file_streams_too() {
         ROWS - ROWS.div_ceil(97)
     );
 
-    let cut = gzip_stored(&plain, "cut.csv.gz", Some(size - 5000));
+    let cut = gzip(
+        &plain,
+        "cut.csv.gz",
+        flate2::Compression::none(),
+        Some(size - 5000),
+    );
     let error = load_now(&DataSource::auto(&cut))
         .map(|_| ())
         .expect_err("a cut gzip file is refused")

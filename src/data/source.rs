@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::idx::{IdxFile, IdxPair, idx_dataset, idx_partner, load_mnist_dir, mnist_files};
 use super::images::{FolderReport, load_image_folder_with_report};
-use super::import::stream::{STREAM_MIN_BYTES, stream_table};
+use super::import::stream::{stream_table, worth_streaming};
 use super::import::{
     BadNumbers, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, GZIP_MAGIC, ImportSettings,
     ImportWarning, Table, TableReport, build_owned, decode_owned, find_column, first_record_line,
@@ -468,7 +468,7 @@ fn open_streamed(
     cancel: &AtomicBool,
 ) -> Result<Option<OpenedTable>, DataError> {
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
-    if size < STREAM_MIN_BYTES || !path.is_file() {
+    if !path.is_file() || !worth_streaming(path, size) {
         return Ok(None);
     }
     progress.start(Phase::Streaming, size);

@@ -37,6 +37,19 @@ use crate::data::DataError;
 pub const CHUNK_BYTES: usize = 8 << 20;
 /// Files at least this large are streamed when they can be; smaller ones are read whole.
 pub const STREAM_MIN_BYTES: u64 = 16 << 20;
+/// Whether the file at `path`, of `size` bytes, is large enough to stream: at least
+/// [`STREAM_MIN_BYTES`], or a quarter of that when it is gzipped (its text is several times
+/// the file).
+pub fn worth_streaming(path: &Path, size: u64) -> bool {
+    if size >= STREAM_MIN_BYTES {
+        return true;
+    }
+    let mut magic = [0u8; 2];
+    size >= STREAM_MIN_BYTES / 4
+        && std::fs::File::open(path).is_ok_and(|mut f| f.read_exact(&mut magic).is_ok())
+        && magic == GZIP_MAGIC
+}
+
 /// Line ends the first chunk must hold: the delimiter and header are guessed from the first
 /// 100 records ([`sniff_csv`]), which must all be in it for the guess to equal the whole
 /// text's.
