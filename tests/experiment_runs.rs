@@ -279,7 +279,11 @@ fn times_and_setting_changes_go_through_the_file_and_files_without_them_open() {
     let clock = SavedClock {
         started_at: 1_796_220_000.0,
         offset: 0.0,
-        samples: vec![[0.0, 0.0, 0.0, 0.0], [20.0, 2.857, 1.25, 1.25], [30.0, 4.286, 9.5, 600.5]],
+        samples: vec![
+            [0.0, 0.0, 0.0, 0.0],
+            [20.0, 2.857, 1.25, 1.25],
+            [30.0, 4.286, 9.5, 600.5],
+        ],
     };
     experiment.runs[0].clock = Some(clock.clone());
     experiment.runs[2].clock = Some(SavedClock {
@@ -299,7 +303,10 @@ fn times_and_setting_changes_go_through_the_file_and_files_without_them_open() {
     assert_eq!(loaded.runs[0].clock.as_ref(), Some(&clock));
     let branch = loaded.runs[2].clock.as_ref().expect("branch clock");
     assert_eq!(branch.offset, 1.25);
-    assert_eq!(branch.samples, [[0.0, 0.0, 0.0, 0.0], [20.0, 2.857, 1.25, 1.25]]);
+    assert_eq!(
+        branch.samples,
+        [[0.0, 0.0, 0.0, 0.0], [20.0, 2.857, 1.25, 1.25]]
+    );
     assert_eq!(loaded.runs[1].clock, None);
     assert_eq!(loaded.runs[1].changes, [change]);
     assert!(loaded.run_notes.is_empty(), "{:?}", loaded.run_notes);
@@ -318,9 +325,7 @@ fn times_and_setting_changes_go_through_the_file_and_files_without_them_open() {
         "{message}"
     );
     assert!(
-        message.ends_with(
-            "clock.samples[2]: step 10 is before the previous sample's 20"
-        ),
+        message.ends_with("clock.samples[2]: step 10 is before the previous sample's 20"),
         "{message}"
     );
 }
@@ -383,7 +388,15 @@ fn a_truncated_tensor_in_a_run_is_named_with_its_line_and_column() {
 
     // The command line says the same, for the run asked for by name.
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(["train", "--config", &name(&path), "--run", "lr 0.1", "--epochs", "1"])
+        .args([
+            "train",
+            "--config",
+            &name(&path),
+            "--run",
+            "lr 0.1",
+            "--epochs",
+            "1",
+        ])
         .output()
         .expect("runs");
     assert!(!output.status.success());

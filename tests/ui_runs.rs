@@ -447,7 +447,10 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
         .map(|e| e.step)
         .collect();
     assert_eq!(branch_evals.first(), Some(&21), "{branch_evals:?}");
-    assert!(branch_evals.windows(2).all(|w| w[0] < w[1]), "{branch_evals:?}");
+    assert!(
+        branch_evals.windows(2).all(|w| w[0] < w[1]),
+        "{branch_evals:?}"
+    );
     // On the seconds axis the branch goes on from its parent's time at step 20.
     let parent_time = harness.state().runs().entries[0]
         .run
@@ -585,7 +588,9 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
         .clone();
     let first = &app.runs().entries[0].run;
     let evaluated = first.evals.last().expect("an evaluation").step as f64;
-    let expected = first.clock.to_axis(&[[evaluated, 0.0]], XAxis::WallClock, 0)[0][0];
+    let expected = first
+        .clock
+        .to_axis(&[[evaluated, 0.0]], XAxis::WallClock, 0)[0][0];
     assert_eq!(line.last[0], expected);
     let saved_start = saved.runs[0].clock.as_ref().expect("times").started_at;
     assert!(
@@ -641,7 +646,12 @@ fn a_file_saved_without_times_leaves_its_runs_off_the_seconds_axis() {
     let app = reopened.state();
     assert_eq!(app.run_view().clock.untimed_through(), Some(saved_step));
     // Nothing of the saved history is drawn at x = 0: no line at all yet, and a note says why.
-    let drawn: Vec<String> = app.run_plot().drawn().iter().map(|l| l.name.clone()).collect();
+    let drawn: Vec<String> = app
+        .run_plot()
+        .drawn()
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
     assert!(drawn.is_empty(), "{drawn:?}");
     let note = format!("no times: run 1 (to step {first_step}), run 2 (to step {saved_step})");
     assert!(reopened.query_by_label(&note).is_some(), "{note}");
@@ -675,4 +685,56 @@ fn thinning_keeps_every_columns_extremes() {
     assert!(thin.windows(2).all(|w| w[0][0] < w[1][0]), "in x order");
     // Short curves come back as they are.
     assert_eq!(envelope(&points[..300], 100), points[..300].to_vec());
+}
+
+#[test]
+fn a_run_that_trained_a_while_at_another_learning_rate_is_not_grouped_with_its_seed() {
+    let mut harness = two_runs(30, 2.0);
+    let rate = harness.state().settings().train.optimizer.learning_rate;
+    let set_rate = |harness: &mut Harness<'static, GradscopeApp>, value: f64| {
+        harness
+            .get_by_role_and_label(Role::Slider, "learning rate")
+            .set_value_accesskit(value);
+        harness.run_steps(2);
+        assert_eq!(
+            harness.state().settings().train.optimizer.learning_rate,
+            value
+        );
+    };
+    // Run 2 trains a while at 0.1, then goes back to its rate.
+    let at = harness.state().step();
+    set_rate(&mut harness, 0.1);
+    train_to(&mut harness, at + 20);
+    let back = harness.state().step();
+    set_rate(&mut harness, rate);
+    let changes: Vec<(u64, String, String)> = harness
+        .state()
+        .run_view()
+        .changes
+        .iter()
+        .map(|c| (c.step, c.from.clone(), c.to.clone()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (at, rate.to_string(), "0.1".to_string()),
+            (back, "0.1".to_string(), rate.to_string())
+        ]
+    );
+    assert!(
+        harness.query_by_label("seed: 1 → 2").is_some(),
+        "its settings now differ from run 1's in the seed alone"
+    );
+    harness.get_by_label("group by seed").click();
+    harness.run_steps(2);
+    assert_eq!(
+        test_loss_lines(harness.state()),
+        [
+            "run 1 · test loss (raw)",
+            "run 1 · test loss (smoothed)",
+            "run 2 · test loss (raw)",
+            "run 2 · test loss (smoothed)"
+        ],
+        "not one group"
+    );
 }

@@ -120,10 +120,16 @@ impl SavedClock {
     pub fn check(&self) -> Result<(), FieldError> {
         let bad = |field: &str, message: String| Err((format!("clock.{field}"), message));
         if !(self.started_at.is_finite() && self.started_at >= 0.0) {
-            return bad("started_at", format!("{} is not a Unix time", self.started_at));
+            return bad(
+                "started_at",
+                format!("{} is not a Unix time", self.started_at),
+            );
         }
         if !(self.offset.is_finite() && self.offset >= 0.0) {
-            return bad("offset", format!("{} is not a number of seconds ≥ 0", self.offset));
+            return bad(
+                "offset",
+                format!("{} is not a number of seconds ≥ 0", self.offset),
+            );
         }
         if self.samples.len() > MAX_SAVED_CLOCK_SAMPLES {
             let n = self.samples.len();

@@ -337,7 +337,14 @@ impl RunClock {
             samples: self
                 .samples
                 .iter()
-                .map(|s| [s.step as f64, s.epoch, ms(s.seconds), ms(s.wall - started_at)])
+                .map(|s| {
+                    [
+                        s.step as f64,
+                        s.epoch,
+                        ms(s.seconds),
+                        ms(s.wall - started_at),
+                    ]
+                })
                 .collect(),
         })
     }
@@ -592,7 +599,10 @@ mod tests {
 
         // Reopened a day later: the same x on every axis, and the seconds go on from 2.5.
         let mut reopened = RunClock::from_saved(&saved, 10);
-        assert_eq!(reopened.to_axis(&points, XAxis::Seconds, 10), [[0.5, 0.7], [2.5, 0.2]]);
+        assert_eq!(
+            reopened.to_axis(&points, XAxis::Seconds, 10),
+            [[0.5, 0.7], [2.5, 0.2]]
+        );
         assert_eq!(reopened.to_axis(&points, XAxis::WallClock, 10), wall);
         let t1 = at(t0, 86_400_000);
         reopened.set_wall_anchor(t1, unix + 86_400.0);

@@ -98,9 +98,7 @@ impl CompareOptions {
                 );
             let can_log = self.x_axis != XAxis::WallClock;
             ui.add_enabled(can_log, egui::Checkbox::new(&mut self.log_x, "log x"))
-                .on_hover_text(
-                    "A logarithmic x axis (powers of ten); points at x = 0 are left out",
-                )
+                .on_hover_text("A logarithmic x axis (powers of ten); points at x = 0 are left out")
                 .on_disabled_hover_text("A time of day has no logarithmic axis");
             ui.checkbox(&mut self.group_by_seed, "group by seed")
                 .on_hover_text(
@@ -623,7 +621,12 @@ mod tests {
         let text = hover_text("g", [1.5, 0.25], (XAxis::Epoch, false), ("loss", false));
         assert_eq!(text, "g\nepoch 1.50 · loss 0.2500");
         // 2026-12-02 14:03:20.25 UTC (a Unix time).
-        let text = hover_text("g", [1_796_220_200.25, 0.5], (XAxis::WallClock, false), ("loss", false));
+        let text = hover_text(
+            "g",
+            [1_796_220_200.25, 0.5],
+            (XAxis::WallClock, false),
+            ("loss", false),
+        );
         assert_eq!(text, "g\n14:03:20.3 UTC · loss 0.5000");
     }
 }

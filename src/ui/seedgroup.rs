@@ -85,6 +85,12 @@ impl<'a> SeedFacts<'a> {
         };
         let (settings, data, changes) = view(entry);
         let mut lineage = Vec::new();
+        if entry.parent.is_none() && entry.first_step > 0 {
+            // Opened from a file whose run it branched from is not there.
+            lineage.push(Link::Missing {
+                step: entry.first_step,
+            });
+        }
         let mut child = entry;
         // Ids only grow from parent to child, so the walk ends; the bound is for safety.
         while let Some((parent_id, step)) = child.parent {

@@ -405,7 +405,12 @@ impl GradscopeApp {
                 history: None,
                 summary: RunSummary::of(&history, step, epoch),
                 clock: None,
-                changes: view.changes.iter().filter(|c| c.step <= step).cloned().collect(),
+                changes: view
+                    .changes
+                    .iter()
+                    .filter(|c| c.step <= step)
+                    .cloned()
+                    .collect(),
             };
             if let Some(captured) = captured {
                 run.train = captured.config.clone();
