@@ -2,7 +2,8 @@
 //! branch of another, go through a file and come back equal — names, colours, settings,
 //! weights, resume blocks, histories, summaries and lineage — and each continues exactly as it
 //! would have; `with_run` picks one by name; a damaged run is reported by name with its line
-//! and column while the other runs open.
+//! and column while the other runs open (a truncated tensor too, also by `gradscope train`);
+//! times and setting changes round-trip; two runs of one name and a lost parent are noted.
 
 use std::sync::Arc;
 
@@ -345,9 +346,7 @@ fn a_file_with_two_runs_of_one_name_and_a_lost_parent_opens_with_notes() {
     assert_eq!(
         loaded.run_notes,
         [
-            format!(
-                "{file}: 2 runs are named \"run 1\" (runs 1, 2 of the file); all of them opened under that name"
-            ),
+            format!("{file}: 2 runs are named \"run 1\" (ids 0, 1); each opened under that name"),
             format!(
                 "{file}: run \"run 1 @20\" branched at step 20 from run id 7, which is not in the file; it opened as a run of its own"
             ),

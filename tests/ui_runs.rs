@@ -6,7 +6,12 @@
 //! lineage and opening the file brings them back, and the curve thinning keeps spikes (the
 //! min/max envelope). The comparison's controls: "group by seed" draws two runs that differ
 //! only in the seed as one mean curve; the x axis in epochs; hovering a curve names its run;
-//! the table fits the window; a paused run's curves are not prepared again each frame.
+//! the table fits the window; a paused run's curves are not prepared again each frame. Save and
+//! reopen keeps the table, the times (seconds and wall clock) and the branch's evaluations (none
+//! at its branch step) as they were, and a branch's time goes on from its parent's; a file
+//! saved without times draws nothing at x = 0 on the time axes and names the runs, and a file
+//! with two runs of one name says so; a run that trained a while at another learning rate is
+//! not grouped with its seed.
 
 use std::time::{Duration, Instant};
 
@@ -625,6 +630,8 @@ fn a_file_saved_without_times_leaves_its_runs_off_the_seconds_axis() {
         let run = value["runs"][index].as_object_mut().expect("a run");
         assert!(run.remove("clock").is_some());
     }
+    // And both runs by one name (a hand-edited file).
+    value["runs"][1]["name"] = "run 1".into();
     std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
     let saved = Experiment::load(&path).unwrap();
     let (first_step, saved_step) = (saved.runs[0].summary.steps, saved.runs[1].summary.steps);
@@ -653,7 +660,14 @@ fn a_file_saved_without_times_leaves_its_runs_off_the_seconds_axis() {
         .map(|l| l.name.clone())
         .collect();
     assert!(drawn.is_empty(), "{drawn:?}");
-    let note = format!("no times: run 1 (to step {first_step}), run 2 (to step {saved_step})");
+    assert_eq!(
+        app.banner(),
+        Some(&Banner::Error(format!(
+            "{}: 2 runs are named \"run 1\" (ids 0, 1); each opened under that name",
+            path.display()
+        )))
+    );
+    let note = format!("no times: run 1 (to step {first_step}), run 1 (to step {saved_step})");
     assert!(reopened.query_by_label(&note).is_some(), "{note}");
     // On the step axis the saved history is all there.
     reopened.get_by_value("x: seconds (relative)").click();

@@ -183,19 +183,20 @@ pub struct SettingChange {
 pub(super) fn run_notes(file: &str, runs: &[SavedRun]) -> Vec<String> {
     let mut notes = Vec::new();
     for (i, run) in runs.iter().enumerate() {
-        let same: Vec<usize> = runs
+        if runs[..i].iter().any(|earlier| earlier.name == run.name) {
+            continue;
+        }
+        let ids: Vec<String> = runs
             .iter()
-            .enumerate()
-            .filter(|(_, other)| other.name == run.name)
-            .map(|(j, _)| j + 1)
+            .filter(|other| other.name == run.name)
+            .map(|other| other.id.to_string())
             .collect();
-        if same.len() > 1 && same[0] == i + 1 {
-            let places: Vec<String> = same.iter().map(usize::to_string).collect();
+        if ids.len() > 1 {
             notes.push(format!(
-                "{file}: {} runs are named {:?} (runs {} of the file); all of them opened under that name",
-                same.len(),
+                "{file}: {} runs are named {:?} (ids {}); each opened under that name",
+                ids.len(),
                 run.name,
-                places.join(", ")
+                ids.join(", ")
             ));
         }
     }
