@@ -564,6 +564,15 @@ pub fn train_command_with(
             progress.line(&format!("{}: {note}", report.source));
         }
     }
+    if let Some(base) = &run.base {
+        // The file's other runs are not trained, but what is wrong with them is said.
+        for damaged in &base.damaged_runs {
+            progress.line(&format!("note: {damaged} (left out)"));
+        }
+        for note in &base.run_notes {
+            progress.line(&format!("note: {note}"));
+        }
+    }
     let mut session = Session::new(Arc::clone(&run.data), run.config.clone())?;
     if let Some(params) = &run.initial_params {
         session.load_params(params)?;

@@ -2,13 +2,15 @@
 //! branch of another, go through a file and come back equal — names, colours, settings,
 //! weights, resume blocks, histories, summaries and lineage — and each continues exactly as it
 //! would have; `with_run` picks one by name; a damaged run is reported by name with its line
-//! and column while the other runs open.
+//! and column while the other runs open (a truncated tensor too, also by `gradscope train`);
+//! times and setting changes round-trip; two runs of one name and a lost parent are noted.
 
 use std::sync::Arc;
 
 use gradscope::data::{Dataset, SynthConfig, SynthKind, generate};
 use gradscope::experiment::{
-    Experiment, History, ResumeState, RunParent, RunSummary, SavedRun, SavedWeights, Start,
+    Experiment, History, ResumeState, RunParent, RunSummary, SavedClock, SavedRun, SavedWeights,
+    SettingChange, Start,
 };
 use gradscope::train::{
     Checkpoint, EvalRecord, LossHistory, Session, StepOutcome, TrainConfig, branch_session,
@@ -71,6 +73,8 @@ impl Trained {
             resume: Some(ResumeState::of(session)),
             summary: RunSummary::of(&history, session.step_count(), session.epoch()),
             history: Some(history),
+            clock: None,
+            changes: Vec::new(),
         }
     }
 }
@@ -266,4 +270,146 @@ fn a_file_of_one_run_opens_as_one_run() {
     assert_eq!(records[0].parent, None);
     assert_eq!(records[0].summary, RunSummary::default());
     assert!(experiment.runs.is_empty());
+}
+
+#[test]
+fn times_and_setting_changes_go_through_the_file_and_files_without_them_open() {
+    let dir = temp_dir();
+    let path = dir.path().join("lab.json");
+    let (mut experiment, _) = three_runs();
+    let clock = SavedClock {
+        started_at: 1_796_220_000.0,
+        offset: 0.0,
+        samples: vec![
+            [0.0, 0.0, 0.0, 0.0],
+            [20.0, 2.857, 1.25, 1.25],
+            [30.0, 4.286, 9.5, 600.5],
+        ],
+    };
+    experiment.runs[0].clock = Some(clock.clone());
+    experiment.runs[2].clock = Some(SavedClock {
+        offset: 1.25,
+        ..clock.clone().up_to(20)
+    });
+    let change = SettingChange {
+        step: 12,
+        setting: "learning rate".to_string(),
+        from: "0.01".to_string(),
+        to: "0.1".to_string(),
+    };
+    experiment.runs[1].changes = vec![change.clone()];
+    experiment.save(&path).expect("save");
+    let loaded = Experiment::load(&path).expect("load");
+    assert!(loaded.damaged_runs.is_empty(), "{:?}", loaded.damaged_runs);
+    assert_eq!(loaded.runs[0].clock.as_ref(), Some(&clock));
+    let branch = loaded.runs[2].clock.as_ref().expect("branch clock");
+    assert_eq!(branch.offset, 1.25);
+    assert_eq!(
+        branch.samples,
+        [[0.0, 0.0, 0.0, 0.0], [20.0, 2.857, 1.25, 1.25]]
+    );
+    assert_eq!(loaded.runs[1].clock, None);
+    assert_eq!(loaded.runs[1].changes, [change]);
+    assert!(loaded.run_notes.is_empty(), "{:?}", loaded.run_notes);
+
+    // Times out of order: that run alone is left out, naming the sample.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    value["runs"][0]["clock"]["samples"][2][0] = 10.into();
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    std::fs::write(&path, &text).unwrap();
+    let loaded = Experiment::load(&path).expect("the file still opens");
+    assert_eq!(loaded.runs.len(), 2);
+    let message = loaded.damaged_runs[0].to_string();
+    assert!(
+        message.starts_with(&format!("{}: run \"run 1\": line ", name(&path))),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("clock.samples[2]: step 10 is before the previous sample's 20"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_file_with_two_runs_of_one_name_and_a_lost_parent_opens_with_notes() {
+    let dir = temp_dir();
+    let path = dir.path().join("lab.json");
+    let (mut experiment, _) = three_runs();
+    experiment.runs[1].name = "run 1".to_string();
+    experiment.runs[2].parent = Some(RunParent { id: 7, step: 20 });
+    experiment.save(&path).expect("save");
+    let loaded = Experiment::load(&path).expect("opens");
+    assert_eq!(loaded.runs.len(), 3);
+    assert!(loaded.damaged_runs.is_empty());
+    let file = name(&path);
+    assert_eq!(
+        loaded.run_notes,
+        [
+            format!("{file}: 2 runs are named \"run 1\" (ids 0, 1); each opened under that name"),
+            format!(
+                "{file}: run \"run 1 @20\" branched at step 20 from run id 7, which is not in the file; it opened as a run of its own"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_truncated_tensor_in_a_run_is_named_with_its_line_and_column() {
+    let dir = temp_dir();
+    let path = dir.path().join("lab.json");
+    let (mut experiment, _) = three_runs();
+    experiment.save(&path).expect("save");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let data = value["runs"][1]["weights"]["tensors"][0]["f32_base64"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // 32 values (128 bytes, 172 characters of base64) cut to 120 bytes.
+    assert_eq!(data.len(), 172);
+    let cut = data[..160].to_string();
+    value["runs"][1]["weights"]["tensors"][0]["f32_base64"] = cut.clone().into();
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    std::fs::write(&path, &text).unwrap();
+    let (line, column) = place_of(
+        &text,
+        &format!("\"f32_base64\": \"{cut}"),
+        &format!("\"{cut}"),
+    );
+    let expected = format!(
+        "{}: run \"lr 0.1\": line {line}, column {column}: weights.tensors[0].f32_base64: tensor \"0.weight\": 120 bytes of data, shape [16, 2] needs 128",
+        name(&path)
+    );
+    let loaded = Experiment::load(&path).expect("the file still opens");
+    assert_eq!(loaded.runs.len(), 2);
+    assert_eq!(loaded.damaged_runs[0].to_string(), expected);
+
+    // The command line says the same, for the run asked for by name.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args([
+            "train",
+            "--config",
+            &name(&path),
+            "--run",
+            "lr 0.1",
+            "--epochs",
+            "1",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&expected), "{stderr}");
+    // Without --run it trains the selected run and notes the damaged one.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(["train", "--config", &name(&path), "--epochs", "1"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("note: {expected} (left out)")),
+        "{stderr}"
+    );
 }

@@ -6,7 +6,12 @@
 //! lineage and opening the file brings them back, and the curve thinning keeps spikes (the
 //! min/max envelope). The comparison's controls: "group by seed" draws two runs that differ
 //! only in the seed as one mean curve; the x axis in epochs; hovering a curve names its run;
-//! the table fits the window; a paused run's curves are not prepared again each frame.
+//! the table fits the window; a paused run's curves are not prepared again each frame. Save and
+//! reopen keeps the table, the times (seconds and wall clock) and the branch's evaluations (none
+//! at its branch step) as they were, and a branch's time goes on from its parent's; a file
+//! saved without times draws nothing at x = 0 on the time axes and names the runs, and a file
+//! with two runs of one name says so; a run that trained a while at another learning rate is
+//! not grouped with its seed.
 
 use std::time::{Duration, Instant};
 
@@ -21,6 +26,7 @@ use gradscope::ui::loss::overlaid_runs;
 use gradscope::ui::plot::{envelope, step_loss_points};
 use gradscope::ui::runclock::XAxis;
 use gradscope::ui::runcurves::{CurveKind, CurveView, prepare};
+use gradscope::ui::runlist::RunSummary;
 use gradscope::ui::seedgroup::band;
 use gradscope::ui::state::Banner;
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
@@ -433,7 +439,53 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
         harness.run_steps(1);
     }
     run_until(&mut harness, |app| app.step() == 23);
+    run_until(&mut harness, |app| {
+        app.run_view().evals.last().is_some_and(|e| e.step == 23)
+    });
     let first_steps = harness.state().runs().entries[0].run.step;
+    // The branch point's evaluation belongs to the parent: the branch's own start after it.
+    let branch_evals: Vec<u64> = harness
+        .state()
+        .run_view()
+        .evals
+        .iter()
+        .map(|e| e.step)
+        .collect();
+    assert_eq!(branch_evals.first(), Some(&21), "{branch_evals:?}");
+    assert!(
+        branch_evals.windows(2).all(|w| w[0] < w[1]),
+        "{branch_evals:?}"
+    );
+    // On the seconds axis the branch goes on from its parent's time at step 20.
+    let parent_time = harness.state().runs().entries[0]
+        .run
+        .clock
+        .seconds_at_step(20)
+        .expect("the parent's time at step 20");
+    assert!(parent_time > 0.0);
+    assert_eq!(harness.state().run_view().clock.offset(), parent_time);
+    let summaries = |app: &GradscopeApp| -> Vec<RunSummary> {
+        let runs = app.runs();
+        runs.entries
+            .iter()
+            .map(|e| RunSummary::of(runs.run_of(e, app.run_view())))
+            .collect()
+    };
+    let table = summaries(harness.state());
+    let times = |app: &GradscopeApp| -> Vec<Option<(u64, f64, f64)>> {
+        let runs = app.runs();
+        runs.entries
+            .iter()
+            .map(|e| {
+                let s = runs.run_of(e, app.run_view()).clock.samples().last()?;
+                let ms = |v: f64| (v * 1000.0).round() / 1000.0;
+                // Wall times are kept to the millisecond: whole seconds compare safely
+                // unless one sits on a boundary, so compare tenths of a minute.
+                Some((s.step, ms(s.seconds), (s.wall / 6.0).floor()))
+            })
+            .collect()
+    };
+    let clocks = times(harness.state());
     harness
         .state_mut()
         .files_panel()
@@ -466,6 +518,12 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
     );
     assert_eq!(saved.selected_run, Some(1));
     assert_eq!(saved.runs[1].color.as_deref(), Some("#ff7f0e"));
+    let offsets: Vec<f64> = saved
+        .runs
+        .iter()
+        .map(|r| r.clock.as_ref().expect("times saved").offset)
+        .collect();
+    assert_eq!(offsets, [0.0, (parent_time * 1000.0).round() / 1000.0]);
 
     // A new window opens the file: both runs, the branch selected at step 23 with its curve
     // from step 21, and the lineage.
@@ -493,6 +551,12 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
     );
     assert_eq!(app.loss_history().buckets()[0].first_step, 21);
     assert_eq!(app.runs().entries[0].run.step, first_steps);
+    // The table (best, max, last) and the times are as they were before saving.
+    assert_eq!(summaries(app), table);
+    assert_eq!(times(app), clocks);
+    assert_eq!(app.run_view().clock.offset(), offsets[1]);
+    let reopened_evals: Vec<u64> = app.run_view().evals.iter().map(|e| e.step).collect();
+    assert_eq!(reopened_evals, branch_evals);
     // Checkpoints are not in the file: each reopened run's timeline starts at its saved step.
     let timelines: Vec<Vec<u64>> = app
         .runs()
@@ -513,6 +577,105 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
             .query_by_label_contains("run 1 @20 (from step 20)")
             .is_some()
     );
+    // The wall clock: each run's curve at the time of day it trained (labels like 14:03:20).
+    reopened.get_by_value("x: step").click();
+    reopened.run_steps(2);
+    reopened.get_by_label("wall clock (UTC)").click();
+    reopened.run_steps(3);
+    let app = reopened.state();
+    assert_eq!(app.run_plot().options.x_axis, XAxis::WallClock);
+    let line = app
+        .run_plot()
+        .drawn()
+        .iter()
+        .find(|line| line.name == "run 1 · test loss (raw)")
+        .expect("run 1's test loss")
+        .clone();
+    let first = &app.runs().entries[0].run;
+    let evaluated = first.evals.last().expect("an evaluation").step as f64;
+    let expected = first
+        .clock
+        .to_axis(&[[evaluated, 0.0]], XAxis::WallClock, 0)[0][0];
+    assert_eq!(line.last[0], expected);
+    let saved_start = saved.runs[0].clock.as_ref().expect("times").started_at;
+    assert!(
+        line.last[0] >= saved_start && line.last[0] < saved_start + 600.0,
+        "{} vs {saved_start}",
+        line.last[0]
+    );
+    let label = gradscope::ui::runclock::time_of_day(expected, false);
+    assert_eq!(label.len(), 8, "{label}");
+}
+
+#[test]
+fn a_file_saved_without_times_leaves_its_runs_off_the_seconds_axis() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lab.json");
+    let mut harness = two_runs(20, 2.0);
+    run_until(&mut harness, |app| !app.run_view().evals.is_empty());
+    harness
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::SaveExperiment, &path.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Save experiment").click();
+    run_until(&mut harness, |app| {
+        app.file_status()
+            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
+    });
+    // The file as an older gradscope wrote it: no times.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for index in 0..2 {
+        let run = value["runs"][index].as_object_mut().expect("a run");
+        assert!(run.remove("clock").is_some());
+    }
+    // And both runs by one name (a hand-edited file).
+    value["runs"][1]["name"] = "run 1".into();
+    std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let saved = Experiment::load(&path).unwrap();
+    let (first_step, saved_step) = (saved.runs[0].summary.steps, saved.runs[1].summary.steps);
+
+    let mut reopened = new_harness();
+    reopened.run_steps(2);
+    reopened.get_by_label("Runs").click();
+    reopened.run_steps(2);
+    let ctx = reopened.ctx.clone();
+    reopened.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut reopened, |app| {
+        app.runs().entries.len() == 2 && app.step() == saved_step
+    });
+    reopened.run_steps(2);
+    reopened.get_by_value("x: step").click();
+    reopened.run_steps(2);
+    reopened.get_by_label("seconds (relative)").click();
+    reopened.run_steps(3);
+    let app = reopened.state();
+    assert_eq!(app.run_view().clock.untimed_through(), Some(saved_step));
+    // Nothing of the saved history is drawn at x = 0: no line at all yet, and a note says why.
+    let drawn: Vec<String> = app
+        .run_plot()
+        .drawn()
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    assert!(drawn.is_empty(), "{drawn:?}");
+    assert_eq!(
+        app.banner(),
+        Some(&Banner::Error(format!(
+            "{}: 2 runs are named \"run 1\" (ids 0, 1); each opened under that name",
+            path.display()
+        )))
+    );
+    let note = format!("no times: run 1 (to step {first_step}), run 1 (to step {saved_step})");
+    assert!(reopened.query_by_label(&note).is_some(), "{note}");
+    // On the step axis the saved history is all there.
+    reopened.get_by_value("x: seconds (relative)").click();
+    reopened.run_steps(2);
+    reopened.get_by_label("step").click();
+    reopened.run_steps(3);
+    let lines = reopened.state().run_plot().drawn().len();
+    assert!(lines >= 4, "{lines} lines on the step axis");
 }
 
 #[test]
@@ -536,4 +699,56 @@ fn thinning_keeps_every_columns_extremes() {
     assert!(thin.windows(2).all(|w| w[0][0] < w[1][0]), "in x order");
     // Short curves come back as they are.
     assert_eq!(envelope(&points[..300], 100), points[..300].to_vec());
+}
+
+#[test]
+fn a_run_that_trained_a_while_at_another_learning_rate_is_not_grouped_with_its_seed() {
+    let mut harness = two_runs(30, 2.0);
+    let rate = harness.state().settings().train.optimizer.learning_rate;
+    let set_rate = |harness: &mut Harness<'static, GradscopeApp>, value: f64| {
+        harness
+            .get_by_role_and_label(Role::Slider, "learning rate")
+            .set_value_accesskit(value);
+        harness.run_steps(2);
+        assert_eq!(
+            harness.state().settings().train.optimizer.learning_rate,
+            value
+        );
+    };
+    // Run 2 trains a while at 0.1, then goes back to its rate.
+    let at = harness.state().step();
+    set_rate(&mut harness, 0.1);
+    train_to(&mut harness, at + 20);
+    let back = harness.state().step();
+    set_rate(&mut harness, rate);
+    let changes: Vec<(u64, String, String)> = harness
+        .state()
+        .run_view()
+        .changes
+        .iter()
+        .map(|c| (c.step, c.from.clone(), c.to.clone()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (at, rate.to_string(), "0.1".to_string()),
+            (back, "0.1".to_string(), rate.to_string())
+        ]
+    );
+    assert!(
+        harness.query_by_label("seed: 1 → 2").is_some(),
+        "its settings now differ from run 1's in the seed alone"
+    );
+    harness.get_by_label("group by seed").click();
+    harness.run_steps(2);
+    assert_eq!(
+        test_loss_lines(harness.state()),
+        [
+            "run 1 · test loss (raw)",
+            "run 1 · test loss (smoothed)",
+            "run 2 · test loss (raw)",
+            "run 2 · test loss (smoothed)"
+        ],
+        "not one group"
+    );
 }

@@ -134,6 +134,11 @@ pub struct Experiment {
     /// stored in the file).
     #[serde(skip)]
     pub damaged_runs: Vec<DamagedRun>,
+    /// What was odd about `runs` but did not stop a run from opening (two runs of one name, a
+    /// branch whose parent is not in the file), one sentence each naming the file and the run
+    /// (not stored in the file).
+    #[serde(skip)]
+    pub run_notes: Vec<String>,
     /// The file this experiment was read from or last saved to (not stored in the file).
     #[serde(skip)]
     pub file: Option<PathBuf>,
@@ -385,6 +390,7 @@ impl Experiment {
             selected_run: None,
             runs: Vec::new(),
             damaged_runs: Vec::new(),
+            run_notes: Vec::new(),
             file: None,
         }
     }
@@ -444,6 +450,7 @@ impl Experiment {
             .check(file)
             .and_then(|()| experiment.check_resume(file, Some(bytes)))?;
         let (runs, damaged) = super::runs::read_runs(file, bytes, &experiment.dataset);
+        experiment.run_notes = super::runs::run_notes(file, &runs);
         experiment.runs = runs;
         experiment.damaged_runs = damaged;
         Ok(experiment)

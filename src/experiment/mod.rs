@@ -49,7 +49,7 @@ pub use preprocess::{
 };
 pub use pytorch::{ExistingFiles, ExportSummary, TRAIN_PY_TEMPLATE, export_pytorch};
 pub use resume::ResumeState;
-pub use runs::{DamagedRun, RunParent, RunSummary, SavedRun};
+pub use runs::{DamagedRun, RunParent, RunSummary, SavedClock, SavedRun, SettingChange};
 pub use weights::{
     NamedTensor, SavedTensor, SavedWeights, WeightsError, load_safetensors, model_tensors,
     parse_safetensors, pytorch_code, save_safetensors, save_safetensors_with, tensors_from_params,

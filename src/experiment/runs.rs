@@ -17,9 +17,17 @@
 //! - `dataset` is given only when the run's data differ from the file's.
 //! - `weights`, `resume` and `history` are optional (a file saved without weights keeps the
 //!   settings, lineage and summary, and the runs start again from their seeds).
-//! - Each run is read on its own: JSON of the wrong shape, a value out of range or an
-//!   inconsistent `resume` block leaves that run out, and [`DamagedRun`] says why
-//!   (`exp.json: run "lr 0.1": line 40, column 19: resume.epoch: 60, but …`); the others open.
+//! - `clock` (optional) holds when the run reached which step ([`SavedClock`]): the window's
+//!   x axes in seconds and wall-clock time. A file without it opens; its runs then have no
+//!   times up to their saved step.
+//! - `changes` (optional) lists the settings changed while the run trained
+//!   ([`SettingChange`]), so that "group by seed" keeps such a run apart.
+//! - Each run is read on its own: JSON of the wrong shape, a value out of range, an
+//!   inconsistent `resume` block or a tensor whose data do not fit its shape leaves that run
+//!   out, and [`DamagedRun`] says why (`exp.json: run "lr 0.1": line 40, column 19:
+//!   resume.epoch: 60, but …`); the others open.
+//! - Two runs of one name both open, and a branch whose parent is not in the file opens as a
+//!   run of its own; [`Experiment::run_notes`] says so, naming the runs.
 
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +74,143 @@ pub struct SavedRun {
     /// Steps, epochs and its best and final test metrics (for readers that skip `history`).
     #[serde(default)]
     pub summary: RunSummary,
+    /// When it reached which step (none: saved without times).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<SavedClock>,
+    /// Settings changed while it trained, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<SettingChange>,
+}
+
+/// Most samples a [`SavedClock`] may hold.
+pub const MAX_SAVED_CLOCK_SAMPLES: usize = 16_384;
+
+/// When a run reached which step, as the window's progress reports recorded it.
+///
+/// ```json
+/// "clock": { "started_at": 1796114600, "offset": 0,
+///            "samples": [[0, 0, 0, 0], [140, 20, 1.503, 1.503], [300, 42.857, 3.2, 3.2]] }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedClock {
+    /// Unix time (seconds since 1970-01-01 UTC) at which the run started training, in whole
+    /// seconds.
+    pub started_at: f64,
+    /// Seconds on the run's time axis at its start: for a branch, its parent's time at the
+    /// branch step; 0 for a run from its seed.
+    #[serde(default)]
+    pub offset: f64,
+    /// `[step, epoch, seconds, wall]` per report, in step order: steps taken, fractional
+    /// epochs, seconds of training since the start (a pause counts; the time between closing
+    /// and reopening a file does not) and Unix time − `started_at` (everything counts).
+    pub samples: Vec<[f64; 4]>,
+}
+
+impl SavedClock {
+    /// The samples up to `step` (a run saved at an earlier step than it reached).
+    pub fn up_to(mut self, step: u64) -> Self {
+        self.samples.retain(|s| s[0] <= step as f64);
+        self
+    }
+
+    /// Finite, non-negative values; whole steps; steps, seconds and wall times in order.
+    ///
+    /// # Errors
+    /// The first wrong field, its path relative to the run (`clock.samples[3]`).
+    pub fn check(&self) -> Result<(), FieldError> {
+        let bad = |field: &str, message: String| Err((format!("clock.{field}"), message));
+        if !(self.started_at.is_finite() && self.started_at >= 0.0) {
+            return bad(
+                "started_at",
+                format!("{} is not a Unix time", self.started_at),
+            );
+        }
+        if !(self.offset.is_finite() && self.offset >= 0.0) {
+            return bad(
+                "offset",
+                format!("{} is not a number of seconds ≥ 0", self.offset),
+            );
+        }
+        if self.samples.len() > MAX_SAVED_CLOCK_SAMPLES {
+            let n = self.samples.len();
+            return bad(
+                "samples",
+                format!("{n} samples, at most {MAX_SAVED_CLOCK_SAMPLES} are allowed"),
+            );
+        }
+        let mut previous = [0.0f64; 4];
+        for (i, sample) in self.samples.iter().enumerate() {
+            let field = format!("samples[{i}]");
+            if sample.iter().any(|v| !v.is_finite() || *v < 0.0) {
+                return bad(&field, format!("{sample:?} holds a value that is not ≥ 0"));
+            }
+            if sample[0].fract() != 0.0 {
+                return bad(&field, format!("step {} is not a whole number", sample[0]));
+            }
+            let names = ["step", "epoch", "seconds", "wall time"];
+            if i > 0
+                && let Some(k) = [0, 2, 3].into_iter().find(|&k| sample[k] < previous[k])
+            {
+                return bad(
+                    &field,
+                    format!(
+                        "{} {} is before the previous sample's {}",
+                        names[k], sample[k], previous[k]
+                    ),
+                );
+            }
+            previous = *sample;
+        }
+        Ok(())
+    }
+}
+
+/// A setting changed while a run trained (the learning rate, optimizer, batch size or L2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingChange {
+    /// The run's step when the change took effect (the next step used the new value).
+    pub step: u64,
+    /// The setting's name as the window shows it, e.g. `"learning rate"`.
+    pub setting: String,
+    /// Its value before, as text.
+    pub from: String,
+    /// Its value after, as text.
+    pub to: String,
+}
+
+/// The notes of [`Experiment::run_notes`] on `runs` of `file`: names used by more than one
+/// run, and branches whose parent id is not among `runs`.
+pub(super) fn run_notes(file: &str, runs: &[SavedRun]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
+        if runs[..i].iter().any(|earlier| earlier.name == run.name) {
+            continue;
+        }
+        let ids: Vec<String> = runs
+            .iter()
+            .filter(|other| other.name == run.name)
+            .map(|other| other.id.to_string())
+            .collect();
+        if ids.len() > 1 {
+            notes.push(format!(
+                "{file}: {} runs are named {:?} (ids {}); each opened under that name",
+                ids.len(),
+                run.name,
+                ids.join(", ")
+            ));
+        }
+    }
+    for run in runs {
+        if let Some(parent) = run.parent
+            && !runs.iter().any(|r| r.id == parent.id && r.id != run.id)
+        {
+            notes.push(format!(
+                "{file}: run {:?} branched at step {} from run id {}, which is not in the file; it opened as a run of its own",
+                run.name, parent.step, parent.id
+            ));
+        }
+    }
+    notes
 }
 
 fn yes() -> bool {
@@ -237,10 +382,35 @@ impl SavedRun {
                 format!("{color:?} is not a colour of the form #rrggbb"),
             ));
         }
+        if let Some(clock) = &self.clock {
+            clock.check()?;
+        }
+        self.check_tensors()?;
         match &self.resume {
             Some(resume) => resume.check(self.weights.as_ref(), &self.train),
             None => Ok(()),
         }
+    }
+
+    /// Each embedded tensor's data decode to exactly the values its shape holds.
+    fn check_tensors(&self) -> Result<(), FieldError> {
+        let Some(weights) = &self.weights else {
+            return Ok(());
+        };
+        for (i, tensor) in weights.tensors.iter().enumerate() {
+            let one = SavedWeights {
+                model: String::new(),
+                step: weights.step,
+                epoch: weights.epoch,
+                tensors: vec![tensor.clone()],
+            };
+            if let Err(error) = one.tensors("") {
+                let message = error.to_string();
+                let message = message.strip_prefix(": ").unwrap_or(&message).to_string();
+                return Err((format!("weights.tensors[{i}].f32_base64"), message));
+            }
+        }
+        Ok(())
     }
 
     /// Its colour as red, green and blue, when it has a valid one.
@@ -286,6 +456,8 @@ impl Experiment {
                 epoch,
             ),
             history,
+            clock: None,
+            changes: Vec::new(),
         }]
     }
 

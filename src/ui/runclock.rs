@@ -1,5 +1,5 @@
-//! When a run reached which step: the x axes "epoch" and "relative wall-clock seconds" of the
-//! overlaid curves.
+//! When a run reached which step: the x axes "epoch", "relative wall-clock seconds" and "wall
+//! clock" (time of day, UTC) of the overlaid curves.
 //!
 //! The worker reports its step and epoch counters after each flush of step losses (about every
 //! 15 ms while it trains, [`crate::train::Event::Progress`]); the window keeps one
@@ -9,6 +9,15 @@
 //! - **Seconds** count from the moment the run started training (its first *Play*, or its
 //!   first step), as the window received the counters: within a frame of when the worker
 //!   reached them. A pause shows as a jump in time at the step where the run stood still.
+//!   A branch's seconds start where its parent's were at the branch step
+//!   ([`RunClock::set_offset`]): its time is the parent's time at that step plus its own.
+//! - **Wall clock** is the Unix time (UTC) at which each sample was taken, so a run's curve sits
+//!   at the time of day it trained. Samples survive an experiment file
+//!   ([`RunClock::to_saved`], [`RunClock::from_saved`]); the time between closing and reopening
+//!   a file is not counted in the seconds, but shows on the wall clock.
+//! - A run reopened from a file saved without times ([`RunClock::untimed_through`]) has no time
+//!   for its steps up to the saved step: they are left off the seconds and wall-clock axes
+//!   rather than piled up at 0.
 //! - **Epochs** are fractional: e + (s − b) / n, where e is the number of completed passes over
 //!   the training set at step s, b the step at which pass e + 1 began and n the run's steps per
 //!   epoch. With a constant batch size this is s / n exactly (for a run from step 0); after a
@@ -18,7 +27,9 @@
 //! Samples are thinned by halves past [`MAX_CLOCK_SAMPLES`] (two per pause are kept), so an
 //! hour-long run holds at most that many.
 
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crate::experiment::SavedClock;
 
 /// Samples kept per run before they are thinned by halves.
 pub const MAX_CLOCK_SAMPLES: usize = 4096;
@@ -31,13 +42,16 @@ pub enum XAxis {
     Step,
     /// Passes over the training set (fractional).
     Epoch,
-    /// Seconds of wall-clock time since the run started training.
+    /// Seconds of wall-clock time since the run started training (a branch: since its root
+    /// run started, through its parent's time at the branch step).
     Seconds,
+    /// Time of day (UTC) at which the run reached the step, from the Unix time of each sample.
+    WallClock,
 }
 
 impl XAxis {
     /// Every choice, in the order the selector shows them.
-    pub const ALL: [XAxis; 3] = [XAxis::Step, XAxis::Epoch, XAxis::Seconds];
+    pub const ALL: [XAxis; 4] = [XAxis::Step, XAxis::Epoch, XAxis::Seconds, XAxis::WallClock];
 
     /// The axis label.
     pub fn label(self) -> &'static str {
@@ -45,28 +59,96 @@ impl XAxis {
             XAxis::Step => "step",
             XAxis::Epoch => "epoch",
             XAxis::Seconds => "seconds (relative)",
+            XAxis::WallClock => "wall clock (UTC)",
         }
+    }
+
+    /// True for the axes that need the run's times (seconds and wall clock).
+    pub fn is_time(self) -> bool {
+        matches!(self, XAxis::Seconds | XAxis::WallClock)
     }
 }
 
-/// One progress report: the step, the fractional epoch at it, and the seconds since the run
-/// started training.
+/// `unix` (seconds since 1970-01-01 UTC) as the time of day `hh:mm:ss` in UTC; with
+/// `tenths`, `hh:mm:ss.s`.
+pub fn time_of_day(unix: f64, tenths: bool) -> String {
+    if !unix.is_finite() {
+        return String::new();
+    }
+    let day = unix.rem_euclid(86_400.0);
+    if tenths {
+        let tenths = (day * 10.0).round() as u64 % 864_000;
+        let s = tenths / 10;
+        format!(
+            "{:02}:{:02}:{:02}.{}",
+            s / 3600,
+            s / 60 % 60,
+            s % 60,
+            tenths % 10
+        )
+    } else {
+        let s = day.round() as u64 % 86_400;
+        format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    }
+}
+
+/// Grid steps of a wall-clock axis (seconds): 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min,
+/// 1, 2, 3, 6, 12 h, 1 day.
+const TIME_STEPS: [f64; 18] = [
+    1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
+    10_800.0, 21_600.0, 43_200.0, 86_400.0,
+];
+
+/// Three grid steps for a wall-clock axis (fine, medium, coarse) of whole seconds, minutes
+/// or hours, the finest at least `base_step` (egui_plot's smallest sensible step).
+pub fn time_grid_steps(base_step: f64) -> [f64; 3] {
+    let first = TIME_STEPS
+        .iter()
+        .position(|&s| s >= base_step)
+        .unwrap_or(TIME_STEPS.len() - 1);
+    let at = |i: usize| TIME_STEPS[(first + i).min(TIME_STEPS.len() - 1)];
+    [at(0), at(1), at(2)]
+}
+
+/// The Unix time now (seconds since 1970-01-01 UTC).
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// One progress report: the step, the fractional epoch at it, the seconds since the run
+/// started training and the Unix time it was taken at.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClockSample {
     /// Steps taken.
     pub step: u64,
     /// Fractional epochs at `step` (see the module docs).
     pub epoch: f64,
-    /// Seconds since the run started training.
+    /// Seconds since the run started training (without a branch's offset).
     pub seconds: f64,
+    /// Unix time (seconds since 1970-01-01 UTC) of the report.
+    pub wall: f64,
 }
 
 /// The progress reports of one run (see the module docs).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunClock {
     samples: Vec<ClockSample>,
-    /// When the run started training; `None` until it has.
+    /// When the current stretch of training time began being counted; `None` until the run
+    /// started training (or, for a clock read from a file, until it trains again).
     origin: Option<Instant>,
+    /// Seconds counted before `origin` (a clock read from a file: its newest sample's).
+    base: f64,
+    /// The samples carry times (the run has started training, or they came from a file).
+    started: bool,
+    /// An instant and its Unix time, to turn instants into wall-clock times.
+    anchor: Option<(Instant, f64)>,
+    /// Seconds on the run's axis at its own time 0 (a branch: its parent's time at the
+    /// branch step).
+    offset: f64,
+    /// Steps up to which the run has no times (reopened from a file saved without them).
+    untimed_through: Option<u64>,
     /// The completed epochs of the newest sample, and the step at which that epoch began.
     epoch_start: Option<(u64, f64)>,
     /// The steps per epoch of the newest sample.
@@ -85,16 +167,23 @@ impl RunClock {
         }
         if self.origin.is_none() {
             let advanced = self.samples.last().is_some_and(|last| step > last.step);
+            if self.started && !advanced {
+                // Read from a file and not training yet: the saved samples stay as they are.
+                return;
+            }
             if !advanced {
                 // Not training yet: remember only where it stands.
                 self.samples.clear();
                 self.epoch_start = None;
-                self.push(step, epoch, steps_per_epoch, 0.0);
+                let wall = self.wall_at(now);
+                self.push(step, epoch, steps_per_epoch, 0.0, wall);
                 return;
             }
             self.origin = Some(now);
+            self.started = true;
         }
-        self.push(step, epoch, steps_per_epoch, self.seconds_at(now));
+        let (seconds, wall) = (self.seconds_at(now), self.wall_at(now));
+        self.push(step, epoch, steps_per_epoch, seconds, wall);
     }
 
     /// Notes that the run (re)started training at `step` at `now` (after Play): a pause
@@ -102,24 +191,74 @@ impl RunClock {
     pub fn resume(&mut self, step: u64, epoch: u64, steps_per_epoch: u64, now: Instant) {
         if self.origin.is_none() {
             self.origin = Some(now);
-            self.samples.clear();
-            self.epoch_start = None;
+            if !self.started {
+                self.samples.clear();
+                self.epoch_start = None;
+                self.started = true;
+            }
         }
         if let Some(last) = self.samples.last()
             && step < last.step
         {
             self.truncate(step);
         }
-        self.push(step, epoch, steps_per_epoch, self.seconds_at(now));
+        let (seconds, wall) = (self.seconds_at(now), self.wall_at(now));
+        self.push(step, epoch, steps_per_epoch, seconds, wall);
     }
 
     fn seconds_at(&self, now: Instant) -> f64 {
-        self.origin.map_or(0.0, |origin| {
-            now.saturating_duration_since(origin).as_secs_f64()
-        })
+        self.base
+            + self.origin.map_or(0.0, |origin| {
+                now.saturating_duration_since(origin).as_secs_f64()
+            })
     }
 
-    fn push(&mut self, step: u64, epoch: u64, steps_per_epoch: u64, seconds: f64) {
+    /// The Unix time of `now` (the first call ties the clock's instants to the system time).
+    fn wall_at(&mut self, now: Instant) -> f64 {
+        let (instant, unix) = *self.anchor.get_or_insert_with(|| (now, unix_now()));
+        match now.checked_duration_since(instant) {
+            Some(after) => unix + after.as_secs_f64(),
+            None => unix - instant.duration_since(now).as_secs_f64(),
+        }
+    }
+
+    /// Ties `instant` to the Unix time `unix` (seconds since 1970-01-01 UTC) for the samples'
+    /// wall-clock times; without it the first sample takes the system's time. For tests and
+    /// for clocks that must agree on one time.
+    pub fn set_wall_anchor(&mut self, instant: Instant, unix: f64) {
+        self.anchor = Some((instant, unix));
+    }
+
+    /// Seconds on the seconds axis at the run's own time 0: for a branch its parent's time at
+    /// the branch step (kept by [`RunClock::clear`]: it belongs to the run's lineage).
+    pub fn set_offset(&mut self, seconds: f64) {
+        self.offset = if seconds.is_finite() { seconds } else { 0.0 };
+    }
+
+    /// The offset of [`RunClock::set_offset`].
+    pub fn offset(&self) -> f64 {
+        self.offset
+    }
+
+    /// Notes that the run has no times up to `step` (reopened from a file saved without
+    /// them): those steps are left off the time axes.
+    pub fn set_untimed_through(&mut self, step: u64) {
+        self.untimed_through = Some(step);
+    }
+
+    /// The step up to which the run has no times, when it was reopened without them.
+    pub fn untimed_through(&self) -> Option<u64> {
+        self.untimed_through
+    }
+
+    /// The run's time on the seconds axis at `step` (`None` when the clock cannot place it).
+    pub fn seconds_at_step(&self, step: u64) -> Option<f64> {
+        self.to_axis(&[[step as f64, 0.0]], XAxis::Seconds, 0)
+            .first()
+            .map(|p| p[0])
+    }
+
+    fn push(&mut self, step: u64, epoch: u64, steps_per_epoch: u64, seconds: f64, wall: f64) {
         let per_epoch = steps_per_epoch as f64;
         let last = self.samples.last().copied();
         let start = match (self.epoch_start, last) {
@@ -143,6 +282,7 @@ impl RunClock {
             step,
             epoch: epoch as f64 + fraction,
             seconds,
+            wall,
         });
         if self.samples.len() >= 2 * MAX_CLOCK_SAMPLES {
             self.thin();
@@ -175,9 +315,67 @@ impl RunClock {
         });
     }
 
-    /// Forgets everything (a new session started).
+    /// Forgets everything (a new session started) but the offset of a branch and the
+    /// wall-clock anchor.
     pub fn clear(&mut self) {
-        *self = Self::default();
+        *self = Self {
+            offset: self.offset,
+            anchor: self.anchor,
+            ..Self::default()
+        };
+    }
+
+    /// The samples for an experiment file (times rounded to milliseconds); `None` when the
+    /// run has not started training.
+    pub fn to_saved(&self) -> Option<SavedClock> {
+        let first = self.samples.first().filter(|_| self.started)?;
+        let started_at = (first.wall - first.seconds).floor();
+        let ms = |v: f64| (v * 1000.0).round() / 1000.0;
+        Some(SavedClock {
+            started_at,
+            offset: ms(self.offset),
+            samples: self
+                .samples
+                .iter()
+                .map(|s| {
+                    [
+                        s.step as f64,
+                        s.epoch,
+                        ms(s.seconds),
+                        ms(s.wall - started_at),
+                    ]
+                })
+                .collect(),
+        })
+    }
+
+    /// A clock holding the samples of `saved` (checked by [`SavedClock::check`]); training
+    /// on counts the seconds on from its newest sample's.
+    pub fn from_saved(saved: &SavedClock, steps_per_epoch: u64) -> Self {
+        let samples: Vec<ClockSample> = saved
+            .samples
+            .iter()
+            .map(|&[step, epoch, seconds, wall]| ClockSample {
+                step: step as u64,
+                epoch,
+                seconds,
+                wall: saved.started_at + wall,
+            })
+            .collect();
+        let last = samples.last().copied();
+        Self {
+            base: last.map_or(0.0, |s| s.seconds),
+            started: !samples.is_empty(),
+            offset: saved.offset,
+            epoch_start: last.map(|s| {
+                let epoch = s.epoch.floor();
+                let per_epoch = steps_per_epoch as f64;
+                (epoch as u64, s.step as f64 - (s.epoch - epoch) * per_epoch)
+            }),
+            steps_per_epoch,
+            samples,
+            ..Self::default()
+        }
     }
 
     /// The samples, oldest first.
@@ -200,7 +398,21 @@ impl RunClock {
                 points.iter().map(|&[s, y]| [s / n, y]).collect()
             }
             XAxis::Epoch => self.interpolate(points, |s| s.epoch, steps_per_epoch),
-            XAxis::Seconds => self.interpolate(points, |s| s.seconds, 0),
+            XAxis::Seconds | XAxis::WallClock => {
+                let timed = match self.untimed_through {
+                    Some(step) => {
+                        let first = points.partition_point(|p| p[0] <= step as f64);
+                        &points[first..]
+                    }
+                    None => points,
+                };
+                if axis == XAxis::Seconds {
+                    let offset = self.offset;
+                    self.interpolate(timed, |s| offset + s.seconds, 0)
+                } else {
+                    self.interpolate(timed, |s| s.wall, 0)
+                }
+            }
         }
     }
 
@@ -340,7 +552,8 @@ mod tests {
             Some(ClockSample {
                 step: 12,
                 epoch: 3.0,
-                seconds: 6.0
+                seconds: 6.0,
+                wall: last.map_or(0.0, |s| s.wall)
             })
         );
         for k in 0..3 * MAX_CLOCK_SAMPLES as u64 {
@@ -356,5 +569,97 @@ mod tests {
             .map(|s| s.seconds)
             .collect();
         assert_eq!(at_eight, [1.0, 5.0]);
+    }
+
+    #[test]
+    fn times_go_through_a_file_and_a_reopened_run_counts_on() {
+        let t0 = Instant::now();
+        let unix = 1_796_220_000.0;
+        let mut clock = RunClock::default();
+        clock.set_wall_anchor(t0, unix);
+        clock.record(0, 0, 10, t0);
+        clock.resume(0, 0, 10, at(t0, 2000));
+        clock.record(100, 10, 10, at(t0, 3000));
+        clock.record(200, 20, 10, at(t0, 4500));
+        let saved = clock.to_saved().expect("started");
+        // Seconds 0 was at Unix time 1 796 220 002 (Play, two seconds after the anchor).
+        assert_eq!(saved.started_at, unix + 2.0);
+        assert_eq!(
+            saved.samples,
+            [
+                [0.0, 0.0, 0.0, 0.0],
+                [100.0, 10.0, 1.0, 1.0],
+                [200.0, 20.0, 2.5, 2.5]
+            ]
+        );
+        let points = [[50.0, 0.7], [200.0, 0.2]];
+        let wall = clock.to_axis(&points, XAxis::WallClock, 10);
+        assert_eq!(wall, vec![[unix + 2.5, 0.7], [unix + 4.5, 0.2]]);
+        assert_eq!(time_of_day(wall[1][0], false), "14:00:05");
+
+        // Reopened a day later: the same x on every axis, and the seconds go on from 2.5.
+        let mut reopened = RunClock::from_saved(&saved, 10);
+        assert_eq!(
+            reopened.to_axis(&points, XAxis::Seconds, 10),
+            [[0.5, 0.7], [2.5, 0.2]]
+        );
+        assert_eq!(reopened.to_axis(&points, XAxis::WallClock, 10), wall);
+        let t1 = at(t0, 86_400_000);
+        reopened.set_wall_anchor(t1, unix + 86_400.0);
+        // The worker's counters as it loads the run do not add a sample.
+        reopened.record(200, 20, 10, t1);
+        assert_eq!(reopened.samples().len(), 3);
+        reopened.resume(200, 20, 10, at(t1, 10_000));
+        reopened.record(300, 30, 10, at(t1, 11_000));
+        let last = reopened.samples().last().copied().expect("sample");
+        assert_eq!((last.seconds, last.wall), (3.5, unix + 86_411.0));
+    }
+
+    #[test]
+    fn a_branch_goes_on_from_its_parents_time_and_an_untimed_run_is_left_off() {
+        let t0 = Instant::now();
+        let mut parent = RunClock::default();
+        parent.resume(0, 0, 10, t0);
+        parent.record(100, 10, 10, at(t0, 4000));
+        assert_eq!(parent.seconds_at_step(50), Some(2.0));
+        let mut branch = RunClock::default();
+        branch.set_offset(parent.seconds_at_step(50).unwrap_or(0.0));
+        // The branch's session starts (clearing its clock) paused at step 50; Play at 10 s.
+        branch.clear();
+        branch.record(50, 5, 10, at(t0, 9000));
+        branch.resume(50, 5, 10, at(t0, 10_000));
+        branch.record(150, 15, 10, at(t0, 11_000));
+        assert_eq!(
+            branch.to_axis(&[[100.0, 0.3], [150.0, 0.2]], XAxis::Seconds, 10),
+            [[2.5, 0.3], [3.0, 0.2]]
+        );
+        assert_eq!(branch.offset(), 2.0);
+
+        // Reopened from a file without times at step 300: nothing up to it on the time axes
+        // (no spike at 0), what it trains after goes on from 0.
+        let mut untimed = RunClock::default();
+        untimed.record(300, 30, 10, t0);
+        untimed.set_untimed_through(300);
+        untimed.resume(300, 30, 10, at(t0, 1000));
+        untimed.record(400, 40, 10, at(t0, 2000));
+        let points = [[10.0, 2.0], [300.0, 0.5], [350.0, 0.4], [400.0, 0.3]];
+        assert_eq!(
+            untimed.to_axis(&points, XAxis::Seconds, 10),
+            [[0.5, 0.4], [1.0, 0.3]]
+        );
+        assert_eq!(untimed.to_axis(&points, XAxis::WallClock, 10).len(), 2);
+        assert_eq!(untimed.to_axis(&points, XAxis::Step, 10).len(), 4);
+        assert_eq!(untimed.to_saved().map(|s| s.samples.len()), Some(2));
+    }
+
+    #[test]
+    fn wall_clock_labels_and_grid_steps() {
+        assert_eq!(time_of_day(1_796_220_200.0, false), "14:03:20");
+        assert_eq!(time_of_day(1_796_220_200.04, true), "14:03:20.0");
+        assert_eq!(time_of_day(86_399.96, true), "00:00:00.0");
+        assert_eq!(time_grid_steps(0.3), [1.0, 2.0, 5.0]);
+        assert_eq!(time_grid_steps(7.0), [10.0, 15.0, 30.0]);
+        assert_eq!(time_grid_steps(100.0), [120.0, 300.0, 600.0]);
+        assert_eq!(time_grid_steps(1e9), [86_400.0; 3]);
     }
 }

@@ -3,10 +3,11 @@
 //!
 //! - **smoothing**: TensorBoard's debiased exponential moving average ([`crate::ui::smoothing`])
 //!   of every curve; the raw curve stays drawn, faint, beneath the smoothed one;
-//! - **x**: step, epoch or seconds since the run started training
+//! - **x**: step, epoch, seconds since the run started training or the time of day (UTC)
 //!   ([`crate::ui::runclock`]), and **log x**;
-//! - **group by seed**: runs whose settings differ only in the seed become one curve, their
-//!   mean, with a band of ±1 standard deviation ([`crate::ui::seedgroup`]).
+//! - **group by seed**: runs that are the same but for the seed (settings, settings changed
+//!   during training and lineage) become one curve, their mean, with a band of ±1 standard
+//!   deviation ([`crate::ui::seedgroup`]).
 //!
 //! The loss plot shows each run's per-step (mini-batch) loss, thin, and its test loss, bold;
 //! the accuracy plot its test accuracy. Hovering a curve names its run (or group), the
@@ -19,10 +20,10 @@ use egui_plot::{
 };
 
 use crate::ui::plot::{LegendEntry, Marker, legend_row, log_x_axis, log_y_axis, x_axis, y_axis};
-use crate::ui::runclock::XAxis;
+use crate::ui::runclock::{XAxis, time_grid_steps, time_of_day};
 use crate::ui::runcurves::{CurveCache, CurveKind, CurveView, RunCurves};
 use crate::ui::runlist::RunEntry;
-use crate::ui::seedgroup::{band, seed_groups};
+use crate::ui::seedgroup::{SeedFacts, band, seed_groups};
 use crate::ui::smoothing::MAX_SMOOTHING;
 use crate::ui::state::{RunView, View};
 
@@ -37,6 +38,13 @@ pub struct CompareOptions {
     pub log_x: bool,
     /// Runs that differ only in the seed are drawn as their mean and ±1 std band.
     pub group_by_seed: bool,
+}
+
+impl CompareOptions {
+    /// A logarithmic x axis is in force (never for the time of day).
+    pub fn log_x_in_force(&self) -> bool {
+        self.log_x && self.x_axis != XAxis::WallClock
+    }
 }
 
 impl Default for CompareOptions {
@@ -73,16 +81,25 @@ impl CompareOptions {
                                 XAxis::Step => "Optimizer steps (mini-batch updates)",
                                 XAxis::Epoch => "Passes over the training set (fractional)",
                                 XAxis::Seconds => {
-                                    "Wall-clock seconds since each run started training"
+                                    "Wall-clock seconds since each run started training (a \
+                                     branch goes on from its parent's time at the branch step)"
+                                }
+                                XAxis::WallClock => {
+                                    "Time of day (UTC) at which each run reached the step; \
+                                     kept when the experiment is saved and reopened"
                                 }
                             });
                     }
                 })
                 .response
-                .on_hover_text("What the curves are drawn against: step, epoch or seconds");
-            ui.checkbox(&mut self.log_x, "log x").on_hover_text(
-                "A logarithmic x axis (powers of ten); points at x = 0 are left out",
-            );
+                .on_hover_text(
+                    "What the curves are drawn against: step, epoch, seconds since the start \
+                     or the time of day",
+                );
+            let can_log = self.x_axis != XAxis::WallClock;
+            ui.add_enabled(can_log, egui::Checkbox::new(&mut self.log_x, "log x"))
+                .on_hover_text("A logarithmic x axis (powers of ten); points at x = 0 are left out")
+                .on_disabled_hover_text("A time of day has no logarithmic axis");
             ui.checkbox(&mut self.group_by_seed, "group by seed")
                 .on_hover_text(
                     "Draw ticked runs whose settings differ only in the seed as one curve: \
@@ -166,7 +183,11 @@ impl RunPlot {
         let room = ui.available_height();
         let top = ui.cursor().top();
         self.options.controls_ui(ui);
-        let options = self.options;
+        let mut options = self.options;
+        options.log_x = options.log_x_in_force();
+        if options.x_axis.is_time() {
+            untimed_note(ui, overlay);
+        }
         let curve_view = CurveView {
             smoothing: options.smoothing,
             x_axis: options.x_axis,
@@ -245,16 +266,39 @@ impl RunPlot {
     }
 }
 
+/// On the time axes, which overlaid runs have no times for their first steps (reopened from
+/// a file saved without them) and so start later on the axis.
+fn untimed_note(ui: &mut egui::Ui, overlay: &[(&RunEntry, &RunView)]) {
+    let untimed: Vec<String> = overlay
+        .iter()
+        .filter_map(|(entry, run)| {
+            let step = run.clock.untimed_through()?;
+            Some(format!("{} (to step {step})", entry.name))
+        })
+        .collect();
+    if untimed.is_empty() {
+        return;
+    }
+    ui.label(
+        egui::RichText::new(format!("no times: {}", untimed.join(", ")))
+            .small()
+            .weak(),
+    )
+    .on_hover_text(
+        "These runs were opened from a file saved without times, so their steps up to the \
+         saved one are left off this axis; what they train from now on is drawn",
+    );
+}
+
 /// The ticked runs as owners of curves: one each, or (with `group_by_seed`) one per group
-/// of runs differing only in the seed.
+/// of runs that are the same but for the seed ([`SeedFacts::same_but_seed`]).
 fn owners(view: &View<'_>, overlay: &[(&RunEntry, &RunView)], group_by_seed: bool) -> Vec<Owner> {
-    let runs = view.runs;
     let groups: Vec<Vec<usize>> = if group_by_seed {
-        let settings: Vec<_> = overlay
+        let facts: Vec<SeedFacts<'_>> = overlay
             .iter()
-            .map(|(entry, _)| (runs.settings_of(entry, view.settings), entry.data.as_ref()))
+            .map(|(entry, _)| SeedFacts::of(view.runs, (view.settings, view.run), entry))
             .collect();
-        seed_groups(&settings)
+        seed_groups(&facts)
     } else {
         (0..overlay.len()).map(|i| vec![i]).collect()
     };
@@ -335,7 +379,12 @@ impl<'a> Frame<'a> {
                 )),
                 HoverPosition::Elsewhere { .. } => None,
             });
-        plot = if log_x {
+        plot = if x_axis_kind == XAxis::WallClock {
+            plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
+                time_grid_steps(input.base_step_size)
+            }))
+            .x_axis_formatter(|mark, _| time_of_day(mark.value, false))
+        } else if log_x {
             log_x_axis(plot)
         } else {
             plot.include_x(0.0)
@@ -536,6 +585,7 @@ pub fn hover_text(line: &str, position: [f64; 2], x: (XAxis, bool), y: (&str, bo
         XAxis::Step => format!("step {x_value:.0}"),
         XAxis::Epoch => format!("epoch {x_value:.2}"),
         XAxis::Seconds => format!("{x_value:.1} s"),
+        XAxis::WallClock => format!("{} UTC", time_of_day(x_value, true)),
     };
     let y_value = unlog(position[1], y.1);
     let y_text = match y.0 {
@@ -570,5 +620,13 @@ mod tests {
         assert_eq!(text, "run 1 · test accuracy %\n12.3 s · accuracy 97.5 %");
         let text = hover_text("g", [1.5, 0.25], (XAxis::Epoch, false), ("loss", false));
         assert_eq!(text, "g\nepoch 1.50 · loss 0.2500");
+        // 2026-12-02 14:03:20.25 UTC (a Unix time).
+        let text = hover_text(
+            "g",
+            [1_796_220_200.25, 0.5],
+            (XAxis::WallClock, false),
+            ("loss", false),
+        );
+        assert_eq!(text, "g\n14:03:20.3 UTC · loss 0.5000");
     }
 }

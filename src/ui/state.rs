@@ -172,6 +172,12 @@ pub struct RunView {
     pub snapshot: Option<Arc<Snapshot>>,
     /// Generation of `snapshot` (changes when a new one arrives).
     pub snapshot_generation: u64,
+    /// Settings changed while the run trained (learning rate, optimizer, batch size, L2),
+    /// oldest first: such a run is not grouped with runs that kept theirs.
+    pub changes: Vec<crate::experiment::SettingChange>,
+    /// The worker's next evaluation at this step is not taken in: a branch's first one (the
+    /// branch point belongs to the parent) or a reopened run's (its saved history has it).
+    pub skip_eval_at: Option<u64>,
 }
 
 /// Points kept per layer in the gradient-norm history; older ones are thinned by halves.

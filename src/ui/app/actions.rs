@@ -88,6 +88,7 @@ impl Lab {
                 self.banner = None;
             }
         }
+        self.note_live_change(&old.train);
         SettingsChange::Live
     }
 }
@@ -256,9 +257,11 @@ impl GradscopeApp {
         let config = &mut lab.settings.train;
         match remedy {
             Remedy::LowerLearningRate => {
+                let before = config.clone();
                 config.optimizer.learning_rate /= 10.0;
                 let lr = config.optimizer.learning_rate;
                 lab.worker.send(Command::SetLearningRate(lr));
+                lab.note_live_change(&before);
                 if matches!(lab.banner, Some(Banner::Diverged(_))) {
                     lab.banner = None;
                 }

@@ -50,6 +50,7 @@ impl GradscopeApp {
                 run.epoch = 0;
                 run.steps_per_epoch = steps_per_epoch;
                 run.clock.clear();
+                run.changes.clear();
             }
             Event::Steps(_)
             | Event::Progress { .. }

@@ -178,6 +178,9 @@ fn spawn_saved(
         match &event {
             Event::Error(message) => return Err(format!("run {:?}: {message}", run.name)),
             Event::Checkpoints(list) => checkpoints = list.clone(),
+            // The saved history has the evaluations (the worker's, of the loaded weights at
+            // the counters of the moment, would add points the run never had).
+            Event::Eval(_) if run.history.is_some() => {}
             _ => super::runs::apply_run_event(&mut view, &event),
         }
         if matches!(event, Event::Progress { step, .. } if step == target)
@@ -186,7 +189,25 @@ fn spawn_saved(
             break;
         }
     }
+    restore_times(&mut view, run, target);
     Ok((worker, view, checkpoints))
+}
+
+/// Puts a reopened run's times and setting changes back: its saved clock, or (a file saved
+/// without times) a note that its steps up to `target` have none. The worker's evaluation at
+/// `target`, still on its way, is skipped: the saved history is the run's.
+fn restore_times(view: &mut RunView, run: &SavedRun, target: u64) {
+    view.changes = run.changes.clone();
+    if run.history.is_none() {
+        return;
+    }
+    view.skip_eval_at = Some(target);
+    match &run.clock {
+        Some(clock) => {
+            view.clock = crate::ui::runclock::RunClock::from_saved(clock, view.steps_per_epoch);
+        }
+        None => view.clock.set_untimed_through(target),
+    }
 }
 
 impl Lab {
@@ -383,6 +404,13 @@ impl GradscopeApp {
                 resume: None,
                 history: None,
                 summary: RunSummary::of(&history, step, epoch),
+                clock: None,
+                changes: view
+                    .changes
+                    .iter()
+                    .filter(|c| c.step <= step)
+                    .cloned()
+                    .collect(),
             };
             if let Some(captured) = captured {
                 run.train = captured.config.clone();
@@ -394,6 +422,7 @@ impl GradscopeApp {
                 ));
                 run.resume = Some(resume_of(captured));
                 run.history = Some(history);
+                run.clock = view.clock.to_saved().map(|clock| clock.up_to(step));
             }
             if selected {
                 experiment = experiment.with_run_record(&run);
@@ -421,13 +450,22 @@ impl GradscopeApp {
                 Some(Arc::clone(data)),
             )
         }));
+        let notes = experiment.run_notes.join("; ");
         if !failed.is_empty() {
             let opened_count = self.lab.runs.entries.len();
+            let notes = if notes.is_empty() {
+                notes
+            } else {
+                format!("; {notes}")
+            };
             self.lab.banner = Some(Banner::Error(format!(
-                "{} (the other {opened_count} run{} opened)",
+                "{} (the other {opened_count} run{} opened){notes}",
                 failed.join("; "),
                 if opened_count == 1 { "" } else { "s" }
             )));
+        } else if !notes.is_empty() {
+            // Everything opened, but the file was not as the window writes it.
+            self.lab.banner = Some(Banner::Error(notes));
         }
         failed
     }

@@ -45,6 +45,7 @@ pub(super) fn apply_run_event(run: &mut RunView, event: &Event) {
             run.epoch = 0;
             run.steps_per_epoch = *steps_per_epoch;
             run.clock.clear();
+            run.changes.clear();
         }
         Event::Steps(steps) => {
             for (i, &loss) in steps.losses.iter().enumerate() {
@@ -52,12 +53,23 @@ pub(super) fn apply_run_event(run: &mut RunView, event: &Event) {
             }
         }
         Event::Progress { step, epoch } => {
+            if run.skip_eval_at.is_some_and(|skip| *step > skip) {
+                run.skip_eval_at = None;
+            }
             run.step = *step;
             run.epoch = *epoch;
             run.clock
                 .record(*step, *epoch, run.steps_per_epoch, Instant::now());
         }
-        Event::Eval(record) => run.evals.push(*record),
+        Event::Eval(record) => {
+            if run.skip_eval_at == Some(record.step) {
+                run.skip_eval_at = None;
+            } else if run.evals.last().is_none_or(|last| last.step < record.step) {
+                // One evaluation per step, in step order: a second one at a step the history
+                // has (after a rewind, or a reopened run's) is the same model again.
+                run.evals.push(*record);
+            }
+        }
         Event::State(state) => {
             run.running = *state == RunState::Running;
             if run.running {
@@ -247,6 +259,8 @@ impl Lab {
             .as_ref()
             .map(|b| (self.runs.selected, b.checkpoint.step()));
         let running = self.run.running;
+        // A branch's time goes on from its parent's at the branch step.
+        let offset = parent.and_then(|(_, step)| self.run.clock.seconds_at_step(step));
         let id = self.runs.add(&settings, &self.data, parent);
         if let Some(setup) = branch {
             worker.send(Command::StartFrom(Box::new(setup)));
@@ -267,6 +281,48 @@ impl Lab {
         };
         if let Some((_, step)) = parent {
             self.run.step = step;
+            // The evaluation at the branch step is the parent's point, not the branch's.
+            self.run.skip_eval_at = Some(step);
+            self.run.clock.set_offset(offset.unwrap_or(0.0));
+        }
+    }
+
+    /// Notes in the selected run's history the settings that `old` had and the lab's settings
+    /// no longer have, when the run has trained under `old` (a change at its first step is not
+    /// a change during training).
+    pub(super) fn note_live_change(&mut self, old: &crate::train::TrainConfig) {
+        let first = self.runs.selected_entry().map_or(0, |e| e.first_step);
+        if self.run.step <= first {
+            return;
+        }
+        let new = &self.settings.train;
+        let pairs = [
+            (
+                "optimizer",
+                old.optimizer.kind.name().to_string(),
+                new.optimizer.kind.name().to_string(),
+            ),
+            (
+                "learning rate",
+                old.optimizer.learning_rate.to_string(),
+                new.optimizer.learning_rate.to_string(),
+            ),
+            (
+                "batch size",
+                old.batch_size.to_string(),
+                new.batch_size.to_string(),
+            ),
+            ("L2", old.l2.to_string(), new.l2.to_string()),
+        ];
+        for (setting, from, to) in pairs {
+            if from != to {
+                self.run.changes.push(crate::experiment::SettingChange {
+                    step: self.run.step,
+                    setting: setting.to_string(),
+                    from,
+                    to,
+                });
+            }
         }
     }
 
