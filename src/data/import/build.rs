@@ -469,31 +469,28 @@ fn labels_and_task(
         let cells: Vec<&str> = kept.iter().map(|i| table.cell(i, label)).collect();
         return Ok(text_classes(&cells));
     };
-    let values: Vec<f32> = match kept.rows() {
-        Some(rows) => rows
-            .iter()
-            .map(|&i| column.values.get(i).copied().unwrap_or(0.0))
-            .collect(),
-        None => column.values.clone(),
+    // The column itself when every row is kept (no copy).
+    let values: Cow<'_, [f32]> = match kept.rows() {
+        Some(rows) => Cow::Owned(
+            rows.iter()
+                .map(|&i| column.values.get(i).copied().unwrap_or(0.0))
+                .collect(),
+        ),
+        None => Cow::Borrowed(&column.values),
     };
     Ok(match settings.task {
-        TaskChoice::Regression => (Labels::Values(values), Task::Regression),
-        TaskChoice::Classification => numeric_classes(&values),
+        TaskChoice::Regression => (Labels::Values(values.into_owned()), Task::Regression),
+        TaskChoice::Classification => numeric_classes(&values, distinct_values(&values)),
         TaskChoice::Auto => {
-            let mut distinct: Vec<f32> = Vec::new();
-            let few_integers = values.iter().all(|&x| {
-                if x.fract() != 0.0 {
-                    return false;
-                }
-                if let Err(k) = distinct.binary_search_by(|d| d.total_cmp(&x)) {
-                    distinct.insert(k, x);
-                }
-                distinct.len() <= MAX_INTEGER_CLASSES
-            });
-            if few_integers {
-                numeric_classes(&values)
-            } else {
-                (Labels::Values(values), Task::Regression)
+            // Classes when the values are few integers (both read on every core).
+            let few_integers = values
+                .par_iter()
+                .all(|x| x.fract() == 0.0)
+                .then(|| distinct_up_to(&values, MAX_INTEGER_CLASSES))
+                .flatten();
+            match few_integers {
+                Some(distinct) => numeric_classes(&values, distinct),
+                None => (Labels::Values(values.into_owned()), Task::Regression),
             }
         }
     })
@@ -502,15 +499,7 @@ fn labels_and_task(
 /// The distinct values of `values`, sorted (a small sorted list while there are few, else a
 /// sort of a copy).
 fn distinct_values(values: &[f32]) -> Vec<f32> {
-    // Each block's few distinct values (or `None` past 64), merged; read on every core.
-    let few = values
-        .par_chunks(1 << 16)
-        .map(|block| block.iter().try_fold(Vec::new(), |d, &x| with(d, x)))
-        .reduce(
-            || Some(Vec::new()),
-            |a, b| b.and_then(|b| a.and_then(|a| b.iter().try_fold(a, |d, &x| with(d, x)))),
-        );
-    few.unwrap_or_else(|| {
+    distinct_up_to(values, 64).unwrap_or_else(|| {
         let mut all = values.to_vec();
         all.par_sort_unstable_by(f32::total_cmp);
         all.dedup();
@@ -518,20 +507,30 @@ fn distinct_values(values: &[f32]) -> Vec<f32> {
     })
 }
 
-/// The sorted `distinct` with `x`; `None` when that makes more than 64.
-fn with(mut distinct: Vec<f32>, x: f32) -> Option<Vec<f32>> {
-    if let Err(k) = distinct.binary_search_by(|d| d.total_cmp(&x)) {
-        if distinct.len() >= 64 {
-            return None;
+/// The distinct values of `values`, sorted, when there are at most `cap`; `None` past it.
+/// Each block's distinct values are found on a core of its own, then merged.
+fn distinct_up_to(values: &[f32], cap: usize) -> Option<Vec<f32>> {
+    // The sorted `distinct` with `x`; `None` when that makes more than `cap`.
+    let with = |mut distinct: Vec<f32>, x: f32| {
+        if let Err(k) = distinct.binary_search_by(|d| d.total_cmp(&x)) {
+            if distinct.len() >= cap {
+                return None;
+            }
+            distinct.insert(k, x);
         }
-        distinct.insert(k, x);
-    }
-    Some(distinct)
+        Some(distinct)
+    };
+    values
+        .par_chunks(1 << 16)
+        .map(|block| block.iter().try_fold(Vec::new(), |d, &x| with(d, x)))
+        .reduce(
+            || Some(Vec::new()),
+            |a, b| b.and_then(|b| a.and_then(|a| b.iter().try_fold(a, |d, &x| with(d, x)))),
+        )
 }
 
 /// One class per distinct number, in numeric order, named like `-1`, `2`, `2.5`.
-fn numeric_classes(values: &[f32]) -> (Labels, Task) {
-    let distinct = distinct_values(values);
+fn numeric_classes(values: &[f32], distinct: Vec<f32>) -> (Labels, Task) {
     let classes = values
         .par_iter()
         .map(|x| {

@@ -6,7 +6,8 @@
 //! 2-core development machine: see the README's CSV benchmark). A table whose cells are all
 //! numbers or missing needs no text after reading, so such a file is read in chunks of
 //! [`CHUNK_BYTES`] into one reused buffer, each chunk parsed by the ordinary reader
-//! ([`super::read`], on every core), and only the numbers are kept.
+//! ([`super::read`], on every core), and only the numbers are kept. A thread of its own
+//! reads (or decompresses) the next chunk while the current one is parsed.
 //!
 //! A gzipped file is decompressed as it is read, with the same decoder as the whole reader
 //! (`flate2`'s `MultiGzDecoder`), so it costs no more memory than the plain file.
@@ -20,8 +21,8 @@
 
 use std::io::{Read, Seek};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 
 use flate2::read::MultiGzDecoder;
 
@@ -94,8 +95,8 @@ pub fn stream_table(
 /// The state of a stream: the file, the buffer and where its first byte is in the text.
 struct Stream<'a> {
     file_name: &'a str,
-    /// The file, or its decompressed text.
-    input: Box<dyn Read>,
+    /// The file, or its decompressed text, read one chunk ahead.
+    input: Prefetch,
     /// Bytes of the file itself read so far, when it is gzipped (for the progress).
     compressed: Option<Arc<AtomicU64>>,
     /// Bytes of the file.
@@ -116,7 +117,7 @@ impl<'a> Stream<'a> {
         let mut magic = [0u8; 2];
         let gzip = file.read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
         file.rewind().ok()?;
-        let (input, compressed): (Box<dyn Read>, _) = if gzip {
+        let (input, compressed): (Box<dyn Read + Send>, _) = if gzip {
             let count = Arc::new(AtomicU64::new(0));
             let counted = Counted {
                 inner: file,
@@ -128,7 +129,7 @@ impl<'a> Stream<'a> {
         };
         let mut stream = Stream {
             file_name,
-            input,
+            input: Prefetch::start(input),
             compressed,
             file_len,
             buf: Vec::with_capacity(CHUNK_BYTES + (1 << 20)),
@@ -152,12 +153,7 @@ impl<'a> Stream<'a> {
 
     /// Tops the buffer up to one chunk past what it holds; `None` on a read error.
     fn fill(&mut self) -> Option<()> {
-        let want = CHUNK_BYTES as u64;
-        let n = (&mut self.input)
-            .take(want)
-            .read_to_end(&mut self.buf)
-            .ok()?;
-        self.eof = (n as u64) < want;
+        self.eof = self.input.append_next(&mut self.buf)?;
         Some(())
     }
 
@@ -263,6 +259,54 @@ impl<'a> Stream<'a> {
             .saturating_mul(scale)
             .saturating_sub(self.consumed + from as u64);
         usize::try_from(total / per_line + total / per_line / 10 + 1024).unwrap_or(1024)
+    }
+}
+
+/// The input read in chunks of [`CHUNK_BYTES`] on a thread of its own, one chunk ahead of
+/// the parser, into one block that is handed back and forth (so reading from the page cache,
+/// or decompressing, overlaps parsing the chunk before).
+struct Prefetch {
+    /// The chunks read (or the read's error), in order.
+    blocks: mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    /// The block handed back to be filled again.
+    spare: mpsc::Sender<Vec<u8>>,
+}
+
+impl Prefetch {
+    /// Starts reading `input`. The thread ends at the input's end or error, or when the
+    /// stream is dropped.
+    fn start(mut input: Box<dyn Read + Send>) -> Self {
+        let (sender, blocks) = mpsc::sync_channel(0);
+        let (spare, spares) = mpsc::channel::<Vec<u8>>();
+        std::thread::spawn(move || {
+            let mut block = Vec::with_capacity(CHUNK_BYTES);
+            loop {
+                block.clear();
+                let read = (&mut input)
+                    .take(CHUNK_BYTES as u64)
+                    .read_to_end(&mut block);
+                let last = !matches!(read, Ok(n) if n == CHUNK_BYTES);
+                if sender.send(read.map(|_| block)).is_err() || last {
+                    return;
+                }
+                match spares.recv() {
+                    Ok(next) => block = next,
+                    Err(_) => return,
+                }
+            }
+        });
+        Prefetch { blocks, spare }
+    }
+
+    /// Appends the next chunk to `buf`: `Some(true)` when it was the last (shorter than a
+    /// chunk), `None` on a read error.
+    fn append_next(&self, buf: &mut Vec<u8>) -> Option<bool> {
+        let block = self.blocks.recv().ok()?.ok()?;
+        buf.extend_from_slice(&block);
+        let last = block.len() < CHUNK_BYTES;
+        // The reader is gone after the last chunk; the block is then simply dropped.
+        let _ = self.spare.send(block);
+        Some(last)
     }
 }
 
