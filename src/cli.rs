@@ -590,7 +590,13 @@ pub fn train_command_with(
         }
         None => None,
     };
-    let (report, history) = train_session_after(&mut session, progress, prior)?;
+    // A saved run or a metrics file gets a test curve, not only the final evaluation.
+    let evals = if args.save.is_some() || args.metrics.is_some() {
+        training::SAVED_EVALS
+    } else {
+        0
+    };
+    let (report, history) = train_session_after(&mut session, progress, prior, evals)?;
     let input = session.model().spec().input;
     let preprocessing = Preprocessing::new(&run.data, input, run.report.as_ref());
     if let Some(path) = &args.weights {

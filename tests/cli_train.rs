@@ -294,8 +294,14 @@ fn train_from_a_config_saves_weights_history_and_repeats_exactly() {
     assert_eq!((weights.step, weights.epoch), (140, 20));
     let history = saved.history.as_ref().expect("history");
     assert_eq!(history.losses.len(), 140);
-    assert_eq!(history.evals.len(), 1);
-    assert_eq!(history.evals[0].train_loss, first["train_loss"].as_f64());
+    // One evaluation per epoch (20 epochs, at most 20 recorded while training), so the window
+    // and the metrics CSV have a test curve; the last is the final one.
+    let at: Vec<(u64, u64)> = history.evals.iter().map(|e| (e.step, e.epoch)).collect();
+    assert_eq!(at, (1..=20).map(|e| (7 * e, e)).collect::<Vec<_>>());
+    assert_eq!(
+        history.evals.last().expect("evals").train_loss,
+        first["train_loss"].as_f64()
+    );
     let spec = {
         let data = saved.load_dataset().expect("data");
         saved.model_spec(&data).expect("spec")
@@ -307,9 +313,11 @@ fn train_from_a_config_saves_weights_history_and_repeats_exactly() {
         .expect("params");
     assert_eq!(Some(params), embedded);
     let metrics = std::fs::read_to_string(dir.join("metrics.csv")).expect("csv");
-    assert_eq!(metrics.lines().count(), 1 + 140 + 1);
+    // A header, a row per step and a row per evaluation.
+    assert_eq!(metrics.lines().count(), 1 + 140 + 20);
 
-    // The saved file trains again from the same seed: the same run, to the last bit.
+    // The saved file trains again from the same seed: the same run, to the last bit (and
+    // without `--save`, so without the evaluations while training: they change nothing).
     let output = gradscope(&["train", "--config", &path("out.json"), "--json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let again = json_line(&output);

@@ -667,7 +667,9 @@ fn a_file_saved_without_times_leaves_its_runs_off_the_seconds_axis() {
             path.display()
         )))
     );
-    let note = format!("no times: run 1 (to step {first_step}), run 1 (to step {saved_step})");
+    let note = format!(
+        "no times (left off this axis): run 1 (to step {first_step}), run 1 (to step {saved_step})"
+    );
     assert!(reopened.query_by_label(&note).is_some(), "{note}");
     // On the step axis the saved history is all there.
     reopened.get_by_value("x: seconds (relative)").click();

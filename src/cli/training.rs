@@ -106,11 +106,18 @@ pub fn train_session(
     session: &mut Session,
     progress: &mut dyn TrainProgress,
 ) -> Result<(TrainReport, History), String> {
-    train_session_after(session, progress, None)
+    train_session_after(session, progress, None, 0)
 }
 
+/// Evaluations that `gradscope train --save` or `--metrics` records while training, at evenly
+/// spaced epochs, besides the one at the end: enough for the window's test curve and the
+/// metrics CSV, few enough to cost little (each reads both splits once).
+pub const SAVED_EVALS: u64 = 20;
+
 /// [`train_session`] for a session that continues a saved run: the returned history is
-/// `prior`'s losses and evaluations followed by the new ones.
+/// `prior`'s losses and evaluations followed by the new ones. With `evals_while_training`
+/// above 0, both splits are also evaluated after every `⌈epochs / evals_while_training⌉`-th
+/// epoch (see [`SAVED_EVALS`]); evaluating does not change the training.
 ///
 /// # Errors
 /// As [`train_session`].
@@ -118,6 +125,7 @@ pub fn train_session_after(
     session: &mut Session,
     progress: &mut dyn TrainProgress,
     prior: Option<&History>,
+    evals_while_training: u64,
 ) -> Result<(TrainReport, History), String> {
     let name = session.data().name.clone();
     let epochs = session.config().epochs;
@@ -127,6 +135,8 @@ pub fn train_session_after(
         h.loss_history(crate::train::LOSS_HISTORY_CAPACITY)
     });
     let mut evals = prior.map_or_else(Vec::new, History::eval_records);
+    let eval_every =
+        (evals_while_training > 0).then(|| epochs.div_ceil(evals_while_training).max(1));
     let start = Instant::now();
     let mut diverged = None;
     let (mut epoch_sum, mut epoch_steps, mut epoch_batch_loss) = (0.0, 0u64, None);
@@ -144,6 +154,17 @@ pub fn train_session_after(
                 if epoch_done {
                     epoch_batch_loss = Some(epoch_sum / epoch_steps as f64);
                     (epoch_sum, epoch_steps) = (0.0, 0);
+                    let epoch = session.epoch();
+                    // The last epoch's evaluation is the final one, below.
+                    if eval_every.is_some_and(|every| epoch % every == 0 && epoch < epochs) {
+                        let (train, test) = session.evaluate_both();
+                        evals.push(EvalRecord {
+                            step: session.step_count(),
+                            epoch,
+                            train,
+                            test,
+                        });
+                    }
                 }
                 progress.step(&StepStatus {
                     epoch: session.epoch(),

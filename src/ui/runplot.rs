@@ -19,7 +19,9 @@ use egui_plot::{
     FilledArea, HoverPosition, Line, Plot, PlotPoint, PlotPoints, PlotTransform, PlotUi, VLine,
 };
 
-use crate::ui::plot::{LegendEntry, Marker, legend_row, log_x_axis, log_y_axis, x_axis, y_axis};
+use crate::ui::plot::{
+    LegendEntry, Marker, count_x_axis, legend_row, log_x_axis, log_y_axis, x_axis, y_axis,
+};
 use crate::ui::runclock::{XAxis, time_grid_steps, time_of_day};
 use crate::ui::runcurves::{CurveCache, CurveKind, CurveView, RunCurves};
 use crate::ui::runlist::RunEntry;
@@ -279,10 +281,13 @@ fn untimed_note(ui: &mut egui::Ui, overlay: &[(&RunEntry, &RunView)]) {
     if untimed.is_empty() {
         return;
     }
+    // Body size: `small()` is unreadable on a projector.
     ui.label(
-        egui::RichText::new(format!("no times: {}", untimed.join(", ")))
-            .small()
-            .weak(),
+        egui::RichText::new(format!(
+            "no times (left off this axis): {}",
+            untimed.join(", ")
+        ))
+        .weak(),
     )
     .on_hover_text(
         "These runs were opened from a file saved without times, so their steps up to the \
@@ -387,7 +392,8 @@ impl<'a> Frame<'a> {
         } else if log_x {
             log_x_axis(plot)
         } else {
-            plot.include_x(0.0)
+            // Steps, epochs or seconds: labels apart at 1-2-5 steps, written short (120k).
+            count_x_axis(plot.include_x(0.0))
         };
         if let Some(x) = self.marker {
             plot = plot.include_x(x);
