@@ -696,3 +696,57 @@ fn an_idx_file_opened_in_the_wizard_is_the_data_set_the_command_line_builds() {
     assert_eq!(data.train.labels, expected.train.labels);
     assert_eq!(data.test.labels, expected.test.labels);
 }
+
+/// Typing a number into a control applies it when the typing is done (Enter), not at every
+/// key: typing `5e-4` as the learning rate must never train at 5 (its first key), which blew
+/// a running session up.
+#[test]
+fn a_typed_learning_rate_applies_only_when_entered() {
+    let mut harness = harness();
+    harness.run_steps(3);
+    let before = harness.state().settings().train.optimizer.learning_rate;
+    assert_eq!(before, 0.01);
+    // The slider's value box (the "0.01" on the slider's row): a click starts editing its
+    // text, selected whole, so typing replaces it.
+    let row = harness
+        .query_all_by_label("learning rate")
+        .next()
+        .expect("the learning rate slider")
+        .rect()
+        .center()
+        .y;
+    let box_at = |harness: &Harness<'static, GradscopeApp>, value: &str| {
+        harness
+            .query_all_by_value(value)
+            .find(|node| (node.rect().center().y - row).abs() < 8.0)
+            .map(|node| node.rect().center())
+            .expect("the learning rate's value box")
+    };
+    let at = box_at(&harness, "0.01");
+    harness
+        .query_all_by_value("0.01")
+        .find(|node| node.rect().center() == at)
+        .expect("box")
+        .click();
+    harness.run_steps(2);
+    let editing = || egui_kittest::kittest::by().predicate(|node| node.is_focused());
+    harness.get(editing()).type_text("5");
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().settings().train.optimizer.learning_rate,
+        before,
+        "applied while typing"
+    );
+    harness.get(editing()).type_text("e-4");
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().settings().train.optimizer.learning_rate,
+        before
+    );
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().settings().train.optimizer.learning_rate,
+        5e-4
+    );
+}

@@ -156,7 +156,8 @@ pub fn train_session_after(
                     (epoch_sum, epoch_steps) = (0.0, 0);
                     let epoch = session.epoch();
                     // The last epoch's evaluation is the final one, below.
-                    if eval_every.is_some_and(|every| epoch.is_multiple_of(every) && epoch < epochs) {
+                    if eval_every.is_some_and(|every| epoch.is_multiple_of(every) && epoch < epochs)
+                    {
                         let (train, test) = session.evaluate_both();
                         evals.push(EvalRecord {
                             step: session.step_count(),

@@ -6,6 +6,10 @@
 //!
 //! Every writer of this module (experiments, safetensors, metrics CSV, GIF) goes through
 //! [`write_atomically`] or [`AtomicFile`]; the window uses them for PNG screenshots too.
+//!
+//! A destination that is a symbolic link is written through: the file it points to is
+//! replaced, and the link stays. A destination that exists but is not a regular file (a named
+//! pipe, `/dev/stdout`, a terminal) cannot be replaced by a rename, so it is written directly.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -38,7 +42,18 @@ impl SaveError {
 /// [`write_atomically`] is the one-call form.
 pub struct AtomicFile {
     path: PathBuf,
-    writer: BufWriter<tempfile::NamedTempFile>,
+    writer: Destination,
+}
+
+/// Where an [`AtomicFile`] writes.
+enum Destination {
+    /// A temporary file, renamed over `target` on commit.
+    Temporary {
+        writer: BufWriter<tempfile::NamedTempFile>,
+        target: PathBuf,
+    },
+    /// The destination itself (a pipe, a device: see the module docs).
+    Direct(BufWriter<File>),
 }
 
 impl AtomicFile {
@@ -48,6 +63,35 @@ impl AtomicFile {
     /// # Errors
     /// The folder does not exist or is not writable.
     pub fn create(path: &Path) -> Result<Self, SaveError> {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let target = match std::fs::metadata(path) {
+            // A pipe or a device: written as it is (it cannot be renamed over).
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|e| SaveError::new(path, e))?;
+                return Ok(Self {
+                    path: path.to_path_buf(),
+                    writer: Destination::Direct(BufWriter::new(file)),
+                });
+            }
+            // A link to a file: the file is replaced, the link stays.
+            Ok(_) if is_link => std::fs::canonicalize(path).map_err(|e| SaveError::new(path, e))?,
+            _ => path.to_path_buf(),
+        };
+        let temp = Self::temporary_next_to(&target).map_err(|e| SaveError::new(path, e))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            writer: Destination::Temporary {
+                writer: BufWriter::new(temp),
+                target,
+            },
+        })
+    }
+
+    /// A temporary file `.{name}.XXXXXX.tmp` in `path`'s folder.
+    fn temporary_next_to(path: &Path) -> io::Result<tempfile::NamedTempFile> {
         let folder = match path.parent() {
             Some(folder) if !folder.as_os_str().is_empty() => folder,
             _ => Path::new("."),
@@ -55,15 +99,10 @@ impl AtomicFile {
         let name = path
             .file_name()
             .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-        let temp = tempfile::Builder::new()
+        tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
             .tempfile_in(folder)
-            .map_err(|e| SaveError::new(path, e))?;
-        Ok(Self {
-            path: path.to_path_buf(),
-            writer: BufWriter::new(temp),
-        })
     }
 
     /// The destination path.
@@ -78,9 +117,12 @@ impl AtomicFile {
     /// # Errors
     /// Writing, syncing or renaming failed; the destination is then unchanged.
     pub fn commit(self) -> Result<(), SaveError> {
-        let path = self.path;
-        let fail = |e: io::Error| SaveError::new(&path, e);
-        let temp = self.writer.into_inner().map_err(|e| fail(e.into_error()))?;
+        let fail = |e: io::Error| SaveError::new(&self.path, e);
+        let (writer, path) = match self.writer {
+            Destination::Direct(mut writer) => return writer.flush().map_err(fail),
+            Destination::Temporary { writer, target } => (writer, target),
+        };
+        let temp = writer.into_inner().map_err(|e| fail(e.into_error()))?;
         temp.as_file().sync_all().map_err(fail)?;
         let permissions = match std::fs::metadata(&path) {
             Ok(old) => Some(old.permissions()),
@@ -98,11 +140,17 @@ impl AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.write(buf)
+        match &mut self.writer {
+            Destination::Temporary { writer, .. } => writer.write(buf),
+            Destination::Direct(writer) => writer.write(buf),
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
+        match &mut self.writer {
+            Destination::Temporary { writer, .. } => writer.flush(),
+            Destination::Direct(writer) => writer.flush(),
+        }
     }
 }
 

@@ -287,7 +287,11 @@ fn sample_picker_ui(
             "test sample"
         });
         if ui
-            .add(egui::DragValue::new(&mut index).range(0..=count.saturating_sub(1)))
+            .add(
+                egui::DragValue::new(&mut index)
+                    .update_while_editing(false)
+                    .range(0..=count.saturating_sub(1)),
+            )
             .on_hover_text("Index of the sample shown below")
             .changed()
         {

@@ -269,12 +269,14 @@ impl FilesPanel {
         ui.horizontal(|ui| {
             ui.add(
                 egui::Slider::new(&mut self.gif.fps, 1.0..=30.0)
+                    .update_while_editing(false)
                     .text("GIF frames/s")
                     .max_decimals(0),
             )
             .on_hover_text("Frames per second of the recorded GIF");
             ui.add(
                 egui::Slider::new(&mut self.gif.seconds, 1.0..=60.0)
+                    .update_while_editing(false)
                     .text("seconds")
                     .max_decimals(0),
             )

@@ -558,12 +558,14 @@ fn folder_review_ui(ui: &mut egui::Ui, summary: &FolderSummary, size: &mut (u32,
         ui.label("resize every image to");
         ui.add(
             egui::DragValue::new(&mut size.0)
+                .update_while_editing(false)
                 .range(4..=256)
                 .suffix(" px wide"),
         )
         .on_hover_text("Width after resizing (default: the most common size)");
         ui.add(
             egui::DragValue::new(&mut size.1)
+                .update_while_editing(false)
                 .range(4..=256)
                 .suffix(" px high"),
         )

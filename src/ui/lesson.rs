@@ -317,12 +317,14 @@ impl LessonPanel {
         ui.horizontal_wrapped(|ui| {
             ui.add(
                 egui::Slider::new(&mut self.steps_per_second, 1.0..=5000.0)
+.update_while_editing(false)
                     .logarithmic(true)
                     .text("steps/s"),
             )
             .on_hover_text("How many steps are taken per second while playing");
             ui.add(
                 egui::Slider::new(&mut self.formula_every, 1..=1000)
+.update_while_editing(false)
                     .logarithmic(true)
                     .text("show every k-th step"),
             )
@@ -331,16 +333,19 @@ impl LessonPanel {
         ui.horizontal_wrapped(|ui| {
             let mut changed = false;
             changed |= ui
-                .add(egui::Slider::new(&mut self.preset.noise, 0.0..=3.0).text("noise"))
+                .add(egui::Slider::new(&mut self.preset.noise, 0.0..=3.0)
+.update_while_editing(false).text("noise"))
                 .on_hover_text("y = 3x + 2 + noise·U[0,1): scale of the uniform noise")
                 .changed();
             changed |= ui
-                .add(egui::Slider::new(&mut self.preset.points, 2..=1000).logarithmic(true).text("points"))
+                .add(egui::Slider::new(&mut self.preset.points, 2..=1000)
+.update_while_editing(false).logarithmic(true).text("points"))
                 .on_hover_text("Number of points N drawn with x ~ U[0,1)")
                 .changed();
             ui.label("seed");
             changed |= ui
-                .add(egui::DragValue::new(&mut self.preset.seed).range(0..=u64::MAX))
+                .add(egui::DragValue::new(&mut self.preset.seed)
+.update_while_editing(false).range(0..=u64::MAX))
                 .on_hover_text("Seed of the random points (and of the minibatch order)")
                 .changed();
             changed |= ui
@@ -357,7 +362,8 @@ impl LessonPanel {
             if self.minibatch {
                 let max = self.run.data().len().max(2);
                 batch_changed |= ui
-                    .add(egui::Slider::new(&mut self.batch_size, 1..=max).text("batch"))
+                    .add(egui::Slider::new(&mut self.batch_size, 1..=max)
+.update_while_editing(false).text("batch"))
                     .on_hover_text("Points per minibatch")
                     .changed();
             }
@@ -374,6 +380,7 @@ impl LessonPanel {
         let response = ui
             .add(
                 egui::Slider::new(&mut self.learning_rate, low..=high)
+.update_while_editing(false)
                     .logarithmic(true)
                     .custom_formatter(|v, _| format!("{v:.4}"))
                     .custom_parser(|text| text.trim().parse::<f64>().ok()),

@@ -291,6 +291,7 @@ fn conv_ui(
             ui.label("input channel");
             ui.add(
                 egui::DragValue::new(shown)
+                    .update_while_editing(false)
                     .range(0..=channels.len() - 1)
                     .custom_formatter(|n, _| format!("{}", n as usize + 1)),
             )

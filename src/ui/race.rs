@@ -158,6 +158,7 @@ impl RacePanel {
                 && ui
                     .add(
                         egui::Slider::new(&mut self.condition, 1.0..=1000.0)
+.update_while_editing(false)
                             .logarithmic(true)
                             .text("condition κ"),
                     )
@@ -195,6 +196,7 @@ impl RacePanel {
             }
             ui.add(
                 egui::Slider::new(&mut self.steps_per_second, 1.0..=5000.0)
+.update_while_editing(false)
                     .logarithmic(true)
                     .text("steps/s"),
             )
@@ -203,6 +205,7 @@ impl RacePanel {
             if ui
                 .add(
                     egui::Slider::new(&mut tolerance, 1e-10..=1e-1)
+.update_while_editing(false)
                         .logarithmic(true)
                         .text("tolerance")
                         .custom_formatter(|v, _| format!("{v:.0e}")),
@@ -258,6 +261,7 @@ impl RacePanel {
                     changed |= ui
                         .add(
                             egui::DragValue::new(&mut racer.config.learning_rate)
+.update_while_editing(false)
                                 .range(1e-6..=10.0)
                                 .speed(speed)
                                 .custom_formatter(|v, _| format!("{v:.2e}")),
@@ -272,6 +276,7 @@ impl RacePanel {
                             changed |= ui
                                 .add(
                                     egui::DragValue::new(&mut racer.config.momentum)
+.update_while_editing(false)
                                         .range(0.0..=0.999)
                                         .speed(0.001)
                                         .prefix("μ "),
@@ -283,6 +288,7 @@ impl RacePanel {
                             changed |= ui
                                 .add(
                                     egui::DragValue::new(&mut racer.config.rho)
+.update_while_editing(false)
                                         .range(0.0..=0.999)
                                         .speed(0.001)
                                         .prefix("ρ "),
@@ -294,6 +300,7 @@ impl RacePanel {
                             changed |= ui
                                 .add(
                                     egui::DragValue::new(&mut racer.config.beta1)
+.update_while_editing(false)
                                         .range(0.0..=0.999)
                                         .speed(0.001)
                                         .prefix("β1 "),
@@ -303,6 +310,7 @@ impl RacePanel {
                             changed |= ui
                                 .add(
                                     egui::DragValue::new(&mut racer.config.beta2)
+.update_while_editing(false)
                                         .range(0.9..=0.99999)
                                         .speed(0.0001)
                                         .prefix("β2 "),

@@ -67,6 +67,7 @@ impl CompareOptions {
             ui.spacing_mut().slider_width = 80.0;
             ui.add(
                 egui::Slider::new(&mut self.smoothing, 0.0..=MAX_SMOOTHING)
+                    .update_while_editing(false)
                     .text("smoothing")
                     .fixed_decimals(2),
             )

@@ -400,6 +400,7 @@ fn timeline_ui(ui: &mut egui::Ui, view: &View<'_>) -> Option<RunAction> {
             let mut index = steps.iter().rposition(|&s| s <= chosen).unwrap_or(0);
             let label = format!("step {}", steps[index]);
             let slider = egui::Slider::new(&mut index, 0..=steps.len() - 1)
+.update_while_editing(false)
                 .show_value(false)
                 .text(label);
             if ui

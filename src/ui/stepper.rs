@@ -342,10 +342,12 @@ impl StepperPanel {
                 self.open = false;
             }
             ui.label("sample");
-            ui.add(egui::DragValue::new(&mut self.sample).range(0..=samples - 1))
+            ui.add(egui::DragValue::new(&mut self.sample)
+.update_while_editing(false).range(0..=samples - 1))
                 .on_hover_text("Index of the training sample whose step is shown (0-based)");
             ui.label("batch");
-            ui.add(egui::DragValue::new(&mut self.batch).range(1..=8))
+            ui.add(egui::DragValue::new(&mut self.batch)
+.update_while_editing(false).range(1..=8))
                 .on_hover_text("Follow this many consecutive samples together (a small batch): the loss is their mean and ∂E/∂W sums over them");
             if ui
                 .button("◀ Back")

@@ -97,10 +97,15 @@ fn generator_ui(ui: &mut egui::Ui, settings: &mut DataSettings) {
     );
     let synth = &mut settings.synth;
     if is_synth {
-        ui.add(egui::Slider::new(&mut synth.noise, 0.0..=1.0).text("noise"))
-            .on_hover_text("How much random scatter the generator adds (0 = clean shapes)");
+        ui.add(
+            egui::Slider::new(&mut synth.noise, 0.0..=1.0)
+                .update_while_editing(false)
+                .text("noise"),
+        )
+        .on_hover_text("How much random scatter the generator adds (0 = clean shapes)");
         ui.add(
             egui::Slider::new(&mut synth.samples, 4..=2000)
+                .update_while_editing(false)
                 .logarithmic(true)
                 .text("samples"),
         )
@@ -111,6 +116,7 @@ fn generator_ui(ui: &mut egui::Ui, settings: &mut DataSettings) {
         let response = ui
             .add(
                 egui::Slider::new(&mut percent, 10.0..=100.0)
+                    .update_while_editing(false)
                     .text("% train")
                     .max_decimals(0),
             )
@@ -120,7 +126,7 @@ fn generator_ui(ui: &mut egui::Ui, settings: &mut DataSettings) {
         }
         ui.horizontal(|ui| {
             ui.label("data seed");
-            ui.add(egui::DragValue::new(&mut synth.seed))
+            ui.add(egui::DragValue::new(&mut synth.seed).update_while_editing(false))
                 .on_hover_text("Seed of the generator and of the train/test split");
         });
     }

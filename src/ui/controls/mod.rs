@@ -192,6 +192,7 @@ impl ControlsPanel {
                 }
                 ui.add(
                     egui::DragValue::new(&mut self.steps_per_click)
+                        .update_while_editing(false)
                         .range(1..=10_000)
                         .suffix(" ×"),
                 )
@@ -226,6 +227,7 @@ fn speed_ui(ui: &mut egui::Ui, draft: &mut Settings) {
             .add_enabled(
                 !unlimited,
                 egui::Slider::new(&mut rate, 1.0..=20_000.0)
+                    .update_while_editing(false)
                     .logarithmic(true)
                     .suffix(" steps/s")
                     .max_decimals(0),

@@ -30,6 +30,7 @@ pub(super) fn layers_ui(ui: &mut egui::Ui, draft: &mut Settings, data: &Dataset)
             ui.label(format!("hidden {}", i + 1));
             ui.add(
                 egui::DragValue::new(&mut layer.units)
+                    .update_while_editing(false)
                     .range(1..=MAX_UNITS)
                     .suffix(" units"),
             )
@@ -87,12 +88,14 @@ fn conv_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
             ui.label(format!("conv {}", i + 1));
             ui.add(
                 egui::DragValue::new(&mut block.filters)
+                    .update_while_editing(false)
                     .range(1..=64)
                     .suffix(" filters"),
             )
             .on_hover_text("Output channels of this Conv2d layer (1–64)");
             ui.add(
                 egui::DragValue::new(&mut block.kernel)
+                    .update_while_editing(false)
                     .range(1..=9)
                     .prefix("k "),
             )
@@ -109,6 +112,7 @@ fn conv_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
                 .on_hover_text("Activation after the convolution");
             ui.add(
                 egui::DragValue::new(&mut block.pool)
+                    .update_while_editing(false)
                     .range(1..=4)
                     .prefix("pool "),
             )

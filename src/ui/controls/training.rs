@@ -40,6 +40,7 @@ pub(super) fn training_ui(
         if ui
             .add(
                 egui::Slider::new(&mut lr, 1e-5..=10.0)
+                    .update_while_editing(false)
                     .logarithmic(true)
                     .text("learning rate")
                     .custom_formatter(|v, _| format_learning_rate(v))
@@ -55,6 +56,7 @@ pub(super) fn training_ui(
     gate.ui(ui, ControlId::BatchSize, |ui| {
         ui.add(
             egui::Slider::new(&mut train.batch_size, 1..=max_batch.max(2))
+                .update_while_editing(false)
                 .logarithmic(true)
                 .text("batch size"),
         )
@@ -82,7 +84,9 @@ pub(super) fn training_ui(
             ui.label("epochs");
             ui.add_enabled(
                 gate.enabled(ControlId::Epochs),
-                egui::DragValue::new(&mut train.epochs).range(0..=1_000_000),
+                egui::DragValue::new(&mut train.epochs)
+                    .update_while_editing(false)
+                    .range(0..=1_000_000),
             )
             .on_hover_text(EPOCHS_HINT);
         }
@@ -90,7 +94,7 @@ pub(super) fn training_ui(
             ui.label("seed");
             ui.add_enabled(
                 gate.enabled(ControlId::Seed),
-                egui::DragValue::new(&mut train.seed),
+                egui::DragValue::new(&mut train.seed).update_while_editing(false),
             )
             .on_hover_text(SEED_HINT);
         }
@@ -103,18 +107,34 @@ fn optimizer_constants_ui(ui: &mut egui::Ui, optimizer: &mut OptimizerConfig) {
     match optimizer.kind {
         OptimizerKind::Sgd => {}
         OptimizerKind::RmsProp => {
-            ui.add(egui::Slider::new(&mut optimizer.rho, 0.0..=0.999).text("decay ρ"))
-                .on_hover_text("Decay of RMSProp's running mean of squared gradients");
+            ui.add(
+                egui::Slider::new(&mut optimizer.rho, 0.0..=0.999)
+                    .update_while_editing(false)
+                    .text("decay ρ"),
+            )
+            .on_hover_text("Decay of RMSProp's running mean of squared gradients");
         }
         OptimizerKind::Momentum | OptimizerKind::Nesterov => {
-            ui.add(egui::Slider::new(&mut optimizer.momentum, 0.0..=0.999).text("momentum μ"))
-                .on_hover_text("Fraction of the previous update carried into the next");
+            ui.add(
+                egui::Slider::new(&mut optimizer.momentum, 0.0..=0.999)
+                    .update_while_editing(false)
+                    .text("momentum μ"),
+            )
+            .on_hover_text("Fraction of the previous update carried into the next");
         }
         OptimizerKind::Adam => {
-            ui.add(egui::Slider::new(&mut optimizer.beta1, 0.0..=0.999).text("β1"))
-                .on_hover_text("Decay of Adam's running mean of gradients");
-            ui.add(egui::Slider::new(&mut optimizer.beta2, 0.9..=0.99999).text("β2"))
-                .on_hover_text("Decay of Adam's running mean of squared gradients");
+            ui.add(
+                egui::Slider::new(&mut optimizer.beta1, 0.0..=0.999)
+                    .update_while_editing(false)
+                    .text("β1"),
+            )
+            .on_hover_text("Decay of Adam's running mean of gradients");
+            ui.add(
+                egui::Slider::new(&mut optimizer.beta2, 0.9..=0.99999)
+                    .update_while_editing(false)
+                    .text("β2"),
+            )
+            .on_hover_text("Decay of Adam's running mean of squared gradients");
         }
     }
 }
@@ -127,6 +147,7 @@ pub(super) fn regularization_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
     if ui
         .add(
             egui::Slider::new(&mut l2, 0.0..=0.1)
+                .update_while_editing(false)
                 .logarithmic(true)
                 .smallest_positive(1e-5)
                 .custom_formatter(|v, _| {
@@ -151,6 +172,7 @@ pub(super) fn regularization_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
         ui.label("early stopping");
         ui.add(
             egui::DragValue::new(&mut train.early_stopping_patience)
+                .update_while_editing(false)
                 .range(0..=1000)
                 .suffix(" epochs"),
         )
@@ -160,6 +182,7 @@ pub(super) fn regularization_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
         ui.label("initial scale");
         ui.add(
             egui::DragValue::new(&mut train.init_gain)
+                .update_while_editing(false)
                 .range(0.0..=20.0)
                 .speed(0.05)
                 .prefix("× "),

@@ -256,6 +256,7 @@ fn options_ui(ui: &mut egui::Ui, review: &mut TableReview) {
         if ui
             .add(
                 egui::Slider::new(&mut percent, 10.0..=100.0)
+                    .update_while_editing(false)
                     .text("% train")
                     .max_decimals(0),
             )
@@ -265,7 +266,7 @@ fn options_ui(ui: &mut egui::Ui, review: &mut TableReview) {
             settings.train_ratio = percent / 100.0;
         }
         ui.label("split seed");
-        ui.add(egui::DragValue::new(&mut settings.seed))
+        ui.add(egui::DragValue::new(&mut settings.seed).update_while_editing(false))
             .on_hover_text("Seed of the train/test split");
     });
 }

@@ -221,11 +221,17 @@ impl MemoryPanel {
         });
         match self.corruption {
             Corruption::Flip => ui
-                .add(egui::Slider::new(&mut self.noise_percent, 0.0..=50.0).text("% flipped"))
+                .add(
+                    egui::Slider::new(&mut self.noise_percent, 0.0..=50.0)
+                        .update_while_editing(false)
+                        .text("% flipped"),
+                )
                 .on_hover_text("Share of the bits flipped in the cue"),
             Corruption::Block => ui
                 .add(
-                    egui::Slider::new(&mut self.block_rows, 1..=self.grid.rows).text("rows erased"),
+                    egui::Slider::new(&mut self.block_rows, 1..=self.grid.rows)
+                        .update_while_editing(false)
+                        .text("rows erased"),
                 )
                 .on_hover_text("Rows at the bottom of the pattern set to −1 in the cue"),
         };
@@ -257,12 +263,15 @@ impl MemoryPanel {
         });
         ui.add_enabled(
             self.dynamics == DynamicsKind::Stochastic,
-            egui::Slider::new(&mut self.temperature, 0.0..=2.0).text("temperature T"),
+            egui::Slider::new(&mut self.temperature, 0.0..=2.0)
+                .update_while_editing(false)
+                .text("temperature T"),
         )
         .on_hover_text("Noise of the stochastic dynamics: recall fades as T grows");
         ui.add_enabled(
             self.dynamics == DynamicsKind::Continuous,
             egui::Slider::new(&mut self.gain, 0.1..=20.0)
+                .update_while_editing(false)
                 .logarithmic(true)
                 .text("gain β"),
         )
@@ -316,6 +325,7 @@ impl MemoryPanel {
         ui.add_enabled(
             !self.unlimited,
             egui::Slider::new(&mut self.speed, 1.0..=20_000.0)
+                .update_while_editing(false)
                 .logarithmic(true)
                 .text("updates/s"),
         )
