@@ -552,12 +552,51 @@ pub fn train_command(args: &TrainArgs, progress: impl FnMut(&str)) -> Result<Tra
 
 /// [`train_command`] reporting to any [`TrainProgress`] (e.g. [`stderr_progress`]).
 ///
+/// Refuses `--save FILE` when FILE is an experiment of several runs (the window's Save
+/// experiment writes them): the one run trained here would replace them all.
+///
+/// # Errors
+/// `"--save {file}: that file holds {n} runs ({names}); …"`.
+fn refuse_to_replace_runs(path: &std::path::Path) -> Result<(), String> {
+    let Ok(text) = std::fs::read(path) else {
+        return Ok(());
+    };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&text) else {
+        return Ok(());
+    };
+    let Some(runs) = value.get("runs").and_then(serde_json::Value::as_array) else {
+        return Ok(());
+    };
+    if runs.len() < 2 {
+        return Ok(());
+    }
+    let names: Vec<String> = runs
+        .iter()
+        .map(|run| {
+            run.get("name")
+                .and_then(serde_json::Value::as_str)
+                .map_or_else(|| "?".to_string(), |n| format!("{n:?}"))
+        })
+        .collect();
+    Err(format!(
+        "--save {}: that file holds {} runs ({}); saving this one run there would replace them \
+         all. Save to another file (`--run NAME` picks the run to train; the window's Save \
+         experiment keeps every run)",
+        path.display(),
+        runs.len(),
+        names.join(", ")
+    ))
+}
+
 /// # Errors
 /// As [`train_command`].
 pub fn train_command_with(
     args: &TrainArgs,
     progress: &mut dyn TrainProgress,
 ) -> Result<TrainReport, String> {
+    if let Some(path) = &args.save {
+        refuse_to_replace_runs(path)?;
+    }
     let run = prepare_run(args)?;
     if let Some(report) = &run.report {
         for note in report.notes() {

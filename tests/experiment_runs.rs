@@ -413,3 +413,64 @@ fn a_truncated_tensor_in_a_run_is_named_with_its_line_and_column() {
         "{stderr}"
     );
 }
+
+/// `train --save` onto a file of several runs would replace them all with the one run it
+/// trained: it is refused, before training, naming the runs; the file is unchanged.
+#[test]
+fn saving_one_run_over_a_file_of_several_is_refused() {
+    let dir = temp_dir();
+    let path = dir.path().join("lab.json");
+    let (mut experiment, _) = three_runs();
+    experiment.save(&path).expect("save");
+    let before = std::fs::read(&path).expect("read");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args([
+            "train",
+            "--config",
+            &name(&path),
+            "--run",
+            "lr 0.1",
+            "--resume",
+            "--epochs",
+            "1",
+            "--save",
+            &name(&path),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "gradscope: --save {}: that file holds 3 runs (\"run 1\", \"lr 0.1\", \"run 1 @20\"); \
+             saving this one run there would replace them all. Save to another file (`--run \
+             NAME` picks the run to train; the window's Save experiment keeps every run)",
+            name(&path)
+        )
+    );
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+    // Another file is fine.
+    let other = dir.path().join("lr01.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args([
+            "train",
+            "--config",
+            &name(&path),
+            "--run",
+            "lr 0.1",
+            "--resume",
+            "--epochs",
+            "1",
+            "--save",
+            &name(&other),
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(Experiment::load(&other).expect("saved").runs.len() <= 1);
+}

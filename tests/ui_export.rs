@@ -133,7 +133,21 @@ fn an_export_into_a_folder_that_is_not_empty_is_refused_then_written_on_request(
         std::fs::read_to_string(out.join("train.py")).expect("kept"),
         "# my own script"
     );
-    // Only after the refusal does the window offer to write anyway.
+    // Only after the refusal does the window offer to write anyway, and only for the
+    // refused folder: once the path names another folder, the offer is gone.
+    assert!(window.query_by_label(WRITE_ANYWAY).is_some());
+    let other = dir.path().join("other");
+    window
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::ExportPytorch, &other.display().to_string());
+    window.run_steps(2);
+    assert!(window.query_by_label(WRITE_ANYWAY).is_none());
+    window
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::ExportPytorch, &out.display().to_string());
+    window.run_steps(2);
     std::fs::write(out.join("notes.txt"), "mine").expect("write");
     let done = click_and_wait(&mut window, WRITE_ANYWAY);
     assert!(

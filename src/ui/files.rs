@@ -294,7 +294,10 @@ impl FilesPanel {
             }
             Some(Err(message)) => {
                 ui.label(RichText::new(message).color(Color32::from_rgb(220, 60, 60)));
-                if let Some(dir) = &self.refused_folder {
+                // Only for the folder still in the field: an edited path is another folder,
+                // which Export checks first.
+                let current = PathBuf::from(self.paths[FileKind::ExportPytorch.index()].trim());
+                if let Some(dir) = self.refused_folder.as_ref().filter(|dir| **dir == current) {
                     request = write_anyway_ui(ui, dir).or(request);
                 }
             }

@@ -100,14 +100,21 @@ const TIME_STEPS: [f64; 18] = [
 ];
 
 /// Three grid steps for a wall-clock axis (fine, medium, coarse) of whole seconds, minutes
-/// or hours, the finest at least `base_step` (egui_plot's smallest sensible step).
+/// or hours: the finest at least `base_step` (egui_plot's smallest sensible step, 8 points),
+/// the coarsest at least 10 × `base_step` (80 points), since egui_plot labels only marks
+/// more than 60 points apart and a time of day is that wide.
 pub fn time_grid_steps(base_step: f64) -> [f64; 3] {
-    let first = TIME_STEPS
-        .iter()
-        .position(|&s| s >= base_step)
-        .unwrap_or(TIME_STEPS.len() - 1);
-    let at = |i: usize| TIME_STEPS[(first + i).min(TIME_STEPS.len() - 1)];
-    [at(0), at(1), at(2)]
+    let last = TIME_STEPS.len() - 1;
+    let index = |at_least: f64| {
+        TIME_STEPS
+            .iter()
+            .position(|&s| s >= at_least)
+            .unwrap_or(last)
+    };
+    let fine = index(base_step);
+    let medium = index(3.0 * base_step).max(fine + 1).min(last);
+    let coarse = index(10.0 * base_step).max(medium + 1).min(last);
+    [TIME_STEPS[fine], TIME_STEPS[medium], TIME_STEPS[coarse]]
 }
 
 /// The Unix time now (seconds since 1970-01-01 UTC).
@@ -658,8 +665,9 @@ mod tests {
         assert_eq!(time_of_day(1_796_220_200.04, true), "14:03:20.0");
         assert_eq!(time_of_day(86_399.96, true), "00:00:00.0");
         assert_eq!(time_grid_steps(0.3), [1.0, 2.0, 5.0]);
-        assert_eq!(time_grid_steps(7.0), [10.0, 15.0, 30.0]);
-        assert_eq!(time_grid_steps(100.0), [120.0, 300.0, 600.0]);
+        // The coarsest step is at least 10 × the base (80 points): labelled.
+        assert_eq!(time_grid_steps(7.0), [10.0, 30.0, 120.0]);
+        assert_eq!(time_grid_steps(100.0), [120.0, 300.0, 1800.0]);
         assert_eq!(time_grid_steps(1e9), [86_400.0; 3]);
     }
 }

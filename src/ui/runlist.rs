@@ -143,7 +143,12 @@ impl RunList {
         self.next_id += 1;
         let name = match parent.and_then(|(p, step)| Some((self.entry(p)?, step))) {
             Some((p, step)) => format!("{} @{step}", p.name),
-            None => format!("run {}", id + 1),
+            // The first "run N" no run has: "run 3" after one reopened run read as if a run
+            // had been lost.
+            None => (1..)
+                .map(|n| format!("run {n}"))
+                .find(|name| self.entries.iter().all(|e| &e.name != name))
+                .unwrap_or_default(),
         };
         self.entries.push(RunEntry {
             id,
@@ -275,6 +280,29 @@ mod tests {
             train: None,
             test: Some(SplitMetrics { loss, accuracy }),
         }
+    }
+
+    /// A new run takes the first "run N" that no run has.
+    #[test]
+    fn a_new_run_takes_the_first_free_name() {
+        let data = Arc::new(crate::data::synth::generate(
+            &crate::data::synth::SynthConfig::new(crate::data::synth::SynthKind::Spiral),
+        ));
+        let settings = Settings::default();
+        let mut list = RunList::new(&settings, &data);
+        let second = list.add(&settings, &data, None);
+        let names = |list: &RunList| -> Vec<String> {
+            list.entries.iter().map(|e| e.name.clone()).collect()
+        };
+        assert_eq!(names(&list), ["run 1", "run 2"]);
+        list.entries.retain(|e| e.id != 0);
+        list.add(&settings, &data, None);
+        assert_eq!(names(&list), ["run 2", "run 1"]);
+        if let Some(entry) = list.entry_mut(second) {
+            entry.name = "mine".into();
+        }
+        list.add(&settings, &data, None);
+        assert_eq!(names(&list), ["mine", "run 1", "run 2"]);
     }
 
     #[test]
