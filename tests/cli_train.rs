@@ -114,6 +114,10 @@ fn invalid_arguments_exit_2_with_one_line() {
             "--lr: the learning rate must be a positive number, got -1",
         ),
         (
+            vec!["train", "--lr", "5e-324"],
+            "--lr: 5e-324 is 0 or infinite in f32, the weights' type: give a learning rate from 1e-38 to 1e38",
+        ),
+        (
             vec!["train", "--dataset", "mnist2"],
             "--dataset: unknown data set 'mnist2'",
         ),

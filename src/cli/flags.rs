@@ -34,12 +34,18 @@ pub(super) fn parse_flags(args: &TrainArgs) -> Result<ModelFlags, String> {
             })
         })
         .transpose()?;
+    // The weights are f32: a rate that rounds to 0 (or infinity) in f32 would train nothing.
     if let Some(lr) = args.lr
-        && !(lr.is_finite() && lr > 0.0)
+        && !(lr.is_finite() && lr > 0.0 && (lr as f32) > 0.0 && (lr as f32).is_finite())
     {
-        return Err(format!(
-            "--lr: the learning rate must be a positive number, got {lr}"
-        ));
+        return Err(if lr.is_finite() && lr > 0.0 {
+            format!(
+                "--lr: {lr:e} is 0 or infinite in f32, the weights' type: give a learning \
+                 rate from 1e-38 to 1e38"
+            )
+        } else {
+            format!("--lr: the learning rate must be a positive number, got {lr}")
+        });
     }
     if args.batch == Some(0) {
         return Err("--batch: the batch size must be at least 1".to_string());

@@ -135,7 +135,8 @@ pub fn log_x_axis(plot: Plot<'_>) -> Plot<'_> {
 
 /// `1e{k}` at a whole k, nothing between (the labels of a log axis).
 fn power_of_ten_label(value: f64) -> String {
-    let k = value.round();
+    // `+ 0.0` turns -0 into 0, which would read "1e-0".
+    let k = value.round() + 0.0;
     if (value - k).abs() < 1e-9 {
         format!("1e{k:.0}")
     } else {
@@ -444,6 +445,16 @@ pub fn step_loss_points(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Log-axis labels: whole powers of ten only, and 10⁰ (also from -0.0) reads 1e0.
+    #[test]
+    fn power_of_ten_labels() {
+        assert_eq!(power_of_ten_label(-0.0), "1e0");
+        assert_eq!(power_of_ten_label(0.0), "1e0");
+        assert_eq!(power_of_ten_label(-3.0), "1e-3");
+        assert_eq!(power_of_ten_label(2.0), "1e2");
+        assert_eq!(power_of_ten_label(0.5), "");
+    }
 
     #[test]
     fn column_means_and_bands_on_exact_numbers() {
