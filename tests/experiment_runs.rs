@@ -188,6 +188,23 @@ fn three_runs_with_a_branch_come_back_from_the_file_and_continue_exactly() {
 }
 
 /// The test loss of a run's first evaluation.
+/// [`three_runs`] saved as `lab.json` in a new temporary folder.
+fn three_runs_saved() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = temp_dir();
+    let path = dir.path().join("lab.json");
+    let (mut experiment, _) = three_runs();
+    experiment.save(&path).expect("save");
+    (dir, path)
+}
+
+/// Runs the `gradscope` binary with `args`.
+fn gradscope(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(args)
+        .output()
+        .expect("gradscope runs")
+}
+
 fn run_first_test(trained: &Trained) -> f64 {
     trained.evals[0].test.expect("test").loss
 }
@@ -205,10 +222,7 @@ fn place_of(text: &str, needle: &str, value: &str) -> (usize, usize) {
 
 #[test]
 fn a_damaged_run_is_named_and_the_others_still_open() {
-    let dir = temp_dir();
-    let path = dir.path().join("lab.json");
-    let (mut experiment, _) = three_runs();
-    experiment.save(&path).expect("save");
+    let (_dir, path) = three_runs_saved();
     let mut value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     value["runs"][1]["resume"]["epoch"] = 60.into();
@@ -356,10 +370,7 @@ fn a_file_with_two_runs_of_one_name_and_a_lost_parent_opens_with_notes() {
 
 #[test]
 fn a_truncated_tensor_in_a_run_is_named_with_its_line_and_column() {
-    let dir = temp_dir();
-    let path = dir.path().join("lab.json");
-    let (mut experiment, _) = three_runs();
-    experiment.save(&path).expect("save");
+    let (_dir, path) = three_runs_saved();
     let mut value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let data = value["runs"][1]["weights"]["tensors"][0]["f32_base64"]
@@ -386,26 +397,20 @@ fn a_truncated_tensor_in_a_run_is_named_with_its_line_and_column() {
     assert_eq!(loaded.damaged_runs[0].to_string(), expected);
 
     // The command line says the same, for the run asked for by name.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args([
-            "train",
-            "--config",
-            &name(&path),
-            "--run",
-            "lr 0.1",
-            "--epochs",
-            "1",
-        ])
-        .output()
-        .expect("runs");
+    let output = gradscope(&[
+        "train",
+        "--config",
+        &name(&path),
+        "--run",
+        "lr 0.1",
+        "--epochs",
+        "1",
+    ]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&expected), "{stderr}");
     // Without --run it trains the selected run and notes the damaged one.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(["train", "--config", &name(&path), "--epochs", "1"])
-        .output()
-        .expect("runs");
+    let output = gradscope(&["train", "--config", &name(&path), "--epochs", "1"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
@@ -418,13 +423,10 @@ fn a_truncated_tensor_in_a_run_is_named_with_its_line_and_column() {
 /// trained: it is refused, before training, naming the runs; the file is unchanged.
 #[test]
 fn saving_one_run_over_a_file_of_several_is_refused() {
-    let dir = temp_dir();
-    let path = dir.path().join("lab.json");
-    let (mut experiment, _) = three_runs();
-    experiment.save(&path).expect("save");
+    let (dir, path) = three_runs_saved();
     let before = std::fs::read(&path).expect("read");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args([
+    let save_to = |file: &std::path::Path| {
+        gradscope(&[
             "train",
             "--config",
             &name(&path),
@@ -434,10 +436,10 @@ fn saving_one_run_over_a_file_of_several_is_refused() {
             "--epochs",
             "1",
             "--save",
-            &name(&path),
+            &name(file),
         ])
-        .output()
-        .expect("runs");
+    };
+    let output = save_to(&path);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
@@ -452,21 +454,7 @@ fn saving_one_run_over_a_file_of_several_is_refused() {
     assert_eq!(std::fs::read(&path).expect("read"), before);
     // Another file is fine.
     let other = dir.path().join("lr01.json");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args([
-            "train",
-            "--config",
-            &name(&path),
-            "--run",
-            "lr 0.1",
-            "--resume",
-            "--epochs",
-            "1",
-            "--save",
-            &name(&other),
-        ])
-        .output()
-        .expect("runs");
+    let output = save_to(&other);
     assert!(
         output.status.success(),
         "{}",

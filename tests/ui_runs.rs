@@ -67,6 +67,21 @@ fn train_to(harness: &mut Harness<'static, GradscopeApp>, steps: u64) {
     run_until(harness, |app| !app.run_view().running);
 }
 
+/// Saves the experiment to `path` with the Files panel's *Save experiment*, and waits until
+/// it is saved.
+fn save_experiment(harness: &mut Harness<'static, GradscopeApp>, path: &std::path::Path) {
+    harness
+        .state_mut()
+        .files_panel()
+        .set_path(FileKind::SaveExperiment, &path.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Save experiment").click();
+    run_until(harness, |app| {
+        app.file_status()
+            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
+    });
+}
+
 /// Clicks the tick box of the run named `name` in the Runs table.
 fn tick(harness: &mut Harness<'static, GradscopeApp>, name: &str) {
     let boxes: Vec<_> = harness
@@ -488,16 +503,7 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
             .collect()
     };
     let clocks = times(harness.state());
-    harness
-        .state_mut()
-        .files_panel()
-        .set_path(FileKind::SaveExperiment, &path.display().to_string());
-    harness.run_steps(2);
-    harness.get_by_label("Save experiment").click();
-    run_until(&mut harness, |app| {
-        app.file_status()
-            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
-    });
+    save_experiment(&mut harness, &path);
     assert_eq!(
         harness.state().file_status().cloned(),
         Some(Ok(format!(
@@ -615,16 +621,7 @@ fn a_file_saved_without_times_leaves_its_runs_off_the_seconds_axis() {
     let path = dir.path().join("lab.json");
     let mut harness = two_runs(20, 2.0);
     run_until(&mut harness, |app| !app.run_view().evals.is_empty());
-    harness
-        .state_mut()
-        .files_panel()
-        .set_path(FileKind::SaveExperiment, &path.display().to_string());
-    harness.run_steps(2);
-    harness.get_by_label("Save experiment").click();
-    run_until(&mut harness, |app| {
-        app.file_status()
-            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
-    });
+    save_experiment(&mut harness, &path);
     // The file as an older gradscope wrote it: no times.
     let mut value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();

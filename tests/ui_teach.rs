@@ -14,20 +14,7 @@ use gradscope::ui::typeset::{factor, number, plain};
 use gradscope::ui::{AppOptions, GradscopeApp, Settings};
 
 fn harness() -> Harness<'static, GradscopeApp> {
-    Harness::builder()
-        .with_size(eframe::egui::vec2(1400.0, 900.0))
-        .build_eframe(|cc| {
-            GradscopeApp::new(
-                &cc.egui_ctx,
-                AppOptions {
-                    autoplay: false,
-                    settings: Settings::default(),
-                    screenshot: None,
-                    open: None,
-                    bench: None,
-                },
-            )
-        })
+    harness_sized(1400.0, 900.0)
 }
 
 /// Runs frames until `done` holds (the worker runs in real time) or 20 s pass.

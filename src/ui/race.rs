@@ -273,50 +273,14 @@ impl RacePanel {
                             ui.label("–");
                         }
                         OptimizerKind::Momentum | OptimizerKind::Nesterov => {
-                            changed |= ui
-                                .add(
-                                    egui::DragValue::new(&mut racer.config.momentum)
-.update_while_editing(false)
-                                        .range(0.0..=0.999)
-                                        .speed(0.001)
-                                        .prefix("μ "),
-                                )
-                                .on_hover_text("Momentum coefficient μ: the fraction of the last update carried over")
-                                .changed();
+                            changed |= coefficient(ui, &mut racer.config.momentum, (0.0..=0.999, 0.001), "μ ", "Momentum coefficient μ: the fraction of the last update carried over");
                         }
                         OptimizerKind::RmsProp => {
-                            changed |= ui
-                                .add(
-                                    egui::DragValue::new(&mut racer.config.rho)
-.update_while_editing(false)
-                                        .range(0.0..=0.999)
-                                        .speed(0.001)
-                                        .prefix("ρ "),
-                                )
-                                .on_hover_text("Decay ρ of the running mean of squared gradients")
-                                .changed();
+                            changed |= coefficient(ui, &mut racer.config.rho, (0.0..=0.999, 0.001), "ρ ", "Decay ρ of the running mean of squared gradients");
                         }
                         OptimizerKind::Adam => {
-                            changed |= ui
-                                .add(
-                                    egui::DragValue::new(&mut racer.config.beta1)
-.update_while_editing(false)
-                                        .range(0.0..=0.999)
-                                        .speed(0.001)
-                                        .prefix("β1 "),
-                                )
-                                .on_hover_text("Decay β1 of the running mean of gradients")
-                                .changed();
-                            changed |= ui
-                                .add(
-                                    egui::DragValue::new(&mut racer.config.beta2)
-.update_while_editing(false)
-                                        .range(0.9..=0.99999)
-                                        .speed(0.0001)
-                                        .prefix("β2 "),
-                                )
-                                .on_hover_text("Decay β2 of the running mean of squared gradients")
-                                .changed();
+                            changed |= coefficient(ui, &mut racer.config.beta1, (0.0..=0.999, 0.001), "β1 ", "Decay β1 of the running mean of gradients");
+                            changed |= coefficient(ui, &mut racer.config.beta2, (0.9..=0.99999, 0.0001), "β2 ", "Decay β2 of the running mean of squared gradients");
                         }
                     });
                     let reached = match racer.reached_at() {
@@ -500,4 +464,24 @@ impl RacePanel {
             }
         });
     }
+}
+
+/// An optimizer coefficient's value box (`prefix` before the number, applied on Enter or
+/// when left); true when it changed.
+fn coefficient(
+    ui: &mut egui::Ui,
+    value: &mut f64,
+    (range, speed): (std::ops::RangeInclusive<f64>, f64),
+    prefix: &str,
+    hint: &str,
+) -> bool {
+    ui.add(
+        egui::DragValue::new(value)
+            .update_while_editing(false)
+            .range(range)
+            .speed(speed)
+            .prefix(prefix),
+    )
+    .on_hover_text(hint)
+    .changed()
 }
