@@ -368,6 +368,49 @@ fn a_file_with_two_runs_of_one_name_and_a_lost_parent_opens_with_notes() {
     );
 }
 
+/// The notes for each other way a file's lineage can be wrong: a run that is its own
+/// parent, runs that branch from one another in a circle, a branch from after its parent's
+/// saved step, and two runs of one id. Every run still opens.
+#[test]
+fn a_file_with_a_broken_lineage_opens_with_a_note_for_each_fault() {
+    let dir = temp_dir();
+    let path = dir.path().join("lab.json");
+    let file = name(&path);
+    let notes_of = |edit: &dyn Fn(&mut Experiment)| {
+        let (mut experiment, _) = three_runs();
+        edit(&mut experiment);
+        experiment.save(&path).expect("save");
+        let loaded = Experiment::load(&path).expect("opens");
+        assert_eq!(loaded.runs.len(), 3);
+        loaded.run_notes
+    };
+    assert_eq!(
+        notes_of(&|e| e.runs[1].parent = Some(RunParent { id: 1, step: 5 })),
+        [format!(
+            "{file}: run \"lr 0.1\" names itself (id 1) as the run it branched from; it opened as a run of its own"
+        )]
+    );
+    assert_eq!(
+        notes_of(&|e| e.runs[0].parent = Some(RunParent { id: 2, step: 5 })),
+        [format!(
+            "{file}: runs \"run 1\" → \"run 1 @20\" branch from one another in a circle; the lineage shows them as runs of their own"
+        )]
+    );
+    // Run 1 trained 30 steps (20, the checkpoint, then 10).
+    assert_eq!(
+        notes_of(&|e| e.runs[2].parent = Some(RunParent { id: 0, step: 999 })),
+        [format!(
+            "{file}: run \"run 1 @20\" branched at step 999 from run \"run 1\", whose saved weights are from step 30"
+        )]
+    );
+    assert_eq!(
+        notes_of(&|e| e.runs[1].id = 0),
+        [format!(
+            "{file}: 2 runs have id 0 (\"run 1\", \"lr 0.1\"); a branch of that id is drawn from the first"
+        )]
+    );
+}
+
 #[test]
 fn a_truncated_tensor_in_a_run_is_named_with_its_line_and_column() {
     let (_dir, path) = three_runs_saved();

@@ -122,13 +122,13 @@ impl SavedClock {
         if !(self.started_at.is_finite() && self.started_at >= 0.0) {
             return bad(
                 "started_at",
-                format!("{} is not a Unix time", self.started_at),
+                format!("{} is not a Unix time", short(self.started_at)),
             );
         }
         if !(self.offset.is_finite() && self.offset >= 0.0) {
             return bad(
                 "offset",
-                format!("{} is not a number of seconds ≥ 0", self.offset),
+                format!("{} is not a number of seconds ≥ 0", short(self.offset)),
             );
         }
         if self.samples.len() > MAX_SAVED_CLOCK_SAMPLES {
@@ -145,7 +145,10 @@ impl SavedClock {
                 return bad(&field, format!("{sample:?} holds a value that is not ≥ 0"));
             }
             if sample[0].fract() != 0.0 {
-                return bad(&field, format!("step {} is not a whole number", sample[0]));
+                return bad(
+                    &field,
+                    format!("step {} is not a whole number", short(sample[0])),
+                );
             }
             let names = ["step", "epoch", "seconds", "wall time"];
             if i > 0
@@ -155,7 +158,9 @@ impl SavedClock {
                     &field,
                     format!(
                         "{} {} is before the previous sample's {}",
-                        names[k], sample[k], previous[k]
+                        names[k],
+                        short(sample[k]),
+                        short(previous[k])
                     ),
                 );
             }
@@ -176,6 +181,16 @@ pub struct SettingChange {
     pub from: String,
     /// Its value after, as text.
     pub to: String,
+}
+
+/// `x` as a message shows it: plainly, or in scientific notation past 10¹⁵ (a hand-edited
+/// -1e300 would otherwise print 301 digits).
+fn short(x: f64) -> String {
+    if x.abs() < 1e15 {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
 }
 
 /// The notes of [`Experiment::run_notes`] on `runs` of `file`: names used by more than one
@@ -200,17 +215,76 @@ pub(super) fn run_notes(file: &str, runs: &[SavedRun]) -> Vec<String> {
             ));
         }
     }
-    for run in runs {
-        if let Some(parent) = run.parent
-            && !runs.iter().any(|r| r.id == parent.id && r.id != run.id)
-        {
+    for (i, run) in runs.iter().enumerate() {
+        let sharing: Vec<String> = runs
+            .iter()
+            .filter(|other| other.id == run.id)
+            .map(|other| format!("{:?}", other.name))
+            .collect();
+        if sharing.len() > 1 && !runs[..i].iter().any(|earlier| earlier.id == run.id) {
             notes.push(format!(
-                "{file}: run {:?} branched at step {} from run id {}, which is not in the file; it opened as a run of its own",
-                run.name, parent.step, parent.id
+                "{file}: {} runs have id {} ({}); a branch of that id is drawn from the first",
+                sharing.len(),
+                run.id,
+                sharing.join(", ")
             ));
         }
     }
+    for run in runs {
+        notes.extend(parent_note(file, runs, run));
+    }
     notes
+}
+
+/// What is wrong with `run`'s parent, if anything: itself, missing, branched from after its
+/// last saved step, or a circle of branches (noted once, at its first run in `runs`).
+fn parent_note(file: &str, runs: &[SavedRun], run: &SavedRun) -> Option<String> {
+    let parent = run.parent?;
+    if parent.id == run.id {
+        return Some(format!(
+            "{file}: run {:?} names itself (id {}) as the run it branched from; it opened as a \
+             run of its own",
+            run.name, run.id
+        ));
+    }
+    let Some(from) = runs.iter().find(|r| r.id == parent.id) else {
+        return Some(format!(
+            "{file}: run {:?} branched at step {} from run id {}, which is not in the file; it opened as a run of its own",
+            run.name, parent.step, parent.id
+        ));
+    };
+    // Follow the parents: back to `run` means a circle; note it at its first run only.
+    let mut circle = vec![run];
+    let mut at = from;
+    while circle.len() <= runs.len() {
+        if at.id == run.id {
+            let first = circle
+                .iter()
+                .filter_map(|c| runs.iter().position(|r| std::ptr::eq(r, *c)))
+                .min();
+            let names: Vec<String> = circle.iter().map(|c| format!("{:?}", c.name)).collect();
+            return (first == runs.iter().position(|r| std::ptr::eq(r, run))).then(|| {
+                format!(
+                    "{file}: runs {} branch from one another in a circle; the lineage shows \
+                     them as runs of their own",
+                    names.join(" → ")
+                )
+            });
+        }
+        circle.push(at);
+        let Some(next) = at.parent.and_then(|p| runs.iter().find(|r| r.id == p.id)) else {
+            break;
+        };
+        at = next;
+    }
+    let last = from.weights.as_ref().map(|w| w.step)?;
+    (parent.step > last).then(|| {
+        format!(
+            "{file}: run {:?} branched at step {} from run {:?}, whose saved weights are from \
+             step {last}",
+            run.name, parent.step, from.name
+        )
+    })
 }
 
 fn yes() -> bool {
@@ -533,5 +607,29 @@ impl Experiment {
                 .map_err(|(field, message)| named(format!("{field}: {message}")))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand-edited clock is refused with a short number, not 301 digits.
+    #[test]
+    fn a_wild_clock_is_refused_in_a_few_characters() {
+        let clock = SavedClock {
+            started_at: -1e300,
+            offset: 0.0,
+            samples: Vec::new(),
+        };
+        assert_eq!(
+            clock.check(),
+            Err((
+                "clock.started_at".to_string(),
+                "-1e300 is not a Unix time".to_string()
+            ))
+        );
+        assert_eq!(short(-5.5), "-5.5");
+        assert_eq!(short(2.5e20), "2.5e20");
     }
 }
