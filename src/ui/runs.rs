@@ -502,6 +502,10 @@ impl Panel for RunsPanel {
     /// The runs table, the timeline, the differences and the lineage.
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
         let mut action = None;
+        // Solid scroll bars (shown only when needed): in presentation mode the table's last
+        // columns and the timeline overflow, and egui's floating bars are invisible until
+        // hovered, so the panel looked cut off.
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading("Runs");
