@@ -100,6 +100,15 @@ fn streamed(path: &Path) -> bool {
     streamed
 }
 
+/// The error of loading `path` (through `data::load`, as `train --data` does); `why` names
+/// what makes it fail.
+fn load_error(path: &Path, why: &str) -> String {
+    load_now(&DataSource::auto(path))
+        .map(|_| ())
+        .expect_err(why)
+        .to_string()
+}
+
 fn scratch() -> tempfile::TempDir {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     std::fs::create_dir_all(&root).expect("target");
@@ -201,10 +210,7 @@ fn a_text_cell_late_in_the_file_gives_the_whole_readers_error() {
             cells.join(",")
         }),
     );
-    let error = load_now(&DataSource::auto(&path))
-        .map(|_| ())
-        .expect_err("a bad cell is refused")
-        .to_string();
+    let error = load_error(&path, "a bad cell is refused");
     assert_eq!(Err(error.clone()), whole(&path).map(|_| ()));
     // The header is line 1, so the last row is line ROWS + 1; the cell is in column 3.
     assert!(
@@ -225,10 +231,7 @@ fn a_short_row_late_in_the_file_gives_its_line() {
             line.split(',').take(3).collect::<Vec<_>>().join(",")
         }),
     );
-    let error = load_now(&DataSource::auto(&path))
-        .map(|_| ())
-        .expect_err("a short row is refused")
-        .to_string();
+    let error = load_error(&path, "a short row is refused");
     assert_eq!(
         error,
         format!("{}:{}: 3 fields, the header has 9", path.display(), ROWS)
@@ -284,10 +287,7 @@ fn a_gzipped_file_streams_too() {
         flate2::Compression::none(),
         Some(size - 5000),
     );
-    let error = load_now(&DataSource::auto(&cut))
-        .map(|_| ())
-        .expect_err("a cut gzip file is refused")
-        .to_string();
+    let error = load_error(&cut, "a cut gzip file is refused");
     assert_eq!(Err(error.clone()), whole(&cut).map(|_| ()));
     assert!(error.contains("cannot decompress the gzip data"), "{error}");
 }

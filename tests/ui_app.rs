@@ -4,25 +4,17 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use gradscope::ui::{AppOptions, GradscopeApp};
+use gradscope::ui::GradscopeApp;
+
+mod ui_common;
+use ui_common::{paused_app, run_until};
 
 /// The real App, paused at start, with `settings`, in a window of `size`.
 fn harness_with(
     settings: gradscope::ui::Settings,
     size: eframe::egui::Vec2,
 ) -> Harness<'static, GradscopeApp> {
-    Harness::builder().with_size(size).build_eframe(move |cc| {
-        GradscopeApp::new(
-            &cc.egui_ctx,
-            AppOptions {
-                autoplay: false,
-                settings,
-                screenshot: None,
-                open: None,
-                bench: None,
-            },
-        )
-    })
+    paused_app(settings, size.x, size.y)
 }
 
 fn harness() -> Harness<'static, GradscopeApp> {
@@ -30,16 +22,6 @@ fn harness() -> Harness<'static, GradscopeApp> {
         gradscope::ui::Settings::default(),
         eframe::egui::vec2(1280.0, 800.0),
     )
-}
-
-/// Runs frames until `done` holds (the worker trains in real time) or 20 s pass.
-fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "condition not reached in 20 s");
-        std::thread::sleep(Duration::from_millis(20));
-        harness.run_steps(1);
-    }
 }
 
 /// Runs frames until a widget labelled `label` shows up, or fails with `why` after 20 s.

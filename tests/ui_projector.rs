@@ -2,7 +2,7 @@
 //! a feature-map pixel's arithmetic checked against a hand computation, and the XOR preset
 //! starting paused at step 0 on its four points.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -10,44 +10,25 @@ use gradscope::data::SynthKind;
 use gradscope::train::TrainConfig;
 use gradscope::ui::controls::PRESETS_MENU;
 use gradscope::ui::pixel::{PixelMath, explain};
-use gradscope::ui::{AppOptions, DataSettings, DatasetChoice, GradscopeApp, Settings};
+use gradscope::ui::{DataSettings, DatasetChoice, GradscopeApp, Settings};
 
-fn harness_with(settings: Settings) -> Harness<'static, GradscopeApp> {
-    Harness::builder()
-        .with_size(eframe::egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            GradscopeApp::new(
-                &cc.egui_ctx,
-                AppOptions {
-                    autoplay: false,
-                    settings,
-                    screenshot: None,
-                    open: None,
-                    bench: None,
-                },
-            )
-        })
+mod ui_common;
+use ui_common::{paused_app, run_until, save_experiment};
+
+/// The real App at 1280×800 on `settings`, paused.
+fn paused_app_1280(settings: Settings) -> Harness<'static, GradscopeApp> {
+    paused_app(settings, 1280.0, 800.0)
 }
 
 /// The bundled MNIST digits with the Small CNN, paused.
 fn mnist() -> Harness<'static, GradscopeApp> {
     let mut data = DataSettings::synth(SynthKind::Circle);
     data.choice = DatasetChoice::Mnist;
-    harness_with(Settings {
+    paused_app_1280(Settings {
         data,
         train: TrainConfig::small_cnn(),
         speed: None,
     })
-}
-
-/// Runs frames until `done` holds or 20 s pass.
-fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "condition not reached in 20 s");
-        std::thread::sleep(Duration::from_millis(20));
-        harness.run_steps(1);
-    }
 }
 
 fn probabilities(app: &GradscopeApp) -> Option<(bool, Vec<f32>)> {
@@ -204,7 +185,7 @@ fn a_clicked_pool_pixel_names_the_winner_of_its_window() {
 
 #[test]
 fn the_xor_preset_starts_paused_at_step_zero_on_four_points() {
-    let mut harness = harness_with(Settings::default());
+    let mut harness = paused_app_1280(Settings::default());
     harness.run_steps(2);
     harness.get_by_label("Play").click();
     run_until(&mut harness, |app| app.step() > 20);
@@ -237,7 +218,7 @@ fn a_banner_appearing_does_not_move_the_tabs_or_the_panels() {
     settings.train.optimizer.kind = OptimizerKind::Sgd;
     settings.train.optimizer.learning_rate = 10.0;
     settings.train.batch_size = 1000;
-    let mut harness = harness_with(settings);
+    let mut harness = paused_app_1280(settings);
     harness.run_steps(2);
     let tab = harness.get_by_label("Network view").rect();
     let heading = harness.get_by_label("Loss").rect();
@@ -271,32 +252,22 @@ fn a_banner_appearing_does_not_move_the_tabs_or_the_panels() {
 #[test]
 fn a_reopened_experiment_counts_on_from_its_saved_step_with_its_curves() {
     use gradscope::experiment::Experiment;
-    use gradscope::ui::files::FileKind;
     let dir = std::env::temp_dir().join(format!("gradscope-reopen-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("run.json");
-    let mut harness = harness_with(Settings::default());
+    let mut harness = paused_app_1280(Settings::default());
     harness.run_steps(2);
     for _ in 0..3 {
         harness.get_by_label("Step").click();
         harness.run_steps(1);
     }
     run_until(&mut harness, |app| app.step() == 3);
-    harness
-        .state_mut()
-        .files_panel()
-        .set_path(FileKind::SaveExperiment, &path.display().to_string());
-    harness.run_steps(2);
-    harness.get_by_label("Save experiment").click();
-    run_until(&mut harness, |app| {
-        app.file_status()
-            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
-    });
+    save_experiment(&mut harness, &path);
     let saved = Experiment::load(&path).unwrap();
     assert_eq!(saved.weights.as_ref().unwrap().step, 3);
 
     // A new window opens the file: the counter says step 3 and the three losses are back.
-    let mut reopened = harness_with(Settings::default());
+    let mut reopened = paused_app_1280(Settings::default());
     reopened.run_steps(2);
     let ctx = reopened.ctx.clone();
     reopened.state_mut().open_experiment(&ctx, path.clone());
@@ -314,7 +285,7 @@ fn a_reopened_experiment_counts_on_from_its_saved_step_with_its_curves() {
 
 #[test]
 fn hidden_units_carry_heatmaps_and_zero_initial_weights_make_them_identical() {
-    let mut harness = harness_with(Settings::default());
+    let mut harness = paused_app_1280(Settings::default());
     harness.run_steps(2);
     click_preset(&mut harness, "zero initial weights: symmetry");
     run_until(&mut harness, |app| {

@@ -13,15 +13,12 @@
 //! with two runs of one name says so; a run that trained a while at another learning rate is
 //! not grouped with its seed.
 
-use std::time::{Duration, Instant};
-
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_plot::PlotPoint;
 use gradscope::experiment::{Experiment, RunParent};
 use gradscope::train::{DEFAULT_CHECKPOINT_EVERY, is_scheduled};
-use gradscope::ui::files::FileKind;
 use gradscope::ui::loss::overlaid_runs;
 use gradscope::ui::plot::{envelope, step_loss_points};
 use gradscope::ui::runclock::XAxis;
@@ -29,33 +26,10 @@ use gradscope::ui::runcurves::{CurveKind, CurveView, prepare};
 use gradscope::ui::runlist::RunSummary;
 use gradscope::ui::seedgroup::band;
 use gradscope::ui::state::Banner;
-use gradscope::ui::{AppOptions, GradscopeApp, Settings};
+use gradscope::ui::{GradscopeApp, Settings};
 
-fn new_harness() -> Harness<'static, GradscopeApp> {
-    Harness::builder()
-        .with_size(eframe::egui::vec2(1280.0, 800.0))
-        .build_eframe(|cc| {
-            GradscopeApp::new(
-                &cc.egui_ctx,
-                AppOptions {
-                    autoplay: false,
-                    settings: Settings::default(),
-                    screenshot: None,
-                    open: None,
-                    bench: None,
-                },
-            )
-        })
-}
-
-fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "condition not reached in 30 s");
-        std::thread::sleep(Duration::from_millis(20));
-        harness.run_steps(1);
-    }
-}
+mod ui_common;
+use ui_common::{paused_app, run_until, save_experiment};
 
 /// Trains the selected run until it has taken at least `steps` steps, then pauses it.
 fn train_to(harness: &mut Harness<'static, GradscopeApp>, steps: u64) {
@@ -65,21 +39,6 @@ fn train_to(harness: &mut Harness<'static, GradscopeApp>, steps: u64) {
     harness.get_by_label("Pause").click();
     harness.run_steps(1);
     run_until(harness, |app| !app.run_view().running);
-}
-
-/// Saves the experiment to `path` with the Files panel's *Save experiment*, and waits until
-/// it is saved.
-fn save_experiment(harness: &mut Harness<'static, GradscopeApp>, path: &std::path::Path) {
-    harness
-        .state_mut()
-        .files_panel()
-        .set_path(FileKind::SaveExperiment, &path.display().to_string());
-    harness.run_steps(2);
-    harness.get_by_label("Save experiment").click();
-    run_until(harness, |app| {
-        app.file_status()
-            .is_some_and(|s| s.as_ref().is_ok_and(|s| s.starts_with("saved")))
-    });
 }
 
 /// Clicks the tick box of the run named `name` in the Runs table.
@@ -108,13 +67,19 @@ fn set_seed(harness: &mut Harness<'static, GradscopeApp>, seed: f64) {
     harness.run_steps(2);
 }
 
-/// Two runs, both paused: run 1 after at least 30 steps, run 2 (selected) after at least
-/// `second` steps with seed `seed`.
-fn two_runs(second: u64, seed: f64) -> Harness<'static, GradscopeApp> {
-    let mut harness = new_harness();
+/// The real App, paused, with the Runs tab open.
+fn runs_tab() -> Harness<'static, GradscopeApp> {
+    let mut harness = paused_app(Settings::default(), 1280.0, 800.0);
     harness.run_steps(2);
     harness.get_by_label("Runs").click();
     harness.run_steps(2);
+    harness
+}
+
+/// Two runs, both paused: run 1 after at least 30 steps, run 2 (selected) after at least
+/// `second` steps with seed `seed`.
+fn two_runs(second: u64, seed: f64) -> Harness<'static, GradscopeApp> {
+    let mut harness = runs_tab();
     train_to(&mut harness, 30);
     harness.get_by_label("New run").click();
     harness.run_steps(2);
@@ -265,10 +230,7 @@ fn epochs_on_x_hovering_names_the_run_and_the_table_fits() {
 
 #[test]
 fn ticking_two_runs_draws_two_loss_curves() {
-    let mut harness = new_harness();
-    harness.run_steps(2);
-    harness.get_by_label("Runs").click();
-    harness.run_steps(2);
+    let mut harness = runs_tab();
     train_to(&mut harness, 30);
     harness.get_by_label("New run").click();
     harness.run_steps(2);
@@ -322,10 +284,7 @@ fn scrub_to(harness: &mut Harness<'static, GradscopeApp>, index: usize) {
 
 #[test]
 fn branch_from_here_starts_at_exactly_the_checkpoint_the_timeline_shows() {
-    let mut harness = new_harness();
-    harness.run_steps(2);
-    harness.get_by_label("Runs").click();
-    harness.run_steps(2);
+    let mut harness = runs_tab();
     train_to(&mut harness, 60);
     // The pause lands at step 60 or a little later: the newest checkpoint is the last
     // log-spaced step (0, 10, 20, 50, 100, …) at or before it.
@@ -401,10 +360,7 @@ fn branch_from_here_starts_at_exactly_the_checkpoint_the_timeline_shows() {
 
 #[test]
 fn a_new_run_takes_the_next_unused_seed() {
-    let mut harness = new_harness();
-    harness.run_steps(2);
-    harness.get_by_label("Runs").click();
-    harness.run_steps(2);
+    let mut harness = runs_tab();
     assert_eq!(harness.state().settings().train.seed, 1);
     harness.get_by_label("New run").click();
     harness.run_steps(2);
@@ -429,10 +385,7 @@ fn a_new_run_takes_the_next_unused_seed() {
 fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("lab.json");
-    let mut harness = new_harness();
-    harness.run_steps(2);
-    harness.get_by_label("Runs").click();
-    harness.run_steps(2);
+    let mut harness = runs_tab();
     train_to(&mut harness, 55);
     run_until(&mut harness, |app| {
         app.runs()
@@ -539,7 +492,7 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
 
     // A new window opens the file: both runs, the branch selected at step 23 with its curve
     // from step 21, and the lineage.
-    let mut reopened = new_harness();
+    let mut reopened = paused_app(Settings::default(), 1280.0, 800.0);
     reopened.run_steps(2);
     reopened.get_by_label("Runs").click();
     reopened.run_steps(2);
@@ -639,7 +592,7 @@ fn a_file_saved_without_times_leaves_its_runs_off_the_seconds_axis() {
     let saved = Experiment::load(&path).unwrap();
     let (first_step, saved_step) = (saved.runs[0].summary.steps, saved.runs[1].summary.steps);
 
-    let mut reopened = new_harness();
+    let mut reopened = paused_app(Settings::default(), 1280.0, 800.0);
     reopened.run_steps(2);
     reopened.get_by_label("Runs").click();
     reopened.run_steps(2);

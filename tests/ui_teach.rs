@@ -2,8 +2,6 @@
 //! sample, the backprop stepper advances phase by phase and shows formulas with the engine's
 //! numbers, the gradient check passes, and a doctor banner's remedy works in one click.
 
-use std::time::{Duration, Instant};
-
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gradscope::train::doctor::DetectorId;
@@ -11,20 +9,13 @@ use gradscope::train::presets::Preset;
 use gradscope::ui::controls::PRESETS_MENU;
 use gradscope::ui::stepper::{delta_lines, forward_lines};
 use gradscope::ui::typeset::{factor, number, plain};
-use gradscope::ui::{AppOptions, GradscopeApp, Settings};
+use gradscope::ui::{GradscopeApp, Settings};
+
+mod ui_common;
+use ui_common::{paused_app, run_until};
 
 fn harness() -> Harness<'static, GradscopeApp> {
-    harness_sized(1400.0, 900.0)
-}
-
-/// Runs frames until `done` holds (the worker runs in real time) or 20 s pass.
-fn run_until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "condition not reached in 20 s");
-        std::thread::sleep(Duration::from_millis(20));
-        harness.run_steps(1);
-    }
+    paused_app(Settings::default(), 1400.0, 900.0)
 }
 
 fn has_trace(app: &GradscopeApp) -> bool {
@@ -199,24 +190,6 @@ fn a_doctor_banner_offers_a_remedy_that_works_in_one_click() {
     let _ = Preset::DeepSigmoid;
 }
 
-/// The real App at `width`×`height` points, paused on the default settings.
-fn harness_sized(width: f32, height: f32) -> Harness<'static, GradscopeApp> {
-    Harness::builder()
-        .with_size(eframe::egui::vec2(width, height))
-        .build_eframe(|cc| {
-            GradscopeApp::new(
-                &cc.egui_ctx,
-                AppOptions {
-                    autoplay: false,
-                    settings: Settings::default(),
-                    screenshot: None,
-                    open: None,
-                    bench: None,
-                },
-            )
-        })
-}
-
 /// The bottom edge of the widget labelled `label`, in points.
 fn bottom_of(harness: &Harness<'static, GradscopeApp>, label: &str) -> f32 {
     harness.get_by_label(label).rect().bottom()
@@ -226,7 +199,7 @@ fn bottom_of(harness: &Harness<'static, GradscopeApp>, label: &str) -> f32 {
 /// 80 points past its bottom edge), and every preset of its menu is too.
 #[test]
 fn the_teach_section_and_its_presets_fit_a_1280_by_800_window() {
-    let mut harness = harness_sized(1280.0, 800.0);
+    let mut harness = paused_app(Settings::default(), 1280.0, 800.0);
     harness.run_steps(3);
     for label in [PRESETS_MENU, "Backprop stepper…", "Gradient check…"] {
         let bottom = bottom_of(&harness, label);
@@ -254,7 +227,7 @@ fn the_teach_section_and_its_presets_fit_a_1280_by_800_window() {
 /// brings it inside the window.
 #[test]
 fn in_presentation_mode_the_teach_section_scrolls_into_view() {
-    let mut harness = harness_sized(1280.0, 800.0);
+    let mut harness = paused_app(Settings::default(), 1280.0, 800.0);
     harness.run_steps(2);
     harness.get_by_label("Present").click();
     harness.run_steps(3);

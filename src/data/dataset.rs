@@ -584,12 +584,10 @@ pub(crate) fn split_sizes(labels: &Labels, train_ratio: f32) -> (usize, usize) {
     let n = labels.len();
     let train = match labels {
         Labels::Classes(classes) => {
-            let n_classes = classes.iter().max().map_or(0, |m| m + 1);
-            let mut counts = vec![0usize; n_classes];
-            for &c in classes {
-                counts[c] += 1;
-            }
-            let train: usize = counts.iter().map(|&k| train_count(k, train_ratio)).sum();
+            let train: usize = class_counts(classes)
+                .iter()
+                .map(|&k| train_count(k, train_ratio))
+                .sum();
             if train == 0 { n.min(1) } else { train }
         }
         Labels::Values(_) => train_count(n, train_ratio).max(1).min(n),
@@ -608,14 +606,19 @@ fn train_count(n: usize, ratio: f32) -> usize {
     }
 }
 
-/// Indices of the training and test samples, each class split by `ratio`, both lists shuffled.
-/// The training list is never empty when there is at least one sample.
-fn stratified_split(classes: &[usize], ratio: f32, rng: &mut StdRng) -> (Vec<usize>, Vec<usize>) {
-    let n_classes = classes.iter().max().map_or(0, |m| m + 1);
-    let mut counts = vec![0usize; n_classes];
+/// Samples per class index (up to the largest index present).
+fn class_counts(classes: &[usize]) -> Vec<usize> {
+    let mut counts = vec![0usize; classes.iter().max().map_or(0, |m| m + 1)];
     for &c in classes {
         counts[c] += 1;
     }
+    counts
+}
+
+/// Indices of the training and test samples, each class split by `ratio`, both lists shuffled.
+/// The training list is never empty when there is at least one sample.
+fn stratified_split(classes: &[usize], ratio: f32, rng: &mut StdRng) -> (Vec<usize>, Vec<usize>) {
+    let counts = class_counts(classes);
     let mut by_class: Vec<Vec<usize>> = counts.iter().map(|&n| Vec::with_capacity(n)).collect();
     for (i, &c) in classes.iter().enumerate() {
         by_class[c].push(i);

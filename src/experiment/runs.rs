@@ -230,15 +230,15 @@ pub(super) fn run_notes(file: &str, runs: &[SavedRun]) -> Vec<String> {
             ));
         }
     }
-    for run in runs {
-        notes.extend(parent_note(file, runs, run));
-    }
+    notes.extend((0..runs.len()).filter_map(|index| parent_note(file, runs, index)));
     notes
 }
 
-/// What is wrong with `run`'s parent, if anything: itself, missing, branched from after its
-/// last saved step, or a circle of branches (noted once, at its first run in `runs`).
-fn parent_note(file: &str, runs: &[SavedRun], run: &SavedRun) -> Option<String> {
+/// What is wrong with the parent of `runs[index]`, if anything: itself, missing, branched
+/// from after its last saved step, or a circle of branches (noted once, at the circle's first
+/// run in `runs`).
+fn parent_note(file: &str, runs: &[SavedRun], index: usize) -> Option<String> {
+    let run = runs.get(index)?;
     let parent = run.parent?;
     if parent.id == run.id {
         return Some(format!(
@@ -247,23 +247,22 @@ fn parent_note(file: &str, runs: &[SavedRun], run: &SavedRun) -> Option<String> 
             run.name, run.id
         ));
     }
-    let Some(from) = runs.iter().find(|r| r.id == parent.id) else {
+    let find = |id: u64| runs.iter().position(|r| r.id == id);
+    let Some(from) = find(parent.id) else {
         return Some(format!(
             "{file}: run {:?} branched at step {} from run id {}, which is not in the file; it opened as a run of its own",
             run.name, parent.step, parent.id
         ));
     };
-    // Follow the parents: back to `run` means a circle; note it at its first run only.
-    let mut circle = vec![run];
-    let mut at = from;
-    while circle.len() <= runs.len() {
-        if at.id == run.id {
-            let first = circle
+    // Follow the parents: back to `index` means a circle.
+    let (mut chain, mut at) = (vec![index], from);
+    while chain.len() <= runs.len() {
+        if at == index {
+            let names: Vec<String> = chain
                 .iter()
-                .filter_map(|c| runs.iter().position(|r| std::ptr::eq(r, *c)))
-                .min();
-            let names: Vec<String> = circle.iter().map(|c| format!("{:?}", c.name)).collect();
-            return (first == runs.iter().position(|r| std::ptr::eq(r, run))).then(|| {
+                .map(|&i| format!("{:?}", runs[i].name))
+                .collect();
+            return (chain.iter().min() == Some(&index)).then(|| {
                 format!(
                     "{file}: runs {} branch from one another in a circle; the lineage shows \
                      them as runs of their own",
@@ -271,18 +270,18 @@ fn parent_note(file: &str, runs: &[SavedRun], run: &SavedRun) -> Option<String> 
                 )
             });
         }
-        circle.push(at);
-        let Some(next) = at.parent.and_then(|p| runs.iter().find(|r| r.id == p.id)) else {
-            break;
-        };
-        at = next;
+        chain.push(at);
+        match runs[at].parent.and_then(|p| find(p.id)) {
+            Some(next) => at = next,
+            None => break,
+        }
     }
-    let last = from.weights.as_ref().map(|w| w.step)?;
+    let last = runs[from].weights.as_ref().map(|w| w.step)?;
     (parent.step > last).then(|| {
         format!(
             "{file}: run {:?} branched at step {} from run {:?}, whose saved weights are from \
              step {last}",
-            run.name, parent.step, from.name
+            run.name, parent.step, runs[from].name
         )
     })
 }

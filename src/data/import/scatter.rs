@@ -1,6 +1,8 @@
 //! Writing the kept rows' features to their places in the training and test splits, on
 //! every core (part of step 5 of the importer, [`super::build`]).
 
+use rayon::prelude::*;
+
 use super::build::{MISSING_CODE, Source};
 use super::kept::Kept;
 use super::table::ColumnNumbers;
@@ -9,7 +11,6 @@ use super::table::ColumnNumbers;
 /// part of the cost of a large vector; touching the pages here shares it between the cores,
 /// instead of leaving it to the first write of each page.
 pub(super) fn zeroed_in_parallel(len: usize) -> Vec<f32> {
-    use rayon::prelude::*;
     // Zeroed memory from the system is not written until first touched: touch it here.
     let mut values = vec![0.0f32; len];
     values
