@@ -619,9 +619,12 @@ fn class_counts(classes: &[usize]) -> Vec<usize> {
 /// The training list is never empty when there is at least one sample.
 fn stratified_split(classes: &[usize], ratio: f32, rng: &mut StdRng) -> (Vec<usize>, Vec<usize>) {
     let counts = class_counts(classes);
-    let mut by_class: Vec<Vec<usize>> = counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+    // Members as u32 (half the memory of usize for a large table; tables are read with u32
+    // row places, see `import::scatter`); the draws do not depend on the element type, so
+    // the split is the same.
+    let mut by_class: Vec<Vec<u32>> = counts.iter().map(|&n| Vec::with_capacity(n)).collect();
     for (i, &c) in classes.iter().enumerate() {
-        by_class[c].push(i);
+        by_class[c].push(u32::try_from(i).unwrap_or(u32::MAX));
     }
     let train_total: usize = counts.iter().map(|&n| train_count(n, ratio)).sum();
     let mut train = Vec::with_capacity(train_total.max(1));
@@ -629,9 +632,9 @@ fn stratified_split(classes: &[usize], ratio: f32, rng: &mut StdRng) -> (Vec<usi
     for mut members in by_class {
         members.shuffle(rng);
         let k = train_count(members.len(), ratio);
-        test.extend_from_slice(&members[k..]);
+        test.extend(members[k..].iter().map(|&i| i as usize));
         members.truncate(k);
-        train.extend(members);
+        train.extend(members.into_iter().map(|i| i as usize));
     }
     if train.is_empty() {
         train.extend(test.pop());

@@ -587,6 +587,24 @@ fn assemble(
         report,
     } = prepared;
     let n = feature_names.len();
+    // Columns that no feature reads (the label's, whose classes are drawn already, and the
+    // excluded ones) are freed before the splits' memory is taken: the system can then hand
+    // their pages straight back, which costs less than pages it has not used lately.
+    let mut numbers = numbers;
+    if let Cow::Owned(columns) = &mut numbers {
+        let read: Vec<usize> = sources
+            .iter()
+            .filter_map(|s| match s {
+                Source::Number(j) => Some(*j),
+                Source::OneHot { .. } => None,
+            })
+            .collect();
+        for (j, column) in columns.iter_mut().enumerate() {
+            if !read.contains(&j) {
+                column.values = Vec::new();
+            }
+        }
+    }
     // The split (one thread: its order follows the seeded generator) while the other core
     // zeroes the memory of the two splits.
     let (sizes_train, sizes_test) = split_sizes(&labels, settings.train_ratio);
