@@ -11,8 +11,17 @@ fn main() -> ExitCode {
         Ok(gradscope::cli::Cli {
             command: Some(command),
             ..
-        }) => gradscope::cli::run(command),
-        Ok(gradscope::cli::Cli { window, .. }) => gradscope::ui::launch::run_window(window),
+        }) => {
+            if matches!(command, gradscope::cli::CliCommand::BenchUi(_)) {
+                gradscope::ui::heap::keep_freed_heap();
+            }
+            gradscope::cli::run(command)
+        }
+        Ok(gradscope::cli::Cli { window, .. }) => {
+            // The window's renderer frees and takes memory every frame (see ui::heap).
+            gradscope::ui::heap::keep_freed_heap();
+            gradscope::ui::launch::run_window(window)
+        }
         Err(code) => code,
     }
 }

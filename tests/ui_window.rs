@@ -111,6 +111,7 @@ fn bench_ui_reports_every_view_as_one_json_line() {
         ])
         .env("DISPLAY", &display)
         .env_remove("WAYLAND_DISPLAY")
+        .env("GLIBC_TUNABLES", "glibc.malloc.tcache_count=7")
         .output()
         .expect("the binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -130,6 +131,15 @@ fn bench_ui_reports_every_view_as_one_json_line() {
     };
     assert!(number("first_frame_ms") > 0.0);
     assert_eq!(number("measured_s"), 1.5);
+    // The window's process runs with glibc's heap trimming raised (ui::heap), on top of
+    // what the caller's environment set.
+    if cfg!(all(target_os = "linux", target_env = "gnu")) {
+        assert_eq!(
+            report["glibc_tunables"],
+            serde_json::json!("glibc.malloc.tcache_count=7:glibc.malloc.trim_threshold=268435456"),
+            "{report}"
+        );
+    }
     for view in ["lab", "race"] {
         let frames = number(&format!("{view}_frames"));
         let (mean, p95, max) = (

@@ -26,6 +26,7 @@ pub mod features;
 pub mod files;
 pub mod format;
 pub mod gradcheck;
+pub mod heap;
 pub mod help;
 pub mod import;
 pub mod kernels;
