@@ -13,13 +13,13 @@ fn main() -> ExitCode {
             ..
         }) => {
             if matches!(command, gradscope::cli::CliCommand::BenchUi(_)) {
-                gradscope::ui::heap::keep_freed_heap();
+                gradscope::ui::startenv::restart_with_settings();
             }
             gradscope::cli::run(command)
         }
         Ok(gradscope::cli::Cli { window, .. }) => {
-            // The window's renderer frees and takes memory every frame (see ui::heap).
-            gradscope::ui::heap::keep_freed_heap();
+            // The window's software renderer: its heap and its threads (see ui::startenv).
+            gradscope::ui::startenv::restart_with_settings();
             gradscope::ui::launch::run_window(window)
         }
         Err(code) => code,

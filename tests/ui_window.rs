@@ -38,6 +38,9 @@ fn the_window_trains_and_saves_a_screenshot() {
         ])
         .env("DISPLAY", &display)
         .env_remove("WAYLAND_DISPLAY")
+        // The window restarts itself once with these set (ui::startenv): that path runs here.
+        .env_remove("GLIBC_TUNABLES")
+        .env_remove("LP_NUM_THREADS")
         .output()
         .expect("the binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -112,6 +115,7 @@ fn bench_ui_reports_every_view_as_one_json_line() {
         .env("DISPLAY", &display)
         .env_remove("WAYLAND_DISPLAY")
         .env("GLIBC_TUNABLES", "glibc.malloc.tcache_count=7")
+        .env("LP_NUM_THREADS", "2")
         .output()
         .expect("the binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -131,14 +135,15 @@ fn bench_ui_reports_every_view_as_one_json_line() {
     };
     assert!(number("first_frame_ms") > 0.0);
     assert_eq!(number("measured_s"), 1.5);
-    // The window's process runs with glibc's heap trimming raised (ui::heap), on top of
-    // what the caller's environment set.
-    if cfg!(all(target_os = "linux", target_env = "gnu")) {
+    // The window's process runs with glibc's heap trimming raised, added to what the
+    // caller's environment set, and the caller's LP_NUM_THREADS stands (ui::startenv).
+    if cfg!(target_os = "linux") {
         assert_eq!(
-            report["glibc_tunables"],
+            report["GLIBC_TUNABLES"],
             serde_json::json!("glibc.malloc.tcache_count=7:glibc.malloc.trim_threshold=268435456"),
             "{report}"
         );
+        assert_eq!(report["LP_NUM_THREADS"], serde_json::json!("2"), "{report}");
     }
     for view in ["lab", "race"] {
         let frames = number(&format!("{view}_frames"));

@@ -160,7 +160,9 @@ fn round2(x: f64) -> f64 {
 }
 
 impl BenchReport {
-    /// The report as one JSON object: `first_frame_ms`, `glibc_tunables` (the C heap settings the process runs with, see [`crate::ui::heap`]; `null` when unset), the plan's seconds, and per view
+    /// The report as one JSON object: `first_frame_ms`, `GLIBC_TUNABLES` and `LP_NUM_THREADS` (the
+    /// settings the process runs with, see [`crate::ui::startenv`]; `null` when unset), the
+    /// plan's seconds, and per view
     /// `<view>_frames`, `<view>_mean_ms`, `<view>_p95_ms`, `<view>_max_ms`, `<view>_rss_mb`,
     /// `<view>_rss_growth_mb` and (views that train on the worker) `<view>_steps_per_s`.
     /// Values that could not be measured are `null`.
@@ -168,10 +170,9 @@ impl BenchReport {
         let mut map = Map::new();
         let number = |x: Option<f64>| x.map(round2).map_or(Value::Null, Value::from);
         map.insert("first_frame_ms".into(), number(self.first_frame_ms));
-        map.insert(
-            "glibc_tunables".into(),
-            crate::ui::heap::current_tunables().map_or(Value::Null, Value::from),
-        );
+        for (name, value) in crate::ui::startenv::current_settings() {
+            map.insert(name.into(), value.map_or(Value::Null, Value::from));
+        }
         map.insert(
             "warmup_s".into(),
             Value::from(f64::from(self.plan.warmup_secs)),
