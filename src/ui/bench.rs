@@ -160,10 +160,10 @@ fn round2(x: f64) -> f64 {
 }
 
 impl BenchReport {
-    /// The report as one JSON object: `first_frame_ms`, `GLIBC_TUNABLES` and `LP_NUM_THREADS` (the
-    /// settings the process runs with, see [`crate::ui::startenv`]; `null` when unset), the
+    /// The report as one JSON object: `first_frame_ms`, `GLIBC_TUNABLES` (the setting
+    /// the process runs with, see [`crate::ui::startenv`]; `null` when unset), the
     /// plan's seconds, and per view
-    /// `<view>_frames`, `<view>_mean_ms`, `<view>_p95_ms`, `<view>_max_ms`, `<view>_rss_mb`,
+    /// `<view>_frames`, `<view>_frames_per_s`, `<view>_mean_ms`, `<view>_p95_ms`, `<view>_max_ms`, `<view>_rss_mb`,
     /// `<view>_rss_growth_mb` and (views that train on the worker) `<view>_steps_per_s`.
     /// Values that could not be measured are `null`.
     pub fn to_json(&self) -> Value {
@@ -188,6 +188,10 @@ impl BenchReport {
                 format!("{name}_frames"),
                 Value::from(stats.map_or(0, |s| s.frames)),
             );
+            // Frames shown per second: what a user sees as smoothness (the frame times above
+            // leave out the wait for the renderer to finish the picture).
+            let per_second = stats.map(|s| s.frames as f64 / f64::from(self.plan.measure_secs));
+            map.insert(format!("{name}_frames_per_s"), number(per_second));
             map.insert(format!("{name}_mean_ms"), number(stats.map(|s| s.mean_ms)));
             map.insert(format!("{name}_p95_ms"), number(stats.map(|s| s.p95_ms)));
             map.insert(format!("{name}_max_ms"), number(stats.map(|s| s.max_ms)));
@@ -215,13 +219,16 @@ impl BenchReport {
             self.plan.warmup_secs,
             self.plan.measure_secs
         );
-        out.push_str("view          frames  mean ms  p95 ms  max ms  RSS MB  growth MB  steps/s\n");
+        out.push_str(
+            "view          frames  frames/s  mean ms  p95 ms  max ms  RSS MB  growth MB  steps/s\n",
+        );
         for r in &self.views {
             let s = r.frames;
             out.push_str(&format!(
-                "{:<12} {:>7} {:>8} {:>7} {:>7} {:>7} {:>10} {:>8}\n",
+                "{:<12} {:>7} {:>9} {:>8} {:>7} {:>7} {:>7} {:>10} {:>8}\n",
                 r.view.name(),
                 s.map_or(0, |s| s.frames),
+                cell(s.map(|s| s.frames as f64 / f64::from(self.plan.measure_secs))),
                 cell(s.map(|s| s.mean_ms)),
                 cell(s.map(|s| s.p95_ms)),
                 cell(s.map(|s| s.max_ms)),

@@ -1,33 +1,28 @@
-//! Two settings the window's process starts with: glibc keeps freed heap memory between
-//! frames, and Mesa's software renderer leaves a core to the rest of the program.
+//! A setting the window's process starts with: glibc keeps freed heap memory between frames.
 //!
-//! - **The C heap.** Mesa's software renderer (llvmpipe: what draws the window without a
-//!   GPU, and under Xvfb) allocates its per-frame buffers with the C library's `malloc` and
-//!   frees them at the end of the frame. glibc gives the top of its heap back to the system
-//!   as soon as more than 128 KiB of it is free (`M_TRIM_THRESHOLD`, see `mallopt(3)`), so
-//!   the next frame takes those pages again and the system faults in and zeroes every one of
-//!   them: on the 2-core VM of the README, page faults and `brk` were half of the UI thread's
-//!   CPU time in the lab. The trim threshold is raised to [`TRIM_THRESHOLD`].
-//! - **The renderer's threads.** llvmpipe rasterizes on as many threads as the machine has
-//!   cores (`LP_NUM_THREADS`, Mesa's "llvmpipe" environment variables). With the UI thread
-//!   and the training threads on the same cores, half of them ([`raster_threads`]) keeps the
-//!   frame times and leaves the training more CPU: on 2 cores, the lab trained 58 000–77 000
-//!   steps/s in `bench-ui` instead of 24 000–32 000.
+//! Mesa's software renderer (llvmpipe: what draws the window without a GPU, and under Xvfb)
+//! allocates its per-frame buffers with the C library's `malloc` and frees them at the end of
+//! the frame. glibc gives the top of its heap back to the system as soon as more than 128 KiB
+//! of it is free (`M_TRIM_THRESHOLD`, see `mallopt(3)`), so the next frame takes those pages
+//! again and the system faults in and zeroes every one of them: on the 2-core VM of the
+//! README, page faults and `brk` were half of the UI thread's CPU time in the lab. The trim
+//! threshold is raised to [`TRIM_THRESHOLD`].
 //!
-//! Both are read once, when the process starts (glibc's `GLIBC_TUNABLES`, see the glibc
-//! manual's "Tunables", and Mesa's `LP_NUM_THREADS`), and setting them from inside would
-//! need `unsafe` (`mallopt`, `set_var`), which this crate forbids. So the window's process
-//! starts itself once more with them added to its environment ([`restart_with_settings`]).
-//! What the user has set already stands: `GLIBC_TUNABLES=glibc.malloc.trim_threshold=131072`
-//! (glibc's default) or `LP_NUM_THREADS=2` measure the window without these settings.
+//! glibc reads it once, when the process starts (`GLIBC_TUNABLES`, see the glibc manual's
+//! "Tunables"), and calling `mallopt` would need `unsafe`, which this crate forbids. So the
+//! window's process starts itself once more with it added to its environment
+//! ([`restart_with_settings`]). A threshold the user has set already stands:
+//! `GLIBC_TUNABLES=glibc.malloc.trim_threshold=131072` (glibc's default) measures the window
+//! without it.
+//!
+//! Mesa's `LP_NUM_THREADS` (llvmpipe's rasterizing threads) was tried too: one thread instead
+//! of two on 2 cores doubled the lab's training speed in `bench-ui` but cut every view's frame
+//! rate by a third (the lesson's from 40–50 to 30 frames/s), so it is left to Mesa.
 
 use std::ffi::{OsStr, OsString};
 
 /// The environment variable glibc reads its tunables from.
 pub const TUNABLES_VAR: &str = "GLIBC_TUNABLES";
-
-/// The environment variable llvmpipe reads its thread count from.
-pub const RASTER_THREADS_VAR: &str = "LP_NUM_THREADS";
 
 /// Bytes the top of the C heap may hold free before glibc trims it: 256 MiB, well above
 /// what Mesa frees at the end of a frame at 1280×800 (a few tens of MB).
@@ -61,26 +56,16 @@ pub fn tunables_with_trim(current: Option<&OsStr>) -> Option<OsString> {
     }
 }
 
-/// llvmpipe's rasterizing threads on a machine of `cores` cores: half of them, at least 1.
-pub fn raster_threads(cores: usize) -> usize {
-    (cores / 2).max(1)
-}
-
 /// The variables to add to the environment before the window opens, given a lookup of the
-/// current environment and the machine's cores: empty when nothing needs setting (both are
-/// set already, by the user or by the restart).
+/// current environment: empty when nothing needs setting (set already, by the user or by the
+/// restart).
 pub fn settings_to_add(
     current: impl Fn(&str) -> Option<OsString>,
-    cores: usize,
 ) -> Vec<(&'static str, OsString)> {
-    let mut add = Vec::new();
-    if let Some(tunables) = tunables_with_trim(current(TUNABLES_VAR).as_deref()) {
-        add.push((TUNABLES_VAR, tunables));
-    }
-    if current(RASTER_THREADS_VAR).is_none() {
-        add.push((RASTER_THREADS_VAR, raster_threads(cores).to_string().into()));
-    }
-    add
+    tunables_with_trim(current(TUNABLES_VAR).as_deref())
+        .map(|tunables| (TUNABLES_VAR, tunables))
+        .into_iter()
+        .collect()
 }
 
 /// On Linux, restarts the program (same executable, arguments and environment) with
@@ -91,8 +76,7 @@ pub fn restart_with_settings() {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let add = settings_to_add(|name| std::env::var_os(name), cores);
+        let add = settings_to_add(|name| std::env::var_os(name));
         if add.is_empty() {
             return;
         }
@@ -109,14 +93,10 @@ pub fn restart_with_settings() {
     }
 }
 
-/// `GLIBC_TUNABLES` and `LP_NUM_THREADS` as this process runs with them (reported by
-/// `gradscope bench-ui`).
-pub fn current_settings() -> [(&'static str, Option<String>); 2] {
-    let get = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
-    [
-        (TUNABLES_VAR, get(TUNABLES_VAR)),
-        (RASTER_THREADS_VAR, get(RASTER_THREADS_VAR)),
-    ]
+/// `GLIBC_TUNABLES` as this process runs with it (reported by `gradscope bench-ui`).
+pub fn current_settings() -> [(&'static str, Option<String>); 1] {
+    let value = std::env::var_os(TUNABLES_VAR).map(|v| v.to_string_lossy().into_owned());
+    [(TUNABLES_VAR, value)]
 }
 
 #[cfg(test)]
@@ -151,30 +131,13 @@ mod tests {
     }
 
     #[test]
-    fn half_the_cores_rasterize_and_a_restarted_process_does_not_restart() {
+    fn a_restarted_process_does_not_restart() {
+        let first = settings_to_add(|_| None);
         assert_eq!(
-            [1, 2, 3, 8, 64].map(raster_threads),
-            [1, 1, 1, 4, 32],
-            "cores 1, 2, 3, 8, 64"
-        );
-        let empty = settings_to_add(|_| None, 2);
-        assert_eq!(
-            empty,
-            vec![
-                (TUNABLES_VAR, "glibc.malloc.trim_threshold=268435456".into()),
-                (RASTER_THREADS_VAR, "1".into()),
-            ]
-        );
-        // The restarted process finds both set and goes on.
-        let restarted: std::collections::HashMap<&str, OsString> = empty.into_iter().collect();
-        assert!(settings_to_add(|name| restarted.get(name).cloned(), 2).is_empty());
-        // A user's LP_NUM_THREADS stands.
-        assert_eq!(
-            settings_to_add(
-                |name| (name == RASTER_THREADS_VAR).then(|| OsString::from("2")),
-                8
-            ),
+            first,
             vec![(TUNABLES_VAR, "glibc.malloc.trim_threshold=268435456".into())]
         );
+        let restarted: std::collections::HashMap<&str, OsString> = first.into_iter().collect();
+        assert!(settings_to_add(|name| restarted.get(name).cloned()).is_empty());
     }
 }
