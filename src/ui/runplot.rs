@@ -3,8 +3,8 @@
 //!
 //! - **smoothing**: TensorBoard's debiased exponential moving average ([`crate::ui::smoothing`])
 //!   of every curve; the raw curve stays drawn, faint, beneath the smoothed one;
-//! - **x**: step, epoch, seconds since the run started training or the time of day (UTC)
-//!   ([`crate::ui::runclock`]), and **log x**;
+//! - **x**: step, epoch, seconds spent training or the time of day (UTC), on which the curve
+//!   breaks where a run stopped ([`crate::ui::runclock`]), and **log x**;
 //! - **group by seed**: runs that are the same but for the seed (settings, settings changed
 //!   during training and lineage) become one curve, their mean, with a band of ±1 standard
 //!   deviation ([`crate::ui::seedgroup`]).
@@ -23,7 +23,7 @@ use crate::ui::plot::{
     LegendEntry, Marker, count_x_axis, legend_row, log_x_axis, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::runclock::{XAxis, time_grid_steps, time_of_day};
-use crate::ui::runcurves::{CurveCache, CurveKind, CurveView, RunCurves};
+use crate::ui::runcurves::{CurveCache, CurveKind, CurveView, RunCurves, break_band, break_line};
 use crate::ui::runlist::RunEntry;
 use crate::ui::seedgroup::{SeedFacts, band, seed_groups};
 use crate::ui::smoothing::MAX_SMOOTHING;
@@ -80,25 +80,14 @@ impl CompareOptions {
                 .show_ui(ui, |ui| {
                     for axis in XAxis::ALL {
                         ui.selectable_value(&mut self.x_axis, axis, axis.label())
-                            .on_hover_text(match axis {
-                                XAxis::Step => "Optimizer steps (mini-batch updates)",
-                                XAxis::Epoch => "Passes over the training set (fractional)",
-                                XAxis::Seconds => {
-                                    "Wall-clock seconds since each run started training (a \
-                                     branch goes on from its parent's time at the branch step)"
-                                }
-                                XAxis::WallClock => {
-                                    "Time of day (UTC) at which each run reached the step; \
-                                     kept when the experiment is saved and reopened"
-                                }
-                            });
+                            .on_hover_text(axis.hint());
                     }
                 })
                 .response
-                .on_hover_text(
-                    "What the curves are drawn against: step, epoch, seconds since the start \
-                     or the time of day",
-                );
+                .on_hover_text(format!(
+                    "What the curves are drawn against. Now: {}",
+                    self.x_axis.hint()
+                ));
             let can_log = self.x_axis != XAxis::WallClock;
             ui.add_enabled(can_log, egui::Checkbox::new(&mut self.log_x, "log x"))
                 .on_hover_text("A logarithmic x axis (powers of ten); points at x = 0 are left out")
@@ -496,14 +485,20 @@ impl<'a> Frame<'a> {
         if group.x.is_empty() {
             return;
         }
+        // Broken where any member stopped (on the wall clock).
+        let gaps: Vec<(f64, f64)> = curves
+            .iter()
+            .flat_map(|c| c.curve(kind).gaps.iter().copied())
+            .collect();
         let (low, high) = group.bounds();
+        let (x, low, high) = break_band(&group.x, &low, &high, &gaps);
         let band_alpha = if kind == CurveKind::StepLoss {
             0.12
         } else {
             0.2
         };
         plot_ui.add(
-            FilledArea::new(line_name(owner, kind, " ±1 std"), &group.x, &low, &high)
+            FilledArea::new(line_name(owner, kind, " ±1 std"), &x, &low, &high)
                 .fill_color(owner.color.gamma_multiply(band_alpha)),
         );
         if smoothing {
@@ -511,7 +506,7 @@ impl<'a> Frame<'a> {
                 .iter()
                 .map(|c| c.curve(kind).raw_series.as_slice())
                 .collect();
-            let raw_mean = band(&raw, self.positions).mean_points();
+            let raw_mean = break_line(band(&raw, self.positions).mean_points(), &gaps);
             let points: Vec<PlotPoint> = raw_mean.into_iter().map(PlotPoint::from).collect();
             let name = line_name(owner, kind, " (raw)");
             let color = owner.color.gamma_multiply(0.3);
@@ -523,8 +518,7 @@ impl<'a> Frame<'a> {
         } else {
             2.0
         };
-        let points: Vec<PlotPoint> = group
-            .mean_points()
+        let points: Vec<PlotPoint> = break_line(group.mean_points(), &gaps)
             .into_iter()
             .map(PlotPoint::from)
             .collect();
