@@ -710,3 +710,79 @@ fn a_run_that_trained_a_while_at_another_learning_rate_is_not_grouped_with_its_s
         "not one group"
     );
 }
+
+#[test]
+fn a_run_saved_between_evaluations_shows_the_step_of_its_last_test_loss() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lab.json");
+    let mut harness = two_runs(20, 2.0);
+    // Pausing evaluates: each run's newest test loss is of its weights.
+    run_until(&mut harness, |app| {
+        app.run_view()
+            .evals
+            .last()
+            .is_some_and(|e| e.step == app.step())
+    });
+    harness.run_steps(2);
+    let summaries = |app: &GradscopeApp| -> Vec<RunSummary> {
+        let runs = app.runs();
+        runs.entries
+            .iter()
+            .map(|e| RunSummary::of(runs.run_of(e, app.run_view())))
+            .collect()
+    };
+    let live = summaries(harness.state());
+    assert_eq!(live[1].final_test_step, Some(live[1].steps));
+    assert_eq!(
+        live[1].stale_test_step(),
+        None,
+        "nothing to say while in step"
+    );
+    save_experiment(&mut harness, &path);
+    // The file as a save during training writes it: the newest evaluation of run 2 is from
+    // before the step of its saved weights.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let evals = value["runs"][1]["history"]["evals"]
+        .as_array_mut()
+        .expect("evaluations");
+    evals.pop();
+    let before = evals.last().expect("an earlier evaluation").clone();
+    std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let saved = Experiment::load(&path).expect("loads");
+    let run = &saved.runs[1];
+    let history = run.history.as_ref().expect("history");
+    let (eval_step, loss) = (
+        before["step"].as_u64().unwrap(),
+        before["test_loss"].as_f64().unwrap(),
+    );
+    let steps = run.weights.as_ref().expect("weights").step;
+    assert!(eval_step < steps, "{eval_step} < {steps}");
+    // The file's summary keeps the step its final test loss is of.
+    let summary = gradscope::experiment::RunSummary::of(history, steps, 0);
+    assert_eq!(
+        (summary.final_test_loss, summary.final_test_step),
+        (Some(loss), Some(eval_step))
+    );
+
+    let mut reopened = runs_tab();
+    let ctx = reopened.ctx.clone();
+    reopened.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut reopened, |app| {
+        app.runs().entries.len() == 2 && app.step() == steps
+    });
+    reopened.run_steps(3);
+    let table = summaries(reopened.state());
+    assert_eq!(table[1].steps, steps);
+    assert_eq!(table[1].final_test_loss, Some(loss));
+    assert_eq!(table[1].stale_test_step(), Some(eval_step));
+    // The table never shows that loss beside the run's step without saying where it is from.
+    let cell = format!("{loss:.4} @{eval_step}");
+    assert!(reopened.query_by_label(&cell).is_some(), "{cell}");
+    // Run 1's newest test loss is of its weights: shown as it is (its best or highest may
+    // be the same number).
+    let first = table[0].final_test_loss.expect("run 1's test loss");
+    assert_eq!(table[0].stale_test_step(), None);
+    let shown = reopened.query_all_by_label(&format!("{first:.4}")).count();
+    assert!(shown >= 1, "run 1's last test loss");
+}

@@ -316,6 +316,10 @@ pub struct RunSummary {
     pub best_test_loss: Option<f64>,
     /// Test loss of the newest evaluation.
     pub final_test_loss: Option<f64>,
+    /// Step of the newest evaluation (that of `final_test_loss` and `final_test_accuracy`):
+    /// before `steps` when the run was saved while it trained between two evaluations, so
+    /// those metrics are not of the saved weights. None in files written before it was kept.
+    pub final_test_step: Option<u64>,
     /// Highest test accuracy of any evaluation.
     pub best_test_accuracy: Option<f64>,
     /// Test accuracy of the newest evaluation.
@@ -334,6 +338,7 @@ impl RunSummary {
             epoch,
             best_test_loss: lowest(&mut tests().filter_map(|e| e.test_loss)),
             final_test_loss: last.and_then(|e| e.test_loss),
+            final_test_step: last.map(|e| e.step),
             best_test_accuracy: highest(&mut tests().filter_map(|e| e.test_accuracy)),
             final_test_accuracy: last.and_then(|e| e.test_accuracy),
         }
