@@ -786,3 +786,92 @@ fn a_run_saved_between_evaluations_shows_the_step_of_its_last_test_loss() {
     let shown = reopened.query_all_by_label(&format!("{first:.4}")).count();
     assert!(shown >= 1, "run 1's last test loss");
 }
+
+/// Four runs, run 1 trained 30 steps, the others new; the Runs tab open; presentation mode
+/// on or off.
+fn four_runs(presenting: bool) -> Harness<'static, GradscopeApp> {
+    let mut harness = runs_tab();
+    train_to(&mut harness, 30);
+    for _ in 0..3 {
+        harness.get_by_label("New run").click();
+        harness.run_steps(2);
+    }
+    assert_eq!(harness.state().runs().entries.len(), 4);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().set_presentation(&ctx, presenting);
+    harness.run_steps(4);
+    harness
+}
+
+#[test]
+fn presentation_mode_with_four_runs_keeps_both_plots_readable() {
+    for presenting in [true, false] {
+        let harness = four_runs(presenting);
+        let app = harness.state();
+        assert_eq!(app.presenting(), presenting);
+        assert_eq!(overlaid_runs(app.runs(), app.run_view()).len(), 4);
+        let pixels_per_point = harness.ctx.pixels_per_point();
+        let screen = harness.ctx.content_rect();
+        let frames = app.run_plot().plot_frames();
+        eprintln!(
+            "presenting {presenting}: ppp {pixels_per_point}, screen {screen:?}, frames {frames:?}"
+        );
+        assert_eq!(frames.len(), 2, "the loss and the accuracy plot");
+        for frame in &frames {
+            let pixels = frame.height() * pixels_per_point;
+            assert!(pixels >= 150.0, "presenting {presenting}: {pixels} px tall");
+            assert!(screen.contains_rect(*frame), "{frame:?} inside {screen:?}");
+        }
+        assert!(!frames[0].intersects(frames[1]), "{frames:?}");
+    }
+}
+
+#[test]
+fn on_the_wall_clock_a_reopened_run_breaks_where_its_file_was_closed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lab.json");
+    let mut harness = two_runs(30, 2.0);
+    save_experiment(&mut harness, &path);
+    // Run 1 as a file reopened after an hour writes it: 10 steps in a second, an hour with
+    // the file closed, then the rest in another second.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let steps = value["runs"][0]["summary"]["steps"].as_u64().unwrap() as f64;
+    value["runs"][0]["clock"]["samples"] = serde_json::json!([
+        [0.0, 0.0, 0.0, 0.0],
+        [10.0, 0.0, 1.0, 1.0],
+        [10.0, 0.0, 1.0, 3601.0],
+        [steps, 2.0, 2.0, 3602.0]
+    ]);
+    std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+
+    let mut reopened = runs_tab();
+    let ctx = reopened.ctx.clone();
+    reopened.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut reopened, |app| app.runs().entries.len() == 2);
+    reopened.run_steps(3);
+    let strokes = |harness: &Harness<'static, GradscopeApp>, name: &str| {
+        let lines = harness.state().run_plot().drawn();
+        lines.iter().find(|l| l.name == name).map(|l| l.strokes)
+    };
+    let line = "run 1 · loss each step (smoothed)";
+    assert_eq!(
+        strokes(&reopened, line),
+        Some(1),
+        "one stroke on the step axis"
+    );
+    for (from, to, expected) in [
+        ("x: step", "wall clock (UTC)", 2),
+        ("x: wall clock (UTC)", "seconds (relative)", 1),
+    ] {
+        reopened.get_by_value(from).click();
+        reopened.run_steps(2);
+        reopened.get_by_label(to).click();
+        reopened.run_steps(3);
+        // On the wall clock the hour the file was closed splits the curve in two; the
+        // relative seconds count only training, so the curve goes on unbroken.
+        assert_eq!(strokes(&reopened, line), Some(expected), "{to}");
+        let run2 = strokes(&reopened, "run 2 · loss each step (smoothed)");
+        assert_eq!(run2, Some(1), "run 2 trained without a stop ({to})");
+    }
+}

@@ -93,8 +93,9 @@ pub struct PreparedCurve {
     /// The smoothed values (the raw ones without smoothing), undecimated, in plot space: what
     /// a seed group averages.
     pub series: Vec<[f64; 2]>,
-    /// The x ranges (plot space) in which the run did not train and across which no line is
-    /// drawn; `band`, `raw` and `line` are already broken there.
+    /// The x ranges (plot space) in which the run did not train and across which nothing is
+    /// drawn: `raw` and `line` are already broken there ([`break_line`]); `band` is pinched
+    /// there when drawn ([`break_band`], after it is padded to a pixel).
     pub gaps: Vec<(f64, f64)>,
 }
 
@@ -104,7 +105,8 @@ fn spans_gap(a: f64, b: f64, gaps: &[(f64, f64)]) -> bool {
 }
 
 /// `points` (ascending x) with a point of NaNs between two points on either side of a gap:
-/// egui_plot starts a new stroke after it, so no line is drawn across the gap.
+/// the plot draws each stretch between two such breaks as a line of its own, so none is
+/// drawn across the gap (egui_plot 0.38 itself joins a line through a NaN point).
 pub fn break_line(points: Vec<[f64; 2]>, gaps: &[(f64, f64)]) -> Vec<[f64; 2]> {
     if gaps.is_empty() {
         return points;
@@ -373,9 +375,8 @@ pub fn prepare(run: &RunView, kind: CurveKind, view: &CurveView) -> PreparedCurv
             false => Some((from, to)),
         })
         .collect();
-    let (x, low, high) = break_band(&band.x, &band.low, &band.high, &gaps);
     PreparedCurve {
-        band: ColumnBand { x, low, high },
+        band,
         raw: plot_points(&break_line(raw, &gaps)),
         line: plot_points(&break_line(line, &gaps)),
         raw_series,
@@ -483,7 +484,7 @@ mod tests {
         );
         assert_eq!(line[3], gap.1 + 1.0);
         assert!(test.raw[2].x.is_nan());
-        // The per-step loss: its line breaks once, and its band is pinched to no height over
+        // The per-step loss: its line breaks once, and its band, pinched, has no height over
         // the gap.
         let steps = prepare(&run, CurveKind::StepLoss, &wall);
         let breaks = steps.line.iter().filter(|p| p.x.is_nan()).count();
@@ -495,7 +496,13 @@ mod tests {
                 .all(|w| !(w[0].x <= gap.0 && w[1].x >= gap.1)),
             "no segment from before the gap to after it"
         );
-        let band = &steps.band;
+        let (x, low, high) = break_band(
+            &steps.band.x,
+            &steps.band.low,
+            &steps.band.high,
+            &steps.gaps,
+        );
+        let band = ColumnBand { x, low, high };
         let across: Vec<usize> = (1..band.x.len())
             .filter(|&i| band.x[i - 1] <= gap.0 && band.x[i] >= gap.1)
             .collect();
