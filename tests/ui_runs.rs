@@ -11,7 +11,10 @@
 //! at its branch step) as they were, and a branch's time goes on from its parent's; a file
 //! saved without times draws nothing at x = 0 on the time axes and names the runs, and a file
 //! with two runs of one name says so; a run that trained a while at another learning rate is
-//! not grouped with its seed.
+//! not grouped with its seed. A run saved between two evaluations shows its last test loss
+//! with the step it was measured at; with four runs, in presentation mode and not, both plots
+//! keep at least 150 px; on the wall clock a reopened run's curve breaks where its file was
+//! closed, and on step and seconds it does not.
 
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
