@@ -326,22 +326,79 @@ fn times_and_setting_changes_go_through_the_file_and_files_without_them_open() {
     assert_eq!(loaded.runs[1].changes, [change]);
     assert!(loaded.run_notes.is_empty(), "{:?}", loaded.run_notes);
 
-    // Times out of order: that run alone is left out, naming the sample.
+    // A start time that is no Unix time: the run opens without its times, and a note names
+    // the run, the place in the file and what was wrong.
     let mut value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    value["runs"][0]["clock"]["samples"][2][0] = 10.into();
+    value["runs"][0]["clock"]["started_at"] = (-5.0).into();
     let text = serde_json::to_string_pretty(&value).unwrap();
     std::fs::write(&path, &text).unwrap();
+    let (line, column) = place_of(&text, "\"started_at\": -5", "-5");
+    let loaded = Experiment::load(&path).expect("the file still opens");
+    assert!(loaded.damaged_runs.is_empty(), "{:?}", loaded.damaged_runs);
+    assert_eq!(loaded.runs.len(), 3);
+    assert_eq!(loaded.runs[0].clock, None, "the damaged clock is dropped");
+    assert!(
+        loaded.runs[0].weights.is_some(),
+        "the rest of the run is kept"
+    );
+    assert_eq!(loaded.runs[2].clock.as_ref(), Some(branch));
+    let file = name(&path);
+    assert_eq!(
+        loaded.run_notes,
+        [format!(
+            "{file}: run \"run 1\": its times were dropped (line {line}, column {column}: \
+             clock.started_at: -5 is not a Unix time); on the seconds and wall-clock axes it \
+             is drawn only from where it trains on"
+        )]
+    );
+
+    // Times out of order: the same, naming the sample.
+    value["runs"][0]["clock"]["started_at"] = 1_796_220_000.0.into();
+    value["runs"][0]["clock"]["samples"][2][0] = 10.into();
+    std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let loaded = Experiment::load(&path).expect("the file still opens");
+    assert_eq!(
+        (loaded.runs.len(), loaded.runs[0].clock.as_ref()),
+        (3, None)
+    );
+    let note = &loaded.run_notes[0];
+    assert!(
+        note.starts_with(&format!(
+            "{file}: run \"run 1\": its times were dropped (line "
+        )) && note.contains(": clock.samples[2]: step 10 is before the previous sample's 20); "),
+        "{note}"
+    );
+
+    // A clock of the wrong shape (a sample of three numbers): the same, with serde's words.
+    value["runs"][0]["clock"]["samples"][2] = serde_json::json!([30.0, 4.0, 9.5]);
+    std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let loaded = Experiment::load(&path).expect("the file still opens");
+    assert!(loaded.damaged_runs.is_empty(), "{:?}", loaded.damaged_runs);
+    assert_eq!(loaded.runs.len(), 3);
+    assert_eq!(loaded.runs[0].clock, None);
+    assert_eq!(loaded.run_notes.len(), 1);
+    let note = &loaded.run_notes[0];
+    assert!(
+        note.starts_with(&format!(
+            "{file}: run \"run 1\": its times were dropped (line "
+        )) && note.contains("invalid length 3, expected an array of length 4"),
+        "{note}"
+    );
+
+    // A run damaged elsewhere as well is still left out whole, without a note on its clock.
+    value["runs"][0]["color"] = "teal".into();
+    std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
     let loaded = Experiment::load(&path).expect("the file still opens");
     assert_eq!(loaded.runs.len(), 2);
-    let message = loaded.damaged_runs[0].to_string();
+    assert_eq!(loaded.damaged_runs.len(), 1);
     assert!(
-        message.starts_with(&format!("{}: run \"run 1\": line ", name(&path))),
-        "{message}"
-    );
-    assert!(
-        message.ends_with("clock.samples[2]: step 10 is before the previous sample's 20"),
-        "{message}"
+        loaded
+            .run_notes
+            .iter()
+            .all(|note| !note.contains("times were dropped")),
+        "{:?}",
+        loaded.run_notes
     );
 }
 

@@ -11,7 +11,10 @@
 //! at its branch step) as they were, and a branch's time goes on from its parent's; a file
 //! saved without times draws nothing at x = 0 on the time axes and names the runs, and a file
 //! with two runs of one name says so; a run that trained a while at another learning rate is
-//! not grouped with its seed.
+//! not grouped with its seed. A run saved between two evaluations shows its last test loss
+//! with the step it was measured at; with four runs, in presentation mode and not, both plots
+//! keep at least 150 px; on the wall clock a reopened run's curve breaks where its file was
+//! closed, and on step and seconds it does not.
 
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -709,4 +712,169 @@ fn a_run_that_trained_a_while_at_another_learning_rate_is_not_grouped_with_its_s
         ],
         "not one group"
     );
+}
+
+#[test]
+fn a_run_saved_between_evaluations_shows_the_step_of_its_last_test_loss() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lab.json");
+    let mut harness = two_runs(20, 2.0);
+    // Pausing evaluates: each run's newest test loss is of its weights.
+    run_until(&mut harness, |app| {
+        app.run_view()
+            .evals
+            .last()
+            .is_some_and(|e| e.step == app.step())
+    });
+    harness.run_steps(2);
+    let summaries = |app: &GradscopeApp| -> Vec<RunSummary> {
+        let runs = app.runs();
+        runs.entries
+            .iter()
+            .map(|e| RunSummary::of(runs.run_of(e, app.run_view())))
+            .collect()
+    };
+    let live = summaries(harness.state());
+    assert_eq!(live[1].final_test_step, Some(live[1].steps));
+    assert_eq!(
+        live[1].stale_test_step(),
+        None,
+        "nothing to say while in step"
+    );
+    save_experiment(&mut harness, &path);
+    // The file as a save during training writes it: the newest evaluation of run 2 is from
+    // before the step of its saved weights.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let evals = value["runs"][1]["history"]["evals"]
+        .as_array_mut()
+        .expect("evaluations");
+    evals.pop();
+    let before = evals.last().expect("an earlier evaluation").clone();
+    std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let saved = Experiment::load(&path).expect("loads");
+    let run = &saved.runs[1];
+    let history = run.history.as_ref().expect("history");
+    let (eval_step, loss) = (
+        before["step"].as_u64().unwrap(),
+        before["test_loss"].as_f64().unwrap(),
+    );
+    let steps = run.weights.as_ref().expect("weights").step;
+    assert!(eval_step < steps, "{eval_step} < {steps}");
+    // The file's summary keeps the step its final test loss is of.
+    let summary = gradscope::experiment::RunSummary::of(history, steps, 0);
+    assert_eq!(
+        (summary.final_test_loss, summary.final_test_step),
+        (Some(loss), Some(eval_step))
+    );
+
+    let mut reopened = runs_tab();
+    let ctx = reopened.ctx.clone();
+    reopened.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut reopened, |app| {
+        app.runs().entries.len() == 2 && app.step() == steps
+    });
+    reopened.run_steps(3);
+    let table = summaries(reopened.state());
+    assert_eq!(table[1].steps, steps);
+    assert_eq!(table[1].final_test_loss, Some(loss));
+    assert_eq!(table[1].stale_test_step(), Some(eval_step));
+    // The table never shows that loss beside the run's step without saying where it is from.
+    let cell = format!("{loss:.4} @{eval_step}");
+    assert!(reopened.query_by_label(&cell).is_some(), "{cell}");
+    // Run 1's newest test loss is of its weights: shown as it is (its best or highest may
+    // be the same number).
+    let first = table[0].final_test_loss.expect("run 1's test loss");
+    assert_eq!(table[0].stale_test_step(), None);
+    let shown = reopened.query_all_by_label(&format!("{first:.4}")).count();
+    assert!(shown >= 1, "run 1's last test loss");
+}
+
+/// Four runs, run 1 trained 30 steps, the others new; the Runs tab open; presentation mode
+/// on or off.
+fn four_runs(presenting: bool) -> Harness<'static, GradscopeApp> {
+    let mut harness = runs_tab();
+    train_to(&mut harness, 30);
+    for _ in 0..3 {
+        harness.get_by_label("New run").click();
+        harness.run_steps(2);
+    }
+    assert_eq!(harness.state().runs().entries.len(), 4);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().set_presentation(&ctx, presenting);
+    harness.run_steps(4);
+    harness
+}
+
+#[test]
+fn presentation_mode_with_four_runs_keeps_both_plots_readable() {
+    for presenting in [true, false] {
+        let harness = four_runs(presenting);
+        let app = harness.state();
+        assert_eq!(app.presenting(), presenting);
+        assert_eq!(overlaid_runs(app.runs(), app.run_view()).len(), 4);
+        let pixels_per_point = harness.ctx.pixels_per_point();
+        let screen = harness.ctx.content_rect();
+        let frames = app.run_plot().plot_frames();
+        eprintln!(
+            "presenting {presenting}: ppp {pixels_per_point}, screen {screen:?}, frames {frames:?}"
+        );
+        assert_eq!(frames.len(), 2, "the loss and the accuracy plot");
+        for frame in &frames {
+            let pixels = frame.height() * pixels_per_point;
+            assert!(pixels >= 150.0, "presenting {presenting}: {pixels} px tall");
+            assert!(screen.contains_rect(*frame), "{frame:?} inside {screen:?}");
+        }
+        assert!(!frames[0].intersects(frames[1]), "{frames:?}");
+    }
+}
+
+#[test]
+fn on_the_wall_clock_a_reopened_run_breaks_where_its_file_was_closed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lab.json");
+    let mut harness = two_runs(30, 2.0);
+    save_experiment(&mut harness, &path);
+    // Run 1 as a file reopened after an hour writes it: 10 steps in a second, an hour with
+    // the file closed, then the rest in another second.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let steps = value["runs"][0]["summary"]["steps"].as_u64().unwrap() as f64;
+    value["runs"][0]["clock"]["samples"] = serde_json::json!([
+        [0.0, 0.0, 0.0, 0.0],
+        [10.0, 0.0, 1.0, 1.0],
+        [10.0, 0.0, 1.0, 3601.0],
+        [steps, 2.0, 2.0, 3602.0]
+    ]);
+    std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+
+    let mut reopened = runs_tab();
+    let ctx = reopened.ctx.clone();
+    reopened.state_mut().open_experiment(&ctx, path.clone());
+    run_until(&mut reopened, |app| app.runs().entries.len() == 2);
+    reopened.run_steps(3);
+    let strokes = |harness: &Harness<'static, GradscopeApp>, name: &str| {
+        let lines = harness.state().run_plot().drawn();
+        lines.iter().find(|l| l.name == name).map(|l| l.strokes)
+    };
+    let line = "run 1 · loss each step (smoothed)";
+    assert_eq!(
+        strokes(&reopened, line),
+        Some(1),
+        "one stroke on the step axis"
+    );
+    for (from, to, expected) in [
+        ("x: step", "wall clock (UTC)", 2),
+        ("x: wall clock (UTC)", "seconds (relative)", 1),
+    ] {
+        reopened.get_by_value(from).click();
+        reopened.run_steps(2);
+        reopened.get_by_label(to).click();
+        reopened.run_steps(3);
+        // On the wall clock the hour the file was closed splits the curve in two; the
+        // relative seconds count only training, so the curve goes on unbroken.
+        assert_eq!(strokes(&reopened, line), Some(expected), "{to}");
+        let run2 = strokes(&reopened, "run 2 · loss each step (smoothed)");
+        assert_eq!(run2, Some(1), "run 2 trained without a stop ({to})");
+    }
 }

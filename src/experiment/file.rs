@@ -135,8 +135,8 @@ pub struct Experiment {
     #[serde(skip)]
     pub damaged_runs: Vec<DamagedRun>,
     /// What was odd about `runs` but did not stop a run from opening (two runs of one name, a
-    /// branch whose parent is not in the file), one sentence each naming the file and the run
-    /// (not stored in the file).
+    /// branch whose parent is not in the file, a damaged clock that was dropped), one sentence
+    /// each naming the file and the run (not stored in the file).
     #[serde(skip)]
     pub run_notes: Vec<String>,
     /// The file this experiment was read from or last saved to (not stored in the file).
@@ -449,10 +449,11 @@ impl Experiment {
         experiment
             .check(file)
             .and_then(|()| experiment.check_resume(file, Some(bytes)))?;
-        let (runs, damaged) = super::runs::read_runs(file, bytes, &experiment.dataset);
-        experiment.run_notes = super::runs::run_notes(file, &runs);
-        experiment.runs = runs;
-        experiment.damaged_runs = damaged;
+        let read = super::runs::read_runs(file, bytes, &experiment.dataset);
+        experiment.run_notes = super::runs::run_notes(file, &read.runs);
+        experiment.run_notes.extend(read.clock_notes);
+        experiment.runs = read.runs;
+        experiment.damaged_runs = read.damaged;
         Ok(experiment)
     }
 

@@ -19,7 +19,9 @@
 //!   settings, lineage and summary, and the runs start again from their seeds).
 //! - `clock` (optional) holds when the run reached which step ([`SavedClock`]): the window's
 //!   x axes in seconds and wall-clock time. A file without it opens; its runs then have no
-//!   times up to their saved step.
+//!   times up to their saved step. A damaged clock (JSON of the wrong shape, times out of
+//!   order) is dropped alone: the run opens without its times, and a note in
+//!   [`Experiment::run_notes`] names the run and what was wrong.
 //! - `changes` (optional) lists the settings changed while the run trained
 //!   ([`SettingChange`]), so that "group by seed" keeps such a run apart.
 //! - Each run is read on its own: JSON of the wrong shape, a value out of range, an
@@ -101,8 +103,10 @@ pub struct SavedClock {
     #[serde(default)]
     pub offset: f64,
     /// `[step, epoch, seconds, wall]` per report, in step order: steps taken, fractional
-    /// epochs, seconds of training since the start (a pause counts; the time between closing
-    /// and reopening a file does not) and Unix time − `started_at` (everything counts).
+    /// epochs, seconds spent training since the start (pauses and the time between closing
+    /// and reopening a file do not count; older versions counted pauses) and
+    /// Unix time − `started_at` (everything counts: where it runs ahead of the seconds, the
+    /// run stood still).
     pub samples: Vec<[f64; 4]>,
 }
 
@@ -312,6 +316,10 @@ pub struct RunSummary {
     pub best_test_loss: Option<f64>,
     /// Test loss of the newest evaluation.
     pub final_test_loss: Option<f64>,
+    /// Step of the newest evaluation (that of `final_test_loss` and `final_test_accuracy`):
+    /// before `steps` when the run was saved while it trained between two evaluations, so
+    /// those metrics are not of the saved weights. None in files written before it was kept.
+    pub final_test_step: Option<u64>,
     /// Highest test accuracy of any evaluation.
     pub best_test_accuracy: Option<f64>,
     /// Test accuracy of the newest evaluation.
@@ -330,6 +338,7 @@ impl RunSummary {
             epoch,
             best_test_loss: lowest(&mut tests().filter_map(|e| e.test_loss)),
             final_test_loss: last.and_then(|e| e.test_loss),
+            final_test_step: last.map(|e| e.step),
             best_test_accuracy: highest(&mut tests().filter_map(|e| e.test_accuracy)),
             final_test_accuracy: last.and_then(|e| e.test_accuracy),
         }
@@ -371,19 +380,72 @@ struct NameProbe {
     name: Option<String>,
 }
 
-/// Reads `runs` from the experiment text `text` run by run: the runs that read and check
-/// cleanly, and the damaged ones. `dataset` is the file's data set (a run's own is checked).
-pub(super) fn read_runs(
+/// The runs of an experiment file as [`read_runs`] reads them.
+pub(super) struct ReadRuns {
+    /// The runs that read and check cleanly (a damaged clock dropped).
+    pub runs: Vec<SavedRun>,
+    /// The runs left out, and why.
+    pub damaged: Vec<DamagedRun>,
+    /// One note per run that opened without its damaged clock.
+    pub clock_notes: Vec<String>,
+}
+
+/// `error`, a JSON error within the run that starts at byte `start` of `text`, at its line
+/// and column in the whole file.
+fn json_error_at(
     file: &str,
     text: &[u8],
-    dataset: &DatasetRef,
-) -> (Vec<SavedRun>, Vec<DamagedRun>) {
-    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-    let Some(array) = locate(text, &[PathStep::Key("runs")]) else {
-        return (Vec::new(), Vec::new());
+    start: usize,
+    error: &serde_json::Error,
+) -> ExperimentError {
+    let (line, column) = line_column(text, start);
+    let at_line = error.line() + line - 1;
+    let at_column = if error.line() == 1 {
+        error.column() + column - 1
+    } else {
+        error.column()
     };
-    let mut runs = Vec::new();
-    let mut damaged = Vec::new();
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let message = message.strip_suffix(&suffix).unwrap_or(&message);
+    ExperimentError::Json {
+        file: file.to_string(),
+        line: at_line,
+        column: at_column,
+        message: message.to_string(),
+    }
+}
+
+/// The run of JSON `slice` read without its `clock` (when it has one): what opens when only
+/// the clock is of the wrong shape.
+fn without_clock(slice: &[u8]) -> Option<SavedRun> {
+    let mut value: serde_json::Value = serde_json::from_slice(slice).ok()?;
+    value.as_object_mut()?.remove("clock")?;
+    serde_json::from_value(value).ok()
+}
+
+/// `error` without the `file: ` its message starts with.
+fn without_file(file: &str, error: &ExperimentError) -> String {
+    let full = error.to_string();
+    full.strip_prefix(&format!("{file}: "))
+        .unwrap_or(&full)
+        .to_string()
+}
+
+/// Reads `runs` from the experiment text `text` run by run: the runs that read and check
+/// cleanly, the damaged ones, and a note for each run whose clock was damaged and dropped
+/// (the run opens without its times). `dataset` is the file's data set (a run's own is
+/// checked).
+pub(super) fn read_runs(file: &str, text: &[u8], dataset: &DatasetRef) -> ReadRuns {
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    let mut read = ReadRuns {
+        runs: Vec::new(),
+        damaged: Vec::new(),
+        clock_notes: Vec::new(),
+    };
+    let Some(array) = locate(text, &[PathStep::Key("runs")]) else {
+        return read;
+    };
     for index in 0.. {
         let steps = [PathStep::Key("runs"), PathStep::Index(index)];
         let Some(span) = locate(text, &steps).filter(|s| s.end <= array.end) else {
@@ -393,48 +455,51 @@ pub(super) fn read_runs(
         let name = serde_json::from_slice::<NameProbe>(slice)
             .ok()
             .and_then(|probe| probe.name);
-        let result = match serde_json::from_slice::<SavedRun>(slice) {
-            Ok(run) => run
-                .check(dataset)
-                .map(|()| run)
-                .map_err(|error| field_error(file, Some(text), &format!("runs[{index}]."), error)),
+        let prefix = format!("runs[{index}].");
+        // A clock of the wrong shape: the run without it, and why the clock was dropped.
+        let parsed = match serde_json::from_slice::<SavedRun>(slice) {
+            Ok(run) => Ok((run, None)),
             Err(error) => {
-                let (line, column) = line_column(text, span.start);
-                let at_line = error.line() + line - 1;
-                let at_column = if error.line() == 1 {
-                    error.column() + column - 1
-                } else {
-                    error.column()
-                };
-                let message = error.to_string();
-                let suffix = format!(" at line {} column {}", error.line(), error.column());
-                let message = message.strip_suffix(&suffix).unwrap_or(&message);
-                Err(ExperimentError::Json {
-                    file: file.to_string(),
-                    line: at_line,
-                    column: at_column,
-                    message: message.to_string(),
-                })
+                let error = json_error_at(file, text, span.start, &error);
+                match without_clock(slice) {
+                    Some(run) => Ok((run, Some(error))),
+                    None => Err(error),
+                }
             }
         };
-        match result {
-            Ok(run) => runs.push(run),
-            Err(error) => {
-                let full = error.to_string();
-                let message = full
-                    .strip_prefix(&format!("{file}: "))
-                    .unwrap_or(&full)
-                    .to_string();
-                damaged.push(DamagedRun {
-                    file: file.to_string(),
-                    index,
-                    name,
-                    message,
-                });
+        let result = parsed.and_then(|(mut run, clock_error)| {
+            let clock_error = clock_error.or_else(|| {
+                let error = run.clock.as_ref()?.check().err()?;
+                Some(field_error(file, Some(text), &prefix, error))
+            });
+            if clock_error.is_some() {
+                run.clock = None;
             }
+            run.check(dataset)
+                .map(|()| (run, clock_error))
+                .map_err(|error| field_error(file, Some(text), &prefix, error))
+        });
+        match result {
+            Ok((run, clock_error)) => {
+                if let Some(error) = clock_error {
+                    read.clock_notes.push(format!(
+                        "{file}: run {:?}: its times were dropped ({}); on the seconds and \
+                         wall-clock axes it is drawn only from where it trains on",
+                        run.name,
+                        without_file(file, &error)
+                    ));
+                }
+                read.runs.push(run);
+            }
+            Err(error) => read.damaged.push(DamagedRun {
+                file: file.to_string(),
+                index,
+                name,
+                message: without_file(file, &error),
+            }),
         }
     }
-    (runs, damaged)
+    read
 }
 
 impl SavedRun {

@@ -1,20 +1,27 @@
-//! When a run reached which step: the x axes "epoch", "relative wall-clock seconds" and "wall
-//! clock" (time of day, UTC) of the overlaid curves.
+//! When a run reached which step: the x axes "epoch", "relative seconds" and "wall clock"
+//! (time of day, UTC) of the overlaid curves.
 //!
 //! The worker reports its step and epoch counters after each flush of step losses (about every
 //! 15 ms while it trains, [`crate::train::Event::Progress`]); the window keeps one
 //! [`ClockSample`] per report, never per step, so the training loop is untouched. A step
 //! between two samples is placed by linear interpolation between them.
 //!
-//! - **Seconds** count from the moment the run started training (its first *Play*, or its
-//!   first step), as the window received the counters: within a frame of when the worker
-//!   reached them. A pause shows as a jump in time at the step where the run stood still.
+//! A run **stops** when it is paused, and when its experiment file is closed until it is
+//! reopened and trained on. The four axes treat a stop alike, the way TensorBoard's and
+//! Weights & Biases' run charts do:
+//!
+//! - **Step** and **epoch** do not move while the run stands still: a stop takes no room.
+//! - **Seconds** (relative) count only the time the run spent training, from its first
+//!   *Play* (or first step): the stopwatch stops at Pause and goes on at Play, and a reopened
+//!   run goes on from its saved seconds (W&B's run time). A stop takes no room either.
 //!   A branch's seconds start where its parent's were at the branch step
 //!   ([`RunClock::set_offset`]): its time is the parent's time at that step plus its own.
 //! - **Wall clock** is the Unix time (UTC) at which each sample was taken, so a run's curve sits
-//!   at the time of day it trained. Samples survive an experiment file
-//!   ([`RunClock::to_saved`], [`RunClock::from_saved`]); the time between closing and reopening
-//!   a file is not counted in the seconds, but shows on the wall clock.
+//!   at the time of day it trained, and a stop is the stretch of the day it took: the curve
+//!   **breaks** there ([`RunClock::gaps`]) instead of drawing a line across hours in which
+//!   nothing trained. A stop is what the wall clock ran beyond the training seconds between
+//!   two samples, so it is found again in a file ([`RunClock::to_saved`],
+//!   [`RunClock::from_saved`]); stops shorter than [`MIN_GAP_SECS`] are not broken.
 //! - A run reopened from a file saved without times ([`RunClock::untimed_through`]) has no time
 //!   for its steps up to the saved step: they are left off the seconds and wall-clock axes
 //!   rather than piled up at 0.
@@ -24,15 +31,23 @@
 //!   change of the batch size the boundary b is placed within the flush in which the epoch
 //!   counter changed.
 //!
-//! Samples are thinned by halves past [`MAX_CLOCK_SAMPLES`] (two per pause are kept), so an
-//! hour-long run holds at most that many.
+//! Samples are thinned by halves past [`MAX_CLOCK_SAMPLES`] (the two samples around each stop
+//! are kept), so an hour-long run holds at most that many.
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::experiment::SavedClock;
 
+mod timeofday;
+pub use timeofday::{time_grid_steps, time_of_day};
+
 /// Samples kept per run before they are thinned by halves.
 pub const MAX_CLOCK_SAMPLES: usize = 4096;
+
+/// Shortest stop (seconds of wall-clock time in which the run did not train) at which a
+/// curve on the wall-clock axis breaks: longer than a frame or a flush of the worker, far
+/// longer than the milliseconds a file rounds times to.
+pub const MIN_GAP_SECS: f64 = 0.25;
 
 /// The x axis of the overlaid curves.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -42,10 +57,11 @@ pub enum XAxis {
     Step,
     /// Passes over the training set (fractional).
     Epoch,
-    /// Seconds of wall-clock time since the run started training (a branch: since its root
-    /// run started, through its parent's time at the branch step).
+    /// Seconds the run spent training since it started (pauses and the time its file was
+    /// closed are not counted; a branch: from its parent's time at the branch step).
     Seconds,
-    /// Time of day (UTC) at which the run reached the step, from the Unix time of each sample.
+    /// Time of day (UTC) at which the run reached the step, from the Unix time of each sample;
+    /// the curve breaks where the run stopped.
     WallClock,
 }
 
@@ -67,54 +83,30 @@ impl XAxis {
     pub fn is_time(self) -> bool {
         matches!(self, XAxis::Seconds | XAxis::WallClock)
     }
-}
 
-/// `unix` (seconds since 1970-01-01 UTC) as the time of day `hh:mm:ss` in UTC; with
-/// `tenths`, `hh:mm:ss.s`.
-pub fn time_of_day(unix: f64, tenths: bool) -> String {
-    if !unix.is_finite() {
-        return String::new();
+    /// What the axis counts, and what it does with the time a run stood still (its tooltip).
+    pub fn hint(self) -> &'static str {
+        match self {
+            XAxis::Step => {
+                "Optimizer steps (mini-batch updates). A pause, or the time the experiment was \
+                 closed, takes no room."
+            }
+            XAxis::Epoch => {
+                "Passes over the training set (fractional). A pause, or the time the experiment \
+                 was closed, takes no room."
+            }
+            XAxis::Seconds => {
+                "Seconds each run spent training, from its first Play: pauses and the time the \
+                 experiment was closed are not counted (a branch goes on from its parent's time \
+                 at the branch step)."
+            }
+            XAxis::WallClock => {
+                "Time of day (UTC) at which each run reached the step. Where a run was paused or \
+                 its experiment closed, its curve breaks: no line is drawn across time in which \
+                 it did not train."
+            }
+        }
     }
-    let day = unix.rem_euclid(86_400.0);
-    if tenths {
-        let tenths = (day * 10.0).round() as u64 % 864_000;
-        let s = tenths / 10;
-        format!(
-            "{:02}:{:02}:{:02}.{}",
-            s / 3600,
-            s / 60 % 60,
-            s % 60,
-            tenths % 10
-        )
-    } else {
-        let s = day.round() as u64 % 86_400;
-        format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    }
-}
-
-/// Grid steps of a wall-clock axis (seconds): 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min,
-/// 1, 2, 3, 6, 12 h, 1 day.
-const TIME_STEPS: [f64; 18] = [
-    1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
-    10_800.0, 21_600.0, 43_200.0, 86_400.0,
-];
-
-/// Three grid steps for a wall-clock axis (fine, medium, coarse) of whole seconds, minutes
-/// or hours: the finest at least `base_step` (egui_plot's smallest sensible step, 8 points),
-/// the coarsest at least 10 × `base_step` (80 points), since egui_plot labels only marks
-/// more than 60 points apart and a time of day is that wide.
-pub fn time_grid_steps(base_step: f64) -> [f64; 3] {
-    let last = TIME_STEPS.len() - 1;
-    let index = |at_least: f64| {
-        TIME_STEPS
-            .iter()
-            .position(|&s| s >= at_least)
-            .unwrap_or(last)
-    };
-    let fine = index(base_step);
-    let medium = index(3.0 * base_step).max(fine + 1).min(last);
-    let coarse = index(10.0 * base_step).max(medium + 1).min(last);
-    [TIME_STEPS[fine], TIME_STEPS[medium], TIME_STEPS[coarse]]
 }
 
 /// The Unix time now (seconds since 1970-01-01 UTC).
@@ -124,28 +116,36 @@ fn unix_now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
-/// One progress report: the step, the fractional epoch at it, the seconds since the run
-/// started training and the Unix time it was taken at.
+/// One progress report: the step, the fractional epoch at it, the seconds the run had spent
+/// training and the Unix time it was taken at.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClockSample {
     /// Steps taken.
     pub step: u64,
     /// Fractional epochs at `step` (see the module docs).
     pub epoch: f64,
-    /// Seconds since the run started training (without a branch's offset).
+    /// Seconds the run had spent training (without a branch's offset; stops not counted).
     pub seconds: f64,
     /// Unix time (seconds since 1970-01-01 UTC) of the report.
     pub wall: f64,
+}
+
+/// Seconds of wall-clock time in which the run did not train between samples `a` and `b`
+/// (the wall clock's advance beyond the training seconds'), when at least [`MIN_GAP_SECS`].
+fn stop_between(a: &ClockSample, b: &ClockSample) -> Option<f64> {
+    let stop = (b.wall - a.wall) - (b.seconds - a.seconds);
+    (stop >= MIN_GAP_SECS).then_some(stop)
 }
 
 /// The progress reports of one run (see the module docs).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunClock {
     samples: Vec<ClockSample>,
-    /// When the current stretch of training time began being counted; `None` until the run
-    /// started training (or, for a clock read from a file, until it trains again).
+    /// When the current stretch of training began (the stopwatch runs); `None` while the run
+    /// stands still (not started, paused, or read from a file and not trained on yet).
     origin: Option<Instant>,
-    /// Seconds counted before `origin` (a clock read from a file: its newest sample's).
+    /// Training seconds counted before `origin` (a clock read from a file: its newest
+    /// sample's).
     base: f64,
     /// The samples carry times (the run has started training, or they came from a file).
     started: bool,
@@ -163,10 +163,19 @@ pub struct RunClock {
 }
 
 impl RunClock {
-    /// Notes that the run reached `step` with `epoch` completed passes, at `now`.
-    /// `steps_per_epoch` is the run's (0 when unknown). A report that does not advance a run
-    /// that has not started training yet is not kept (a paused run's clock starts at Play).
-    pub fn record(&mut self, step: u64, epoch: u64, steps_per_epoch: u64, now: Instant) {
+    /// Notes that the run reached `step` with `epoch` completed passes, at `now`;
+    /// `running` is whether its worker trains (false: a paused run stepped by hand, whose
+    /// stopwatch stays stopped). `steps_per_epoch` is the run's (0 when unknown). A report that
+    /// does not advance a run that has not started training yet is not kept (a paused run's
+    /// clock starts at Play).
+    pub fn record(
+        &mut self,
+        step: u64,
+        epoch: u64,
+        steps_per_epoch: u64,
+        running: bool,
+        now: Instant,
+    ) {
         if let Some(last) = self.samples.last()
             && step < last.step
         {
@@ -174,27 +183,29 @@ impl RunClock {
         }
         if self.origin.is_none() {
             let advanced = self.samples.last().is_some_and(|last| step > last.step);
-            if self.started && !advanced {
-                // Read from a file and not training yet: the saved samples stay as they are.
-                return;
-            }
             if !advanced {
-                // Not training yet: remember only where it stands.
-                self.samples.clear();
-                self.epoch_start = None;
-                let wall = self.wall_at(now);
-                self.push(step, epoch, steps_per_epoch, 0.0, wall);
+                if !self.started {
+                    // Not training yet: remember only where it stands.
+                    self.samples.clear();
+                    self.epoch_start = None;
+                    let wall = self.wall_at(now);
+                    self.push(step, epoch, steps_per_epoch, 0.0, wall);
+                }
+                // Paused, or read from a file and not trained on yet: nothing new.
                 return;
             }
-            self.origin = Some(now);
+            if running {
+                // Training without a Play of its own (a session reset while running).
+                self.origin = Some(now);
+            }
             self.started = true;
         }
         let (seconds, wall) = (self.seconds_at(now), self.wall_at(now));
         self.push(step, epoch, steps_per_epoch, seconds, wall);
     }
 
-    /// Notes that the run (re)started training at `step` at `now` (after Play): a pause
-    /// before it becomes a jump in time at this step.
+    /// Notes that the run (re)started training at `step` at `now` (after Play): the
+    /// stopwatch goes on from the seconds it stood at.
     pub fn resume(&mut self, step: u64, epoch: u64, steps_per_epoch: u64, now: Instant) {
         if self.origin.is_none() {
             self.origin = Some(now);
@@ -211,6 +222,29 @@ impl RunClock {
         }
         let (seconds, wall) = (self.seconds_at(now), self.wall_at(now));
         self.push(step, epoch, steps_per_epoch, seconds, wall);
+    }
+
+    /// Notes that the run stopped training at `step` at `now` (Pause, or its epochs are
+    /// done): the stopwatch stops, and the sample taken marks where a stop begins.
+    pub fn pause(&mut self, step: u64, epoch: u64, steps_per_epoch: u64, now: Instant) {
+        if self.origin.is_none() {
+            return;
+        }
+        if let Some(last) = self.samples.last()
+            && step < last.step
+        {
+            self.truncate(step);
+        }
+        let (seconds, wall) = (self.seconds_at(now), self.wall_at(now));
+        self.base = seconds;
+        self.origin = None;
+        let same = self
+            .samples
+            .last()
+            .is_some_and(|s| s.step == step && s.seconds == seconds && s.wall == wall);
+        if !same {
+            self.push(step, epoch, steps_per_epoch, seconds, wall);
+        }
     }
 
     fn seconds_at(&self, now: Instant) -> f64 {
@@ -296,16 +330,18 @@ impl RunClock {
         }
     }
 
-    /// Keeps every other sample, the newest, and both samples of each pause.
+    /// Keeps every other sample, the newest, and both samples of each pause or stop.
     fn thin(&mut self) {
         let samples = std::mem::take(&mut self.samples);
         let n = samples.len();
+        let apart =
+            |a: &ClockSample, b: &ClockSample| a.step == b.step || stop_between(a, b).is_some();
         self.samples = samples
             .iter()
             .enumerate()
             .filter(|&(i, s)| {
-                let paused = (i > 0 && samples[i - 1].step == s.step)
-                    || samples.get(i + 1).is_some_and(|next| next.step == s.step);
+                let paused = (i > 0 && apart(&samples[i - 1], s))
+                    || samples.get(i + 1).is_some_and(|next| apart(s, next));
                 i % 2 == 0 || i + 1 == n || paused
             })
             .map(|(_, s)| *s)
@@ -404,7 +440,7 @@ impl RunClock {
                 let n = steps_per_epoch as f64;
                 points.iter().map(|&[s, y]| [s / n, y]).collect()
             }
-            XAxis::Epoch => self.interpolate(points, |s| s.epoch, steps_per_epoch),
+            XAxis::Epoch => self.interpolate(points, |s| s.epoch, steps_per_epoch, false),
             XAxis::Seconds | XAxis::WallClock => {
                 let timed = match self.untimed_through {
                     Some(step) => {
@@ -415,26 +451,55 @@ impl RunClock {
                 };
                 if axis == XAxis::Seconds {
                     let offset = self.offset;
-                    self.interpolate(timed, |s| offset + s.seconds, 0)
+                    self.interpolate(timed, |s| offset + s.seconds, 0, false)
                 } else {
-                    self.interpolate(timed, |s| s.wall, 0)
+                    self.interpolate(timed, |s| s.wall, 0, true)
                 }
             }
         }
     }
 
+    /// The stretches of `axis` (x from, x to) in which the run did not train and across
+    /// which its curve must not be drawn: on the wall clock each stop of at least
+    /// [`MIN_GAP_SECS`] (a pause, or the time its experiment was closed), from the Unix time
+    /// it stopped to the time it trained again. Empty on the other axes, where a stop takes
+    /// no room.
+    pub fn gaps(&self, axis: XAxis) -> Vec<(f64, f64)> {
+        if axis != XAxis::WallClock {
+            return Vec::new();
+        }
+        self.samples
+            .windows(2)
+            .filter_map(|pair| {
+                let stop = stop_between(&pair[0], &pair[1])?;
+                Some((pair[0].wall, pair[0].wall + stop))
+            })
+            .collect()
+    }
+
     /// Linear interpolation of `value` between the samples around each point's step (one
     /// pass, as the points are in step order). Past the newest sample it goes on at the last
-    /// segment's rate (for epochs: 1 / `steps_per_epoch`).
+    /// segment's rate (for epochs: 1 / `steps_per_epoch`). With `stops` (the wall clock), a
+    /// segment holding a stop ([`RunClock::gaps`]) stands still first and trains after: its
+    /// steps are spread over the part after the stop.
     fn interpolate(
         &self,
         points: &[[f64; 2]],
         value: impl Fn(&ClockSample) -> f64,
         steps_per_epoch: u64,
+        stops: bool,
     ) -> Vec<[f64; 2]> {
         let samples = &self.samples;
         let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
             return Vec::new();
+        };
+        // The time of a segment spent standing still, on this axis.
+        let still = |a: &ClockSample, b: &ClockSample| {
+            if stops {
+                stop_between(a, b).unwrap_or(0.0)
+            } else {
+                0.0
+            }
         };
         let tail_rate = if steps_per_epoch > 0 {
             1.0 / steps_per_epoch as f64
@@ -442,7 +507,8 @@ impl RunClock {
             match samples.len() {
                 n if n >= 2 && samples[n - 2].step < last.step => {
                     let before = &samples[n - 2];
-                    (value(last) - value(before)) / (last.step - before.step) as f64
+                    let moved = value(last) - value(before) - still(before, last);
+                    moved / (last.step - before.step) as f64
                 }
                 _ => 0.0,
             }
@@ -465,7 +531,8 @@ impl RunClock {
             let x = match samples.get(segment + 1) {
                 Some(b) if b.step > a.step && step > a.step as f64 => {
                     let t = (step - a.step as f64) / (b.step - a.step) as f64;
-                    value(a) + t * (value(b) - value(a))
+                    let still = still(a, b);
+                    value(a) + still + t * (value(b) - value(a) - still)
                 }
                 _ => value(a),
             };
@@ -485,17 +552,20 @@ mod tests {
     }
 
     #[test]
-    fn steps_become_seconds_since_play_and_a_pause_is_a_jump() {
+    fn seconds_count_training_only_and_the_wall_clock_breaks_at_a_pause() {
         let t0 = Instant::now();
+        let unix = 1_796_220_000.0;
         let mut clock = RunClock::default();
+        clock.set_wall_anchor(t0, unix);
         // Created paused at step 0; Play two seconds later.
-        clock.record(0, 0, 10, t0);
+        clock.record(0, 0, 10, false, t0);
         clock.resume(0, 0, 10, at(t0, 2000));
-        clock.record(100, 10, 10, at(t0, 3000));
-        clock.record(200, 20, 10, at(t0, 3500));
+        clock.record(100, 10, 10, true, at(t0, 3000));
+        clock.record(200, 20, 10, true, at(t0, 3500));
         // Paused at step 200 until t = 13.5 s.
+        clock.pause(200, 20, 10, at(t0, 3500));
         clock.resume(200, 20, 10, at(t0, 13_500));
-        clock.record(300, 30, 10, at(t0, 14_500));
+        clock.record(300, 30, 10, true, at(t0, 14_500));
         let points = [
             [1.0, 0.9],
             [50.0, 0.5],
@@ -508,10 +578,35 @@ mod tests {
             .iter()
             .map(|p| p[0])
             .collect();
-        assert_eq!(x, [0.01, 0.5, 1.25, 1.5, 12.0]);
+        // The ten seconds of the pause are not training: step 250 is half a second after 200.
+        assert_eq!(x, [0.01, 0.5, 1.25, 1.5, 2.0]);
         // Past the newest sample: on at the last segment's rate (100 steps per second).
         let after = clock.to_axis(&[[310.0, 0.1]], XAxis::Seconds, 10);
-        assert_eq!(after, vec![[12.6, 0.1]]);
+        assert_eq!(after, vec![[2.6, 0.1]]);
+        // The wall clock keeps the pause's ten seconds, as a gap in the curve (none on the
+        // other axes, where the pause takes no room).
+        assert_eq!(clock.gaps(XAxis::WallClock), [(unix + 3.5, unix + 13.5)]);
+        assert!(clock.gaps(XAxis::Seconds).is_empty());
+        assert!(clock.gaps(XAxis::Step).is_empty());
+        let wall: Vec<f64> = clock
+            .to_axis(&points, XAxis::WallClock, 10)
+            .iter()
+            .map(|p| ((p[0] - unix) * 1000.0).round() / 1000.0)
+            .collect();
+        assert_eq!(wall, [2.01, 2.5, 3.25, 3.5, 14.0]);
+        // Stepped by hand while paused: the stopwatch stays stopped, the wall clock moves,
+        // and the step sits after the stop (at the time it was taken), not inside it.
+        clock.pause(300, 30, 10, at(t0, 14_500));
+        clock.record(301, 30, 10, false, at(t0, 20_500));
+        assert_eq!(clock.samples().last().map(|s| s.seconds), Some(2.5));
+        assert_eq!(
+            clock.to_axis(&[[301.0, 0.1]], XAxis::WallClock, 10),
+            [[unix + 20.5, 0.1]]
+        );
+        assert_eq!(
+            clock.gaps(XAxis::WallClock),
+            [(unix + 3.5, unix + 13.5), (unix + 14.5, unix + 20.5)]
+        );
         // The y values are kept.
         assert_eq!(clock.to_axis(&points, XAxis::Seconds, 10)[2][1], 0.4);
     }
@@ -523,7 +618,7 @@ mod tests {
         // 8 steps per epoch; the counters arrive every 5 steps.
         clock.resume(0, 0, 8, t0);
         for (k, step) in [5u64, 10, 15, 20].iter().enumerate() {
-            clock.record(*step, step / 8, 8, at(t0, 100 * (k as u64 + 1)));
+            clock.record(*step, step / 8, 8, true, at(t0, 100 * (k as u64 + 1)));
         }
         let epochs: Vec<f64> = clock.samples().iter().map(|s| s.epoch).collect();
         assert_eq!(epochs, [0.0, 0.625, 1.25, 1.875, 2.5]);
@@ -547,12 +642,12 @@ mod tests {
         let t0 = Instant::now();
         let mut clock = RunClock::default();
         clock.resume(0, 0, 4, t0);
-        clock.record(8, 2, 4, at(t0, 1000));
-        clock.record(16, 4, 4, at(t0, 2000));
+        clock.record(8, 2, 4, true, at(t0, 1000));
+        clock.record(16, 4, 4, true, at(t0, 2000));
         clock.truncate(10);
         assert_eq!(clock.samples().len(), 2);
         clock.resume(8, 2, 4, at(t0, 5000));
-        clock.record(12, 3, 4, at(t0, 6000));
+        clock.record(12, 3, 4, true, at(t0, 6000));
         let last = clock.samples().last().copied();
         assert_eq!(
             last,
@@ -564,7 +659,7 @@ mod tests {
             })
         );
         for k in 0..3 * MAX_CLOCK_SAMPLES as u64 {
-            clock.record(13 + k, 3, 0, at(t0, 7000 + k));
+            clock.record(13 + k, 3, 0, true, at(t0, 7000 + k));
         }
         assert!(clock.samples().len() < 2 * MAX_CLOCK_SAMPLES);
         assert_eq!(clock.samples().last().map(|s| s.step), Some(12 + 3 * 4096));
@@ -584,10 +679,11 @@ mod tests {
         let unix = 1_796_220_000.0;
         let mut clock = RunClock::default();
         clock.set_wall_anchor(t0, unix);
-        clock.record(0, 0, 10, t0);
+        clock.record(0, 0, 10, false, t0);
         clock.resume(0, 0, 10, at(t0, 2000));
-        clock.record(100, 10, 10, at(t0, 3000));
-        clock.record(200, 20, 10, at(t0, 4500));
+        clock.record(100, 10, 10, true, at(t0, 3000));
+        clock.record(200, 20, 10, true, at(t0, 4500));
+        clock.pause(200, 20, 10, at(t0, 4500));
         let saved = clock.to_saved().expect("started");
         // Seconds 0 was at Unix time 1 796 220 002 (Play, two seconds after the anchor).
         assert_eq!(saved.started_at, unix + 2.0);
@@ -614,12 +710,35 @@ mod tests {
         let t1 = at(t0, 86_400_000);
         reopened.set_wall_anchor(t1, unix + 86_400.0);
         // The worker's counters as it loads the run do not add a sample.
-        reopened.record(200, 20, 10, t1);
+        reopened.record(200, 20, 10, false, t1);
         assert_eq!(reopened.samples().len(), 3);
         reopened.resume(200, 20, 10, at(t1, 10_000));
-        reopened.record(300, 30, 10, at(t1, 11_000));
+        reopened.record(300, 30, 10, true, at(t1, 11_000));
         let last = reopened.samples().last().copied().expect("sample");
         assert_eq!((last.seconds, last.wall), (3.5, unix + 86_411.0));
+        // The day the file was closed is no training: on the seconds axis step 250 is half a
+        // second after step 200; on the wall clock the curve breaks from when the run stopped
+        // (4.5 s after the anchor) to when it trained again, and step 250 is placed after the
+        // break, not on a line drawn across the day.
+        let after = [[200.0, 0.2], [250.0, 0.15]];
+        assert_eq!(
+            reopened.to_axis(&after, XAxis::Seconds, 10),
+            [[2.5, 0.2], [3.0, 0.15]]
+        );
+        assert_eq!(
+            reopened.gaps(XAxis::WallClock),
+            [(unix + 4.5, unix + 86_410.0)]
+        );
+        assert_eq!(
+            reopened.to_axis(&after, XAxis::WallClock, 10),
+            [[unix + 4.5, 0.2], [unix + 86_410.5, 0.15]]
+        );
+        // Saved again and reopened: the break is found again in the file's times.
+        let again = RunClock::from_saved(&reopened.to_saved().expect("started"), 10);
+        assert_eq!(
+            again.gaps(XAxis::WallClock),
+            reopened.gaps(XAxis::WallClock)
+        );
     }
 
     #[test]
@@ -627,15 +746,15 @@ mod tests {
         let t0 = Instant::now();
         let mut parent = RunClock::default();
         parent.resume(0, 0, 10, t0);
-        parent.record(100, 10, 10, at(t0, 4000));
+        parent.record(100, 10, 10, true, at(t0, 4000));
         assert_eq!(parent.seconds_at_step(50), Some(2.0));
         let mut branch = RunClock::default();
         branch.set_offset(parent.seconds_at_step(50).unwrap_or(0.0));
         // The branch's session starts (clearing its clock) paused at step 50; Play at 10 s.
         branch.clear();
-        branch.record(50, 5, 10, at(t0, 9000));
+        branch.record(50, 5, 10, false, at(t0, 9000));
         branch.resume(50, 5, 10, at(t0, 10_000));
-        branch.record(150, 15, 10, at(t0, 11_000));
+        branch.record(150, 15, 10, true, at(t0, 11_000));
         assert_eq!(
             branch.to_axis(&[[100.0, 0.3], [150.0, 0.2]], XAxis::Seconds, 10),
             [[2.5, 0.3], [3.0, 0.2]]
@@ -645,10 +764,10 @@ mod tests {
         // Reopened from a file without times at step 300: nothing up to it on the time axes
         // (no spike at 0), what it trains after goes on from 0.
         let mut untimed = RunClock::default();
-        untimed.record(300, 30, 10, t0);
+        untimed.record(300, 30, 10, false, t0);
         untimed.set_untimed_through(300);
         untimed.resume(300, 30, 10, at(t0, 1000));
-        untimed.record(400, 40, 10, at(t0, 2000));
+        untimed.record(400, 40, 10, true, at(t0, 2000));
         let points = [[10.0, 2.0], [300.0, 0.5], [350.0, 0.4], [400.0, 0.3]];
         assert_eq!(
             untimed.to_axis(&points, XAxis::Seconds, 10),
@@ -657,17 +776,5 @@ mod tests {
         assert_eq!(untimed.to_axis(&points, XAxis::WallClock, 10).len(), 2);
         assert_eq!(untimed.to_axis(&points, XAxis::Step, 10).len(), 4);
         assert_eq!(untimed.to_saved().map(|s| s.samples.len()), Some(2));
-    }
-
-    #[test]
-    fn wall_clock_labels_and_grid_steps() {
-        assert_eq!(time_of_day(1_796_220_200.0, false), "14:03:20");
-        assert_eq!(time_of_day(1_796_220_200.04, true), "14:03:20.0");
-        assert_eq!(time_of_day(86_399.96, true), "00:00:00.0");
-        assert_eq!(time_grid_steps(0.3), [1.0, 2.0, 5.0]);
-        // The coarsest step is at least 10 × the base (80 points): labelled.
-        assert_eq!(time_grid_steps(7.0), [10.0, 30.0, 120.0]);
-        assert_eq!(time_grid_steps(100.0), [120.0, 300.0, 1800.0]);
-        assert_eq!(time_grid_steps(1e9), [86_400.0; 3]);
     }
 }

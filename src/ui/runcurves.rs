@@ -5,7 +5,9 @@
 //! it holds), smoothed ([`crate::ui::smoothing`]), placed on the chosen x axis by the run's
 //! [`crate::ui::runclock::RunClock`], put on log axes if asked, and thinned to the plot's pixel
 //! columns by the M4 envelope ([`crate::ui::plot::envelope`]). The raw curve is kept too (drawn
-//! faint beneath the smoothed one), and for seed groups the undecimated series.
+//! faint beneath the smoothed one), and for seed groups the undecimated series. Where the run
+//! stopped ([`crate::ui::runclock::RunClock::gaps`]: on the wall clock, a pause or the time its
+//! file was closed) the drawn curves break ([`break_line`], [`break_band`]).
 //!
 //! [`CurveCache`] keeps the prepared curves of each run and prepares them again only when the
 //! run's history grew (its step count, bucket count, evaluations or clock changed) or the view
@@ -91,6 +93,58 @@ pub struct PreparedCurve {
     /// The smoothed values (the raw ones without smoothing), undecimated, in plot space: what
     /// a seed group averages.
     pub series: Vec<[f64; 2]>,
+    /// The x ranges (plot space) in which the run did not train and across which nothing is
+    /// drawn: `raw` and `line` are already broken there ([`break_line`]); `band` is pinched
+    /// there when drawn ([`break_band`], after it is padded to a pixel).
+    pub gaps: Vec<(f64, f64)>,
+}
+
+/// Whether the segment from x `a` to x `b` crosses one of `gaps` whole.
+fn spans_gap(a: f64, b: f64, gaps: &[(f64, f64)]) -> bool {
+    gaps.iter().any(|&(from, to)| a <= from && b >= to)
+}
+
+/// `points` (ascending x) with a point of NaNs between two points on either side of a gap:
+/// the plot draws each stretch between two such breaks as a line of its own, so none is
+/// drawn across the gap (egui_plot 0.38 itself joins a line through a NaN point).
+pub fn break_line(points: Vec<[f64; 2]>, gaps: &[(f64, f64)]) -> Vec<[f64; 2]> {
+    if gaps.is_empty() {
+        return points;
+    }
+    let mut out = Vec::with_capacity(points.len() + gaps.len());
+    for (i, &point) in points.iter().enumerate() {
+        if i > 0 && spans_gap(points[i - 1][0], point[0], gaps) {
+            out.push([f64::NAN; 2]);
+        }
+        out.push(point);
+    }
+    out
+}
+
+/// A filled band `x`, `low`, `high` (ascending x) pinched to zero height across each gap (a
+/// NaN would spoil the filled mesh): the two columns beside the gap are repeated with
+/// `low = high`, so the quads over the gap have no area.
+pub fn break_band(
+    x: &[f64],
+    low: &[f64],
+    high: &[f64],
+    gaps: &[(f64, f64)],
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let mut out = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..x.len().min(low.len()).min(high.len()) {
+        if i > 0 && spans_gap(x[i - 1], x[i], gaps) {
+            for k in [i - 1, i] {
+                let middle = 0.5 * (low[k] + high[k]);
+                out.0.push(x[k]);
+                out.1.push(middle);
+                out.2.push(middle);
+            }
+        }
+        out.0.push(x[i]);
+        out.1.push(low[i]);
+        out.2.push(high[i]);
+    }
+    out
 }
 
 /// What a run's history looked like when its curves were prepared.
@@ -312,12 +366,22 @@ pub fn prepare(run: &RunView, kind: CurveKind, view: &CurveView) -> PreparedCurv
         let raw = envelope(&raw_series, view.columns);
         (ColumnBand::default(), raw, envelope(&series, view.columns))
     };
+    let gaps: Vec<(f64, f64)> = run
+        .clock
+        .gaps(view.x_axis)
+        .into_iter()
+        .filter_map(|(from, to)| match view.log_x {
+            true => (from > 0.0).then(|| (from.log10(), to.log10())),
+            false => Some((from, to)),
+        })
+        .collect();
     PreparedCurve {
         band,
-        raw: plot_points(&raw),
-        line: plot_points(&line),
+        raw: plot_points(&break_line(raw, &gaps)),
+        line: plot_points(&break_line(line, &gaps)),
         raw_series,
         series,
+        gaps,
     }
 }
 
@@ -384,6 +448,80 @@ mod tests {
         );
         assert_eq!(accuracy.line, accuracy.raw);
         assert_eq!(accuracy.raw[1], PlotPoint::new(3.0, 75.0));
+    }
+
+    #[test]
+    fn on_the_wall_clock_no_line_crosses_the_hours_a_file_was_closed() {
+        // 300 steps: 200 trained in 2 s, the file closed for two hours, 100 more in 1 s.
+        let losses: Vec<f32> = (0..300).map(|i| 1.0 / (1.0 + i as f32)).collect();
+        let mut run = run_with(
+            &losses,
+            &[(100, 0.5, 0.6), (200, 0.3, 0.7), (300, 0.2, 0.8)],
+        );
+        let saved = crate::experiment::SavedClock {
+            started_at: 1_796_220_000.0,
+            offset: 0.0,
+            samples: vec![
+                [0.0, 0.0, 0.0, 0.0],
+                [200.0, 20.0, 2.0, 2.0],
+                [200.0, 20.0, 2.0, 7202.0],
+                [300.0, 30.0, 3.0, 7203.0],
+            ],
+        };
+        run.clock = crate::ui::runclock::RunClock::from_saved(&saved, 10);
+        let mut wall = view(0.0, false, false);
+        wall.x_axis = XAxis::WallClock;
+        let gap = (1_796_220_002.0, 1_796_227_202.0);
+        let test = prepare(&run, CurveKind::TestLoss, &wall);
+        assert_eq!(test.gaps, [gap]);
+        let xs = |points: &[PlotPoint]| -> Vec<f64> { points.iter().map(|p| p.x).collect() };
+        let line = xs(&test.line);
+        assert_eq!(line.len(), 4, "{line:?}");
+        assert_eq!([line[0], line[1]], [gap.0 - 1.0, gap.0]);
+        assert!(
+            line[2].is_nan(),
+            "a break between the two sittings: {line:?}"
+        );
+        assert_eq!(line[3], gap.1 + 1.0);
+        assert!(test.raw[2].x.is_nan());
+        // The per-step loss: its line breaks once, and its band, pinched, has no height over
+        // the gap.
+        let steps = prepare(&run, CurveKind::StepLoss, &wall);
+        let breaks = steps.line.iter().filter(|p| p.x.is_nan()).count();
+        assert_eq!(breaks, 1);
+        assert!(
+            steps
+                .line
+                .windows(2)
+                .all(|w| !(w[0].x <= gap.0 && w[1].x >= gap.1)),
+            "no segment from before the gap to after it"
+        );
+        let (x, low, high) = break_band(
+            &steps.band.x,
+            &steps.band.low,
+            &steps.band.high,
+            &steps.gaps,
+        );
+        let band = ColumnBand { x, low, high };
+        let across: Vec<usize> = (1..band.x.len())
+            .filter(|&i| band.x[i - 1] <= gap.0 && band.x[i] >= gap.1)
+            .collect();
+        assert_eq!(across.len(), 1);
+        let i = across[0];
+        assert_eq!(band.low[i - 1], band.high[i - 1], "pinched before the gap");
+        assert_eq!(band.low[i], band.high[i], "pinched after the gap");
+        // Seconds count training only: no gap, and the closed hours take no room.
+        let mut seconds = view(0.0, false, false);
+        seconds.x_axis = XAxis::Seconds;
+        let test = prepare(&run, CurveKind::TestLoss, &seconds);
+        assert!(test.gaps.is_empty());
+        assert_eq!(xs(&test.line), [1.0, 2.0, 3.0]);
+        assert!(
+            prepare(&run, CurveKind::StepLoss, &seconds)
+                .line
+                .iter()
+                .all(|p| p.x.is_finite())
+        );
     }
 
     #[test]

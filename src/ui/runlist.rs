@@ -64,6 +64,11 @@ pub struct RunSummary {
     pub max_test_loss: Option<f64>,
     /// Test loss of the newest evaluation.
     pub final_test_loss: Option<f64>,
+    /// Step of the newest evaluation (of `final_test_loss` and `final_test_accuracy`): before
+    /// `steps` while the run trains between evaluations, or when it was saved so.
+    pub final_test_step: Option<u64>,
+    /// The run's worker is training (its newest evaluation is a moment old by nature).
+    pub running: bool,
     /// Highest test accuracy (0–1) of any evaluation (the best; also the maximum).
     pub best_test_accuracy: Option<f64>,
     /// Lowest test accuracy (0–1) of any evaluation.
@@ -83,6 +88,13 @@ fn extremes(range: Option<(f64, f64)>, value: f64) -> Option<(f64, f64)> {
 }
 
 impl RunSummary {
+    /// The step of the newest test metrics when they are not of the run's current weights
+    /// (it stands at a later step and is not training): the table says so beside them.
+    pub fn stale_test_step(&self) -> Option<u64> {
+        self.final_test_step
+            .filter(|&step| step != self.steps && !self.running)
+    }
+
     /// The summary of `run`'s evaluations (non-finite values are left out of the extremes).
     pub fn of(run: &RunView) -> Self {
         let mut loss = None;
@@ -93,12 +105,15 @@ impl RunSummary {
                 accuracy = extremes(accuracy, a);
             }
         }
-        let last = run.evals.iter().rev().find_map(|e| e.test);
+        let newest = run.evals.iter().rev().find(|e| e.test.is_some());
+        let last = newest.and_then(|e| e.test);
         Self {
             steps: run.step,
             best_test_loss: loss.map(|r| r.0),
             max_test_loss: loss.map(|r| r.1),
             final_test_loss: last.map(|m| m.loss),
+            final_test_step: newest.map(|e| e.step),
+            running: run.running,
             best_test_accuracy: accuracy.map(|r| r.1),
             min_test_accuracy: accuracy.map(|r| r.0),
             final_test_accuracy: last.and_then(|m| m.accuracy),
@@ -325,6 +340,8 @@ mod tests {
                 best_test_loss: Some(0.3),
                 max_test_loss: Some(0.9),
                 final_test_loss: Some(0.45),
+                final_test_step: Some(300),
+                running: false,
                 best_test_accuracy: Some(0.92),
                 min_test_accuracy: Some(0.4),
                 final_test_accuracy: Some(0.88),
@@ -336,6 +353,12 @@ mod tests {
         assert_eq!(summary.best_test_loss, Some(1.5));
         assert_eq!(summary.max_test_loss, Some(2.0));
         assert_eq!(summary.best_test_accuracy, None);
+        assert_eq!(
+            summary.final_test_step,
+            Some(20),
+            "evaluated at 20, standing at 300"
+        );
+        assert_eq!(summary.stale_test_step(), Some(20));
         assert_eq!(RunSummary::of(&RunView::default()), RunSummary::default());
     }
 }

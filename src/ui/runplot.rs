@@ -3,8 +3,8 @@
 //!
 //! - **smoothing**: TensorBoard's debiased exponential moving average ([`crate::ui::smoothing`])
 //!   of every curve; the raw curve stays drawn, faint, beneath the smoothed one;
-//! - **x**: step, epoch, seconds since the run started training or the time of day (UTC)
-//!   ([`crate::ui::runclock`]), and **log x**;
+//! - **x**: step, epoch, seconds spent training or the time of day (UTC), on which the curve
+//!   breaks where a run stopped ([`crate::ui::runclock`]), and **log x**;
 //! - **group by seed**: runs that are the same but for the seed (settings, settings changed
 //!   during training and lineage) become one curve, their mean, with a band of ±1 standard
 //!   deviation ([`crate::ui::seedgroup`]).
@@ -23,7 +23,7 @@ use crate::ui::plot::{
     LegendEntry, Marker, count_x_axis, legend_row, log_x_axis, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::runclock::{XAxis, time_grid_steps, time_of_day};
-use crate::ui::runcurves::{CurveCache, CurveKind, CurveView, RunCurves};
+use crate::ui::runcurves::{CurveCache, CurveKind, CurveView, RunCurves, break_band, break_line};
 use crate::ui::runlist::RunEntry;
 use crate::ui::seedgroup::{SeedFacts, band, seed_groups};
 use crate::ui::smoothing::MAX_SMOOTHING;
@@ -61,67 +61,92 @@ impl Default for CompareOptions {
 }
 
 impl CompareOptions {
-    /// The row of controls above the overlaid plots.
-    pub fn controls_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal_wrapped(|ui| {
-            ui.spacing_mut().slider_width = 80.0;
-            ui.add(
-                egui::Slider::new(&mut self.smoothing, 0.0..=MAX_SMOOTHING)
-                    .update_while_editing(false)
-                    .text("smoothing")
-                    .fixed_decimals(2),
-            )
+    /// The controls above the overlaid plots: wrapping onto as many rows as they need, or
+    /// (`one_row`, when room is short) on one row that scrolls sideways.
+    pub fn controls_ui(&mut self, ui: &mut egui::Ui, one_row: bool) {
+        if one_row {
+            one_row_ui(ui, "runs_controls_row", |ui| self.control_widgets(ui));
+        } else {
+            ui.horizontal_wrapped(|ui| self.control_widgets(ui));
+        }
+    }
+
+    /// Smoothing, x axis, log x and group by seed.
+    fn control_widgets(&mut self, ui: &mut egui::Ui) {
+        ui.spacing_mut().slider_width = 80.0;
+        ui.add(
+            egui::Slider::new(&mut self.smoothing, 0.0..=MAX_SMOOTHING)
+                .update_while_editing(false)
+                .text("smoothing")
+                .fixed_decimals(2),
+        )
+        .on_hover_text(
+            "Exponential moving average of each curve (TensorBoard's, debiased): 0 = none, \
+             0.99 = strongest. The raw curve stays drawn, faint, beneath.",
+        );
+        egui::ComboBox::from_id_salt("runs_x_axis")
+            .selected_text(format!("x: {}", self.x_axis.label()))
+            .show_ui(ui, |ui| {
+                for axis in XAxis::ALL {
+                    ui.selectable_value(&mut self.x_axis, axis, axis.label())
+                        .on_hover_text(axis.hint());
+                }
+            })
+            .response
+            .on_hover_text(format!(
+                "What the curves are drawn against. Now: {}",
+                self.x_axis.hint()
+            ));
+        let can_log = self.x_axis != XAxis::WallClock;
+        ui.add_enabled(can_log, egui::Checkbox::new(&mut self.log_x, "log x"))
+            .on_hover_text("A logarithmic x axis (powers of ten); points at x = 0 are left out")
+            .on_disabled_hover_text("A time of day has no logarithmic axis");
+        ui.checkbox(&mut self.group_by_seed, "group by seed")
             .on_hover_text(
-                "Exponential moving average of each curve (TensorBoard's, debiased): 0 = none, \
-                 0.99 = strongest. The raw curve stays drawn, faint, beneath.",
+                "Draw ticked runs whose settings differ only in the seed as one curve: \
+                 their mean, with a band of ±1 standard deviation",
             );
-            egui::ComboBox::from_id_salt("runs_x_axis")
-                .selected_text(format!("x: {}", self.x_axis.label()))
-                .show_ui(ui, |ui| {
-                    for axis in XAxis::ALL {
-                        ui.selectable_value(&mut self.x_axis, axis, axis.label())
-                            .on_hover_text(match axis {
-                                XAxis::Step => "Optimizer steps (mini-batch updates)",
-                                XAxis::Epoch => "Passes over the training set (fractional)",
-                                XAxis::Seconds => {
-                                    "Wall-clock seconds since each run started training (a \
-                                     branch goes on from its parent's time at the branch step)"
-                                }
-                                XAxis::WallClock => {
-                                    "Time of day (UTC) at which each run reached the step; \
-                                     kept when the experiment is saved and reopened"
-                                }
-                            });
-                    }
-                })
-                .response
-                .on_hover_text(
-                    "What the curves are drawn against: step, epoch, seconds since the start \
-                     or the time of day",
-                );
-            let can_log = self.x_axis != XAxis::WallClock;
-            ui.add_enabled(can_log, egui::Checkbox::new(&mut self.log_x, "log x"))
-                .on_hover_text("A logarithmic x axis (powers of ten); points at x = 0 are left out")
-                .on_disabled_hover_text("A time of day has no logarithmic axis");
-            ui.checkbox(&mut self.group_by_seed, "group by seed")
-                .on_hover_text(
-                    "Draw ticked runs whose settings differ only in the seed as one curve: \
-                     their mean, with a band of ±1 standard deviation",
-                );
-        });
     }
 }
 
-/// A line drawn in the last frame: its name (as hovering shows it), its number of points and
-/// its last point (plot space).
+/// `add` on one row that scrolls sideways when it is wider than `ui`, with a thin scroll bar
+/// that stays visible (egui's floating one is invisible until hovered, so a cut-off row would
+/// look like the end of it).
+fn one_row_ui(ui: &mut egui::Ui, id: &str, add: impl FnOnce(&mut egui::Ui)) {
+    ui.scope(|ui| {
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::thin();
+        egui::ScrollArea::horizontal()
+            .id_salt(id)
+            .show(ui, |ui| ui.horizontal(add));
+    });
+}
+
+/// Least height (points) of the data area of each overlaid plot that the layout keeps when it
+/// can: 150 pixels in presentation mode (zoomed 1.5×), readable on a projector.
+pub const MIN_PLOT_HEIGHT: f32 = 100.0;
+
+/// Height (points) of an x axis under a plot (its tick labels and name), beside the data area.
+const X_AXIS_HEIGHT: f32 = 40.0;
+
+/// Room (points) the controls, a note and the legend may take when they wrap onto several
+/// rows; with less room than the plots need beside it, they fold onto one scrolling row each.
+const FULL_CONTROLS_HEIGHT: f32 = 90.0;
+
+/// Least width (points) of each plot when the loss and accuracy plots stand side by side.
+const MIN_PLOT_WIDTH: f32 = 150.0;
+
+/// A line drawn in the last frame: its name (as hovering shows it), its number of points, its
+/// last point (plot space) and the number of separate strokes it was drawn in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DrawnLine {
     /// The line's name.
     pub name: String,
-    /// Points drawn.
+    /// Points drawn (with the breaks between strokes).
     pub points: usize,
     /// The newest (rightmost) point, in plot coordinates.
     pub last: [f64; 2],
+    /// Strokes: 1, or one more per break where the run stopped (on the wall clock).
+    pub strokes: usize,
 }
 
 impl DrawnLine {
@@ -131,8 +156,15 @@ impl DrawnLine {
             name: name.to_string(),
             points: points.len(),
             last,
+            strokes: strokes(points).count(),
         }
     }
+}
+
+/// The stretches of `points` between breaks (NaN points), each drawn as a line of its own:
+/// egui_plot would join a line through a NaN.
+fn strokes(points: &[PlotPoint]) -> impl Iterator<Item = &[PlotPoint]> {
+    points.split(|p| p.x.is_nan()).filter(|s| !s.is_empty())
 }
 
 /// Whose curve is drawn: one run, or a group of runs differing only in the seed.
@@ -154,9 +186,20 @@ pub struct RunPlot {
     cache: CurveCache,
     drawn: Vec<DrawnLine>,
     loss_transform: Option<PlotTransform>,
+    accuracy_transform: Option<PlotTransform>,
 }
 
 impl RunPlot {
+    /// The data areas (screen rectangles, points) of the loss plot and, for classification,
+    /// the accuracy plot as drawn in the last frame.
+    pub fn plot_frames(&self) -> Vec<egui::Rect> {
+        [self.loss_transform, self.accuracy_transform]
+            .iter()
+            .flatten()
+            .map(|t| *t.frame())
+            .collect()
+    }
+
     /// The lines drawn in the last frame, loss plot first.
     pub fn drawn(&self) -> &[DrawnLine] {
         &self.drawn
@@ -185,11 +228,15 @@ impl RunPlot {
     ) {
         let room = ui.available_height();
         let top = ui.cursor().top();
-        self.options.controls_ui(ui);
+        // Short of room (presentation mode, many runs): controls and legend on one scrolling
+        // row each, rather than squeezing the plots.
+        let plot_count = if classification { 2.0 } else { 1.0 };
+        let compact = room < plot_count * (MIN_PLOT_HEIGHT + X_AXIS_HEIGHT) + FULL_CONTROLS_HEIGHT;
+        self.options.controls_ui(ui, compact);
         let mut options = self.options;
         options.log_x = options.log_x_in_force();
         if options.x_axis.is_time() {
-            untimed_note(ui, overlay);
+            untimed_note(ui, overlay, compact);
         }
         let curve_view = CurveView {
             smoothing: options.smoothing,
@@ -208,28 +255,25 @@ impl RunPlot {
             .iter()
             .map(|o| LegendEntry::new(&o.legend, o.color, Marker::Line))
             .collect();
-        legend_row(ui, &legend);
+        if compact {
+            one_row_ui(ui, "runs_legend_row", |ui| legend_row(ui, &legend));
+        } else {
+            legend_row(ui, &legend);
+        }
         let plots = room - (ui.cursor().top() - top) - 12.0;
-        let height = if classification {
+        // Stacked, the loss plot takes 62 %; side by side (when stacked plots would fall
+        // below the least height), each takes the whole height and half the width.
+        let side_by_side = classification
+            && plots * (1.0 - 0.62) < MIN_PLOT_HEIGHT + X_AXIS_HEIGHT
+            && ui.available_width() >= 2.0 * MIN_PLOT_WIDTH;
+        let height = if side_by_side {
+            plots.max(40.0)
+        } else if classification {
             (plots * 0.62).max(40.0)
         } else {
             (plots + 8.0).max(40.0)
         };
-        let marker = view.runs.timeline_step.and_then(|step| {
-            let run = view
-                .runs
-                .selected_entry()
-                .map(|e| view.runs.run_of(e, view.run))?;
-            let placed =
-                run.clock
-                    .to_axis(&[[step as f64, 0.0]], options.x_axis, run.steps_per_epoch);
-            let x = placed.first()?[0];
-            if options.log_x {
-                (x > 0.0).then(|| x.log10())
-            } else {
-                Some(x)
-            }
-        });
+        let marker = timeline_marker(view, &options);
         self.drawn.clear();
         let frame = Frame {
             cache: &self.cache,
@@ -250,28 +294,66 @@ impl RunPlot {
             plot.include_y(0.0)
         };
         let drawn = &mut self.drawn;
-        let response = plot.show(ui, |plot_ui| frame.lines_ui(plot_ui, &kinds, drawn));
-        self.loss_transform = Some(response.transform);
-        if classification {
-            let plot = frame
-                .plot(
-                    "runs_accuracy_plot",
-                    (plots - height).max(30.0),
-                    "accuracy %",
-                    false,
-                )
+        let width = 0.5 * (ui.available_width() - ui.spacing().item_spacing.x);
+        let accuracy_height = if side_by_side {
+            height
+        } else {
+            (plots - height).max(30.0)
+        };
+        let accuracy_plot = || {
+            frame
+                .plot("runs_accuracy_plot", accuracy_height, "accuracy %", false)
                 .include_y(0.0)
-                .include_y(100.0);
-            plot.show(ui, |plot_ui| {
-                frame.lines_ui(plot_ui, &[CurveKind::TestAccuracy], drawn);
+                .include_y(100.0)
+        };
+        let (loss, accuracy) = if side_by_side {
+            ui.horizontal_top(|ui| {
+                let loss = plot
+                    .width(width)
+                    .show(ui, |plot_ui| frame.lines_ui(plot_ui, &kinds, drawn));
+                let accuracy = accuracy_plot().width(width).show(ui, |plot_ui| {
+                    frame.lines_ui(plot_ui, &[CurveKind::TestAccuracy], drawn);
+                });
+                (loss.transform, Some(accuracy.transform))
+            })
+            .inner
+        } else {
+            let loss = plot.show(ui, |plot_ui| frame.lines_ui(plot_ui, &kinds, drawn));
+            let accuracy = classification.then(|| {
+                accuracy_plot()
+                    .show(ui, |plot_ui| {
+                        frame.lines_ui(plot_ui, &[CurveKind::TestAccuracy], drawn);
+                    })
+                    .transform
             });
-        }
+            (loss.transform, accuracy)
+        };
+        self.loss_transform = Some(loss);
+        self.accuracy_transform = accuracy;
+    }
+}
+
+/// The timeline's step of the selected run, in plot space on the chosen x axis (none when the
+/// timeline is at the newest step or the axis cannot place it).
+fn timeline_marker(view: &View<'_>, options: &CompareOptions) -> Option<f64> {
+    let step = view.runs.timeline_step?;
+    let entry = view.runs.selected_entry()?;
+    let run = view.runs.run_of(entry, view.run);
+    let placed = run
+        .clock
+        .to_axis(&[[step as f64, 0.0]], options.x_axis, run.steps_per_epoch);
+    let x = placed.first()?[0];
+    if options.log_x {
+        (x > 0.0).then(|| x.log10())
+    } else {
+        Some(x)
     }
 }
 
 /// On the time axes, which overlaid runs have no times for their first steps (reopened from
-/// a file saved without them) and so start later on the axis.
-fn untimed_note(ui: &mut egui::Ui, overlay: &[(&RunEntry, &RunView)]) {
+/// a file saved without them) and so start later on the axis; on one line (cut, the whole
+/// on hover) when `one_line`.
+fn untimed_note(ui: &mut egui::Ui, overlay: &[(&RunEntry, &RunView)], one_line: bool) {
     let untimed: Vec<String> = overlay
         .iter()
         .filter_map(|(entry, run)| {
@@ -283,17 +365,14 @@ fn untimed_note(ui: &mut egui::Ui, overlay: &[(&RunEntry, &RunView)]) {
         return;
     }
     // Body size: `small()` is unreadable on a projector.
-    ui.label(
-        egui::RichText::new(format!(
-            "no times (left off this axis): {}",
-            untimed.join(", ")
-        ))
-        .weak(),
-    )
-    .on_hover_text(
-        "These runs were opened from a file saved without times, so their steps up to the \
-         saved one are left off this axis; what they train from now on is drawn",
-    );
+    let text = format!("no times (left off this axis): {}", untimed.join(", "));
+    let label = egui::Label::new(egui::RichText::new(&text).weak());
+    let label = if one_line { label.truncate() } else { label };
+    ui.add(label).on_hover_text(format!(
+        "{text}\nThese runs were opened from a file saved without times (or with damaged \
+         ones), so their steps up to the saved one are left off this axis; what they train \
+         from now on is drawn"
+    ));
 }
 
 /// The ticked runs as owners of curves: one each, or (with `group_by_seed`) one per group
@@ -452,14 +531,17 @@ impl<'a> Frame<'a> {
                 let pad = self.half_pixel;
                 let low: Vec<f64> = band.low.iter().map(|y| y - pad).collect();
                 let high: Vec<f64> = band.high.iter().map(|y| y + pad).collect();
+                // Pinched where the run stopped (after the padding, or a pixel would remain).
+                let (xs, low, high) = break_band(&band.x, &low, &high, &curve.gaps);
                 let name = line_name(owner, kind, " (raw)");
                 drawn.push(DrawnLine {
                     name: name.clone(),
                     points: band.x.len(),
                     last: [x, high[high.len() - 1]],
+                    strokes: 1,
                 });
                 plot_ui.add(
-                    FilledArea::new(name, &band.x, &low, &high)
+                    FilledArea::new(name, &xs, &low, &high)
                         .fill_color(owner.color.gamma_multiply(0.22)),
                 );
             }
@@ -496,14 +578,20 @@ impl<'a> Frame<'a> {
         if group.x.is_empty() {
             return;
         }
+        // Broken where any member stopped (on the wall clock).
+        let gaps: Vec<(f64, f64)> = curves
+            .iter()
+            .flat_map(|c| c.curve(kind).gaps.iter().copied())
+            .collect();
         let (low, high) = group.bounds();
+        let (x, low, high) = break_band(&group.x, &low, &high, &gaps);
         let band_alpha = if kind == CurveKind::StepLoss {
             0.12
         } else {
             0.2
         };
         plot_ui.add(
-            FilledArea::new(line_name(owner, kind, " ±1 std"), &group.x, &low, &high)
+            FilledArea::new(line_name(owner, kind, " ±1 std"), &x, &low, &high)
                 .fill_color(owner.color.gamma_multiply(band_alpha)),
         );
         if smoothing {
@@ -511,7 +599,7 @@ impl<'a> Frame<'a> {
                 .iter()
                 .map(|c| c.curve(kind).raw_series.as_slice())
                 .collect();
-            let raw_mean = band(&raw, self.positions).mean_points();
+            let raw_mean = break_line(band(&raw, self.positions).mean_points(), &gaps);
             let points: Vec<PlotPoint> = raw_mean.into_iter().map(PlotPoint::from).collect();
             let name = line_name(owner, kind, " (raw)");
             let color = owner.color.gamma_multiply(0.3);
@@ -523,8 +611,7 @@ impl<'a> Frame<'a> {
         } else {
             2.0
         };
-        let points: Vec<PlotPoint> = group
-            .mean_points()
+        let points: Vec<PlotPoint> = break_line(group.mean_points(), &gaps)
             .into_iter()
             .map(PlotPoint::from)
             .collect();
@@ -555,11 +642,13 @@ fn add_line<'a>(
         return;
     }
     drawn.push(DrawnLine::of(&name, points));
-    plot_ui.line(
-        Line::new(name, PlotPoints::Borrowed(points))
-            .color(color)
-            .width(width),
-    );
+    for stretch in strokes(points) {
+        plot_ui.line(
+            Line::new(name.clone(), PlotPoints::Borrowed(stretch))
+                .color(color)
+                .width(width),
+        );
+    }
 }
 
 fn add_owned_line(
@@ -574,11 +663,13 @@ fn add_owned_line(
         return;
     }
     drawn.push(DrawnLine::of(&name, &points));
-    plot_ui.line(
-        Line::new(name, PlotPoints::Owned(points))
-            .color(color)
-            .width(width),
-    );
+    for stretch in strokes(&points) {
+        plot_ui.line(
+            Line::new(name.clone(), PlotPoints::Owned(stretch.to_vec()))
+                .color(color)
+                .width(width),
+        );
+    }
 }
 
 /// The hover text of the point `position` (plot space) of the line named `line`: the line's

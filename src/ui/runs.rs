@@ -248,7 +248,12 @@ impl RunsPanel {
             TableMetric::Loss => {
                 self.header(ui, "best", SortKey::BestLoss, "Lowest test loss (the best)");
                 self.header(ui, "max", SortKey::MaxLoss, "Highest test loss");
-                self.header(ui, "last", SortKey::FinalLoss, "Newest test loss");
+                self.header(
+                    ui,
+                    "last",
+                    SortKey::FinalLoss,
+                    "Newest test loss (\"@ step\" when it was measured before the run's step)",
+                );
             }
             TableMetric::Accuracy => {
                 self.header(
@@ -258,7 +263,12 @@ impl RunsPanel {
                     "Highest test accuracy (the best)",
                 );
                 self.header(ui, "min %", SortKey::MinAccuracy, "Lowest test accuracy");
-                self.header(ui, "last %", SortKey::FinalAccuracy, "Newest test accuracy");
+                self.header(
+                    ui,
+                    "last %",
+                    SortKey::FinalAccuracy,
+                    "Newest test accuracy (\"@ step\" when it was measured before the run's step)",
+                );
             }
         }
     }
@@ -284,8 +294,22 @@ impl RunsPanel {
                 percent(summary.final_test_accuracy),
             ],
         };
-        for value in values {
-            ui.label(value);
+        let [best, other, last] = values;
+        ui.label(best);
+        ui.label(other);
+        match summary.stale_test_step() {
+            // Never a loss beside the wrong step: say which weights it is of.
+            Some(at) => {
+                ui.label(format!("{last} @{at}")).on_hover_text(format!(
+                    "Measured at step {at}, but the run stands at step {}: it was saved or \
+                     paused between two evaluations, so this is not of its current weights \
+                     (Play or Step evaluates them)",
+                    summary.steps
+                ));
+            }
+            None => {
+                ui.label(last);
+            }
         }
     }
 

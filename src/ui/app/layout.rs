@@ -204,7 +204,12 @@ fn lab_ui(
                 let stepping =
                     panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network;
                 if !stepping {
-                    let top = (height * 0.56).max(220.0);
+                    // Comparing runs on a projector: the overlaid plots take more of the
+                    // column, and the tab below (the Runs table) scrolls instead.
+                    let comparing = view.presenting
+                        && !crate::ui::loss::overlaid_runs(view.runs, view.run).is_empty();
+                    let share = if comparing { 0.64 } else { 0.56 };
+                    let top = (height * share).max(220.0);
                     // An exact rectangle: whatever the loss panel shows (a number, a dash, a
                     // wrapped line), the tabs below it stay where they are.
                     let (loss, _) = ui.allocate_exact_size(

@@ -58,8 +58,13 @@ pub(super) fn apply_run_event(run: &mut RunView, event: &Event) {
             }
             run.step = *step;
             run.epoch = *epoch;
-            run.clock
-                .record(*step, *epoch, run.steps_per_epoch, Instant::now());
+            run.clock.record(
+                *step,
+                *epoch,
+                run.steps_per_epoch,
+                run.running,
+                Instant::now(),
+            );
         }
         Event::Eval(record) => {
             if run.skip_eval_at == Some(record.step) {
@@ -72,10 +77,13 @@ pub(super) fn apply_run_event(run: &mut RunView, event: &Event) {
         }
         Event::State(state) => {
             run.running = *state == RunState::Running;
+            let (step, epoch) = (run.step, run.epoch);
             if run.running {
-                let (step, epoch) = (run.step, run.epoch);
                 run.clock
                     .resume(step, epoch, run.steps_per_epoch, Instant::now());
+            } else {
+                run.clock
+                    .pause(step, epoch, run.steps_per_epoch, Instant::now());
             }
         }
         Event::Rewound { step, epoch } => {
