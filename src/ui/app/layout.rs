@@ -198,37 +198,46 @@ fn lab_ui(
             };
             rects.push((name.to_string(), main.response.rect));
             ui.separator();
-            ui.vertical(|ui| {
-                // With the backprop stepper open on the network view, that view and the
-                // stepper take the whole column.
-                let stepping =
-                    panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network;
-                if !stepping {
-                    // Comparing runs on a projector: the overlaid plots take more of the
-                    // column, and the tab below (the Runs table) scrolls instead.
-                    let comparing = view.presenting
-                        && !crate::ui::loss::overlaid_runs(view.runs, view.run).is_empty();
-                    let share = if comparing { 0.64 } else { 0.56 };
-                    let top = (height * share).max(220.0);
-                    // An exact rectangle: whatever the loss panel shows (a number, a dash, a
-                    // wrapped line), the tabs below it stay where they are.
-                    let (loss, _) = ui.allocate_exact_size(
-                        egui::vec2(ui.available_width(), top),
-                        egui::Sense::hover(),
-                    );
-                    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(loss));
-                    child.set_clip_rect(loss.intersect(ui.clip_rect()));
-                    actions.extend(panels.loss.ui(&mut child, view));
-                    rects.push(("Loss".to_string(), loss));
-                    ui.separator();
-                }
-                let lower = ui.vertical(|ui| lower_tabs_ui(ui, panels, view)).inner;
-                actions.extend(lower.1);
-                rects.push((lower.0.to_string(), lower.2));
-            });
+            ui.vertical(|ui| right_column_ui(ui, panels, view, height, actions, &mut rects));
         });
     });
     rects
+}
+
+/// The lab's right-hand column: the loss panel on top (unless the backprop stepper takes the
+/// column) and the tabbed panel below; pushes each panel's rectangle onto `rects`.
+fn right_column_ui(
+    ui: &mut egui::Ui,
+    panels: &mut Panels,
+    view: &View<'_>,
+    height: f32,
+    actions: &mut Vec<Action>,
+    rects: &mut Vec<(String, egui::Rect)>,
+) {
+    let is_image = view.data.image_shape.is_some();
+    // With the backprop stepper open on the network view, that view and the
+    // stepper take the whole column.
+    let stepping = panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network;
+    if !stepping {
+        // Comparing runs on a projector: the overlaid plots take more of the
+        // column, and the tab below (the Runs table) scrolls instead.
+        let comparing =
+            view.presenting && !crate::ui::loss::overlaid_runs(view.runs, view.run).is_empty();
+        let share = if comparing { 0.64 } else { 0.56 };
+        let top = (height * share).max(220.0);
+        // An exact rectangle: whatever the loss panel shows (a number, a dash, a
+        // wrapped line), the tabs below it stay where they are.
+        let (loss, _) =
+            ui.allocate_exact_size(egui::vec2(ui.available_width(), top), egui::Sense::hover());
+        let mut child = ui.new_child(egui::UiBuilder::new().max_rect(loss));
+        child.set_clip_rect(loss.intersect(ui.clip_rect()));
+        actions.extend(panels.loss.ui(&mut child, view));
+        rects.push(("Loss".to_string(), loss));
+        ui.separator();
+    }
+    let lower = ui.vertical(|ui| lower_tabs_ui(ui, panels, view)).inner;
+    actions.extend(lower.1);
+    rects.push((lower.0.to_string(), lower.2));
 }
 
 /// The tabbed lower-right panel: kernels, confusion matrix and weights for images; weights,
