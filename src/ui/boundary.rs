@@ -3,14 +3,16 @@
 //! through the points.
 
 use eframe::egui::{self, Color32, RichText, TextureHandle, TextureOptions};
-use egui_plot::{Line, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points};
+use egui_plot::{Line, Plot, PlotImage, PlotPoint, PlotPoints, Points};
 
 use crate::data::{Dataset, Labels, Split};
 use crate::train::{BoundaryGrid, FittedCurve};
 use crate::ui::action::Action;
 use crate::ui::colormap::{class_color, probability_mix, sequential};
 use crate::ui::panel::Panel;
-use crate::ui::plot::{LegendEntry, Marker, legend_row, x_axis, y_axis};
+use crate::ui::plot::{
+    LegendEntry, Marker, MarkerSprites, ScatterMarker, legend_row, x_axis, y_axis,
+};
 use crate::ui::state::View;
 
 /// The boundary panel's own state: the heatmap texture and which snapshot it shows.
@@ -18,6 +20,8 @@ use crate::ui::state::View;
 pub struct BoundaryPanel {
     texture: Option<TextureHandle>,
     texture_generation: Option<u64>,
+    /// The texture the data points are drawn with.
+    sprites: MarkerSprites,
 }
 
 /// Converts a stored (possibly standardised) value of feature `j` back to the file's units.
@@ -188,7 +192,7 @@ impl Panel for BoundaryPanel {
             (g.x_feature, g.y_feature)
         });
         let texture = self.texture.as_ref().map(|t| t.id());
-        heatmap_plot_ui(ui, data, grid.zip(texture), (xf, yf));
+        heatmap_plot_ui(ui, data, grid.zip(texture), (xf, yf), &mut self.sprites);
         new_axes.map(|(x, y)| Action::BoundaryAxes(x, y))
     }
 }
@@ -305,12 +309,14 @@ fn value_range_ui(ui: &mut egui::Ui, data: &Dataset, grid: &BoundaryGrid) {
 }
 
 /// The square plot: the heatmap `grid` (with its texture) behind the train and test points
-/// of each class, on features `xf` and `yf`.
+/// of each class, on features `xf` and `yf`. The points are drawn with `sprites` over the
+/// plot (see [`crate::ui::plot::MarkerSprites`]); the plot's bounds include them.
 fn heatmap_plot_ui(
     ui: &mut egui::Ui,
     data: &Dataset,
     heatmap: Option<(&BoundaryGrid, egui::TextureId)>,
     (xf, yf): (usize, usize),
+    sprites: &mut MarkerSprites,
 ) {
     if let crate::data::Task::Classification { class_names } = &data.task {
         let mut entries = Vec::new();
@@ -329,11 +335,25 @@ fn heatmap_plot_ui(
         legend_row(ui, &entries);
     }
     let side = ui.available_width().min(ui.available_height()).max(200.0);
+    let markers = data_markers(data, heatmap.map(|(grid, _)| grid), (xf, yf));
     let mut plot = Plot::new("boundary_plot")
         .width(side)
         .height(side)
         .custom_x_axes(x_axis(data.feature_names[xf].clone()))
         .custom_y_axes(y_axis(data.feature_names[yf].clone()));
+    // The points are painted over the plot, not added to it: its bounds take them in here.
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for marker in &markers {
+        lo = [lo[0].min(marker.at.x), lo[1].min(marker.at.y)];
+        hi = [hi[0].max(marker.at.x), hi[1].max(marker.at.y)];
+    }
+    if lo[0] <= hi[0] && lo[1] <= hi[1] {
+        plot = plot
+            .include_x(lo[0])
+            .include_x(hi[0])
+            .include_y(lo[1])
+            .include_y(hi[1]);
+    }
     if data.standardizer.is_none() {
         plot = plot.data_aspect(1.0);
     }
@@ -350,60 +370,9 @@ fn heatmap_plot_ui(
                 egui::vec2((x1 - x0) as f32, (y1 - y0) as f32),
             ));
         }
-        let range = value_range(data, heatmap.map(|(grid, _)| grid));
-        for (split, split_name, filled) in
-            [(&data.train, "train", true), (&data.test, "test", false)]
-        {
-            if let (Some((lo, hi)), Labels::Values(_)) = (range, &split.labels) {
-                // Regression: each point in the heatmap's colour of its target, ringed so it
-                // stands out against the heatmap.
-                for (bin, points) in value_points(data, split, xf, yf, (lo, hi)) {
-                    let mid = lo + (hi - lo) * (bin as f32 + 0.5) / VALUE_BINS as f32;
-                    plot_ui.add(
-                        Points::new(
-                            format!("target ({split_name})"),
-                            PlotPoints::from(points.clone()),
-                        )
-                        .shape(MarkerShape::Circle)
-                        .radius(4.5)
-                        .filled(false)
-                        .color(Color32::WHITE),
-                    );
-                    if filled {
-                        plot_ui.add(
-                            Points::new(format!("target ({split_name})"), PlotPoints::from(points))
-                                .shape(MarkerShape::Circle)
-                                .radius(3.5)
-                                .color(sequential(mid, lo, hi)),
-                        );
-                    }
-                }
-                continue;
-            }
-            for (class, points) in class_points(data, split, xf, yf).into_iter().enumerate() {
-                if points.is_empty() {
-                    continue;
-                }
-                let class_name = match &data.task {
-                    crate::data::Task::Classification { class_names } => {
-                        class_names.get(class).cloned().unwrap_or_default()
-                    }
-                    crate::data::Task::Regression => "value".to_string(),
-                };
-                plot_ui.add(
-                    Points::new(
-                        format!("{class_name} ({split_name})"),
-                        PlotPoints::from(points),
-                    )
-                    .shape(MarkerShape::Circle)
-                    .radius(3.5)
-                    .filled(filled)
-                    .color(class_color(class)),
-                );
-            }
-        }
         plot_ui.pointer_coordinate()
     });
+    sprites.paint(ui, &shown.transform, &markers);
     if let Some(pointer) = shown.inner
         && let Some(text) = hover_text(
             data,
@@ -415,6 +384,52 @@ fn heatmap_plot_ui(
     {
         shown.response.on_hover_text_at_pointer(text);
     }
+}
+
+/// The data points as markers, in drawing order: per split (train filled, then test hollow)
+/// each class in its colour; for regression each point in the heatmap's colour of its
+/// target, ringed in white so it stands out against the heatmap.
+fn data_markers(
+    data: &Dataset,
+    grid: Option<&BoundaryGrid>,
+    (xf, yf): (usize, usize),
+) -> Vec<ScatterMarker> {
+    let range = value_range(data, grid);
+    let mut markers = Vec::new();
+    for (split, filled) in [(&data.train, true), (&data.test, false)] {
+        if let (Some((lo, hi)), Labels::Values(_)) = (range, &split.labels) {
+            for (bin, points) in value_points(data, split, xf, yf, (lo, hi)) {
+                let mid = lo + (hi - lo) * (bin as f32 + 0.5) / VALUE_BINS as f32;
+                for [x, y] in points {
+                    let at = PlotPoint::new(x, y);
+                    markers.push(ScatterMarker {
+                        at,
+                        radius: 4.5,
+                        color: Color32::WHITE,
+                        filled: false,
+                    });
+                    if filled {
+                        markers.push(ScatterMarker {
+                            at,
+                            radius: 3.5,
+                            color: sequential(mid, lo, hi),
+                            filled: true,
+                        });
+                    }
+                }
+            }
+            continue;
+        }
+        for (class, points) in class_points(data, split, xf, yf).into_iter().enumerate() {
+            markers.extend(points.into_iter().map(|[x, y]| ScatterMarker {
+                at: PlotPoint::new(x, y),
+                radius: 3.5,
+                color: class_color(class),
+                filled,
+            }));
+        }
+    }
+    markers
 }
 
 /// Colour bins of regression points.
