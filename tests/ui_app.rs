@@ -636,6 +636,56 @@ fn settings_and_recent_files_survive_a_restart() {
     assert!(restored.is_none() && recent.is_empty());
 }
 
+/// The window size eframe stores in presentation mode is at zoom 1.5 (1280×800 pixels are
+/// 853.3333×533.3333 points): saving must store the normal zoom's size, or the next launch
+/// opens a window two thirds as large.
+#[test]
+fn a_session_ended_in_presentation_mode_keeps_the_window_size() {
+    use eframe::{App, Storage};
+    let stored = |zoomed: &str| {
+        format!(
+            "(normal_geometry:(outer_position_pixels:Some((x:0.0,y:0.0)),scale_factor:1.0,\
+             inner_size_points:{zoomed}),fullscreen:false,maximized:false)"
+        )
+    };
+    let size = |storage: &MemoryStorage| {
+        let text = storage
+            .get_string(gradscope::ui::app::STORAGE_WINDOW)
+            .expect("window stored");
+        let start = text.find("inner_size_points:").expect("size") + "inner_size_points:".len();
+        text[start..text[start..].find(')').expect("end") + start + 1].to_string()
+    };
+    let mut harness = harness();
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().set_presentation(&ctx, true);
+    harness.run_steps(2);
+    let mut storage = MemoryStorage::default();
+    // What eframe writes just before App::save, from a 1280×800 window at zoom 1.5.
+    storage.set_string(
+        gradscope::ui::app::STORAGE_WINDOW,
+        stored("(x:853.3333,y:533.3333)"),
+    );
+    harness.state_mut().save(&mut storage);
+    assert_eq!(size(&storage), "(x:1280.0,y:800.0)");
+    assert!(
+        storage
+            .get_string(gradscope::ui::app::STORAGE_WINDOW)
+            .expect("kept")
+            .contains("outer_position_pixels:Some((x:0.0,y:0.0))")
+    );
+
+    // At the normal zoom the stored size is left as eframe wrote it.
+    harness.state_mut().set_presentation(&ctx, false);
+    harness.run_steps(2);
+    storage.set_string(
+        gradscope::ui::app::STORAGE_WINDOW,
+        stored("(x:1280.0,y:800.0)"),
+    );
+    harness.state_mut().save(&mut storage);
+    assert_eq!(size(&storage), "(x:1280.0,y:800.0)");
+}
+
 #[test]
 fn leaving_the_lab_pauses_it_and_coming_back_resumes_it() {
     let mut harness = harness();

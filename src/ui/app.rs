@@ -52,7 +52,9 @@ mod runs;
 
 pub use bench::BenchSlot;
 pub use capture::{ScreenshotPlan, frame_time_stats};
-pub use persist::{STORAGE_RECENT, STORAGE_SETTINGS, restore, settings_from_experiment};
+pub use persist::{
+    STORAGE_RECENT, STORAGE_SETTINGS, STORAGE_WINDOW, restore, settings_from_experiment,
+};
 
 /// How the app starts.
 #[derive(Clone, Debug)]

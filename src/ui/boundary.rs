@@ -308,6 +308,36 @@ fn value_range_ui(ui: &mut egui::Ui, data: &Dataset, grid: &BoundaryGrid) {
     }
 }
 
+/// Most classes the boundary's legend names one by one; with more, two entries would fill
+/// the panel (a label column like an ID gave 200 entries and pushed the plot out of sight).
+pub const LEGEND_MAX_CLASSES: usize = 10;
+
+/// The legend above the boundary: each class's train (dot) and test (ring) marker in its
+/// colour, or, past [`LEGEND_MAX_CLASSES`] classes, only what a dot and a ring mean.
+pub fn class_legend(class_names: &[String]) -> Vec<LegendEntry> {
+    if class_names.len() > LEGEND_MAX_CLASSES {
+        let grey = egui::Color32::GRAY;
+        return vec![
+            LegendEntry::new("train", grey, Marker::Dot),
+            LegendEntry::new("test", grey, Marker::Ring),
+        ];
+    }
+    let mut entries = Vec::new();
+    for (class, name) in class_names.iter().enumerate() {
+        entries.push(LegendEntry::new(
+            format!("{name} train"),
+            class_color(class),
+            Marker::Dot,
+        ));
+        entries.push(LegendEntry::new(
+            format!("{name} test"),
+            class_color(class),
+            Marker::Ring,
+        ));
+    }
+    entries
+}
+
 /// The square plot: the heatmap `grid` (with its texture) behind the train and test points
 /// of each class, on features `xf` and `yf`. The points are drawn with `sprites` over the
 /// plot (see [`crate::ui::plot::MarkerSprites`]); the plot's bounds include them.
@@ -319,20 +349,13 @@ fn heatmap_plot_ui(
     sprites: &mut MarkerSprites,
 ) {
     if let crate::data::Task::Classification { class_names } = &data.task {
-        let mut entries = Vec::new();
-        for (class, name) in class_names.iter().enumerate() {
-            entries.push(LegendEntry::new(
-                format!("{name} train"),
-                class_color(class),
-                Marker::Dot,
-            ));
-            entries.push(LegendEntry::new(
-                format!("{name} test"),
-                class_color(class),
-                Marker::Ring,
+        legend_row(ui, &class_legend(class_names));
+        if class_names.len() > LEGEND_MAX_CLASSES {
+            ui.label(format!(
+                "{} classes, one colour each: hover a point for its class",
+                class_names.len()
             ));
         }
-        legend_row(ui, &entries);
     }
     let side = ui.available_width().min(ui.available_height()).max(200.0);
     let markers = data_markers(data, heatmap.map(|(grid, _)| grid), (xf, yf));
@@ -616,6 +639,19 @@ fn class_points(data: &Dataset, split: &Split, xf: usize, yf: usize) -> Vec<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_legend_of_many_classes_stays_one_row() {
+        let names = |n: usize| (0..n).map(|i| format!("ID{i:04}")).collect::<Vec<_>>();
+        let labels =
+            |entries: Vec<LegendEntry>| entries.into_iter().map(|e| e.name).collect::<Vec<_>>();
+        assert_eq!(
+            labels(class_legend(&names(2))),
+            ["ID0000 train", "ID0000 test", "ID0001 train", "ID0001 test"]
+        );
+        assert_eq!(labels(class_legend(&names(10))).len(), 20);
+        assert_eq!(labels(class_legend(&names(100))), ["train", "test"]);
+    }
 
     #[test]
     fn iris_defaults_to_the_petal_measurements() {

@@ -134,6 +134,16 @@ impl Presentation {
         }
     }
 
+    /// What a window size stored at the zoom in force must be multiplied by to be the size
+    /// at the normal zoom: presentation zoom / normal zoom while on, else 1.
+    pub fn saved_size_factor(&self) -> f32 {
+        if self.on {
+            PRESENTATION_ZOOM / self.normal_zoom
+        } else {
+            1.0
+        }
+    }
+
     /// Switches presentation mode.
     pub fn toggle(&mut self, ctx: &egui::Context) {
         self.set(ctx, !self.on);

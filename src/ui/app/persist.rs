@@ -13,6 +13,41 @@ use crate::ui::state::{DataSettings, DatasetChoice, Settings};
 pub const STORAGE_SETTINGS: &str = "gradscope.settings";
 /// eframe storage key of the recent-files list.
 pub const STORAGE_RECENT: &str = "gradscope.recent";
+/// eframe's storage key of the window's position and size (`egui_winit::WindowSettings`).
+pub const STORAGE_WINDOW: &str = "window";
+
+/// The fields of `egui_winit::WindowSettings` as eframe stores them (its own fields are private).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedWindow {
+    normal_geometry: SavedGeometry,
+    fullscreen: bool,
+    maximized: bool,
+}
+
+/// The fields of `egui_winit::WindowGeometry` as eframe stores them.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedGeometry {
+    outer_position_pixels: Option<eframe::egui::Pos2>,
+    scale_factor: f32,
+    inner_size_points: eframe::egui::Vec2,
+}
+
+/// Multiplies the window size eframe just stored by `factor`.
+///
+/// eframe stores the size in points at the zoom in force (pixels / zoom), but at the next
+/// launch it applies it at the zoom it starts with: saved in presentation mode (zoom 1.5), a
+/// 1280×800 window came back as 853×533. With `factor` = presentation zoom / normal zoom
+/// the stored size is the one of the normal zoom. Nothing changes when the stored value is
+/// missing or not in this form.
+pub fn rescale_saved_window(storage: &mut dyn eframe::Storage, factor: f32) {
+    if factor == 1.0 || !factor.is_finite() || factor <= 0.0 {
+        return;
+    }
+    if let Some(mut window) = eframe::get_value::<SavedWindow>(storage, STORAGE_WINDOW) {
+        window.normal_geometry.inner_size_points *= factor;
+        eframe::set_value(storage, STORAGE_WINDOW, &window);
+    }
+}
 
 impl DataSettings {
     /// The file form of this data set; `None` for a set loaded without a known source.
@@ -72,6 +107,7 @@ impl GradscopeApp {
         if let Ok(recent) = serde_json::to_string(&self.recent) {
             storage.set_string(STORAGE_RECENT, recent);
         }
+        rescale_saved_window(storage, self.presentation.saved_size_factor());
     }
 }
 
