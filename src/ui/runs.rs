@@ -300,12 +300,13 @@ impl RunsPanel {
         match summary.stale_test_step() {
             // Never a loss beside the wrong step: say which weights it is of.
             Some(at) => {
-                ui.label(format!("{last} @{at}")).on_hover_text(format!(
-                    "Measured at step {at}, but the run stands at step {}: it was saved or \
+                ui.label(format!("{last} @{}", short_step(at)))
+                    .on_hover_text(format!(
+                        "Measured at step {at}, but the run stands at step {}: it was saved or \
                      paused between two evaluations, so this is not of its current weights \
                      (Play or Step evaluates them)",
-                    summary.steps
-                ));
+                        summary.steps
+                    ));
             }
             None => {
                 ui.label(last);
@@ -556,9 +557,27 @@ impl Panel for RunsPanel {
     }
 }
 
+/// A step count short enough for a table cell: below 10 000 as it is, then thousands (`60k`,
+/// rounded) and millions (`1.2M`); the cell's tooltip gives the exact step.
+fn short_step(step: u64) -> String {
+    match step {
+        0..10_000 => step.to_string(),
+        10_000..1_000_000 => format!("{:.0}k", step as f64 / 1e3),
+        _ => format!("{:.1}M", step as f64 / 1e6),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::short_name;
+    use super::{short_name, short_step};
+
+    #[test]
+    fn steps_in_a_table_cell_are_short() {
+        assert_eq!(
+            [0, 9_999, 10_000, 59_551, 999_000, 1_250_000].map(short_step),
+            ["0", "9999", "10k", "60k", "999k", "1.2M"]
+        );
+    }
 
     #[test]
     fn long_names_are_cut_to_eleven_characters_with_an_ellipsis() {

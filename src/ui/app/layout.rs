@@ -219,10 +219,17 @@ fn right_column_ui(
     // stepper take the whole column.
     let stepping = panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network;
     if !stepping {
-        // Comparing runs on a projector: the overlaid plots take more of the
-        // column, and the tab below (the Runs table) scrolls instead.
-        let comparing =
-            view.presenting && !crate::ui::loss::overlaid_runs(view.runs, view.run).is_empty();
+        // Comparing runs on a projector with the Runs tab open: the overlaid plots take more
+        // of the column, and the Runs table below scrolls instead. Other tabs (heatmaps,
+        // kernels) keep their room: at 64 % the weight heatmaps were 10-pixel strips.
+        let runs_tab = if is_image {
+            panels.image_tab == ImageTab::Runs
+        } else {
+            panels.mlp_tab == MlpTab::Runs
+        };
+        let comparing = view.presenting
+            && runs_tab
+            && !crate::ui::loss::overlaid_runs(view.runs, view.run).is_empty();
         let share = if comparing { 0.64 } else { 0.56 };
         let top = (height * share).max(220.0);
         // An exact rectangle: whatever the loss panel shows (a number, a dash, a
