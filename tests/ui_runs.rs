@@ -441,14 +441,7 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
         .expect("the parent's time at step 20");
     assert!(parent_time > 0.0);
     assert_eq!(harness.state().run_view().clock.offset(), parent_time);
-    let summaries = |app: &GradscopeApp| -> Vec<RunSummary> {
-        let runs = app.runs();
-        runs.entries
-            .iter()
-            .map(|e| RunSummary::of(runs.run_of(e, app.run_view())))
-            .collect()
-    };
-    let table = summaries(harness.state());
+    let table = run_summaries(harness.state());
     let times = |app: &GradscopeApp| -> Vec<Option<(u64, f64, f64)>> {
         let runs = app.runs();
         runs.entries
@@ -520,7 +513,7 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
     assert_eq!(app.loss_history().buckets()[0].first_step, 21);
     assert_eq!(app.runs().entries[0].run.step, first_steps);
     // The table (best, max, last) and the times are as they were before saving.
-    assert_eq!(summaries(app), table);
+    assert_eq!(run_summaries(app), table);
     assert_eq!(times(app), clocks);
     assert_eq!(app.run_view().clock.offset(), offsets[1]);
     let reopened_evals: Vec<u64> = app.run_view().evals.iter().map(|e| e.step).collect();
@@ -727,14 +720,7 @@ fn a_run_saved_between_evaluations_shows_the_step_of_its_last_test_loss() {
             .is_some_and(|e| e.step == app.step())
     });
     harness.run_steps(2);
-    let summaries = |app: &GradscopeApp| -> Vec<RunSummary> {
-        let runs = app.runs();
-        runs.entries
-            .iter()
-            .map(|e| RunSummary::of(runs.run_of(e, app.run_view())))
-            .collect()
-    };
-    let live = summaries(harness.state());
+    let live = run_summaries(harness.state());
     assert_eq!(live[1].final_test_step, Some(live[1].steps));
     assert_eq!(
         live[1].stale_test_step(),
@@ -775,7 +761,7 @@ fn a_run_saved_between_evaluations_shows_the_step_of_its_last_test_loss() {
         app.runs().entries.len() == 2 && app.step() == steps
     });
     reopened.run_steps(3);
-    let table = summaries(reopened.state());
+    let table = run_summaries(reopened.state());
     assert_eq!(table[1].steps, steps);
     assert_eq!(table[1].final_test_loss, Some(loss));
     assert_eq!(table[1].stale_test_step(), Some(eval_step));
@@ -877,4 +863,13 @@ fn on_the_wall_clock_a_reopened_run_breaks_where_its_file_was_closed() {
         let run2 = strokes(&reopened, "run 2 · loss each step (smoothed)");
         assert_eq!(run2, Some(1), "run 2 trained without a stop ({to})");
     }
+}
+
+/// The Runs table's rows, as the app has them.
+fn run_summaries(app: &GradscopeApp) -> Vec<RunSummary> {
+    let runs = app.runs();
+    runs.entries
+        .iter()
+        .map(|e| RunSummary::of(runs.run_of(e, app.run_view())))
+        .collect()
 }
