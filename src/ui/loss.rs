@@ -94,9 +94,14 @@ impl Panel for LossPanel {
         } else {
             "loss"
         };
+        // Evaluations of a large split (MNIST) can lag many steps behind: say which step
+        // the numbers are of, so old numbers never pass for the current weights.
+        let lag = latest
+            .and_then(|r| stale_eval_step(run.step, r.step))
+            .map_or_else(String::new, |at| format!("   (at step {at})"));
         ui.label(
             RichText::new(format!(
-                "train {what}: {}   test {what}: {}",
+                "train {what}: {}   test {what}: {}{lag}",
                 summary(latest.and_then(|r| r.train)),
                 summary(latest.and_then(|r| r.test)),
             ))
@@ -234,9 +239,28 @@ fn accuracy_plot_ui(ui: &mut egui::Ui, run: &RunView, height: f32) {
     });
 }
 
+/// The step of the latest evaluation when it lags the run's `step` by more than a tenth of
+/// the run (a whole-split evaluation of MNIST takes seconds, and the headline would otherwise
+/// show old numbers as the current ones); `None` when it is recent enough.
+pub fn stale_eval_step(step: u64, evaluated_at: u64) -> Option<u64> {
+    let lag = step.saturating_sub(evaluated_at);
+    (lag > 0 && lag.saturating_mul(10) > step).then_some(evaluated_at)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_plot;
+    use super::{stale_eval_step, to_plot};
+
+    #[test]
+    fn an_evaluation_a_tenth_of_the_run_behind_names_its_step() {
+        // MNIST: 295 steps taken, the last evaluation at step 0.
+        assert_eq!(stale_eval_step(295, 0), Some(0));
+        assert_eq!(stale_eval_step(6000, 5000), Some(5000));
+        // The spiral: evaluated 150 steps ago at step 6000, or right now.
+        assert_eq!(stale_eval_step(6000, 5850), None);
+        assert_eq!(stale_eval_step(6000, 6000), None);
+        assert_eq!(stale_eval_step(0, 0), None);
+    }
 
     #[test]
     fn non_finite_losses_never_reach_the_plot() {
