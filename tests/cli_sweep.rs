@@ -118,6 +118,11 @@ fn sweeps_parse_every_setting_and_refuse_bad_values() {
             "--sweep optimizer: 'lbfgs' is not an optimizer (sgd momentum nesterov rmsprop adam)",
         ),
         ("l2=,", "--sweep l2: no values given"),
+        (
+            "lr=0.1,,0.2",
+            "--sweep lr: value 2 of 3 is empty in '0.1,,0.2'",
+        ),
+        ("seed=1,2,", "--sweep seed: value 3 of 3 is empty in '1,2,'"),
     ];
     for (text, message) in cases {
         assert_eq!(parse_sweep(text).expect_err(text), message);
@@ -158,6 +163,27 @@ fn the_command_prints_one_json_line_per_run_and_a_table() {
     assert!(table[0].starts_with("2 runs in "), "{stderr}");
     assert!(table[1].trim_start().starts_with("0.1 "), "{stderr}");
     assert!(table[2].trim_start().starts_with("0.01 "), "{stderr}");
+    // One value: "1 run", not "1 runs".
+    let one = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args([
+            "train",
+            "--dataset",
+            "xor",
+            "--sweep",
+            "lr=0.1",
+            "--epochs",
+            "2",
+        ])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&one.stderr);
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("1 run in ")),
+        "{stderr}"
+    );
     assert!(
         table[3].trim_start().starts_with("lr  train loss"),
         "{stderr}"

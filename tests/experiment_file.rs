@@ -176,6 +176,20 @@ fn another_format_version_is_refused_with_a_clear_message() {
             name(&path)
         )
     );
+    // JSON that is not an object is not an experiment either (serde's own message named an
+    // internal type: "invalid length 0, expected struct VersionProbe with 1 element").
+    for not_an_object in ["[]", " 3\n", "\"format_version\""] {
+        std::fs::write(&path, not_an_object).expect("write");
+        assert_eq!(
+            Experiment::load(&path)
+                .expect_err(not_an_object)
+                .to_string(),
+            format!(
+                "{}: not a gradscope experiment (there is no \"format_version\")",
+                name(&path)
+            )
+        );
+    }
     let missing = dir.path().join("missing.json");
     let error = Experiment::load(&missing).expect_err("missing").to_string();
     assert!(

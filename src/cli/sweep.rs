@@ -129,15 +129,24 @@ pub fn parse_sweep(text: &str) -> Result<Sweep, String> {
     };
     let setting = SweepSetting::parse(name)
         .ok_or_else(|| format!("--sweep: '{name}' is not a setting ({SETTINGS})"))?;
-    let values = list
-        .split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(|v| parse_value(setting, v))
-        .collect::<Result<Vec<_>, _>>()?;
-    if values.is_empty() {
+    let items: Vec<&str> = list.split(',').map(str::trim).collect();
+    if items.iter().all(|v| v.is_empty()) {
         return Err(format!("--sweep {}: no values given", setting.name()));
     }
+    // A value left empty (`0.1,,0.2`, a trailing comma) is more likely a typo than a wish:
+    // say so rather than run one run fewer.
+    if let Some(k) = items.iter().position(|v| v.is_empty()) {
+        return Err(format!(
+            "--sweep {}: value {} of {} is empty in '{list}'",
+            setting.name(),
+            k + 1,
+            items.len()
+        ));
+    }
+    let values = items
+        .iter()
+        .map(|v| parse_value(setting, v))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Sweep { setting, values })
 }
 
@@ -328,8 +337,9 @@ pub fn sweep_table(runs: &[SweepRun], seconds: f64) -> String {
         ));
     }
     text.push_str(&format!(
-        "{} runs in {seconds:.2} s wall clock ({:.2} s of training in all)",
+        "{} run{} in {seconds:.2} s wall clock ({:.2} s of training in all)",
         runs.len(),
+        if runs.len() == 1 { "" } else { "s" },
         runs.iter().map(|r| r.report.seconds).sum::<f64>()
     ));
     text

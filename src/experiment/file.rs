@@ -425,6 +425,16 @@ impl Experiment {
     pub fn from_json(file: &str, bytes: &[u8]) -> Result<Self, ExperimentError> {
         // Notepad and other Windows editors start UTF-8 files with a byte order mark.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // Valid JSON that is not an object (`[]`, `3`) is simply not an experiment (serde
+        // would name the probe's internal type).
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first.is_some_and(|&b| b != b'{')
+            && serde_json::from_slice::<serde_json::Value>(bytes).is_ok()
+        {
+            return Err(ExperimentError::NotAnExperiment {
+                file: file.to_string(),
+            });
+        }
         let probe: VersionProbe =
             serde_json::from_slice(bytes).map_err(|e| json_error(file, &e))?;
         match probe.format_version {

@@ -460,8 +460,9 @@ fn timeline_ui(ui: &mut egui::Ui, view: &View<'_>) -> Option<RunAction> {
         }
         let memory = &entry.checkpoints;
         ui.label(format!(
-            "{} checkpoints, {:.1} of {:.0} MiB",
+            "{} checkpoint{}, {:.1} of {:.0} MiB",
             memory.steps.len(),
+            if memory.steps.len() == 1 { "" } else { "s" },
             memory.bytes as f64 / 1048576.0,
             memory.budget as f64 / 1048576.0
         ))
