@@ -301,6 +301,37 @@ fn item5_a_label_with_a_value_per_row_warns() {
     assert!(inspection.warnings.is_empty());
 }
 
+/// Two header cells with one name: both columns are read, and the importer says so.
+#[test]
+fn duplicate_header_names_are_read_and_named_in_a_warning() {
+    let mut text = String::from("a,b,a,label,b\n");
+    for i in 0..12 {
+        text += &format!("{i},{},{},{},{}\n", i * 2, i * 3, i % 2, i * 5);
+    }
+    let (inspection, data) = inspect_csv("dup.csv", text.as_bytes(), Some("label")).unwrap();
+    assert_eq!(data.feature_names, ["a", "b", "a", "b"]);
+    let messages: Vec<(WarningKind, &str)> = inspection
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                WarningKind::DuplicateColumnNames,
+                "columns 1, 3 are all named \"a\": each is read as its own column, and the \
+                 panels and exports name them alike; rename them in the file to tell them apart"
+            ),
+            (
+                WarningKind::DuplicateColumnNames,
+                "columns 2, 5 are all named \"b\": each is read as its own column, and the \
+                 panels and exports name them alike; rename them in the file to tell them apart"
+            ),
+        ]
+    );
+}
+
 /// An IDX image file of `count` 2×2 images and its label file with `labels`.
 fn idx_pair(dir: &Path, prefix: &str, labels: &[u8]) -> PathBuf {
     let count = labels.len() as u32;

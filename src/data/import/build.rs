@@ -39,6 +39,9 @@ pub struct ImportWarning {
 pub enum WarningKind {
     /// The label has a distinct value for (nearly) every row: an identifier, not a class.
     IdLikeLabel,
+    /// Two or more header cells hold the same name: the columns are all read, under one
+    /// name.
+    DuplicateColumnNames,
 }
 
 /// Every decision the importer took on a table.
@@ -366,6 +369,11 @@ fn prepare(
     if let Some(warning) = id_like_warning(label_name, &task, kept.len()) {
         report.warnings.push(warning);
     }
+    if table.options().has_header {
+        report
+            .warnings
+            .extend(duplicate_name_warnings(&table.columns));
+    }
     Ok(Prepared {
         sources,
         feature_names,
@@ -436,6 +444,33 @@ fn id_like_warning(label: &str, task: &Task, rows: usize) -> Option<ImportWarnin
              choose another label column, or regression if the label is a quantity"
         ),
     })
+}
+
+/// One warning per header name that two or more columns share (1-based column numbers), in
+/// the order the names first appear.
+fn duplicate_name_warnings(names: &[String]) -> Vec<ImportWarning> {
+    let mut warnings = Vec::new();
+    for (j, name) in names.iter().enumerate() {
+        if names[..j].contains(name) {
+            continue;
+        }
+        let same: Vec<String> = (j..names.len())
+            .filter(|&k| names[k] == *name)
+            .map(|k| (k + 1).to_string())
+            .collect();
+        if same.len() > 1 {
+            warnings.push(ImportWarning {
+                kind: WarningKind::DuplicateColumnNames,
+                message: format!(
+                    "columns {} are all named {name:?}: each is read as its own column, and \
+                     the panels and exports name them alike; rename them in the file to tell \
+                     them apart",
+                    same.join(", ")
+                ),
+            });
+        }
+    }
+    warnings
 }
 
 /// The labels of the kept rows and the task.
