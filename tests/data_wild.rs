@@ -259,6 +259,15 @@ fn item3_excel_sep_line_is_honoured() {
     let text = "sep=,\nx1,x2,label\n1,2,a\n3,zz,b\n5,6,a\n";
     let error = inspect_csv("excel.csv", text.as_bytes(), None).unwrap_err();
     assert_eq!((error.line, error.column), (Some(4), Some(2)));
+    // A `sep=,` line over a file of `;`: the error says where the delimiter came from.
+    let text = "sep=,\na;b;label\n1;2;x\n2;3;y\n3;4;x\n";
+    let error = inspect_csv("excel.csv", text.as_bytes(), None).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "excel.csv: no usable feature columns besides the label column \"a;b;label\" (every \
+         line was read as one cell with the delimiter ',': the file's first line \"sep=,\" sets \
+         it; the header holds ';', which may be the file's delimiter)"
+    );
     let (table, _) = table("sep=|\na|b\n1|x\n2|y\n");
     assert_eq!(table.columns, ["a", "b"]);
     assert_eq!(table.lines(), [3, 4]);

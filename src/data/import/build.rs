@@ -308,7 +308,8 @@ fn prepare(
             format!(": {}", reasons.join("; "))
         };
         return Err(err(format!(
-            "no usable feature columns besides the label column {label_name:?}{reasons}"
+            "no usable feature columns besides the label column {label_name:?}{reasons}{}",
+            one_column_hint(table)
         )));
     }
     let mut sources = Vec::new();
@@ -444,6 +445,31 @@ fn id_like_warning(label: &str, task: &Task, rows: usize) -> Option<ImportWarnin
              choose another label column, or regression if the label is a quantity"
         ),
     })
+}
+
+/// For a table read as one column whose name holds another common delimiter: which
+/// delimiter was used and why (an Excel `sep=` line names it), so that a `sep=,` line over a
+/// file of `;` explains itself. Empty otherwise.
+fn one_column_hint(table: &Table) -> String {
+    let [only] = table.columns.as_slice() else {
+        return String::new();
+    };
+    let used = char::from(table.options().delimiter);
+    let Some(other) = [';', ',', '\t', '|']
+        .into_iter()
+        .find(|&c| c != used && only.contains(c))
+    else {
+        return String::new();
+    };
+    let why = if table.has_sep_line() {
+        format!("the file's first line \"sep={used}\" sets it")
+    } else {
+        "it was detected from the first lines".to_string()
+    };
+    format!(
+        " (every line was read as one cell with the delimiter {used:?}: {why}; the header holds \
+         {other:?}, which may be the file's delimiter)"
+    )
 }
 
 /// One warning per header name that two or more columns share (1-based column numbers), in

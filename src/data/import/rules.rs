@@ -68,7 +68,8 @@ Rows, label and task
   classification (classes in numeric order, named like -1, 2), other numbers regression;
   a label with any text cell makes classification with one class per text (sorted). A
   classification label with a distinct value for >= 90 % of at least 10 rows gets a warning
-  (it looks like an ID: choose another column, or regression).
+  (it looks like an ID: choose another column, or regression). Header names that two or more
+  columns share are each read as their own column, with a warning naming the columns.
   Split: stratified for classification, 80 % train, seed 1 (train: --train-ratio, --seed);
   features standardised with the training split's mean and standard deviation.
 
