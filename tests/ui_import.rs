@@ -133,6 +133,43 @@ fn a_csv_reviewed_with_its_defaults_is_the_data_set_train_data_builds() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The wizard shows the importer's warnings under its choices, as `inspect` lists them: here
+/// a label with a value per row and two columns of one name.
+#[test]
+fn the_wizard_shows_the_importers_warnings() {
+    let dir = temp_dir("wizard-warnings");
+    let path = dir.join("ids.csv");
+    let mut text = String::from("x,x,customer\n");
+    for i in 1..=30 {
+        text += &format!("{},{},C{i:03}\n", i % 7, i % 5);
+    }
+    std::fs::write(&path, text).expect("write");
+    let mut harness = harness();
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_data(&ctx, path.clone());
+    wait_for_label(
+        &mut harness,
+        "Train on it",
+        "the wizard did not show its review",
+    );
+    harness.run_steps(2);
+    let id_like = "warning: the label column \"customer\" has 30 distinct values in 30 rows, \
+                   like an identifier: each class has about one row, so nothing can be learned \
+                   or tested; choose another label column, or regression if the label is a \
+                   quantity";
+    let shared = "warning: columns 1, 2 are all named \"x\": each is read as its own column, and \
+                  the panels and exports name them alike; rename them in the file to tell them \
+                  apart";
+    for warning in [id_like, shared] {
+        assert!(
+            harness.query_by_label(warning).is_some(),
+            "the wizard does not show: {warning}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn the_wizards_column_choices_become_the_sources_import_settings() {
     let dir = temp_dir("wizard-choices");

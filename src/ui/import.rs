@@ -12,8 +12,8 @@ use eframe::egui::{self, Color32, RichText};
 
 use crate::data::{
     ColumnDecision, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, DataSource, Dataset,
-    FileImport, FolderSummary, ImportReport, ImportSettings, Phase, Progress, SourceKind, Table,
-    detect, open_table, report, scan_image_folder, summarize,
+    FileImport, FolderSummary, ImportReport, ImportSettings, ImportWarning, Phase, Progress,
+    SourceKind, Table, detect, open_table, report, scan_image_folder, summarize,
 };
 use crate::experiment::DatasetRef;
 use crate::ui::action::Action;
@@ -38,24 +38,40 @@ pub struct TableReview {
     /// Rows per value of the label column (counted when the label column changes, not every
     /// frame), with the column it belongs to.
     balance: Option<(usize, Vec<(String, usize)>)>,
-    /// What becomes of each column under these settings (recomputed when they change), with
-    /// the settings it was computed for.
-    decisions: Option<(ImportSettings, Vec<ColumnDecision>)>,
+    /// What becomes of each column under these settings and the importer's warnings
+    /// (recomputed when they change), with the settings they were computed for.
+    decisions: Option<(ImportSettings, Vec<ColumnDecision>, Vec<ImportWarning>)>,
 }
 
 impl TableReview {
     /// One decision per column of the file for the current settings (the data room's
     /// [`crate::data::report`], the same list `inspect` prints and `train` writes to stderr).
     fn decisions(&mut self) -> &[ColumnDecision] {
+        self.refresh_report();
+        self.decisions
+            .as_ref()
+            .map_or(&[], |(_, d, _)| d.as_slice())
+    }
+
+    /// The importer's warnings for the current settings (an ID-like label, shared column
+    /// names): the same ones `inspect` lists and `train` writes to stderr.
+    fn warnings(&mut self) -> &[ImportWarning] {
+        self.refresh_report();
+        self.decisions
+            .as_ref()
+            .map_or(&[], |(_, _, w)| w.as_slice())
+    }
+
+    /// Recomputes the report when the settings changed since it was made.
+    fn refresh_report(&mut self) {
         if self
             .decisions
             .as_ref()
-            .is_none_or(|(s, _)| *s != self.settings)
+            .is_none_or(|(s, _, _)| *s != self.settings)
         {
-            let columns = report("", &self.table, &self.settings).columns;
-            self.decisions = Some((self.settings.clone(), columns));
+            let report = report("", &self.table, &self.settings);
+            self.decisions = Some((self.settings.clone(), report.columns, report.warnings));
         }
-        self.decisions.as_ref().map_or(&[], |(_, d)| d.as_slice())
     }
 }
 

@@ -18,6 +18,7 @@ pub(super) fn table_review_ui(ui: &mut egui::Ui, review: &mut TableReview) -> (b
     let reparse = read_options_ui(ui, review);
     preview_ui(ui, review);
     learn_ui(ui, review);
+    warnings_ui(ui, review);
     balance_ui(ui, review);
     options_ui(ui, review);
     (reparse, go)
@@ -203,6 +204,17 @@ fn learn_ui(ui: &mut egui::Ui, review: &mut TableReview) {
             }
         }
     });
+}
+
+/// The importer's warnings for these settings, one line each, in the warning colour.
+fn warnings_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let color = ui.visuals().warn_fg_color;
+    for warning in review.warnings().to_vec() {
+        ui.label(RichText::new(format!("warning: {}", warning.message)).color(color))
+            .on_hover_text(
+                "The data set can be built, but check this first (inspect lists it too)",
+            );
+    }
 }
 
 /// Rows per label value (counted when the label column changes).
