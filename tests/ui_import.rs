@@ -78,12 +78,8 @@ fn write_table(path: &Path) {
     std::fs::write(path, text).expect("write");
 }
 
-/// Opens `path` in the wizard, waits for its review, runs `choose` on the harness, clicks
-/// *Train on it* and returns the data set the App trains on.
-fn through_the_wizard(
-    path: &Path,
-    choose: impl FnOnce(&mut Harness<'static, GradscopeApp>),
-) -> gradscope::data::Dataset {
+/// A new window with `path` open in the wizard, once its review shows.
+fn wizard_on(path: &Path) -> Harness<'static, GradscopeApp> {
     let mut harness = harness();
     harness.run_steps(2);
     let ctx = harness.ctx.clone();
@@ -93,6 +89,16 @@ fn through_the_wizard(
         "Train on it",
         "the wizard did not show its review",
     );
+    harness
+}
+
+/// Opens `path` in the wizard, waits for its review, runs `choose` on the harness, clicks
+/// *Train on it* and returns the data set the App trains on.
+fn through_the_wizard(
+    path: &Path,
+    choose: impl FnOnce(&mut Harness<'static, GradscopeApp>),
+) -> gradscope::data::Dataset {
+    let mut harness = wizard_on(path);
     choose(&mut harness);
     harness.run_steps(2);
     harness.get_by_label("Train on it").click();
@@ -144,15 +150,7 @@ fn the_wizard_shows_the_importers_warnings() {
         text += &format!("{},{},C{i:03}\n", i % 7, i % 5);
     }
     std::fs::write(&path, text).expect("write");
-    let mut harness = harness();
-    harness.run_steps(2);
-    let ctx = harness.ctx.clone();
-    harness.state_mut().open_data(&ctx, path.clone());
-    wait_for_label(
-        &mut harness,
-        "Train on it",
-        "the wizard did not show its review",
-    );
+    let mut harness = wizard_on(&path);
     harness.run_steps(2);
     let id_like = "warning: the label column \"customer\" has 30 distinct values in 30 rows, \
                    like an identifier: each class has about one row, so nothing can be learned \

@@ -79,6 +79,16 @@ fn runs_tab() -> Harness<'static, GradscopeApp> {
     harness
 }
 
+/// A new window on the Runs tab that has started opening the experiment file `path`.
+fn opened_on_runs_tab(path: &std::path::Path) -> Harness<'static, GradscopeApp> {
+    let mut harness = runs_tab();
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .open_experiment(&ctx, path.to_path_buf());
+    harness
+}
+
 /// Two runs, both paused: run 1 after at least 30 steps, run 2 (selected) after at least
 /// `second` steps with seed `seed`.
 fn two_runs(second: u64, seed: f64) -> Harness<'static, GradscopeApp> {
@@ -488,12 +498,7 @@ fn save_experiment_keeps_every_run_and_opening_it_brings_them_back() {
 
     // A new window opens the file: both runs, the branch selected at step 23 with its curve
     // from step 21, and the lineage.
-    let mut reopened = paused_app(Settings::default(), 1280.0, 800.0);
-    reopened.run_steps(2);
-    reopened.get_by_label("Runs").click();
-    reopened.run_steps(2);
-    let ctx = reopened.ctx.clone();
-    reopened.state_mut().open_experiment(&ctx, path.clone());
+    let mut reopened = opened_on_runs_tab(&path);
     run_until(&mut reopened, |app| {
         app.runs().entries.len() == 2 && app.step() == 23
     });
@@ -588,12 +593,7 @@ fn a_file_saved_without_times_leaves_its_runs_off_the_seconds_axis() {
     let saved = Experiment::load(&path).unwrap();
     let (first_step, saved_step) = (saved.runs[0].summary.steps, saved.runs[1].summary.steps);
 
-    let mut reopened = paused_app(Settings::default(), 1280.0, 800.0);
-    reopened.run_steps(2);
-    reopened.get_by_label("Runs").click();
-    reopened.run_steps(2);
-    let ctx = reopened.ctx.clone();
-    reopened.state_mut().open_experiment(&ctx, path.clone());
+    let mut reopened = opened_on_runs_tab(&path);
     run_until(&mut reopened, |app| {
         app.runs().entries.len() == 2 && app.step() == saved_step
     });
@@ -754,9 +754,7 @@ fn a_run_saved_between_evaluations_shows_the_step_of_its_last_test_loss() {
         (Some(loss), Some(eval_step))
     );
 
-    let mut reopened = runs_tab();
-    let ctx = reopened.ctx.clone();
-    reopened.state_mut().open_experiment(&ctx, path.clone());
+    let mut reopened = opened_on_runs_tab(&path);
     run_until(&mut reopened, |app| {
         app.runs().entries.len() == 2 && app.step() == steps
     });
@@ -834,9 +832,7 @@ fn on_the_wall_clock_a_reopened_run_breaks_where_its_file_was_closed() {
     ]);
     std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
 
-    let mut reopened = runs_tab();
-    let ctx = reopened.ctx.clone();
-    reopened.state_mut().open_experiment(&ctx, path.clone());
+    let mut reopened = opened_on_runs_tab(&path);
     run_until(&mut reopened, |app| app.runs().entries.len() == 2);
     reopened.run_steps(3);
     let strokes = |harness: &Harness<'static, GradscopeApp>, name: &str| {

@@ -170,9 +170,10 @@ impl BenchReport {
         let mut map = Map::new();
         let number = |x: Option<f64>| x.map(round2).map_or(Value::Null, Value::from);
         map.insert("first_frame_ms".into(), number(self.first_frame_ms));
-        for (name, value) in crate::ui::startenv::current_settings() {
-            map.insert(name.into(), value.map_or(Value::Null, Value::from));
-        }
+        map.insert(
+            crate::ui::startenv::TUNABLES_VAR.into(),
+            crate::ui::startenv::current_tunables().map_or(Value::Null, Value::from),
+        );
         map.insert(
             "warmup_s".into(),
             Value::from(f64::from(self.plan.warmup_secs)),

@@ -14,7 +14,7 @@ use crate::ui::colormap;
 mod markers;
 mod ticks;
 
-pub use markers::{MarkerSprites, ScatterMarker, marker_mesh, sprite_image};
+pub use markers::{MarkerSprites, ScatterMarker};
 pub use ticks::{LABEL_GAP_POINTS, compact_label, count_x_axis, label_step, spaced_marks};
 
 /// A horizontal axis with `label`, labelling ticks at least 26 points apart.

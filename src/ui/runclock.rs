@@ -551,15 +551,21 @@ mod tests {
         t0 + Duration::from_millis(ms)
     }
 
-    #[test]
-    fn seconds_count_training_only_and_the_wall_clock_breaks_at_a_pause() {
+    /// A clock anchored at Unix time 1 796 220 000, created paused at step 0 (10 steps an
+    /// epoch) and played two seconds later: (its start, the anchor's Unix time, the clock).
+    fn played_after_two_seconds() -> (Instant, f64, RunClock) {
         let t0 = Instant::now();
         let unix = 1_796_220_000.0;
         let mut clock = RunClock::default();
         clock.set_wall_anchor(t0, unix);
-        // Created paused at step 0; Play two seconds later.
         clock.record(0, 0, 10, false, t0);
         clock.resume(0, 0, 10, at(t0, 2000));
+        (t0, unix, clock)
+    }
+
+    #[test]
+    fn seconds_count_training_only_and_the_wall_clock_breaks_at_a_pause() {
+        let (t0, unix, mut clock) = played_after_two_seconds();
         clock.record(100, 10, 10, true, at(t0, 3000));
         clock.record(200, 20, 10, true, at(t0, 3500));
         // Paused at step 200 until t = 13.5 s.
@@ -675,12 +681,7 @@ mod tests {
 
     #[test]
     fn times_go_through_a_file_and_a_reopened_run_counts_on() {
-        let t0 = Instant::now();
-        let unix = 1_796_220_000.0;
-        let mut clock = RunClock::default();
-        clock.set_wall_anchor(t0, unix);
-        clock.record(0, 0, 10, false, t0);
-        clock.resume(0, 0, 10, at(t0, 2000));
+        let (t0, unix, mut clock) = played_after_two_seconds();
         clock.record(100, 10, 10, true, at(t0, 3000));
         clock.record(200, 20, 10, true, at(t0, 4500));
         clock.pause(200, 20, 10, at(t0, 4500));

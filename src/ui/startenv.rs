@@ -56,30 +56,17 @@ pub fn tunables_with_trim(current: Option<&OsStr>) -> Option<OsString> {
     }
 }
 
-/// The variables to add to the environment before the window opens, given a lookup of the
-/// current environment: empty when nothing needs setting (set already, by the user or by the
-/// restart).
-pub fn settings_to_add(
-    current: impl Fn(&str) -> Option<OsString>,
-) -> Vec<(&'static str, OsString)> {
-    tunables_with_trim(current(TUNABLES_VAR).as_deref())
-        .map(|tunables| (TUNABLES_VAR, tunables))
-        .into_iter()
-        .collect()
-}
-
 /// On Linux, restarts the program (same executable, arguments and environment) with
-/// [`settings_to_add`] added (see the module docs); returns only when nothing needs adding
-/// or when the restart fails, and then the program simply goes on without them. Elsewhere it
+/// `GLIBC_TUNABLES` as [`tunables_with_trim`] gives it (see the module docs); returns only
+/// when it needs no change or when the restart fails, and then the program simply goes on without them. Elsewhere it
 /// does nothing. Call it first thing, before any thread is started.
 pub fn restart_with_settings() {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
-        let add = settings_to_add(|name| std::env::var_os(name));
-        if add.is_empty() {
+        let Some(tunables) = tunables_with_trim(std::env::var_os(TUNABLES_VAR).as_deref()) else {
             return;
-        }
+        };
         let Ok(exe) = std::env::current_exe() else {
             return;
         };
@@ -89,14 +76,13 @@ pub fn restart_with_settings() {
             command.arg0(arg0);
         }
         // `exec` returns only on failure; the window then opens without the settings.
-        let _failed = command.args(args).envs(add).exec();
+        let _failed = command.args(args).env(TUNABLES_VAR, tunables).exec();
     }
 }
 
 /// `GLIBC_TUNABLES` as this process runs with it (reported by `gradscope bench-ui`).
-pub fn current_settings() -> [(&'static str, Option<String>); 1] {
-    let value = std::env::var_os(TUNABLES_VAR).map(|v| v.to_string_lossy().into_owned());
-    [(TUNABLES_VAR, value)]
+pub fn current_tunables() -> Option<String> {
+    std::env::var_os(TUNABLES_VAR).map(|v| v.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]
@@ -132,12 +118,9 @@ mod tests {
 
     #[test]
     fn a_restarted_process_does_not_restart() {
-        let first = settings_to_add(|_| None);
-        assert_eq!(
-            first,
-            vec![(TUNABLES_VAR, "glibc.malloc.trim_threshold=268435456".into())]
-        );
-        let restarted: std::collections::HashMap<&str, OsString> = first.into_iter().collect();
-        assert!(settings_to_add(|name| restarted.get(name).cloned()).is_empty());
+        let first = tunables_with_trim(None);
+        assert_eq!(first, Some("glibc.malloc.trim_threshold=268435456".into()));
+        // The restarted process finds the threshold set and goes on.
+        assert_eq!(tunables_with_trim(first.as_deref()), None);
     }
 }

@@ -70,7 +70,7 @@ impl MarkerSprites {
 }
 
 /// The quads of `markers`: four vertices and two triangles each, in order.
-pub fn marker_mesh(
+fn marker_mesh(
     texture: egui::TextureId,
     transform: &PlotTransform,
     markers: &[ScatterMarker],
@@ -92,7 +92,7 @@ pub fn marker_mesh(
 
 /// The sprite sheet: a white disc (left) and a white ring (right), each `SPRITE_TEXELS`
 /// square, alpha = the share of each texel the shape covers (4 × 4 samples per texel).
-pub fn sprite_image() -> ColorImage {
+fn sprite_image() -> ColorImage {
     let n = SPRITE_TEXELS;
     let mut image = ColorImage::filled([2 * n, n], Color32::TRANSPARENT);
     // Radii in texels: the box is BOX_RADII radii across each way from the centre.
