@@ -18,8 +18,7 @@ mod priority;
 pub use checkpoints::{BranchSetup, ResumePoint};
 
 use crate::data::Dataset;
-use crate::nn::divergence_message;
-use crate::nn::{ModelSpec, OptimizerConfig, OptimizerExport};
+use crate::nn::{ModelSpec, OptimizerConfig, OptimizerExport, divergence_message};
 use crate::train::checkpoint::{Checkpoint, CheckpointList, CheckpointStore};
 use crate::train::doctor::{
     ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
@@ -283,7 +282,6 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("gradscope-train".into())
             .spawn(move || {
-                priority::lower_priority();
                 let mut state = WorkerState {
                     session: None,
                     views,
@@ -394,7 +392,9 @@ impl WorkerState {
     }
 
     fn run(&mut self, commands: &Receiver<Command>) {
+        let mut priority = priority::TrainingPriority::default();
         loop {
+            priority.update(self.running);
             let wait = self.idle_time();
             let command = if wait.is_zero() {
                 match commands.try_recv() {
