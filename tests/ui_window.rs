@@ -40,6 +40,7 @@ fn the_window_trains_and_saves_a_screenshot() {
         .env_remove("WAYLAND_DISPLAY")
         // The window restarts itself once with this set (ui::startenv): that path runs here.
         .env_remove("GLIBC_TUNABLES")
+        .env_remove("GRADSCOPE_ANTIALIAS")
         .output()
         .expect("the binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -114,6 +115,7 @@ fn bench_ui_reports_every_view_as_one_json_line() {
         .env("DISPLAY", &display)
         .env_remove("WAYLAND_DISPLAY")
         .env("GLIBC_TUNABLES", "glibc.malloc.tcache_count=7")
+        .env("GRADSCOPE_ANTIALIAS", "off")
         .output()
         .expect("the binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -142,6 +144,17 @@ fn bench_ui_reports_every_view_as_one_json_line() {
             "{report}"
         );
     }
+    // The setting overrides the choice by GPU (ui::edges), and the report says which won.
+    assert_eq!(
+        report["antialias_edges"],
+        serde_json::json!(false),
+        "{report}"
+    );
+    assert_eq!(
+        report["antialias_reason"],
+        serde_json::json!("set off by GRADSCOPE_ANTIALIAS"),
+        "{report}"
+    );
     for view in ["lab", "race"] {
         let frames = number(&format!("{view}_frames"));
         let (mean, p95, max) = (

@@ -161,8 +161,9 @@ fn round2(x: f64) -> f64 {
 
 impl BenchReport {
     /// The report as one JSON object: `first_frame_ms`, `GLIBC_TUNABLES` (the setting
-    /// the process runs with, see [`crate::ui::startenv`]; `null` when unset), the
-    /// plan's seconds, and per view
+    /// the process runs with, see [`crate::ui::startenv`]; `null` when unset),
+    /// `antialias_edges` and `antialias_reason` (see [`crate::ui::edges`]; `null` before the
+    /// window chose), the plan's seconds, and per view
     /// `<view>_frames`, `<view>_frames_per_s`, `<view>_mean_ms`, `<view>_p95_ms`, `<view>_max_ms`, `<view>_rss_mb`,
     /// `<view>_rss_growth_mb` and (views that train on the worker) `<view>_steps_per_s`.
     /// Values that could not be measured are `null`.
@@ -173,6 +174,15 @@ impl BenchReport {
         map.insert(
             crate::ui::startenv::TUNABLES_VAR.into(),
             crate::ui::startenv::current_tunables().map_or(Value::Null, Value::from),
+        );
+        let edges = crate::ui::edges::applied();
+        map.insert(
+            "antialias_edges".into(),
+            edges.map_or(Value::Null, |e| Value::from(e.antialias)),
+        );
+        map.insert(
+            "antialias_reason".into(),
+            edges.map_or(Value::Null, |e| Value::from(e.reason)),
         );
         map.insert(
             "warmup_s".into(),
@@ -220,6 +230,10 @@ impl BenchReport {
             self.plan.warmup_secs,
             self.plan.measure_secs
         );
+        if let Some(edges) = crate::ui::edges::applied() {
+            let state = if edges.antialias { "on" } else { "off" };
+            out.push_str(&format!("anti-aliased edges {state}: {}\n", edges.reason));
+        }
         out.push_str(
             "view          frames  frames/s  mean ms  p95 ms  max ms  RSS MB  growth MB  steps/s\n",
         );
@@ -290,6 +304,7 @@ pub fn run_bench(plan: BenchPlan) -> ExitCode {
         Box::new(move |cc| {
             cc.egui_ctx
                 .memory_mut(|memory| *memory = Default::default());
+            crate::ui::edges::apply(&cc.egui_ctx);
             Ok(Box::new(crate::ui::GradscopeApp::new(
                 &cc.egui_ctx,
                 options,

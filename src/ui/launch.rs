@@ -182,6 +182,7 @@ fn open(
                 cc.egui_ctx
                     .memory_mut(|memory| *memory = Default::default());
             }
+            crate::ui::edges::apply(&cc.egui_ctx);
             let mut recent = Vec::new();
             if restore_saved && let Some(storage) = cc.storage {
                 let (settings, remembered) = restore(storage);

@@ -22,6 +22,7 @@ pub mod confusion;
 pub mod controls;
 pub mod decimate;
 pub mod doctor;
+pub mod edges;
 pub mod features;
 pub mod files;
 pub mod format;
