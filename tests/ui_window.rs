@@ -178,3 +178,53 @@ fn bench_ui_reports_every_view_as_one_json_line() {
         "only the views asked for"
     );
 }
+
+/// SIGTERM closes the window as its close button does: the settings are saved (here the data
+/// set chosen on the command line), stderr says so, and the exit code is 128 + 15.
+#[test]
+fn sigterm_closes_the_window_and_saves_the_settings() {
+    if !Xvfb::available() {
+        assert!(
+            std::env::var("GRADSCOPE_REQUIRE_WINDOW").as_deref() != Ok("1"),
+            "Xvfb is required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
+        );
+        eprintln!(
+            "SKIPPED: Xvfb not found; install it with `apt-get install -y xvfb` to run this test"
+        );
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let server = Xvfb::start();
+    let home = std::env::temp_dir().join(format!("gradscope-sigterm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).expect("temp dir");
+    let child = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(["--dataset", "moons"])
+        .env("DISPLAY", &server.display)
+        .env("HOME", &home)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // The window is up and training well within this (its first frame takes ~0.3–0.6 s).
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let output = child.wait_with_output().expect("the window exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "stderr: {stderr}");
+    assert!(
+        stderr.contains("gradscope: SIGTERM received: closing the window and saving the settings"),
+        "stderr: {stderr}"
+    );
+    let saved = std::fs::read_to_string(home.join(".local/share/gradscope/app.ron"))
+        .expect("the settings were saved");
+    assert!(saved.contains("gradscope.settings"), "{saved}");
+    assert!(saved.contains(r#"kind\": \"Moons\""#), "{saved}");
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -183,6 +183,7 @@ fn open(
                     .memory_mut(|memory| *memory = Default::default());
             }
             crate::ui::edges::apply(&cc.egui_ctx);
+            crate::ui::signals::close_on_signals(&cc.egui_ctx);
             let mut recent = Vec::new();
             if restore_saved && let Some(storage) = cc.storage {
                 let (settings, remembered) = restore(storage);
@@ -217,7 +218,7 @@ fn open(
     );
     match result {
         Ok(()) if failed.load(Ordering::Relaxed) => ExitCode::FAILURE,
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => crate::ui::signals::exit_code().map_or(ExitCode::SUCCESS, ExitCode::from),
         Err(e) => {
             eprintln!(
                 "gradscope: cannot open the window: {}. The window needs a display (X11 or \

@@ -47,6 +47,7 @@ pub mod runlist;
 pub mod runplot;
 pub mod runs;
 pub mod seedgroup;
+pub mod signals;
 pub mod smoothing;
 pub mod startenv;
 pub mod state;
