@@ -156,19 +156,24 @@ fn lab_ui(
         })
         .show(ui, |ui| {
             // A child with a fixed rectangle: what the messages hold never changes the strip's
-            // size (more than fit are cut at its edge; dismissing one shows the next).
+            // size; more than fit scroll inside it (three long notes used to lose the third).
             let rect = ui.available_rect_before_wrap();
             let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
             child.set_clip_rect(rect.intersect(ui.clip_rect()));
-            if view.banner.is_none() && view.doctor.findings().is_empty() {
-                child
-                    .label(
-                        RichText::new("Training doctor: nothing to report")
-                            .color(child.visuals().weak_text_color()),
-                    )
-                    .on_hover_text(DOCTOR_QUIET_HINT);
-            }
-            actions.extend(panels.banners.ui(&mut child, view));
+            egui::ScrollArea::vertical()
+                .id_salt("messages_scroll")
+                .max_height(rect.height())
+                .auto_shrink([false, false])
+                .show(&mut child, |ui| {
+                    if view.banner.is_none() && view.doctor.findings().is_empty() {
+                        ui.label(
+                            RichText::new("Training doctor: nothing to report")
+                                .color(ui.visuals().weak_text_color()),
+                        )
+                        .on_hover_text(DOCTOR_QUIET_HINT);
+                    }
+                    actions.extend(panels.banners.ui(ui, view));
+                });
             ui.allocate_rect(rect, egui::Sense::hover());
         });
     actions.extend(panels.files.ui(ui, view));
