@@ -118,7 +118,8 @@ pub struct WindowArgs {
     /// Start in presentation mode (zoomed, high contrast, advanced controls hidden; F toggles).
     #[arg(long)]
     pub present: bool,
-    /// Ignore the settings remembered from the last launch (they are still saved on exit).
+    /// Ignore the settings and window size remembered from the last launch (open at 1280×800;
+    /// they are still saved on exit).
     #[arg(long)]
     pub fresh: bool,
     /// Start in this view: lab (the network trainer, default), lesson (gradient descent on

@@ -228,3 +228,92 @@ fn sigterm_closes_the_window_and_saves_the_settings() {
     assert!(saved.contains(r#"kind\": \"Moons\""#), "{saved}");
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// Starts the window with `args` in `home`, waits until it is up, runs `while_open` with
+/// the window's inner size (`xdotool`), then closes it with SIGTERM (which saves) and waits.
+fn with_window(
+    display: &str,
+    home: &std::path::Path,
+    args: &[&str],
+    while_open: impl FnOnce(&str, (u32, u32)),
+) {
+    let child = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(args)
+        .env("DISPLAY", display)
+        .env("HOME", home)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    let geometry = Command::new("xdotool")
+        .args([
+            "search",
+            "--name",
+            "^gradscope",
+            "getwindowgeometry",
+            "--shell",
+        ])
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool runs");
+    let text = String::from_utf8_lossy(&geometry.stdout);
+    let field = |key: &str| -> u32 {
+        text.lines()
+            .find_map(|line| line.strip_prefix(key))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {key} in {text:?}"))
+    };
+    let window = text
+        .lines()
+        .find_map(|line| line.strip_prefix("WINDOW="))
+        .unwrap_or_else(|| panic!("no window in {text:?}"))
+        .to_string();
+    while_open(&window, (field("WIDTH="), field("HEIGHT=")));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    let mut child = child;
+    child.wait().expect("the window exits");
+}
+
+/// A window resized and closed comes back at that size, and `--fresh` opens at 1280×800.
+#[test]
+fn fresh_opens_at_the_default_size_whatever_was_remembered() {
+    let has_xdotool = Command::new("xdotool").arg("version").output().is_ok();
+    if !Xvfb::available() || !has_xdotool {
+        assert!(
+            std::env::var("GRADSCOPE_REQUIRE_WINDOW").as_deref() != Ok("1"),
+            "Xvfb and xdotool are required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
+        );
+        eprintln!(
+            "SKIPPED: Xvfb or xdotool not found; install them with `apt-get install -y xvfb \
+             xdotool` to run this test"
+        );
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let server = Xvfb::start();
+    let home = std::env::temp_dir().join(format!("gradscope-fresh-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).expect("temp dir");
+    with_window(&server.display, &home, &[], |window, size| {
+        assert_eq!(size, (1280, 800), "first launch");
+        Command::new("xdotool")
+            .args(["windowsize", window, "900", "600"])
+            .env("DISPLAY", &server.display)
+            .status()
+            .expect("xdotool runs");
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    });
+    with_window(&server.display, &home, &[], |_, size| {
+        assert_eq!(size, (900, 600), "the remembered size");
+    });
+    with_window(&server.display, &home, &["--fresh"], |_, size| {
+        assert_eq!(size, (1280, 800), "--fresh");
+    });
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -143,6 +143,9 @@ fn check_screenshot_path(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The window's size at first launch and with `--fresh`, in points.
+const DEFAULT_SIZE: [f32; 2] = [1280.0, 800.0];
+
 /// Runs eframe with the app.
 fn open(
     args: WindowArgs,
@@ -165,12 +168,13 @@ fn open(
     let native_options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("gradscope — watch neural networks learn")
-            .with_inner_size([1280.0, 800.0])
+            .with_inner_size(DEFAULT_SIZE)
             .with_min_inner_size([800.0, 500.0]),
         persist_window: !scripted,
         ..Default::default()
     };
     let (experiment, present, paused) = (args.experiment, args.present, args.paused);
+    let fresh = args.fresh;
     let preset = args.preset.as_deref().and_then(Preset::parse);
     let result = eframe::run_native(
         "gradscope",
@@ -184,6 +188,14 @@ fn open(
             }
             crate::ui::edges::apply(&cc.egui_ctx);
             crate::ui::signals::close_on_signals(&cc.egui_ctx);
+            if fresh {
+                // eframe has already restored the remembered size; a fresh start is the
+                // default size (and is remembered again on exit).
+                cc.egui_ctx
+                    .send_viewport_cmd(eframe::egui::ViewportCommand::InnerSize(
+                        DEFAULT_SIZE.into(),
+                    ));
+            }
             let mut recent = Vec::new();
             if restore_saved && let Some(storage) = cc.storage {
                 let (settings, remembered) = restore(storage);
