@@ -22,7 +22,7 @@ pub struct BenchUiArgs {
     #[arg(long, default_value_t = 2.0, value_name = "SECONDS", allow_negative_numbers = true,
           value_parser = parse_warmup_secs)]
     pub warmup: f32,
-    /// The views, comma-separated, in order: lab mnist lesson race presentation memory
+    /// The views, comma-separated, in order: lab mnist lesson race presentation memory runs
     /// (default: all of them).
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_view)]
     pub views: Vec<BenchView>,
@@ -105,9 +105,10 @@ pub fn bench_ui(args: &BenchUiArgs) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
+    use clap::{CommandFactory, Parser};
 
     use super::{BenchUiArgs, bench_plan};
+    use crate::ui::bench::BenchView;
 
     /// `gradscope bench-ui`'s options alone, parsed as the binary parses them.
     #[derive(Parser, Debug)]
@@ -143,6 +144,15 @@ mod tests {
             "error: invalid value '-2' for '--warmup <SECONDS>': give a number of seconds from \
              0 to 3600"
         );
+    }
+
+    #[test]
+    fn the_help_of_views_names_every_view_in_order() {
+        let help = BenchCli::command().render_long_help().to_string();
+        let names: Vec<&str> = BenchView::ALL.iter().map(|v| v.name()).collect();
+        let listed = format!("in order: {}", names.join(" "));
+        assert!(help.contains(&listed), "{listed:?} not in:\n{help}");
+        assert_eq!(names.last(), Some(&"runs"));
     }
 
     #[test]

@@ -302,8 +302,9 @@ impl Worker {
                     health_news: false,
                     checkpoints: CheckpointStore::default(),
                 };
+                let priority = priority::TrainingPriority::lowered();
                 state.reset(setup);
-                state.run(&command_rx);
+                state.run(&command_rx, priority);
             })
             .ok();
         Self {
@@ -391,8 +392,7 @@ impl WorkerState {
         let _ = self.events.send(event);
     }
 
-    fn run(&mut self, commands: &Receiver<Command>) {
-        let mut priority = priority::TrainingPriority::default();
+    fn run(&mut self, commands: &Receiver<Command>, mut priority: priority::TrainingPriority) {
         loop {
             priority.update(self.running);
             let wait = self.idle_time();

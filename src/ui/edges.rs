@@ -13,7 +13,8 @@
 
 use std::sync::OnceLock;
 
-/// The environment variable that overrides the choice: `1` (on) or `0` (off).
+/// The environment variable that overrides the choice: `1` (on) or `0` (off); set but empty,
+/// it is as if unset.
 pub const ANTIALIAS_VAR: &str = "GRADSCOPE_ANTIALIAS";
 
 /// The choice [`apply`] made first in this process.
@@ -29,14 +30,15 @@ pub struct EdgeChoice {
 }
 
 /// The choice from `setting` (the value of [`ANTIALIAS_VAR`], if set) and whether a GPU can
-/// draw the window (see [`gpu_available`]).
+/// draw the window (see [`gpu_available`]). An empty or blank setting (`GRADSCOPE_ANTIALIAS=`,
+/// as a shell or launcher clears a variable) chooses as no setting does.
 ///
 /// Errors: a setting other than `1`, `0`, `on`, `off`, `true` or `false` (any case) gives
 /// `"GRADSCOPE_ANTIALIAS=maybe: expected 1 (on) or 0 (off)"`; the caller then uses the choice
 /// for `setting = None` and says so.
 pub fn choose(setting: Option<&str>, gpu: bool) -> Result<EdgeChoice, String> {
     match setting.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-        None => Ok(if gpu {
+        None | Some("") => Ok(if gpu {
             EdgeChoice {
                 antialias: true,
                 reason: "a GPU draws the window",
@@ -126,6 +128,18 @@ mod tests {
         assert!(choose(Some(" On "), false).unwrap().antialias);
         assert!(!choose(Some("0"), true).unwrap().antialias);
         assert!(!choose(Some("false"), true).unwrap().antialias);
+    }
+
+    #[test]
+    fn an_empty_setting_chooses_as_no_setting() {
+        for blank in ["", " "] {
+            assert_eq!(choose(Some(blank), false), choose(None, false));
+            assert_eq!(choose(Some(blank), true), choose(None, true));
+        }
+        assert_eq!(
+            choose(Some(""), false).unwrap().reason,
+            "drawn in software (no GPU device)"
+        );
     }
 
     #[test]

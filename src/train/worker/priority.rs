@@ -57,6 +57,15 @@ pub(super) struct TrainingPriority {
 }
 
 impl TrainingPriority {
+    /// A thread's priority lowered for the number training now, before it trains or evaluates
+    /// anything: the first evaluation of a CNN starts its helper threads (`nn::parallel`'s
+    /// pool), which keep the priority of the thread that started them.
+    pub(super) fn lowered() -> Self {
+        let mut priority = Self::default();
+        priority.update(false);
+        priority
+    }
+
     /// Called on the training thread at each turn of its loop with whether it trains: joins or
     /// leaves the count, and sets the nice value for the number training now when that
     /// changed. With at most a few atomic operations it costs nothing next to a step.
