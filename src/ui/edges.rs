@@ -3,10 +3,11 @@
 //!
 //! Feathering doubles the triangles of every shape. A GPU draws them for nothing; Mesa's
 //! software renderer (llvmpipe: a machine without a GPU, a VM, Xvfb, a remote desktop) sets
-//! each one up on the UI thread and rasterises it on the same cores as training. Measured with
-//! `bench-ui` under Xvfb at 1280×800 (2-core AMD EPYC VM, alternating runs): the lab's mean
-//! frame 3.7–3.8 ms with feathering and 2.7 ms without, p95 5.0–5.1 against 3.6 ms, frames per
-//! second 44–50 against 57–61; the race p95 5.1–6.2 against 3.9–4.1 ms. Text is drawn from the
+//! each one up on the UI thread and rasterises it on the same cores as training. In a first
+//! trial with `bench-ui --views lab,mnist,race --seconds 8` under Xvfb at 1280×800 (2-core AMD
+//! EPYC VM, alternating runs): the lab's mean frame 3.7–3.8 ms with feathering and 2.7 ms
+//! without, p95 5.0–5.1 against 3.6 ms, frames per second 44–50 against 57–61; the race p95
+//! 5.1–6.2 against 3.9–4.1 ms. README.md (Speed) has the whole bench-ui runs. Text is drawn from the
 //! font atlas either way and the decision boundary's data points are sprites (`plot::markers`),
 //! so only the edges of lines, frames and buttons lose their fade, which at 1280×800 shows at
 //! 3× zoom, not at 1×.

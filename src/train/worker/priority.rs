@@ -19,8 +19,8 @@ const LOWEST_NICE: i32 = 19;
 /// 15, nice 0 weighs 1024), so `n` threads at nice 10 + log₁.₂₅ n weigh together about as much
 /// as one at nice 10. The window then keeps about the same share of the cores against eight
 /// runs as against one: at nice 10 each, eight runs weighed as much as a thread of normal
-/// priority, and the window's frame time doubled (bench-ui runs, p95 10.9–15.0 ms against
-/// 8.2–8.3 ms at nice 19).
+/// priority, and the window's frame time doubled (bench-ui runs, p95 10.9–15.6 ms at nice 10
+/// each against 5.8–14.2 ms with these values).
 pub(super) fn nice_for(training: usize) -> i32 {
     let extra = (training.max(1) as f64).ln() / 1.25f64.ln();
     (BASE_NICE + extra.round() as i32).min(LOWEST_NICE)
