@@ -11,20 +11,33 @@ use xvfb::Xvfb;
 /// One window test at a time, so that two windows do not compete for the two cores.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-#[test]
-fn the_window_trains_and_saves_a_screenshot() {
-    if !Xvfb::available() {
+/// An Xvfb server for one test, with the one-window-at-a-time lock held. `None` (after a
+/// SKIPPED line with the install command) where Xvfb, or xdotool when `xdotool` is true, is
+/// missing; with GRADSCOPE_REQUIRE_WINDOW=1 that is a failure instead.
+fn window_server(xdotool: bool) -> Option<(std::sync::MutexGuard<'static, ()>, Xvfb)> {
+    let has_xdotool = !xdotool || Command::new("xdotool").arg("version").output().is_ok();
+    if !Xvfb::available() || !has_xdotool {
+        let (what, packages) = if xdotool {
+            ("Xvfb or xdotool", "xvfb xdotool")
+        } else {
+            ("Xvfb", "xvfb")
+        };
         assert!(
             std::env::var("GRADSCOPE_REQUIRE_WINDOW").as_deref() != Ok("1"),
-            "Xvfb is required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
+            "{what} is required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
         );
-        eprintln!(
-            "SKIPPED: Xvfb not found; install it with `apt-get install -y xvfb` to run this test"
-        );
-        return;
+        eprintln!("SKIPPED: {what} not found; install with `apt-get install -y {packages}`");
+        return None;
     }
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let server = Xvfb::start();
+    let one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    Some((one, Xvfb::start()))
+}
+
+#[test]
+fn the_window_trains_and_saves_a_screenshot() {
+    let Some((_one, server)) = window_server(false) else {
+        return;
+    };
     let display = server.display.clone();
     let dir = std::env::temp_dir().join(format!("gradscope-window-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -88,18 +101,9 @@ fn the_window_trains_and_saves_a_screenshot() {
 /// themselves are the README's, not a test's: nothing here asserts a speed.
 #[test]
 fn bench_ui_reports_every_view_as_one_json_line() {
-    if !Xvfb::available() {
-        assert!(
-            std::env::var("GRADSCOPE_REQUIRE_WINDOW").as_deref() != Ok("1"),
-            "Xvfb is required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
-        );
-        eprintln!(
-            "SKIPPED: Xvfb not found; install it with `apt-get install -y xvfb` to run this test"
-        );
+    let Some((_one, server)) = window_server(false) else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let server = Xvfb::start();
+    };
     let display = server.display.clone();
     let output = Command::new(env!("CARGO_BIN_EXE_gradscope"))
         .args([
@@ -183,18 +187,9 @@ fn bench_ui_reports_every_view_as_one_json_line() {
 /// set chosen on the command line), stderr says so, and the exit code is 128 + 15.
 #[test]
 fn sigterm_closes_the_window_and_saves_the_settings() {
-    if !Xvfb::available() {
-        assert!(
-            std::env::var("GRADSCOPE_REQUIRE_WINDOW").as_deref() != Ok("1"),
-            "Xvfb is required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
-        );
-        eprintln!(
-            "SKIPPED: Xvfb not found; install it with `apt-get install -y xvfb` to run this test"
-        );
+    let Some((_one, server)) = window_server(false) else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let server = Xvfb::start();
+    };
     let home = std::env::temp_dir().join(format!("gradscope-sigterm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).expect("temp dir");
@@ -283,20 +278,9 @@ fn with_window(
 /// A window resized and closed comes back at that size, and `--fresh` opens at 1280×800.
 #[test]
 fn fresh_opens_at_the_default_size_whatever_was_remembered() {
-    let has_xdotool = Command::new("xdotool").arg("version").output().is_ok();
-    if !Xvfb::available() || !has_xdotool {
-        assert!(
-            std::env::var("GRADSCOPE_REQUIRE_WINDOW").as_deref() != Ok("1"),
-            "Xvfb and xdotool are required (GRADSCOPE_REQUIRE_WINDOW=1) but not installed"
-        );
-        eprintln!(
-            "SKIPPED: Xvfb or xdotool not found; install them with `apt-get install -y xvfb \
-             xdotool` to run this test"
-        );
+    let Some((_one, server)) = window_server(true) else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let server = Xvfb::start();
+    };
     let home = std::env::temp_dir().join(format!("gradscope-fresh-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).expect("temp dir");
