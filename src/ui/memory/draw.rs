@@ -73,27 +73,33 @@ fn paint_spins(ui: &egui::Ui, id: egui::Id, rect: egui::Rect, grid: Grid, spins:
         hasher.finish()
     };
     let ctx = ui.ctx();
-    let texture = match ctx.data(|d| d.get_temp::<SpinTexture>(id)) {
-        Some(cached) if cached.key == key => cached.texture,
-        cached => {
-            let image = spin_image(grid, spins);
-            let texture = match cached {
-                Some(mut cached) => {
-                    cached.texture.set(image, TextureOptions::NEAREST);
-                    cached.texture
-                }
-                None => ctx.load_texture("memory_spins", image, TextureOptions::NEAREST),
-            };
-            let entry = SpinTexture {
-                key,
-                texture: texture.clone(),
-            };
-            ctx.data_mut(|d| d.insert_temp(id, entry));
-            texture
+    let cached = ctx.data(|d| d.get_temp::<SpinTexture>(id));
+    if let Some(cached) = &cached
+        && cached.key == key
+    {
+        paint_whole(ui.painter(), &cached.texture, rect);
+        return;
+    }
+    let image = spin_image(grid, spins);
+    let texture = match cached {
+        Some(mut cached) => {
+            cached.texture.set(image, TextureOptions::NEAREST);
+            cached.texture
         }
+        None => ctx.load_texture("memory_spins", image, TextureOptions::NEAREST),
     };
+    let entry = SpinTexture {
+        key,
+        texture: texture.clone(),
+    };
+    ctx.data_mut(|d| d.insert_temp(id, entry));
+    paint_whole(ui.painter(), &texture, rect);
+}
+
+/// Paints the whole of `texture` into `rect`.
+fn paint_whole(painter: &egui::Painter, texture: &TextureHandle, rect: egui::Rect) {
     let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
-    ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
+    painter.image(texture.id(), rect, uv, Color32::WHITE);
 }
 
 /// The neuron under `pos` in a grid drawn into `rect`.
@@ -173,12 +179,7 @@ fn matrix_image(values: &[f64], n: usize, limit: f64) -> egui::ColorImage {
 
 fn show_texture(ui: &mut egui::Ui, texture: &TextureHandle, side: f32) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), Sense::hover());
-    ui.painter().image(
-        texture.id(),
-        rect,
-        egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-        Color32::WHITE,
-    );
+    paint_whole(ui.painter(), texture, rect);
     response
 }
 
