@@ -187,30 +187,11 @@ fn bench_ui_reports_every_view_as_one_json_line() {
 /// set chosen on the command line), stderr says so, and the exit code is 128 + 15.
 #[test]
 fn sigterm_closes_the_window_and_saves_the_settings() {
-    let Some((_one, server)) = window_server(false) else {
+    let Some((_one, server)) = window_server(true) else {
         return;
     };
-    let home = std::env::temp_dir().join(format!("gradscope-sigterm-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).expect("temp dir");
-    let child = Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(["--dataset", "moons"])
-        .env("DISPLAY", &server.display)
-        .env("HOME", &home)
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("WAYLAND_DISPLAY")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    // The window is up and training well within this (its first frame takes ~0.3–0.6 s).
-    std::thread::sleep(std::time::Duration::from_secs(5));
-    let kill = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(kill.success());
-    let output = child.wait_with_output().expect("the window exits");
+    let home = empty_home("sigterm");
+    let output = with_window(&server.display, &home, &["--dataset", "moons"], |_, _| {});
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(143), "stderr: {stderr}");
     assert!(
@@ -224,14 +205,23 @@ fn sigterm_closes_the_window_and_saves_the_settings() {
     let _ = std::fs::remove_dir_all(&home);
 }
 
+/// An empty temporary folder to run the window in as `HOME` (its settings go below it).
+fn empty_home(test: &str) -> std::path::PathBuf {
+    let home = std::env::temp_dir().join(format!("gradscope-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).expect("temp dir");
+    home
+}
+
 /// Starts the window with `args` in `home`, waits until it is up, runs `while_open` with
-/// the window's inner size (`xdotool`), then closes it with SIGTERM (which saves) and waits.
+/// the window's inner size (`xdotool`), then closes it with SIGTERM (which saves); returns
+/// how the process ended (its exit status and stderr).
 fn with_window(
     display: &str,
     home: &std::path::Path,
     args: &[&str],
     while_open: impl FnOnce(&str, (u32, u32)),
-) {
+) -> std::process::Output {
     let child = Command::new(env!("CARGO_BIN_EXE_gradscope"))
         .args(args)
         .env("DISPLAY", display)
@@ -239,9 +229,10 @@ fn with_window(
         .env_remove("XDG_DATA_HOME")
         .env_remove("WAYLAND_DISPLAY")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("the binary runs");
+    // The window is up well within this (its first frame takes ~0.3–0.6 s).
     std::thread::sleep(std::time::Duration::from_secs(4));
     let geometry = Command::new("xdotool")
         .args([
@@ -267,12 +258,12 @@ fn with_window(
         .unwrap_or_else(|| panic!("no window in {text:?}"))
         .to_string();
     while_open(&window, (field("WIDTH="), field("HEIGHT=")));
-    Command::new("kill")
+    let kill = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .expect("kill runs");
-    let mut child = child;
-    child.wait().expect("the window exits");
+    assert!(kill.success());
+    child.wait_with_output().expect("the window exits")
 }
 
 /// A window resized and closed comes back at that size, and `--fresh` opens at 1280×800.
@@ -281,9 +272,7 @@ fn fresh_opens_at_the_default_size_whatever_was_remembered() {
     let Some((_one, server)) = window_server(true) else {
         return;
     };
-    let home = std::env::temp_dir().join(format!("gradscope-fresh-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).expect("temp dir");
+    let home = empty_home("fresh");
     with_window(&server.display, &home, &[], |window, size| {
         assert_eq!(size, (1280, 800), "first launch");
         Command::new("xdotool")
