@@ -42,7 +42,7 @@ pub use import::{
 pub use iris::iris;
 pub use open::{SourceKind, detect, open_idx_file, open_path};
 pub use source::{
-    DataSource, FileImport, ImportReport, Loaded, OpenedTable, Phase, Progress, load, load_now,
-    open_table, open_table_to_build,
+    DataSource, FileImport, ImportReport, Loaded, OpenedTable, Phase, Progress, build_opened, load,
+    load_now, open_table, open_table_to_build,
 };
 pub use synth::{PLANE_EXTENT, SynthConfig, SynthKind, generate};
