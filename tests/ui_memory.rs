@@ -126,6 +126,26 @@ fn drawing_on_the_canvas_changes_the_stored_pattern() {
 }
 
 #[test]
+fn a_fast_stroke_paints_every_cell_it_crosses() {
+    let mut harness = harness();
+    let canvas = harness.get_by_label("memory canvas").rect();
+    // Down at the left edge of the top row, then across the whole row in two frames: the
+    // pointer jumps six cells at a time.
+    let start = canvas.left_top() + eframe::egui::vec2(2.0, canvas.height() / 24.0);
+    harness.hover_at(start);
+    harness.drag_at(start);
+    harness.run_steps(1);
+    harness.hover_at(start + eframe::egui::vec2(canvas.width() * 0.5, 0.0));
+    harness.run_steps(1);
+    harness.drop_at(start + eframe::egui::vec2(canvas.width() - 4.0, 0.0));
+    harness.run_steps(1);
+    // 12×12 grid: every cell of row 0 is ink, nothing else.
+    let drawing = harness.state_mut().memory().drawing().to_vec();
+    let ink: Vec<usize> = (0..144).filter(|&i| drawing[i] == 1).collect();
+    assert_eq!(ink, (0..12).collect::<Vec<_>>());
+}
+
+#[test]
 fn side_by_side_plays_the_same_cue_under_synchronous_dynamics_too() {
     let mut harness = harness();
     harness.get_by_label("Tick first 2").click();

@@ -112,6 +112,30 @@ fn neuron_at(rect: egui::Rect, grid: Grid, pos: egui::Pos2) -> Option<usize> {
     Some(r.min(grid.rows - 1) * grid.cols + c.min(grid.cols - 1))
 }
 
+/// The neurons a straight stroke from `from` to `to` crosses, in stroke order, each once:
+/// the segment is sampled every quarter of a cell, so a fast stroke (a pointer that moved
+/// several cells between two frames) leaves no gap. Points outside `rect` paint nothing.
+fn neurons_on_stroke(rect: egui::Rect, grid: Grid, from: egui::Pos2, to: egui::Pos2) -> Vec<usize> {
+    let cell = (rect.width() / grid.cols as f32).min(rect.height() / grid.rows as f32);
+    let steps = if cell > 0.0 {
+        ((to - from).length() / (cell / 4.0))
+            .ceil()
+            .clamp(1.0, 10_000.0) as usize
+    } else {
+        1
+    };
+    let mut out: Vec<usize> = Vec::new();
+    for k in 0..=steps {
+        let pos = from.lerp(to, k as f32 / steps as f32);
+        if let Some(i) = neuron_at(rect, grid, pos)
+            && !out.contains(&i)
+        {
+            out.push(i);
+        }
+    }
+    out
+}
+
 /// A small pattern, framed when chosen; clickable.
 pub(super) fn thumbnail_ui(
     ui: &mut egui::Ui,
@@ -147,11 +171,20 @@ pub(super) fn canvas_ui(
     let response = response.on_hover_text(tip);
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "memory canvas"));
     let mut changed = false;
-    let down = response.is_pointer_button_down_on() || response.dragged() || response.clicked();
-    if down && let Some(pos) = response.interact_pointer_pos() {
-        let erase = ui.input(|i| i.pointer.secondary_down());
-        if let Some(i) = neuron_at(rect, grid, pos) {
-            let value = if erase { -1 } else { 1 };
+    // The frame a stroke ends in also carries its last move (a quick flick moves and
+    // releases between two frames).
+    let stroke = response.dragged() || response.drag_stopped();
+    let down = response.is_pointer_button_down_on() || stroke || response.clicked();
+    let pointer = ui.input(|i| {
+        let erase =
+            i.pointer.secondary_down() || i.pointer.button_released(egui::PointerButton::Secondary);
+        (i.pointer.interact_pos(), i.pointer.delta(), erase)
+    });
+    if down && let (Some(pos), delta, erase) = pointer {
+        let value = if erase { -1 } else { 1 };
+        // The stroke since the last frame, not only where the pointer is now.
+        let from = if stroke { pos - delta } else { pos };
+        for i in neurons_on_stroke(rect, grid, from, pos) {
             if spins[i] != value {
                 spins[i] = value;
                 changed = true;
@@ -559,6 +592,43 @@ impl MemoryPanel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stroke_paints_every_cell_it_crosses_once() {
+        let grid = Grid::new(10, 10).unwrap();
+        let rect = egui::Rect::from_min_size(egui::pos2(0.0, 0.0), egui::vec2(100.0, 100.0));
+        // Across row 2 in one move: cells 20..=29, in order.
+        let row = neurons_on_stroke(rect, grid, egui::pos2(5.0, 25.0), egui::pos2(95.0, 25.0));
+        assert_eq!(row, (20..30).collect::<Vec<_>>());
+        // The main diagonal, backwards: each diagonal cell, and a cell beside it wherever the
+        // line crosses a corner's neighbourhood, never a gap of more than one cell.
+        let diagonal = neurons_on_stroke(rect, grid, egui::pos2(99.0, 99.0), egui::pos2(1.0, 1.0));
+        assert_eq!(diagonal.first(), Some(&99));
+        assert_eq!(diagonal.last(), Some(&0));
+        for d in 0..10 {
+            assert!(
+                diagonal.contains(&(d * 11)),
+                "cell ({d}, {d}) in {diagonal:?}"
+            );
+        }
+        for pair in diagonal.windows(2) {
+            let (a, b) = (pair[0] as i32, pair[1] as i32);
+            assert!(((a % 10) - (b % 10)).abs() <= 1 && ((a / 10) - (b / 10)).abs() <= 1);
+        }
+        // No move: the cell under the pointer; outside the grid: nothing.
+        assert_eq!(
+            neurons_on_stroke(rect, grid, egui::pos2(55.0, 55.0), egui::pos2(55.0, 55.0)),
+            [55]
+        );
+        assert!(
+            neurons_on_stroke(rect, grid, egui::pos2(-50.0, 5.0), egui::pos2(-1.0, 5.0)).is_empty()
+        );
+        // From outside into the grid: only the cells inside.
+        assert_eq!(
+            neurons_on_stroke(rect, grid, egui::pos2(-30.0, 5.0), egui::pos2(25.0, 5.0)),
+            [0, 1, 2]
+        );
+    }
 
     #[test]
     fn a_spin_image_is_one_texel_per_neuron_in_row_major_order() {
