@@ -230,3 +230,31 @@ fn an_image_folder_reviewed_in_the_wizard_is_the_data_set_train_data_builds() {
     assert_eq!(window, command_line);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_preview_shows_the_numbers_the_importer_read() {
+    let dir = temp_dir("preview-numbers");
+    let path = dir.join("houses.csv");
+    let mut text = String::from("rooms,area,label\n");
+    for i in 0..60 {
+        let area = match i {
+            0 => "\"1,444.7\"".to_string(),
+            1 => "NA".to_string(),
+            _ => format!("\"{},{:03}.5\"", 1 + i % 3, i * 7),
+        };
+        text += &format!("{},{area},{}\n", 2 + i % 4, ["big", "small"][i % 2]);
+    }
+    std::fs::write(&path, text).expect("write");
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    // Row 1: the thousands separator is read, and the preview shows the number learned from.
+    assert!(harness.query_by_label("1444.7").is_some());
+    assert!(harness.query_by_label("1,444.7").is_none());
+    // Row 3: "3,014.5" is 3014.5; a plain number (rooms) and the label stay as written.
+    assert!(harness.query_by_label("3014.5").is_some());
+    assert!(harness.query_by_label("3,014.5").is_none());
+    // The missing cell is shown as written.
+    assert!(harness.query_by_label("NA").is_some());
+    assert_eq!(harness.query_all_by_label("big").count(), 4, "rows 1, 3, 5 and 7");
+    let _ = std::fs::remove_dir_all(&dir);
+}

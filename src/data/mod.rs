@@ -36,8 +36,8 @@ pub use import::{
     ColumnUse, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, IMPORT_RULES, ImportSettings,
     ImportWarning, Inspection, MissingPolicy, Table, TableReport, TaskChoice, TextFeature,
     WarningKind, build_dataset, build_owned, build_with_report, decode_input, decode_owned,
-    inspect_csv, read_table, read_table_owned, read_table_with_progress, report, sniff_csv,
-    summarize,
+    inspect_csv, is_missing, read_table, read_table_owned, read_table_with_progress, report,
+    sniff_csv, summarize,
 };
 pub use iris::iris;
 pub use open::{SourceKind, detect, open_idx_file, open_path};

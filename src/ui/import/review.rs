@@ -73,6 +73,32 @@ fn decision_text(decision: &ColumnDecision) -> (Color32, String) {
     }
 }
 
+/// One cell of the preview. In a column read as numbers (`value` is the number read, NaN
+/// when the cell is missing or not a number) the cell shows what the network will see: the
+/// number itself where its text says it another way (`1,444.7` or `2.907,5` shows 1444.7 and
+/// 2907.5, the text in the tooltip), a missing cell dimmed, a cell that is not a number in
+/// red. Other columns show their text.
+fn preview_cell(ui: &mut egui::Ui, cell: &str, value: Option<f32>) {
+    match value {
+        Some(v) if v.is_nan() => {
+            if crate::data::is_missing(cell.trim()) {
+                ui.label(RichText::new(cell).weak())
+                    .on_hover_text("missing (see \"missing values\" below)");
+            } else {
+                ui.label(RichText::new(cell).color(Color32::LIGHT_RED))
+                    .on_hover_text("not a number");
+            }
+        }
+        Some(v) if cell.trim().parse::<f32>() != Ok(v) => {
+            ui.label(RichText::new(format!("{v}")).italics())
+                .on_hover_text(format!("read as the number {v} from the text {cell:?}"));
+        }
+        _ => {
+            ui.label(cell);
+        }
+    }
+}
+
 /// The first rows, with what becomes of each column (and why) under its name.
 fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
     let label = review.settings.label;
@@ -114,9 +140,23 @@ fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
                             .on_hover_text(text);
                     }
                     ui.end_row();
+                    let numeric: Vec<bool> = (0..review.columns.len())
+                        .map(|j| {
+                            decisions.iter().any(|d| {
+                                d.index == j
+                                    && matches!(d.kind, ColumnUse::Number | ColumnUse::Unresolved)
+                            })
+                        })
+                        .collect();
                     for i in 0..review.table.n_rows().min(PREVIEW_ROWS) {
-                        for cell in review.table.row(i) {
-                            ui.label(cell);
+                        for (j, cell) in review.table.row(i).enumerate() {
+                            let value = numeric
+                                .get(j)
+                                .copied()
+                                .unwrap_or(false)
+                                .then(|| review.table.numbers(j)?.values.get(i).copied())
+                                .flatten();
+                            preview_cell(ui, cell, value);
                         }
                         ui.end_row();
                     }
