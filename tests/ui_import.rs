@@ -255,6 +255,10 @@ fn the_preview_shows_the_numbers_the_importer_read() {
     assert!(harness.query_by_label("3,014.5").is_none());
     // The missing cell is shown as written.
     assert!(harness.query_by_label("NA").is_some());
-    assert_eq!(harness.query_all_by_label("big").count(), 4, "rows 1, 3, 5 and 7");
+    assert_eq!(
+        harness.query_all_by_label("big").count(),
+        4,
+        "rows 1, 3, 5 and 7"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -147,13 +147,17 @@ pub(super) fn thumbnail_ui(
     let size = egui::vec2(cell * grid.cols as f32, cell * grid.rows as f32);
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
     paint_spins(ui, response.id, rect, grid, spins);
-    let stroke = if chosen {
-        egui::Stroke::new(3.0, HIGHLIGHT)
+    // The chosen frame is drawn inside the thumbnail: outside, its 3 points covered the top
+    // edge of the thumbnail below.
+    let (stroke, kind) = if chosen {
+        (egui::Stroke::new(3.0, HIGHLIGHT), egui::StrokeKind::Inside)
     } else {
-        egui::Stroke::new(1.0, ui.visuals().weak_text_color())
+        (
+            egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Outside,
+        )
     };
-    ui.painter()
-        .rect_stroke(rect, 0.0, stroke, egui::StrokeKind::Outside);
+    ui.painter().rect_stroke(rect, 0.0, stroke, kind);
     response
 }
 
@@ -628,6 +632,30 @@ mod tests {
             neurons_on_stroke(rect, grid, egui::pos2(-30.0, 5.0), egui::pos2(25.0, 5.0)),
             [0, 1, 2]
         );
+    }
+
+    #[test]
+    fn a_chosen_thumbnails_frame_stays_inside_it() {
+        let grid = Grid::new(4, 4).unwrap();
+        let ctx = egui::Context::default();
+        let mut allocated = egui::Rect::NOTHING;
+        let output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            allocated = thumbnail_ui(ui, grid, &[1; 16], 9.0, true).rect;
+        });
+        let frame = output
+            .shapes
+            .iter()
+            .find_map(|clipped| match &clipped.shape {
+                egui::Shape::Rect(_) => Some(clipped.shape.visual_bounding_rect()),
+                _ => None,
+            })
+            .expect("the frame");
+        assert_eq!(allocated.size(), egui::vec2(36.0, 36.0));
+        assert!(
+            allocated.contains_rect(frame),
+            "{frame:?} outside {allocated:?}"
+        );
+        output.drop_without_applying_deltas();
     }
 
     #[test]
