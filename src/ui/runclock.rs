@@ -39,7 +39,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use crate::experiment::SavedClock;
 
 mod timeofday;
-pub use timeofday::{time_grid_steps, time_of_day};
+pub use timeofday::{time_grid_steps, time_of_day, wall_clock_label};
 
 /// Samples kept per run before they are thinned by halves.
 pub const MAX_CLOCK_SAMPLES: usize = 4096;

@@ -22,7 +22,7 @@ use egui_plot::{
 use crate::ui::plot::{
     LegendEntry, Marker, count_x_axis, legend_row, log_x_axis, log_y_axis, x_axis, y_axis,
 };
-use crate::ui::runclock::{XAxis, time_grid_steps, time_of_day};
+use crate::ui::runclock::{XAxis, time_grid_steps, time_of_day, wall_clock_label};
 use crate::ui::runcurves::{CurveCache, CurveKind, CurveView, RunCurves, break_band, break_line};
 use crate::ui::runlist::RunEntry;
 use crate::ui::seedgroup::{SeedFacts, band, seed_groups};
@@ -468,7 +468,7 @@ impl<'a> Frame<'a> {
             plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
                 time_grid_steps(input.base_step_size)
             }))
-            .x_axis_formatter(|mark, _| time_of_day(mark.value, false))
+            .x_axis_formatter(|mark, range| wall_clock_label(mark.value, range))
         } else if log_x {
             log_x_axis(plot)
         } else {

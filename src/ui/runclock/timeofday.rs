@@ -24,6 +24,23 @@ pub fn time_of_day(unix: f64, tenths: bool) -> String {
     }
 }
 
+/// Share of a wall-clock axis's width at each end where no label is written: a time of day
+/// is about 56 points wide and egui_plot centres it on its mark, so nearer the end than half
+/// of that (6 % of a 470-point plot, the runs view's at 1280×800) it was cut off.
+const EDGE_FRACTION: f64 = 0.06;
+
+/// The label of the wall-clock axis's mark at `unix` on an axis showing `range`: its time of
+/// day ([`time_of_day`]), or nothing when the mark is within [`EDGE_FRACTION`] of either end
+/// of the axis, where the label would not fit.
+pub fn wall_clock_label(unix: f64, range: &std::ops::RangeInclusive<f64>) -> String {
+    let (start, end) = (*range.start(), *range.end());
+    let margin = EDGE_FRACTION * (end - start);
+    if end > start && (unix < start + margin || unix > end - margin) {
+        return String::new();
+    }
+    time_of_day(unix, false)
+}
+
 /// Grid steps of a wall-clock axis (seconds): 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min,
 /// 1, 2, 3, 6, 12 h, 1 day.
 const TIME_STEPS: [f64; 18] = [
@@ -52,6 +69,21 @@ pub fn time_grid_steps(base_step: f64) -> [f64; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_wall_clock_label_where_it_would_be_cut_off() {
+        // 14:00:00 to 14:01:40 (100 s): marks within 6 s of an end get no label.
+        let range = 50_400.0..=50_500.0;
+        assert_eq!(wall_clock_label(50_410.0, &range), "14:00:10");
+        assert_eq!(wall_clock_label(50_490.0, &range), "14:01:30");
+        assert_eq!(wall_clock_label(50_495.0, &range), "");
+        assert_eq!(wall_clock_label(50_403.0, &range), "");
+        // An axis of no width (a single point) keeps its label.
+        assert_eq!(
+            wall_clock_label(50_400.0, &(50_400.0..=50_400.0)),
+            "14:00:00"
+        );
+    }
 
     #[test]
     fn wall_clock_labels_and_grid_steps() {
