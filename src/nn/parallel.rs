@@ -62,6 +62,41 @@ pub fn available_threads() -> usize {
     })
 }
 
+/// Called on a helper thread before each job it runs; see [`set_helper_hook`].
+static HELPER_HOOK: OnceLock<fn()> = OnceLock::new();
+
+/// Registers `hook`, to be called on a helper thread of the pool before each job it runs (a
+/// few atomic loads per batch, next to milliseconds of work). The training worker uses it to
+/// keep the helpers at its training threads' priority, which changes with the number of runs
+/// training; the helpers would otherwise keep the priority of the thread that started the
+/// pool. Only the first registration counts.
+pub fn set_helper_hook(hook: fn()) {
+    let _ = HELPER_HOOK.set(hook);
+}
+
+/// Runs `job` on a helper thread of the pool (after the hook, as every job does) and returns
+/// its result; runs it on the calling thread when there is no pool. For tests of the hook.
+pub fn on_helper_thread<R: Send>(job: impl FnOnce() -> R + Send) -> R {
+    let Some(pool) = pool() else {
+        return job();
+    };
+    let mut out = None;
+    pool.in_place_scope(|scope| {
+        scope.spawn(|_| {
+            run_hook();
+            out = Some(job());
+        });
+    });
+    out.expect("the scope ran the job")
+}
+
+/// The registered hook, if any.
+fn run_hook() {
+    if let Some(hook) = HELPER_HOOK.get() {
+        hook();
+    }
+}
+
 /// The pool of `available_threads() − 1` helper threads (the calling thread is the other
 /// one); `None` with one thread, or if the threads cannot be started (reported once).
 fn pool() -> Option<&'static rayon::ThreadPool> {
@@ -132,7 +167,10 @@ fn for_each<W: Send>(items: &mut [W], threads: usize, job: impl Fn(&mut W) + Syn
     let job = &job;
     pool.in_place_scope(|scope| {
         for run in runs {
-            scope.spawn(move |_| run.iter_mut().for_each(job));
+            scope.spawn(move |_| {
+                run_hook();
+                run.iter_mut().for_each(job);
+            });
         }
         if let Some(run) = first {
             run.iter_mut().for_each(job);

@@ -46,6 +46,25 @@ fn set_nice(nice: i32) {
     }
 }
 
+thread_local! {
+    /// The nice value last set on this helper thread by [`follow_training_threads`].
+    static HELPER_NICE: std::cell::Cell<Option<i32>> = const { std::cell::Cell::new(None) };
+}
+
+/// Run on a CNN helper thread (`nn::parallel`'s pool) before each job: sets it to the nice
+/// value of the training threads now ([`nice_for`] of the number training). Without it the
+/// helpers kept the priority of the training thread that started the pool (nice 10) while
+/// eight CNN runs trained at 19, and took the window's share of the cores.
+fn follow_training_threads() {
+    let nice = nice_for(TRAINING.load(Ordering::Relaxed));
+    HELPER_NICE.with(|applied| {
+        if applied.get() != Some(nice) {
+            set_nice(nice);
+            applied.set(Some(nice));
+        }
+    });
+}
+
 /// A training thread's place in the count of training threads, and the nice value it set.
 /// Made on the training thread; dropping it leaves the count.
 #[derive(Debug, Default)]
@@ -61,6 +80,7 @@ impl TrainingPriority {
     /// anything: the first evaluation of a CNN starts its helper threads (`nn::parallel`'s
     /// pool), which keep the priority of the thread that started them.
     pub(super) fn lowered() -> Self {
+        crate::nn::parallel::set_helper_hook(follow_training_threads);
         let mut priority = Self::default();
         priority.update(false);
         priority
@@ -122,6 +142,41 @@ mod tests {
         let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
         let after_name = &stat[stat.rfind(')').unwrap() + 2..];
         after_name.split(' ').nth(16).unwrap().parse().unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_cnn_helpers_follow_the_training_threads_nice_value() {
+        // Eight training threads counted at once: the hook puts a thread at their nice 19.
+        let counted: Vec<TrainingPriority> = (0..8)
+            .map(|_| {
+                TRAINING.fetch_add(1, Ordering::Relaxed);
+                TrainingPriority {
+                    counted: true,
+                    applied: None,
+                }
+            })
+            .collect();
+        let nice = std::thread::spawn(|| {
+            follow_training_threads();
+            own_nice()
+        })
+        .join()
+        .unwrap();
+        drop(counted);
+        assert_eq!(nice, 19);
+        // A training thread registers the hook, and the pool runs it before each job.
+        drop(TrainingPriority::lowered());
+        if crate::nn::available_threads() < 2 {
+            eprintln!("one thread: no helper threads to check");
+            return;
+        }
+        let (name, applied) = crate::nn::parallel::on_helper_thread(|| {
+            let name = std::thread::current().name().map(str::to_string);
+            (name, HELPER_NICE.with(std::cell::Cell::get))
+        });
+        assert_eq!(name.as_deref(), Some("gradscope-nn-0"));
+        assert!(applied.is_some(), "the hook did not run on the helper");
     }
 
     #[cfg(target_os = "linux")]
