@@ -289,55 +289,6 @@ fn a_good_csv_goes_through_the_wizard_into_training() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn train_on_it_builds_the_reviewed_table_without_reading_the_file_again() {
-    let dir = std::env::temp_dir().join(format!("gradscope-ui-once-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let file = dir.join("once.csv");
-    let mut text = String::from("x,y,label\n");
-    for i in 0..60 {
-        text.push_str(&format!(
-            "{}.5,{},{}\n",
-            i % 11,
-            (i * 7) % 13,
-            ["a", "b", "c"][i % 3]
-        ));
-    }
-    std::fs::write(&file, text).expect("write");
-    // What `--data` builds from the same file: the wizard's guesses are the defaults.
-    let source = gradscope::data::DataSource::auto(&file);
-    let never = std::sync::atomic::AtomicBool::new(false);
-    let expected = gradscope::data::load(&source, &gradscope::data::Progress::new(), &never)
-        .expect("loads")
-        .dataset;
-
-    let mut harness = harness();
-    harness.run_steps(2);
-    let ctx = harness.ctx.clone();
-    harness.state_mut().open_data(&ctx, file.clone());
-    wait_for_label(
-        &mut harness,
-        "Train on it",
-        "the wizard did not show its review",
-    );
-    // The review holds the table: the build must not need the file any more.
-    std::fs::remove_file(&file).expect("remove");
-    harness.get_by_label("Train on it").click();
-    run_until(&mut harness, |app| {
-        assert_eq!(app.import_error(), None);
-        app.data().name == "once.csv"
-    });
-    let data = harness.state().data().clone();
-    assert_eq!(data.feature_names, expected.feature_names);
-    assert_eq!((data.train.len(), data.test.len()), (48, 12));
-    assert_eq!(data.train.features, expected.train.features);
-    assert_eq!(data.test.features, expected.test.features);
-    assert_eq!(data.train.labels, expected.train.labels);
-    assert_eq!(data.source_rows, expected.source_rows);
-    assert!(harness.query_by_label("Train on it").is_none());
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
 /// A file dropped on the window, as the native integration would hand it to egui.
 #[derive(Debug)]
 struct DroppedPath(std::path::PathBuf);

@@ -262,3 +262,32 @@ fn the_preview_shows_the_numbers_the_importer_read() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn train_on_it_builds_the_reviewed_table_without_reading_the_file_again() {
+    let dir = temp_dir("once");
+    let path = dir.join("once.csv");
+    write_table(&path);
+    // What `--data` builds from the same file: the wizard's guesses are the defaults.
+    let expected = load_now(&DataSource::auto(&path)).expect("loads").dataset;
+    let mut harness = wizard_on(&path);
+    // The review holds the table: the build must not need the file any more.
+    std::fs::remove_file(&path).expect("remove");
+    harness.get_by_label("Train on it").click();
+    run_until(&mut harness, |app| {
+        assert_eq!(app.import_error(), None);
+        app.data().name == "once.csv"
+    });
+    let data = harness.state().data().clone();
+    assert_eq!(data.feature_names, expected.feature_names);
+    assert_eq!(
+        (data.train.len(), data.test.len()),
+        (expected.train.len(), expected.test.len())
+    );
+    assert_eq!(data.train.features, expected.train.features);
+    assert_eq!(data.test.features, expected.test.features);
+    assert_eq!(data.train.labels, expected.train.labels);
+    assert_eq!(data.source_rows, expected.source_rows);
+    assert!(harness.query_by_label("Train on it").is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+}
