@@ -359,12 +359,23 @@ impl ImportWizard {
     /// reviewed table itself ([`build_opened`]): reading the file again while the review
     /// still held it cost the file's text and numbers twice (for a 104 MB CSV the window
     /// peaked at 462 MB instead of 337 MB). The review is then gone, and the wizard shows
-    /// the build's progress. Otherwise (settings that fail, with their error, or a folder)
-    /// [`crate::data::load`] builds from the source and the review stays on screen.
+    /// the build's progress. Settings that cannot build show their error at once, from the
+    /// same table (the error the build would give; reading the file again for it cost time
+    /// and memory, and answered "the file does not exist" once it was gone), and the review
+    /// stays. Otherwise (a table read with other options, or a folder) [`crate::data::load`]
+    /// builds from the source and the review stays on screen.
     fn build_in_background(&mut self, ctx: &egui::Context) {
         let Some(path) = self.path.clone() else {
             return;
         };
+        if let Some(Loaded::Table(review)) = &mut self.review
+            && review.table.options() == review.settings.csv
+            && !review.builds()
+        {
+            let file = path.display().to_string();
+            self.error = report(&file, &review.table, &review.settings).error;
+            return;
+        }
         if let Some(Loaded::Table(review)) = &mut self.review
             && review.table.options() == review.settings.csv
             && review.builds()
