@@ -279,7 +279,7 @@ fn settings_that_cannot_build_say_why_without_reading_the_file_again() {
         path: path.clone(),
         import: FileImport::Table(settings),
     };
-    let expected = load_now(&source).err().expect("no features").to_string();
+    let expected = load_now(&source).expect_err("no features").to_string();
     assert!(
         expected.contains("no usable feature columns besides the label column \"kind\""),
         "{expected}"
