@@ -291,3 +291,47 @@ fn train_on_it_builds_the_reviewed_table_without_reading_the_file_again() {
     assert!(harness.query_by_label("Train on it").is_none());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Settings that cannot build show why at once, from the table the wizard holds, and the
+/// review stays: the file is not read again, so its error is the settings' even when the
+/// file is gone (before, reading it again answered "cannot read the file").
+#[test]
+fn settings_that_cannot_build_say_why_without_reading_the_file_again() {
+    let dir = temp_dir("wizard-no-features");
+    let path = dir.join("pets.csv");
+    write_table(&path);
+    // What `--data` says for the same file and settings: no feature columns.
+    let opened = open_table(&path, None, &Progress::new(), &AtomicBool::new(false)).expect("opens");
+    let mut settings = ImportSettings::guess(&opened.table, opened.table.options());
+    settings.features.clear();
+    let source = DataSource {
+        path: path.clone(),
+        import: FileImport::Table(settings),
+    };
+    let expected = load_now(&source).expect_err("no features").to_string();
+    assert!(
+        expected.contains("no usable feature columns besides the label column \"kind\""),
+        "{expected}"
+    );
+
+    let mut harness = wizard_on(&path);
+    std::fs::remove_file(&path).expect("remove");
+    for column in ["width", "height", "colour", "unit"] {
+        harness
+            .get_by_role_and_label(Role::CheckBox, column)
+            .click();
+        harness.run_steps(1);
+    }
+    harness.get_by_label("Train on it").click();
+    run_until(&mut harness, |app| app.import_error().is_some());
+    assert_eq!(harness.state().import_error(), Some(expected.as_str()));
+    // The review is still there, with its choices, to change them.
+    harness.run_steps(1);
+    assert!(harness.query_by_label("Train on it").is_some());
+    assert!(
+        harness
+            .query_by_label("class balance of kind: cat: 20, dog: 20, fox: 20")
+            .is_some()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use eframe::egui::{Event, Modifiers, PointerButton};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gradscope::memory::{EndState, StateName};
@@ -143,6 +144,36 @@ fn a_fast_stroke_paints_every_cell_it_crosses() {
     let drawing = harness.state_mut().memory().drawing().to_vec();
     let ink: Vec<usize> = (0..144).filter(|&i| drawing[i] == 1).collect();
     assert_eq!(ink, (0..12).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_flick_that_moves_and_releases_in_one_frame_paints_its_cells() {
+    let mut harness = harness();
+    let canvas = harness.get_by_label("memory canvas").rect();
+    // Pressed on the first cell of row 2 (12×12 grid) and held for a frame; then the whole
+    // flick across the row and the release reach the window in one frame, before egui has
+    // decided that the press is a drag (xdotool, or a quick flick on a busy machine).
+    let row_2 = canvas.top() + canvas.height() * 2.5 / 12.0;
+    let start = eframe::egui::pos2(canvas.left() + 2.0, row_2);
+    let end = eframe::egui::pos2(canvas.right() - 4.0, row_2);
+    harness.hover_at(start);
+    harness.drag_at(start);
+    harness.run_steps(1);
+    // Both events in one frame, as the window delivers them (the harness's own helpers give
+    // each event a frame of its own).
+    harness.input_mut().events.extend([
+        Event::PointerMoved(end),
+        Event::PointerButton {
+            pos: end,
+            button: PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        },
+    ]);
+    harness.run_steps(1);
+    let drawing = harness.state_mut().memory().drawing().to_vec();
+    let ink: Vec<usize> = (0..144).filter(|&i| drawing[i] == 1).collect();
+    assert_eq!(ink, (24..36).collect::<Vec<_>>());
 }
 
 #[test]

@@ -23,6 +23,8 @@ use crate::ui::state::View;
 
 mod event_log;
 mod review;
+#[cfg(test)]
+mod tests;
 
 pub use event_log::{EVENT_LOG_VAR, log_event};
 use review::table_review_ui;
@@ -359,12 +361,23 @@ impl ImportWizard {
     /// reviewed table itself ([`build_opened`]): reading the file again while the review
     /// still held it cost the file's text and numbers twice (for a 104 MB CSV the window
     /// peaked at 462 MB instead of 337 MB). The review is then gone, and the wizard shows
-    /// the build's progress. Otherwise (settings that fail, with their error, or a folder)
-    /// [`crate::data::load`] builds from the source and the review stays on screen.
+    /// the build's progress. Settings that cannot build show their error at once, from the
+    /// same table (the error the build would give; reading the file again for it cost time
+    /// and memory, and answered "the file does not exist" once it was gone), and the review
+    /// stays. Otherwise (a table read with other options, or a folder) [`crate::data::load`]
+    /// builds from the source and the review stays on screen.
     fn build_in_background(&mut self, ctx: &egui::Context) {
         let Some(path) = self.path.clone() else {
             return;
         };
+        if let Some(Loaded::Table(review)) = &mut self.review
+            && review.table.options() == review.settings.csv
+            && !review.builds()
+        {
+            let file = path.display().to_string();
+            self.error = report(&file, &review.table, &review.settings).error;
+            return;
+        }
         if let Some(Loaded::Table(review)) = &mut self.review
             && review.table.options() == review.settings.csv
             && review.builds()
@@ -465,6 +478,17 @@ impl ImportWizard {
                 cancel,
                 result,
             }) => match result.try_recv() {
+                // Cancel was pressed but the job ran to its end (a build stops only between
+                // its phases; a build from the reviewed table has one): what it made is
+                // dropped, so that nothing changes, as the button says.
+                Ok(Ok(_)) if cancel.load(Ordering::Relaxed) => {
+                    self.building = false;
+                    let file = self.path.as_deref().map(Path::display);
+                    self.error = Some(format!(
+                        "{}: cancelled",
+                        file.map_or(what, |f| f.to_string())
+                    ));
+                }
                 Ok(Ok(Loaded::Ready(data, source, report))) if self.building => {
                     // Built from a reviewed table or folder: hand it over.
                     self.finish(source, report);

@@ -175,25 +175,35 @@ pub(super) fn canvas_ui(
     let response = response.on_hover_text(tip);
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "memory canvas"));
     let mut changed = false;
-    // The frame a stroke ends in also carries its last move (a quick flick moves and
-    // releases between two frames).
-    let stroke = response.dragged() || response.drag_stopped();
-    let down = response.is_pointer_button_down_on() || stroke || response.clicked();
-    let pointer = ui.input(|i| {
+    // The pen: a button pressed on the canvas and still down, with where the pointer was at
+    // the end of the last frame. Each frame paints the stroke from there, so a fast move
+    // leaves no gap; the canvas keeps it itself because egui reports neither a drag nor a
+    // click when a flick's whole move and its release reach one frame (before egui decided
+    // between click and drag), and that frame must still paint.
+    let pen_id = response.id.with("pen");
+    let pen: Option<Option<egui::Pos2>> = ui.data(|d| d.get_temp(pen_id));
+    let held = response.is_pointer_button_down_on() || response.dragged();
+    let (pos, released, erase) = ui.input(|i| {
         let erase =
             i.pointer.secondary_down() || i.pointer.button_released(egui::PointerButton::Secondary);
-        (i.pointer.interact_pos(), i.pointer.delta(), erase)
+        (i.pointer.interact_pos(), i.pointer.any_released(), erase)
     });
-    if down && let (Some(pos), delta, erase) = pointer {
+    let lifted = pen.is_some() && released;
+    let paint = held || lifted || response.drag_stopped() || response.clicked();
+    if paint && let Some(pos) = pos {
         let value = if erase { -1 } else { 1 };
-        // The stroke since the last frame, not only where the pointer is now.
-        let from = if stroke { pos - delta } else { pos };
+        let from = pen.flatten().unwrap_or(pos);
         for i in neurons_on_stroke(rect, grid, from, pos) {
             if spins[i] != value {
                 spins[i] = value;
                 changed = true;
             }
         }
+    }
+    if held {
+        ui.data_mut(|d| d.insert_temp(pen_id, pos));
+    } else if pen.is_some() {
+        ui.data_mut(|d| d.remove::<Option<egui::Pos2>>(pen_id));
     }
     paint_spins(ui, response.id, rect, grid, spins);
     ui.painter().rect_stroke(

@@ -1,0 +1,51 @@
+//! The wizard's jobs, without a window: a build whose Cancel came too late hands nothing over.
+
+use super::*;
+
+/// A wizard whose "Train on it" job on `path` has finished, with Cancel pressed meanwhile
+/// or not.
+fn finished_build(path: &Path, cancel: bool) -> ImportWizard {
+    let source = DataSource::auto(path);
+    let loaded = crate::data::load_now(&source).expect("loads");
+    let (tx, rx) = mpsc::channel();
+    let ready = Loaded::Ready(Arc::new(loaded.dataset), source, Arc::new(loaded.report));
+    tx.send(Ok(ready)).expect("send");
+    ImportWizard {
+        open: true,
+        path: Some(path.to_path_buf()),
+        building: true,
+        job: Some(Job::Loading {
+            what: "cancel.csv".into(),
+            progress: Arc::new(Progress::new()),
+            cancel: Arc::new(AtomicBool::new(cancel)),
+            result: rx,
+        }),
+        ..ImportWizard::default()
+    }
+}
+
+#[test]
+fn a_build_cancelled_while_it_ran_on_hands_nothing_over() {
+    let dir = std::env::temp_dir().join(format!("gradscope-cancel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("cancel.csv");
+    let rows: String = (0..10)
+        .map(|i| format!("{i},{},{}\n", i % 3, i % 2))
+        .collect();
+    std::fs::write(&file, format!("x,y,label\n{rows}")).expect("write");
+    let ctx = egui::Context::default();
+
+    let mut cancelled = finished_build(&file, true);
+    assert!(cancelled.poll(&ctx).is_none());
+    let message = format!("{}: cancelled", file.display());
+    assert_eq!(cancelled.error(), Some(message.as_str()));
+    assert!(cancelled.job.is_none() && !cancelled.building && cancelled.is_open());
+
+    // The same job, not cancelled, hands its data set over and closes the wizard.
+    let mut kept = finished_build(&file, false);
+    let data = kept.poll(&ctx).expect("handed over");
+    assert_eq!((data.train.len(), data.test.len()), (8, 2));
+    assert_eq!(kept.error(), None);
+    assert!(!kept.is_open());
+    let _ = std::fs::remove_dir_all(&dir);
+}
