@@ -335,3 +335,54 @@ fn settings_that_cannot_build_say_why_without_reading_the_file_again() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The choice for a column of numbers with a few bad cells stays on screen once made, so
+/// that it can be changed; and an error about settings goes once they change.
+#[test]
+fn the_bad_numbers_choice_can_be_changed_and_a_stale_error_goes() {
+    let dir = temp_dir("wizard-bad-numbers");
+    let path = dir.join("mixed.csv");
+    let mut text = String::from("a,b,label\n");
+    for i in 0..40 {
+        let b = if i == 3 {
+            "x".to_string()
+        } else {
+            (i * 2).to_string()
+        };
+        text += &format!("{i},{b},{}\n", ["y", "n"][i % 2]);
+    }
+    std::fs::write(&path, text).expect("write");
+    let mut harness = wizard_on(&path);
+    // Unresolved: Train on it names the cell; then the choice is offered.
+    harness.get_by_label("Train on it").click();
+    run_until(&mut harness, |app| app.import_error().is_some());
+    let error = harness.state().import_error().expect("error").to_string();
+    assert!(
+        error.contains("\"x\" in column \"b\" is not a number"),
+        "{error}"
+    );
+    // The error line now stands above the review, which moved down.
+    harness.run_steps(2);
+    harness.get_by_label("treat as missing").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().import_error(),
+        None,
+        "the error was about other settings"
+    );
+    // Chosen, and still offered: change it to exclude (the first "exclude" on screen is this
+    // choice; the text features' one comes further down).
+    harness
+        .get_all_by_label("exclude")
+        .next()
+        .expect("the bad-numbers choice is still offered")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Train on it").click();
+    run_until(&mut harness, |app| {
+        assert_eq!(app.import_error(), None);
+        app.data().name == "mixed.csv"
+    });
+    assert_eq!(harness.state().data().feature_names, ["a"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -633,9 +633,15 @@ impl ImportWizard {
         }
         let mut reparse = None;
         let mut train = false;
+        let reading = self.job.is_some();
         match &mut self.review {
             Some(Loaded::Table(review)) => {
-                let (again, go) = table_review_ui(ui, review);
+                let before = review.settings.clone();
+                let (again, go) = table_review_ui(ui, review, reading);
+                // An error was about the settings it was given: changed, it no longer holds.
+                if review.settings != before {
+                    self.error = None;
+                }
                 reparse = again.then_some(review.settings.csv);
                 train = go;
             }

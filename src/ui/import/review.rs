@@ -6,14 +6,25 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::{PREVIEW_ROWS, TableReview, class_balance, delimiter_name};
 use crate::data::{
-    BadNumbers, ColumnDecision, ColumnKind, ColumnUse, MissingPolicy, TaskChoice, TextFeature,
+    BadNumbers, ColumnCause, ColumnDecision, ColumnKind, ColumnUse, MissingPolicy, TaskChoice,
+    TextFeature,
 };
 
 /// The review of a delimited file; returns (options changed → read again, train now).
-pub(super) fn table_review_ui(ui: &mut egui::Ui, review: &mut TableReview) -> (bool, bool) {
+/// `reading` is true while the file is read again with changed options: *Train on it* waits
+/// for that (and says so).
+pub(super) fn table_review_ui(
+    ui: &mut egui::Ui,
+    review: &mut TableReview,
+    reading: bool,
+) -> (bool, bool) {
     let go = ui
-        .button(RichText::new("Train on it").strong())
+        .add_enabled(
+            !reading,
+            egui::Button::new(RichText::new("Train on it").strong()),
+        )
         .on_hover_text("Build the data set with the settings below and start a new session with it")
+        .on_disabled_hover_text("The file is being read again with the new options; wait for it")
         .clicked();
     let reparse = read_options_ui(ui, review);
     preview_ui(ui, review);
@@ -162,8 +173,12 @@ fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
                     }
                 });
         });
-    let unresolved = decisions.iter().any(|d| d.kind == ColumnUse::Unresolved);
-    if unresolved {
+    // Offered while a column of numbers has bad cells, also once a choice was made, so that
+    // it can be changed.
+    let mixed = decisions
+        .iter()
+        .any(|d| d.kind == ColumnUse::Unresolved || d.cause == Some(ColumnCause::BadNumbers));
+    if mixed {
         ui.horizontal(|ui| {
             ui.label(
                 RichText::new("columns of numbers with a few bad cells:").color(Color32::LIGHT_RED),
