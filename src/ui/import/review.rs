@@ -88,16 +88,22 @@ fn decision_text(decision: &ColumnDecision) -> (Color32, String) {
 /// when the cell is missing or not a number) the cell shows what the network will see: the
 /// number itself where its text says it another way (`1,444.7` or `2.907,5` shows 1444.7 and
 /// 2907.5, the text in the tooltip), a missing cell dimmed, a cell that is not a number in
-/// red. Other columns show their text.
-fn preview_cell(ui: &mut egui::Ui, cell: &str, value: Option<f32>) {
+/// red, its tooltip saying what becomes of it under the choice `bad`. Other columns show
+/// their text.
+fn preview_cell(ui: &mut egui::Ui, cell: &str, value: Option<f32>, bad: BadNumbers) {
     match value {
         Some(v) if v.is_nan() => {
             if crate::data::is_missing(cell.trim()) {
                 ui.label(RichText::new(cell).weak())
                     .on_hover_text("missing (see \"missing values\" below)");
             } else {
+                let tip = match bad {
+                    BadNumbers::Refuse => "not a number: choose below what to do with such cells",
+                    BadNumbers::Missing => "not a number: treated as a missing value",
+                    BadNumbers::Exclude => "not a number: its column is left out",
+                };
                 ui.label(RichText::new(cell).color(Color32::LIGHT_RED))
-                    .on_hover_text("not a number");
+                    .on_hover_text(tip);
             }
         }
         Some(v) if cell.trim().parse::<f32>() != Ok(v) => {
@@ -167,7 +173,7 @@ fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
                                 .unwrap_or(false)
                                 .then(|| review.table.numbers(j)?.values.get(i).copied())
                                 .flatten();
-                            preview_cell(ui, cell, value);
+                            preview_cell(ui, cell, value, review.settings.bad_numbers);
                         }
                         ui.end_row();
                     }
