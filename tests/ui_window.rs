@@ -288,5 +288,15 @@ fn fresh_opens_at_the_default_size_whatever_was_remembered() {
     with_window(&server.display, &home, &["--fresh"], |_, size| {
         assert_eq!(size, (1280, 800), "--fresh");
     });
+    // In presentation mode too: the size is in pixels, not in zoomed points (it was 1920×1200,
+    // larger than the screen).
+    with_window(
+        &server.display,
+        &home,
+        &["--fresh", "--present"],
+        |_, size| {
+            assert_eq!(size, (1280, 800), "--fresh --present");
+        },
+    );
     let _ = std::fs::remove_dir_all(&home);
 }

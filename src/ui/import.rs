@@ -167,6 +167,8 @@ pub struct ImportWizard {
     error: Option<String>,
     /// The training step of the last frame drawn (for the event log).
     step: u64,
+    /// The screen size (points) the wizard window was last centred for.
+    placed_for: Option<egui::Vec2>,
     /// Where the data set last handed over came from, with the settings it was read with (for
     /// experiment files).
     pub last_source: Option<DatasetRef>,
@@ -555,6 +557,7 @@ impl ImportWizard {
         self.review = None;
         self.building = false;
         self.open = false;
+        self.placed_for = None;
     }
 
     /// Draws the wizard window; returns a data set ready to train on (IDX files, which need no
@@ -567,15 +570,27 @@ impl ImportWizard {
         let mut open = true;
         let mut result = None;
         let center = ctx.content_rect().center();
-        egui::Window::new("Import data")
+        // At most nine tenths of the screen: in presentation mode (zoom 1.5) 1280×800 is
+        // 853×533 points, and a 600-point window ran off the bottom.
+        let screen = ctx.content_rect().size();
+        let size = egui::vec2(680.0f32.min(0.9 * screen.x), 600.0f32.min(0.9 * screen.y));
+        let mut window = egui::Window::new("Import data")
             .open(&mut open)
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(center)
-            .default_size([680.0, 600.0])
-            .vscroll(true)
-            .show(ctx, |ui| {
-                result = self.window_ui(ui);
-            });
+            .default_size(size)
+            .max_size(0.95 * screen)
+            .vscroll(true);
+        // Centred again when the screen's size in points changes (presentation mode's zoom
+        // on or off): egui keeps a window's position in points, so a wizard opened before
+        // the zoom stood half off the screen after it.
+        if self.placed_for != Some(screen) {
+            self.placed_for = Some(screen);
+            window = window.current_pos(center);
+        }
+        window.show(ctx, |ui| {
+            result = self.window_ui(ui);
+        });
         if !open {
             self.close();
         }

@@ -190,10 +190,17 @@ fn open(
             crate::ui::signals::close_on_signals(&cc.egui_ctx);
             if fresh {
                 // eframe has already restored the remembered size; a fresh start is the
-                // default size (and is remembered again on exit).
+                // default size (and is remembered again on exit). The command is in points,
+                // which presentation mode's zoom (set below, in effect from the first frame)
+                // makes larger than pixels: 1280×800 points were 1920×1200 pixels.
+                let zoom = if present {
+                    crate::ui::present::PRESENTATION_ZOOM
+                } else {
+                    cc.egui_ctx.zoom_factor()
+                };
                 cc.egui_ctx
                     .send_viewport_cmd(eframe::egui::ViewportCommand::InnerSize(
-                        DEFAULT_SIZE.into(),
+                        eframe::egui::Vec2::from(DEFAULT_SIZE) / zoom,
                     ));
             }
             let mut recent = Vec::new();
