@@ -15,23 +15,29 @@ mod markers;
 mod ticks;
 
 pub use markers::{MarkerSprites, ScatterMarker};
-pub use ticks::{LABEL_GAP_POINTS, compact_label, count_x_axis, label_step, spaced_marks};
+pub use ticks::{
+    LABEL_GAP_POINTS, compact_label, count_x_axis, label_step, readable_label, spaced_marks,
+};
 
-/// A horizontal axis with `label`, labelling ticks at least 26 points apart.
+/// A horizontal axis with `label`, labelling ticks at least 26 points apart, in scientific
+/// notation far from 1 ([`readable_label`]).
 pub fn x_axis(label: impl Into<String>) -> Vec<AxisHints<'static>> {
     vec![
         AxisHints::new_x()
             .label(label.into())
-            .label_spacing(26.0..=40.0),
+            .label_spacing(26.0..=40.0)
+            .formatter(|mark, _| readable_label(mark.value, mark.step_size)),
     ]
 }
 
-/// A vertical axis with `label`, labelling ticks at least 14 points apart.
+/// A vertical axis with `label`, labelling ticks at least 14 points apart, in scientific
+/// notation far from 1 ([`readable_label`]).
 pub fn y_axis(label: impl Into<String>) -> Vec<AxisHints<'static>> {
     vec![
         AxisHints::new_y()
             .label(label.into())
-            .label_spacing(10.0..=18.0),
+            .label_spacing(10.0..=18.0)
+            .formatter(|mark, _| readable_label(mark.value, mark.step_size)),
     ]
 }
 

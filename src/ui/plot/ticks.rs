@@ -97,9 +97,61 @@ pub fn compact_label(value: f64, step: f64) -> String {
     } else {
         0
     };
-    let text = format!("{:.*}", decimals, value / unit);
     // "-0" from a tiny negative rounding error reads as 0.
-    let text = if text
+    let text = without_negative_zero(format!("{:.*}", decimals, value / unit));
+    if text == "0" {
+        text
+    } else {
+        format!("{text}{suffix}")
+    }
+}
+
+/// Magnitudes from this up, and below [`SMALL_MAGNITUDE`], are labelled in scientific
+/// notation by [`readable_label`].
+const LARGE_MAGNITUDE: f64 = 1e6;
+/// See [`LARGE_MAGNITUDE`].
+const SMALL_MAGNITUDE: f64 = 1e-3;
+/// Most decimals of a [`readable_label`] mantissa.
+const MAX_MANTISSA_DECIMALS: i32 = 4;
+
+/// The label of a mark at `value` on a data axis (a feature, a target, a loss), with as
+/// many digits as `step` (the distance to the next mark) needs. Between 0.001 and a
+/// million it is written out, as egui_plot does (`-2.5`, `0.002`, `120000`); beyond, in
+/// scientific notation (`1.5e29`, `-2e-7`), since written out a feature of 10²⁹ took 30
+/// characters, and egui_plot then left every mark but 0 unlabelled; a tiny one took ten.
+pub fn readable_label(value: f64, step: f64) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    let magnitude = value.abs().max(step.abs());
+    if magnitude == 0.0 || (SMALL_MAGNITUDE..LARGE_MAGNITUDE).contains(&magnitude) {
+        let decimals = if step > 0.0 && step.is_finite() {
+            // A hair of tolerance: log10 of 0.1 may be a hair past -1.
+            (-step.log10() - 1e-9).ceil().clamp(0.0, 12.0) as usize
+        } else {
+            0
+        };
+        return without_negative_zero(format!("{value:.decimals$}"));
+    }
+    let exponent = magnitude.log10().floor() as i32;
+    let decimals = if step > 0.0 && step.is_finite() {
+        let step_exponent = (step.log10() + 1e-9).floor() as i32;
+        (exponent - step_exponent).clamp(0, MAX_MANTISSA_DECIMALS) as usize
+    } else {
+        0
+    };
+    let mantissa = value / 10f64.powi(exponent);
+    let text = without_negative_zero(format!("{mantissa:.decimals$}"));
+    if text == "0" {
+        text
+    } else {
+        format!("{text}e{exponent}")
+    }
+}
+
+/// `text`, or `0` when it is a zero however written (`-0.00` from a rounding error).
+fn without_negative_zero(text: String) -> String {
+    if text
         .trim_start_matches('-')
         .trim_matches(['0', '.'])
         .is_empty()
@@ -107,11 +159,6 @@ pub fn compact_label(value: f64, step: f64) -> String {
         "0".to_string()
     } else {
         text
-    };
-    if text == "0" {
-        text
-    } else {
-        format!("{text}{suffix}")
     }
 }
 
@@ -234,6 +281,30 @@ mod tests {
         // 0…105 (100 is 20 points from the edge): kept.
         let marks = spaced_marks(&input((0.0, 105.0), 400.0), 1.0);
         assert_eq!(marks.last().map(|m| m.value), Some(100.0));
+    }
+
+    #[test]
+    fn data_labels_switch_to_scientific_notation_far_from_one() {
+        // Written out, as egui_plot writes them, between 0.001 and a million.
+        assert_eq!(readable_label(-2.5, 0.5), "-2.5");
+        assert_eq!(readable_label(4.0, 1.0), "4");
+        assert_eq!(readable_label(0.3, 0.1), "0.3");
+        assert_eq!(readable_label(-0.4, 0.2), "-0.4");
+        assert_eq!(readable_label(0.002, 0.001), "0.002");
+        assert_eq!(readable_label(120_000.0, 20_000.0), "120000");
+        assert_eq!(readable_label(-1e-15, 0.1), "0");
+        // A feature of 10^29: 30 characters before, now as many digits as the step needs.
+        assert_eq!(readable_label(2e29, 1e29), "2e29");
+        assert_eq!(readable_label(-1.5e29, 5e28), "-1.5e29");
+        assert_eq!(readable_label(0.0, 1e29), "0");
+        // And a tiny one (ten characters before).
+        assert_eq!(readable_label(3e-7, 1e-7), "3e-7");
+        assert_eq!(readable_label(-2.5e-7, 5e-8), "-2.5e-7");
+        assert_eq!(readable_label(0.000_25, 0.000_05), "2.5e-4");
+        // A million, the first magnitude written so, and a step far finer than its value.
+        assert_eq!(readable_label(1e6, 2e5), "1.0e6");
+        assert_eq!(readable_label(1.000_01e9, 1.0), "1.0000e9");
+        assert_eq!(readable_label(f64::INFINITY, 1.0), "");
     }
 
     #[test]
