@@ -165,6 +165,9 @@ pub struct ImportWizard {
     /// be gone: a table it consumes is not drawn).
     building: bool,
     error: Option<String>,
+    /// The settings of a reviewed table that "Train on it" consumed: when that build is
+    /// cancelled or fails, the file is read again and its review comes back with them.
+    restore: Option<ImportSettings>,
     /// The training step of the last frame drawn (for the event log).
     step: u64,
     /// The screen size (points) the wizard window was last centred for.
@@ -324,6 +327,7 @@ impl ImportWizard {
         ));
         self.open = true;
         self.review = None;
+        self.restore = None;
         self.building = false;
         self.typed_path = path.display().to_string();
         self.spawn(ctx, path, Work::Open(None));
@@ -405,6 +409,7 @@ impl ImportWizard {
                         gzip,
                         head_line,
                     };
+                    self.restore = Some(settings.clone());
                     let work = Work::BuildOpened(source, settings, Box::new(opened));
                     self.building = true;
                     self.spawn(ctx, path, work);
@@ -486,28 +491,36 @@ impl ImportWizard {
                 Ok(Ok(_)) if cancel.load(Ordering::Relaxed) => {
                     self.building = false;
                     let file = self.path.as_deref().map(Path::display);
-                    self.error = Some(format!(
-                        "{}: cancelled",
-                        file.map_or(what, |f| f.to_string())
-                    ));
+                    let message = format!("{}: cancelled", file.map_or(what, |f| f.to_string()));
+                    self.review_again(ctx, message);
                 }
                 Ok(Ok(Loaded::Ready(data, source, report))) if self.building => {
                     // Built from a reviewed table or folder: hand it over.
                     self.finish(source, report);
                     return Some(data);
                 }
-                Ok(Ok(loaded)) => {
+                Ok(Ok(mut loaded)) => {
                     log_event(&format!(
                         "wizard shows {} ({}) at step {}",
                         self.path.as_deref().unwrap_or(Path::new("")).display(),
                         describe(&loaded),
                         self.step
                     ));
+                    if let (Some(settings), Loaded::Table(review)) =
+                        (self.restore.take(), &mut loaded)
+                        && review.table.options() == settings.csv
+                        // The file may have changed meanwhile: its columns must still hold.
+                        && std::iter::once(&settings.label)
+                            .chain(&settings.features)
+                            .all(|&j| j < review.table.columns.len())
+                    {
+                        review.settings = settings;
+                    }
                     self.review = Some(loaded);
                 }
                 Ok(Err(message)) => {
                     self.building = false;
-                    self.error = Some(message);
+                    self.review_again(ctx, message);
                 }
                 Err(TryRecvError::Disconnected) => {
                     self.building = false;
@@ -528,6 +541,24 @@ impl ImportWizard {
         None
     }
 
+    /// Shows `message`; and when a build consumed the review, reads the file again so that
+    /// the review comes back with the settings it had ([`Self::restore`]).
+    fn review_again(&mut self, ctx: &egui::Context, message: String) {
+        if self.review.is_none()
+            && let (Some(settings), Some(path)) = (&self.restore, self.path.clone())
+        {
+            log_event(&format!(
+                "wizard reads {} again after: {message}",
+                path.display()
+            ));
+            let options = settings.csv;
+            self.spawn(ctx, path, Work::Open(Some(options)));
+        } else {
+            self.restore = None;
+        }
+        self.error = Some(message);
+    }
+
     /// Closes the wizard after a data set built from `source` was handed over, and remembers
     /// the source (with an absolute path) for experiment files.
     fn finish(&mut self, source: DataSource, report: Arc<ImportReport>) {
@@ -544,6 +575,7 @@ impl ImportWizard {
         });
         self.path = None;
         self.review = None;
+        self.restore = None;
         self.building = false;
         self.open = false;
         self.job = None;
@@ -555,6 +587,7 @@ impl ImportWizard {
         }
         self.job = None;
         self.review = None;
+        self.restore = None;
         self.building = false;
         self.open = false;
         self.placed_for = None;

@@ -1,4 +1,5 @@
-//! The wizard's jobs, without a window: a build whose Cancel came too late hands nothing over.
+//! The wizard's jobs, without a window: a build whose Cancel came too late hands nothing over,
+//! and a review that the build consumed comes back with its settings.
 
 use super::*;
 
@@ -25,7 +26,7 @@ fn finished_build(path: &Path, cancel: bool) -> ImportWizard {
 }
 
 #[test]
-fn a_build_cancelled_while_it_ran_on_hands_nothing_over() {
+fn a_build_cancelled_while_it_ran_on_hands_nothing_over_and_the_review_comes_back() {
     let dir = std::env::temp_dir().join(format!("gradscope-cancel-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("cancel.csv");
@@ -40,6 +41,34 @@ fn a_build_cancelled_while_it_ran_on_hands_nothing_over() {
     let message = format!("{}: cancelled", file.display());
     assert_eq!(cancelled.error(), Some(message.as_str()));
     assert!(cancelled.job.is_none() && !cancelled.building && cancelled.is_open());
+
+    // A build that consumed the review: it is read again and comes back with its settings.
+    let opened = crate::data::open_table(&file, None, &Progress::new(), &AtomicBool::new(false))
+        .expect("opens");
+    let mut settings =
+        ImportSettings::guess(&opened.table, opened.table.options()).with_label(&opened.table, 1);
+    settings.features = vec![0];
+    let mut consumed = finished_build(&file, true);
+    consumed.restore = Some(settings.clone());
+    assert!(consumed.poll(&ctx).is_none());
+    assert_eq!(consumed.error(), Some(message.as_str()));
+    assert!(consumed.job.is_some() && !consumed.building && consumed.review.is_none());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while consumed.job.is_some() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not read again in 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        assert!(consumed.poll(&ctx).is_none());
+    }
+    match &consumed.review {
+        Some(Loaded::Table(review)) => assert_eq!(review.settings, settings),
+        _ => panic!("no review after the cancelled build"),
+    }
+    assert_eq!(consumed.restore, None);
+    // The cancelled message stays, with the review, until the settings change.
+    assert_eq!(consumed.error(), Some(message.as_str()));
 
     // The same job, not cancelled, hands its data set over and closes the wizard.
     let mut kept = finished_build(&file, false);
