@@ -489,10 +489,10 @@ impl ImportWizard {
                 // its phases; a build from the reviewed table has one): what it made is
                 // dropped, so that nothing changes, as the button says.
                 Ok(Ok(_)) if cancel.load(Ordering::Relaxed) => {
-                    self.building = false;
+                    let built = std::mem::take(&mut self.building);
                     let file = self.path.as_deref().map(Path::display);
                     let message = format!("{}: cancelled", file.map_or(what, |f| f.to_string()));
-                    self.review_again(ctx, message);
+                    self.review_again(ctx, message, built);
                 }
                 Ok(Ok(Loaded::Ready(data, source, report))) if self.building => {
                     // Built from a reviewed table or folder: hand it over.
@@ -519,8 +519,8 @@ impl ImportWizard {
                     self.review = Some(loaded);
                 }
                 Ok(Err(message)) => {
-                    self.building = false;
-                    self.review_again(ctx, message);
+                    let built = std::mem::take(&mut self.building);
+                    self.review_again(ctx, message, built);
                 }
                 Err(TryRecvError::Disconnected) => {
                     self.building = false;
@@ -541,10 +541,13 @@ impl ImportWizard {
         None
     }
 
-    /// Shows `message`; and when a build consumed the review, reads the file again so that
-    /// the review comes back with the settings it had ([`Self::restore`]).
-    fn review_again(&mut self, ctx: &egui::Context, message: String) {
-        if self.review.is_none()
+    /// Shows `message`, the end of a job that did not hand a data set over; and when that
+    /// job was a build (`built`) that consumed the review, reads the file again so that the
+    /// review comes back with the settings it had ([`Self::restore`]). A failed read of that
+    /// kind is not tried again.
+    fn review_again(&mut self, ctx: &egui::Context, message: String, built: bool) {
+        if built
+            && self.review.is_none()
             && let (Some(settings), Some(path)) = (&self.restore, self.path.clone())
         {
             log_event(&format!(

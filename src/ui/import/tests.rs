@@ -70,6 +70,28 @@ fn a_build_cancelled_while_it_ran_on_hands_nothing_over_and_the_review_comes_bac
     // The cancelled message stays, with the review, until the settings change.
     assert_eq!(consumed.error(), Some(message.as_str()));
 
+    // If the file cannot be read again, that error shows and nothing is tried again.
+    let mut gone = finished_build(&file, true);
+    gone.path = Some(dir.join("gone.csv"));
+    gone.restore = Some(settings);
+    assert!(gone.poll(&ctx).is_none());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while gone.job.is_some() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not read again in 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        assert!(gone.poll(&ctx).is_none());
+    }
+    assert!(gone.review.is_none() && gone.restore.is_none());
+    assert!(
+        gone.error()
+            .is_some_and(|e| e.contains("gone.csv") && !e.ends_with("cancelled")),
+        "{:?}",
+        gone.error()
+    );
+
     // The same job, not cancelled, hands its data set over and closes the wizard.
     let mut kept = finished_build(&file, false);
     let data = kept.poll(&ctx).expect("handed over");
