@@ -151,3 +151,36 @@ fn one_table_of_every_kind_builds_and_lists_three_causes() {
         ["\"too_many_values\"", "\"all_missing\"", "\"constant\""]
     );
 }
+
+/// Records of plain numbers (read in one go) mixed with records that are not (a missing
+/// cell, a bad one, a quoted number, a trailing empty field, spaces, `+` and an exponent):
+/// every column's counts and values are those of reading each cell on its own.
+#[test]
+fn plain_records_and_the_others_are_counted_alike() {
+    let text =
+        "a,b,c\n1,2,3\n4,NA,6\n7,x,9\n\"10\",11,12\n13,14,15,\n 16 ,17,18\n+19,2e1,21\n22,23,24\n";
+    let decoded = decode_input("f.csv", text.as_bytes()).unwrap();
+    let options = sniff_csv(&decoded);
+    let table = read_table("f.csv", &decoded, &options).unwrap();
+    assert_eq!(table.n_rows(), 8);
+    let column = |j: usize| table.numbers(j).expect("a column of numbers");
+    let a = column(0);
+    assert_eq!(
+        a.values,
+        [1.0, 4.0, 7.0, 10.0, 13.0, 16.0, 19.0, 22.0],
+        "column a"
+    );
+    assert_eq!((a.numbers, a.missing, a.bad), (8, 0, 0));
+    let b = column(1);
+    assert_eq!((b.numbers, b.missing, b.bad), (6, 1, 1));
+    assert_eq!(b.values[0], 2.0);
+    assert!(b.values[1].is_nan() && b.values[2].is_nan());
+    assert_eq!(&b.values[3..], [11.0, 14.0, 17.0, 20.0, 23.0]);
+    let c = column(2);
+    assert_eq!((c.numbers, c.missing, c.bad), (8, 0, 0));
+    assert_eq!(c.values, [3.0, 6.0, 9.0, 12.0, 15.0, 18.0, 21.0, 24.0]);
+    // A record short of a field is refused with its line, fast path or not.
+    let short = decode_input("f.csv", b"a,b,c\n1,2,3\n4,5\n").unwrap();
+    let error = read_table("f.csv", &short, &options).expect_err("short record");
+    assert_eq!(error.to_string(), "f.csv:3: 2 fields, the header has 3");
+}

@@ -200,6 +200,8 @@ impl Reader<'_> {
             end: from,
         };
         let (mut records, mut reported) = (counted, from);
+        // Records read by `plain_record`: one plain number in every column each.
+        let mut plain_rows = 0usize;
         let mut pos = from;
         let mut owned = None;
         loop {
@@ -218,6 +220,15 @@ impl Reader<'_> {
                     self.file,
                     "internal error: more records than line ends",
                 ));
+            }
+            // Most records of a large file are `width` plain numbers: read them in one go.
+            if let Some(next) = self.plain_record(pos, row, &mut out.values) {
+                plain_rows += 1;
+                pos = next;
+                part.end = pos;
+                out.starts[row] = start;
+                part.rows += 1;
+                continue;
             }
             let (mut fields, mut extra, mut first_blank) = (0usize, false, false);
             loop {
@@ -262,7 +273,28 @@ impl Reader<'_> {
             out.starts[row] = start;
             part.rows += 1;
         }
+        for counts in &mut part.counts {
+            counts.numbers += plain_rows;
+        }
         Ok(part)
+    }
+
+    /// Reads the record at `pos` into row `row` of `values` when it is exactly one plain
+    /// number per column ([`Self::fast_number`]); returns where the next record may start.
+    /// `None` for any other record, which the caller then reads cell by cell (writing the
+    /// same slots again).
+    #[inline]
+    fn plain_record(&self, mut pos: usize, row: usize, values: &mut [&mut [f32]]) -> Option<usize> {
+        let last = values.len().checked_sub(1)?;
+        for (j, column) in values.iter_mut().enumerate() {
+            let (cell, next, ends) = self.fast_number(pos)?;
+            if ends != (j == last) {
+                return None;
+            }
+            *column.get_mut(row)? = cell.value;
+            pos = next;
+        }
+        Some(pos)
     }
 }
 
