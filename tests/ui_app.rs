@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use gradscope::ui::GradscopeApp;
+use gradscope::ui::{AppMode, GradscopeApp};
 
 mod ui_common;
 use ui_common::{paused_app, run_until};
@@ -435,6 +435,61 @@ fn keyboard_shortcuts_step_reset_and_open_the_help() {
             .query_by_label("reset to the same initial weights (same seed)")
             .is_some()
     );
+    // H again closes it, and so does Escape.
+    harness.key_press(Key::H);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none());
+    harness.key_press(Key::F1);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Keyboard shortcuts").is_some());
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none());
+}
+
+/// Space, → and R drive the gradient-descent lesson and the optimizer race in their views
+/// (the 45-minute lesson in the README says "press Step (→)"), and leave the lab's run alone.
+#[test]
+fn the_keys_drive_the_lesson_and_the_race_in_their_views() {
+    use eframe::egui::Key;
+    let mut harness = harness();
+    harness.run_steps(2);
+    let lab_step = harness.state().step();
+    harness.state_mut().set_mode(AppMode::Lesson);
+    harness.run_steps(2);
+    assert_eq!(harness.state_mut().lesson().run().steps(), 0);
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(1);
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(1);
+    assert_eq!(harness.state_mut().lesson().run().steps(), 2);
+    harness.key_press(Key::Space);
+    harness.run_steps(1);
+    assert!(harness.state_mut().lesson().playing);
+    harness.key_press(Key::Space);
+    harness.run_steps(1);
+    assert!(!harness.state_mut().lesson().playing);
+    harness.key_press(Key::R);
+    harness.run_steps(1);
+    assert_eq!(harness.state_mut().lesson().run().steps(), 0);
+
+    harness.state_mut().set_mode(AppMode::Race);
+    harness.run_steps(2);
+    assert_eq!(harness.state_mut().race().race.steps(), 0);
+    for _ in 0..3 {
+        harness.key_press(Key::ArrowRight);
+        harness.run_steps(1);
+    }
+    assert_eq!(harness.state_mut().race().race.steps(), 3);
+    harness.key_press(Key::Space);
+    harness.run_steps(1);
+    assert!(harness.state_mut().race().playing);
+    harness.key_press(Key::R);
+    harness.run_steps(1);
+    assert_eq!(harness.state_mut().race().race.steps(), 0);
+    assert!(!harness.state_mut().race().playing);
+    // The lab's run did not move meanwhile.
+    assert_eq!(harness.state().step(), lab_step);
 }
 
 /// A temporary folder for one test.

@@ -166,7 +166,8 @@ pub fn contents(ui: &mut egui::Ui, shortcuts: &[(&str, &str)]) {
         });
     ui.separator();
     ui.label(
-        "Hover over any number or control to see what it is. Keys do nothing while a text \
-         field has the keyboard (click elsewhere first).",
+        "Hover over any number or control to see what it is. Space, → and R drive the view \
+         on screen: the lab, the gradient-descent lesson or the optimizer race. Keys do \
+         nothing while a text field has the keyboard (click elsewhere first).",
     );
 }

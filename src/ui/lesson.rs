@@ -281,6 +281,21 @@ const UPDATE_HINT: &str = "The update θ ← θ − α∇J with this step's numb
     ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)";
 
 impl LessonPanel {
+    /// Play, or pause (a diverged run stays paused): the Play/Pause button and Space.
+    pub fn play_pause(&mut self) {
+        self.playing = !self.playing && self.run.diverged().is_none();
+        if !self.playing && self.run.last().is_some() {
+            // Paused: the formula shows the latest step, not the last k-th one.
+            self.shown = self.run.last().copied();
+        }
+    }
+
+    /// Pauses and takes exactly one step: the Step button and →.
+    pub fn step_paused(&mut self) {
+        self.playing = false;
+        self.step_once();
+    }
+
     fn controls_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
             let (label, hint) = if self.playing {
@@ -289,19 +304,14 @@ impl LessonPanel {
                 ("Play", "Step continuously at the chosen speed")
             };
             if ui.button(label).on_hover_text(hint).clicked() {
-                self.playing = !self.playing && self.run.diverged().is_none();
-                if !self.playing && self.run.last().is_some() {
-                    // Paused: the formula shows the latest step, not the last k-th one.
-                    self.shown = self.run.last().copied();
-                }
+                self.play_pause();
             }
             if ui
                 .button("Step")
                 .on_hover_text("Take exactly one gradient step")
                 .clicked()
             {
-                self.playing = false;
-                self.step_once();
+                self.step_paused();
             }
             if ui
                 .button("Reset")

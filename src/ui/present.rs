@@ -58,7 +58,12 @@ pub const SHORTCUTS: [(Shortcut, Key, &str, &str); 7] = [
         "F",
         "presentation mode (zoom, high contrast, fewer controls)",
     ),
-    (Shortcut::Help, Key::H, "H", "this help"),
+    (
+        Shortcut::Help,
+        Key::H,
+        "H",
+        "this help (again, or Esc, to close it)",
+    ),
     (Shortcut::Help, Key::F1, "F1", "this help"),
 ];
 
@@ -155,6 +160,10 @@ impl Panel for Presentation {
     fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
         let ctx = ui.ctx().clone();
         let mut open = self.help_open;
+        // Escape closes it (H and F1 toggle it, see `shortcuts`).
+        if open && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            open = false;
+        }
         let height = (ctx.content_rect().height() * 0.8).max(200.0);
         egui::Window::new("Help")
             .open(&mut open)

@@ -87,6 +87,23 @@ impl RacePanel {
         self.playing = false;
     }
 
+    /// Play, or pause (a finished race stays paused): the Play/Pause button and Space.
+    pub fn play_pause(&mut self) {
+        self.playing = !self.playing && !self.race.is_finished();
+    }
+
+    /// Pauses and takes one shared step: the Step button and →.
+    pub fn step_paused(&mut self) {
+        self.playing = false;
+        self.step_once();
+    }
+
+    /// Every racer back to the start with fresh optimizer state, paused: Reset and R.
+    pub fn reset(&mut self) {
+        self.race.reset();
+        self.playing = false;
+    }
+
     /// One shared step; pauses when the race is over.
     pub fn step_once(&mut self) {
         if !self.race.step() {
@@ -176,23 +193,21 @@ impl RacePanel {
                 ("Play", "Step every racer at the chosen speed")
             };
             if ui.button(label).on_hover_text(hint).clicked() {
-                self.playing = !self.playing && !self.race.is_finished();
+                self.play_pause();
             }
             if ui
                 .button("Step")
                 .on_hover_text("One step of every racer")
                 .clicked()
             {
-                self.playing = false;
-                self.step_once();
+                self.step_paused();
             }
             if ui
                 .button("Reset")
                 .on_hover_text("Every racer back to the start with fresh optimizer state")
                 .clicked()
             {
-                self.race.reset();
-                self.playing = false;
+                self.reset();
             }
             ui.add(
                 egui::Slider::new(&mut self.steps_per_second, 1.0..=5000.0)

@@ -348,13 +348,34 @@ impl GradscopeApp {
                     .as_ref()
                     .is_some_and(|sheet| sheet.is_locked(control))
             };
-            // Outside the lab only the mode-independent keys apply: the lab's run is paused
-            // there and Space/→/R would drive it unseen.
+            // In the lesson and the race Space/→/R drive that view's run; in the memory view
+            // they do nothing (the lab's run is paused outside the lab and would move unseen).
             let lab = self.mode == AppMode::NetworkLab;
             let stepper_open = self.panels.stepper.is_open();
             let action = match shortcut {
                 Shortcut::Presentation => Action::TogglePresentation,
-                Shortcut::Help => Action::Help,
+                Shortcut::Help => {
+                    self.presentation.help_open = !self.presentation.help_open;
+                    continue;
+                }
+                _ if self.mode == AppMode::Lesson => {
+                    match shortcut {
+                        Shortcut::PlayPause => self.panels.lesson.play_pause(),
+                        Shortcut::Step => self.panels.lesson.step_paused(),
+                        Shortcut::Reset => self.panels.lesson.reset(),
+                        _ => {}
+                    }
+                    continue;
+                }
+                _ if self.mode == AppMode::Race => {
+                    match shortcut {
+                        Shortcut::PlayPause => self.panels.race.play_pause(),
+                        Shortcut::Step => self.panels.race.step_paused(),
+                        Shortcut::Reset => self.panels.race.reset(),
+                        _ => {}
+                    }
+                    continue;
+                }
                 _ if !lab => continue,
                 Shortcut::Step if stepper_open => {
                     self.panels.stepper.next_phase();
