@@ -190,6 +190,35 @@ fn a_doctor_banner_offers_a_remedy_that_works_in_one_click() {
     let _ = Preset::DeepSigmoid;
 }
 
+/// In presentation mode the message strip holds two lines: a finding's one-click remedy is
+/// drawn before its long message, inside the window (after it, it was below the edge).
+#[test]
+fn in_presentation_mode_the_doctors_remedy_is_on_screen() {
+    use eframe::egui::Key;
+    let mut harness = paused_app(Settings::default(), 1280.0, 800.0);
+    harness.run_steps(2);
+    click_preset(&mut harness, "zero initial weights: symmetry");
+    harness.run_steps(2);
+    harness.key_press(Key::F);
+    harness.run_steps(2);
+    assert!(harness.state().presenting());
+    harness.key_press(Key::Space);
+    run_until(&mut harness, |app| {
+        app.doctor()
+            .findings()
+            .iter()
+            .any(|d| d.id == DetectorId::IdenticalUnits)
+    });
+    harness.key_press(Key::Space);
+    harness.run_steps(2);
+    let screen = harness.ctx.content_rect();
+    let remedy = harness.get_by_label("Random initial weights").rect();
+    assert!(
+        remedy.bottom() <= screen.bottom() && remedy.top() >= screen.top(),
+        "the remedy at {remedy:?}, the window {screen:?}"
+    );
+}
+
 /// The bottom edge of the widget labelled `label`, in points.
 fn bottom_of(harness: &Harness<'static, GradscopeApp>, label: &str) -> f32 {
     harness.get_by_label(label).rect().bottom()

@@ -144,7 +144,10 @@ fn app_banner_ui(ui: &mut egui::Ui, banner: &Banner, step: u64) -> Option<Action
     action
 }
 
-/// One banner of the doctor with its remedies and Dismiss.
+/// One banner of the doctor: its remedies and Dismiss first, then the message, so that the
+/// one-click remedies stay on screen in the message strip's first line however long the
+/// message (in presentation mode the strip holds two lines, and a remedy after a four-line
+/// message was below its edge).
 fn finding_ui(ui: &mut egui::Ui, diagnosis: &Diagnosis) -> Option<Action> {
     let color = Color32::from_rgb(230, 160, 40);
     let mut action = None;
@@ -157,7 +160,6 @@ fn finding_ui(ui: &mut egui::Ui, diagnosis: &Diagnosis) -> Option<Action> {
                         "Training doctor, detector \"{}\"",
                         diagnosis.id.name()
                     ));
-                ui.label(RichText::new(&diagnosis.message).color(color));
                 for &remedy in &diagnosis.remedies {
                     if remedy_button(ui, remedy) {
                         action = Some(Action::Remedy(diagnosis.id, remedy));
@@ -170,6 +172,7 @@ fn finding_ui(ui: &mut egui::Ui, diagnosis: &Diagnosis) -> Option<Action> {
                 {
                     action = Some(Action::DismissFinding(diagnosis.id));
                 }
+                ui.label(RichText::new(&diagnosis.message).color(color));
             });
         });
     action
