@@ -534,3 +534,79 @@ fn the_windows_default_run_converges_without_a_finding_or_a_spike() {
         );
     }
 }
+
+/// A learning rate far too large (Adam at 10 on the window's spiral, the first thing a class
+/// tries) is named as such: the training loss climbs well above its start while the gradients
+/// stay small, and the first finding offers to lower the learning rate. Before this
+/// detector the doctor blamed vanishing gradients.
+#[test]
+fn a_learning_rate_far_too_large_is_named_by_the_rising_loss() {
+    let mut session = default_window_session();
+    let mut config = session.config().clone();
+    config.optimizer.learning_rate = 10.0;
+    let mut session = Session::new(session.data().clone(), config).expect("session");
+    let monitor = run(&mut session, 600, 50);
+    let findings = monitor.diagnose();
+    let first = findings.first().expect("a finding");
+    assert_eq!(first.id, DetectorId::RisingLoss, "{findings:?}");
+    assert_eq!(first.remedies, [Remedy::LowerLearningRate, Remedy::Reset]);
+    assert!(
+        first
+            .message
+            .starts_with("Rising loss: the training loss went up from ")
+            && first.message.ends_with("the learning rate is too large."),
+        "{}",
+        first.message
+    );
+    // Trained well first, then the rate raised to 10 mid-run (a slider dragged in class).
+    let mut raised = default_window_session();
+    let mut monitor = run(&mut raised, 600, 50);
+    assert!(!fired(&monitor).contains(&DetectorId::RisingLoss));
+    raised.set_learning_rate(10.0);
+    for _ in 0..300 {
+        if let StepOutcome::Trained { step, .. } = raised.step()
+            && step % 50 == 0
+        {
+            let (train, test) = raised.evaluate_both();
+            monitor.record_eval(step, train.map(|m| m.loss), test.map(|m| m.loss));
+        }
+    }
+    assert_eq!(
+        monitor.diagnose().first().map(|d| d.id),
+        Some(DetectorId::RisingLoss)
+    );
+    // The same run at the default 0.01 stays quiet (see also the healthy spiral above).
+    let mut quiet = default_window_session();
+    assert!(!fired(&run(&mut quiet, 600, 50)).contains(&DetectorId::RisingLoss));
+}
+
+#[test]
+fn a_tiny_loss_that_doubles_is_not_rising() {
+    use gradscope::train::doctor::{LossPoint, detect_rising_loss};
+    let points = |train: &[f64]| -> Vec<LossPoint> {
+        train
+            .iter()
+            .enumerate()
+            .map(|(k, &train)| LossPoint {
+                step: 100 * (k as u64 + 1),
+                train,
+                test: train,
+            })
+            .collect()
+    };
+    // From 0.01 to 0.05: five times, but 0.04 in loss units.
+    assert_eq!(
+        detect_rising_loss(&points(&[0.01, 0.02, 0.05, 0.05, 0.05])),
+        None
+    );
+    // Two evaluations up and one back down: not sustained.
+    assert_eq!(
+        detect_rising_loss(&points(&[0.7, 0.6, 2.0, 0.5, 3.0])),
+        None
+    );
+    let found = detect_rising_loss(&points(&[0.7, 0.6, 2.0, 3.5, 3.0])).expect("rising");
+    assert_eq!(
+        found.message,
+        "Rising loss: the training loss went up from 0.600 (step 200) to 3.000 (step 500). Each step overshoots the minimum: the learning rate is too large."
+    );
+}

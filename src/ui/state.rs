@@ -241,9 +241,12 @@ impl DoctorState {
                 None => self.findings.push(diagnosis.clone()),
             }
         }
+        // The most fundamental cause first (see `DetectorId`'s order): the message strip shows
+        // the first finding without scrolling.
+        self.findings.sort_by_key(|d| d.id);
     }
 
-    /// Findings raised so far and not dismissed, oldest first.
+    /// Findings raised so far and not dismissed, in [`DetectorId`]'s order.
     pub fn findings(&self) -> Vec<&Diagnosis> {
         self.findings
             .iter()
