@@ -541,7 +541,7 @@ fn the_windows_default_run_converges_without_a_finding_or_a_spike() {
 /// detector the doctor blamed vanishing gradients.
 #[test]
 fn a_learning_rate_far_too_large_is_named_by_the_rising_loss() {
-    let mut session = default_window_session();
+    let session = default_window_session();
     let mut config = session.config().clone();
     config.optimizer.learning_rate = 10.0;
     let mut session = Session::new(session.data().clone(), config).expect("session");
