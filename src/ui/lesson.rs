@@ -16,7 +16,7 @@ use crate::lesson::{
 use crate::ui::action::Action;
 use crate::ui::decimate::{Envelope, PathThinner};
 use crate::ui::format::format_number;
-use crate::ui::pacer::Pacer;
+use crate::ui::pacer::{Pacer, SteppedView};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
@@ -280,9 +280,9 @@ impl Panel for LessonPanel {
 const UPDATE_HINT: &str = "The update θ ← θ − α∇J with this step's numbers; \
     ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)";
 
-impl LessonPanel {
-    /// Play, or pause (a diverged run stays paused): the Play/Pause button and Space.
-    pub fn play_pause(&mut self) {
+impl SteppedView for LessonPanel {
+    /// A diverged run stays paused.
+    fn play_pause(&mut self) {
         self.playing = !self.playing && self.run.diverged().is_none();
         if !self.playing && self.run.last().is_some() {
             // Paused: the formula shows the latest step, not the last k-th one.
@@ -290,12 +290,17 @@ impl LessonPanel {
         }
     }
 
-    /// Pauses and takes exactly one step: the Step button and →.
-    pub fn step_paused(&mut self) {
+    fn step_paused(&mut self) {
         self.playing = false;
         self.step_once();
     }
 
+    fn reset(&mut self) {
+        LessonPanel::reset(self);
+    }
+}
+
+impl LessonPanel {
     fn controls_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
             let (label, hint) = if self.playing {

@@ -68,3 +68,14 @@ impl Pacer {
         }
     }
 }
+
+/// A view that steps a run on the UI thread (the gradient-descent lesson, the optimizer race):
+/// what its Play/Pause, Step and Reset buttons do, which Space, → and R do too.
+pub trait SteppedView {
+    /// Play, or pause (a run that cannot go on stays paused).
+    fn play_pause(&mut self);
+    /// Pauses and takes exactly one step.
+    fn step_paused(&mut self);
+    /// Back to the start, paused.
+    fn reset(&mut self);
+}

@@ -14,7 +14,7 @@ use crate::ui::action::Action;
 use crate::ui::colormap::class_color;
 use crate::ui::decimate::{Envelope, PathThinner};
 use crate::ui::format::format_number;
-use crate::ui::pacer::Pacer;
+use crate::ui::pacer::{Pacer, SteppedView};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
@@ -70,6 +70,24 @@ fn racer_color(kind: OptimizerKind) -> Color32 {
     class_color(index)
 }
 
+impl SteppedView for RacePanel {
+    /// A finished race stays paused.
+    fn play_pause(&mut self) {
+        self.playing = !self.playing && !self.race.is_finished();
+    }
+
+    fn step_paused(&mut self) {
+        self.playing = false;
+        self.step_once();
+    }
+
+    /// Every racer back to the start with fresh optimizer state.
+    fn reset(&mut self) {
+        self.race.reset();
+        self.playing = false;
+    }
+}
+
 impl RacePanel {
     /// Switches the surface (with its start point and default learning rates) and pauses.
     pub fn set_surface(&mut self, kind: SurfaceKind) {
@@ -84,23 +102,6 @@ impl RacePanel {
             self.notice =
                 Some("new surface: every racer back at the start, paused; press Play".into());
         }
-        self.playing = false;
-    }
-
-    /// Play, or pause (a finished race stays paused): the Play/Pause button and Space.
-    pub fn play_pause(&mut self) {
-        self.playing = !self.playing && !self.race.is_finished();
-    }
-
-    /// Pauses and takes one shared step: the Step button and →.
-    pub fn step_paused(&mut self) {
-        self.playing = false;
-        self.step_once();
-    }
-
-    /// Every racer back to the start with fresh optimizer state, paused: Reset and R.
-    pub fn reset(&mut self) {
-        self.race.reset();
         self.playing = false;
     }
 

@@ -12,6 +12,7 @@ use crate::train::doctor::{DetectorId, Remedy};
 use crate::train::presets::{Preset, PresetData};
 use crate::train::{Command, SessionSetup};
 use crate::ui::action::Action;
+use crate::ui::pacer::SteppedView;
 use crate::ui::present::{Shortcut, pressed_shortcuts};
 use crate::ui::state::{AppMode, Banner, DataSettings, DatasetChoice, Settings};
 
@@ -358,20 +359,16 @@ impl GradscopeApp {
                     self.presentation.help_open = !self.presentation.help_open;
                     continue;
                 }
-                _ if self.mode == AppMode::Lesson => {
+                _ if matches!(self.mode, AppMode::Lesson | AppMode::Race) => {
+                    let view: &mut dyn SteppedView = if self.mode == AppMode::Lesson {
+                        &mut self.panels.lesson
+                    } else {
+                        &mut self.panels.race
+                    };
                     match shortcut {
-                        Shortcut::PlayPause => self.panels.lesson.play_pause(),
-                        Shortcut::Step => self.panels.lesson.step_paused(),
-                        Shortcut::Reset => self.panels.lesson.reset(),
-                        _ => {}
-                    }
-                    continue;
-                }
-                _ if self.mode == AppMode::Race => {
-                    match shortcut {
-                        Shortcut::PlayPause => self.panels.race.play_pause(),
-                        Shortcut::Step => self.panels.race.step_paused(),
-                        Shortcut::Reset => self.panels.race.reset(),
+                        Shortcut::PlayPause => view.play_pause(),
+                        Shortcut::Step => view.step_paused(),
+                        Shortcut::Reset => view.reset(),
                         _ => {}
                     }
                     continue;
