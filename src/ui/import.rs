@@ -523,8 +523,9 @@ impl ImportWizard {
                     self.review_again(ctx, message, built);
                 }
                 Err(TryRecvError::Disconnected) => {
-                    self.building = false;
-                    self.error = Some("the loader stopped unexpectedly".to_string());
+                    let built = std::mem::take(&mut self.building);
+                    let message = "the loader stopped unexpectedly".to_string();
+                    self.review_again(ctx, message, built);
                 }
                 Err(TryRecvError::Empty) => {
                     self.job = Some(Job::Loading {
