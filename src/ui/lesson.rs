@@ -460,23 +460,31 @@ impl LessonPanel {
                 Some(_) => format!("{} (step {} diverged)", self.run.steps(), self.run.steps() + 1),
                 None => self.run.steps().to_string(),
             };
-            ui.label(
-                RichText::new(format!(
-                    "step {step}   θ = (w, b) = ({}, {})   J = {}",
-                    format_number(w),
-                    format_number(b),
-                    format_number(self.run.data().loss(self.run.theta()))
-                ))
-                .monospace(),
-            );
-            if let Some(fit) = self.run.data().least_squares() {
-                ui.label(
+            // Each label whole, on the next row when it does not fit: a wrapped label split
+            // a pair of numbers over two rows in presentation mode.
+            ui.add(
+                egui::Label::new(
                     RichText::new(format!(
-                        "least squares: ({}, {})",
-                        format_number(fit[0]),
-                        format_number(fit[1])
+                        "step {step}   θ = (w, b) = ({}, {})   J = {}",
+                        format_number(w),
+                        format_number(b),
+                        format_number(self.run.data().loss(self.run.theta()))
                     ))
                     .monospace(),
+                )
+                .wrap_mode(egui::TextWrapMode::Extend),
+            );
+            if let Some(fit) = self.run.data().least_squares() {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!(
+                            "least squares: ({}, {})",
+                            format_number(fit[0]),
+                            format_number(fit[1])
+                        ))
+                        .monospace(),
+                    )
+                    .wrap_mode(egui::TextWrapMode::Extend),
                 )
                 .on_hover_text("The closed-form minimum from the normal equations XᵀXθ = Xᵀy");
             }

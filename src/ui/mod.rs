@@ -30,6 +30,7 @@ pub mod gradcheck;
 pub mod help;
 pub mod import;
 pub mod kernels;
+pub mod labelplace;
 pub mod launch;
 pub mod lesson;
 pub mod loss;

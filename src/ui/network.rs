@@ -5,6 +5,8 @@
 //!
 //! All numbers come from the worker's trace of the selected sample ([`crate::train::TraceView`]).
 
+use std::sync::Arc;
+
 use eframe::egui::{self, Color32, Pos2, Sense, Stroke};
 
 use crate::data::Dataset;
@@ -13,6 +15,7 @@ use crate::train::{NeuronMaps, TraceView};
 use crate::ui::action::Action;
 use crate::ui::colormap::{diverging, sequential};
 use crate::ui::format::format_number as num;
+use crate::ui::labelplace::place_on_edge;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
 use crate::ui::stepper::Phase;
@@ -338,11 +341,43 @@ const ANNOTATED_EDGES: usize = 24;
 
 /// Paints `text` with a dark backing so it reads on top of edges and heatmaps; `anchor` says
 /// which point of the text sits at `pos`.
-fn tag(painter: &egui::Painter, pos: Pos2, anchor: egui::Align2, text: String, color: Color32) {
+/// Returns the rectangle it covers.
+fn tag(
+    painter: &egui::Painter,
+    pos: Pos2,
+    anchor: egui::Align2,
+    text: String,
+    color: Color32,
+) -> egui::Rect {
     let galley = painter.layout_no_wrap(text, egui::FontId::monospace(12.0), color);
     let rect = anchor.anchor_size(pos, galley.size()).expand(2.0);
+    backed(painter, rect, galley, color);
+    rect
+}
+
+/// Paints `galley` in `rect` (its size and a 2-point margin) on a dark backing.
+fn backed(painter: &egui::Painter, rect: egui::Rect, galley: Arc<egui::Galley>, color: Color32) {
     painter.rect_filled(rect, 3.0, Color32::from_black_alpha(200));
     painter.galley(rect.min + egui::vec2(2.0, 2.0), galley, color);
+}
+
+/// Paints `text` on the edge from unit i of column l to unit j of the next, where it covers
+/// none of `taken` if it can ([`place_on_edge`], from the share [`edge_share`]), and adds the
+/// rectangle it covers to `taken`.
+fn edge_tag(
+    painter: &egui::Painter,
+    layout: &Layout,
+    (l, i, j): (usize, usize, usize),
+    text: String,
+    color: Color32,
+    taken: &mut Vec<egui::Rect>,
+) {
+    let galley = painter.layout_no_wrap(text, egui::FontId::monospace(12.0), color);
+    let size = galley.size() + egui::vec2(4.0, 4.0);
+    let ends = (layout.positions[l][i], layout.positions[l + 1][j]);
+    let rect = place_on_edge(taken, ends, size, edge_share(layout, l, j));
+    backed(painter, rect, galley, color);
+    taken.push(rect);
 }
 
 /// The numbers of the stepper's `phase` on the neurons and edges they belong to: z and a on
@@ -424,21 +459,19 @@ fn annotate_phase(
         }
         Phase::Backward(l) => {
             let layer = &trace.layers[l];
+            let mut taken = Vec::new();
             if units_ok(l + 1) {
                 for k in 0..layout.positions[l + 1].len() {
                     let text = format!("δ{} = {}", k + 1, number(layer.delta[(0, k)]));
-                    {
-                        let (at, anchor) = beside(l + 1, k);
-                        tag(painter, at, anchor, text, color);
-                    }
+                    let (at, anchor) = beside(l + 1, k);
+                    taken.push(tag(painter, at, anchor, text, color));
                 }
             }
             if edges_ok(l) {
                 for i in 0..layout.positions[l].len() {
                     for j in 0..layout.positions[l + 1].len() {
                         let text = format!("∂E/∂w = {}", number(layer.weight_grad[(i, j)]));
-                        let at = edge_point(layout, l, i, j);
-                        tag(painter, at, egui::Align2::CENTER_CENTER, text, color);
+                        edge_tag(painter, layout, (l, i, j), text, color, &mut taken);
                     }
                 }
             }
@@ -457,6 +490,7 @@ fn annotate_update(
     traced: &TraceView,
     color: Color32,
 ) {
+    let mut taken = Vec::new();
     for (l, layer) in trace.layers.iter().enumerate() {
         if layout.positions[l].len() * layout.positions[l + 1].len() > ANNOTATED_EDGES {
             continue;
@@ -469,18 +503,17 @@ fn annotate_update(
                     number(layer.weight[(i, j)]),
                     number(new_weight[(i, j)])
                 );
-                let at = edge_point(layout, l, i, j);
-                tag(painter, at, egui::Align2::CENTER_CENTER, text, color);
+                edge_tag(painter, layout, (l, i, j), text, color, &mut taken);
             }
         }
     }
 }
 
-/// Where a label sits on the edge from unit i of column l to unit j of the next column:
-/// staggered along the edge by j so the labels of one unit's edges do not overlap.
-fn edge_point(layout: &Layout, l: usize, i: usize, j: usize) -> Pos2 {
-    let (a, b) = (layout.positions[l][i], layout.positions[l + 1][j]);
-    a + (b - a) * (0.35 + 0.3 * (j as f32 / layout.positions[l + 1].len().max(1) as f32))
+/// Where a label would rather sit on an edge from column l to unit j of the next column, as
+/// a share of the edge's length: staggered by j so the labels of one unit's edges start
+/// apart ([`edge_tag`] slides them further when they still cover each other).
+fn edge_share(layout: &Layout, l: usize, j: usize) -> f32 {
+    0.35 + 0.3 * (j as f32 / layout.positions[l + 1].len().max(1) as f32)
 }
 
 /// The tooltip of neuron `(column, unit)`: its value, and for a Dense unit z, a, δ, ∂E/∂b.

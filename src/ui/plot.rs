@@ -16,7 +16,8 @@ mod ticks;
 
 pub use markers::{MarkerSprites, ScatterMarker};
 pub use ticks::{
-    LABEL_GAP_POINTS, compact_label, count_x_axis, label_step, readable_label, spaced_marks,
+    LABEL_GAP_POINTS, compact_label, count_x_axis, data_marks, data_x_spacing, label_step,
+    readable_label, spaced_marks,
 };
 
 /// A horizontal axis with `label`, labelling ticks at least 26 points apart, in scientific
@@ -240,7 +241,7 @@ pub fn landscape_plot(
     let top = ui.cursor().top();
     legend_row(ui, &entries);
     let side = side - (ui.cursor().top() - top) - 4.0;
-    let response = Plot::new(id)
+    let response = data_x_spacing(Plot::new(id))
         .width(side)
         .height(side)
         .custom_x_axes(x_axis(view.axes.0))

@@ -233,12 +233,16 @@ impl RacePanel {
                 self.playing = false;
             }
             let [x, y] = self.race.start();
-            ui.label(format!(
-                "step {}   start ({}, {})",
-                self.race.steps(),
-                format_number(x),
-                format_number(y)
-            ))
+            // Whole, on the next row when it does not fit (a wrapped label split the start).
+            ui.add(
+                egui::Label::new(format!(
+                    "step {}   start ({}, {})",
+                    self.race.steps(),
+                    format_number(x),
+                    format_number(y)
+                ))
+                .wrap_mode(egui::TextWrapMode::Extend),
+            )
             .on_hover_text("Click on the map to move the start point");
         });
     }

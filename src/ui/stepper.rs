@@ -253,7 +253,9 @@ impl Panel for StepperPanel {
             return None;
         }
         let mut step = false;
-        egui::ScrollArea::both()
+        // Vertical only: long formula lines wrap to the panel's width instead of running
+        // past its edge.
+        egui::ScrollArea::vertical()
             .id_salt("stepper_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {

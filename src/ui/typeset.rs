@@ -97,11 +97,13 @@ pub fn job(markup: &str, font: FontId, color: Color32) -> LayoutJob {
     job
 }
 
-/// One formula line: typeset, never broken inside, with a tooltip.
+/// One formula line: typeset, with a tooltip. A line wider than the space left is broken
+/// at a space (in presentation mode the stepper's longest lines ran past the window's edge,
+/// in a panel a projector audience cannot scroll).
 pub fn formula_line(ui: &mut egui::Ui, markup: &str, tip: &str) -> egui::Response {
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let color = ui.visuals().text_color();
-    ui.add(egui::Label::new(job(markup, font, color)).wrap_mode(egui::TextWrapMode::Extend))
+    ui.add(egui::Label::new(job(markup, font, color)).wrap_mode(egui::TextWrapMode::Wrap))
         .on_hover_text(tip)
 }
 

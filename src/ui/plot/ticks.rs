@@ -44,8 +44,13 @@ pub fn label_step(units_per_point: f64, gap_points: f64, min_step: f64) -> Optio
 /// Multiples of 10 and 100 steps carry those step sizes, so egui_plot draws their grid lines
 /// stronger. Empty for a degenerate scale.
 pub fn spaced_marks(input: &GridInput, min_step: f64) -> Vec<GridMark> {
+    marks_apart(input, min_step, LABEL_GAP_POINTS)
+}
+
+/// [`spaced_marks`] at least `gap_points` apart.
+fn marks_apart(input: &GridInput, min_step: f64, gap_points: f64) -> Vec<GridMark> {
     let units_per_point = input.base_step_size / f64::from(GRID_SPACING_MIN_POINTS);
-    let Some(step) = label_step(units_per_point, LABEL_GAP_POINTS, min_step) else {
+    let Some(step) = label_step(units_per_point, gap_points, min_step) else {
         return Vec::new();
     };
     let (low, high) = (
@@ -168,6 +173,24 @@ pub fn count_x_axis(plot: Plot<'_>) -> Plot<'_> {
     plot.grid_spacing(GRID_SPACING_MIN_POINTS..=GRID_SPACING_MAX_POINTS)
         .x_grid_spacer(|input| spaced_marks(&input, 1.0))
         .x_axis_formatter(|mark, _| compact_label(mark.value, mark.step_size))
+}
+
+/// Least distance between two labelled marks of a data axis ([`data_marks`]), in points: its
+/// labels are short (`-2`, `0.5`, `3e29`), so they may sit closer than counts' (`120k`).
+pub const DATA_LABEL_GAP_POINTS: f64 = 40.0;
+
+/// Marks of a horizontal data axis (a feature, a parameter such as w): every multiple of
+/// the smallest 1, 2 or 5 × 10ᵏ step that keeps them [`DATA_LABEL_GAP_POINTS`] apart, none
+/// at the right edge. egui_plot's own spacer steps by powers of ten only, so an axis of 7
+/// units 230 points wide (the lesson's w in presentation mode) was labelled at 0 alone.
+pub fn data_marks(input: &GridInput) -> Vec<GridMark> {
+    marks_apart(input, 0.0, DATA_LABEL_GAP_POINTS)
+}
+
+/// `plot`'s x grid at [`data_marks`] (labelled by the axis of [`super::x_axis`]).
+pub fn data_x_spacing(plot: Plot<'_>) -> Plot<'_> {
+    plot.grid_spacing(GRID_SPACING_MIN_POINTS..=GRID_SPACING_MAX_POINTS)
+        .x_grid_spacer(|input| data_marks(&input))
 }
 
 /// Marks of a log₁₀ axis: whole powers of ten, 1, 2, 5, 10, … decades apart so that they are
@@ -305,6 +328,43 @@ mod tests {
         assert_eq!(readable_label(1e6, 2e5), "1.0e6");
         assert_eq!(readable_label(1.000_01e9, 1.0), "1.0000e9");
         assert_eq!(readable_label(f64::INFINITY, 1.0), "");
+    }
+
+    #[test]
+    fn a_data_axis_of_a_few_units_is_labelled_at_more_than_zero() {
+        // The lesson's w in presentation mode: 7 units over 230 points (33 points a unit):
+        // egui_plot's powers of ten labelled 0 alone; every 2 units here.
+        let values = |bounds, width| -> Vec<f64> {
+            data_marks(&input(bounds, width))
+                .iter()
+                .map(|m| m.value)
+                .collect()
+        };
+        assert_eq!(values((-1.2, 5.8), 230.0), [0.0, 2.0, 4.0]);
+        // The race's x: 4 units over 190 points; 2 sits at the right edge and is left out.
+        assert_eq!(values((-2.0, 2.0), 190.0), [-2.0, -1.0, 0.0, 1.0]);
+        // A tiny feature: steps of 0.02 and labels with their two decimals.
+        let marks = data_marks(&input((0.0, 0.1), 300.0));
+        let labels: Vec<String> = marks
+            .iter()
+            .map(|m| readable_label(m.value, m.step_size))
+            .collect();
+        assert_eq!(labels, ["0", "0.02", "0.04", "0.06", "0.08"]);
+        // Every pair is at least the gap apart.
+        for (bounds, width) in [
+            ((-1.2, 5.8), 230.0),
+            ((-3.0, 3.0), 600.0),
+            ((0.0, 1.0), 90.0),
+        ] {
+            let marks = data_marks(&input(bounds, width));
+            for pair in marks.windows(2) {
+                let apart = (pair[1].value - pair[0].value) * width / (bounds.1 - bounds.0);
+                assert!(
+                    apart >= DATA_LABEL_GAP_POINTS - 1e-9,
+                    "{bounds:?} {width}: {apart}"
+                );
+            }
+        }
     }
 
     #[test]
