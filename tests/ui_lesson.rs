@@ -225,10 +225,18 @@ fn the_race_steps_every_racer_together() {
         );
     }
     harness.get_by_label("steps to tolerance");
+    // Before the first step every racer is "ready" (it said "running" while nothing moved).
+    let count =
+        |harness: &Harness<RacePanel>, status: &str| harness.query_all_by_label(status).count();
+    assert_eq!(count(&harness, "ready"), 5);
+    assert_eq!(count(&harness, "running"), 0);
     for _ in 0..3 {
         harness.get_by_label("Step").click();
         harness.run_steps(1);
     }
+    // Stepped by hand, the race is paused between steps.
+    assert_eq!(count(&harness, "paused"), 5);
+    assert_eq!(count(&harness, "ready"), 0);
     let race = &harness.state().race;
     assert_eq!(race.steps(), 3);
     for racer in &race.racers {
@@ -236,9 +244,14 @@ fn the_race_steps_every_racer_together() {
         assert_eq!(racer.path().len(), 4);
         assert_ne!(racer.position(), race.start());
     }
+    harness.get_by_label("Play").click();
+    harness.run_steps(2);
+    assert_eq!(count(&harness, "running"), 5);
+    harness.get_by_label("Pause").click();
     harness.get_by_label("Reset").click();
     harness.run_steps(1);
     assert_eq!(harness.state().race.steps(), 0);
+    assert_eq!(count(&harness, "ready"), 5);
 }
 
 #[test]

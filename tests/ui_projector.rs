@@ -153,6 +153,46 @@ fn a_clicked_conv_pixel_shows_the_arithmetic_of_a_hand_computation() {
     assert_eq!(harness.query_all_by_label("Pixel arithmetic").count(), 2);
 }
 
+/// In presentation mode at 1280×800 the confusion matrix and the pixel arithmetic fit their
+/// panel: the loss panel gives up room to these tables (at 56 % of the column the matrix
+/// showed seven of its ten rows), and a 3×3 grid that does not fit its row goes to the next
+/// (the products ran past the window's right edge).
+#[test]
+fn in_presentation_mode_the_tables_of_numbers_fit_their_panel() {
+    use eframe::egui::Key;
+    let mut harness = mnist();
+    run_until(&mut harness, |app| app.has_feature_maps());
+    harness.key_press(Key::F);
+    harness.run_steps(2);
+    assert!(harness.state().presenting());
+    let screen = harness.ctx.content_rect();
+    harness.get_by_label("Confusion matrix").click();
+    harness.run_steps(3);
+    let strip = harness
+        .get_by_label_contains("Training doctor")
+        .rect()
+        .top();
+    let matrix = harness.state().panel_rect("Confusion matrix").unwrap();
+    assert!(
+        matrix.bottom() <= strip,
+        "{matrix:?} runs under the strip at {strip}"
+    );
+    harness
+        .get_by_label("feature map: Conv2d 1 · 8×26×26 channel 2")
+        .click();
+    harness.run_steps(3);
+    assert!(harness.state().selected_pixel().is_some());
+    for caption in ["input patch x", "weights w", "products x·w"] {
+        let rect = harness.get_by_label(caption).rect();
+        assert!(rect.right() <= screen.right(), "{caption} at {rect:?}");
+    }
+    // Back to a tab of pictures, the loss panel has its room and both plots again.
+    harness.get_by_label("Kernels").click();
+    harness.run_steps(3);
+    let loss = harness.state().panel_rect("Loss").unwrap();
+    assert!(loss.height() > 0.5 * (strip - loss.top()), "{loss:?}");
+}
+
 #[test]
 fn a_clicked_pool_pixel_names_the_winner_of_its_window() {
     let mut harness = mnist();

@@ -139,7 +139,10 @@ impl Panel for LossPanel {
         let marker = view.runs.timeline_step;
         let legend_height = ui.cursor().top() - top;
         let plots = room - legend_height - 12.0;
-        let height = if classification {
+        // With too little room for two readable plots (a projector, with a table of numbers
+        // below) the loss plot takes it all: the accuracy is in the text above.
+        let with_accuracy = classification && plots >= MIN_HEIGHT_FOR_BOTH_PLOTS;
+        let height = if with_accuracy {
             (plots * 0.62).max(40.0)
         } else {
             (room - legend_height - 4.0).max(40.0)
@@ -184,12 +187,16 @@ impl Panel for LossPanel {
                     .width(2.0),
             );
         });
-        if classification {
+        if with_accuracy {
             accuracy_plot_ui(ui, run, (plots - height).max(30.0));
         }
         None
     }
 }
+
+/// The least room, in points, in which the loss and the accuracy plot are both drawn (each
+/// with its axis labels); with less, only the loss plot is.
+pub const MIN_HEIGHT_FOR_BOTH_PLOTS: f32 = 150.0;
 
 /// One legend for both plots (the colours mean the same in each).
 fn legend_ui(ui: &mut egui::Ui) {

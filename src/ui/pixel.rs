@@ -329,12 +329,50 @@ fn conv_ui(
     let terms = &channels[*shown];
     ui.horizontal_wrapped(|ui| {
         number_grid(ui, "input patch x", kernel, &terms.patch, None);
-        ui.label(RichText::new("×").size(22.0));
-        number_grid(ui, "weights w", kernel, &terms.weights, None);
-        ui.label(RichText::new("=").size(22.0));
-        number_grid(ui, "products x·w", kernel, &terms.products, None);
+        // A grid (with the sign before it) that does not fit the row goes to the next: the
+        // wrapping layout cannot know a grid's width before drawing it, and in presentation
+        // mode the products ran past the panel's edge.
+        for (sign, caption, values) in [
+            ("×", "weights w", &terms.weights),
+            ("=", "products x·w", &terms.products),
+        ] {
+            let sign = RichText::new(sign).size(22.0);
+            let needed =
+                grid_width(ui, caption, kernel, values) + 22.0 + 3.0 * ui.spacing().item_spacing.x;
+            if ui.available_size_before_wrap().x < needed {
+                ui.end_row();
+            }
+            ui.label(sign);
+            number_grid(ui, caption, kernel, values, None);
+        }
     });
 }
+
+/// The width [`number_grid`] takes for these values, in points.
+fn grid_width(ui: &egui::Ui, caption: &str, side: usize, values: &[f32]) -> f32 {
+    let painter = ui.painter();
+    let color = ui.visuals().text_color();
+    let mono = egui::TextStyle::Monospace.resolve(ui.style());
+    let widest = values
+        .iter()
+        .map(|v| {
+            painter
+                .layout_no_wrap(format!("{v:.2}"), mono.clone(), color)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let caption = painter
+        .layout_no_wrap(caption.to_string(), body, color)
+        .size()
+        .x;
+    let cells = side as f32 * widest + side.saturating_sub(1) as f32 * GRID_SPACING.x;
+    cells.max(caption)
+}
+
+/// The spacing of [`number_grid`]'s cells, in points.
+const GRID_SPACING: egui::Vec2 = egui::vec2(6.0, 2.0);
 
 /// A `side`×`side` grid of numbers under a caption; `mark` outlines one cell.
 fn number_grid(ui: &mut egui::Ui, caption: &str, side: usize, values: &[f32], mark: Option<usize>) {
@@ -344,7 +382,7 @@ fn number_grid(ui: &mut egui::Ui, caption: &str, side: usize, values: &[f32], ma
                 .wrap_mode(egui::TextWrapMode::Extend),
         );
         egui::Grid::new(("pixel_grid", caption))
-            .spacing(egui::vec2(6.0, 2.0))
+            .spacing(GRID_SPACING)
             .show(ui, |ui| {
                 for row in 0..side {
                     for col in 0..side {

@@ -251,6 +251,7 @@ impl RacePanel {
         let min_value = self.race.surface().min_value();
         let tolerance = self.race.tolerance();
         let surface = self.race.surface().clone();
+        let (steps, playing) = (self.race.steps(), self.playing);
         let mut changed = false;
         egui::Grid::new("race_table")
             .striped(true)
@@ -322,7 +323,7 @@ impl RacePanel {
                     } else if racer.reached_at().is_some() {
                         "arrived".to_string()
                     } else {
-                        "running".to_string()
+                        racing_status(steps, playing).to_string()
                     };
                     ui.label(status);
                     ui.end_row();
@@ -454,11 +455,12 @@ impl RacePanel {
             .custom_x_axes(x_axis("step"))
             .custom_y_axes(y_axis(label))
             .allow_scroll(false);
+        // Without a minimum (the saddle) f itself, which can run to −10¹² and beyond: the
+        // axis of `y_axis` writes such labels in scientific notation, and 8, not 8.0000.
         let plot = if min_value.is_some() {
             log_y_axis(plot)
         } else {
-            // No minimum (the saddle): f itself, which can run to −10¹² and beyond.
-            plot.y_axis_formatter(|mark, _| format_number(mark.value))
+            plot
         };
         // Each curve as drawn: a min/max envelope of the steps since the start, updated with
         // the steps taken since the last frame only.
@@ -504,4 +506,15 @@ fn coefficient(
     )
     .on_hover_text(hint)
     .changed()
+}
+
+/// The status of a racer that is enabled, has not diverged and has not arrived: `ready`
+/// before the first step (it read "running" while nothing moved), `paused` between steps
+/// when the race is not playing, else `running`.
+pub fn racing_status(steps: u64, playing: bool) -> &'static str {
+    match (steps, playing) {
+        (0, false) => "ready",
+        (_, false) => "paused",
+        _ => "running",
+    }
 }

@@ -165,6 +165,18 @@ impl GradscopeApp {
         ctx.request_repaint_after(Duration::from_millis(50));
     }
 
+    /// The rectangle in points that the panel named `name` (`Loss`, `Confusion matrix`,
+    /// `Pixel arithmetic`, …, as a `--screenshot` of one panel names it) took in the last
+    /// frame, all of its contents included (also any part cut off at the window's edge);
+    /// `None` when it was not drawn.
+    pub fn panel_rect(&self, name: &str) -> Option<egui::Rect> {
+        self.capture
+            .panel_rects
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, rect)| *rect)
+    }
+
     /// The rectangle of `target` in points, or `None` when that panel is not on screen.
     pub(super) fn target_rect(
         &self,
@@ -173,12 +185,7 @@ impl GradscopeApp {
     ) -> Option<egui::Rect> {
         match target {
             PictureTarget::Window => Some(ctx.content_rect()),
-            PictureTarget::Panel(name) => self
-                .capture
-                .panel_rects
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, rect)| *rect),
+            PictureTarget::Panel(name) => self.panel_rect(name),
         }
     }
 

@@ -235,8 +235,20 @@ fn right_column_ui(
         let comparing = view.presenting
             && runs_tab
             && !crate::ui::loss::overlaid_runs(view.runs, view.run).is_empty();
-        let share = if comparing { 0.64 } else { 0.56 };
-        let top = (height * share).max(220.0);
+        // On a projector the confusion matrix and the pixel arithmetic are tables of
+        // numbers that need the room more than the loss curve does: at 56 % the matrix
+        // showed seven of its ten rows and the arithmetic one row of its 3×3 grids.
+        let tables = view.presenting
+            && is_image
+            && matches!(panels.image_tab, ImageTab::Confusion | ImageTab::Pixel);
+        let share = if comparing {
+            0.64
+        } else if tables {
+            0.42
+        } else {
+            0.56
+        };
+        let top = (height * share).max(if tables { 170.0 } else { 220.0 });
         // An exact rectangle: whatever the loss panel shows (a number, a dash, a
         // wrapped line), the tabs below it stay where they are.
         let (loss, _) =

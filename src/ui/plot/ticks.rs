@@ -44,11 +44,17 @@ pub fn label_step(units_per_point: f64, gap_points: f64, min_step: f64) -> Optio
 /// Multiples of 10 and 100 steps carry those step sizes, so egui_plot draws their grid lines
 /// stronger. Empty for a degenerate scale.
 pub fn spaced_marks(input: &GridInput, min_step: f64) -> Vec<GridMark> {
-    marks_apart(input, min_step, LABEL_GAP_POINTS)
+    marks_apart(input, min_step, LABEL_GAP_POINTS, 0.0)
 }
 
-/// [`spaced_marks`] at least `gap_points` apart.
-fn marks_apart(input: &GridInput, min_step: f64, gap_points: f64) -> Vec<GridMark> {
+/// [`spaced_marks`] at least `gap_points` apart, and none within `left_points` of the left
+/// edge.
+fn marks_apart(
+    input: &GridInput,
+    min_step: f64,
+    gap_points: f64,
+    left_points: f64,
+) -> Vec<GridMark> {
     let units_per_point = input.base_step_size / f64::from(GRID_SPACING_MIN_POINTS);
     let Some(step) = label_step(units_per_point, gap_points, min_step) else {
         return Vec::new();
@@ -58,7 +64,8 @@ fn marks_apart(input: &GridInput, min_step: f64, gap_points: f64) -> Vec<GridMar
         input.bounds.0.max(input.bounds.1),
     );
     let right = high - RIGHT_EDGE_POINTS * units_per_point;
-    let (first, last) = ((low / step).ceil(), (right / step).floor());
+    let left = low + left_points * units_per_point;
+    let (first, last) = ((left / step).ceil(), (right / step).floor());
     if !(first.is_finite() && last.is_finite()) || last - first > MAX_MARKS as f64 {
         return Vec::new();
     }
@@ -179,12 +186,16 @@ pub fn count_x_axis(plot: Plot<'_>) -> Plot<'_> {
 /// labels are short (`-2`, `0.5`, `3e29`), so they may sit closer than counts' (`120k`).
 pub const DATA_LABEL_GAP_POINTS: f64 = 40.0;
 
+/// No mark of a data axis closer than this to the left edge, in points: its label would
+/// run into the lowest label of the vertical axis in the corner ("-2-2" on the race's map).
+const DATA_LEFT_EDGE_POINTS: f64 = 12.0;
+
 /// Marks of a horizontal data axis (a feature, a parameter such as w): every multiple of
 /// the smallest 1, 2 or 5 × 10ᵏ step that keeps them [`DATA_LABEL_GAP_POINTS`] apart, none
-/// at the right edge. egui_plot's own spacer steps by powers of ten only, so an axis of 7
-/// units 230 points wide (the lesson's w in presentation mode) was labelled at 0 alone.
+/// at either edge. egui_plot's own spacer steps by powers of ten only, so an axis of 7 units
+/// 230 points wide (the lesson's w in presentation mode) was labelled at 0 alone.
 pub fn data_marks(input: &GridInput) -> Vec<GridMark> {
-    marks_apart(input, 0.0, DATA_LABEL_GAP_POINTS)
+    marks_apart(input, 0.0, DATA_LABEL_GAP_POINTS, DATA_LEFT_EDGE_POINTS)
 }
 
 /// `plot`'s x grid at [`data_marks`] (labelled by the axis of [`super::x_axis`]).
@@ -341,10 +352,12 @@ mod tests {
                 .collect()
         };
         assert_eq!(values((-1.2, 5.8), 230.0), [0.0, 2.0, 4.0]);
-        // The race's x: 4 units over 190 points; 2 sits at the right edge and is left out.
-        assert_eq!(values((-2.0, 2.0), 190.0), [-2.0, -1.0, 0.0, 1.0]);
+        // The race's x: 4 units over 190 points; -2 and 2 sit at the edges and are left
+        // out (-2 ran into the y axis's -2 in the corner).
+        assert_eq!(values((-2.0, 2.0), 190.0), [-1.0, 0.0, 1.0]);
+        assert_eq!(values((-2.5, 2.0), 190.0), [-2.0, -1.0, 0.0, 1.0]);
         // A tiny feature: steps of 0.02 and labels with their two decimals.
-        let marks = data_marks(&input((0.0, 0.1), 300.0));
+        let marks = data_marks(&input((-0.01, 0.1), 300.0));
         let labels: Vec<String> = marks
             .iter()
             .map(|m| readable_label(m.value, m.step_size))
