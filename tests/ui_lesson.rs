@@ -77,7 +77,15 @@ fn the_lesson_shows_the_formula_with_numbers_and_the_landscape() {
             .all(|r| (r - ratios[0]).abs() < 1e-9 && *r > 1.0),
         "level gaps grow geometrically: {ratios:?}"
     );
-    assert!(harness.query_by_label_contains("known minimum").is_some());
+    // The known minimum is the least-squares fit, named with its place (so presentation mode
+    // can leave the status row's "least squares" out).
+    let fit = harness.state().run().data().least_squares().unwrap();
+    let named = format!(
+        "known minimum ({}, {})",
+        format_number(fit[0]),
+        format_number(fit[1])
+    );
+    assert!(harness.query_by_label(&named).is_some(), "{named}");
     assert!(
         harness
             .query_by_label_contains("−∇J, drawn at a fixed length (|∇J| = ")
@@ -283,4 +291,41 @@ fn the_mode_bar_switches_between_the_lab_the_lesson_and_the_race() {
     harness.get_by_label("Network lab").click();
     harness.run_steps(2);
     harness.get_by_label("Decision boundary");
+}
+
+/// A legend entry's marker and name stay on one row, at any width where a row holds the
+/// longest of them: no name begins a row (the marker of "−∇J, …" was left at the end of the
+/// row above, its name on the next).
+#[test]
+fn a_legend_entry_never_leaves_its_marker_on_the_row_above() {
+    use gradscope::ui::plot::{LegendEntry, Marker, legend_row};
+    let names = [
+        "known minimum (2.9911, 2.4794)",
+        "path of (w, b)",
+        "θ now",
+        "−∇J, drawn at a fixed length (|∇J| = 0.0056)",
+        "low",
+        "high loss (log-spaced levels)",
+    ];
+    for width in (330..=900).step_by(15) {
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(width as f32, 300.0))
+            .with_context_setup(app_fonts)
+            .build_ui(move |ui| {
+                let entries: Vec<LegendEntry> = names
+                    .iter()
+                    .map(|n| LegendEntry::new(*n, egui::Color32::WHITE, Marker::Line))
+                    .collect();
+                legend_row(ui, &entries);
+            });
+        harness.run_steps(2);
+        let left = harness.ctx.content_rect().left();
+        for name in names {
+            let rect = harness.get_by_label(name).rect();
+            assert!(
+                rect.left() >= left + 18.0,
+                "at {width} points \"{name}\" begins a row without its marker: {rect:?}"
+            );
+        }
+    }
 }

@@ -241,11 +241,11 @@ impl LessonPanel {
 
 impl Panel for LessonPanel {
     /// Draws the whole lesson (controls, data, landscape, formula, loss) and advances it.
-    fn ui(&mut self, ui: &mut egui::Ui, _view: &View<'_>) -> Option<Action> {
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
         self.advance(ui.ctx());
         ui.heading("Gradient descent on linear regression");
         self.controls_ui(ui);
-        self.status_ui(ui);
+        self.status_ui(ui, view.presenting);
         ui.separator();
         let height = ui.available_height();
         let width = ui.available_width();
@@ -255,7 +255,9 @@ impl Panel for LessonPanel {
             ui.allocate_ui(egui::vec2(left, height), |ui| {
                 ui.vertical(|ui| {
                     ui.label(RichText::new("Data").strong());
-                    self.data_plot_ui(ui, (height * 0.34).max(110.0));
+                    // In presentation mode the loss plot below was 37 points high, with one
+                    // label on its axis: the data plot gives it some room.
+                    self.data_plot_ui(ui, (height * 0.30).max(96.0));
                     ui.label(RichText::new("Update").strong());
                     self.formula_ui(ui);
                     ui.label(RichText::new("Loss J − J_min (log scale)").strong());
@@ -438,7 +440,10 @@ impl LessonPanel {
         }
     }
 
-    fn status_ui(&mut self, ui: &mut egui::Ui) {
+    /// The regime, the step, θ and J; and the least-squares fit, except in presentation mode,
+    /// where its row is worth more to the plots below and the map's legend gives the fit
+    /// (its known minimum).
+    fn status_ui(&mut self, ui: &mut egui::Ui, presenting: bool) {
         ui.horizontal_wrapped(|ui| {
             let (text, color) = match self.regime() {
                 Some(Regime::Monotone) => {
@@ -474,7 +479,7 @@ impl LessonPanel {
                 )
                 .wrap_mode(egui::TextWrapMode::Extend),
             );
-            if let Some(fit) = self.run.data().least_squares() {
+            if let Some(fit) = self.run.data().least_squares().filter(|_| !presenting) {
                 ui.add(
                     egui::Label::new(
                         RichText::new(format!(

@@ -10,6 +10,7 @@ use egui_plot::{
 
 use crate::lesson::{Bounds, CriticalKind, CriticalPoint, LevelGrid};
 use crate::ui::colormap;
+use crate::ui::format::format_number;
 
 mod markers;
 mod ticks;
@@ -78,12 +79,25 @@ impl LegendEntry {
     }
 }
 
-/// The legend of a plot as a row above it (wrapping when narrow), never over the data.
+/// The legend of a plot as a row above it (wrapping when narrow), never over the data. An
+/// entry whose marker and name do not both fit the rest of a row starts the next one (the
+/// marker stayed at the end of a row, its name on the next).
 pub fn legend_row(ui: &mut egui::Ui, entries: &[LegendEntry]) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
         for entry in entries {
             let size = egui::vec2(18.0, ui.text_style_height(&egui::TextStyle::Body));
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let name = ui
+                .painter()
+                .layout_no_wrap(entry.name.clone(), font, Color32::WHITE)
+                .size()
+                .x;
+            let needed = size.x + ui.spacing().item_spacing.x + name;
+            let row_started = ui.cursor().left() > ui.max_rect().left() + 1.0;
+            if row_started && needed > ui.available_size_before_wrap().x {
+                ui.end_row();
+            }
             let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
             let painter = ui.painter();
             let c = rect.center();
@@ -128,11 +142,11 @@ pub fn legend_row(ui: &mut egui::Ui, entries: &[LegendEntry]) {
     });
 }
 
-/// A vertical axis of log₁₀ values: ticks only at whole powers of ten (1, 2, 5 or 10 decades
-/// apart, as the range needs), labelled `1e-3`, `1e0`, …, so no label repeats.
+/// A vertical axis of log₁₀ values: ticks only at whole powers of ten (1, 2, 5, 10, …
+/// decades apart, as the plot's height needs: [`ticks::log_y_marks`]), labelled `1e-3`,
+/// `1e0`, …, so no label repeats.
 pub fn log_y_axis(plot: Plot<'_>) -> Plot<'_> {
-    plot.y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-        .y_axis_formatter(|mark, _| power_of_ten_label(mark.value))
+    ticks::log_y_spacing(plot).y_axis_formatter(|mark, _| power_of_ten_label(mark.value))
 }
 
 /// A horizontal axis of log₁₀ values: ticks at whole powers of ten, 1, 2, 5, 10, … decades
@@ -209,11 +223,16 @@ pub fn landscape_plot(
     let (minima, saddles) = (points(CriticalKind::Minimum), points(CriticalKind::Saddle));
     let mut entries: Vec<LegendEntry> = Vec::new();
     if !minima.is_empty() {
-        entries.push(LegendEntry::new(
-            "known minimum",
-            MINIMUM_COLOR,
-            Marker::Diamond,
-        ));
+        // A single minimum is named with its place (the lesson's least-squares fit).
+        let name = match minima.as_slice() {
+            [[x, y]] => format!(
+                "known minimum ({}, {})",
+                format_number(*x),
+                format_number(*y)
+            ),
+            _ => "known minimum".to_string(),
+        };
+        entries.push(LegendEntry::new(name, MINIMUM_COLOR, Marker::Diamond));
     }
     if !saddles.is_empty() {
         entries.push(LegendEntry::new(

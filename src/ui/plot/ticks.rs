@@ -44,16 +44,16 @@ pub fn label_step(units_per_point: f64, gap_points: f64, min_step: f64) -> Optio
 /// Multiples of 10 and 100 steps carry those step sizes, so egui_plot draws their grid lines
 /// stronger. Empty for a degenerate scale.
 pub fn spaced_marks(input: &GridInput, min_step: f64) -> Vec<GridMark> {
-    marks_apart(input, min_step, LABEL_GAP_POINTS, 0.0)
+    marks_apart(input, min_step, LABEL_GAP_POINTS, (0.0, RIGHT_EDGE_POINTS))
 }
 
-/// [`spaced_marks`] at least `gap_points` apart, and none within `left_points` of the left
-/// edge.
+/// [`spaced_marks`] at least `gap_points` apart, and none within `edges.0` points of the
+/// low end of the axis (left, or bottom) nor within `edges.1` of the high end.
 fn marks_apart(
     input: &GridInput,
     min_step: f64,
     gap_points: f64,
-    left_points: f64,
+    edges: (f64, f64),
 ) -> Vec<GridMark> {
     let units_per_point = input.base_step_size / f64::from(GRID_SPACING_MIN_POINTS);
     let Some(step) = label_step(units_per_point, gap_points, min_step) else {
@@ -63,8 +63,8 @@ fn marks_apart(
         input.bounds.0.min(input.bounds.1),
         input.bounds.0.max(input.bounds.1),
     );
-    let right = high - RIGHT_EDGE_POINTS * units_per_point;
-    let left = low + left_points * units_per_point;
+    let right = high - edges.1 * units_per_point;
+    let left = low + edges.0 * units_per_point;
     let (first, last) = ((left / step).ceil(), (right / step).floor());
     if !(first.is_finite() && last.is_finite()) || last - first > MAX_MARKS as f64 {
         return Vec::new();
@@ -195,7 +195,37 @@ const DATA_LEFT_EDGE_POINTS: f64 = 12.0;
 /// at either edge. egui_plot's own spacer steps by powers of ten only, so an axis of 7 units
 /// 230 points wide (the lesson's w in presentation mode) was labelled at 0 alone.
 pub fn data_marks(input: &GridInput) -> Vec<GridMark> {
-    marks_apart(input, 0.0, DATA_LABEL_GAP_POINTS, DATA_LEFT_EDGE_POINTS)
+    marks_apart(
+        input,
+        0.0,
+        DATA_LABEL_GAP_POINTS,
+        (DATA_LEFT_EDGE_POINTS, RIGHT_EDGE_POINTS),
+    )
+}
+
+/// Least distance between two labelled marks of a vertical log₁₀ axis, in points: a line of
+/// text and a little air. egui_plot labels marks closer than 18 points faded.
+pub const LOG_Y_LABEL_GAP_POINTS: f64 = 18.0;
+/// No mark of a vertical axis closer than this to its top or bottom, in points: half a
+/// label's height, which would be cut off there.
+const Y_EDGE_POINTS: f64 = 6.0;
+
+/// Marks of a vertical log₁₀ axis: whole powers of ten, 1, 2, 5, 10, … decades apart so that
+/// they are at least [`LOG_Y_LABEL_GAP_POINTS`] apart (at 1, 5 or 10 decades, a 45-point
+/// plot of six decades was labelled at its top alone), none at the top or bottom edge.
+pub fn log_y_marks(input: &GridInput) -> Vec<GridMark> {
+    marks_apart(
+        input,
+        1.0,
+        LOG_Y_LABEL_GAP_POINTS,
+        (Y_EDGE_POINTS, Y_EDGE_POINTS),
+    )
+}
+
+/// `plot`'s y grid at [`log_y_marks`] (labelled by the caller).
+pub(super) fn log_y_spacing(plot: Plot<'_>) -> Plot<'_> {
+    plot.grid_spacing(GRID_SPACING_MIN_POINTS..=GRID_SPACING_MAX_POINTS)
+        .y_grid_spacer(|input| log_y_marks(&input))
 }
 
 /// `plot`'s x grid at [`data_marks`] (labelled by the axis of [`super::x_axis`]).
@@ -378,6 +408,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_short_log_axis_is_labelled_every_few_decades_not_once() {
+        let values = |bounds, height| -> Vec<f64> {
+            log_y_marks(&input(bounds, height))
+                .iter()
+                .map(|m| m.value)
+                .collect()
+        };
+        // The lesson's J − J_min in presentation mode: 1e0.8 … 1e-5.6 over 72 points (11
+        // points a decade): every second decade.
+        assert_eq!(values((-5.6, 0.8), 72.0), [-4.0, -2.0, 0.0]);
+        // Roomy: every decade, but not the one within 6 points of the top.
+        assert_eq!(values((-3.2, 1.0), 300.0), [-3.0, -2.0, -1.0, 0.0]);
+        // 68 decades over 120 points: every twentieth.
+        assert_eq!(values((-64.0, 4.0), 120.0), [-60.0, -40.0, -20.0, 0.0]);
+        // Within one decade, no mark but a whole power of ten inside it.
+        assert_eq!(values((-0.8, -0.1), 200.0), Vec::<f64>::new());
     }
 
     #[test]
