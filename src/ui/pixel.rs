@@ -357,7 +357,7 @@ fn grid_width(ui: &egui::Ui, caption: &str, side: usize, values: &[f32]) -> f32 
         .iter()
         .map(|v| {
             painter
-                .layout_no_wrap(format!("{v:.2}"), mono.clone(), color)
+                .layout_no_wrap(cell_text(*v), mono.clone(), color)
                 .size()
                 .x
         })
@@ -388,7 +388,7 @@ fn number_grid(ui: &mut egui::Ui, caption: &str, side: usize, values: &[f32], ma
                     for col in 0..side {
                         let i = row * side + col;
                         let v = values.get(i).copied().unwrap_or(0.0);
-                        let mut text = RichText::new(format!("{v:.2}")).monospace();
+                        let mut text = RichText::new(cell_text(v)).monospace();
                         if mark == Some(i) {
                             text = text.strong().color(Color32::from_rgb(40, 160, 60));
                         }
@@ -398,4 +398,29 @@ fn number_grid(ui: &mut egui::Ui, caption: &str, side: usize, values: &[f32], ma
                 }
             });
     });
+}
+
+/// A grid cell's number with two decimals; one that rounds to zero reads `0.00`, also when
+/// it is a hair below zero (a 0 input times a negative weight read `-0.00`).
+pub fn cell_text(v: f32) -> String {
+    let text = format!("{v:.2}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell_text;
+
+    #[test]
+    fn a_cell_that_rounds_to_zero_has_no_minus_sign() {
+        assert_eq!(cell_text(-0.0), "0.00");
+        assert_eq!(cell_text(0.0 * -0.7), "0.00");
+        assert_eq!(cell_text(-0.004), "0.00");
+        assert_eq!(cell_text(-0.005_1), "-0.01");
+        assert_eq!(cell_text(-1.25), "-1.25");
+        assert_eq!(cell_text(0.756), "0.76");
+    }
 }
