@@ -258,6 +258,11 @@ mod tests {
         }
     }
 
+    /// The values of `marks`.
+    fn values_of(marks: &[GridMark]) -> Vec<f64> {
+        marks.iter().map(|m| m.value).collect()
+    }
+
     /// The labels of `marks`.
     fn labels(marks: &[GridMark]) -> Vec<String> {
         marks
@@ -375,12 +380,7 @@ mod tests {
     fn a_data_axis_of_a_few_units_is_labelled_at_more_than_zero() {
         // The lesson's w in presentation mode: 7 units over 230 points (33 points a unit):
         // egui_plot's powers of ten labelled 0 alone; every 2 units here.
-        let values = |bounds, width| -> Vec<f64> {
-            data_marks(&input(bounds, width))
-                .iter()
-                .map(|m| m.value)
-                .collect()
-        };
+        let values = |bounds, width| values_of(&data_marks(&input(bounds, width)));
         assert_eq!(values((-1.2, 5.8), 230.0), [0.0, 2.0, 4.0]);
         // The race's x: 4 units over 190 points; -2 and 2 sit at the edges and are left
         // out (-2 ran into the y axis's -2 in the corner).
@@ -412,12 +412,7 @@ mod tests {
 
     #[test]
     fn a_short_log_axis_is_labelled_every_few_decades_not_once() {
-        let values = |bounds, height| -> Vec<f64> {
-            log_y_marks(&input(bounds, height))
-                .iter()
-                .map(|m| m.value)
-                .collect()
-        };
+        let values = |bounds, height| values_of(&log_y_marks(&input(bounds, height)));
         // The lesson's J − J_min in presentation mode: 1e0.8 … 1e-5.6 over 72 points (11
         // points a decade): every second decade.
         assert_eq!(values((-5.6, 0.8), 72.0), [-4.0, -2.0, 0.0]);
