@@ -11,7 +11,7 @@ use crate::ui::action::Action;
 use crate::ui::colormap::{class_color, probability_mix, sequential};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
-    LegendEntry, Marker, MarkerSprites, ScatterMarker, legend_row, x_axis, y_axis,
+    LegendEntry, Marker, MarkerSprites, ScatterMarker, data_x_spacing, legend_row, x_axis, y_axis,
 };
 use crate::ui::state::View;
 
@@ -216,7 +216,7 @@ fn curve_ui(ui: &mut egui::Ui, data: &Dataset, curve: &FittedCurve) {
         ],
     );
     let side = ui.available_width().min(ui.available_height()).max(200.0);
-    Plot::new("regression_plot")
+    data_x_spacing(Plot::new("regression_plot"))
         .width(side)
         .height(side)
         .custom_x_axes(x_axis(
@@ -359,7 +359,7 @@ fn heatmap_plot_ui(
     }
     let side = ui.available_width().min(ui.available_height()).max(200.0);
     let markers = data_markers(data, heatmap.map(|(grid, _)| grid), (xf, yf));
-    let mut plot = Plot::new("boundary_plot")
+    let mut plot = data_x_spacing(Plot::new("boundary_plot"))
         .width(side)
         .height(side)
         .custom_x_axes(x_axis(data.feature_names[xf].clone()))
