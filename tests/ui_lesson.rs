@@ -329,3 +329,47 @@ fn a_legend_entry_never_leaves_its_marker_on_the_row_above() {
         }
     }
 }
+
+/// On the saddle every racer falls off the ridge; the table says so in a few words and keeps
+/// the reason for the tooltip, so the table and the loss curves stay inside the window (the
+/// whole sentence pushed both past its right edge at 1280 points).
+#[test]
+fn a_racer_that_falls_off_the_saddle_is_named_briefly_inside_the_window() {
+    use gradscope::lesson::Surface;
+    let models = standalone();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(853.0, 533.0))
+        .with_context_setup(app_fonts)
+        .build_ui_state(
+            move |ui, panel: &mut RacePanel| {
+                let _ = panel.ui(ui, &models.view());
+            },
+            RacePanel::default(),
+        );
+    harness.state_mut().race.set_surface(Surface::Saddle);
+    for _ in 0..5000 {
+        if !harness.state_mut().race.step() {
+            break;
+        }
+    }
+    let messages: Vec<String> = harness
+        .state()
+        .race
+        .racers
+        .iter()
+        .filter_map(|r| r.diverged().map(str::to_string))
+        .collect();
+    assert!(messages.len() >= 3, "{messages:?}");
+    harness.run_steps(2);
+    let screen = harness.ctx.content_rect();
+    for message in messages {
+        let (short, _) = message.split_once(": ").unwrap();
+        assert!(short.starts_with("fell off at step "), "{message}");
+        assert!(
+            harness.query_by_label(&message).is_none(),
+            "{message} in full"
+        );
+        let rect = harness.get_all_by_label(short).next().unwrap().rect();
+        assert!(rect.right() <= screen.right(), "{short} at {rect:?}");
+    }
+}

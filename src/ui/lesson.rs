@@ -20,7 +20,7 @@ use crate::ui::pacer::{Pacer, SteppedView};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
-    landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
+    count_x_axis, landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::state::View;
 
@@ -626,7 +626,7 @@ impl LessonPanel {
             ]
         });
         let steps = self.run.losses().last().map_or(0.0, |p| p[0]);
-        log_y_axis(
+        log_y_axis(count_x_axis(
             Plot::new("lesson_loss_plot")
                 .height(height)
                 .include_x(0.0)
@@ -634,7 +634,7 @@ impl LessonPanel {
                 .custom_x_axes(x_axis("step"))
                 .custom_y_axes(y_axis(""))
                 .allow_scroll(false),
-        )
+        ))
         .show(ui, |plot_ui| {
             plot_ui.line(Line::new("log₁₀(J − J_min)", PlotPoints::from(points)).color(PATH_COLOR));
         });

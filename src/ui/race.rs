@@ -18,7 +18,7 @@ use crate::ui::pacer::{Pacer, SteppedView};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
-    landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
+    count_x_axis, landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::state::View;
 
@@ -325,7 +325,13 @@ impl RacePanel {
                     } else {
                         racing_status(steps, playing).to_string()
                     };
-                    ui.label(status);
+                    // What happened, short; why, in the tooltip: the whole sentence widened
+                    // the table and the loss curves past the window's edge.
+                    let (short, why) = status.split_once(": ").unwrap_or((&status, ""));
+                    let label = ui.label(short);
+                    if !why.is_empty() {
+                        label.on_hover_text(&status);
+                    }
                     ui.end_row();
                 }
             });
@@ -455,6 +461,8 @@ impl RacePanel {
             .custom_x_axes(x_axis("step"))
             .custom_y_axes(y_axis(label))
             .allow_scroll(false);
+        // Steps labelled 64 points apart, compactly, none cut at the right edge.
+        let plot = count_x_axis(plot);
         // Without a minimum (the saddle) f itself, which can run to −10¹² and beyond: the
         // axis of `y_axis` writes such labels in scientific notation, and 8, not 8.0000.
         let plot = if min_value.is_some() {
