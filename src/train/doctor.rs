@@ -47,15 +47,20 @@ pub const RISING_LOSS_MIN: f64 = 0.1;
 pub const STATS_ROWS: usize = 256;
 
 /// Stable identity of a detector (the UI keys banners and dismissals on it). Ordered as the
-/// window lists the findings: a rising loss first (a learning rate far too large also
-/// saturates units and starves early layers, and those findings are its symptoms), then the
-/// rest in [`Monitor::diagnose`]'s order.
+/// window lists the findings, cause before symptom: a rising loss first (a learning rate far
+/// too large also saturates units and starves early layers, and those findings are its
+/// symptoms), then a non-finite loss, then identical units (a symmetric start: its units
+/// saturate together, and with zero initial weights the doctor's "identical units" gave way
+/// to "saturated units" a few seconds in, taking its one-click remedy off a projector's
+/// two-line strip), then the rest in [`Monitor::diagnose`]'s order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DetectorId {
     /// The training loss climbs far above where it started: the steps overshoot.
     RisingLoss,
     /// The loss (or an update) was NaN or infinite.
     NonFiniteLoss,
+    /// Every unit of a hidden layer computes the same thing (symmetry never broken).
+    IdenticalUnits,
     /// Gradient norms are huge.
     ExplodingGradients,
     /// The first layers receive almost no gradient.
@@ -66,8 +71,6 @@ pub enum DetectorId {
     Saturation,
     /// Test loss rises while training loss falls.
     Overfitting,
-    /// Every unit of a hidden layer computes the same thing (symmetry never broken).
-    IdenticalUnits,
 }
 
 impl DetectorId {

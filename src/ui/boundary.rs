@@ -11,7 +11,8 @@ use crate::ui::action::Action;
 use crate::ui::colormap::{class_color, probability_mix, sequential};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
-    LegendEntry, Marker, MarkerSprites, ScatterMarker, data_x_spacing, legend_row, x_axis, y_axis,
+    LegendEntry, Marker, MarkerSprites, ScatterMarker, data_x_spacing, data_y_grid, legend_row,
+    x_axis, y_axis,
 };
 use crate::ui::state::View;
 
@@ -222,6 +223,7 @@ fn curve_ui(ui: &mut egui::Ui, data: &Dataset, curve: &FittedCurve) {
         .custom_x_axes(x_axis(
             data.feature_names.first().cloned().unwrap_or_default(),
         ))
+        .y_grid_spacer(data_y_grid)
         .custom_y_axes(y_axis("y"))
         .show(ui, |plot_ui| {
             for (split, name, filled) in [(&data.train, "train", true), (&data.test, "test", false)]
@@ -363,6 +365,7 @@ fn heatmap_plot_ui(
         .width(side)
         .height(side)
         .custom_x_axes(x_axis(data.feature_names[xf].clone()))
+        .y_grid_spacer(data_y_grid)
         .custom_y_axes(y_axis(data.feature_names[yf].clone()));
     // The points are painted over the plot, not added to it: its bounds take them in here.
     let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);

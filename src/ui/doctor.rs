@@ -172,7 +172,9 @@ fn finding_ui(ui: &mut egui::Ui, diagnosis: &Diagnosis) -> Option<Action> {
                 {
                     action = Some(Action::DismissFinding(diagnosis.id));
                 }
-                ui.label(RichText::new(&diagnosis.message).color(color));
+                // All of it in the tooltip too: in presentation mode the strip shows two lines.
+                ui.label(RichText::new(&diagnosis.message).color(color))
+                    .on_hover_text(&diagnosis.message);
             });
         });
     action
@@ -189,6 +191,40 @@ impl Panel for BannersPanel {
         }
         action
     }
+}
+
+/// Layers up to which the gradient plot's legend names each one; a deeper network's legend
+/// names the two ends of the colour ramp (eleven entries took most of a projector's panel and
+/// pushed the plot past its bottom edge).
+pub const LEGEND_EACH_LAYER_UP_TO: usize = 6;
+/// The gradient plot's least height, in points.
+const MIN_PLOT_HEIGHT: f32 = 90.0;
+
+/// The legend of the gradient plot for layers named `names` (input side first): one entry a
+/// layer, or for more than [`LEGEND_EACH_LAYER_UP_TO`] the first and the last, marked as the
+/// ends of the colour ramp.
+pub fn legend_entries(names: &[String]) -> Vec<LegendEntry> {
+    let layers = names.len();
+    if layers <= LEGEND_EACH_LAYER_UP_TO {
+        return names
+            .iter()
+            .enumerate()
+            .map(|(l, name)| LegendEntry::new(name, line_color(l, layers), Marker::Line))
+            .collect();
+    }
+    let (first, last) = (&names[0], &names[layers - 1]);
+    vec![
+        LegendEntry::new(
+            format!("{first} (input side)"),
+            line_color(0, layers),
+            Marker::Line,
+        ),
+        LegendEntry::new(
+            format!("… {last} (output side)"),
+            line_color(layers - 1, layers),
+            Marker::Line,
+        ),
+    ]
 }
 
 impl Panel for DoctorPanel {
@@ -209,14 +245,9 @@ impl Panel for DoctorPanel {
                     .map_or_else(|| format!("{:02}", l + 1), |n| format!("{:02} {n}", l + 1))
             })
             .collect();
-        let entries: Vec<LegendEntry> = names
-            .iter()
-            .enumerate()
-            .map(|(l, name)| LegendEntry::new(name, line_color(l, layers), Marker::Line))
-            .collect();
-        legend_row(ui, &entries);
+        legend_row(ui, &legend_entries(&names));
         // Room under the plot for the activation statistics (one or two rows).
-        let height = (ui.available_height() - 64.0).max(120.0);
+        let height = (ui.available_height() - 64.0).max(MIN_PLOT_HEIGHT);
         log_y_axis(
             Plot::new("gradient_norms")
                 .height(height)
@@ -272,5 +303,25 @@ impl Panel for DoctorPanel {
             }
         });
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deep_network_s_legend_names_the_ends_of_the_ramp() {
+        let names =
+            |n: usize| -> Vec<String> { (1..=n).map(|l| format!("{l:02} Dense")).collect() };
+        let shallow = legend_entries(&names(3));
+        let shown: Vec<&str> = shallow.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(shown, ["01 Dense", "02 Dense", "03 Dense"]);
+        let deep = legend_entries(&names(11));
+        let shown: Vec<&str> = deep.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(shown, ["01 Dense (input side)", "… 11 Dense (output side)"]);
+        assert_eq!(deep[0].color, line_color(0, 11));
+        assert_eq!(deep[1].color, line_color(10, 11));
+        assert_eq!(legend_entries(&names(LEGEND_EACH_LAYER_UP_TO)).len(), 6);
     }
 }

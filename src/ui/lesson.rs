@@ -20,7 +20,7 @@ use crate::ui::pacer::{Pacer, SteppedView};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
-    count_x_axis, landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
+    count_x_axis, data_y_grid, landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::state::View;
 
@@ -549,6 +549,7 @@ impl LessonPanel {
         Plot::new("lesson_data_plot")
             .height(height - 20.0)
             .custom_x_axes(x_axis("x"))
+            .y_grid_spacer(data_y_grid)
             .custom_y_axes(y_axis("y"))
             .allow_scroll(false)
             .allow_drag(false)
@@ -632,6 +633,7 @@ impl LessonPanel {
                 .include_x(0.0)
                 .include_x(steps.max(10.0))
                 .custom_x_axes(x_axis("step"))
+                .y_grid_spacer(data_y_grid)
                 .custom_y_axes(y_axis(""))
                 .allow_scroll(false),
         ))

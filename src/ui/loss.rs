@@ -9,7 +9,7 @@ use crate::train::SplitMetrics;
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
-    LegendEntry, Marker, count_x_axis, envelope, legend_row, log_y_axis, loss_to_plot,
+    LegendEntry, Marker, count_x_axis, data_y_grid, envelope, legend_row, log_y_axis, loss_to_plot,
     step_loss_points, x_axis, y_axis,
 };
 use crate::ui::runlist::RunList;
@@ -152,6 +152,7 @@ impl Panel for LossPanel {
                 .height(height)
                 .custom_x_axes(x_axis("step")),
         )
+        .y_grid_spacer(data_y_grid)
         .custom_y_axes(y_axis(if log_y { "loss (log10)" } else { "loss" }))
         .include_x(0.0)
         .include_x(run.step.max(10) as f64)
@@ -228,6 +229,7 @@ fn accuracy_plot_ui(ui: &mut egui::Ui, run: &RunView, height: f32) {
     )
     .include_x(0.0)
     .include_x(run.step.max(10) as f64)
+    .y_grid_spacer(data_y_grid)
     .custom_y_axes(y_axis("accuracy %"))
     .include_y(0.0)
     .include_y(100.0)

@@ -169,6 +169,17 @@ struct Layout {
 }
 
 impl Layout {
+    /// The squares the units of `columns` are drawn in: edge labels keep off them when they
+    /// can ([`place_on_edge`]; they covered the input circles and the hidden units' maps).
+    fn unit_rects(&self, columns: &[usize]) -> Vec<egui::Rect> {
+        columns
+            .iter()
+            .filter_map(|&c| self.positions.get(c))
+            .flatten()
+            .map(|&p| egui::Rect::from_center_size(p, egui::Vec2::splat(2.0 * self.radius)))
+            .collect()
+    }
+
     fn new(trace: &BackpropTrace, rect: egui::Rect) -> Self {
         let mut columns: Vec<Vec<f64>> = vec![trace.input.row(0).iter().copied().collect()];
         for layer in &trace.layers {
@@ -459,7 +470,7 @@ fn annotate_phase(
         }
         Phase::Backward(l) => {
             let layer = &trace.layers[l];
-            let mut taken = Vec::new();
+            let mut taken = layout.unit_rects(&[l, l + 1]);
             if units_ok(l + 1) {
                 for k in 0..layout.positions[l + 1].len() {
                     let text = format!("δ{} = {}", k + 1, number(layer.delta[(0, k)]));
@@ -490,7 +501,8 @@ fn annotate_update(
     traced: &TraceView,
     color: Color32,
 ) {
-    let mut taken = Vec::new();
+    let columns: Vec<usize> = (0..layout.positions.len()).collect();
+    let mut taken = layout.unit_rects(&columns);
     for (l, layer) in trace.layers.iter().enumerate() {
         if layout.positions[l].len() * layout.positions[l + 1].len() > ANNOTATED_EDGES {
             continue;

@@ -17,8 +17,8 @@ mod ticks;
 
 pub use markers::{MarkerSprites, ScatterMarker};
 pub use ticks::{
-    LABEL_GAP_POINTS, compact_label, count_x_axis, data_marks, data_x_spacing, label_step,
-    readable_label, spaced_marks,
+    LABEL_GAP_POINTS, compact_label, count_x_axis, data_marks, data_x_spacing, data_y_grid,
+    label_step, readable_label, spaced_marks,
 };
 
 /// A horizontal axis with `label`, labelling ticks at least 26 points apart, in scientific

@@ -18,7 +18,7 @@ use crate::ui::pacer::{Pacer, SteppedView};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
-    count_x_axis, landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
+    count_x_axis, data_y_grid, landscape_plot, legend_row, log_y_axis, x_axis, y_axis,
 };
 use crate::ui::state::View;
 
@@ -459,6 +459,7 @@ impl RacePanel {
             .include_x(0.0)
             .include_x(steps.max(10) as f64)
             .custom_x_axes(x_axis("step"))
+            .y_grid_spacer(data_y_grid)
             .custom_y_axes(y_axis(label))
             .allow_scroll(false);
         // Steps labelled 64 points apart, compactly, none cut at the right edge.

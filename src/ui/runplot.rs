@@ -20,7 +20,8 @@ use egui_plot::{
 };
 
 use crate::ui::plot::{
-    LegendEntry, Marker, count_x_axis, legend_row, log_x_axis, log_y_axis, x_axis, y_axis,
+    LegendEntry, Marker, count_x_axis, data_y_grid, legend_row, log_x_axis, log_y_axis, x_axis,
+    y_axis,
 };
 use crate::ui::runclock::{XAxis, time_grid_steps, time_of_day, wall_clock_label};
 use crate::ui::runcurves::{CurveCache, CurveKind, CurveView, RunCurves, break_band, break_line};
@@ -449,6 +450,7 @@ impl<'a> Frame<'a> {
         let mut plot = Plot::new(id)
             .height(height)
             .custom_x_axes(x_axis(x_label))
+            .y_grid_spacer(data_y_grid)
             .custom_y_axes(y_axis(y_label))
             .allow_scroll(false)
             .label_formatter(move |position| match position {

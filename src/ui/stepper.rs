@@ -252,15 +252,16 @@ impl Panel for StepperPanel {
         if !self.open {
             return None;
         }
-        let mut step = false;
-        // Vertical only: long formula lines wrap to the panel's width instead of running
-        // past its edge.
-        egui::ScrollArea::vertical()
-            .id_salt("stepper_scroll")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                step = self.window_ui(ui, view.data, view.run);
-            });
+        // The pickers and phase buttons stay put; only the phase's numbers scroll (scrolling
+        // them took Next and Back out of sight), vertically: long formula lines wrap to the
+        // panel's width instead of running past its edge.
+        let step = self.picker_ui(ui, view.data.train.len().max(1));
+        if self.open {
+            egui::ScrollArea::vertical()
+                .id_salt("stepper_scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| self.phase_content_ui(ui, view.data, view.run));
+        }
         step.then_some(Action::Step(1))
     }
 }
@@ -282,9 +283,17 @@ impl StepperPanel {
         self.open = false;
     }
 
-    /// Goes to the next phase (stays at the last one: the update).
-    pub fn next_phase(&mut self) {
-        self.phase = (self.phase + 1).min(self.phase_count.saturating_sub(1));
+    /// Goes to the next phase. Past the last one (the update) it goes back to the first and
+    /// returns true: the caller then takes the training step whose update was shown, as
+    /// *Train one step* does (→ at the update did nothing, with no word why).
+    pub fn next_phase(&mut self) -> bool {
+        if self.phase + 1 < self.phase_count {
+            self.phase += 1;
+            false
+        } else {
+            self.phase = 0;
+            self.phase_count > 0
+        }
     }
 
     /// Goes back one phase (stays at the first).
@@ -360,10 +369,13 @@ impl StepperPanel {
             }
             if ui
                 .button("Next ▶")
-                .on_hover_text("Next phase (→ key)")
+                .on_hover_text(
+                    "Next phase (→ key); after the update, one training step and the first phase",
+                )
                 .clicked()
+                && self.next_phase()
             {
-                self.next_phase();
+                step = true;
             }
             if ui
                 .button("Train one step")
@@ -379,22 +391,18 @@ impl StepperPanel {
         step
     }
 
-    /// The window's contents; true when the user asked for one training step.
-    fn window_ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) -> bool {
-        let step = self.picker_ui(ui, data.train.len().max(1));
+    /// The phase's title, the sample and the phase's formulas with their numbers.
+    fn phase_content_ui(&mut self, ui: &mut egui::Ui, data: &Dataset, run: &RunView) {
         let view: Option<&TraceView> = run.snapshot.as_ref().and_then(|s| s.trace.as_deref());
-        if !self.open {
-            return step;
-        }
         let Some(view) = view else {
             ui.label("computing the trace…");
-            return step;
+            return;
         };
         let trace = match &view.trace {
             Ok(trace) => trace,
             Err(message) => {
                 ui.label(RichText::new(message).color(Color32::from_rgb(220, 60, 60)));
-                return step;
+                return;
             }
         };
         let layers = trace.layers.len();
@@ -416,7 +424,6 @@ impl StepperPanel {
         sample_ui(ui, data, view.sample, trace);
         ui.separator();
         phase_ui(ui, phase, view, trace);
-        step
     }
 }
 
@@ -678,11 +685,18 @@ mod tests {
     }
 
     #[test]
-    fn next_and_back_stay_inside_the_step() {
+    fn next_goes_past_the_update_to_a_step_and_back_stays_inside() {
         let mut panel = StepperPanel::default();
         assert!(!panel.is_open());
         panel.open();
-        for _ in 0..10 {
+        for phase in 1..=5 {
+            assert!(!panel.next_phase());
+            assert_eq!(panel.phase_index(), phase);
+        }
+        // Past the update: a training step is asked for, and the phases start again.
+        assert!(panel.next_phase());
+        assert_eq!(panel.phase_index(), 0);
+        for _ in 0..5 {
             panel.next_phase();
         }
         assert_eq!(panel.phase_index(), 5);

@@ -374,9 +374,14 @@ impl GradscopeApp {
                     continue;
                 }
                 _ if !lab => continue,
+                // Past the update phase, → takes that training step (unless a worksheet
+                // locks Step).
                 Shortcut::Step if stepper_open => {
-                    self.panels.stepper.next_phase();
-                    continue;
+                    if self.panels.stepper.next_phase() && !locked(ControlId::Step) {
+                        Action::Step(1)
+                    } else {
+                        continue;
+                    }
                 }
                 Shortcut::Back if stepper_open => {
                     self.panels.stepper.previous_phase();

@@ -350,7 +350,9 @@ const RUNS_HINT: &str = "Every run of the lab: overlay their curves, compare set
 
 /// Height of the message strip at the bottom of the lab, in points.
 const MESSAGES_HEIGHT: f32 = 64.0;
-const PRESENTATION_MESSAGES_HEIGHT: f32 = 46.0;
+/// Two whole lines of a finding in its frame at presentation mode's zoom (at 46 points the
+/// second line was cut through).
+const PRESENTATION_MESSAGES_HEIGHT: f32 = 58.0;
 
 const DOCTOR_QUIET_HINT: &str = "The training doctor watches gradient norms, activations and \
     the test loss; its findings and the app's messages appear here, with one-click remedies";

@@ -10,7 +10,7 @@ use egui_plot::{Line, Plot, PlotPoints, VLine};
 use super::{DynamicsKind, MemoryPanel};
 use crate::memory::{AGS_CAPACITY, EndState, Grid, LearningRule, field_split};
 use crate::ui::colormap::{class_color, diverging};
-use crate::ui::plot::{LegendEntry, Marker, legend_row, x_axis, y_axis};
+use crate::ui::plot::{LegendEntry, Marker, data_y_grid, legend_row, x_axis, y_axis};
 use crate::ui::typeset::rule_line;
 
 /// Colour of the energy curve (of run A when two run side by side).
@@ -451,6 +451,7 @@ impl MemoryPanel {
         Plot::new("memory_energy")
             .height(self.plot_height)
             .custom_x_axes(x_axis("updates"))
+            .y_grid_spacer(data_y_grid)
             .custom_y_axes(y_axis("E"))
             .allow_scroll(false)
             .show(ui, |plot_ui| {
@@ -487,6 +488,7 @@ impl MemoryPanel {
             .include_x(0.0)
             .include_y(0.0)
             .custom_x_axes(x_axis("time (units of τ)"))
+            .y_grid_spacer(data_y_grid)
             .custom_y_axes(y_axis("u"))
             .allow_scroll(false)
             .show(ui, |plot_ui| {
@@ -517,6 +519,7 @@ impl MemoryPanel {
             .include_y(-1.0)
             .include_y(1.0)
             .custom_x_axes(x_axis("updates"))
+            .y_grid_spacer(data_y_grid)
             .custom_y_axes(y_axis("m"))
             .allow_scroll(false)
             .show(ui, |plot_ui| {
@@ -555,6 +558,7 @@ impl MemoryPanel {
             .include_y(0.0)
             .include_y(1.0)
             .custom_x_axes(x_axis("load P/N"))
+            .y_grid_spacer(data_y_grid)
             .custom_y_axes(y_axis("recalled"))
             .allow_scroll(false)
             .show(ui, |plot_ui| {
@@ -593,6 +597,7 @@ impl MemoryPanel {
             .include_y(0.0)
             .include_y(1.0)
             .custom_x_axes(x_axis("bits flipped"))
+            .y_grid_spacer(data_y_grid)
             .custom_y_axes(y_axis("recalled"))
             .allow_scroll(false)
             .show(ui, |plot_ui| {

@@ -203,16 +203,35 @@ pub fn data_marks(input: &GridInput) -> Vec<GridMark> {
     )
 }
 
+/// Least distance between two labelled marks of a vertical data axis ([`data_y_grid`]), in
+/// points: a line of text and a little air. egui_plot labels marks closer than 18 points
+/// faded.
+pub const DATA_Y_LABEL_GAP_POINTS: f64 = 18.0;
+
+/// Marks of a vertical data axis (a loss, a feature, an energy): every multiple of the
+/// smallest 1, 2 or 5 × 10ᵏ step that keeps them [`DATA_Y_LABEL_GAP_POINTS`] apart. A
+/// spacer for `Plot::y_grid_spacer`. egui_plot's own steps by
+/// powers of ten only: a loss plot of 0…0.8 sixty points high was labelled at 0 alone.
+pub fn data_y_grid(input: GridInput) -> Vec<GridMark> {
+    marks_apart(
+        &input,
+        0.0,
+        DATA_Y_LABEL_GAP_POINTS,
+        (Y_EDGE_POINTS, Y_EDGE_POINTS),
+    )
+}
+
 /// Least distance between two labelled marks of a vertical log₁₀ axis, in points: a line of
 /// text and a little air. egui_plot labels marks closer than 18 points faded.
 pub const LOG_Y_LABEL_GAP_POINTS: f64 = 18.0;
-/// No mark of a vertical axis closer than this to its top or bottom, in points: half a
-/// label's height, which would be cut off there.
-const Y_EDGE_POINTS: f64 = 6.0;
+/// No mark of a vertical axis closer than this to its top or bottom, in points: none, since
+/// egui_plot draws a label there whole, past the frame (the accuracy plot's 0 and 100 sit at
+/// its edges).
+const Y_EDGE_POINTS: f64 = 0.0;
 
 /// Marks of a vertical log₁₀ axis: whole powers of ten, 1, 2, 5, 10, … decades apart so that
 /// they are at least [`LOG_Y_LABEL_GAP_POINTS`] apart (at 1, 5 or 10 decades, a 45-point
-/// plot of six decades was labelled at its top alone), none at the top or bottom edge.
+/// plot of six decades was labelled at its top alone).
 pub fn log_y_marks(input: &GridInput) -> Vec<GridMark> {
     marks_apart(
         input,
@@ -416,12 +435,37 @@ mod tests {
         // The lesson's J − J_min in presentation mode: 1e0.8 … 1e-5.6 over 72 points (11
         // points a decade): every second decade.
         assert_eq!(values((-5.6, 0.8), 72.0), [-4.0, -2.0, 0.0]);
-        // Roomy: every decade, but not the one within 6 points of the top.
-        assert_eq!(values((-3.2, 1.0), 300.0), [-3.0, -2.0, -1.0, 0.0]);
+        // Roomy: every decade, the one on the top edge too.
+        assert_eq!(values((-3.2, 1.0), 300.0), [-3.0, -2.0, -1.0, 0.0, 1.0]);
         // 68 decades over 120 points: every twentieth.
         assert_eq!(values((-64.0, 4.0), 120.0), [-60.0, -40.0, -20.0, 0.0]);
         // Within one decade, no mark but a whole power of ten inside it.
         assert_eq!(values((-0.8, -0.1), 200.0), Vec::<f64>::new());
+    }
+
+    #[test]
+    fn a_short_data_axis_is_labelled_at_1_2_5_steps() {
+        let values = |bounds, height| values_of(&data_y_grid(input(bounds, height)));
+        let labels = |bounds, height| -> Vec<String> {
+            data_y_grid(input(bounds, height))
+                .iter()
+                .map(|m| readable_label(m.value, m.step_size))
+                .collect()
+        };
+        // A loss of 0…0.8 (padded) over 60 points: 0 and 0.5, not 0 alone; over 120 points
+        // every 0.2.
+        assert_eq!(values((-0.04, 0.84), 60.0), [0.0, 0.5]);
+        assert_eq!(
+            labels((-0.04, 0.84), 120.0),
+            ["0", "0.2", "0.4", "0.6", "0.8"]
+        );
+        // An energy of -100…-20 over 90 points: every 20.
+        assert_eq!(
+            values((-104.0, -20.0), 90.0),
+            [-100.0, -80.0, -60.0, -40.0, -20.0]
+        );
+        // The accuracy plot, 0…100 padded over 33 points: its two ends.
+        assert_eq!(values((-5.0, 105.0), 33.0), [0.0, 100.0]);
     }
 
     #[test]
