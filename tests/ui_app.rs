@@ -447,8 +447,9 @@ fn keyboard_shortcuts_step_reset_and_open_the_help() {
     assert!(harness.query_by_label("Keyboard shortcuts").is_none());
 }
 
-/// Space, → and R drive the gradient-descent lesson and the optimizer race in their views
-/// (the 45-minute lesson in the README says "press Step (→)"), and leave the lab's run alone.
+/// Space, → and R drive the gradient-descent lesson, the optimizer race and the memory's
+/// recall in their views (the 45-minute lesson in the README says "press Step (→)"), and
+/// leave the lab's run alone.
 #[test]
 fn the_keys_drive_the_lesson_and_the_race_in_their_views() {
     use eframe::egui::Key;
@@ -488,6 +489,24 @@ fn the_keys_drive_the_lesson_and_the_race_in_their_views() {
     harness.run_steps(1);
     assert_eq!(harness.state_mut().race().race.steps(), 0);
     assert!(!harness.state_mut().race().playing);
+    // In the memory view the keys drive the recall (they did nothing there).
+    harness.state_mut().set_mode(AppMode::Memory);
+    harness.state_mut().memory().start_demo();
+    run_until(&mut harness, |app| app.memory_ref().stored().len() == 3);
+    harness.run_steps(2);
+    let was = harness.state().memory_ref().is_playing();
+    harness.key_press(Key::Space);
+    harness.run_steps(2);
+    assert_eq!(harness.state().memory_ref().is_playing(), !was);
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(2);
+    assert!(!harness.state().memory_ref().is_playing());
+    harness.key_press(Key::Space);
+    harness.run_steps(2);
+    assert!(harness.state().memory_ref().is_playing());
+    harness.key_press(Key::R);
+    harness.run_steps(2);
+    assert!(!harness.state().memory_ref().is_playing());
     // The lab's run did not move meanwhile.
     assert_eq!(harness.state().step(), lab_step);
 }

@@ -252,9 +252,13 @@ fn the_race_steps_every_racer_together() {
         assert_eq!(racer.path().len(), 4);
         assert_ne!(racer.position(), race.start());
     }
+    let step_left = harness.get_by_label("Step").rect().left();
     harness.get_by_label("Play").click();
     harness.run_steps(2);
     assert_eq!(count(&harness, "running"), 5);
+    // Play became Pause without moving the controls after it.
+    assert!(harness.query_by_label("Pause").is_some());
+    assert_eq!(harness.get_by_label("Step").rect().left(), step_left);
     harness.get_by_label("Pause").click();
     harness.get_by_label("Reset").click();
     harness.run_steps(1);

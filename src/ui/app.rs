@@ -288,6 +288,11 @@ impl GradscopeApp {
         &mut self.panels.memory
     }
 
+    /// The Memory view, to read.
+    pub fn memory_ref(&self) -> &MemoryPanel {
+        &self.panels.memory
+    }
+
     /// Steps taken, as last reported by the worker.
     pub fn step(&self) -> u64 {
         self.lab.run.step

@@ -167,7 +167,8 @@ pub fn contents(ui: &mut egui::Ui, shortcuts: &[(&str, &str)]) {
     ui.separator();
     ui.label(
         "Hover over any number or control to see what it is. Space, → and R drive the view \
-         on screen: the lab, the gradient-descent lesson or the optimizer race. Keys do \
-         nothing while a text field has the keyboard (click elsewhere first).",
+         on screen: the lab, the gradient-descent lesson, the optimizer race or the memory's \
+         recall (R: a new cue). Keys do nothing while a text field has the keyboard (click \
+         elsewhere first).",
     );
 }

@@ -16,7 +16,7 @@ use crate::lesson::{
 use crate::ui::action::Action;
 use crate::ui::decimate::{Envelope, PathThinner};
 use crate::ui::format::format_number;
-use crate::ui::pacer::{Pacer, SteppedView};
+use crate::ui::pacer::{Pacer, SteppedView, play_pause_button};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
@@ -305,12 +305,15 @@ impl SteppedView for LessonPanel {
 impl LessonPanel {
     fn controls_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
-            let (label, hint) = if self.playing {
-                ("Pause", "Stop stepping")
+            let hint = if self.playing {
+                "Stop stepping"
             } else {
-                ("Play", "Step continuously at the chosen speed")
+                "Step continuously at the chosen speed"
             };
-            if ui.button(label).on_hover_text(hint).clicked() {
+            if play_pause_button(ui, self.playing)
+                .on_hover_text(hint)
+                .clicked()
+            {
                 self.play_pause();
             }
             if ui

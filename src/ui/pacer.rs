@@ -69,6 +69,26 @@ impl Pacer {
     }
 }
 
+/// A Play or Pause button (`playing` shows Pause) as wide as the wider of the two words, so
+/// that the controls after it stay put when it changes (they moved 16 pixels on a projector
+/// at each press).
+pub fn play_pause_button(ui: &mut egui::Ui, playing: bool) -> egui::Response {
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let color = ui.visuals().text_color();
+    let widest = ["Play", "Pause"]
+        .iter()
+        .map(|word| {
+            ui.painter()
+                .layout_no_wrap((*word).to_string(), font.clone(), color)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    let width = widest + 2.0 * ui.spacing().button_padding.x;
+    let label = if playing { "Pause" } else { "Play" };
+    ui.add(egui::Button::new(label).min_size(egui::vec2(width, 0.0)))
+}
+
 /// A view that steps a run on the UI thread (the gradient-descent lesson, the optimizer race):
 /// what its Play/Pause, Step and Reset buttons do, which Space, → and R do too.
 pub trait SteppedView {

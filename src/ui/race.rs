@@ -14,7 +14,7 @@ use crate::ui::action::Action;
 use crate::ui::colormap::class_color;
 use crate::ui::decimate::{Envelope, PathThinner};
 use crate::ui::format::format_number;
-use crate::ui::pacer::{Pacer, SteppedView};
+use crate::ui::pacer::{Pacer, SteppedView, play_pause_button};
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
     CONTOUR_LEVELS, CONTOUR_RESOLUTION, LandscapeView, LegendEntry, Marker, contour_image,
@@ -188,12 +188,15 @@ impl RacePanel {
                 self.set_surface(SurfaceKind::IllConditioned);
             }
             ui.separator();
-            let (label, hint) = if self.playing {
-                ("Pause", "Stop every racer")
+            let hint = if self.playing {
+                "Stop every racer"
             } else {
-                ("Play", "Step every racer at the chosen speed")
+                "Step every racer at the chosen speed"
             };
-            if ui.button(label).on_hover_text(hint).clicked() {
+            if play_pause_button(ui, self.playing)
+                .on_hover_text(hint)
+                .clicked()
+            {
                 self.play_pause();
             }
             if ui

@@ -349,8 +349,8 @@ impl GradscopeApp {
                     .as_ref()
                     .is_some_and(|sheet| sheet.is_locked(control))
             };
-            // In the lesson and the race Space/→/R drive that view's run; in the memory view
-            // they do nothing (the lab's run is paused outside the lab and would move unseen).
+            // In the lesson, the race and the memory Space/→/R drive that view's run (never
+            // the lab's, which is paused outside the lab and would move unseen).
             let lab = self.mode == AppMode::NetworkLab;
             let stepper_open = self.panels.stepper.is_open();
             let action = match shortcut {
@@ -359,11 +359,11 @@ impl GradscopeApp {
                     self.presentation.help_open = !self.presentation.help_open;
                     continue;
                 }
-                _ if matches!(self.mode, AppMode::Lesson | AppMode::Race) => {
-                    let view: &mut dyn SteppedView = if self.mode == AppMode::Lesson {
-                        &mut self.panels.lesson
-                    } else {
-                        &mut self.panels.race
+                _ if matches!(self.mode, AppMode::Lesson | AppMode::Race | AppMode::Memory) => {
+                    let view: &mut dyn SteppedView = match self.mode {
+                        AppMode::Lesson => &mut self.panels.lesson,
+                        AppMode::Race => &mut self.panels.race,
+                        _ => &mut self.panels.memory,
                     };
                     match shortcut {
                         Shortcut::PlayPause => view.play_pause(),

@@ -297,17 +297,11 @@ impl MemoryPanel {
             {
                 self.new_cue();
             }
-            let play = if self.playing { "Pause" } else { "Play" };
-            if ui
-                .button(play)
+            if crate::ui::pacer::play_pause_button(ui, self.playing)
                 .on_hover_text("Play the dynamics from the cue (a new cue if none is loaded)")
                 .clicked()
             {
-                if self.playing {
-                    self.pause();
-                } else {
-                    self.play();
-                }
+                crate::ui::pacer::SteppedView::play_pause(self);
             }
             if ui
                 .button("Step")

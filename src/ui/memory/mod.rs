@@ -244,6 +244,11 @@ impl MemoryPanel {
         &self.drawn
     }
 
+    /// True while the recall plays (on its thread).
+    pub fn is_playing(&self) -> bool {
+        self.playing
+    }
+
     /// The view as `--mode memory` opens it unless `--paused` is given: the first three
     /// letters stored one by one, then the capacity sweep, the basin of pattern 1 and a recall
     /// of pattern 1 from 30 % noise played at 60 updates/s.
@@ -462,6 +467,8 @@ impl MemoryPanel {
         self.send(MemoryCommand::SetSpeed(speed));
     }
 
+    /// Plays the dynamics from the cue (a new cue first if none is loaded or the last recall
+    /// ended).
     fn play(&mut self) {
         if !self.loaded || self.end.is_some() {
             self.new_cue();
@@ -633,5 +640,25 @@ impl Panel for MemoryPanel {
                 .show(ui, |ui| self.main_ui(ui, height));
         });
         None
+    }
+}
+
+/// Space, → and R in the memory view: Play/Pause, Step and a new cue (the recall's start),
+/// as its buttons.
+impl crate::ui::pacer::SteppedView for MemoryPanel {
+    fn play_pause(&mut self) {
+        if self.playing {
+            self.pause();
+        } else {
+            self.play();
+        }
+    }
+
+    fn step_paused(&mut self) {
+        self.step();
+    }
+
+    fn reset(&mut self) {
+        self.new_cue();
     }
 }
