@@ -377,3 +377,31 @@ fn a_racer_that_falls_off_the_saddle_is_named_briefly_inside_the_window() {
         assert!(rect.right() <= screen.right(), "{short} at {rect:?}");
     }
 }
+
+/// Converged, the gradient is rounding noise: no −∇J arrow (it pointed wherever the noise
+/// did), and the legend says why; before, the arrow and its length are there.
+#[test]
+fn at_the_minimum_no_gradient_arrow_is_drawn() {
+    use gradscope::ui::lesson::MIN_ARROW_GRADIENT;
+    use gradscope::ui::pacer::SteppedView;
+    let mut harness = lesson();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("−∇J, drawn at a fixed length")
+            .is_some()
+    );
+    for _ in 0..1000 {
+        harness.state_mut().step_paused();
+    }
+    harness.run_steps(2);
+    let run = harness.state().run();
+    let gradient = run.data().gradient(run.theta());
+    let norm = gradient[0].hypot(gradient[1]);
+    assert!(norm < MIN_ARROW_GRADIENT, "|∇J| = {norm}");
+    assert!(
+        harness
+            .query_by_label_contains("−∇J: none at the minimum (|∇J| = ")
+            .is_some()
+    );
+}

@@ -134,8 +134,10 @@ fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String], room: e
     let k = confusion.classes;
     let total: u32 = confusion.counts.iter().sum();
     let correct: u32 = (0..k).map(|i| confusion.counts[i * k + i]).sum();
+    // A no-break space before %: the line wrapped between "(98.7" and "%)" on a projector.
     ui.label(format!(
-        "{correct} of {total} test samples right ({:.1} %); rows: true class, columns: predicted",
+        "{correct} of {total} test samples right ({:.1}\u{a0}%); rows: true class, columns: \
+         predicted",
         100.0 * f64::from(correct) / f64::from(total.max(1))
     ))
     .on_hover_text(

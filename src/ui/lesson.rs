@@ -250,9 +250,14 @@ impl Panel for LessonPanel {
         let height = ui.available_height();
         let width = ui.available_width();
         ui.horizontal_top(|ui| {
-            let left = (width * 0.46).max(260.0);
+            // The map on the right is a square as high as the room (its width to spare), so
+            // the left column can be wide enough for the update's longest line.
+            let left = (width * 0.52).max(260.0);
             let top = ui.cursor().top();
             ui.allocate_ui(egui::vec2(left, height), |ui| {
+                // A fixed width: the update's numbers wrap rather than widen the column (the
+                // divider and the map moved with every longer number).
+                ui.set_max_width(left);
                 ui.vertical(|ui| {
                     ui.label(RichText::new("Data").strong());
                     // In presentation mode the loss plot below was 37 points high, with one
@@ -278,6 +283,10 @@ impl Panel for LessonPanel {
         None
     }
 }
+
+/// The least |∇J| the landscape draws −∇J for: below it the gradient is rounding noise
+/// (3e-16 after convergence, against about 1 at the start).
+pub const MIN_ARROW_GRADIENT: f64 = 1e-12;
 
 const UPDATE_HINT: &str = "The update θ ← θ − α∇J with this step's numbers; \
     ∂J/∂w = (2/N)Σ(w·xᵢ + b − yᵢ)·xᵢ, ∂J/∂b = (2/N)Σ(w·xᵢ + b − yᵢ)";
@@ -605,7 +614,7 @@ impl LessonPanel {
         };
         egui::Frame::group(ui.style()).show(ui, |ui| {
             let formula = egui::Label::new(RichText::new(text).monospace())
-                .wrap_mode(egui::TextWrapMode::Extend);
+                .wrap_mode(egui::TextWrapMode::Wrap);
             ui.add(formula).on_hover_text(UPDATE_HINT);
         });
     }
@@ -677,17 +686,21 @@ impl LessonPanel {
         let theta = self.run.theta();
         let gradient = self.run.data().gradient(theta);
         let norm = gradient[0].hypot(gradient[1]);
+        // At the minimum the gradient is rounding noise, and an arrow of fixed length would
+        // point wherever the noise does.
+        let arrow = norm >= MIN_ARROW_GRADIENT && norm.is_finite();
+        let arrow_name = if arrow {
+            format!(
+                "−∇J, drawn at a fixed length (|∇J| = {})",
+                format_number(norm)
+            )
+        } else {
+            format!("−∇J: none at the minimum (|∇J| = {})", format_number(norm))
+        };
         let legend = vec![
             LegendEntry::new("path of (w, b)", PATH_COLOR, Marker::Line),
             LegendEntry::new("θ now", PATH_COLOR, Marker::Dot),
-            LegendEntry::new(
-                format!(
-                    "−∇J, drawn at a fixed length (|∇J| = {})",
-                    format_number(norm)
-                ),
-                ARROW_COLOR,
-                Marker::Line,
-            ),
+            LegendEntry::new(arrow_name, ARROW_COLOR, Marker::Line),
         ];
         // Two pixels of the map in (w, b) units: the drawn path keeps a point per two pixels.
         let pixel = [
@@ -718,7 +731,7 @@ impl LessonPanel {
                         .shape(MarkerShape::Circle)
                         .radius(4.0),
                 );
-                if norm > 0.0 && norm.is_finite() {
+                if arrow {
                     let [span_x, span_y] = bounds.size();
                     let length = 0.12 * span_x.min(span_y);
                     let tip = [
