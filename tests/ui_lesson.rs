@@ -41,6 +41,20 @@ fn lesson() -> Harness<'static, LessonPanel> {
         )
 }
 
+/// The optimizer race alone in a window of `size` points.
+fn race(size: egui::Vec2) -> Harness<'static, RacePanel> {
+    let models = standalone();
+    Harness::builder()
+        .with_size(size)
+        .with_context_setup(app_fonts)
+        .build_ui_state(
+            move |ui, panel: &mut RacePanel| {
+                let _ = panel.ui(ui, &models.view());
+            },
+            RacePanel::default(),
+        )
+}
+
 /// The text of the first label containing `needle`.
 fn label_text(harness: &Harness<'static, LessonPanel>, needle: &str) -> String {
     let node = harness.get_by_label_contains(needle);
@@ -213,16 +227,7 @@ fn a_diverging_run_stops_with_the_divergence_message() {
 
 #[test]
 fn the_race_steps_every_racer_together() {
-    let models = standalone();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .with_context_setup(app_fonts)
-        .build_ui_state(
-            move |ui, panel: &mut RacePanel| {
-                let _ = panel.ui(ui, &models.view());
-            },
-            RacePanel::default(),
-        );
+    let mut harness = race(egui::vec2(1280.0, 900.0));
     harness.run_steps(2);
     for name in ["SGD", "Momentum", "Nesterov", "RMSProp", "Adam"] {
         assert!(
@@ -340,16 +345,8 @@ fn a_legend_entry_never_leaves_its_marker_on_the_row_above() {
 #[test]
 fn a_racer_that_falls_off_the_saddle_is_named_briefly_inside_the_window() {
     use gradscope::lesson::Surface;
-    let models = standalone();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(853.0, 533.0))
-        .with_context_setup(app_fonts)
-        .build_ui_state(
-            move |ui, panel: &mut RacePanel| {
-                let _ = panel.ui(ui, &models.view());
-            },
-            RacePanel::default(),
-        );
+    // 1280×800 pixels at presentation mode's 1.5× zoom.
+    let mut harness = race(egui::vec2(853.0, 533.0));
     harness.state_mut().race.set_surface(Surface::Saddle);
     for _ in 0..5000 {
         if !harness.state_mut().race.step() {
