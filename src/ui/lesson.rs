@@ -645,7 +645,6 @@ impl LessonPanel {
                 .include_x(0.0)
                 .include_x(steps.max(10.0))
                 .custom_x_axes(x_axis("step"))
-                .y_grid_spacer(data_y_grid)
                 .custom_y_axes(y_axis(""))
                 .allow_scroll(false),
         ))

@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 
+use crate::ui::typeset::text_width;
+
 /// Most time the panel spends stepping per frame.
 pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
 
@@ -73,24 +75,18 @@ impl Pacer {
 /// that the controls after it stay put when it changes (they moved 16 pixels on a projector
 /// at each press).
 pub fn play_pause_button(ui: &mut egui::Ui, playing: bool) -> egui::Response {
-    let font = egui::TextStyle::Button.resolve(ui.style());
-    let color = ui.visuals().text_color();
     let widest = ["Play", "Pause"]
         .iter()
-        .map(|word| {
-            ui.painter()
-                .layout_no_wrap((*word).to_string(), font.clone(), color)
-                .size()
-                .x
-        })
+        .map(|word| text_width(ui, word, egui::TextStyle::Button))
         .fold(0.0, f32::max);
     let width = widest + 2.0 * ui.spacing().button_padding.x;
     let label = if playing { "Pause" } else { "Play" };
     ui.add(egui::Button::new(label).min_size(egui::vec2(width, 0.0)))
 }
 
-/// A view that steps a run on the UI thread (the gradient-descent lesson, the optimizer race):
-/// what its Play/Pause, Step and Reset buttons do, which Space, → and R do too.
+/// A view with Play/Pause, Step and Reset buttons, which Space, → and R press too: the
+/// gradient-descent lesson and the optimizer race (stepped on the UI thread) and the memory's
+/// recall (stepped on its own thread).
 pub trait SteppedView {
     /// Play, or pause (a run that cannot go on stays paused).
     fn play_pause(&mut self);

@@ -14,7 +14,7 @@ use crate::ui::action::Action;
 use crate::ui::format::format_number;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
-use crate::ui::typeset::{factor, number};
+use crate::ui::typeset::{factor, number, text_width};
 
 pub use crate::ui::action::PixelRef;
 
@@ -350,23 +350,11 @@ fn conv_ui(
 
 /// The width [`number_grid`] takes for these values, in points.
 fn grid_width(ui: &egui::Ui, caption: &str, side: usize, values: &[f32]) -> f32 {
-    let painter = ui.painter();
-    let color = ui.visuals().text_color();
-    let mono = egui::TextStyle::Monospace.resolve(ui.style());
     let widest = values
         .iter()
-        .map(|v| {
-            painter
-                .layout_no_wrap(cell_text(*v), mono.clone(), color)
-                .size()
-                .x
-        })
+        .map(|v| text_width(ui, &cell_text(*v), egui::TextStyle::Monospace))
         .fold(0.0, f32::max);
-    let body = egui::TextStyle::Body.resolve(ui.style());
-    let caption = painter
-        .layout_no_wrap(caption.to_string(), body, color)
-        .size()
-        .x;
+    let caption = text_width(ui, caption, egui::TextStyle::Body);
     let cells = side as f32 * widest + side.saturating_sub(1) as f32 * GRID_SPACING.x;
     cells.max(caption)
 }

@@ -11,6 +11,7 @@ use egui_plot::{
 use crate::lesson::{Bounds, CriticalKind, CriticalPoint, LevelGrid};
 use crate::ui::colormap;
 use crate::ui::format::format_number;
+use crate::ui::typeset::text_width;
 
 mod markers;
 mod ticks;
@@ -87,12 +88,7 @@ pub fn legend_row(ui: &mut egui::Ui, entries: &[LegendEntry]) {
         ui.spacing_mut().item_spacing.x = 4.0;
         for entry in entries {
             let size = egui::vec2(18.0, ui.text_style_height(&egui::TextStyle::Body));
-            let font = egui::TextStyle::Body.resolve(ui.style());
-            let name = ui
-                .painter()
-                .layout_no_wrap(entry.name.clone(), font, Color32::WHITE)
-                .size()
-                .x;
+            let name = text_width(ui, &entry.name, egui::TextStyle::Body);
             let needed = size.x + ui.spacing().item_spacing.x + name;
             let row_started = ui.cursor().left() > ui.max_rect().left() + 1.0;
             if row_started && needed > ui.available_size_before_wrap().x {

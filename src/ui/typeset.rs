@@ -97,6 +97,17 @@ pub fn job(markup: &str, font: FontId, color: Color32) -> LayoutJob {
     job
 }
 
+/// The width in points of `text` laid out on one line in `style`: for a layout that must
+/// know a widget's width before adding it (a wrapping row, a button as wide as its widest
+/// label).
+pub fn text_width(ui: &egui::Ui, text: &str, style: egui::TextStyle) -> f32 {
+    let font = style.resolve(ui.style());
+    ui.painter()
+        .layout_no_wrap(text.to_string(), font, Color32::WHITE)
+        .size()
+        .x
+}
+
 /// One formula line: typeset, with a tooltip. A line wider than the space left is broken
 /// at a space (in presentation mode the stepper's longest lines ran past the window's edge,
 /// in a panel a projector audience cannot scroll).

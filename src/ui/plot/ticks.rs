@@ -203,42 +203,32 @@ pub fn data_marks(input: &GridInput) -> Vec<GridMark> {
     )
 }
 
-/// Least distance between two labelled marks of a vertical data axis ([`data_y_grid`]), in
-/// points: a line of text and a little air. egui_plot labels marks closer than 18 points
-/// faded.
-pub const DATA_Y_LABEL_GAP_POINTS: f64 = 18.0;
+/// Least distance between two labelled marks of a vertical axis ([`data_y_grid`],
+/// [`log_y_marks`]), in points: a line of text and a little air. egui_plot labels marks
+/// closer than 18 points faded.
+pub const Y_LABEL_GAP_POINTS: f64 = 18.0;
 
-/// Marks of a vertical data axis (a loss, a feature, an energy): every multiple of the
-/// smallest 1, 2 or 5 × 10ᵏ step that keeps them [`DATA_Y_LABEL_GAP_POINTS`] apart. A
-/// spacer for `Plot::y_grid_spacer`. egui_plot's own steps by
-/// powers of ten only: a loss plot of 0…0.8 sixty points high was labelled at 0 alone.
-pub fn data_y_grid(input: GridInput) -> Vec<GridMark> {
-    marks_apart(
-        &input,
-        0.0,
-        DATA_Y_LABEL_GAP_POINTS,
-        (Y_EDGE_POINTS, Y_EDGE_POINTS),
-    )
+/// Marks of a vertical axis: every multiple of the smallest 1, 2 or 5 × 10ᵏ step, and at
+/// least `min_step`, that keeps them [`Y_LABEL_GAP_POINTS`] apart. Marks at the top and
+/// bottom edges stay: egui_plot draws their labels whole, past the frame (the accuracy
+/// plot's 0 and 100 sit there).
+fn y_marks(input: &GridInput, min_step: f64) -> Vec<GridMark> {
+    marks_apart(input, min_step, Y_LABEL_GAP_POINTS, (0.0, 0.0))
 }
 
-/// Least distance between two labelled marks of a vertical log₁₀ axis, in points: a line of
-/// text and a little air. egui_plot labels marks closer than 18 points faded.
-pub const LOG_Y_LABEL_GAP_POINTS: f64 = 18.0;
-/// No mark of a vertical axis closer than this to its top or bottom, in points: none, since
-/// egui_plot draws a label there whole, past the frame (the accuracy plot's 0 and 100 sit at
-/// its edges).
-const Y_EDGE_POINTS: f64 = 0.0;
+/// Marks of a vertical data axis (a loss, a feature, an energy): [`y_marks`] at any step. A
+/// spacer for `Plot::y_grid_spacer` (with egui_plot's default grid spacing, which no plot
+/// here changes). egui_plot's own steps by powers of ten only: a loss plot of 0…0.8 sixty
+/// points high was labelled at 0 alone.
+pub fn data_y_grid(input: GridInput) -> Vec<GridMark> {
+    y_marks(&input, 0.0)
+}
 
-/// Marks of a vertical log₁₀ axis: whole powers of ten, 1, 2, 5, 10, … decades apart so that
-/// they are at least [`LOG_Y_LABEL_GAP_POINTS`] apart (at 1, 5 or 10 decades, a 45-point
-/// plot of six decades was labelled at its top alone).
+/// Marks of a vertical log₁₀ axis: [`y_marks`] at whole powers of ten, 1, 2, 5, 10, …
+/// decades apart (at 1, 5 or 10 decades, a 45-point plot of six decades was labelled at its
+/// top alone).
 pub fn log_y_marks(input: &GridInput) -> Vec<GridMark> {
-    marks_apart(
-        input,
-        1.0,
-        LOG_Y_LABEL_GAP_POINTS,
-        (Y_EDGE_POINTS, Y_EDGE_POINTS),
-    )
+    y_marks(input, 1.0)
 }
 
 /// `plot`'s y grid at [`log_y_marks`] (labelled by the caller).
