@@ -262,3 +262,39 @@ pub(crate) fn parse_simple_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
     let value = mantissa as f32 / *POW10_F32.get(decimals)?;
     Some((if negative { -value } else { value }, i))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Cells as they stand in a record, followed by the rest of the line.
+    #[test]
+    fn a_plain_decimal_is_read_up_to_its_delimiter() {
+        assert_eq!(
+            parse_simple_decimal(b"-37.9626,12.5\n"),
+            Some((-37.9626, 8))
+        );
+        assert_eq!(parse_simple_decimal(b"0.0001"), Some((0.0001, 6)));
+        assert_eq!(parse_simple_decimal(b"+16777216;"), Some((16_777_216.0, 9)));
+        // Past 2^24 the division would not be exact: the general parser takes it.
+        assert_eq!(parse_simple_decimal(b"16777217,"), None);
+        assert_eq!(parse_simple_decimal(b"1.5e3,"), None);
+        assert_eq!(parse_simple_decimal(b"-.,"), None);
+    }
+
+    proptest! {
+        /// The fast path gives the correctly rounded f32 of the number it read, and reads it
+        /// whole.
+        #[test]
+        fn a_simple_decimal_is_the_correctly_rounded_f32(
+            text in "[-+]?[0-9]{0,9}(\\.[0-9]{0,11})?[,;\\n]?",
+        ) {
+            if let Some((value, len)) = parse_simple_decimal(text.as_bytes()) {
+                let expected: f32 = text[..len].parse().expect("a number");
+                prop_assert_eq!(value.to_bits(), expected.to_bits(), "{}", text);
+                prop_assert!(!text.as_bytes().get(len).is_some_and(u8::is_ascii_digit));
+            }
+        }
+    }
+}
