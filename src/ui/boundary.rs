@@ -421,6 +421,7 @@ fn data_markers(
     (xf, yf): (usize, usize),
 ) -> Vec<ScatterMarker> {
     let range = value_range(data, grid);
+    let scale = marker_scale(data.train.len() + data.test.len());
     let mut markers = Vec::new();
     for (split, filled) in [(&data.train, true), (&data.test, false)] {
         if let (Some((lo, hi)), Labels::Values(_)) = (range, &split.labels) {
@@ -430,14 +431,14 @@ fn data_markers(
                     let at = PlotPoint::new(x, y);
                     markers.push(ScatterMarker {
                         at,
-                        radius: 4.5,
+                        radius: 4.5 * scale,
                         color: Color32::WHITE,
                         filled: false,
                     });
                     if filled {
                         markers.push(ScatterMarker {
                             at,
-                            radius: 3.5,
+                            radius: 3.5 * scale,
                             color: sequential(mid, lo, hi),
                             filled: true,
                         });
@@ -449,13 +450,21 @@ fn data_markers(
         for (class, points) in class_points(data, split, xf, yf).into_iter().enumerate() {
             markers.extend(points.into_iter().map(|[x, y]| ScatterMarker {
                 at: PlotPoint::new(x, y),
-                radius: 3.5,
+                radius: 3.5 * scale,
                 color: class_color(class),
                 filled,
             }));
         }
     }
     markers
+}
+
+/// How much larger than usual the markers of a data set of `points` samples are drawn: a
+/// few points (XOR's four) are easy to miss at the size that keeps hundreds apart, and a dark
+/// one inside its white ring read as hollow. 1 from 100 points on, growing as 10 / √points up
+/// to 2.2 at 20 points and fewer.
+fn marker_scale(points: usize) -> f32 {
+    (10.0 / (points.max(1) as f32).sqrt()).clamp(1.0, 2.2)
 }
 
 /// Colour bins of regression points.
@@ -642,6 +651,30 @@ fn class_points(data: &Dataset, split: &Split, xf: usize, yf: usize) -> Vec<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::synth::{SynthConfig, SynthKind, generate};
+
+    /// XOR's four points are drawn more than twice the size of the spiral's 400, whose
+    /// markers keep their size; a regression point's ring grows with its fill.
+    #[test]
+    fn a_few_points_are_drawn_larger_than_hundreds() {
+        let largest = |kind: SynthKind| {
+            let data = generate(&SynthConfig::new(kind));
+            data_markers(&data, None, (0, 1))
+                .iter()
+                .map(|m| m.radius)
+                .fold(0.0f32, f32::max)
+        };
+        assert_eq!(largest(SynthKind::Spiral), 3.5);
+        let xor = generate(&SynthConfig::new(SynthKind::Xor4));
+        let radii: Vec<f32> = data_markers(&xor, None, (0, 1))
+            .iter()
+            .map(|m| m.radius)
+            .collect();
+        assert_eq!(radii.len(), 4, "{radii:?}");
+        assert!(radii.iter().all(|&r| (r - 7.7).abs() < 1e-4), "{radii:?}");
+        assert_eq!(marker_scale(50), 10.0 / 50f32.sqrt());
+        assert_eq!(marker_scale(0), 2.2);
+    }
 
     #[test]
     fn a_legend_of_many_classes_stays_one_row() {
