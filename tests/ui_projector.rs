@@ -157,6 +157,24 @@ fn a_clicked_conv_pixel_shows_the_arithmetic_of_a_hand_computation() {
 /// panel: the loss panel gives up room to these tables (at 56 % of the column the matrix
 /// showed seven of its ten rows), and a 3×3 grid that does not fit its row goes to the next
 /// (the products ran past the window's right edge).
+/// In presentation mode the lab's four tabs do not all fit the right column's row: they
+/// take two rows of two, not three and "Runs" alone below.
+#[test]
+fn in_presentation_mode_the_tabs_share_two_rows_evenly() {
+    use eframe::egui::Key;
+    let mut harness = paused_app_1280(Settings::default());
+    let top = |h: &Harness<'static, GradscopeApp>, name: &str| h.get_by_label(name).rect().top();
+    assert_eq!(top(&harness, "Weight heatmaps"), top(&harness, "Runs"));
+    harness.key_press(Key::F);
+    harness.run_steps(3);
+    assert!(harness.state().presenting());
+    let first = top(&harness, "Weight heatmaps");
+    assert_eq!(top(&harness, "Network view"), first);
+    let second = top(&harness, "Gradients (doctor)");
+    assert!(second > first, "one row: {first} {second}");
+    assert_eq!(top(&harness, "Runs"), second);
+}
+
 #[test]
 fn in_presentation_mode_the_tables_of_numbers_fit_their_panel() {
     use eframe::egui::Key;

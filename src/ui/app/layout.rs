@@ -398,18 +398,47 @@ fn control_strip_ui(ui: &mut egui::Ui, open: &mut bool, view: &View<'_>) -> Opti
 }
 
 /// A row of tab buttons (wrapping onto a second row when narrow); a click selects its tab.
+///
+/// Tabs that do not fit on one row are shared evenly between rows (two and two, three and
+/// three) instead of leaving the last one alone on a row of its own, as presentation mode's
+/// narrower column did with "Runs".
 fn tab_bar_ui<T: Copy + PartialEq>(ui: &mut egui::Ui, selected: &mut T, tabs: &[(T, &str, &str)]) {
-    ui.horizontal_wrapped(|ui| {
-        for &(tab, name, hint) in tabs {
-            if ui
-                .selectable_label(*selected == tab, RichText::new(name).strong())
-                .on_hover_text(hint)
-                .clicked()
-            {
-                *selected = tab;
+    let padding = ui.spacing().button_padding.x;
+    let widths: Vec<f32> = tabs
+        .iter()
+        .map(|&(_, name, _)| crate::ui::typeset::text_width(ui, name, egui::TextStyle::Button))
+        .map(|w| w + 2.0 * padding)
+        .collect();
+    let per_row = tabs_per_row(&widths, ui.spacing().item_spacing.x, ui.available_width());
+    for row in tabs.chunks(per_row.max(1)) {
+        ui.horizontal_wrapped(|ui| {
+            for &(tab, name, hint) in row {
+                if ui
+                    .selectable_label(*selected == tab, RichText::new(name).strong())
+                    .on_hover_text(hint)
+                    .clicked()
+                {
+                    *selected = tab;
+                }
             }
-        }
-    });
+        });
+    }
+}
+
+/// How many tabs of `widths` (points each, `gap` between them) to put on each row of
+/// `width`: all of them when they fit, else the fewest rows that fit, filled evenly (4 tabs
+/// on two rows: 2 and 2). A tab wider than the row is a row of its own.
+fn tabs_per_row(widths: &[f32], gap: f32, width: f32) -> usize {
+    let n = widths.len();
+    let fits = |per_row: usize| {
+        widths.chunks(per_row.max(1)).all(|row| {
+            row.len() == 1 || row.iter().sum::<f32>() + gap * (row.len() - 1) as f32 <= width
+        })
+    };
+    (1..=n)
+        .map(|rows| n.div_ceil(rows))
+        .find(|&per_row| fits(per_row))
+        .unwrap_or(1)
 }
 
 /// The worksheet window of an opened experiment file: its title and one step at a time.
@@ -456,4 +485,23 @@ fn worksheet_ui(ctx: &egui::Context, worksheet: &mut super::WorksheetState) {
         });
     worksheet.step = chosen;
     worksheet.open = open;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tabs_per_row;
+
+    #[test]
+    fn tabs_that_do_not_fit_one_row_share_the_rows_evenly() {
+        // Fits: one row.
+        assert_eq!(tabs_per_row(&[100.0, 100.0, 100.0, 40.0], 8.0, 400.0), 4);
+        // 3 fit (316) but not 4: two rows of two, not three and one.
+        assert_eq!(tabs_per_row(&[100.0, 100.0, 100.0, 40.0], 8.0, 330.0), 2);
+        // Six image tabs on a narrow column: three rows of two.
+        assert_eq!(tabs_per_row(&[90.0; 6], 8.0, 200.0), 2);
+        assert_eq!(tabs_per_row(&[90.0; 6], 8.0, 290.0), 3);
+        // A tab wider than the row: one per row.
+        assert_eq!(tabs_per_row(&[500.0, 20.0], 8.0, 300.0), 1);
+        assert_eq!(tabs_per_row(&[], 8.0, 300.0), 1);
+    }
 }
