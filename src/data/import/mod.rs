@@ -84,6 +84,7 @@ use super::{DataError, Dataset, Labels, Task};
 pub mod build;
 pub mod columns;
 mod kept;
+mod labels;
 pub mod numbers;
 mod read;
 pub mod rules;

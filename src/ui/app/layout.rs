@@ -410,7 +410,7 @@ fn tab_bar_ui<T: Copy + PartialEq>(ui: &mut egui::Ui, selected: &mut T, tabs: &[
         .map(|w| w + 2.0 * padding)
         .collect();
     let per_row = tabs_per_row(&widths, ui.spacing().item_spacing.x, ui.available_width());
-    for row in tabs.chunks(per_row.max(1)) {
+    for row in tabs.chunks(per_row) {
         ui.horizontal_wrapped(|ui| {
             for &(tab, name, hint) in row {
                 if ui
@@ -427,11 +427,11 @@ fn tab_bar_ui<T: Copy + PartialEq>(ui: &mut egui::Ui, selected: &mut T, tabs: &[
 
 /// How many tabs of `widths` (points each, `gap` between them) to put on each row of
 /// `width`: all of them when they fit, else the fewest rows that fit, filled evenly (4 tabs
-/// on two rows: 2 and 2). A tab wider than the row is a row of its own.
+/// on two rows: 2 and 2). A tab wider than the row is a row of its own. At least 1.
 fn tabs_per_row(widths: &[f32], gap: f32, width: f32) -> usize {
     let n = widths.len();
     let fits = |per_row: usize| {
-        widths.chunks(per_row.max(1)).all(|row| {
+        widths.chunks(per_row).all(|row| {
             row.len() == 1 || row.iter().sum::<f32>() + gap * (row.len() - 1) as f32 <= width
         })
     };
