@@ -174,6 +174,45 @@ fn crlf_and_a_byte_order_mark_stream_too() {
     );
 }
 
+/// The stream puts the unfinished record at the end of a chunk in the room before the next
+/// chunk; a record longer than that room is joined to the chunk by a copy instead.
+#[test]
+fn a_record_longer_than_the_room_before_a_chunk_streams_to_the_same_data_set() {
+    use gradscope::data::import::stream::{CHUNK_BYTES, HEAD_BYTES};
+    let dir = scratch();
+    // The first record that starts within 100 kB of the end of the first chunk gets 200 kB
+    // of spaces after its first cell, so that it runs past that end.
+    let offset = std::cell::Cell::new("x0,x1,x2,x3,x4,x5,x6,x7,label\n".len());
+    let stretched = std::cell::Cell::new(None);
+    let path = write_csv(dir.path(), "long.csv", (false, false), |row, line| {
+        let start = offset.get();
+        let line = if stretched.get().is_none() && start > CHUNK_BYTES - 100_000 {
+            stretched.set(Some(row));
+            line.replacen(',', &format!("{},", " ".repeat(200_000)), 1)
+        } else {
+            line
+        };
+        offset.set(start + line.len() + 1);
+        line
+    });
+    let text = std::fs::read(&path).expect("read");
+    let row = stretched.get().expect("a record was stretched");
+    let last_end = text[..CHUNK_BYTES]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .expect("line ends");
+    assert!(
+        CHUNK_BYTES - (last_end + 1) > HEAD_BYTES,
+        "row {row}: the first chunk ends {} bytes into its last record",
+        CHUNK_BYTES - (last_end + 1)
+    );
+    assert!(
+        streamed(&path),
+        "spaces around a number keep the file plain"
+    );
+    assert_same(&path);
+}
+
 #[test]
 fn a_quote_late_in_the_file_is_read_whole_with_the_same_result() {
     let dir = scratch();

@@ -5,9 +5,11 @@
 //! system zeroes each new page that costs more than parsing it (about 1.5 ms per MB on the
 //! 2-core development machine: see the README's CSV benchmark). A table whose cells are all
 //! numbers or missing needs no text after reading, so such a file is read in chunks of
-//! [`CHUNK_BYTES`] into one reused buffer, each chunk parsed by the ordinary reader
+//! [`CHUNK_BYTES`] into two blocks used in turn, each chunk parsed by the ordinary reader
 //! ([`super::read`], on every core), and only the numbers are kept. A thread of its own
-//! reads (or decompresses) the next chunk while the current one is parsed.
+//! reads (or decompresses) the next chunk while the current one is parsed, after
+//! [`HEAD_BYTES`] of room where the unfinished last record of the chunk before is put, so
+//! that the chunk itself is not copied.
 //!
 //! A gzipped file is decompressed as it is read, with the same decoder as the whole reader
 //! (`flate2`'s `MultiGzDecoder`), so it costs no more memory than the plain file.
@@ -37,6 +39,10 @@ use crate::data::DataError;
 
 /// Bytes read per chunk (the buffer holds one chunk and the unfinished record before it).
 pub const CHUNK_BYTES: usize = 8 << 20;
+/// Room kept free before each chunk read, for the unfinished record of the chunk before it,
+/// so that the chunk itself is not copied (after a longer record, the chunk is copied to
+/// follow it).
+pub const HEAD_BYTES: usize = 64 << 10;
 /// Files at least this large are streamed when they can be; smaller ones are read whole.
 pub const STREAM_MIN_BYTES: u64 = 16 << 20;
 /// Whether the file at `path`, of `size` bytes, is large enough to stream: at least
@@ -102,8 +108,10 @@ struct Stream<'a> {
     compressed: Option<Arc<AtomicU64>>,
     /// Bytes of the file.
     file_len: u64,
+    /// The block holding the text being read, from `buf[start]` on.
     buf: Vec<u8>,
-    /// Text offset of `buf[0]`.
+    start: usize,
+    /// Text offset of `buf[start]`.
     consumed: u64,
     /// Whether the file has been read to its end.
     eof: bool,
@@ -133,28 +141,56 @@ impl<'a> Stream<'a> {
             input: Prefetch::start(input),
             compressed,
             file_len,
-            buf: Vec::with_capacity(CHUNK_BYTES + (1 << 20)),
+            buf: Vec::new(),
+            start: 0,
             consumed: 0,
             eof: false,
             options: options.unwrap_or_default(),
         };
         stream.fill()?;
-        if stream.buf.starts_with(BOM) {
-            stream.buf.drain(..BOM.len());
+        if stream.text().starts_with(BOM) {
+            stream.start += BOM.len();
             stream.consumed = BOM.len() as u64;
         }
-        if sep_line(&stream.buf).is_some()
-            || memchr::memchr_iter(b'\n', &stream.buf).count() < SNIFF_LINES
+        if sep_line(stream.text()).is_some()
+            || memchr::memchr_iter(b'\n', stream.text()).count() < SNIFF_LINES
         {
             return None;
         }
-        stream.options = options.unwrap_or_else(|| sniff_csv(&stream.buf));
+        stream.options = options.unwrap_or_else(|| sniff_csv(stream.text()));
         (!stream.options.decimal_comma).then_some(stream)
     }
 
-    /// Tops the buffer up to one chunk past what it holds; `None` on a read error.
+    /// The text not yet consumed that the buffer holds.
+    fn text(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or_default()
+    }
+
+    /// Moves on to the next chunk: the text not yet consumed, followed by the next chunk;
+    /// `None` on a read error.
     fn fill(&mut self) -> Option<()> {
-        self.eof = self.input.append_next(&mut self.buf)?;
+        let (next, last) = self.input.next_block()?;
+        let rest = self.text();
+        let next = if rest.len() <= HEAD_BYTES {
+            // The usual case: the unfinished record goes in the room before the chunk.
+            let mut next = next;
+            let at = HEAD_BYTES - rest.len();
+            next.get_mut(at..HEAD_BYTES)?.copy_from_slice(rest);
+            self.start = at;
+            next
+        } else {
+            let mut joined = Vec::with_capacity(rest.len() + next.len());
+            joined.extend_from_slice(rest);
+            joined.extend_from_slice(next.get(HEAD_BYTES..)?);
+            self.start = 0;
+            self.input.give_back(next);
+            joined
+        };
+        let done = std::mem::replace(&mut self.buf, next);
+        if done.capacity() > 0 {
+            self.input.give_back(done);
+        }
+        self.eof = last;
         Some(())
     }
 
@@ -162,16 +198,16 @@ impl<'a> Stream<'a> {
     /// end of the file.
     fn complete(&self) -> usize {
         if self.eof {
-            self.buf.len()
+            self.text().len()
         } else {
-            memchr::memrchr(b'\n', &self.buf).map_or(0, |k| k + 1)
+            memchr::memrchr(b'\n', self.text()).map_or(0, |k| k + 1)
         }
     }
 
     fn reader<'b>(&'b self, end: usize) -> Reader<'b> {
         Reader {
             file: self.file_name,
-            text: self.buf.get(..end).unwrap_or_default(),
+            text: self.text().get(..end).unwrap_or_default(),
             delimiter: self.options.delimiter,
             decimal_comma: false,
             has_header: self.options.has_header,
@@ -181,10 +217,10 @@ impl<'a> Stream<'a> {
     /// Reads the header, then every chunk; `None` as soon as the file is not plain.
     fn read(mut self, report: ProgressFn, cancelled: &AtomicBool) -> Option<Streamed> {
         let end = self.complete();
-        if !plain(self.buf.get(..end)?) {
+        if !plain(self.text().get(..end)?) {
             return None;
         }
-        let head_line = first_record_line(&self.buf);
+        let head_line = first_record_line(self.text());
         let (columns, last_header_empty, mut from) = {
             let reader = self.reader(end);
             let first = first_record(&reader, 0).ok()?;
@@ -201,7 +237,7 @@ impl<'a> Stream<'a> {
         let mut reuse = Buffers::default();
         loop {
             let end = self.complete();
-            let text = self.buf.get(..end)?;
+            let text = self.text().get(..end)?;
             if !plain(text) {
                 return None;
             }
@@ -228,7 +264,7 @@ impl<'a> Stream<'a> {
             if self.eof {
                 break;
             }
-            self.buf.drain(..end);
+            self.start += end;
             self.consumed += end as u64;
             from = 0;
             self.fill()?;
@@ -249,7 +285,7 @@ impl<'a> Stream<'a> {
     /// The rows of the file guessed from the first chunk's (10 % more, and capacity that is
     /// never written costs no memory).
     fn estimated_rows(&self, from: usize, end: usize) -> usize {
-        let lines = memchr::memchr_iter(b'\n', self.buf.get(from..end).unwrap_or_default())
+        let lines = memchr::memchr_iter(b'\n', self.text().get(from..end).unwrap_or_default())
             .count()
             .max(1);
         let per_line = (end.saturating_sub(from) / lines).max(1) as u64;
@@ -264,12 +300,13 @@ impl<'a> Stream<'a> {
 }
 
 /// The input read in chunks of [`CHUNK_BYTES`] on a thread of its own, one chunk ahead of
-/// the parser, into one block that is handed back and forth (so reading from the page cache,
-/// or decompressing, overlaps parsing the chunk before).
+/// the parser, into blocks that are handed back and forth (so reading from the page cache,
+/// or decompressing, overlaps parsing the chunk before). Each block starts with
+/// [`HEAD_BYTES`] of room, then the chunk.
 struct Prefetch {
-    /// The chunks read (or the read's error), in order.
+    /// The blocks read (or the read's error), in order.
     blocks: mpsc::Receiver<std::io::Result<Vec<u8>>>,
-    /// The block handed back to be filled again.
+    /// Blocks handed back to be filled again.
     spare: mpsc::Sender<Vec<u8>>,
 }
 
@@ -280,15 +317,24 @@ impl Prefetch {
         let (sender, blocks) = mpsc::sync_channel(0);
         let (spare, spares) = mpsc::channel::<Vec<u8>>();
         std::thread::spawn(move || {
-            let mut block = Vec::with_capacity(CHUNK_BYTES);
+            let mut block = Vec::with_capacity(HEAD_BYTES + CHUNK_BYTES);
+            let mut first = true;
             loop {
                 block.clear();
+                block.resize(HEAD_BYTES, 0);
                 let read = (&mut input)
                     .take(CHUNK_BYTES as u64)
                     .read_to_end(&mut block);
                 let last = !matches!(read, Ok(n) if n == CHUNK_BYTES);
                 if sender.send(read.map(|_| block)).is_err() || last {
                     return;
+                }
+                // A second block is read while the stream reads the first; after that, the
+                // stream hands back the block it is done with for each one it takes.
+                if first {
+                    first = false;
+                    block = Vec::with_capacity(HEAD_BYTES + CHUNK_BYTES);
+                    continue;
                 }
                 match spares.recv() {
                     Ok(next) => block = next,
@@ -299,15 +345,17 @@ impl Prefetch {
         Prefetch { blocks, spare }
     }
 
-    /// Appends the next chunk to `buf`: `Some(true)` when it was the last (shorter than a
-    /// chunk), `None` on a read error.
-    fn append_next(&self, buf: &mut Vec<u8>) -> Option<bool> {
+    /// The next block ([`HEAD_BYTES`] of room, then the chunk) and whether it was the last
+    /// (its chunk shorter than [`CHUNK_BYTES`]); `None` on a read error.
+    fn next_block(&self) -> Option<(Vec<u8>, bool)> {
         let block = self.blocks.recv().ok()?.ok()?;
-        buf.extend_from_slice(&block);
-        let last = block.len() < CHUNK_BYTES;
-        // The reader is gone after the last chunk; the block is then simply dropped.
+        let last = block.len() < HEAD_BYTES + CHUNK_BYTES;
+        Some((block, last))
+    }
+
+    /// Hands a block back to be filled again (dropped when the reader has ended).
+    fn give_back(&self, block: Vec<u8>) {
         let _ = self.spare.send(block);
-        Some(last)
     }
 }
 
