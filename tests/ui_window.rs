@@ -96,6 +96,49 @@ fn the_window_trains_and_saves_a_screenshot() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Each view of `bench-ui` is measured on its own: the eight runs of the `runs` view stop
+/// when it ends (they trained on under the views after it, and slowed them).
+#[test]
+fn bench_ui_stops_the_runs_of_the_runs_view_before_the_next_view() {
+    let Some((_one, server)) = window_server(false) else {
+        return;
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args([
+            "bench-ui",
+            "--json",
+            "--views",
+            "runs,lab",
+            "--seconds",
+            "1",
+            "--warmup",
+            "0.5",
+        ])
+        .env("DISPLAY", &server.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("GRADSCOPE_ANTIALIAS", "off")
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {stdout}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    assert_eq!(
+        report["runs_runs_training"],
+        serde_json::json!(8),
+        "{report}"
+    );
+    assert_eq!(
+        report["lab_runs_training"],
+        serde_json::json!(1),
+        "{report}"
+    );
+}
+
 /// `gradscope bench-ui --json` on two views: one JSON line with every key per view, frame
 /// times in a sane order (mean ≤ max, p95 ≤ max), memory and steps measured. The numbers
 /// themselves are the README's, not a test's: nothing here asserts a speed.

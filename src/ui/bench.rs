@@ -141,6 +141,8 @@ pub struct ViewResult {
     pub rss_growth_mb: Option<f64>,
     /// Training steps per second while measured (views that train on the worker).
     pub steps_per_second: Option<f64>,
+    /// The lab's runs training at the end of the measurement (each on a thread of its own).
+    pub runs_training: usize,
 }
 
 /// Everything `bench-ui` reports.
@@ -165,7 +167,8 @@ impl BenchReport {
     /// `antialias_edges` and `antialias_reason` (see [`crate::ui::edges`]; `null` before the
     /// window chose), the plan's seconds, and per view
     /// `<view>_frames`, `<view>_frames_per_s`, `<view>_mean_ms`, `<view>_p95_ms`, `<view>_max_ms`, `<view>_rss_mb`,
-    /// `<view>_rss_growth_mb` and (views that train on the worker) `<view>_steps_per_s`.
+    /// `<view>_rss_growth_mb`, `<view>_runs_training` (the lab's runs training at the end,
+    /// each on a thread of its own) and (views that train on the worker) `<view>_steps_per_s`.
     /// Values that could not be measured are `null`.
     pub fn to_json(&self) -> Value {
         let mut map = Map::new();
@@ -210,6 +213,10 @@ impl BenchReport {
             map.insert(
                 format!("{name}_rss_growth_mb"),
                 number(result.rss_growth_mb),
+            );
+            map.insert(
+                format!("{name}_runs_training"),
+                Value::from(result.runs_training),
             );
             if result.view.trains_on_worker() {
                 map.insert(

@@ -142,8 +142,9 @@ impl GradscopeApp {
             steps_per_second: view
                 .trains_on_worker()
                 .then(|| steps as f64 / f64::from(seconds)),
+            runs_training: self.runs_training(),
         });
-        self.bench_leave(view);
+        self.bench_leave(ctx, view);
         run.index += 1;
         run.entered = None;
         run.measuring = None;
@@ -205,11 +206,42 @@ impl GradscopeApp {
         }
     }
 
-    /// Stops what `view` started on the UI thread.
-    fn bench_leave(&mut self, view: BenchView) {
+    /// The lab's runs that are training: the selected one (the lab's own worker) and the
+    /// others in the run list.
+    fn runs_training(&self) -> usize {
+        let selected = self.lab.runs.selected;
+        let others = self
+            .lab
+            .runs
+            .entries
+            .iter()
+            .filter(|e| e.id != selected && e.run.running)
+            .count();
+        others + usize::from(self.lab.run.running)
+    }
+
+    /// Stops what `view` started, so that the views measured after it do not share the
+    /// machine with it.
+    fn bench_leave(&mut self, ctx: &egui::Context, view: BenchView) {
         match view {
             BenchView::Lesson => self.lesson().playing = false,
             BenchView::Race => self.race().playing = false,
+            BenchView::Runs => {
+                // Runs not selected train on in the background (a window's Runs tab wants
+                // that); here they would slow every view measured after this one.
+                let selected = self.lab.runs.selected;
+                let others: Vec<u64> = self
+                    .lab
+                    .runs
+                    .entries
+                    .iter()
+                    .map(|e| e.id)
+                    .filter(|&id| id != selected)
+                    .collect();
+                for id in others {
+                    self.run_action(ctx, RunAction::Delete(id));
+                }
+            }
             _ => {}
         }
     }
