@@ -349,3 +349,50 @@ impl Table {
         std::borrow::Cow::Owned(columns)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A cell as a file of numbers may hold it: spaces, a sign, digits, a point, digits, an
+    /// exponent, each there or not (so also `""`, `"-"`, `"."` and `"e5"`).
+    fn number_like() -> impl Strategy<Value = String> {
+        "[ ]?[-+]?[0-9]{0,12}(\\.[0-9]{0,12})?([eE][-+]?[0-9]{1,2})?[ ]?"
+    }
+
+    proptest! {
+        /// Every cell reads as Rust's parser reads it: the correctly rounded `f32` (-0 as 0),
+        /// or NaN when it is empty, not a number or out of range. Records of plain numbers
+        /// are read at once, others cell by cell; both ways must agree with the reference.
+        #[test]
+        fn every_cell_reads_as_rusts_parser_reads_it(
+            rows in proptest::collection::vec(proptest::collection::vec(number_like(), 3), 1..40),
+            crlf in any::<bool>(),
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("a,b,c{end}");
+            for row in &rows {
+                text.push_str(&row.join(","));
+                text.push_str(end);
+            }
+            let table = read_table("cells.csv", text.as_bytes(), &CsvOptions::default())
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(table.n_rows(), rows.len());
+            for (i, row) in rows.iter().enumerate() {
+                for (j, cell) in row.iter().enumerate() {
+                    let read = table.numbers(j).and_then(|c| c.values.get(i)).copied();
+                    let read = read.ok_or_else(|| TestCaseError::fail("a cell is missing"))?;
+                    match cell.trim().parse::<f32>() {
+                        Ok(x) if x.is_finite() => prop_assert_eq!(
+                            read.to_bits(),
+                            (x + 0.0).to_bits(),
+                            "row {} column {}: {:?} read as {}", i, j, cell, read
+                        ),
+                        _ => prop_assert!(read.is_nan(), "{:?} read as {}", cell, read),
+                    }
+                }
+            }
+        }
+    }
+}
