@@ -96,15 +96,7 @@ impl Reader<'_> {
     #[inline]
     fn fast_number(&self, pos: usize) -> Option<(CellRead, usize, bool)> {
         let text = self.text;
-        let first = *text.get(pos)?;
-        if !(first.is_ascii_digit() || first == b'-' || first == b'.' || first == b'+') {
-            return None;
-        }
-        let rest = text.get(pos..)?;
-        let (value, len) = match parse_simple_decimal(rest) {
-            Some(simple) => simple,
-            None => fast_float2::parse_partial::<f32, _>(rest).ok()?,
-        };
+        let (value, len) = leading_number(text.get(pos..)?)?;
         let end = pos + len;
         let next = match text.get(end) {
             None => (end, true),
@@ -114,7 +106,7 @@ impl Reader<'_> {
             Some(b'\r') => (end + 1, true),
             Some(_) => return None,
         };
-        if !value.is_finite() || (self.decimal_comma && text.get(pos..end)?.contains(&b'.')) {
+        if self.decimal_comma && text.get(pos..end)?.contains(&b'.') {
             return None;
         }
         let cell = CellRead {
@@ -293,25 +285,8 @@ impl Reader<'_> {
         let last = values.len().checked_sub(1)?;
         for (j, column) in values.iter_mut().enumerate() {
             let start = pos;
-            let rest = text.get(pos..)?;
-            let value = match parse_simple_decimal(rest) {
-                Some((value, len)) => {
-                    pos += len;
-                    value
-                }
-                None => {
-                    let first = *rest.first()?;
-                    if !(first.is_ascii_digit() || matches!(first, b'-' | b'.' | b'+')) {
-                        return None;
-                    }
-                    let (value, len) = fast_float2::parse_partial::<f32, _>(rest).ok()?;
-                    if !value.is_finite() {
-                        return None;
-                    }
-                    pos += len;
-                    value
-                }
-            };
+            let (value, len) = leading_number(text.get(pos..)?)?;
+            pos += len;
             if self.decimal_comma && text.get(start..pos)?.contains(&b'.') {
                 return None;
             }
@@ -330,6 +305,21 @@ impl Reader<'_> {
         }
         Some(pos)
     }
+}
+
+/// The finite number at the start of `bytes` (an unquoted cell, `[+-.0-9]` first) and the
+/// bytes it takes: [`parse_simple_decimal`], else `fast_float2` (exponents, more digits).
+#[inline(always)]
+fn leading_number(bytes: &[u8]) -> Option<(f32, usize)> {
+    if let Some(simple) = parse_simple_decimal(bytes) {
+        return Some(simple);
+    }
+    let first = *bytes.first()?;
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'.' | b'+')) {
+        return None;
+    }
+    let (value, len) = fast_float2::parse_partial::<f32, _>(bytes).ok()?;
+    value.is_finite().then_some((value, len))
 }
 
 impl Sink<'_> {
