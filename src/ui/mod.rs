@@ -23,6 +23,7 @@ pub mod controls;
 pub mod decimate;
 pub mod doctor;
 pub mod edges;
+pub mod fade;
 pub mod features;
 pub mod files;
 pub mod format;

@@ -257,10 +257,12 @@ impl Panel for StepperPanel {
         // panel's width instead of running past its edge.
         let step = self.picker_ui(ui, view.data.train.len().max(1));
         if self.open {
-            egui::ScrollArea::vertical()
+            let scroll = egui::ScrollArea::vertical()
                 .id_salt("stepper_scroll")
                 .auto_shrink([false, false])
                 .show(ui, |ui| self.phase_content_ui(ui, view.data, view.run));
+            // More formulas below the edge (presentation mode shows two or three lines).
+            crate::ui::fade::fade_what_runs_on(ui, &scroll);
         }
         step.then_some(Action::Step(1))
     }
