@@ -213,6 +213,52 @@ fn a_record_longer_than_the_room_before_a_chunk_streams_to_the_same_data_set() {
     assert_same(&path);
 }
 
+/// The delimiter, decimal comma and header are guessed from the first 100 non-blank records.
+/// Blank lines and long records can push those past the stream's first chunk; the stream
+/// then leaves the file to the whole reader, so the guess (here: a decimal comma, seen only
+/// in the records after the long ones) is the same. It used to stream the file with a
+/// decimal point, reading every number a thousand times too large and the labels 1,000 and
+/// 2,000 as two classes more.
+#[test]
+fn records_pushed_past_the_first_chunk_are_still_in_the_guess() {
+    let dir = scratch();
+    let path = dir.path().join("decimal-comma.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    out.write_all("\n".repeat(200).as_bytes()).expect("write");
+    writeln!(out, "a;b;label").expect("write");
+    let spaces = " ".repeat(150_000);
+    for row in 0..60 {
+        writeln!(out, "7{spaces};8;{}", 1 + row % 2).expect("write");
+    }
+    for row in 0..600_000 {
+        writeln!(
+            out,
+            "{},{:03};{},{:03};{},000",
+            1 + row % 997,
+            row % 1000,
+            1 + row % 13,
+            (row * 7) % 1000,
+            1 + row % 2
+        )
+        .expect("write");
+    }
+    out.flush().expect("flush");
+    drop(out);
+    assert!(std::fs::metadata(&path).expect("size").len() > 16 << 20);
+    assert!(
+        !streamed(&path),
+        "the first chunk holds 55 of the 100 records guessed from"
+    );
+    assert_same(&path);
+    let data = load_now(&DataSource::auto(&path)).expect("loads").dataset;
+    assert_eq!(
+        data.task,
+        gradscope::data::Task::Classification {
+            class_names: vec!["1".into(), "2".into()]
+        }
+    );
+}
+
 #[test]
 fn a_quote_late_in_the_file_is_read_whole_with_the_same_result() {
     let dir = scratch();

@@ -238,6 +238,13 @@ fn looks_decimal_comma(cell: &str) -> bool {
     cell.contains('.') && looks_decimal(&ungrouped, b',') && parse_number(cell, true).is_some()
 }
 
+/// Whether `text` holds, whole, every record that [`sniff_csv`] reads (the first 100 that are
+/// not blank) and one more after them, split with `delimiter`: then the guess on `text` is
+/// the guess on any longer text that starts with it, as long as neither holds a quote.
+pub(crate) fn holds_sniffed_records(text: &[u8], delimiter: u8) -> bool {
+    sample_records(text, delimiter, SNIFF_RECORDS + 1).len() > SNIFF_RECORDS
+}
+
 /// The first `max` non-blank records as trimmed (lossy UTF-8) cells.
 fn sample_records(text: &[u8], delimiter: u8, max: usize) -> Vec<Vec<String>> {
     let mut out = Vec::new();

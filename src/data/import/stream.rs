@@ -33,7 +33,7 @@ use rayon::prelude::*;
 
 use super::read::{Buffers, Reader, Sink, first_record, header, read_rows};
 use super::settings::CsvOptions;
-use super::sniff::{GZIP_MAGIC, first_record_line, sep_line, sniff_csv};
+use super::sniff::{GZIP_MAGIC, first_record_line, holds_sniffed_records, sep_line, sniff_csv};
 use super::table::{ColumnNumbers, ProgressFn, Table};
 use crate::data::DataError;
 
@@ -58,10 +58,6 @@ pub fn worth_streaming(path: &Path, size: u64) -> bool {
         && magic == GZIP_MAGIC
 }
 
-/// Line ends the first chunk must hold: the delimiter and header are guessed from the first
-/// 100 records ([`sniff_csv`]), which must all be in it for the guess to equal the whole
-/// text's.
-const SNIFF_LINES: usize = 101;
 /// The UTF-8 byte order mark, skipped as [`super::decode_owned`] does.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -152,12 +148,19 @@ impl<'a> Stream<'a> {
             stream.start += BOM.len();
             stream.consumed = BOM.len() as u64;
         }
-        if sep_line(stream.text()).is_some()
-            || memchr::memchr_iter(b'\n', stream.text()).count() < SNIFF_LINES
-        {
+        if sep_line(stream.text()).is_some() {
             return None;
         }
-        stream.options = options.unwrap_or_else(|| sniff_csv(stream.text()));
+        // The delimiter, decimal comma and header are guessed from the first 100 records
+        // (blank lines left out): the first chunk's complete records must hold them all for
+        // its guess to be the whole text's (long records or many blank lines can push them
+        // past the chunk; the whole reader then takes the file).
+        let complete = stream.text().get(..stream.complete())?;
+        let sniffed = options.unwrap_or_else(|| sniff_csv(complete));
+        if !holds_sniffed_records(complete, sniffed.delimiter) {
+            return None;
+        }
+        stream.options = sniffed;
         (!stream.options.decimal_comma).then_some(stream)
     }
 
