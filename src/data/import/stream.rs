@@ -16,9 +16,10 @@
 //!
 //! The stream gives up, and the caller reads the file whole with [`super::read_table_owned`]
 //! (which then reports any error with its line and column), as soon as the file is anything
-//! but plain: damaged gzip data, an Excel `sep=` line, a quote, a lone CR line end, a decimal
-//! comma, a cell that is neither a number nor missing, or a record with the wrong number of
-//! fields.
+//! but plain: damaged gzip data, an Excel `sep=` line, a first chunk that does not hold the
+//! 100 non-blank records the delimiter, decimal comma and header are guessed from, a quote, a
+//! lone CR line end, a decimal comma, a cell that is neither a number nor missing, or a record
+//! with the wrong number of fields.
 //! So the result never differs from reading the whole text, except that the streamed table
 //! keeps no text ([`Table::cell`] reads `""`, as after the text is released for building).
 
