@@ -175,24 +175,33 @@ impl<'a> Stream<'a> {
     fn fill(&mut self) -> Option<()> {
         let (next, last) = self.input.next_block()?;
         let rest = self.text();
-        let next = if rest.len() <= HEAD_BYTES {
+        let (next, read) = if rest.len() <= HEAD_BYTES {
             // The usual case: the unfinished record goes in the room before the chunk.
             let mut next = next;
             let at = HEAD_BYTES - rest.len();
             next.get_mut(at..HEAD_BYTES)?.copy_from_slice(rest);
             self.start = at;
-            next
+            (next, None)
         } else {
             let mut joined = Vec::with_capacity(rest.len() + next.len());
             joined.extend_from_slice(rest);
             joined.extend_from_slice(next.get(HEAD_BYTES..)?);
             self.start = 0;
-            self.input.give_back(next);
-            joined
+            (joined, Some(next))
         };
         let done = std::mem::replace(&mut self.buf, next);
-        if done.capacity() > 0 {
-            self.input.give_back(done);
+        // One block goes back for each one taken (but for the first, taken into an empty
+        // buffer), so two are in use: the one just read when the record was joined to a copy
+        // of it, else the one done with, unless that was a joined one (of any size, freed
+        // here; the reader grows an empty block to a chunk's).
+        let back = match read {
+            Some(block) => Some(block),
+            None if done.capacity() == 0 => None,
+            None if done.capacity() > HEAD_BYTES + CHUNK_BYTES => Some(Vec::new()),
+            None => Some(done),
+        };
+        if let Some(block) = back {
+            self.input.give_back(block);
         }
         self.eof = last;
         Some(())
