@@ -431,6 +431,48 @@ fn inspection_fields() {
     );
 }
 
+/// Lines of spaces and tabs before the header are skipped as blank lines are, and an unknown
+/// label column is reported on the header's own line (it said line 1 when the lines before it
+/// held spaces): through `inspect`, the strict reader and `train --data`'s load.
+#[test]
+fn an_unknown_label_is_reported_on_the_headers_line_after_lines_of_spaces() {
+    let text = b"  \n\t\n\n \t \r\na,b,c\n1,2,x\n3,4,y\n5,6,x\n";
+    let expected = "sp.csv:5: unknown label column \"nope\"; the columns are a, b, c";
+    let err = inspect_csv("sp.csv", text, Some("nope")).unwrap_err();
+    assert_eq!(err.to_string(), expected);
+    assert_eq!(err.line, Some(5));
+    let strict = gradscope::data::parse_csv("sp.csv", text, "nope", 0.5, 1).unwrap_err();
+    assert_eq!(strict.to_string(), expected);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sp.csv");
+    std::fs::write(&path, text).expect("write");
+    let loaded = gradscope::data::load_now(&gradscope::data::DataSource {
+        path: path.clone(),
+        import: gradscope::data::FileImport::Auto {
+            label: Some("nope".into()),
+            train_ratio: 0.5,
+            seed: 1,
+            bad_numbers: Default::default(),
+        },
+    });
+    let message = loaded.map(|_| ()).unwrap_err().to_string();
+    assert_eq!(
+        message,
+        expected.replacen("sp.csv", &path.display().to_string(), 1)
+    );
+    // The header's line is the table's: a `sep=` line and blank lines counted.
+    let table = read_table(
+        "t.csv",
+        b"sep=;\n\n   \na;b\n1;2\n",
+        &CsvOptions {
+            delimiter: b';',
+            ..CsvOptions::default()
+        },
+    )
+    .expect("reads");
+    assert_eq!(table.header_line(), 4);
+}
+
 #[test]
 fn cell_errors_name_the_exact_line() {
     let err = inspect_err(b"x1,x2,label\n\"1\n\",2,a\n3,4,b\n5,inf,a\n");

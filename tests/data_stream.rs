@@ -174,6 +174,42 @@ fn crlf_and_a_byte_order_mark_stream_too() {
     );
 }
 
+/// A streamed file whose header follows lines of spaces and blank lines names the header's
+/// own line when the label column is unknown, as the whole reader does.
+#[test]
+fn an_unknown_label_in_a_streamed_file_is_reported_on_the_headers_line() {
+    let dir = scratch();
+    let path = write_csv(dir.path(), "spaced.csv", (false, false), |_, line| line);
+    let text = std::fs::read(&path).expect("read");
+    let mut spaced = b"  \n \t\n\n".to_vec();
+    spaced.extend_from_slice(&text);
+    std::fs::write(&path, spaced).expect("write");
+    assert!(
+        streamed(&path),
+        "a file of plain numbers this large streams"
+    );
+    let source = DataSource {
+        path: path.clone(),
+        import: gradscope::data::FileImport::Auto {
+            label: Some("nope".into()),
+            train_ratio: 0.8,
+            seed: 1,
+            bad_numbers: Default::default(),
+        },
+    };
+    let message = load_now(&source)
+        .map(|_| ())
+        .expect_err("no such column")
+        .to_string();
+    assert_eq!(
+        message,
+        format!(
+            "{}:4: unknown label column \"nope\"; the columns are x0, x1, x2, x3, x4, x5, x6, x7, label",
+            path.display()
+        )
+    );
+}
+
 /// The stream puts the unfinished record at the end of a chunk in the room before the next
 /// chunk; a record longer than that room is joined to the chunk by a copy instead.
 #[test]

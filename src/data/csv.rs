@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::import::{
     self, BadNumbers, CsvOptions, ImportSettings, MissingPolicy, Table, TaskChoice, TextFeature,
-    UNTERMINATED_QUOTE, build_dataset, decode_input, find_column, first_record_line, is_missing,
-    not_a_number, read_table, sniff_csv, unknown_column,
+    UNTERMINATED_QUOTE, build_dataset, decode_input, find_column, is_missing, not_a_number,
+    read_table, sniff_csv, unknown_column,
 };
 use super::{DataError, Dataset};
 
@@ -81,7 +81,7 @@ pub fn parse_csv(
         Ok(table) => table,
         Err(e) => return Err(earlier_error(file_name, &text, &options, label, e)),
     };
-    let label_col = check_strict(file_name, &text, &options, &table, label)?;
+    let label_col = check_strict(file_name, &options, &table, label)?;
     let settings = ImportSettings {
         task: TaskChoice::Auto,
         missing: MissingPolicy::DropRows,
@@ -111,7 +111,7 @@ fn earlier_error(
         .and_then(|start| text.get(..start));
     let earlier = before
         .and_then(|prefix| read_table(file_name, prefix, options).ok())
-        .and_then(|table| check_strict(file_name, text, options, &table, label).err());
+        .and_then(|table| check_strict(file_name, options, &table, label).err());
     match earlier {
         Some(e) if e.line.is_some() && e.line < error.line => e,
         _ => error,
@@ -122,17 +122,16 @@ fn earlier_error(
 /// feature column, every feature cell a finite number, no missing label.
 fn check_strict(
     file_name: &str,
-    text: &[u8],
     options: &CsvOptions,
     table: &Table,
     label: &str,
 ) -> Result<usize, DataError> {
     let label_col = find_column(&table.columns, label)
-        .ok_or_else(|| unknown_column(file_name, text, &table.columns, label))?;
+        .ok_or_else(|| unknown_column(file_name, table.header_line(), &table.columns, label))?;
     if table.columns.len() < 2 {
         return Err(
             DataError::new(file_name, "no feature columns besides the label column")
-                .at_line(first_record_line(text)),
+                .at_line(table.header_line()),
         );
     }
     let mut first: Option<(usize, usize)> = None;

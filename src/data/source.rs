@@ -21,8 +21,8 @@ use super::images::{FolderReport, load_image_folder_with_report};
 use super::import::stream::{stream_table, worth_streaming};
 use super::import::{
     BadNumbers, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, GZIP_MAGIC, ImportSettings,
-    ImportWarning, Table, TableReport, build_owned, decode_owned, find_column, first_record_line,
-    read_table_owned, sniff_csv, unknown_column,
+    ImportWarning, Table, TableReport, build_owned, decode_owned, find_column, read_table_owned,
+    sniff_csv, unknown_column,
 };
 use super::open::{SourceKind, detect};
 use super::{DataError, Dataset};
@@ -363,8 +363,6 @@ pub struct OpenedTable {
     pub table: Table,
     /// Whether the file was gzipped.
     pub gzip: bool,
-    /// The line of the header (or first) record, for errors about the columns.
-    pub head_line: u64,
 }
 
 /// The error of a load cancelled through its flag.
@@ -422,18 +420,13 @@ pub fn open_table(
     let gzip = raw.starts_with(&GZIP_MAGIC);
     let text = decode_owned(&name, raw)?;
     let options = options.unwrap_or_else(|| sniff_csv(&text));
-    let head_line = first_record_line(&text);
     progress.start(Phase::Parsing, text.len() as u64);
     let report = |bytes: u64| {
         progress.advance(bytes);
         !cancel.load(Ordering::Relaxed)
     };
     let table = read_table_owned(&name, text, &options, &report)?;
-    Ok(OpenedTable {
-        table,
-        gzip,
-        head_line,
-    })
+    Ok(OpenedTable { table, gzip })
 }
 
 /// [`open_table`] for building a data set: a large file of plain numbers is read as a stream
@@ -484,7 +477,6 @@ fn open_streamed(
     Ok(streamed.map(|s| OpenedTable {
         table: s.table,
         gzip: s.gzip,
-        head_line: s.head_line,
     }))
 }
 
@@ -522,7 +514,7 @@ pub fn load(
                     let name = path.display().to_string();
                     let columns = &opened.table.columns;
                     let column = find_column(columns, label).ok_or_else(|| {
-                        unknown_column(&name, b"", columns, label).at_line(opened.head_line)
+                        unknown_column(&name, opened.table.header_line(), columns, label)
                     })?;
                     settings = settings.with_label(&opened.table, column);
                 }

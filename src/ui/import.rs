@@ -35,8 +35,6 @@ const PREVIEW_ROWS: usize = 8;
 /// A delimited text file as understood so far.
 pub struct TableReview {
     gzip: bool,
-    /// The line of the header (or first) record.
-    head_line: u64,
     table: Arc<Table>,
     columns: Vec<crate::data::ColumnSummary>,
     settings: ImportSettings,
@@ -187,7 +185,6 @@ fn table_review(opened: crate::data::OpenedTable) -> Loaded {
     let settings = ImportSettings::guess(&opened.table, csv);
     Loaded::Table(Box::new(TableReview {
         gzip: opened.gzip,
-        head_line: opened.head_line,
         table: Arc::new(opened.table),
         columns,
         settings,
@@ -391,7 +388,6 @@ impl ImportWizard {
         {
             let TableReview {
                 gzip,
-                head_line,
                 table,
                 columns,
                 settings,
@@ -404,11 +400,7 @@ impl ImportWizard {
                         path: path.clone(),
                         import: FileImport::Table(settings.clone()),
                     };
-                    let opened = OpenedTable {
-                        table,
-                        gzip,
-                        head_line,
-                    };
+                    let opened = OpenedTable { table, gzip };
                     self.restore = Some(settings.clone());
                     let work = Work::BuildOpened(source, settings, Box::new(opened));
                     self.building = true;
@@ -419,7 +411,6 @@ impl ImportWizard {
                 Err(table) => {
                     self.review = Some(Loaded::Table(Box::new(TableReview {
                         gzip,
-                        head_line,
                         columns,
                         table,
                         settings,

@@ -108,7 +108,7 @@ pub use settings::{
     BadNumbers, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, ImportSettings,
     MAX_INTEGER_CLASSES, MAX_ONE_HOT_VALUES, MissingPolicy, TaskChoice, TextFeature,
 };
-pub use sniff::{decode_input, decode_owned, first_record_line, sep_line, sniff_csv};
+pub use sniff::{decode_input, decode_owned, line_of, sep_line, sniff_csv};
 pub use table::{
     ColumnNumbers, ProgressFn, Table, UNTERMINATED_QUOTE, read_table, read_table_owned,
     read_table_with_progress,
@@ -127,9 +127,9 @@ pub fn find_column(columns: &[String], label: &str) -> Option<usize> {
         .or_else(|| label.parse::<usize>().ok().filter(|&i| i < columns.len()))
 }
 
-/// `"{file}:{line}: unknown label column \"y\"; the columns are x1, x2, label"`, on the
-/// line of the first record of `text`.
-pub fn unknown_column(file_name: &str, text: &[u8], columns: &[String], label: &str) -> DataError {
+/// `"{file}:{line}: unknown label column \"y\"; the columns are x1, x2, label"`, with
+/// `line` the header's (or first record's) line, [`Table::header_line`].
+pub fn unknown_column(file_name: &str, line: u64, columns: &[String], label: &str) -> DataError {
     DataError::new(
         file_name,
         format!(
@@ -138,7 +138,7 @@ pub fn unknown_column(file_name: &str, text: &[u8], columns: &[String], label: &
             columns.join(", ")
         ),
     )
-    .at_line(first_record_line(text))
+    .at_line(line)
 }
 
 /// A column of the report in `inspect`'s JSON: `{"column": "area", "reason": "…"}`.
@@ -257,13 +257,11 @@ pub fn inspect_csv(
     let gzip = raw.starts_with(&GZIP_MAGIC);
     let text = decode_input(file_name, raw)?;
     let options = sniff_csv(&text);
-    let head_line = first_record_line(&text);
     let table = read_table_owned(file_name, text, &options, &|_| true)?;
     let mut settings = ImportSettings::guess(&table, options);
     if let Some(label) = label {
-        let column = find_column(&table.columns, label).ok_or_else(|| {
-            unknown_column(file_name, b"", &table.columns, label).at_line(head_line)
-        })?;
+        let column = find_column(&table.columns, label)
+            .ok_or_else(|| unknown_column(file_name, table.header_line(), &table.columns, label))?;
         settings = settings.with_label(&table, column);
     }
     let (dataset, report) = build_owned(file_name, file_name, table, &settings)?;

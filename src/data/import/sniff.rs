@@ -315,19 +315,11 @@ fn guess_header(records: &[Vec<String>], decimal_comma: bool) -> bool {
         .all(|(j, head)| !is_missing(head) && !number(head) && column(j).all(|c| c != head))
 }
 
-/// The 1-based line of the first record of `text` (blank lines and an Excel `sep=` line
-/// before it counted): the header line.
-pub fn first_record_line(text: &[u8]) -> u64 {
-    let (skipped, rest) = match sep_line(text) {
-        Some((_, len)) => (1, text.get(len..).unwrap_or_default()),
-        None => (0, text),
-    };
-    let breaks = rest
-        .iter()
-        .take_while(|&&b| b == b'\n' || b == b'\r')
-        .filter(|&&b| b == b'\n')
-        .count();
-    1 + skipped + breaks as u64
+/// The 1-based line on which byte `offset` of `text` stands (line ends before it counted;
+/// an offset past the end counts every line end).
+pub fn line_of(text: &[u8], offset: usize) -> u64 {
+    let before = text.get(..offset).unwrap_or(text);
+    1 + memchr::memchr_iter(b'\n', before).count() as u64
 }
 
 /// The byte offset where the record holding an unterminated quote starts, if `text` has one.

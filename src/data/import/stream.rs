@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 use super::read::{Buffers, Reader, Sink, first_record, header, read_rows};
 use super::settings::CsvOptions;
-use super::sniff::{GZIP_MAGIC, first_record_line, holds_sniffed_records, sep_line, sniff_csv};
+use super::sniff::{GZIP_MAGIC, holds_sniffed_records, line_of, sep_line, sniff_csv};
 use super::table::{ColumnNumbers, ProgressFn, Table};
 use crate::data::DataError;
 
@@ -66,8 +66,6 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub struct Streamed {
     /// The table (without text).
     pub table: Table,
-    /// The line of the header (or first) record.
-    pub head_line: u64,
     /// Whether the file was gzipped (and decompressed as it was read).
     pub gzip: bool,
 }
@@ -233,8 +231,7 @@ impl<'a> Stream<'a> {
         if !plain(self.text().get(..end)?) {
             return None;
         }
-        let head_line = first_record_line(self.text());
-        let (columns, last_header_empty, mut from) = {
+        let (columns, last_header_empty, header_line, mut from) = {
             let reader = self.reader(end);
             let first = first_record(&reader, 0).ok()?;
             let (columns, last_empty, data_from) = header(&reader, first).ok()?;
@@ -243,7 +240,7 @@ impl<'a> Stream<'a> {
             } else {
                 first
             };
-            (columns, last_empty, from)
+            (columns, last_empty, line_of(self.text(), first), from)
         };
         let width = columns.len();
         let mut columns_read = Columns::new(width, self.estimated_rows(from, end));
@@ -287,10 +284,10 @@ impl<'a> Stream<'a> {
             self.options,
             columns_read.columns,
             last_header_empty,
+            header_line,
         )?;
         Some(Streamed {
             table,
-            head_line,
             gzip: self.compressed.is_some(),
         })
     }

@@ -15,7 +15,7 @@ use super::numbers::{Form, parse_cell, parse_dot_grouped};
 use super::read::{Buffers, Reader, Sink, column_from_cells, first_record, header, read_rows};
 use super::scan::{line_at, next_field};
 use super::settings::CsvOptions;
-use super::sniff::sep_line;
+use super::sniff::{line_of, sep_line};
 use crate::data::DataError;
 
 /// The message of an unterminated quote error.
@@ -67,6 +67,8 @@ pub struct Table {
     numbers: Vec<ColumnNumbers>,
     unescaped: HashMap<(usize, usize), String>,
     sep_line: bool,
+    /// The 1-based line of the header (or, without one, of the first record).
+    header_line: u64,
     /// Data rows (`starts.len()`, except in a table read as a stream, which keeps no starts).
     rows: usize,
 }
@@ -139,6 +141,7 @@ pub fn read_table_owned(
         numbers: rows.columns,
         unescaped: rows.unescaped.into_iter().collect(),
         sep_line: sep.is_some(),
+        header_line: line_of(&text, first),
         text: Vec::new(),
     };
     table.text = text;
@@ -164,6 +167,7 @@ impl Table {
         options: CsvOptions,
         numbers: Vec<ColumnNumbers>,
         last_header_empty: bool,
+        header_line: u64,
     ) -> Option<Table> {
         let rows = numbers.first().map_or(0, |c| c.values.len());
         if rows == 0 || numbers.iter().any(|c| c.values.len() != rows) {
@@ -177,6 +181,7 @@ impl Table {
             numbers,
             unescaped: HashMap::new(),
             sep_line: false,
+            header_line,
             rows,
         };
         table.drop_empty_last(last_header_empty);
@@ -192,6 +197,13 @@ impl Table {
             self.columns.pop();
             self.numbers.pop();
         }
+    }
+
+    /// The 1-based line of the header record (or, without a header, of the first record):
+    /// blank lines, lines of spaces and an Excel `sep=` line before it counted. Errors about
+    /// the columns as a whole (an unknown label column) point there.
+    pub fn header_line(&self) -> u64 {
+        self.header_line
     }
 
     /// Number of data rows.
