@@ -23,7 +23,8 @@ Reading a table
      that does not come back further down its column.
   5. Cells: a cell that opens with \" is quoted (\"\" is one quote; delimiters and line ends
      inside are text); a quote never closed is an error at the opening quote. Cells are
-     trimmed of spaces; blank lines are skipped.
+     trimmed of white space (spaces, tabs, Unicode's other spaces); blank lines, and lines
+     of white space without a delimiter, are skipped.
   6. Fields: every record has as many as the first. One extra empty field at the end of a
      line is dropped, and so is a last column whose header cell (without a header: every
      cell) and data cells are all empty; any other difference is an error
