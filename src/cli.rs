@@ -38,7 +38,7 @@ use crate::experiment::{
     DatasetRef, Experiment, History, Preprocessing, ResumeState, SavedWeights,
     save_safetensors_with, write_metrics_csv,
 };
-use crate::nn::{ActivationKind, LayerSpec, ModelSpec, Shape, divergence_message};
+use crate::nn::{ActivationKind, LayerSpec, ModelSpec, Shape};
 use crate::train::{
     ConvBlock, EvalRecord, HiddenLayer, LossHistory, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
     StepOutcome, TrainConfig,

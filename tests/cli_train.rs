@@ -246,6 +246,61 @@ fn train_mnist_with_a_model_spec() {
 }
 
 /// A fresh folder for one test's files (removed at the end of the test).
+/// A regression target whose square overflows `f32` makes the loss infinite whatever the
+/// model predicts: the divergence names the largest training target instead of asking for a
+/// lower learning rate or normalised inputs; targets whose batches stay within `f32` do not
+/// get the message.
+#[test]
+fn targets_too_large_for_the_squared_error_are_named_when_training_diverges() {
+    let dir = scratch("huge-targets");
+    // 30 distinct targets from `scale` to 1.29 `scale`: a regression.
+    let write = |name: &str, scale: f64| {
+        let mut text = String::from("x,y\n");
+        for i in 0..30 {
+            text += &format!("{i},{:e}\n", -scale * (1.0 + i as f64 / 100.0));
+        }
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_str().expect("utf-8").to_string()
+    };
+    let huge = write("huge.csv", 2.5e19);
+    let output = gradscope(&["train", "--data", &huge, "--label", "y", "--epochs", "3"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stderr(&output);
+    let last = text.lines().last().expect("a line");
+    let largest = last
+        .strip_prefix(
+            "diverged at step 1: the targets are too large for 32-bit floats (the largest is ",
+        )
+        .and_then(|rest| {
+            rest.strip_suffix(
+                "; a batch's squared error passes 3.4e38): divide the target column by a power \
+                 of ten",
+            )
+        })
+        .unwrap_or_else(|| panic!("{last}"));
+    let largest: f64 = largest.parse().expect("a number");
+    assert!((2.5e19..=2.5e19 * 1.29).contains(&largest), "{largest}");
+    // 1e17: a batch of 32 sums squares up to 32 × 1.7e34, within f32.
+    let large = write("large.csv", 1.0e17);
+    let output = gradscope(&["train", "--data", &large, "--label", "y", "--epochs", "3"]);
+    let text = stderr(&output);
+    assert!(!text.contains("targets are too large"), "{text}");
+    // Its loss, about 1.3e34, is printed in scientific notation rather than in 35 digits.
+    let done = text
+        .lines()
+        .find(|l| l.starts_with("done:"))
+        .expect("done line");
+    let train_loss = done
+        .split("train loss ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("train loss");
+    let value: f64 = train_loss.parse().expect("a number");
+    assert!(train_loss.contains("e3") && value > 1e33, "{done}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("gradscope-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -177,7 +177,7 @@ pub fn train_session_after(
                 });
             }
             StepOutcome::Diverged { step } => {
-                diverged = Some(divergence_message(step));
+                diverged = Some(session.divergence_message(step));
                 break;
             }
         }
@@ -206,16 +206,23 @@ pub fn train_session_after(
         epoch_batch_loss,
     };
     let accuracy = |a: Option<f64>| a.map_or(String::new(), |a| format!(" ({:.1} %)", a * 100.0));
+    // Four decimals, or four significant digits in scientific notation from 10⁶ on (a loss
+    // of 1.3e34 printed 35 digits).
+    let loss = |l: f64| {
+        if l.abs() < 1e6 {
+            format!("{l:.4}")
+        } else {
+            format!("{l:.3e}")
+        }
+    };
     progress.line(&format!(
-        "done: {} epochs, {} steps in {:.2} s; train loss {:.4}{} (whole split, final weights); test loss {}{}",
+        "done: {} epochs, {} steps in {:.2} s; train loss {}{} (whole split, final weights); test loss {}{}",
         report.epochs,
         report.steps,
         report.seconds,
-        report.train_loss,
+        loss(report.train_loss),
         accuracy(report.train_accuracy),
-        report
-            .test_loss
-            .map_or("–".to_string(), |l| format!("{l:.4}")),
+        report.test_loss.map_or("–".to_string(), loss),
         accuracy(report.test_accuracy),
     ));
     if let Some(message) = &report.diverged {

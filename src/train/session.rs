@@ -18,8 +18,8 @@ pub use state::{BatchPosition, SessionState};
 use crate::data::{Dataset, Labels, Split, Task};
 use crate::nn::{
     ActivationKind, BackpropTrace, GradCheck, LayerSpec, LossKind, Mode, ModelSpec, Optimizer,
-    OptimizerConfig, Sequential, Shape, Target, check_model_sampled, compute_loss, softmax,
-    trace_step,
+    OptimizerConfig, Sequential, Shape, Target, check_model_sampled, compute_loss,
+    divergence_message, softmax, trace_step,
 };
 
 /// One hidden layer of the multilayer perceptron: a Dense layer of `units` neurons followed by
@@ -248,6 +248,24 @@ pub struct EarlyStop {
 /// Seed offset that keeps the batch-order stream apart from the weight-initialisation stream.
 const ORDER_SEED_SALT: u64 = 0x9E37_79B9_7F4A_7C15;
 
+/// The largest |target| of `data`'s training split when its regression targets are too
+/// large for the mean squared error in `f32` (which sums the squares of a batch, then
+/// divides): when the largest target's square, or `batch` times the mean square of the
+/// targets (a typical batch's sum against predictions near 0), passes `f32::MAX` ≈ 3.4e38.
+/// The loss is then infinite whatever the learning rate or the inputs. `None` otherwise (and
+/// for classes).
+pub fn overflowing_target(data: &Dataset, batch: usize) -> Option<f32> {
+    let Labels::Values(targets) = &data.train.labels else {
+        return None;
+    };
+    let largest = targets.iter().fold(0.0f32, |m, y| m.max(y.abs()));
+    let mean_square =
+        targets.iter().map(|&y| f64::from(y).powi(2)).sum::<f64>() / targets.len().max(1) as f64;
+    let limit = f64::from(f32::MAX);
+    let batch = batch.clamp(1, targets.len().max(1)) as f64;
+    (f64::from(largest).powi(2) > limit || batch * mean_square > limit).then_some(largest)
+}
+
 impl Session {
     /// A fresh session: weights from `config.seed`, batch order from the same seed.
     ///
@@ -292,6 +310,21 @@ impl Session {
         };
         session.order.shuffle(&mut session.order_rng);
         Ok(session)
+    }
+
+    /// What to tell the user when step `step` diverged ([`StepOutcome::Diverged`]): the
+    /// general [`divergence_message`], unless [`overflowing_target`] finds a training target
+    /// too large for the squared error: then no learning rate or input scaling helps, and the
+    /// message names the largest target and asks to scale the target column.
+    pub fn divergence_message(&self, step: u64) -> String {
+        match overflowing_target(&self.data, self.batch_size()) {
+            Some(largest) => format!(
+                "diverged at step {step}: the targets are too large for 32-bit floats (the \
+                 largest is {largest:.3e}; a batch's squared error passes 3.4e38): divide the \
+                 target column by a power of ten"
+            ),
+            None => divergence_message(step),
+        }
     }
 
     /// Steps taken so far.

@@ -18,7 +18,7 @@ mod priority;
 pub use checkpoints::{BranchSetup, ResumePoint};
 
 use crate::data::Dataset;
-use crate::nn::{ModelSpec, OptimizerConfig, OptimizerExport, divergence_message};
+use crate::nn::{ModelSpec, OptimizerConfig, OptimizerExport};
 use crate::train::checkpoint::{Checkpoint, CheckpointList, CheckpointStore};
 use crate::train::doctor::{
     ActivationStats, Diagnosis, GRADCHECK_TOLERANCE, GradCheckRow, GradNormRecord, Monitor,
@@ -674,12 +674,10 @@ impl WorkerState {
                 true
             }
             StepOutcome::Diverged { step } => {
+                let message = session.divergence_message(step);
                 self.flush();
                 self.set_running(false);
-                self.emit(Event::Diverged {
-                    step,
-                    message: divergence_message(step),
-                });
+                self.emit(Event::Diverged { step, message });
                 self.publish_views();
                 false
             }
