@@ -143,22 +143,17 @@ fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String], room: e
     .on_hover_text(
         "Test-split accuracy at the last evaluation: the diagonal's sum over all counts",
     );
-    let side = (room.x - 8.0).min(room.y - 40.0);
-    let cell = (side / (k as f32 + 1.0)).clamp(14.0, 48.0);
-    let (rect, response) = ui.allocate_exact_size(
-        egui::vec2(cell * (k as f32 + 1.0), cell * (k as f32 + 1.0)),
-        Sense::hover(),
-    );
+    // The room left below the label (which wraps to three lines on a projector).
+    let cell = cell_size(egui::vec2(room.x, ui.available_height().min(room.y)), k);
+    let (rect, response) = ui.allocate_exact_size(cell * (k as f32 + 1.0), Sense::hover());
     let painter = ui.painter_at(rect);
-    let max = confusion.counts.iter().copied().max().unwrap_or(1).max(1) as f32;
-    // As large as the widest count lets it be inside a cell.
-    let digits = max.log10().floor() + 1.0;
-    let font = FontId::proportional((cell * 0.45).min((cell - 4.0) / (0.62 * digits)).max(7.0));
+    let max = confusion.counts.iter().copied().max().unwrap_or(1).max(1);
+    let font = FontId::proportional(count_font_size(cell, max));
     let name = |c: usize| names.get(c).cloned().unwrap_or_else(|| c.to_string());
     for i in 0..k {
         for pos in [
-            egui::vec2(cell * 0.5, cell * (i as f32 + 1.5)),
-            egui::vec2(cell * (i as f32 + 1.5), cell * 0.5),
+            cell * egui::vec2(0.5, i as f32 + 1.5),
+            cell * egui::vec2(i as f32 + 1.5, 0.5),
         ] {
             painter.text(
                 rect.min + pos,
@@ -170,10 +165,10 @@ fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String], room: e
         }
         for j in 0..k {
             let count = confusion.counts[i * k + j];
-            let min = rect.min + egui::vec2(cell * (j as f32 + 1.0), cell * (i as f32 + 1.0));
-            let shade = (count as f32 / max).sqrt();
+            let min = rect.min + cell * egui::vec2(j as f32 + 1.0, i as f32 + 1.0);
+            let shade = (count as f32 / max as f32).sqrt();
             painter.rect_filled(
-                egui::Rect::from_min_size(min, egui::vec2(cell - 1.0, cell - 1.0)),
+                egui::Rect::from_min_size(min, cell - egui::vec2(1.0, 1.0)),
                 0.0,
                 sequential(shade, 0.0, 1.0),
             );
@@ -184,7 +179,7 @@ fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String], room: e
                     Color32::WHITE
                 };
                 painter.text(
-                    min + egui::vec2(cell * 0.5, cell * 0.5),
+                    min + cell * 0.5,
                     Align2::CENTER_CENTER,
                     count.to_string(),
                     font.clone(),
@@ -194,8 +189,8 @@ fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String], room: e
         }
     }
     if let Some(pos) = response.hover_pos() {
-        let j = ((pos.x - rect.left()) / cell) as usize;
-        let i = ((pos.y - rect.top()) / cell) as usize;
+        let j = ((pos.x - rect.left()) / cell.x) as usize;
+        let i = ((pos.y - rect.top()) / cell.y) as usize;
         if (1..=k).contains(&i) && (1..=k).contains(&j) {
             let count = confusion.counts[(i - 1) * k + (j - 1)];
             response.on_hover_text_at_pointer(format!(
@@ -204,5 +199,66 @@ fn matrix_ui(ui: &mut egui::Ui, confusion: &Confusion, names: &[String], room: e
                 name(j - 1)
             ));
         }
+    }
+}
+
+/// One cell of a `k`-class matrix (plus its row and column of class names) in `room`
+/// (points): as wide and as tall as the room allows, 14–64 points wide and 14–48 tall, and
+/// at most 1.6 times as wide as tall. Wider than tall when the room is (a panel on a
+/// projector is), so the counts can be larger than in square cells.
+fn cell_size(room: egui::Vec2, k: usize) -> egui::Vec2 {
+    let n = k as f32 + 1.0;
+    let height = ((room.y - 8.0) / n).clamp(14.0, 48.0);
+    let width = ((room.x - 8.0) / n).clamp(14.0, 64.0).min(1.6 * height);
+    egui::vec2(width, height)
+}
+
+/// The font size (points) of the counts in cells of size `cell` whose largest count is
+/// `max`: 70 % of the cell's height, or less when the widest count's digits (about 0.62 of
+/// the size each) would not fit the width with 2 points either side; at least 7.
+fn count_font_size(cell: egui::Vec2, max: u32) -> f32 {
+    let digits = max.max(1).ilog10() as f32 + 1.0;
+    (cell.y * 0.7)
+        .min((cell.x - 4.0) / (0.62 * digits))
+        .max(7.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lower panel of the MNIST lab in presentation mode at 1280×800: 340 × 225 points
+    /// for the ten classes below the label. Square cells held counts of three digits at
+    /// about 9 points there; cells as wide as the room allows hold them at 13.8.
+    #[test]
+    fn counts_are_larger_in_a_room_wider_than_tall() {
+        let room = egui::vec2(340.0, 225.0);
+        let cell = cell_size(room, 10);
+        assert!(
+            cell.x * 11.0 <= room.x && cell.y * 11.0 <= room.y,
+            "{cell:?}"
+        );
+        assert!((cell.y - 217.0 / 11.0).abs() < 1e-3, "{cell:?}");
+        assert!((cell.x - 332.0 / 11.0).abs() < 1e-3, "{cell:?}");
+        // No wider than 1.6 times the height.
+        let flat = cell_size(egui::vec2(900.0, 225.0), 10);
+        assert!((flat.x - 1.6 * flat.y).abs() < 1e-3, "{flat:?}");
+        // Three digits in a cell 30 wide: the height bounds the size, 70 % of it.
+        let size = count_font_size(cell, 230);
+        assert!((size - 0.7 * 217.0 / 11.0).abs() < 1e-3, "{size}");
+        assert!(size < (cell.x - 4.0) / (0.62 * 3.0), "{size}");
+        // A large room: 48 points tall, 64 wide at most; a small one: square cells.
+        assert_eq!(
+            cell_size(egui::vec2(300.0, 300.0), 2),
+            egui::vec2(64.0, 48.0)
+        );
+        assert_eq!(
+            cell_size(egui::vec2(228.0, 228.0), 10),
+            egui::Vec2::splat(20.0)
+        );
+        // One-digit counts fill 70 % of the height.
+        assert_eq!(count_font_size(egui::Vec2::splat(40.0), 9), 28.0);
+        // Nothing below 7 points, however many digits.
+        assert_eq!(count_font_size(egui::Vec2::splat(14.0), 100_000), 7.0);
     }
 }
