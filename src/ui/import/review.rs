@@ -110,10 +110,32 @@ fn preview_cell(ui: &mut egui::Ui, cell: &str, value: Option<f32>, bad: BadNumbe
             ui.label(RichText::new(format!("{v}")).italics())
                 .on_hover_text(format!("read as the number {v} from the text {cell:?}"));
         }
+        Some(v) if let Some(note) = rounded_integer(cell, v) => {
+            ui.label(RichText::new(format!("{v}")).italics())
+                .on_hover_text(note);
+        }
         _ => {
             ui.label(cell);
         }
     }
+}
+
+/// The tooltip for a whole number written in `cell` that the 32-bit float `value` it was read
+/// as does not hold exactly (above 2²⁴ = 16 777 216 not every whole number is an `f32`):
+/// `None` when the cell is not a plain whole number or is held exactly.
+fn rounded_integer(cell: &str, value: f32) -> Option<String> {
+    let text = cell.trim();
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let exact = text.parse::<f64>().ok()?;
+    (exact != f64::from(value)).then(|| {
+        format!(
+            "read as {value} from the text {text:?}: a 32-bit float holds whole numbers \
+             exactly only up to 16 777 216, so nearby ones read as the same number"
+        )
+    })
 }
 
 /// The first rows, with what becomes of each column (and why) under its name.
@@ -342,4 +364,29 @@ fn options_ui(ui: &mut egui::Ui, review: &mut TableReview) {
         ui.add(egui::DragValue::new(&mut settings.seed).update_while_editing(false))
             .on_hover_text("Seed of the train/test split");
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 16 777 217 is the first whole number an `f32` cannot hold: it reads as 16 777 216
+    /// and the preview says so; smaller ones, decimals and text do not get the note.
+    #[test]
+    fn whole_numbers_an_f32_rounds_are_pointed_out() {
+        let read = |text: &str| text.trim().parse::<f32>().expect("a number");
+        let note = rounded_integer(" 16777217 ", read("16777217")).expect("rounded");
+        assert_eq!(
+            note,
+            "read as 16777216 from the text \"16777217\": a 32-bit float holds whole numbers \
+             exactly only up to 16 777 216, so nearby ones read as the same number"
+        );
+        assert!(rounded_integer("-123456789", read("-123456789")).is_some());
+        assert_eq!(rounded_integer("16777216", read("16777216")), None);
+        assert_eq!(rounded_integer("-42", read("-42")), None);
+        assert_eq!(rounded_integer("0.1", read("0.1")), None);
+        assert_eq!(rounded_integer("1e10", read("1e10")), None);
+        assert_eq!(rounded_integer("", 0.0), None);
+        assert_eq!(rounded_integer("-", 0.0), None);
+    }
 }
