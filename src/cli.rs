@@ -40,8 +40,8 @@ use crate::experiment::{
 };
 use crate::nn::{ActivationKind, LayerSpec, ModelSpec, Shape};
 use crate::train::{
-    ConvBlock, EvalRecord, HiddenLayer, LossHistory, MAX_HIDDEN_LAYERS, MAX_UNITS, Session,
-    StepOutcome, TrainConfig,
+    ConvBlock, EVAL_CHUNK, EvalRecord, HiddenLayer, LossHistory, MAX_HIDDEN_LAYERS, MAX_UNITS,
+    Session, StepOutcome, TrainConfig, overflowing_target,
 };
 
 /// gradscope: watch neural networks learn.

@@ -274,8 +274,8 @@ fn targets_too_large_for_the_squared_error_are_named_when_training_diverges() {
         )
         .and_then(|rest| {
             rest.strip_suffix(
-                "; a batch's squared error passes 3.4e38): divide the target column by a power \
-                 of ten",
+                "; their squared error passes 3.4e38): divide the target column by a power of \
+                 ten",
             )
         })
         .unwrap_or_else(|| panic!("{last}"));
@@ -298,6 +298,32 @@ fn targets_too_large_for_the_squared_error_are_named_when_training_diverges() {
         .expect("train loss");
     let value: f64 = train_loss.parse().expect("a number");
     assert!(train_loss.contains("e3") && value > 1e33, "{done}");
+
+    // 1e25 in row 6 of 40, which the seeded split puts in the test split: training runs,
+    // and the infinite test loss is explained.
+    let mut text = String::from("x,y\n");
+    for i in 0..40 {
+        let y = if i == 6 {
+            "1e25".to_string()
+        } else {
+            format!("{:.3}", 1.0 + i as f64 * 0.137)
+        };
+        text += &format!("{i},{y}\n");
+    }
+    let in_test = dir.join("in-test.csv");
+    std::fs::write(&in_test, text).expect("write");
+    let in_test = in_test.to_str().expect("utf-8");
+    let output = gradscope(&["train", "--data", in_test, "--label", "y", "--epochs", "2"]);
+    let text = stderr(&output);
+    assert_eq!(
+        text.lines().last(),
+        Some(
+            "the test loss is infinite: the test split's targets are too large for 32-bit \
+             floats (the largest is 1.000e25; their squared error passes 3.4e38): divide the \
+             target column by a power of ten"
+        ),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

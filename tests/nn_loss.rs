@@ -62,3 +62,25 @@ fn compute_loss_dispatches() {
     // Each row: lse(a, a + 1) - (a + 1) = ln(1 + e^-1).
     assert!((ce - (1.0 + (-1.0_f64).exp()).ln()).abs() < 1e-15);
 }
+
+/// The mean squared error of 256 targets of 2.5e18 against predictions of 0 is 6.25e36, well
+/// inside `f32`, though the sum of the squares (1.6e39) is not: it was `inf` when the squares
+/// were summed in `f32` (the whole-split loss of `train` then read `inf`). A mean past
+/// `f32::MAX` is still infinite.
+#[test]
+fn mean_squared_error_of_large_targets_is_finite_when_the_mean_is() {
+    let pred = nalgebra::DMatrix::<f32>::zeros(256, 1);
+    let (loss, grad) = compute_loss(
+        LossKind::Mse,
+        &pred,
+        &Target::Values(nalgebra::DMatrix::from_element(256, 1, 2.5e18_f32)),
+    );
+    assert_eq!(loss, 6.25e36);
+    assert_eq!(grad[(0, 0)], -2.0 * 2.5e18 / 256.0);
+    let (loss, _) = compute_loss(
+        LossKind::Mse,
+        &pred,
+        &Target::Values(nalgebra::DMatrix::from_element(256, 1, 2.0e19_f32)),
+    );
+    assert_eq!(loss, f32::INFINITY);
+}

@@ -228,6 +228,24 @@ pub fn train_session_after(
     if let Some(message) = &report.diverged {
         progress.line(message);
     }
+    // An infinite whole-split loss from targets too large for f32 (a training split's
+    // divergence says so above; a test split's, or weights evaluated without training, not).
+    let data = session.data();
+    for (name, metrics, split) in [
+        ("train", Some(train), &data.train),
+        ("test", test, &data.test),
+    ] {
+        if report.diverged.is_none()
+            && metrics.is_some_and(|m| !m.loss.is_finite())
+            && let Some(largest) = overflowing_target(split, EVAL_CHUNK)
+        {
+            progress.line(&format!(
+                "the {name} loss is infinite: the {name} split's targets are too large for \
+                 32-bit floats (the largest is {largest:.3e}; their squared error passes \
+                 3.4e38): divide the target column by a power of ten"
+            ));
+        }
+    }
     evals.push(eval);
     Ok((report, History::new(&losses, &evals)))
 }

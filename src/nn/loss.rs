@@ -106,7 +106,9 @@ fn softmax_cross_entropy_soft<T: Scalar>(logits: &DMatrix<T>, t: &DMatrix<T>) ->
 
 /// Mean squared error over all `n` elements: `L = (1/n) Σ (pred - target)²`
 /// (Goodfellow et al., *Deep Learning* 2016, Section 5.1.4); gradient
-/// `dL/dpred = 2 (pred - target) / n`. Both `(batch, outputs)`.
+/// `dL/dpred = 2 (pred - target) / n`. Both `(batch, outputs)`. The squares are summed in
+/// `f64`, so the loss is infinite in `f32` only when the mean itself passes `f32::MAX`, not
+/// when 256 squares of targets around 2e18 add up past it.
 ///
 /// Panics if the shapes differ (programmer error).
 pub fn mse<T: Scalar>(pred: &DMatrix<T>, target: &DMatrix<T>) -> (T, DMatrix<T>) {
@@ -115,9 +117,13 @@ pub fn mse<T: Scalar>(pred: &DMatrix<T>, target: &DMatrix<T>) -> (T, DMatrix<T>)
         target.shape(),
         "mse: pred and target shapes differ"
     );
-    let inv_n = cast::<T>(1.0 / pred.len().max(1) as f64);
+    let n = pred.len().max(1) as f64;
+    let inv_n = cast::<T>(1.0 / n);
     let diff = pred - target;
-    let loss = diff.iter().fold(T::zero(), |acc, &d| acc + d * d) * inv_n;
+    let sum = diff
+        .iter()
+        .fold(0.0f64, |acc, &d| acc + Scalar::to_f64(d).powi(2));
+    let loss = <T as Scalar>::from_f64(sum / n);
     let two_over_n = inv_n + inv_n;
     (loss, diff * two_over_n)
 }

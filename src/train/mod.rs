@@ -17,8 +17,9 @@ pub use checkpoint::{
 };
 pub use history::{LOSS_HISTORY_CAPACITY, LossBucket, LossHistory};
 pub use session::{
-    BatchPosition, Confusion, ConvBlock, EarlyStop, Evaluation, HiddenLayer, MAX_HIDDEN_LAYERS,
-    MAX_UNITS, Session, SessionState, SplitMetrics, StepOutcome, TrainConfig, overflowing_target,
+    BatchPosition, Confusion, ConvBlock, EVAL_CHUNK, EarlyStop, Evaluation, HiddenLayer,
+    MAX_HIDDEN_LAYERS, MAX_UNITS, Session, SessionState, SplitMetrics, StepOutcome, TrainConfig,
+    overflowing_target,
 };
 pub use snapshot::{
     BoundaryGrid, DenseView, FeatureMaps, FittedCurve, KernelView, MapLayer, MapOp, NeuronMaps,

@@ -248,14 +248,13 @@ pub struct EarlyStop {
 /// Seed offset that keeps the batch-order stream apart from the weight-initialisation stream.
 const ORDER_SEED_SALT: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// The largest |target| of `data`'s training split when its regression targets are too
-/// large for the mean squared error in `f32` (which sums the squares of a batch, then
-/// divides): when the largest target's square, or `batch` times the mean square of the
-/// targets (a typical batch's sum against predictions near 0), passes `f32::MAX` ≈ 3.4e38.
-/// The loss is then infinite whatever the learning rate or the inputs. `None` otherwise (and
-/// for classes).
-pub fn overflowing_target(data: &Dataset, batch: usize) -> Option<f32> {
-    let Labels::Values(targets) = &data.train.labels else {
+/// The largest |target| of `split` when its regression targets are too large for the mean
+/// squared error in `f32`: when, against predictions near 0, the mean square of the targets,
+/// or the largest target's square shared among a batch of `batch` rows, passes `f32::MAX` ≈
+/// 3.4e38. The loss is then infinite whatever the learning rate or the inputs. `None`
+/// otherwise (and for classes).
+pub fn overflowing_target(split: &Split, batch: usize) -> Option<f32> {
+    let Labels::Values(targets) = &split.labels else {
         return None;
     };
     let largest = targets.iter().fold(0.0f32, |m, y| m.max(y.abs()));
@@ -263,8 +262,11 @@ pub fn overflowing_target(data: &Dataset, batch: usize) -> Option<f32> {
         targets.iter().map(|&y| f64::from(y).powi(2)).sum::<f64>() / targets.len().max(1) as f64;
     let limit = f64::from(f32::MAX);
     let batch = batch.clamp(1, targets.len().max(1)) as f64;
-    (f64::from(largest).powi(2) > limit || batch * mean_square > limit).then_some(largest)
+    (f64::from(largest).powi(2) / batch > limit || mean_square > limit).then_some(largest)
 }
+
+/// Rows evaluated at once by [`Session::evaluate`] (their loss is one mean).
+pub const EVAL_CHUNK: usize = 256;
 
 impl Session {
     /// A fresh session: weights from `config.seed`, batch order from the same seed.
@@ -317,10 +319,10 @@ impl Session {
     /// too large for the squared error: then no learning rate or input scaling helps, and the
     /// message names the largest target and asks to scale the target column.
     pub fn divergence_message(&self, step: u64) -> String {
-        match overflowing_target(&self.data, self.batch_size()) {
+        match overflowing_target(&self.data.train, self.batch_size()) {
             Some(largest) => format!(
                 "diverged at step {step}: the targets are too large for 32-bit floats (the \
-                 largest is {largest:.3e}; a batch's squared error passes 3.4e38): divide the \
+                 largest is {largest:.3e}; their squared error passes 3.4e38): divide the \
                  target column by a power of ten"
             ),
             None => divergence_message(step),
@@ -681,7 +683,6 @@ impl Session {
         limit: usize,
         mut predictions: Option<&mut Vec<usize>>,
     ) -> Option<SplitMetrics> {
-        const CHUNK: usize = 256;
         let n = split.len().min(limit);
         if n == 0 {
             return None;
@@ -689,7 +690,7 @@ impl Session {
         let mut loss_sum = 0.0;
         let mut correct = 0usize;
         let indices: Vec<usize> = (0..n).collect();
-        for chunk in indices.chunks(CHUNK) {
+        for chunk in indices.chunks(EVAL_CHUNK) {
             let x: DMatrix<f32> = split.gather(chunk);
             let target = self.target(split, chunk);
             let out = self.predict(&x);

@@ -120,7 +120,9 @@ fn app_banner_ui(
     let remedies = match banner {
         // Targets too large for the squared error: the banner says to scale them, and no
         // learning rate or input scaling would help.
-        Banner::Diverged(_) if overflowing_target(data, batch).is_some() => vec![Remedy::Reset],
+        Banner::Diverged(_) if overflowing_target(&data.train, batch).is_some() => {
+            vec![Remedy::Reset]
+        }
         Banner::Diverged(_) => non_finite_loss(step + 1).remedies,
         _ => Vec::new(),
     };
