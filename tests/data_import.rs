@@ -473,6 +473,42 @@ fn an_unknown_label_is_reported_on_the_headers_line_after_lines_of_spaces() {
     assert_eq!(table.header_line(), 4);
 }
 
+/// A spreadsheet's export may start with rows of empty cells (`,,` or a line of tabs) or
+/// lines of spaces and tabs: they are skipped before the header by the delimiter guess, the
+/// header guess and the reader alike. 150 lines of a space and a tab before a CSV header made
+/// tab the delimiter, and a `,,` line was taken for the header.
+#[test]
+fn empty_records_and_lines_of_white_space_before_the_header_are_skipped() {
+    let rows: String = (0..20)
+        .map(|i| format!("{i},{}.5,{}\n", i * 2, i % 2))
+        .collect();
+    let cases = [
+        (format!(",,\na,b,y\n{rows}"), b',', 2),
+        (format!("{}a,b,y\n{rows}", " \t\n".repeat(150)), b',', 151),
+        (
+            format!(
+                "\t\t\r\na\tb\ty\r\n{}",
+                rows.replace(',', "\t").replace('\n', "\r\n")
+            ),
+            b'\t',
+            2,
+        ),
+    ];
+    for (text, delimiter, header_line) in cases {
+        let options = sniff_csv(text.as_bytes());
+        assert_eq!(options.delimiter, delimiter, "{text:?}");
+        assert!(options.has_header, "{text:?}");
+        let table = read_table("e.csv", text.as_bytes(), &options).expect("reads");
+        assert_eq!(table.columns, ["a", "b", "y"]);
+        assert_eq!(table.n_rows(), 20);
+        assert_eq!(table.header_line(), header_line);
+        let err = inspect_csv("e.csv", text.as_bytes(), Some("z")).unwrap_err();
+        assert_eq!(err.line, Some(header_line));
+        let (ins, _) = inspect_csv("e.csv", text.as_bytes(), None).expect("inspects");
+        assert_eq!(ins.rows, 20);
+    }
+}
+
 #[test]
 fn cell_errors_name_the_exact_line() {
     let err = inspect_err(b"x1,x2,label\n\"1\n\",2,a\n3,4,b\n5,inf,a\n");

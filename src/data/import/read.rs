@@ -345,7 +345,8 @@ impl Sink<'_> {
     }
 }
 
-/// Where the first record that is not blank (nor only spaces) starts.
+/// Where the first record that is not blank (nor only white space, nor only empty cells, as
+/// `,,` or a line of tabs in a tab-separated file) starts.
 pub(super) fn first_record(reader: &Reader, from: usize) -> Result<usize, DataError> {
     let (mut cells, mut owned) = (Vec::new(), Vec::new());
     let mut pos = from;
@@ -355,9 +356,13 @@ pub(super) fn first_record(reader: &Reader, from: usize) -> Result<usize, DataEr
             return Err(DataError::new(reader.file, "the file is empty"));
         }
         let next = reader.record(pos, &mut cells, &mut owned)?;
-        match cells.as_slice() {
-            [only] if matches!(only.class, Class::Missing { empty: true }) => pos = next,
-            _ => return Ok(pos),
+        if cells
+            .iter()
+            .all(|cell| matches!(cell.class, Class::Missing { empty: true }))
+        {
+            pos = next;
+        } else {
+            return Ok(pos);
         }
     }
 }

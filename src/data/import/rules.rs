@@ -15,6 +15,7 @@ Reading a table
   2. Delimiter: an Excel first line 'sep=X' names it (the line is skipped, but counted in
      line numbers). Else, of tab ; | and , the one on which most of the first 100 records
      agree on a non-zero count outside quotes (ties: tab, then ;, |, ,); with none, ','.
+     Lines of spaces and tabs are not counted.
   3. Decimal comma: only with ';', when more cells of records 2-100 look like 1,5 or 2.907,5
      than like 1.5.
   4. Header: the first non-blank record is a header when, among the columns whose other
@@ -24,7 +25,8 @@ Reading a table
   5. Cells: a cell that opens with \" is quoted (\"\" is one quote; delimiters and line ends
      inside are text); a quote never closed is an error at the opening quote. Cells are
      trimmed of white space (spaces, tabs, Unicode's other spaces); blank lines, and lines
-     of white space without a delimiter, are skipped.
+     of white space without a delimiter, are skipped, and so are records of empty cells
+     before the first record (,, or a line of tabs).
   6. Fields: every record has as many as the first. One extra empty field at the end of a
      line is dropped, and so is a last column whose header cell (without a header: every
      cell) and data cells are all empty; any other difference is an error

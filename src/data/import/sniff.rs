@@ -97,7 +97,8 @@ struct OpenQuote {
 
 /// What [`scan`] found.
 struct Scan {
-    /// Delimiters (outside quotes) of each of the first records, blank lines skipped.
+    /// Delimiters (outside quotes) of each of the first records, blank lines and lines of
+    /// spaces and tabs skipped.
     counts: Vec<usize>,
     /// The quoted cell left open at the end of the text, if any.
     open: Option<OpenQuote>,
@@ -120,11 +121,15 @@ fn scan(text: &[u8], delimiter: u8, max_records: usize) -> Scan {
     let mut record_start = 0usize;
     let mut opened = None;
     let mut counts = Vec::new();
+    // Whether the record holds nothing but spaces and tabs so far: such a line tells
+    // nothing about the delimiter (its tabs are white space, not cells).
+    let mut only_space = true;
     for (i, &b) in text.iter().enumerate() {
         if state == State::RecordStart && b != b'\n' && b != b'\r' {
-            (record_start, count) = (i, 0);
+            (record_start, count, only_space) = (i, 0, true);
             state = State::CellStart;
         }
+        only_space &= matches!(b, b' ' | b'\t' | b'\n' | b'\r') || state == State::RecordStart;
         state = match (state, b) {
             (State::Quoted, b'"') => State::QuoteInQuoted,
             (State::Quoted, _) => State::Quoted,
@@ -139,7 +144,7 @@ fn scan(text: &[u8], delimiter: u8, max_records: usize) -> Scan {
                 State::CellStart
             }
             (_, b'\n' | b'\r') => {
-                if counts.len() < max_records {
+                if counts.len() < max_records && !only_space {
                     counts.push(count);
                 }
                 if max_records > 0 && counts.len() >= max_records {
@@ -150,7 +155,7 @@ fn scan(text: &[u8], delimiter: u8, max_records: usize) -> Scan {
             _ => State::Unquoted,
         };
     }
-    if state != State::RecordStart && counts.len() < max_records {
+    if state != State::RecordStart && counts.len() < max_records && !only_space {
         counts.push(count);
     }
     Scan {
@@ -245,7 +250,9 @@ pub(crate) fn holds_sniffed_records(text: &[u8], delimiter: u8) -> bool {
     sample_records(text, delimiter, SNIFF_RECORDS + 1).len() > SNIFF_RECORDS
 }
 
-/// The first `max` non-blank records as trimmed (lossy UTF-8) cells.
+/// The first `max` non-blank records as trimmed (lossy UTF-8) cells; before the first, records
+/// whose cells are all empty are skipped too, as the reader skips them
+/// ([`super::read::first_record`]).
 fn sample_records(text: &[u8], delimiter: u8, max: usize) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut pos = 0;
@@ -271,7 +278,12 @@ fn sample_records(text: &[u8], delimiter: u8, max: usize) -> Vec<Vec<String>> {
                 break;
             }
         }
-        if !matches!(cells.as_slice(), [only] if only.is_empty()) {
+        let empty = if out.is_empty() {
+            cells.iter().all(String::is_empty)
+        } else {
+            matches!(cells.as_slice(), [only] if only.is_empty())
+        };
+        if !empty {
             out.push(cells);
         }
     }
