@@ -460,6 +460,14 @@ fn an_unknown_label_is_reported_on_the_headers_line_after_lines_of_spaces() {
         message,
         expected.replacen("sp.csv", &path.display().to_string(), 1)
     );
+    // A header cell holding line breaks is quoted and escaped: the message stays one line.
+    let quoted = b"\"first\nheader\",a,y\n1,2,x\n3,4,y\n";
+    assert_eq!(
+        inspect_csv("q.csv", quoted, Some("nope"))
+            .unwrap_err()
+            .to_string(),
+        "q.csv:1: unknown label column \"nope\"; the columns are \"first\\nheader\", a, y"
+    );
     // The header's line is the table's: a `sep=` line and blank lines counted.
     let table = read_table(
         "t.csv",

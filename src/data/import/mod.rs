@@ -128,14 +128,26 @@ pub fn find_column(columns: &[String], label: &str) -> Option<usize> {
 }
 
 /// `"{file}:{line}: unknown label column \"y\"; the columns are x1, x2, label"`, with
-/// `line` the header's (or first record's) line, [`Table::header_line`].
+/// `line` the header's (or first record's) line, [`Table::header_line`]. A name holding a
+/// line break or another control character is quoted and escaped (`"first\nheader"`), so
+/// the message stays one line.
 pub fn unknown_column(file_name: &str, line: u64, columns: &[String], label: &str) -> DataError {
+    let names: Vec<String> = columns
+        .iter()
+        .map(|name| {
+            if name.chars().any(char::is_control) {
+                format!("{name:?}")
+            } else {
+                name.clone()
+            }
+        })
+        .collect();
     DataError::new(
         file_name,
         format!(
             "unknown label column {:?}; the columns are {}",
             label.trim(),
-            columns.join(", ")
+            names.join(", ")
         ),
     )
     .at_line(line)
