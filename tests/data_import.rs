@@ -517,6 +517,42 @@ fn empty_records_and_lines_of_white_space_before_the_header_are_skipped() {
     }
 }
 
+/// A label of numbers with a cell too large for `f32` (3.5e38) was read as text, making
+/// each of its 30 values a class; it is refused at that cell, or, with `--bad-numbers
+/// missing`, that row is left out and the label stays a regression target. A label with
+/// words among its cells is still text.
+#[test]
+fn a_label_of_numbers_with_a_cell_too_large_for_f32_is_refused_at_that_cell() {
+    let mut text = String::from("x,y\n");
+    for i in 0..30 {
+        let y = if i == 4 {
+            "3.5e38".to_string()
+        } else {
+            format!("{:.3}", 1.0 + i as f64 * 0.137)
+        };
+        text += &format!("{i},{y}\n");
+    }
+    let err = inspect_csv("big.csv", text.as_bytes(), Some("y")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "big.csv:6:2: \"3.5e38\" in column \"y\" is not a finite number (1 of 30 cells): a label \
+         of numbers must be finite as a 32-bit float (at most 3.4e38 in size); scale the column, \
+         or leave such rows out (--bad-numbers missing)"
+    );
+    let options = sniff_csv(text.as_bytes());
+    let table = read_table("big.csv", text.as_bytes(), &options).expect("reads");
+    let settings = ImportSettings {
+        bad_numbers: gradscope::data::BadNumbers::Missing,
+        ..ImportSettings::guess(&table, options)
+    };
+    let data = build_dataset("big.csv", "big.csv", &table, &settings).expect("builds");
+    assert_eq!(data.task, Task::Regression);
+    assert_eq!(data.train.len() + data.test.len(), 29);
+    let words = text.replace("1.137", "cat");
+    let (ins, _) = inspect_csv("words.csv", words.as_bytes(), Some("y")).expect("inspects");
+    assert_eq!(ins.task, "classification");
+}
+
 #[test]
 fn cell_errors_name_the_exact_line() {
     let err = inspect_err(b"x1,x2,label\n\"1\n\",2,a\n3,4,b\n5,inf,a\n");

@@ -337,7 +337,19 @@ fn prepare(
             }
         }
     }
-    let label_numbers = numbers.get(label).filter(|c| c.bad == 0);
+    let mut label_numbers = numbers.get(label).filter(|c| c.bad == 0);
+    // A label of numbers whose other cells are numbers too large for f32 (3.5e38, 1e39, inf)
+    // is a column of numbers with unusable cells, not text labels (which made each value a
+    // class): refused at the first such cell, or those rows left out with
+    // `--bad-numbers missing`.
+    if let Some(column) = numbers.get(label).filter(|c| c.bad > 0 && c.numbers > 0)
+        && let Some(first) = overflowing_only(table, label, column)
+    {
+        if settings.bad_numbers != super::BadNumbers::Missing {
+            return Err(non_finite_label(file_name, table, label, column, first));
+        }
+        label_numbers = Some(column);
+    }
     let drop_incomplete = settings.missing == super::MissingPolicy::DropRows;
     let (kept, gaps) = kept_rows(
         table,
@@ -407,7 +419,7 @@ fn kept_rows(
             Source::OneHot { .. } => true,
         })
         .collect();
-    let label_gaps = label_numbers.is_none_or(|c| c.missing > 0);
+    let label_gaps = label_numbers.is_none_or(|c| c.missing + c.bad > 0);
     let mut kept = Kept::new();
     for i in 0..table.n_rows() {
         if label_gaps && label_missing(i) {
@@ -427,6 +439,42 @@ fn kept_rows(
         kept.keep(i);
     }
     (kept, !gaps.is_empty() && !drop_incomplete)
+}
+
+/// The first row whose `label` cell is not a finite `f32` when every such cell of `column`
+/// (neither missing nor read as a number) is still a number by Rust's float syntax (too
+/// large for `f32`, or `inf`); `None` when some is text.
+fn overflowing_only(table: &Table, label: usize, column: &ColumnNumbers) -> Option<usize> {
+    let mut first = None;
+    for (i, value) in column.values.iter().enumerate() {
+        let cell = table.cell(i, label);
+        if !value.is_nan() || is_missing(cell) {
+            continue;
+        }
+        cell.parse::<f64>().ok()?;
+        first.get_or_insert(i);
+    }
+    first
+}
+
+/// `"file:line:col: \"3.5e38\" in column \"y\" is not a finite number (1 of 200 cells): the
+/// label must be a 32-bit float (at most 3.4e38 in size); …"`, at row `row`'s cell.
+fn non_finite_label(
+    file_name: &str,
+    table: &Table,
+    label: usize,
+    column: &ColumnNumbers,
+    row: usize,
+) -> DataError {
+    let name = table.columns.get(label).map_or("", String::as_str);
+    let message = format!(
+        "{} ({} of {} cells): a label of numbers must be finite as a 32-bit float (at most \
+         3.4e38 in size); scale the column, or leave such rows out (--bad-numbers missing)",
+        not_a_number(table.cell(row, label), name),
+        column.bad,
+        column.present()
+    );
+    DataError::new(file_name, message).at_cell(table.cell_line(row, label), label + 1)
 }
 
 /// The warning for a classification label with a distinct value for (nearly) every row.

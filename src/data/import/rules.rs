@@ -69,7 +69,10 @@ Rows, label and task
   wizard can fill those with the training split's mean instead). Both counts are reported.
   Task: when every present label is a number, at most 20 distinct values, all whole, make
   classification (classes in numeric order, named like -1, 2), other numbers regression;
-  a label with any text cell makes classification with one class per text (sorted). A
+  a label with any text cell makes classification with one class per text (sorted), but a
+  label of numbers whose only other cells are numbers not finite as a 32-bit float (3.5e38,
+  inf) is refused at the first (line:column), or with --bad-numbers missing those rows are
+  left out. A
   classification label with a distinct value for >= 90 % of at least 10 rows gets a warning
   (it looks like an ID: choose another column, or regression). Header names that two or more
   columns share are each read as their own column, with a warning naming the columns.
