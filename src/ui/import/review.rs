@@ -111,7 +111,7 @@ fn preview_cell(ui: &mut egui::Ui, cell: &str, value: Option<f32>, bad: BadNumbe
                 .on_hover_text(format!("read as the number {v} from the text {cell:?}"));
         }
         Some(v) if let Some(note) = rounded_integer(cell, v) => {
-            ui.label(RichText::new(format!("{v}")).italics())
+            ui.label(RichText::new(format!("{:.0}", f64::from(v))).italics())
                 .on_hover_text(note);
         }
         _ => {
@@ -132,8 +132,9 @@ fn rounded_integer(cell: &str, value: f32) -> Option<String> {
     let exact = text.parse::<f64>().ok()?;
     (exact != f64::from(value)).then(|| {
         format!(
-            "read as {value} from the text {text:?}: a 32-bit float holds whole numbers \
-             exactly only up to 16 777 216, so nearby ones read as the same number"
+            "read as {:.0} from the text {text:?}: a 32-bit float holds whole numbers \
+             exactly only up to 16 777 216, so nearby ones read as the same number",
+            f64::from(value)
         )
     })
 }
@@ -371,7 +372,8 @@ mod tests {
     use super::*;
 
     /// 16 777 217 is the first whole number an `f32` cannot hold: it reads as 16 777 216
-    /// and the preview says so; smaller ones, decimals and text do not get the note.
+    /// and the preview says so (with the exact value read: 123 456 789 reads as 123 456 792,
+    /// which Rust prints as 123456790); smaller ones, decimals and text do not get the note.
     #[test]
     fn whole_numbers_an_f32_rounds_are_pointed_out() {
         let read = |text: &str| text.trim().parse::<f32>().expect("a number");
@@ -381,7 +383,8 @@ mod tests {
             "read as 16777216 from the text \"16777217\": a 32-bit float holds whole numbers \
              exactly only up to 16 777 216, so nearby ones read as the same number"
         );
-        assert!(rounded_integer("-123456789", read("-123456789")).is_some());
+        let note = rounded_integer("-123456789", read("-123456789")).expect("rounded");
+        assert!(note.starts_with("read as -123456792 from"), "{note}");
         assert_eq!(rounded_integer("16777216", read("16777216")), None);
         assert_eq!(rounded_integer("-42", read("-42")), None);
         assert_eq!(rounded_integer("0.1", read("0.1")), None);
