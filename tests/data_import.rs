@@ -502,6 +502,12 @@ fn empty_records_and_lines_of_white_space_before_the_header_are_skipped() {
             2,
         ),
     ];
+    // Lone CR line ends count as lines too.
+    let cases = cases.into_iter().chain([(
+        format!("\r \r,,\ra,b,y\r{}", rows.replace('\n', "\r")),
+        b',',
+        4,
+    )]);
     for (text, delimiter, header_line) in cases {
         let options = sniff_csv(text.as_bytes());
         assert_eq!(options.delimiter, delimiter, "{text:?}");

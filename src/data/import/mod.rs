@@ -108,7 +108,7 @@ pub use settings::{
     BadNumbers, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, ImportSettings,
     MAX_INTEGER_CLASSES, MAX_ONE_HOT_VALUES, MissingPolicy, TaskChoice, TextFeature,
 };
-pub use sniff::{decode_input, decode_owned, line_of, sep_line, sniff_csv};
+pub use sniff::{decode_input, decode_owned, sep_line, sniff_csv};
 pub use table::{
     ColumnNumbers, ProgressFn, Table, UNTERMINATED_QUOTE, read_table, read_table_owned,
     read_table_with_progress,

@@ -327,13 +327,6 @@ fn guess_header(records: &[Vec<String>], decimal_comma: bool) -> bool {
         .all(|(j, head)| !is_missing(head) && !number(head) && column(j).all(|c| c != head))
 }
 
-/// The 1-based line on which byte `offset` of `text` stands (line ends before it counted;
-/// an offset past the end counts every line end).
-pub fn line_of(text: &[u8], offset: usize) -> u64 {
-    let before = text.get(..offset).unwrap_or(text);
-    1 + memchr::memchr_iter(b'\n', before).count() as u64
-}
-
 /// The byte offset where the record holding an unterminated quote starts, if `text` has one.
 pub(crate) fn open_quote_record_start(text: &[u8], delimiter: u8) -> Option<usize> {
     scan(text, delimiter, 0).open.map(|q| q.record_start)

@@ -33,8 +33,9 @@ use flate2::read::MultiGzDecoder;
 use rayon::prelude::*;
 
 use super::read::{Buffers, Reader, Sink, first_record, header, read_rows};
+use super::scan::line_at;
 use super::settings::CsvOptions;
-use super::sniff::{GZIP_MAGIC, holds_sniffed_records, line_of, sep_line, sniff_csv};
+use super::sniff::{GZIP_MAGIC, holds_sniffed_records, sep_line, sniff_csv};
 use super::table::{ColumnNumbers, ProgressFn, Table};
 use crate::data::DataError;
 
@@ -240,7 +241,7 @@ impl<'a> Stream<'a> {
             } else {
                 first
             };
-            (columns, last_empty, line_of(self.text(), first), from)
+            (columns, last_empty, line_at(self.text(), first), from)
         };
         let width = columns.len();
         let mut columns_read = Columns::new(width, self.estimated_rows(from, end));

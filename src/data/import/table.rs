@@ -15,7 +15,7 @@ use super::numbers::{Form, parse_cell, parse_dot_grouped};
 use super::read::{Buffers, Reader, Sink, column_from_cells, first_record, header, read_rows};
 use super::scan::{line_at, next_field};
 use super::settings::CsvOptions;
-use super::sniff::{line_of, sep_line};
+use super::sniff::sep_line;
 use crate::data::DataError;
 
 /// The message of an unterminated quote error.
@@ -141,7 +141,7 @@ pub fn read_table_owned(
         numbers: rows.columns,
         unescaped: rows.unescaped.into_iter().collect(),
         sep_line: sep.is_some(),
-        header_line: line_of(&text, first),
+        header_line: line_at(&text, first),
         text: Vec::new(),
     };
     table.text = text;
