@@ -323,15 +323,17 @@ impl ImportReport {
                 notes.push(format!("column {:?}: {}", d.column, d.reason));
             }
             if table.dropped_missing_label > 0 {
-                notes.push(format!(
-                    "{} rows left out: their label is missing",
-                    table.dropped_missing_label
+                notes.push(rows_left_out(
+                    table.dropped_missing_label,
+                    "its label is missing",
+                    "their label is missing",
                 ));
             }
             if table.dropped_missing_feature > 0 {
-                notes.push(format!(
-                    "{} rows left out: a feature is missing",
-                    table.dropped_missing_feature
+                notes.push(rows_left_out(
+                    table.dropped_missing_feature,
+                    "a feature is missing",
+                    "a feature is missing",
                 ));
             }
         }
@@ -675,4 +677,31 @@ fn load_idx_file(path: &Path, train_ratio: f32, progress: &Progress) -> Result<L
 /// As [`load`].
 pub fn load_now(source: &DataSource) -> Result<Loaded, DataError> {
     load(source, &Progress::new(), &AtomicBool::new(false))
+}
+
+/// `"1 row left out: {one}"` or `"{n} rows left out: {many}"`.
+fn rows_left_out(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 row left out: {one}")
+    } else {
+        format!("{n} rows left out: {many}")
+    }
+}
+
+#[cfg(test)]
+mod rows_left_out_tests {
+    use super::rows_left_out;
+
+    /// One row is a row ("1 rows left out" read oddly), more are rows.
+    #[test]
+    fn one_row_is_singular() {
+        assert_eq!(
+            rows_left_out(1, "its label is missing", "their label is missing"),
+            "1 row left out: its label is missing"
+        );
+        assert_eq!(
+            rows_left_out(3, "its label is missing", "their label is missing"),
+            "3 rows left out: their label is missing"
+        );
+    }
 }
