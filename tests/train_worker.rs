@@ -5,8 +5,10 @@ use std::time::{Duration, Instant};
 
 use gradscope::data::{SynthConfig, SynthKind, generate};
 use gradscope::nn::{OptimizerConfig, OptimizerKind};
+use gradscope::train::doctor::Remedy;
 use gradscope::train::{
-    Command, Event, NoWaker, RunState, SessionSetup, Snapshot, TrainConfig, ViewRequest, Worker,
+    Command, Event, NoWaker, RunState, Session, SessionSetup, Snapshot, StepOutcome, TrainConfig,
+    ViewRequest, Worker,
 };
 
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -183,10 +185,14 @@ fn a_nan_producing_learning_rate_pauses_with_the_divergence_message() {
     worker.send(Command::Play);
     let mut last_progress = 0;
     let mut paused = false;
-    let (step, message) = wait_for(
+    let (step, message, remedies) = wait_for(
         &worker,
         |e| match e {
-            Event::Diverged { step, message } => Some((*step, message.clone())),
+            Event::Diverged {
+                step,
+                message,
+                remedies,
+            } => Some((*step, message.clone(), remedies.clone())),
             _ => None,
         },
         |e| match e {
@@ -202,6 +208,14 @@ fn a_nan_producing_learning_rate_pauses_with_the_divergence_message() {
     assert_eq!(
         message,
         format!("diverged at step {step}: lower the learning rate or normalise the inputs")
+    );
+    assert_eq!(
+        remedies,
+        [
+            Remedy::LowerLearningRate,
+            Remedy::StandardizeInputs,
+            Remedy::Reset
+        ]
     );
     assert_eq!(last_progress, step - 1, "the failed step is not counted");
     assert!(paused, "training pauses when it diverges");
@@ -304,4 +318,29 @@ fn capture_returns_the_weights_and_load_params_puts_them_back() {
         "weight tensor 1 is 2×8 in the model, 3×8 was given"
     );
     assert_eq!(capture().params, after_five.params);
+}
+
+/// Targets too large for the squared error: the session names them, and offers only Reset
+/// (a lower learning rate or standardised inputs cannot help).
+#[test]
+fn targets_too_large_for_the_loss_are_named_and_only_reset_is_offered() {
+    let mut text = String::from("x,y\n");
+    for i in 0..30 {
+        text += &format!("{i},{:e}\n", -2.5e19 * (1.0 + f64::from(i) / 100.0));
+    }
+    let (_, data) =
+        gradscope::data::inspect_csv("huge.csv", text.as_bytes(), Some("y")).expect("a regression");
+    let mut session = Session::new(Arc::new(data), TrainConfig::default()).expect("session");
+    let StepOutcome::Diverged { step } = session.step() else {
+        panic!("the first step's loss should be infinite");
+    };
+    assert_eq!(step, 1);
+    assert!(
+        session
+            .divergence_message(step)
+            .starts_with("diverged at step 1: the targets are too large for 32-bit floats"),
+        "{}",
+        session.divergence_message(step)
+    );
+    assert_eq!(session.divergence_remedies(step), [Remedy::Reset]);
 }

@@ -134,10 +134,10 @@ fn a_silly_learning_rate_shows_the_divergence_banner_and_the_app_survives() {
     harness.run_steps(2);
     harness.get_by_label("Play").click();
     run_until(&mut harness, |app| {
-        matches!(app.banner(), Some(Banner::Diverged(_)))
+        matches!(app.banner(), Some(Banner::Diverged(..)))
     });
     harness.run_steps(2);
-    let Some(Banner::Diverged(message)) = harness.state().banner().cloned() else {
+    let Some(Banner::Diverged(message, _)) = harness.state().banner().cloned() else {
         panic!("no divergence banner")
     };
     let step: u64 = message

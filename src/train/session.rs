@@ -329,6 +329,16 @@ impl Session {
         }
     }
 
+    /// The one-click fixes to offer under that message: a lower learning rate, standardised
+    /// inputs or Reset ([`super::doctor::non_finite_loss`]); only Reset when the targets are
+    /// too large for the loss ([`overflowing_target`]), which neither of the others helps.
+    pub fn divergence_remedies(&self, step: u64) -> Vec<super::doctor::Remedy> {
+        match overflowing_target(&self.data.train, self.batch_size()) {
+            Some(_) => vec![super::doctor::Remedy::Reset],
+            None => super::doctor::non_finite_loss(step).remedies,
+        }
+    }
+
     /// Steps taken so far.
     pub fn step_count(&self) -> u64 {
         self.step

@@ -203,7 +203,10 @@ pub enum Event {
         /// Step that failed.
         step: u64,
         /// "diverged at step N: lower the learning rate or normalise the inputs"
+        /// ([`Session::divergence_message`]).
         message: String,
+        /// The fixes to offer under it ([`Session::divergence_remedies`]).
+        remedies: Vec<super::doctor::Remedy>,
     },
     /// Early stopping ended the run and restored the best weights.
     StoppedEarly(EarlyStop),
@@ -675,9 +678,14 @@ impl WorkerState {
             }
             StepOutcome::Diverged { step } => {
                 let message = session.divergence_message(step);
+                let remedies = session.divergence_remedies(step);
                 self.flush();
                 self.set_running(false);
-                self.emit(Event::Diverged { step, message });
+                self.emit(Event::Diverged {
+                    step,
+                    message,
+                    remedies,
+                });
                 self.publish_views();
                 false
             }

@@ -5,9 +5,7 @@
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Line, Plot, PlotPoints};
 
-use crate::data::Dataset;
-use crate::train::doctor::{DetectorId, Diagnosis, Remedy, non_finite_loss};
-use crate::train::overflowing_target;
+use crate::train::doctor::{DetectorId, Diagnosis, Remedy};
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
 use crate::ui::plot::{LegendEntry, Marker, legend_row, log_y_axis, x_axis, y_axis};
@@ -84,7 +82,7 @@ pub struct BannersPanel;
 /// Text, colour and whether Reset is offered, for the App's banner.
 fn banner_text(banner: &Banner) -> (String, Color32, bool) {
     match banner {
-        Banner::Diverged(message) => (message.clone(), Color32::from_rgb(230, 140, 30), true),
+        Banner::Diverged(message, _) => (message.clone(), Color32::from_rgb(230, 140, 30), true),
         Banner::Crashed(message) => (
             format!("the training thread crashed: {message}. Reset starts a new session."),
             Color32::from_rgb(220, 60, 60),
@@ -108,23 +106,13 @@ fn banner_text(banner: &Banner) -> (String, Color32, bool) {
     }
 }
 
-/// The App's banner with its remedies, Reset and Dismiss.
-/// `data` and `batch` tell whether a divergence came from targets too large for the loss.
-fn app_banner_ui(
-    ui: &mut egui::Ui,
-    banner: &Banner,
-    step: u64,
-    (data, batch): (&Dataset, usize),
-) -> Option<Action> {
+/// The App's banner with its remedies (chosen by the worker for a divergence), Reset and
+/// Dismiss.
+fn app_banner_ui(ui: &mut egui::Ui, banner: &Banner) -> Option<Action> {
     let (text, color, offer_reset) = banner_text(banner);
-    let remedies = match banner {
-        // Targets too large for the squared error: the banner says to scale them, and no
-        // learning rate or input scaling would help.
-        Banner::Diverged(_) if overflowing_target(&data.train, batch).is_some() => {
-            vec![Remedy::Reset]
-        }
-        Banner::Diverged(_) => non_finite_loss(step + 1).remedies,
-        _ => Vec::new(),
+    let remedies: &[Remedy] = match banner {
+        Banner::Diverged(_, remedies) => remedies,
+        _ => &[],
     };
     let mut action = None;
     egui::Frame::group(ui.style())
@@ -196,14 +184,7 @@ fn finding_ui(ui: &mut egui::Ui, diagnosis: &Diagnosis) -> Option<Action> {
 impl Panel for BannersPanel {
     /// The App's banner, then each of the doctor's findings not dismissed.
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
-        let mut action = view.banner.and_then(|banner| {
-            app_banner_ui(
-                ui,
-                banner,
-                view.run.step,
-                (view.data, view.settings.train.batch_size),
-            )
-        });
+        let mut action = view.banner.and_then(|banner| app_banner_ui(ui, banner));
         for diagnosis in view.doctor.findings() {
             action = finding_ui(ui, diagnosis).or(action);
         }

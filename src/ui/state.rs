@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::data::{Dataset, SynthConfig, SynthKind, iris, mnist_bundled};
 use crate::experiment::{DatasetRef, Worksheet};
-use crate::train::doctor::{ActivationStats, DetectorId, Diagnosis};
+use crate::train::doctor::{ActivationStats, DetectorId, Diagnosis, Remedy};
 use crate::train::{
     EarlyStop, EvalRecord, HealthReport, LossHistory, Snapshot, TrainConfig, ViewRequest,
 };
@@ -137,8 +137,8 @@ impl Default for Settings {
 /// A message across the top of the panels.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Banner {
-    /// Training stopped on a non-finite loss.
-    Diverged(String),
+    /// Training stopped on a non-finite loss: the message and the fixes offered under it.
+    Diverged(String, Vec<Remedy>),
     /// The worker panicked.
     Crashed(String),
     /// A setting could not be applied.

@@ -263,7 +263,7 @@ impl GradscopeApp {
                 let lr = config.optimizer.learning_rate;
                 lab.worker.send(Command::SetLearningRate(lr));
                 lab.note_live_change(&before);
-                if matches!(lab.banner, Some(Banner::Diverged(_))) {
+                if matches!(lab.banner, Some(Banner::Diverged(..))) {
                     lab.banner = None;
                 }
             }

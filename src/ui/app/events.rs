@@ -58,7 +58,9 @@ impl GradscopeApp {
             | Event::State(_)
             | Event::Rewound { .. } => super::runs::apply_run_event(run, &event),
             Event::Finished { epochs } => lab.banner = Some(Banner::Finished(epochs)),
-            Event::Diverged { message, .. } => lab.banner = Some(Banner::Diverged(message)),
+            Event::Diverged {
+                message, remedies, ..
+            } => lab.banner = Some(Banner::Diverged(message, remedies)),
             Event::Error(message) => lab.banner = Some(Banner::Error(message)),
             Event::Panicked(message) => lab.banner = Some(Banner::Crashed(message)),
             Event::StoppedEarly(stop) => lab.banner = Some(Banner::StoppedEarly(stop)),
