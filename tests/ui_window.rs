@@ -216,6 +216,14 @@ fn bench_ui_reports_every_view_as_one_json_line() {
             "{report}"
         );
         assert!(0.0 < mean && mean <= max && p95 <= max, "{view}: {report}");
+        // The App's own code is a part of each frame (the frame times are those of the frame
+        // before, so the two sets differ by one frame at each end).
+        let app_mean = number(&format!("{view}_app_ms_mean"));
+        assert!(0.0 < app_mean && app_mean < mean, "{view}: {report}");
+        if cfg!(target_os = "linux") {
+            assert!(number(&format!("{view}_thread_cpu_ms")) > 0.0, "{report}");
+            assert!(number(&format!("{view}_thread_wait_ms")) >= 0.0, "{report}");
+        }
         assert!(number(&format!("{view}_rss_mb")) > 10.0, "{report}");
     }
     assert!(number("lab_steps_per_s") > 0.0, "the lab trained: {report}");

@@ -476,6 +476,9 @@ impl eframe::App for GradscopeApp {
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if let Some(bench) = &mut self.bench {
+            bench.app_starts();
+        }
         self.drain_events(ctx);
         self.poll_files(ctx);
         let dropped = ctx.input(|i| {
@@ -497,5 +500,8 @@ impl eframe::App for GradscopeApp {
             bench.record(frame);
         }
         self.window_ui(ui);
+        if let Some(bench) = &mut self.bench {
+            bench.app_ends();
+        }
     }
 }

@@ -143,6 +143,52 @@ pub struct ViewResult {
     pub steps_per_second: Option<f64>,
     /// The lab's runs training at the end of the measurement (each on a thread of its own).
     pub runs_training: usize,
+    /// Wall-clock time of the App's own code per frame (its `logic` and `ui`: reading the
+    /// training snapshots and building the panels); `None` when no frame was drawn. The rest
+    /// of a frame is eframe's: asking the display server for the window's geometry and state
+    /// (on X11 a dozen round trips per frame), tessellating and painting.
+    pub app: Option<FrameStats>,
+    /// The window thread's time per frame in milliseconds, over whole frame intervals: on a
+    /// core, and ready to run but waiting for one (Linux's `/proc/thread-self/schedstat`;
+    /// `None` elsewhere).
+    pub thread: Option<ThreadTimes>,
+}
+
+/// Where the window thread's time went, per frame, in milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ThreadTimes {
+    /// Running on a core (the App, eframe, Mesa's drawing calls, the buffer swap).
+    pub on_cpu_ms: f64,
+    /// Ready to run but waiting for a core (other threads and processes had them).
+    pub waiting_ms: f64,
+}
+
+impl ThreadTimes {
+    /// Per-frame times between two readings of [`thread_schedstat`] taken `frames` frames
+    /// apart; `None` without frames or when a counter went backwards.
+    pub fn between(start: (u64, u64), end: (u64, u64), frames: usize) -> Option<Self> {
+        if frames == 0 {
+            return None;
+        }
+        let per_frame = |a: u64, b: u64| b.checked_sub(a).map(|ns| ns as f64 / 1e6 / frames as f64);
+        Some(Self {
+            on_cpu_ms: per_frame(start.0, end.0)?,
+            waiting_ms: per_frame(start.1, end.1)?,
+        })
+    }
+}
+
+/// The first two fields of a `schedstat` file (`proc(5)`: time spent on the CPU and time
+/// spent waiting on a run queue, both in nanoseconds); `None` if they are not numbers.
+pub fn parse_schedstat(text: &str) -> Option<(u64, u64)> {
+    let mut fields = text.split_whitespace().map(str::parse::<u64>);
+    Some((fields.next()?.ok()?, fields.next()?.ok()?))
+}
+
+/// The calling thread's CPU and run-queue times in nanoseconds (see [`parse_schedstat`]);
+/// `None` where the kernel does not report them (not Linux, or without `CONFIG_SCHEDSTATS`).
+pub fn thread_schedstat() -> Option<(u64, u64)> {
+    parse_schedstat(&std::fs::read_to_string("/proc/thread-self/schedstat").ok()?)
 }
 
 /// Everything `bench-ui` reports.
@@ -168,7 +214,10 @@ impl BenchReport {
     /// window chose), the plan's seconds, and per view
     /// `<view>_frames`, `<view>_frames_per_s`, `<view>_mean_ms`, `<view>_p95_ms`, `<view>_max_ms`, `<view>_rss_mb`,
     /// `<view>_rss_growth_mb`, `<view>_runs_training` (the lab's runs training at the end,
-    /// each on a thread of its own) and (views that train on the worker) `<view>_steps_per_s`.
+    /// each on a thread of its own), the App's own part of a frame `<view>_app_ms_mean` and
+    /// `<view>_app_ms_p95` (see [`ViewResult::app`]), the window thread's time per frame on a
+    /// core and waiting for one, `<view>_thread_cpu_ms` and `<view>_thread_wait_ms` (see
+    /// [`ViewResult::thread`]), and (views that train on the worker) `<view>_steps_per_s`.
     /// Values that could not be measured are `null`.
     pub fn to_json(&self) -> Value {
         let mut map = Map::new();
@@ -218,6 +267,21 @@ impl BenchReport {
                 format!("{name}_runs_training"),
                 Value::from(result.runs_training),
             );
+            let app = result.app;
+            map.insert(
+                format!("{name}_app_ms_mean"),
+                number(app.map(|s| s.mean_ms)),
+            );
+            map.insert(format!("{name}_app_ms_p95"), number(app.map(|s| s.p95_ms)));
+            let thread = result.thread;
+            map.insert(
+                format!("{name}_thread_cpu_ms"),
+                number(thread.map(|t| t.on_cpu_ms)),
+            );
+            map.insert(
+                format!("{name}_thread_wait_ms"),
+                number(thread.map(|t| t.waiting_ms)),
+            );
             if result.view.trains_on_worker() {
                 map.insert(
                     format!("{name}_steps_per_s"),
@@ -242,24 +306,33 @@ impl BenchReport {
             out.push_str(&format!("anti-aliased edges {state}: {}\n", edges.reason));
         }
         out.push_str(
-            "view          frames  frames/s  mean ms  p95 ms  max ms  RSS MB  growth MB  steps/s\n",
+            "view          frames  frames/s  mean ms  p95 ms  max ms  app ms  app p95  \
+             cpu ms  wait ms  RSS MB  growth MB  steps/s\n",
         );
         for r in &self.views {
             let s = r.frames;
             out.push_str(&format!(
-                "{:<12} {:>7} {:>9} {:>8} {:>7} {:>7} {:>7} {:>10} {:>8}\n",
+                "{:<12} {:>7} {:>9} {:>8} {:>7} {:>7} {:>7} {:>8} {:>7} {:>8} {:>7} {:>10} {:>8}\n",
                 r.view.name(),
                 s.map_or(0, |s| s.frames),
                 cell(s.map(|s| s.frames as f64 / f64::from(self.plan.measure_secs))),
                 cell(s.map(|s| s.mean_ms)),
                 cell(s.map(|s| s.p95_ms)),
                 cell(s.map(|s| s.max_ms)),
+                cell(r.app.map(|s| s.mean_ms)),
+                cell(r.app.map(|s| s.p95_ms)),
+                cell(r.thread.map(|t| t.on_cpu_ms)),
+                cell(r.thread.map(|t| t.waiting_ms)),
                 cell(r.rss_mb),
                 cell(r.rss_growth_mb),
                 r.steps_per_second
                     .map_or_else(|| "–".to_string(), |x| format!("{x:.0}")),
             ));
         }
+        out.push_str(
+            "app: the App's own code per frame; cpu/wait: the window thread's time per frame \
+             on a core / ready but waiting for one\n",
+        );
         out
     }
 }
@@ -345,7 +418,7 @@ pub fn run_bench(plan: BenchPlan) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{BenchView, FrameStats};
+    use super::{BenchView, FrameStats, ThreadTimes, parse_schedstat};
 
     #[test]
     fn nearest_rank_percentile_of_twenty_frames() {
@@ -357,6 +430,22 @@ mod tests {
         assert!((stats.mean_ms - 10.5).abs() < 1e-4, "{stats:?}");
         assert!((stats.max_ms - 20.0).abs() < 1e-4, "{stats:?}");
         assert_eq!(FrameStats::of(&[]), None);
+    }
+
+    #[test]
+    fn schedstat_times_per_frame() {
+        assert_eq!(
+            parse_schedstat("123456789 2000000 345\n"),
+            Some((123_456_789, 2_000_000))
+        );
+        assert_eq!(parse_schedstat("12 x 3"), None);
+        assert_eq!(parse_schedstat(""), None);
+        let times = ThreadTimes::between((1_000_000, 500_000), (31_000_000, 20_500_000), 10)
+            .expect("ten frames");
+        assert!((times.on_cpu_ms - 3.0).abs() < 1e-12, "{times:?}");
+        assert!((times.waiting_ms - 2.0).abs() < 1e-12, "{times:?}");
+        assert_eq!(ThreadTimes::between((0, 0), (5, 5), 0), None);
+        assert_eq!(ThreadTimes::between((9, 0), (5, 5), 3), None);
     }
 
     #[test]

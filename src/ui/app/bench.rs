@@ -11,7 +11,8 @@ use super::{GradscopeApp, ImageTab, MlpTab};
 use crate::train::TrainConfig;
 use crate::ui::action::Action;
 use crate::ui::bench::{
-    BenchPlan, BenchReport, BenchView, FrameStats, ViewResult, resident_mb, since_launch_ms,
+    BenchPlan, BenchReport, BenchView, FrameStats, ThreadTimes, ViewResult, resident_mb,
+    since_launch_ms, thread_schedstat,
 };
 use crate::ui::runlist::RunAction;
 use crate::ui::state::{AppMode, DatasetChoice, Settings};
@@ -47,7 +48,13 @@ pub(super) struct BenchRun {
     entered: Option<Instant>,
     /// When measuring started, with the resident memory and step count then.
     measuring: Option<(Instant, Option<f64>, u64)>,
+    /// The window thread's CPU and run-queue nanoseconds when measuring started.
+    schedstat_start: Option<(u64, u64)>,
     frame_seconds: Vec<f32>,
+    /// When the App's code of this frame started (`logic`), until `ui` has run.
+    app_started: Option<Instant>,
+    /// The App's own time of each frame measured.
+    app_seconds: Vec<f32>,
     frames_seen: u64,
     first_frame_ms: Option<f64>,
     results: Vec<ViewResult>,
@@ -61,7 +68,10 @@ impl BenchRun {
             index: 0,
             entered: None,
             measuring: None,
+            schedstat_start: None,
             frame_seconds: Vec::new(),
+            app_started: None,
+            app_seconds: Vec::new(),
             frames_seen: 0,
             first_frame_ms: None,
             results: Vec::new(),
@@ -74,6 +84,20 @@ impl BenchRun {
             && let Some(seconds) = frame.info().cpu_usage
         {
             self.frame_seconds.push(seconds);
+        }
+    }
+
+    /// Notes that the App's code of a frame starts (the start of `logic`).
+    pub(super) fn app_starts(&mut self) {
+        self.app_started = Some(Instant::now());
+    }
+
+    /// Keeps the App's own time of this frame (called at the end of `ui`) while measuring.
+    pub(super) fn app_ends(&mut self) {
+        if let Some(started) = self.app_started.take()
+            && self.measuring.is_some()
+        {
+            self.app_seconds.push(started.elapsed().as_secs_f32());
         }
     }
 }
@@ -118,6 +142,8 @@ impl GradscopeApp {
         let Some((started, rss_start, step_start)) = run.measuring else {
             if entered.elapsed().as_secs_f32() >= run.plan.warmup_secs {
                 run.frame_seconds.clear();
+                run.app_seconds.clear();
+                run.schedstat_start = thread_schedstat();
                 run.measuring = Some((Instant::now(), resident_mb(), self.lab.run.step));
             }
             return false;
@@ -143,6 +169,11 @@ impl GradscopeApp {
                 .trains_on_worker()
                 .then(|| steps as f64 / f64::from(seconds)),
             runs_training: self.runs_training(),
+            app: FrameStats::of(&run.app_seconds),
+            thread: run
+                .schedstat_start
+                .zip(thread_schedstat())
+                .and_then(|(start, end)| ThreadTimes::between(start, end, run.frame_seconds.len())),
         });
         self.bench_leave(ctx, view);
         run.index += 1;
