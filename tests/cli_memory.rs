@@ -212,6 +212,35 @@ fn the_text_report_names_the_end_state() {
     assert!(text.contains("end state: recalled pattern 1\n"), "{text}");
 }
 
+/// Two random patterns of two neurons with seed 1 come out the same; cueing the second one
+/// ends on it, which is a recall although the state is named after the first.
+#[test]
+fn a_recall_of_a_pattern_stored_twice_counts() {
+    let report = json_of(&[
+        "memory",
+        "--neurons",
+        "2",
+        "--patterns",
+        "random",
+        "--store",
+        "2",
+        "--noise",
+        "0",
+        "--seed",
+        "1",
+        "--cue",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(
+        report["overlaps"],
+        serde_json::json!([1.0, 1.0]),
+        "{report}"
+    );
+    assert_eq!(report["end_state"], "recalled pattern 1");
+    assert_eq!(report["recalled"], true, "{report}");
+}
+
 #[test]
 fn the_capacity_sweep_prints_json_with_progress_on_stderr() {
     let output = gradscope(&[

@@ -87,13 +87,23 @@ fn end_states_read_as_the_view_shows_them() {
         moving.to_string(),
         "still changing when stopped (now pattern 1)"
     );
-    // What counts as recalling pattern 0.
-    assert!(fixed(StateName::Pattern(0)).recalled(0));
-    assert!(!fixed(StateName::Pattern(0)).recalled(1));
-    assert!(!fixed(StateName::Inverse(0)).recalled(0));
-    assert!(moving.recalled(0));
-    assert!(!cycle.recalled(0));
-    assert!(!EndState::Rest.recalled(0));
+    // What counts as recalling pattern 0 of three different patterns.
+    let grid = Grid::new(1, 4).unwrap();
+    let three = patterns(grid, &[&[1, 1, -1, -1], &[1, -1, 1, -1], &[-1, 1, 1, 1]]);
+    assert!(fixed(StateName::Pattern(0)).recalled(&three, 0));
+    assert!(!fixed(StateName::Pattern(0)).recalled(&three, 1));
+    assert!(!fixed(StateName::Inverse(0)).recalled(&three, 0));
+    assert!(moving.recalled(&three, 0));
+    assert!(!cycle.recalled(&three, 0));
+    assert!(!EndState::Rest.recalled(&three, 0));
+    // Two patterns with the same spins: a state equal to both is named after the first, and
+    // is a recall of either.
+    let twins = patterns(grid, &[&[1, 1, -1, -1], &[1, 1, -1, -1], &[-1, 1, 1, 1]]);
+    let state = name_state(&twins, &[1, 1, -1, -1]);
+    assert_eq!(state, StateName::Pattern(0));
+    assert!(fixed(state.clone()).recalled(&twins, 1));
+    assert!(fixed(state).recalled(&twins, 0));
+    assert!(!fixed(StateName::Pattern(0)).recalled(&twins, 2));
     let kinds: Vec<&str> = [
         fixed(StateName::Pattern(0)),
         fixed(StateName::Inverse(0)),

@@ -173,7 +173,7 @@ fn a_synchronous_two_cycle_is_detected_and_named() {
          (closest: 1)"
     );
     assert_eq!(recall.end_state().kind(), "two-cycle");
-    assert!(!recall.end_state().recalled(0));
+    assert!(!recall.end_state().recalled(recall.net().patterns(), 0));
     // Asynchronous updates from the same cue cannot cycle: they reach a fixed point.
     let mut recall = Recall::new(net, &cue, Dynamics::Async, 1).unwrap();
     assert!(matches!(recall.run(1000), EndState::Fixed(_)));

@@ -80,13 +80,19 @@ pub enum EndState {
 }
 
 impl EndState {
-    /// True when the run ended on stored pattern `k` itself: a fixed point, or the state at
-    /// the update limit of a run that never settled (stochastic dynamics). A 2-cycle or the
-    /// inverse is not a recall.
-    pub fn recalled(&self, k: usize) -> bool {
+    /// True when the run ended on stored pattern `k` itself (of `patterns`, the stored ones):
+    /// a fixed point, or the state at the update limit of a run that never settled
+    /// (stochastic dynamics). A 2-cycle or the inverse is not a recall. A state equal to
+    /// several stored patterns is named after the first of them, so pattern `k` is recalled
+    /// also when the state is named after another pattern with the same spins.
+    pub fn recalled(&self, patterns: &[Pattern], k: usize) -> bool {
         match self {
             EndState::Fixed(StateName::Pattern(j)) | EndState::Unsettled(StateName::Pattern(j)) => {
                 *j == k
+                    || patterns
+                        .get(*j)
+                        .zip(patterns.get(k))
+                        .is_some_and(|(a, b)| a.spins == b.spins)
             }
             _ => false,
         }
@@ -225,7 +231,8 @@ pub fn basin_curve(
             let mut rng = StdRng::seed_from_u64(stream);
             let cue = flip_bits(&target, flipped, &mut rng);
             let mut recall = Recall::new(work, &cue, Dynamics::Async, stream)?;
-            recalled += usize::from(recall.run(100 * n as u64).recalled(pattern));
+            let end = recall.run(100 * n as u64);
+            recalled += usize::from(end.recalled(recall.net().patterns(), pattern));
             work = recall.into_net();
         }
         points.push(BasinPoint {

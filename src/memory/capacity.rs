@@ -218,7 +218,7 @@ pub fn capacity_sweep(
                 let order_seed = derive_seed(stream, &[2]);
                 let mut recall = Recall::new(net, &cue, Dynamics::Async, order_seed)?;
                 let end = recall.run(config.max_sweeps * n as u64);
-                recalled[r] += usize::from(end.recalled(target));
+                recalled[r] += usize::from(end.recalled(&patterns, target));
                 overlap_sum[r] += overlap(&patterns[target].spins, recall.net().state());
                 *slot = Some(recall.into_net());
             }

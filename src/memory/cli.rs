@@ -280,7 +280,7 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
         "flipped_bits": flipped,
         "cue_overlap": cue_overlap,
         "overlaps": overlaps,
-        "recalled": end.recalled(target),
+        "recalled": end.recalled(&patterns, target),
         "end_state": end.to_string(),
         "end_state_kind": end.kind(),
         "settled": end.kind() != "unsettled",

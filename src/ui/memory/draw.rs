@@ -417,7 +417,7 @@ impl MemoryPanel {
             return;
         };
         let good =
-            matches!(end, EndState::Fixed(crate::memory::StateName::Pattern(k)) if *k == self.cued);
+            matches!(end, EndState::Fixed(_)) && end.recalled(self.net.patterns(), self.cued);
         let color = if good {
             Color32::from_rgb(40, 160, 60)
         } else {
