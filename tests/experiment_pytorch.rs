@@ -1,5 +1,7 @@
 //! The PyTorch export (`experiment::pytorch`, `gradscope export-pytorch`): the files it
-//! writes, `train.py` compiling for every kind of data (`python3 -m py_compile`), and — where
+//! writes, `train.py` compiling for every kind of data (`python3 -m py_compile`), its table
+//! reader (run with numpy, torch stubbed out) giving gradscope's very samples for an awkward
+//! CSV, and — where
 //! a Python with torch, safetensors and numpy is found — `train.py --epochs 0 --init
 //! model.safetensors` evaluating a CSV model (semicolons, decimal commas, a one-hot column,
 //! filled gaps), a regression, the bundled and the full MNIST CNN to within 1e-4 of gradscope;
@@ -25,7 +27,7 @@ use gradscope::experiment::{
     parse_safetensors,
 };
 use gradscope::train::TrainConfig;
-use torch::{assert_same_evaluation, run_script, torch_python, trained};
+use torch::{assert_same_evaluation, numpy_python, run_script, torch_python, trained};
 
 /// A semicolon CSV with decimal commas, a text column (one-hot), a gap in a number column
 /// (filled with the training mean), a blank line, and a label of three text classes.
@@ -162,6 +164,136 @@ fn the_export_writes_weights_split_and_a_script_that_compiles() {
     .expect("some");
     assert_eq!(table.split.counts(), (63, 27));
     assert_eq!(table.input_shape, "[N, 5]");
+}
+
+/// A CSV that Python's line-by-line reading got wrong: an Excel `sep=` line and a record of
+/// empty cells before the header, numbers with thousands separators (quoted), a one-hot
+/// column whose values hold a line break (quoted) and a form feed, and, among the data, a
+/// record of empty cells (a row, left out for its missing label), a line of spaces and a
+/// blank line (neither a row).
+fn awkward_table_text() -> String {
+    let mut text = String::from("sep=,\n,,,\n\nx1,x2,colour,label\n");
+    for i in 0..80 {
+        let x1 = format!("\"1,{:05.1}\"", i as f64 * 10.5);
+        let x2 = (i % 7) as f32 - 3.0;
+        let colour = ["\"red\nish\"", "blue", "green\u{c}grey"][i % 3];
+        let label = if x2 + (i % 2) as f32 > 0.0 {
+            "yes"
+        } else {
+            "no"
+        };
+        text += &format!("{x1},{x2},{colour},{label}\n");
+        match i {
+            20 => text += ",,,\n",
+            40 => text += "   \n",
+            50 => text += "\n",
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Runs `train.py`'s `load_splits` (torch stubbed out) on the data and split of the export in
+/// `dir`: `[x_train, y_train, x_test, y_test]` as JSON.
+fn script_splits(python: &Path, dir: &Path) -> serde_json::Value {
+    const STUBBED: &str = r#"
+import json, sys, types
+for name in ("torch", "torch.distributed", "torch.nn", "safetensors", "safetensors.torch"):
+    sys.modules[name] = types.ModuleType(name)
+torch = sys.modules["torch"]
+torch.distributed, torch.nn = sys.modules["torch.distributed"], sys.modules["torch.nn"]
+torch.no_grad = lambda: (lambda f: f)
+sys.modules["safetensors"].safe_open = None
+sys.modules["safetensors.torch"].load_file = sys.modules["safetensors.torch"].save_file = None
+script = sys.argv[1]
+names = {"__name__": "exported", "__file__": script}
+exec(compile(open(script).read(), script, "exec"), names)
+split = json.load(open(sys.argv[2]))
+arrays = names["load_splits"](names["CONFIG"]["data"]["path"], split)
+print(json.dumps([a.tolist() for a in arrays]))
+"#;
+    let output = Command::new(python)
+        .args(["-c", STUBBED])
+        .arg(dir.join("train.py"))
+        .arg(dir.join("split.json"))
+        .output()
+        .expect("run python");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "load_splits failed: {stderr}");
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+#[test]
+fn the_script_reads_an_awkward_csv_as_gradscope_does() {
+    let Some(python) = numpy_python("the_script_reads_an_awkward_csv_as_gradscope_does") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("awkward.csv");
+    std::fs::write(&path, awkward_table_text()).expect("write");
+    let settings = ImportSettings::defaults(
+        4,
+        CsvOptions {
+            delimiter: b',',
+            has_header: true,
+            decimal_comma: false,
+        },
+    );
+    let experiment = Experiment::new(
+        DatasetRef::File {
+            path,
+            import: FileImport::Table(settings),
+        },
+        TrainConfig::default(),
+    );
+    let data = experiment.load_dataset().expect("gradscope reads it");
+    assert_eq!(
+        data.train.len() + data.test.len(),
+        80,
+        "the empty record left out"
+    );
+    assert_eq!(
+        data.feature_names,
+        [
+            "x1",
+            "x2",
+            "colour=blue",
+            "colour=green\u{c}grey",
+            "colour=red\nish"
+        ]
+    );
+    let summary = export_pytorch(&experiment, &dir.path().join("out"), ExistingFiles::Refuse)
+        .expect("export");
+    let arrays = script_splits(&python, &summary.out_dir);
+    for (k, split) in [(0, &data.train), (2, &data.test)] {
+        let x = arrays[k].as_array().expect("x");
+        let y = arrays[k + 1].as_array().expect("y");
+        assert_eq!(x.len(), split.len(), "samples of split {k}");
+        let gradscope::data::Labels::Classes(classes) = &split.labels else {
+            panic!("classes expected");
+        };
+        for (i, (row, label)) in x.iter().zip(y).enumerate() {
+            let ours = split.row(i);
+            let theirs: Vec<f64> = row
+                .as_array()
+                .expect("row")
+                .iter()
+                .map(|v| v.as_f64().expect("number"))
+                .collect();
+            assert_eq!(theirs.len(), ours.len());
+            for (a, b) in ours.iter().zip(&theirs) {
+                assert!(
+                    (f64::from(*a) - b).abs() <= 1e-5 * (1.0 + b.abs()),
+                    "sample {i} of split {k}: gradscope {ours:?}, script {theirs:?}"
+                );
+            }
+            assert_eq!(
+                label.as_u64(),
+                Some(classes[i] as u64),
+                "label of sample {i}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -29,6 +29,7 @@ import argparse
 import csv
 import functools
 import gzip
+import io
 import json
 import math
 import os
@@ -68,28 +69,78 @@ def read_bytes(path):
     return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
+F32_MAX = float(np.finfo(np.float32).max)
+
+
+def grouped(digits, separator, min_groups):
+    """True for d{1,3}(separator ddd)+ with at least `min_groups` separators."""
+    parts = digits.split(separator)
+    return (1 <= len(parts[0]) <= 3 and parts[0].isdigit()
+            and all(len(p) == 3 and p.isdigit() for p in parts[1:])
+            and len(parts) - 1 >= min_groups)
+
+
 def parse_number(cell, decimal_comma):
-    """A cell as a number, or None when it is missing or not a number (then it is filled)."""
+    """A cell as a number, or None when it is missing or not a number (then it is filled).
+
+    gradscope's rules (`gradscope inspect --help`, "What a cell is"): Rust's float syntax, or
+    ',' between groups of three digits (1,444.7); with a decimal comma 0,5, 2.907,5,
+    1.234.567 and 1.5 (an ambiguous 1.444 is read as 1.444 here, cell by cell). The value must
+    be finite also as a 32-bit float.
+    """
     text = cell.strip()
     if text.lower() in MISSING:
         return None
-    if decimal_comma and "," in text:
-        text = text.replace(".", "").replace(",", ".")
+    # Python's float() also takes digit separators '_' and non-ASCII digits; Rust's does not.
+    if not text.isascii() or "_" in text:
+        return None
+    sign, body = (text[0], text[1:]) if text[:1] in ("-", "+") else ("", text)
+    if not decimal_comma:
+        if "," in body:
+            whole, dot, frac = body.partition(".")
+            if not grouped(whole, ",", 1) or (dot and frac and not frac.isdigit()):
+                return None
+            text = sign + whole.replace(",", "") + dot + frac
+    elif "," in body:
+        whole, _, frac = body.partition(",")
+        if "," in frac or "." in frac:
+            return None
+        if whole.isdigit() or whole == "" or grouped(whole, ".", 1):
+            text = sign + whole.replace(".", "") + "." + frac
+        else:
+            return None
+    elif grouped(body, ".", 2):
+        text = sign + body.replace(".", "")
     try:
         value = float(text)
     except ValueError:
         return None
-    return value if math.isfinite(value) else None
+    return value + 0.0 if math.isfinite(value) and abs(value) <= F32_MAX_ROUNDED else None
+
+
+# The largest float64 that rounds to a finite float32 (below it, float32(x) is at most F32_MAX).
+F32_MAX_ROUNDED = float(np.nextafter(np.float64(F32_MAX) + 2.0 ** 103, 0))
 
 
 def table_records(path, options):
-    """The data records of a CSV/TSV file: blank lines, a `sep=` line and the header left out."""
+    """The data records of a CSV/TSV file as gradscope counts them (split.json's row numbers).
+
+    The whole text is parsed at once, so line ends inside quoted cells stay in the cell. An
+    Excel `sep=` first line is left out; so are blank lines and lines of white space alone
+    anywhere, and, before the first record, records of empty cells (`,,`). After the first
+    record a record of empty cells is a row (gradscope leaves it out of the split for its
+    missing label). The first record is the header when the import found one.
+    """
     text = read_bytes(path).decode("utf-8-sig")
-    lines = text.splitlines()
-    if lines and lines[0].strip().lower().startswith("sep="):
-        lines = lines[1:]
-    reader = csv.reader(lines, delimiter=options["delimiter"], quotechar='"')
-    records = [row for row in reader if any(cell.strip() for cell in row)]
+    first_end = len(text.split("\n", 1)[0].split("\r", 1)[0])
+    if text[:first_end].strip().lower().startswith("sep="):
+        text = text[first_end:]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=options["delimiter"], quotechar='"')
+    records = []
+    for row in reader:
+        if not any(cell.strip() for cell in row) and (not records or len(row) <= 1):
+            continue
+        records.append(row)
     return records[1:] if options["has_header"] else records
 
 

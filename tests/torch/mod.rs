@@ -36,6 +36,12 @@ pub fn torch_pillow_python(test: &str) -> Option<PathBuf> {
     python_with(test, &["torch", "safetensors", "numpy", "PIL"])
 }
 
+/// The Python to run parts of the scripts with, torch left out (numpy), or `None` (after a
+/// `SKIPPED` line for `test`).
+pub fn numpy_python(test: &str) -> Option<PathBuf> {
+    python_with(test, &["numpy"])
+}
+
 /// `$GRADSCOPE_PYTHON`, `~/.venvs/torchref/bin/python` or `python3`, the first that imports
 /// every module of `modules`.
 fn python_with(test: &str, modules: &[&str]) -> Option<PathBuf> {
