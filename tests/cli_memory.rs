@@ -210,6 +210,14 @@ fn the_text_report_names_the_end_state() {
         "{text}"
     );
     assert!(text.contains("end state: recalled pattern 1\n"), "{text}");
+    // One of each is counted in the singular, and an energy of zero has no sign.
+    let output = gradscope(&["memory", "--neurons", "1", "--store", "1"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("stored 1 pattern (letters: A)"), "{text}");
+    assert!(
+        text.contains("dynamics: 1 update, 0 flips, energy 0.000 → 0.000\n"),
+        "{text}"
+    );
 }
 
 /// Two random patterns of two neurons with seed 1 come out the same; cueing the second one

@@ -101,7 +101,7 @@ fn a_truncated_file_names_the_file_line_and_column() {
     assert_eq!(
         Experiment::load(&path).expect_err("empty").to_string(),
         format!(
-            "{}: line 1, column 0: EOF while parsing a value",
+            "{}: line 1, column 1: EOF while parsing a value",
             name(&path)
         )
     );

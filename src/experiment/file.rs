@@ -314,6 +314,8 @@ pub enum Start {
 }
 
 /// The position-free text of a serde_json error (its Display ends in " at line L column C").
+/// serde_json counts column 0 for an error before a line's first character (an empty file);
+/// columns are given from 1, as everywhere else in gradscope's messages.
 fn json_error(file: &str, error: &serde_json::Error) -> ExperimentError {
     let text = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
@@ -321,7 +323,7 @@ fn json_error(file: &str, error: &serde_json::Error) -> ExperimentError {
     ExperimentError::Json {
         file: file.to_string(),
         line: error.line(),
-        column: error.column(),
+        column: error.column().max(1),
         message,
     }
 }

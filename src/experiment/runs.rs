@@ -411,7 +411,7 @@ fn json_error_at(
     ExperimentError::Json {
         file: file.to_string(),
         line: at_line,
-        column: at_column,
+        column: at_column.max(1),
         message: message.to_string(),
     }
 }

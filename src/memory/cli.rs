@@ -287,8 +287,8 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
         "steps": recall.steps(),
         "updates": recall.updates(),
         "flips": recall.flips(),
-        "initial_energy": initial_energy,
-        "final_energy": net.energy_of(net.state()),
+        "initial_energy": initial_energy + 0.0,
+        "final_energy": net.energy_of(net.state()) + 0.0,
     });
     if args.json {
         return Ok(report.to_string());
@@ -299,12 +299,12 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
         .map(|(label, m)| format!("{label} {m:+.3}"))
         .collect();
     Ok(format!(
-        "stored {} patterns ({}: {}) on a {}×{} grid with the {} rule\n\
+        "stored {} ({}: {}) on a {}×{} grid with the {} rule\n\
          cue: pattern {} ({}) with {flipped} of {} bits flipped (overlap {cue_overlap:.3})\n\
-         {} dynamics: {} updates, {} flips, energy {initial_energy:.3} → {:.3}\n\
+         {} dynamics: {}, {}, energy {:.3} → {:.3}\n\
          end state: {end}\n\
          overlaps: {}",
-        patterns.len(),
+        counted(patterns.len() as u64, "pattern"),
         args.patterns.to_ascii_lowercase(),
         labels.join(", "),
         grid.rows,
@@ -314,11 +314,21 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
         labels[target],
         grid.neurons(),
         dynamics.name(),
-        recall.updates(),
-        recall.flips(),
-        net.energy_of(net.state()),
+        counted(recall.updates(), "update"),
+        counted(recall.flips(), "flip"),
+        initial_energy + 0.0,
+        net.energy_of(net.state()) + 0.0,
         overlap_text.join(", "),
     ))
+}
+
+/// `"1 pattern"`, `"3 patterns"`: a count with its noun, plural from 2 on (and for 0).
+fn counted(count: u64, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 fn capacity_command(args: &CapacityArgs, mut progress: impl FnMut(&str)) -> Result<String, String> {
@@ -410,11 +420,11 @@ fn capacity_json(curve: &CapacityCurve, seconds: f64) -> serde_json::Value {
 fn capacity_table(curve: &CapacityCurve, seconds: f64) -> String {
     let config = &curve.config;
     let mut lines = vec![format!(
-        "share recalled exactly from {:.0} % noise, N = {}, {} trials per P (theory: α_c ≈ \
+        "share recalled exactly from {:.0} % noise, N = {}, {} per P (theory: α_c ≈ \
          {AGS_CAPACITY}, P ≈ {:.1})",
         100.0 * config.noise,
         config.neurons,
-        config.trials,
+        counted(config.trials as u64, "trial"),
         curve.theoretical_patterns()
     )];
     let header: Vec<String> = config
