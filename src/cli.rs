@@ -614,6 +614,17 @@ pub fn train_command_with(
         }
     }
     let mut session = Session::new(Arc::clone(&run.data), run.config.clone())?;
+    // Saved weights whose data changed since they were saved: said before training.
+    if let Some(base) = &run.base
+        && base.weights.is_some()
+        && let Some(saved) = &base.preprocessing
+    {
+        let now = Preprocessing::new(&run.data, session.model().spec().input, run.report.as_ref());
+        if let Some(change) = now.change_since(saved) {
+            let note = crate::experiment::data_changed(base, &run.data.name, &change);
+            progress.line(&format!("note: {note}"));
+        }
+    }
     if let Some(params) = &run.initial_params {
         session.load_params(params)?;
     }

@@ -619,3 +619,85 @@ fn an_experiment_without_an_epoch_limit_exports_a_script_that_trains() {
     assert_eq!(config["train"]["epochs"], 30);
     assert!(config["epochs_note"].is_null());
 }
+
+/// A small two-class table: `x` and `y` numbers, rows `0..rows`.
+fn small_table(rows: usize) -> String {
+    let mut text = String::from("x,y,class\n");
+    for i in 0..rows {
+        let class = if i % 2 == 0 { "a" } else { "b" };
+        text += &format!("{}.5,{},{class}\n", i % 9, (i * 7) % 11);
+    }
+    text
+}
+
+/// `export-pytorch` (and `train --config`) on an experiment whose data file changed since it
+/// was saved with trained weights: the export is written, with a note on stderr naming the
+/// file and the change; an unchanged file gets no note.
+#[test]
+fn an_export_says_when_the_data_changed_since_the_experiment_was_saved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("t.csv");
+    let config = dir.path().join("exp.json");
+    std::fs::write(&data, small_table(100)).expect("write");
+    let train = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(["train", "--epochs", "2", "--data"])
+        .arg(&data)
+        .arg("--save")
+        .arg(&config)
+        .output()
+        .expect("gradscope");
+    assert!(train.status.success(), "{train:?}");
+    let export = |out: &str| {
+        let out = dir.path().join(out);
+        export_cli(&[config.as_os_str(), out.as_os_str()])
+    };
+    let (code, stderr) = export("same");
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+    let note = |change: &str| {
+        format!(
+            "gradscope export-pytorch: note: {}: the data changed since the experiment was \
+             saved: {change}; the saved weights were trained on it as it was\n",
+            data.display()
+        )
+    };
+    // Rows added: the split's sizes.
+    std::fs::write(&data, small_table(110)).expect("write");
+    let (code, stderr) = export("added");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stderr,
+        note("the split had 80 training and 20 test samples, now 88 and 22")
+    );
+    // Values edited (x of the rows with x = 0.5 now 8.5): the split is the same, the training
+    // mean of x is not.
+    let edited = small_table(100).replace("\n0.5,", "\n8.5,");
+    std::fs::write(&data, edited).expect("write");
+    let (code, stderr) = export("edited");
+    assert_eq!(code, Some(0), "{stderr}");
+    let start = format!(
+        "gradscope export-pytorch: note: {}: the data changed since the experiment was saved: \
+         the training mean of \"x\" was ",
+        data.display()
+    );
+    assert!(stderr.starts_with(&start), "{stderr}");
+    assert!(
+        stderr.ends_with("; the saved weights were trained on it as it was\n"),
+        "{stderr}"
+    );
+    // train --config says it before training.
+    let output = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(["train", "--epochs", "1", "--config"])
+        .arg(&config)
+        .output()
+        .expect("gradscope");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "note: {}: the data changed since the experiment was saved: the training mean of \
+             \"x\" was ",
+            data.display()
+        )),
+        "{stderr}"
+    );
+}

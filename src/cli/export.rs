@@ -48,6 +48,9 @@ pub fn export_command(args: &ExportArgs) -> Result<String, String> {
             message
         }
     })?;
+    for note in &summary.notes {
+        eprintln!("gradscope export-pytorch: note: {note}");
+    }
     serde_json::to_string(&summary).map_err(|e| e.to_string())
 }
 

@@ -47,6 +47,7 @@ pub use preprocess::{
     ColumnSource, Deviation, LabelColumn, PixelScaling, Preprocessing, SplitRecord,
     Standardization, input_shape_text,
 };
+pub(crate) use pytorch::data_changed;
 pub use pytorch::{ExistingFiles, ExportSummary, TRAIN_PY_TEMPLATE, export_pytorch};
 pub use resume::ResumeState;
 pub use runs::{DamagedRun, RunParent, RunSummary, SavedClock, SavedRun, SettingChange};

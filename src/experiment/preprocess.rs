@@ -159,6 +159,103 @@ pub fn input_shape_text(input: Shape) -> String {
 }
 
 impl Preprocessing {
+    /// How the data read now (`self`) differs from `saved`, the preprocessing stored with an
+    /// experiment when it was saved, in a few words: the model's input shape, the features,
+    /// the classes, the split (its sizes, or the same sizes over other records), then the
+    /// first feature whose training mean, standard deviation or fill value moved (relative
+    /// difference above 1e-6). `None` when all of those agree: the saved weights see the
+    /// inputs they were trained on.
+    ///
+    /// Example: `the split had 120 training and 30 test records, now 128 and 32`.
+    pub fn change_since(&self, saved: &Preprocessing) -> Option<String> {
+        if self.input_shape != saved.input_shape {
+            return Some(format!(
+                "the model's input was {}, now {}",
+                saved.input_shape, self.input_shape
+            ));
+        }
+        if self.feature_names != saved.feature_names {
+            return Some(format!(
+                "the features were {}, now {}",
+                name_list(&saved.feature_names),
+                name_list(&self.feature_names)
+            ));
+        }
+        if self.class_names != saved.class_names {
+            let classes = |names: &Option<Vec<String>>| {
+                names
+                    .as_deref()
+                    .map_or_else(|| "none (regression)".to_string(), name_list)
+            };
+            return Some(format!(
+                "the classes were {}, now {}",
+                classes(&saved.class_names),
+                classes(&self.class_names)
+            ));
+        }
+        if self.split != saved.split {
+            let ((a, b), (c, d)) = (saved.split.counts(), self.split.counts());
+            return Some(if (a, b) == (c, d) {
+                format!(
+                    "the split's {a} training and {b} test samples are other records now (rows \
+                     reordered, added or removed)"
+                )
+            } else {
+                format!("the split had {a} training and {b} test samples, now {c} and {d}")
+            });
+        }
+        let name = |j: usize| {
+            self.feature_names
+                .get(j)
+                .map_or_else(|| format!("feature {}", j + 1), |n| format!("{n:?}"))
+        };
+        let moved = |what: &str, then: &[f32], now: &[f32]| {
+            let j = then.iter().zip(now).position(|(&a, &b)| {
+                (f64::from(a) - f64::from(b)).abs()
+                    > 1e-6 * f64::from(a.abs().max(b.abs())).max(1e-30)
+            })?;
+            Some(format!(
+                "the {what} of {} was {}, now {}",
+                name(j),
+                then[j],
+                now[j]
+            ))
+        };
+        match (&saved.standardization, &self.standardization) {
+            (Some(then), Some(now)) => {
+                if let Some(change) = moved("training mean", &then.mean, &now.mean)
+                    .or_else(|| moved("standard deviation", &then.std, &now.std))
+                {
+                    return Some(change);
+                }
+            }
+            (None, None) => {}
+            (then, _) => {
+                let state = |on: bool| {
+                    if on {
+                        "standardised"
+                    } else {
+                        "not standardised"
+                    }
+                };
+                return Some(format!(
+                    "the features were {}, now {}",
+                    state(then.is_some()),
+                    state(then.is_none())
+                ));
+            }
+        }
+        match (&saved.fill_values, &self.fill_values) {
+            (Some(then), Some(now)) => moved("fill value", then, now),
+            (None, None) => None,
+            (then, _) => Some(if then.is_some() {
+                "cells were missing and filled, now none is".to_string()
+            } else {
+                "no cell was missing, now some are (filled with the training mean)".to_string()
+            }),
+        }
+    }
+
     /// The preprocessing of `data` for a model taking `input`. `report` (from the importer)
     /// gives the columns of a table read from a file; without one, a tabular set's feature
     /// `j` is column `j` and the label comes after the features (the layout of the CSV that
@@ -318,4 +415,14 @@ fn table_columns(
         });
     }
     (columns, label)
+}
+
+/// Up to six names, quoted and comma-separated, then how many more.
+fn name_list(names: &[String]) -> String {
+    let shown: Vec<String> = names.iter().take(6).map(|n| format!("{n:?}")).collect();
+    match names.len() {
+        0 => "none".to_string(),
+        n if n > 6 => format!("{} and {} more", shown.join(", "), n - 6),
+        _ => shown.join(", "),
+    }
 }

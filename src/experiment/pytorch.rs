@@ -54,6 +54,25 @@ pub struct ExportSummary {
     pub train_accuracy: Option<f64>,
     /// Accuracy on the test split, 0–1 (`None` for regression or no test split).
     pub test_accuracy: Option<f64>,
+    /// What the user should know about the export: that the data changed since the
+    /// experiment was saved (see [`Preprocessing::change_since`]), naming the data and the
+    /// change. Empty when there is nothing to say.
+    pub notes: Vec<String>,
+}
+
+/// `"{data}: the data changed since the experiment was saved: {change}; …"`, the data named
+/// by its path when it is a file or folder; the end says what that means for the weights.
+pub(crate) fn data_changed(experiment: &Experiment, name: &str, change: &str) -> String {
+    let data = match &experiment.dataset {
+        DatasetRef::File { path, .. } => path.display().to_string(),
+        _ => name.to_string(),
+    };
+    let meaning = if experiment.weights.is_some() {
+        "the saved weights were trained on it as it was"
+    } else {
+        "the export follows the data as it is now"
+    };
+    format!("{data}: the data changed since the experiment was saved: {change}; {meaning}")
 }
 
 /// What an export does with a folder that already holds something.
@@ -105,6 +124,13 @@ pub fn export_pytorch(
         .map_err(|e| e.to_string())?;
     let spec = session.model().spec().clone();
     let mut preprocessing = Preprocessing::new(&data, spec.input, report.as_ref());
+    let notes: Vec<String> = experiment
+        .preprocessing
+        .as_ref()
+        .and_then(|saved| preprocessing.change_since(saved))
+        .map(|change| data_changed(experiment, &data.name, &change))
+        .into_iter()
+        .collect();
     let plan = data_plan(experiment, &data, report.as_ref(), &mut preprocessing)?;
     create_out_dir(out_dir)?;
     // A folder that appeared while the data was read is checked again.
@@ -140,6 +166,7 @@ pub fn export_pytorch(
         test_loss: metric(test),
         train_accuracy: train.and_then(|m| m.accuracy),
         test_accuracy: test.and_then(|m| m.accuracy),
+        notes,
     })
 }
 

@@ -410,9 +410,14 @@ impl GradscopeApp {
                 let accuracy = summary.test_accuracy.map_or_else(String::new, |a| {
                     format!("; test accuracy {:.1} %", a * 100.0)
                 });
+                let notes: String = summary
+                    .notes
+                    .iter()
+                    .map(|note| format!(". Note: {note}"))
+                    .collect();
                 format!(
                     "exported to {}: model.safetensors, split.json, train.py{accuracy} \
-                     (python train.py --epochs 0 --init model.safetensors prints the same)",
+                     (python train.py --epochs 0 --init model.safetensors prints the same){notes}",
                     dir.display()
                 )
             });
