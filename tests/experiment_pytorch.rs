@@ -508,6 +508,23 @@ fn export_refuses_a_folder_that_is_not_empty_unless_forced() {
         assert_eq!(code, Some(0), "{stderr}");
         assert!(folder.join("train.py").is_file());
     }
+
+    // With --force, a folder named like one of the export's files stops it before anything
+    // is written (it used to fail at train.py, the weights and split already replaced).
+    let blocked = dir.path().join("blocked");
+    std::fs::create_dir_all(blocked.join("train.py")).expect("folders");
+    let force = std::ffi::OsStr::new("--force");
+    let (code, stderr) = export_cli(&[config.as_os_str(), blocked.as_os_str(), force]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        format!(
+            "gradscope: {}: a folder of that name is in the way of the export's file\n",
+            blocked.join("train.py").display()
+        )
+    );
+    assert!(!blocked.join("model.safetensors").exists());
+    assert!(!blocked.join("split.json").exists());
 }
 
 #[test]

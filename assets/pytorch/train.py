@@ -457,7 +457,7 @@ def evaluate(model, x, y, device, loss_fn):
 def main():
     train_cfg = CONFIG["train"]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=None, help="the data file or folder (default: the exported one)")
+    parser.add_argument("--data", default=None, help="the data file or folder, relative to the current folder (default: the exported one)")
     parser.add_argument("--split", default=os.path.join(HERE, "split.json"), help="the split file")
     parser.add_argument("--init", default=None, help="start from these weights (safetensors)")
     parser.add_argument("--epochs", type=int, default=train_cfg["epochs"], help="epochs to train")
@@ -491,9 +491,14 @@ def main():
             torch.cuda.set_device(device)
     torch.manual_seed(args.seed)
 
-    data_path = args.data or CONFIG["data"]["path"]
-    if not os.path.isabs(data_path):
-        data_path = os.path.join(HERE, data_path)
+    # --data is taken as given (relative to the current folder); the exported path, when
+    # relative (data written next to this script), is relative to this script's folder.
+    if args.data:
+        data_path = os.path.abspath(args.data)
+    else:
+        data_path = CONFIG["data"]["path"]
+        if not os.path.isabs(data_path):
+            data_path = os.path.join(HERE, data_path)
     with open(args.split) as f:
         split = json.load(f)
     x_train, y_train, x_test, y_test = load_splits(data_path, split)

@@ -135,6 +135,17 @@ pub fn export_pytorch(
     create_out_dir(out_dir)?;
     // A folder that appeared while the data was read is checked again.
     check_out_dir(out_dir, existing)?;
+    // A file to replace that is a folder fails before anything is written, not half-way.
+    let names = plan.files.iter().map(|(name, _)| name.as_str());
+    for name in names.chain(["model.safetensors", "split.json", "train.py"]) {
+        let path = out_dir.join(name);
+        if path.is_dir() {
+            return Err(format!(
+                "{}: a folder of that name is in the way of the export's file",
+                path.display()
+            ));
+        }
+    }
     let mut files = Vec::new();
     for (name, bytes) in &plan.files {
         let path = out_dir.join(name);
