@@ -322,6 +322,26 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
     ))
 }
 
+/// How long a capacity sweep has left after `done` of `total` values of P took `elapsed`
+/// seconds, when that is a minute or more: `"about 19 min left"`, from 90 minutes on
+/// `"about 1.9 h left"`.
+/// Each P stores P patterns (work in proportion to P), so the time so far grows as P² and the
+/// whole sweep takes about `elapsed · (total / done)²`.
+fn time_left(elapsed: f64, done: usize, total: usize) -> Option<String> {
+    if done == 0 || done >= total {
+        return None;
+    }
+    let ratio = total as f64 / done as f64;
+    let left = elapsed * (ratio * ratio - 1.0);
+    if left < 60.0 {
+        None
+    } else if left < 5400.0 {
+        Some(format!("about {:.0} min left", left / 60.0))
+    } else {
+        Some(format!("about {:.1} h left", left / 3600.0))
+    }
+}
+
 /// `"1 pattern"`, `"3 patterns"`: a count with its noun, plural from 2 on (and for 0).
 fn counted(count: u64, noun: &str) -> String {
     if count == 1 {
@@ -363,8 +383,10 @@ fn capacity_command(args: &CapacityArgs, mut progress: impl FnMut(&str)) -> Resu
                 .iter()
                 .map(|p| format!("{} {:.0} %", p.rule.id(), 100.0 * p.share))
                 .collect();
+            let left = time_left(started.elapsed().as_secs_f64(), step.done, step.total)
+                .map_or_else(String::new, |left| format!("; {left}"));
             progress(&format!(
-                "P = {}/{} (load {:.3}): {}",
+                "P = {}/{} (load {:.3}): {}{left}",
                 step.done,
                 step.total,
                 step.done as f64 / config.neurons as f64,
@@ -444,4 +466,27 @@ fn capacity_table(curve: &CapacityCurve, seconds: f64) -> String {
     }
     lines.push(format!("{seconds:.2} s"));
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_left;
+
+    #[test]
+    fn the_time_left_grows_as_p_squared_and_is_said_from_a_minute() {
+        // 60 s for 24 of 256 values of P: 60 · ((256/24)² − 1) = 6 767 s.
+        assert_eq!(
+            time_left(60.0, 24, 256).as_deref(),
+            Some("about 1.9 h left")
+        );
+        // 10 s for 24 of 256: 1 128 s.
+        assert_eq!(
+            time_left(10.0, 24, 256).as_deref(),
+            Some("about 19 min left")
+        );
+        // 1 s for 10 of 25: 5.25 s, not worth a word.
+        assert_eq!(time_left(1.0, 10, 25), None);
+        assert_eq!(time_left(100.0, 25, 25), None);
+        assert_eq!(time_left(100.0, 0, 25), None);
+    }
 }
