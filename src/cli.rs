@@ -614,9 +614,11 @@ pub fn train_command_with(
         }
     }
     let mut session = Session::new(Arc::clone(&run.data), run.config.clone())?;
-    // Saved weights whose data changed since they were saved: said before training.
+    // Resuming saved weights on their data file, which changed since they were saved: said
+    // before training.
     if let Some(base) = &run.base
-        && base.weights.is_some()
+        && run.resume.is_some()
+        && run.dataset == base.dataset
         && let Some(saved) = &base.preprocessing
     {
         let now = Preprocessing::new(&run.data, session.model().spec().input, run.report.as_ref());

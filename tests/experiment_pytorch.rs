@@ -701,9 +701,9 @@ fn an_export_says_when_the_data_changed_since_the_experiment_was_saved() {
         stderr.ends_with("; the saved weights were trained on it as it was\n"),
         "{stderr}"
     );
-    // train --config says it before training.
+    // train --config --resume says it before training.
     let output = Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(["train", "--epochs", "1", "--config"])
+        .args(["train", "--epochs", "1", "--resume", "--config"])
         .arg(&config)
         .output()
         .expect("gradscope");

@@ -166,7 +166,7 @@ impl Preprocessing {
     /// difference above 1e-6). `None` when all of those agree: the saved weights see the
     /// inputs they were trained on.
     ///
-    /// Example: `the split had 120 training and 30 test records, now 128 and 32`.
+    /// Example: `the split had 120 training and 30 test samples, now 128 and 32`.
     pub fn change_since(&self, saved: &Preprocessing) -> Option<String> {
         if self.input_shape != saved.input_shape {
             return Some(format!(
