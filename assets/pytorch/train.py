@@ -70,6 +70,8 @@ def read_bytes(path):
 
 
 F32_MAX = float(np.finfo(np.float32).max)
+# The largest float64 that rounds to a finite float32 (below it, float32(x) is at most F32_MAX).
+F32_MAX_ROUNDED = float(np.nextafter(np.float64(F32_MAX) + 2.0 ** 103, 0))
 
 
 def grouped(digits, separator, min_groups):
@@ -116,10 +118,6 @@ def parse_number(cell, decimal_comma):
     except ValueError:
         return None
     return value + 0.0 if math.isfinite(value) and abs(value) <= F32_MAX_ROUNDED else None
-
-
-# The largest float64 that rounds to a finite float32 (below it, float32(x) is at most F32_MAX).
-F32_MAX_ROUNDED = float(np.nextafter(np.float64(F32_MAX) + 2.0 ** 103, 0))
 
 
 def table_records(path, options):
