@@ -136,12 +136,15 @@ fn hebb_confuses_five_letters_where_storkey_recalls_them() {
         (Some(144), Some(5))
     );
     assert_eq!(hebb["recalled"], false);
-    assert_eq!(hebb["end_state"], "a spurious state (closest: 2 and 3)");
+    assert_eq!(
+        hebb["end_state"],
+        "a spurious state closest to B and C (patterns 2 and 3)"
+    );
     let storkey = run("storkey");
     assert_eq!(storkey["recalled"], true);
-    assert_eq!(storkey["end_state"], "recalled pattern 1");
+    assert_eq!(storkey["end_state"], "recalled pattern 1 (A)");
     let two = json_of(&["memory", "--store", "2", "--noise", "0.2", "--json"]);
-    assert_eq!(two["end_state"], "recalled pattern 1");
+    assert_eq!(two["end_state"], "recalled pattern 1 (A)");
 }
 
 #[test]
@@ -163,7 +166,7 @@ fn other_dynamics_and_pattern_sets_run_from_the_command_line() {
         "--json",
     ]);
     assert_eq!(report["labels"][3], "digit 3");
-    assert_eq!(report["end_state"], "recalled pattern 4");
+    assert_eq!(report["end_state"], "recalled pattern 4 (digit 3)");
     assert_eq!(
         report["updates"].as_u64(),
         Some(144 * report["steps"].as_u64().unwrap())
@@ -209,7 +212,10 @@ fn the_text_report_names_the_end_state() {
         text.contains("cue: pattern 1 (A) with 29 of 144 bits flipped"),
         "{text}"
     );
-    assert!(text.contains("end state: recalled pattern 1\n"), "{text}");
+    assert!(
+        text.contains("end state: recalled pattern 1 (A)\n"),
+        "{text}"
+    );
     // One of each is counted in the singular, and an energy of zero has no sign.
     let output = gradscope(&["memory", "--neurons", "1", "--store", "1"]);
     let text = String::from_utf8_lossy(&output.stdout);

@@ -553,6 +553,25 @@ fn export_into_a_place_that_cannot_take_a_folder_names_it_and_the_os_error() {
             a_file.display()
         )
     );
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link");
+        let gone = dir.path().join("gone");
+        std::os::unix::fs::symlink(&gone, &link).expect("symlink");
+        let (code, stderr) = export_cli(&[config.as_os_str(), link.as_os_str()]);
+        assert_eq!(code, Some(2));
+        assert_eq!(
+            stderr,
+            format!(
+                "gradscope: {}: cannot create the folder: {} is a link to {}, which does not \
+                 exist\n",
+                link.display(),
+                link.display(),
+                gone.display()
+            )
+        );
+        assert!(!gone.exists());
+    }
     if Path::new("/proc/self").exists() {
         let (code, stderr) = export_cli(&[config.as_os_str(), "/proc/x".as_ref()]);
         assert_eq!(code, Some(2));

@@ -60,6 +60,46 @@ fn states_are_named_against_the_stored_patterns() {
 }
 
 #[test]
+fn end_states_name_patterns_by_their_labels_where_they_say_more() {
+    let grid = Grid::new(1, 4).unwrap();
+    let labelled: Vec<Pattern> = [("digit 7", [1, 1, -1, -1]), ("A", [1, -1, 1, -1])]
+        .iter()
+        .map(|(label, spins)| Pattern::from_spins(grid, label, spins).unwrap())
+        .collect();
+    let fixed = |name| EndState::Fixed(name);
+    assert_eq!(
+        fixed(StateName::Pattern(0)).describe(&labelled),
+        "recalled pattern 1 (digit 7)"
+    );
+    assert_eq!(
+        fixed(StateName::Inverse(1)).describe(&labelled),
+        "the inverse of pattern 2 (A)"
+    );
+    let spurious = StateName::Spurious {
+        closest: vec![1, 0],
+    };
+    assert_eq!(
+        fixed(spurious.clone()).describe(&labelled),
+        "a spurious state closest to A and digit 7 (patterns 2 and 1)"
+    );
+    assert_eq!(
+        EndState::TwoCycle(StateName::Pattern(1), StateName::Inverse(1)).describe(&labelled),
+        "a synchronous 2-cycle between pattern 2 (A) and the inverse of pattern 2 (A)"
+    );
+    // Random patterns' labels only repeat the number: named as without labels.
+    let random = random_patterns(grid, 2, 5);
+    assert_eq!(random[1].label, "random 2");
+    assert_eq!(
+        fixed(spurious.clone()).describe(&random),
+        fixed(spurious).to_string()
+    );
+    assert_eq!(
+        fixed(StateName::Pattern(1)).describe(&random),
+        "recalled pattern 2"
+    );
+}
+
+#[test]
 fn end_states_read_as_the_view_shows_them() {
     let fixed = |name| EndState::Fixed(name);
     assert_eq!(

@@ -220,12 +220,25 @@ fn check_out_dir(out_dir: &Path, existing: ExistingFiles) -> Result<(), String> 
 /// Creates `out_dir` and its missing parents. The error names the folder, where the OS
 /// refused (the deepest part of the path that exists) and the OS's reason:
 /// `"/proc/x: cannot create the folder in /proc: No such file or directory (os error 2)"`,
-/// `"a/b: cannot create the folder: a is a file, not a folder"`.
+/// `"a/b: cannot create the folder: a is a file, not a folder"`,
+/// `"out: cannot create the folder: out is a link to gone, which does not exist"`.
 fn create_out_dir(out_dir: &Path) -> Result<(), String> {
     let Err(e) = std::fs::create_dir_all(out_dir) else {
         return Ok(());
     };
     let shown = out_dir.display();
+    // A link (the folder itself or one of its parents) whose target is gone: the OS only says
+    // "File exists", so name the link and where it points.
+    if let Some((link, target)) = out_dir.ancestors().find_map(|a| {
+        let target = std::fs::read_link(a).ok()?;
+        (!a.exists()).then_some((a, target))
+    }) {
+        return Err(format!(
+            "{shown}: cannot create the folder: {} is a link to {}, which does not exist",
+            link.display(),
+            target.display()
+        ));
+    }
     let existing = out_dir
         .ancestors()
         .skip(1)

@@ -49,18 +49,50 @@ pub fn name_state(patterns: &[Pattern], state: &[i8]) -> StateName {
     }
 }
 
+impl StateName {
+    /// The name with the patterns' labels where they say more than the number (letters,
+    /// digits, drawings; not "random 3"): "pattern 3 (digit 7)", "the inverse of pattern 1
+    /// (A)", "a spurious state closest to digit 7 and digit 1 (patterns 2 and 5)". Without
+    /// such labels, as [`fmt::Display`] reads. `patterns` are the stored patterns.
+    pub fn describe(&self, patterns: &[Pattern]) -> String {
+        let label = |k: usize| informative_label(patterns, k);
+        let numbered = |what: &str, k: usize| match label(k) {
+            Some(l) => format!("{what} {} ({l})", k + 1),
+            None => format!("{what} {}", k + 1),
+        };
+        match self {
+            StateName::Pattern(k) => numbered("pattern", *k),
+            StateName::Inverse(k) => numbered("the inverse of pattern", *k),
+            StateName::Spurious { closest } => match closest.as_slice() {
+                [] => "a spurious state (no patterns stored)".to_string(),
+                [a] => match label(*a) {
+                    Some(l) => format!("a spurious state closest to {l} (pattern {})", a + 1),
+                    None => format!("a spurious state (closest: {})", a + 1),
+                },
+                [a, b, ..] => match (label(*a), label(*b)) {
+                    (Some(la), Some(lb)) => format!(
+                        "a spurious state closest to {la} and {lb} (patterns {} and {})",
+                        a + 1,
+                        b + 1
+                    ),
+                    _ => format!("a spurious state (closest: {} and {})", a + 1, b + 1),
+                },
+            },
+        }
+    }
+}
+
+/// Pattern `k`'s label when it says more than its number: `None` for a missing or empty
+/// label and for the random patterns' "random {k + 1}".
+fn informative_label(patterns: &[Pattern], k: usize) -> Option<&str> {
+    let label = patterns.get(k)?.label.as_str();
+    (!label.is_empty() && label != format!("random {}", k + 1)).then_some(label)
+}
+
 impl fmt::Display for StateName {
     /// "pattern 3", "the inverse of pattern 3", "a spurious state (closest: 2 and 5)".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StateName::Pattern(k) => write!(f, "pattern {}", k + 1),
-            StateName::Inverse(k) => write!(f, "the inverse of pattern {}", k + 1),
-            StateName::Spurious { closest } => match closest.as_slice() {
-                [] => write!(f, "a spurious state (no patterns stored)"),
-                [a] => write!(f, "a spurious state (closest: {})", a + 1),
-                [a, b, ..] => write!(f, "a spurious state (closest: {} and {})", a + 1, b + 1),
-            },
-        }
+        f.write_str(&self.describe(&[]))
     }
 }
 
@@ -112,21 +144,42 @@ impl EndState {
     }
 }
 
+impl EndState {
+    /// The end state with the patterns' labels where they say more than the number (see
+    /// [`StateName::describe`]): "recalled pattern 3 (digit 7)", "a synchronous 2-cycle
+    /// between pattern 1 (A) and the inverse of pattern 1 (A)". `patterns` are the stored
+    /// patterns; without labels it reads as [`fmt::Display`].
+    pub fn describe(&self, patterns: &[Pattern]) -> String {
+        match self {
+            EndState::Fixed(name @ StateName::Pattern(_)) => {
+                format!("recalled {}", name.describe(patterns))
+            }
+            EndState::Fixed(name) => name.describe(patterns),
+            EndState::TwoCycle(a, b) => format!(
+                "a synchronous 2-cycle between {} and {}",
+                a.describe(patterns),
+                b.describe(patterns)
+            ),
+            EndState::Unsettled(name) => {
+                format!(
+                    "still changing when stopped (now {})",
+                    name.describe(patterns)
+                )
+            }
+            EndState::Rest => {
+                "the zero state: every u decayed to 0 (the gain β is too low to hold a memory)"
+                    .to_string()
+            }
+        }
+    }
+}
+
 impl fmt::Display for EndState {
     /// "recalled pattern 3", "the inverse of pattern 3", "a spurious state (closest: 2 and
     /// 5)", "a synchronous 2-cycle between pattern 1 and the inverse of pattern 1", "still
     /// changing when stopped (now pattern 2)", "the zero state (…)".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EndState::Fixed(StateName::Pattern(k)) => write!(f, "recalled pattern {}", k + 1),
-            EndState::Fixed(name) => write!(f, "{name}"),
-            EndState::TwoCycle(a, b) => write!(f, "a synchronous 2-cycle between {a} and {b}"),
-            EndState::Unsettled(name) => write!(f, "still changing when stopped (now {name})"),
-            EndState::Rest => write!(
-                f,
-                "the zero state: every u decayed to 0 (the gain β is too low to hold a memory)"
-            ),
-        }
+        f.write_str(&self.describe(&[]))
     }
 }
 

@@ -281,7 +281,7 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
         "cue_overlap": cue_overlap,
         "overlaps": overlaps,
         "recalled": end.recalled(&patterns, target),
-        "end_state": end.to_string(),
+        "end_state": end.describe(&patterns),
         "end_state_kind": end.kind(),
         "settled": end.kind() != "unsettled",
         "steps": recall.steps(),
@@ -302,7 +302,7 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
         "stored {} ({}: {}) on a {}×{} grid with the {} rule\n\
          cue: pattern {} ({}) with {flipped} of {} bits flipped (overlap {cue_overlap:.3})\n\
          {} dynamics: {}, {}, energy {:.3} → {:.3}\n\
-         end state: {end}\n\
+         end state: {}\n\
          overlaps: {}",
         counted(patterns.len() as u64, "pattern"),
         args.patterns.to_ascii_lowercase(),
@@ -318,6 +318,7 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
         counted(recall.flips(), "flip"),
         initial_energy + 0.0,
         net.energy_of(net.state()) + 0.0,
+        end.describe(&patterns),
         overlap_text.join(", "),
     ))
 }

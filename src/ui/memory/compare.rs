@@ -142,10 +142,11 @@ impl Compare {
         format!("B: {}, {}", self.dynamics.name(), self.rule.name())
     }
 
-    /// The second run's end state, or that it is still going.
-    pub(super) fn end_ui(&self, ui: &mut egui::Ui) {
+    /// The second run's end state (named against `patterns`, the stored ones), or that it
+    /// is still going.
+    pub(super) fn end_ui(&self, ui: &mut egui::Ui, patterns: &[Pattern]) {
         let text = match &self.end {
-            Some(end) => format!("{} ended: {end}", self.title()),
+            Some(end) => format!("{} ended: {}", self.title(), end.describe(patterns)),
             None => format!("{}: running", self.title()),
         };
         ui.label(RichText::new(text).strong())

@@ -251,7 +251,7 @@ impl MemoryPanel {
         });
         self.end_ui(ui);
         if self.compare.loaded {
-            self.compare.end_ui(ui);
+            self.compare.end_ui(ui, self.net.patterns());
         }
         let half = ((ui.available_width() - 16.0) / 2.0).max(200.0);
         ui.horizontal_top(|ui| {
@@ -423,10 +423,12 @@ impl MemoryPanel {
         } else {
             ui.visuals().warn_fg_color
         };
-        ui.label(RichText::new(format!("Ended: {end}")).strong().color(color))
-            .on_hover_text(
-                "Where the recall stopped, named by its overlaps with the stored patterns",
-            );
+        ui.label(
+            RichText::new(format!("Ended: {}", end.describe(self.net.patterns())))
+                .strong()
+                .color(color),
+        )
+        .on_hover_text("Where the recall stopped, named by its overlaps with the stored patterns");
         if matches!(end, EndState::TwoCycle(..)) {
             ui.label(TWO_CYCLE_NOTE)
                 .on_hover_text("Try asynchronous dynamics on the same cue");
