@@ -93,7 +93,7 @@ pub struct WindowArgs {
     #[arg(long, value_name = "FILE_OR_DIR")]
     pub data: Option<PathBuf>,
     /// Label column of a CSV `--data`: a header name or a 0-based index (default: the last).
-    #[arg(long, value_name = "COLUMN")]
+    #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
     pub label: Option<String>,
     /// A CSV column of numbers with a few cells that are not numbers: refuse (default),
     /// missing (treat those cells as missing) or exclude (leave the column out).
@@ -162,7 +162,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "SPEC")]
     pub model: Option<String>,
     /// Label column of a CSV `--data`: a header name or a 0-based index (default: the last).
-    #[arg(long, value_name = "COLUMN")]
+    #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
     pub label: Option<String>,
     /// Hidden layer sizes, comma separated, e.g. 16,16 (empty for none). Default: 16,16, or no
     /// hidden layer after the Small CNN for MNIST.

@@ -201,6 +201,24 @@ fn a_bad_csv_names_file_line_and_column() {
         "train", "--data", file, "--label", "label", "--epochs", "3", "--json",
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
+
+    // A label starting with '-' is a column name, not another option (clap took `-1` for a
+    // flag and said "a value is required").
+    for command in ["train", "inspect"] {
+        let args = match command {
+            "train" => vec!["train", "--data", file, "--label", "-1"],
+            _ => vec!["inspect", file, "--label", "-1"],
+        };
+        let output = gradscope(&args);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert_eq!(
+            stderr(&output).trim_end(),
+            format!(
+                "gradscope: {file}:1: unknown label column \"-1\"; the columns are x1, x2, label"
+            ),
+            "{command}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::ui::bench::{BenchPlan, BenchView, run_bench};
+use crate::ui::probe::{PROBE_WORK_RANGE_MS, probe_json, probe_line, run_probe};
 
 /// Options of `gradscope bench-ui`.
 #[derive(Args, Debug, Clone)]
@@ -26,6 +27,23 @@ pub struct BenchUiArgs {
     /// (default: all of them).
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_view)]
     pub views: Vec<BenchView>,
+    /// Instead of opening the window, play a window thread with nothing to wait for: frames
+    /// of this many milliseconds of pure CPU work (0.1 to 100), 16 ms apart, for `--seconds`.
+    /// Their frame times are the floor that the machine's current load sets for any frame
+    /// of that much work (see `ui::probe`).
+    #[arg(long, value_name = "MS", allow_negative_numbers = true, value_parser = parse_probe_ms)]
+    pub probe_ms: Option<f64>,
+}
+
+/// `--probe-ms`: milliseconds of work per probe frame, within [`PROBE_WORK_RANGE_MS`].
+fn parse_probe_ms(text: &str) -> Result<f64, String> {
+    let (low, high) = PROBE_WORK_RANGE_MS;
+    match text.trim().parse::<f64>() {
+        Ok(ms) if (low..=high).contains(&ms) => Ok(ms),
+        _ => Err(format!(
+            "give the milliseconds of work per frame, from {low} to {high}"
+        )),
+    }
 }
 
 /// Longest measurement or warm-up per view, in seconds.
@@ -92,13 +110,40 @@ pub fn bench_plan(args: &BenchUiArgs) -> Result<BenchPlan, String> {
     })
 }
 
-/// Runs `gradscope bench-ui`: exit status 2 for bad arguments, 1 when the window cannot open.
+/// Runs `gradscope bench-ui`: exit status 2 for bad arguments, 1 when the window cannot open
+/// (or, with `--probe-ms`, when the machine has no thread CPU clock).
 pub fn bench_ui(args: &BenchUiArgs) -> ExitCode {
     match bench_plan(args) {
-        Ok(plan) => run_bench(plan),
+        Ok(_) if args.probe_ms.is_some() && !args.views.is_empty() => {
+            eprintln!("gradscope: --probe-ms opens no window: leave out --views");
+            ExitCode::from(2)
+        }
+        Ok(plan) => match args.probe_ms {
+            Some(work_ms) => probe(work_ms, f64::from(plan.measure_secs), plan.json),
+            None => run_bench(plan),
+        },
         Err(message) => {
             eprintln!("gradscope: {message}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `bench-ui --probe-ms`: prints the probe's JSON line or text line.
+fn probe(work_ms: f64, seconds: f64, json: bool) -> ExitCode {
+    match run_probe(work_ms, seconds) {
+        Ok(stats) => {
+            let text = if json {
+                probe_json(work_ms, seconds, &stats).to_string()
+            } else {
+                probe_line(work_ms, &stats)
+            };
+            crate::cli::stdout::print_line(&text);
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("gradscope bench-ui: {message}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -144,6 +189,20 @@ mod tests {
             "error: invalid value '-2' for '--warmup <SECONDS>': give a number of seconds from \
              0 to 3600"
         );
+    }
+
+    #[test]
+    fn probe_work_outside_a_tenth_to_a_hundred_ms_is_refused() {
+        let refused = "error: invalid value '{}' for '--probe-ms <MS>': give the milliseconds \
+                       of work per frame, from 0.1 to 100";
+        for bad in ["0", "-3", "100.5", "nan", "three"] {
+            assert_eq!(
+                parse(&["--probe-ms", bad]).unwrap_err(),
+                refused.replace("{}", bad)
+            );
+        }
+        assert_eq!(parse(&["--probe-ms", "3.5"]).unwrap().probe_ms, Some(3.5));
+        assert_eq!(parse(&[]).unwrap().probe_ms, None);
     }
 
     #[test]

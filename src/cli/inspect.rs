@@ -24,7 +24,7 @@ pub struct InspectArgs {
     /// class sub-folders of images.
     pub path: PathBuf,
     /// Label column of a CSV: a header name or a 0-based index (default: the last column).
-    #[arg(long, value_name = "COLUMN")]
+    #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
     pub label: Option<String>,
     /// A CSV column of numbers with a few cells that are not numbers: refuse (default),
     /// missing (treat those cells as missing) or exclude (leave the column out).

@@ -42,6 +42,7 @@ pub mod panel;
 pub mod pixel;
 pub mod plot;
 pub mod present;
+pub mod probe;
 pub mod race;
 pub mod runclock;
 pub mod runcurves;
