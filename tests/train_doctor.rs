@@ -352,6 +352,36 @@ mod through_the_worker {
         assert_eq!(report.stats.len(), 10);
     }
 
+    /// Loading other weights (as opening an experiment or a run does) clears the doctor's
+    /// findings: they compared evaluations by step, and after a resume a finding read "the
+    /// loss went up from 0.052 (step 0)" about a run that had resumed at step 6 513.
+    #[test]
+    fn loading_weights_clears_the_findings_of_the_weights_before() {
+        let worker = spawn(Preset::DeepSigmoid, ViewRequest::default());
+        worker.send(Command::Step(50));
+        let report = wait_for(&worker, |event| match event {
+            Event::Health(report) if report.norms.as_ref().is_some_and(|n| n.step == 50) => {
+                Some(report.clone())
+            }
+            _ => None,
+        });
+        assert_eq!(report.diagnoses.len(), 1);
+        let (reply, captured) = std::sync::mpsc::channel();
+        worker.send(Command::Capture(reply));
+        let params = captured
+            .recv_timeout(Duration::from_secs(20))
+            .expect("captured")
+            .params;
+        worker.send(Command::LoadParams(params));
+        // Reports of the weights before may still be queued: wait for the one without norms.
+        let cleared = wait_for(&worker, |event| match event {
+            Event::Health(report) if report.norms.is_none() => Some(report.clone()),
+            _ => None,
+        });
+        assert!(cleared.diagnoses.is_empty(), "{:?}", cleared.diagnoses);
+        assert!(cleared.stats.is_empty());
+    }
+
     #[test]
     fn no_health_is_reported_when_no_one_asks() {
         let views = ViewRequest {

@@ -855,4 +855,30 @@ fn a_typed_learning_rate_applies_only_when_entered() {
         harness.state().settings().train.optimizer.learning_rate,
         5e-4
     );
+    // Text that is not a number changes nothing and says so; a rate above the slider's end
+    // (10) is taken as typed and shown as it is, not as 10.
+    let mut enter = |harness: &mut Harness<'static, GradscopeApp>, shown: &str, text: &str| {
+        let at = box_at(harness, shown);
+        harness
+            .query_all_by_value(shown)
+            .find(|node| node.rect().center() == at)
+            .expect("box")
+            .click();
+        harness.run_steps(2);
+        harness.get(editing()).type_text(text);
+        harness.key_press(eframe::egui::Key::Enter);
+        harness.run_steps(3);
+    };
+    enter(&mut harness, "5e-4", "nan");
+    assert_eq!(
+        harness.state().settings().train.optimizer.learning_rate,
+        5e-4
+    );
+    harness.get_by_label("\"nan\" is not a number: the learning rate stays 5e-4");
+    enter(&mut harness, "5e-4", "1e6");
+    assert_eq!(
+        harness.state().settings().train.optimizer.learning_rate,
+        1e6
+    );
+    box_at(&harness, "1000000");
 }

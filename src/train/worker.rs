@@ -256,6 +256,15 @@ impl WorkerState {
         }
     }
 
+    /// Forgets what the doctor saw (norms, evaluations, statistics) when the weights or the
+    /// step count change under it (other weights loaded, a saved run resumed, a branch):
+    /// its findings compare evaluations by step, and those no longer fit. The next flush
+    /// tells the window, whose findings clear.
+    fn forget_health(&mut self) {
+        self.monitor = Monitor::default();
+        self.health_news = true;
+    }
+
     fn reset(&mut self, setup: SessionSetup) {
         self.pending = None;
         self.latest_eval = None;
@@ -319,6 +328,7 @@ impl WorkerState {
         if let Some(session) = &mut self.session {
             match session.load_params(params) {
                 Ok(()) => {
+                    self.forget_health();
                     self.restart_checkpoints();
                     self.publish_views();
                 }

@@ -98,6 +98,7 @@ impl WorkerState {
             Ok(mut session) => {
                 self.pending = None;
                 self.latest_eval = None;
+                self.forget_health();
                 session.set_monitor(self.views.health);
                 self.emit(Event::SessionStarted {
                     steps_per_epoch: session.steps_per_epoch(),
@@ -137,6 +138,7 @@ impl WorkerState {
         };
         match session.resume(point.step, point.epoch, point.position, &point.optimizer) {
             Ok(()) => {
+                self.forget_health();
                 self.restart_checkpoints();
                 self.emit(Event::Progress {
                     step: point.step,

@@ -8,6 +8,7 @@
 mod data;
 mod model;
 mod training;
+mod typed;
 
 pub use training::PRESETS_MENU;
 

@@ -1,9 +1,12 @@
 //! The training section of the control panel: learning rate, batch size, optimizer and its
 //! constants, epochs and seed; regularisation; the teaching presets and windows.
 
+use std::cell::RefCell;
+
 use eframe::egui::{self, RichText};
 
 use super::Gate;
+use super::typed::{Allowed, note_ui, parse_typed};
 use crate::data::Dataset;
 use crate::experiment::ControlId;
 use crate::nn::{OptimizerConfig, OptimizerKind};
@@ -37,20 +40,32 @@ pub(super) fn training_ui(
     ui.label(RichText::new("Training").strong());
     gate.ui(ui, ControlId::LearningRate, |ui| {
         let mut lr = train.optimizer.learning_rate;
+        let current = lr;
+        let note = RefCell::new(None);
+        // Never clamped: a learning rate from an experiment file or typed above 10 is shown
+        // and used as it is (the handle stops at the end of its range).
         if ui
             .add(
                 egui::Slider::new(&mut lr, 1e-5..=10.0)
                     .update_while_editing(false)
                     .logarithmic(true)
+                    .clamping(egui::SliderClamping::Never)
                     .text("learning rate")
                     .custom_formatter(|v, _| format_learning_rate(v))
-                    .custom_parser(|text| text.trim().parse::<f64>().ok()),
+                    .custom_parser(|text| {
+                        parse_typed(text, "learning rate", current, Allowed::Positive, &note)
+                    }),
             )
             .on_hover_text(LEARNING_RATE_HINT)
             .changed()
         {
             train.optimizer.learning_rate = lr;
         }
+        note_ui(
+            ui,
+            egui::Id::unique("learning rate note"),
+            note.into_inner(),
+        );
     });
     let max_batch = data.train.len().max(1);
     gate.ui(ui, ControlId::BatchSize, |ui| {
@@ -106,37 +121,65 @@ pub(super) fn training_ui(
 fn optimizer_constants_ui(ui: &mut egui::Ui, optimizer: &mut OptimizerConfig) {
     match optimizer.kind {
         OptimizerKind::Sgd => {}
-        OptimizerKind::RmsProp => {
-            ui.add(
-                egui::Slider::new(&mut optimizer.rho, 0.0..=0.999)
-                    .update_while_editing(false)
-                    .text("decay ρ"),
-            )
-            .on_hover_text("Decay of RMSProp's running mean of squared gradients");
-        }
-        OptimizerKind::Momentum | OptimizerKind::Nesterov => {
-            ui.add(
-                egui::Slider::new(&mut optimizer.momentum, 0.0..=0.999)
-                    .update_while_editing(false)
-                    .text("momentum μ"),
-            )
-            .on_hover_text("Fraction of the previous update carried into the next");
-        }
+        OptimizerKind::RmsProp => constant_ui(
+            ui,
+            &mut optimizer.rho,
+            (0.0, 0.999),
+            "decay ρ",
+            "Decay of RMSProp's running mean of squared gradients",
+        ),
+        OptimizerKind::Momentum | OptimizerKind::Nesterov => constant_ui(
+            ui,
+            &mut optimizer.momentum,
+            (0.0, 0.999),
+            "momentum μ",
+            "Fraction of the previous update carried into the next",
+        ),
         OptimizerKind::Adam => {
-            ui.add(
-                egui::Slider::new(&mut optimizer.beta1, 0.0..=0.999)
-                    .update_while_editing(false)
-                    .text("β1"),
-            )
-            .on_hover_text("Decay of Adam's running mean of gradients");
-            ui.add(
-                egui::Slider::new(&mut optimizer.beta2, 0.9..=0.99999)
-                    .update_while_editing(false)
-                    .text("β2"),
-            )
-            .on_hover_text("Decay of Adam's running mean of squared gradients");
+            constant_ui(
+                ui,
+                &mut optimizer.beta1,
+                (0.0, 0.999),
+                "β1",
+                "Decay of Adam's running mean of gradients",
+            );
+            constant_ui(
+                ui,
+                &mut optimizer.beta2,
+                (0.9, 0.99999),
+                "β2",
+                "Decay of Adam's running mean of squared gradients",
+            );
         }
     }
+}
+
+/// One optimizer constant on a slider over `range`. A value from an experiment file outside
+/// the range is shown and kept as it is; a typed one is clamped, and the note says so.
+fn constant_ui(ui: &mut egui::Ui, value: &mut f64, range: (f64, f64), name: &str, hint: &str) {
+    let current = *value;
+    let note = RefCell::new(None);
+    ui.add(
+        egui::Slider::new(value, range.0..=range.1)
+            .update_while_editing(false)
+            .clamping(egui::SliderClamping::Edits)
+            .text(name)
+            .custom_parser(|text| {
+                parse_typed(
+                    text,
+                    name,
+                    current,
+                    Allowed::Within(range.0, range.1),
+                    &note,
+                )
+            }),
+    )
+    .on_hover_text(hint);
+    note_ui(
+        ui,
+        egui::Id::unique(("constant note", name)),
+        note.into_inner(),
+    );
 }
 
 /// L2, early stopping and the initial-weight scale, drawn on `train`.
@@ -144,6 +187,8 @@ pub(super) fn regularization_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
     ui.label(RichText::new("Regularisation").strong())
         .on_hover_text("Ways to keep a network from fitting the noise of its training samples");
     let mut l2 = train.l2;
+    let current = l2;
+    let note = RefCell::new(None);
     if ui
         .add(
             egui::Slider::new(&mut l2, 0.0..=0.1)
@@ -157,9 +202,10 @@ pub(super) fn regularization_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
                         format_learning_rate(v)
                     }
                 })
+                .clamping(egui::SliderClamping::Edits)
                 .custom_parser(|text| match text.trim() {
                     "off" => Some(0.0),
-                    other => other.parse::<f64>().ok(),
+                    other => parse_typed(other, "L2 λ", current, Allowed::Within(0.0, 0.1), &note),
                 })
                 .text("L2 λ"),
         )
@@ -168,6 +214,7 @@ pub(super) fn regularization_ui(ui: &mut egui::Ui, train: &mut TrainConfig) {
     {
         train.l2 = l2;
     }
+    note_ui(ui, egui::Id::unique("L2 note"), note.into_inner());
     ui.horizontal(|ui| {
         ui.label("early stopping");
         ui.add(

@@ -1,0 +1,149 @@
+//! Numbers typed into a slider's box: what was not taken as typed is said under the slider.
+//!
+//! egui's slider keeps its value when the typed text does not parse and, for a bounded slider,
+//! clamps a typed value to its range, both without a word. Here the parser sees the text
+//! first: text that is not a finite number (`abc`, `nan`, `inf`) changes nothing, a value
+//! outside the allowed range is refused or clamped, and each case leaves a note that stays
+//! under the slider for a few seconds: "\"nan\" is not a number: the learning rate stays 0.01".
+
+use std::cell::RefCell;
+
+use eframe::egui;
+
+use crate::ui::format::format_learning_rate;
+
+/// How long a note stays under its slider, in seconds.
+const NOTE_SECS: f64 = 6.0;
+
+/// What a typed value may be.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Allowed {
+    /// Any finite number above 0 (the slider's range only bounds its handle).
+    Positive,
+    /// A number in `low..=high`; one outside is clamped to the nearer end.
+    Within(f64, f64),
+}
+
+/// The value that typed `text` sets for the setting called `name` (currently `current`),
+/// or `None` when it sets none; `note` receives what was not taken as typed.
+pub(super) fn parse_typed(
+    text: &str,
+    name: &str,
+    current: f64,
+    allowed: Allowed,
+    note: &RefCell<Option<String>>,
+) -> Option<f64> {
+    let text = text.trim();
+    let stays = format!("the {name} stays {}", shown(current));
+    let Some(value) = text.parse::<f64>().ok().filter(|v| v.is_finite()) else {
+        *note.borrow_mut() = Some(format!("\"{text}\" is not a number: {stays}"));
+        return None;
+    };
+    match allowed {
+        Allowed::Positive if value <= 0.0 => {
+            *note.borrow_mut() = Some(format!("\"{text}\" is not above 0: {stays}"));
+            None
+        }
+        Allowed::Positive => Some(value),
+        Allowed::Within(low, high) if !(low..=high).contains(&value) => {
+            let set = value.clamp(low, high);
+            let side = if value < low {
+                "below the least"
+            } else {
+                "above the most"
+            };
+            *note.borrow_mut() = Some(format!(
+                "\"{text}\" is {side} the {name} may be: set to {}",
+                shown(set)
+            ));
+            Some(set)
+        }
+        Allowed::Within(..) => Some(value),
+    }
+}
+
+/// A value as the sliders show it ("0", "0.999", "1e-5").
+fn shown(value: f64) -> String {
+    if value == 0.0 {
+        "0".to_string()
+    } else {
+        format_learning_rate(value)
+    }
+}
+
+/// Shows the note under the slider whose note slot is `id`: a new `note` replaces the old one;
+/// a note disappears [`NOTE_SECS`] after it was made.
+pub(super) fn note_ui(ui: &mut egui::Ui, id: egui::Id, note: Option<String>) {
+    let now = ui.input(|i| i.time);
+    if let Some(text) = note {
+        ui.data_mut(|d| d.insert_temp(id, (text, now)));
+    }
+    let Some((text, since)) = ui.data(|d| d.get_temp::<(String, f64)>(id)) else {
+        return;
+    };
+    if now - since > NOTE_SECS {
+        ui.data_mut(|d| d.remove::<(String, f64)>(id));
+        return;
+    }
+    ui.colored_label(ui.visuals().warn_fg_color, text)
+        .on_hover_text("What the typed value set: shown for a few seconds");
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_secs_f64(NOTE_SECS));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::{Allowed, parse_typed};
+
+    fn typed(text: &str, allowed: Allowed) -> (Option<f64>, Option<String>) {
+        let note = RefCell::new(None);
+        let value = parse_typed(text, "learning rate", 0.01, allowed, &note);
+        (value, note.into_inner())
+    }
+
+    #[test]
+    fn what_is_not_taken_as_typed_is_said() {
+        assert_eq!(typed(" 0.5 ", Allowed::Positive), (Some(0.5), None));
+        assert_eq!(typed("1e6", Allowed::Positive), (Some(1e6), None));
+        for bad in ["nan", "inf", "-inf", "abc", ""] {
+            assert_eq!(
+                typed(bad, Allowed::Positive),
+                (
+                    None,
+                    Some(format!(
+                        "\"{bad}\" is not a number: the learning rate stays 0.01"
+                    ))
+                )
+            );
+        }
+        assert_eq!(
+            typed("-0.5", Allowed::Positive),
+            (
+                None,
+                Some("\"-0.5\" is not above 0: the learning rate stays 0.01".into())
+            )
+        );
+        assert_eq!(
+            typed("0", Allowed::Positive).1.as_deref(),
+            Some("\"0\" is not above 0: the learning rate stays 0.01")
+        );
+        let within = Allowed::Within(0.0, 0.999);
+        assert_eq!(typed("0.9", within), (Some(0.9), None));
+        assert_eq!(
+            typed("1.5", within),
+            (
+                Some(0.999),
+                Some("\"1.5\" is above the most the learning rate may be: set to 0.999".into())
+            )
+        );
+        assert_eq!(
+            typed("-1", within),
+            (
+                Some(0.0),
+                Some("\"-1\" is below the least the learning rate may be: set to 0".into())
+            )
+        );
+    }
+}
