@@ -246,11 +246,19 @@ pub struct TraceView {
 
 /// Grows a range by `fraction` of its width on each side (a zero width becomes ±0.5).
 fn padded(range: (f32, f32), fraction: f32) -> (f32, f32) {
-    let width = range.1 - range.0;
-    if !(width.is_finite() && width > 0.0) {
-        return (range.0 - 0.5, range.1 + 0.5);
-    }
-    (range.0 - width * fraction, range.1 + width * fraction)
+    // In f64 and clamped to f32's finite range: features near f32::MAX (3.4e38) padded in f32
+    // reached infinity, and the whole picture went blank.
+    let (low, high) = (f64::from(range.0), f64::from(range.1));
+    let width = high - low;
+    let (low, high) = if width.is_finite() && width > 0.0 {
+        let pad = width * f64::from(fraction);
+        (low - pad, high + pad)
+    } else {
+        let half = 0.5f64.max(low.abs() * 0.05);
+        (low - half, high + half)
+    };
+    let max = f64::from(f32::MAX);
+    (low.clamp(-max, max) as f32, high.clamp(-max, max) as f32)
 }
 
 /// Builds a snapshot of `session` with the views `request` asks for.
@@ -511,12 +519,15 @@ impl Plane {
     fn inputs(&self) -> DMatrix<f32> {
         let n = self.resolution;
         let mut x = DMatrix::<f32>::zeros(n * n, self.held_at.len());
-        let (x0, x1) = self.x_range;
-        let (y0, y1) = self.y_range;
+        // In f64: the width of a range near f32::MAX overflows f32.
+        let at = |(low, high): (f32, f32), i: usize| {
+            let (low, high) = (f64::from(low), f64::from(high));
+            (low + (high - low) * (i as f64 + 0.5) / n as f64) as f32
+        };
         for row in 0..n {
-            let fy = y0 + (y1 - y0) * (row as f32 + 0.5) / n as f32;
+            let fy = at(self.y_range, row);
             for col in 0..n {
-                let fx = x0 + (x1 - x0) * (col as f32 + 0.5) / n as f32;
+                let fx = at(self.x_range, col);
                 let cell = row * n + col;
                 for (j, &mean) in self.held_at.iter().enumerate() {
                     x[(cell, j)] = mean;
@@ -580,5 +591,38 @@ impl SnapshotSlot {
     pub(crate) fn clear(&self) {
         *self.latest.lock().unwrap_or_else(|e| e.into_inner()) = None;
         self.generation.fetch_add(1, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::{Plane, padded};
+
+    #[test]
+    fn ranges_near_the_largest_f32_stay_finite() {
+        let close = |(a, b): (f32, f32), (c, d): (f32, f32)| {
+            (a / c - 1.0).abs() < 1e-6 && (b / d - 1.0).abs() < 1e-6
+        };
+        assert_eq!(padded((0.0, 8.0), 0.25), (-2.0, 10.0));
+        assert_eq!(padded((2.0, 2.0), 0.08), (1.5, 2.5));
+        assert!(close(padded((1e38, 1e38), 0.08), (0.95e38, 1.05e38)));
+        let top = padded((1e38, 3.3e38), 0.08);
+        assert!(close(top, (0.816e38, f32::MAX)), "{top:?}");
+        assert_eq!(top.1, f32::MAX);
+        assert_eq!(padded((-3e38, 3e38), 0.08), (f32::MIN, f32::MAX));
+        let plane = Plane {
+            x_feature: 0,
+            y_feature: 1,
+            x_range: padded((-3e38, 3e38), 0.08),
+            y_range: padded((1e38, 3.3e38), 0.08),
+            resolution: 4,
+            held_at: vec![0.0, 0.0, 7.0],
+        };
+        let inputs = plane.inputs();
+        assert!(inputs.iter().all(|v| v.is_finite()), "{inputs}");
+        // Cell centres: x from −MAX + MAX/4 to MAX − MAX/4, in order.
+        assert_eq!(inputs[(0, 0)], f32::MIN * 0.75);
+        assert_eq!(inputs[(3, 0)], f32::MAX * 0.75);
+        assert_eq!(inputs[(0, 2)], 7.0);
     }
 }

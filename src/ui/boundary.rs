@@ -9,6 +9,7 @@ use crate::data::{Dataset, Labels, Split};
 use crate::train::{BoundaryGrid, FittedCurve};
 use crate::ui::action::Action;
 use crate::ui::colormap::{class_color, probability_mix, sequential};
+use crate::ui::format::format_number;
 use crate::ui::panel::Panel;
 use crate::ui::plot::{
     LegendEntry, Marker, MarkerSprites, ScatterMarker, data_x_spacing, data_y_grid, legend_row,
@@ -28,7 +29,9 @@ pub struct BoundaryPanel {
 /// Converts a stored (possibly standardised) value of feature `j` back to the file's units.
 pub fn to_display_units(data: &Dataset, j: usize, value: f32) -> f64 {
     match &data.standardizer {
-        Some(s) => f64::from(value * s.std[j] + s.mean[j]),
+        // In f64: near f32::MAX the product overflowed f32 to infinity, and an infinite
+        // heatmap edge left the whole plot blank.
+        Some(s) => f64::from(value) * f64::from(s.std[j]) + f64::from(s.mean[j]),
         None => f64::from(value),
     }
 }
@@ -282,21 +285,39 @@ fn caption_ui(ui: &mut egui::Ui, data: &Dataset, axes: (usize, usize)) -> Option
         .filter(|&j| j != axes.0 && j != axes.1)
         .map(|j| {
             format!(
-                "{} = {:.2}",
+                "{} = {}",
                 data.feature_names[j],
-                to_display_units(data, j, data.feature_mean(j))
+                format_number(to_display_units(data, j, data.feature_mean(j)))
             )
         })
         .collect();
-    ui.label(
-        RichText::new(format!(
-            "Other features held at their training mean: {}",
-            held.join(", ")
-        ))
-        .italics(),
-    )
-    .on_hover_text("The heatmap varies only the two chosen features");
+    // A wide file (thousands of columns) would fill the panel with this line and push the
+    // picture out of sight: the caption names a few, the tooltip more.
+    ui.label(RichText::new(held_caption(&held, HELD_IN_CAPTION)).italics())
+        .on_hover_text(format!(
+            "The heatmap varies only the two chosen features; the others are held at their \
+             training mean: {}",
+            held_caption(&held, HELD_IN_TOOLTIP)
+        ));
     new_axes
+}
+
+/// Held features the caption under the boundary names; the rest are counted.
+const HELD_IN_CAPTION: usize = 6;
+/// Held features its tooltip names.
+const HELD_IN_TOOLTIP: usize = 60;
+
+/// "Other features held at their training mean: a = 1, b = 2 and 3 more", naming at most
+/// `shown` of `held`.
+fn held_caption(held: &[String], shown: usize) -> String {
+    let named = held[..held.len().min(shown)].join(", ");
+    let more = held.len().saturating_sub(shown);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!("Other features held at their training mean: {named}{tail}")
 }
 
 /// The colour scale of a regression heatmap and its points: the lowest and highest of the
@@ -304,7 +325,9 @@ fn caption_ui(ui: &mut egui::Ui, data: &Dataset, axes: (usize, usize)) -> Option
 fn value_range_ui(ui: &mut egui::Ui, data: &Dataset, grid: &BoundaryGrid) {
     if let Some((min, max)) = value_range(data, Some(grid)) {
         ui.label(format!(
-            "Colour: the predicted value (background) and the target (points), from {min:.3} (dark purple) to {max:.3} (yellow)"
+            "Colour: the predicted value (background) and the target (points), from {} (dark purple) to {} (yellow)",
+            format_number(f64::from(min)),
+            format_number(f64::from(max))
         ))
         .on_hover_text("Regression: the heatmap shows the network's output over the two features, on the same scale as the points' targets");
     }
@@ -380,15 +403,21 @@ fn heatmap_plot_ui(
             .include_y(lo[1])
             .include_y(hi[1]);
     }
-    if data.standardizer.is_none() {
+    // Equal scales on both axes only when the spans are alike: a feature of a few units
+    // against one near 1e38 squeezed the points onto one edge of an empty plot.
+    let (x_span, y_span) = (hi[0] - lo[0], hi[1] - lo[1]);
+    let alike = x_span > 0.0 && y_span > 0.0 && x_span.max(y_span) <= 10.0 * x_span.min(y_span);
+    if data.standardizer.is_none() && alike {
         plot = plot.data_aspect(1.0);
     }
     let shown = plot.show(ui, |plot_ui| {
         if let Some((grid, texture)) = heatmap {
-            let x0 = to_display_units(data, xf, grid.x_range.0);
-            let x1 = to_display_units(data, xf, grid.x_range.1);
-            let y0 = to_display_units(data, yf, grid.y_range.0);
-            let y1 = to_display_units(data, yf, grid.y_range.1);
+            // egui_plot takes an image's bounds in f32: edges within 1 % of f32::MAX
+            // (3.4e38) overflowed to infinity and blanked the plot, so they are kept inside.
+            let limit = f64::from(f32::MAX) * 0.99;
+            let at = |j: usize, v: f32| to_display_units(data, j, v).clamp(-limit, limit);
+            let (x0, x1) = (at(xf, grid.x_range.0), at(xf, grid.x_range.1));
+            let (y0, y1) = (at(yf, grid.y_range.0), at(yf, grid.y_range.1));
             plot_ui.add(PlotImage::new(
                 "",
                 texture,
@@ -652,6 +681,21 @@ fn class_points(data: &Dataset, split: &Split, xf: usize, yf: usize) -> Vec<Vec<
 mod tests {
     use super::*;
     use crate::data::synth::{SynthConfig, SynthKind, generate};
+
+    /// A file of 3 000 columns filled the boundary panel with the held features' means.
+    #[test]
+    fn the_held_features_caption_names_a_few_and_counts_the_rest() {
+        let held: Vec<String> = (0..3000).map(|j| format!("c{j} = 0.5")).collect();
+        assert_eq!(
+            held_caption(&held, HELD_IN_CAPTION),
+            "Other features held at their training mean: c0 = 0.5, c1 = 0.5, c2 = 0.5, \
+             c3 = 0.5, c4 = 0.5, c5 = 0.5 and 2994 more"
+        );
+        assert_eq!(
+            held_caption(&held[..2], HELD_IN_CAPTION),
+            "Other features held at their training mean: c0 = 0.5, c1 = 0.5"
+        );
+    }
 
     /// XOR's four points are drawn more than twice the size of the spiral's 400, whose
     /// markers keep their size; a regression point's ring grows with its fill.

@@ -63,11 +63,19 @@ fn legend_ui(ui: &mut egui::Ui, limit: f32, width: f32) {
             diverging((2.0 * t - 1.0) * limit, limit),
         );
     }
+    // Two decimals in the usual range; exponent form for weights blown up by a large
+    // learning rate (it read "±15750037.00").
+    let (end, end_precise) = if (0.01..1e4).contains(&f64::from(limit)) {
+        (format!("{limit:.2}"), format!("{limit:.3}"))
+    } else {
+        let text = crate::ui::format::format_number(f64::from(limit));
+        (text.clone(), text)
+    };
     response.on_hover_text(format!(
-        "Colour scale of this layer: blue = −{limit:.3}, white = 0, red = +{limit:.3}"
+        "Colour scale of this layer: blue = −{end_precise}, white = 0, red = +{end_precise}"
     ));
     ui.add(
-        egui::Label::new(RichText::new(format!("±{limit:.2}")).small())
+        egui::Label::new(RichText::new(format!("±{end}")).small())
             .wrap_mode(egui::TextWrapMode::Extend),
     )
     .on_hover_text("The colour scale's ends: the largest |w| of this layer");
