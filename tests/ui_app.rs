@@ -857,7 +857,7 @@ fn a_typed_learning_rate_applies_only_when_entered() {
     );
     // Text that is not a number changes nothing and says so; a rate above the slider's end
     // (10) is taken as typed and shown as it is, not as 10.
-    let mut enter = |harness: &mut Harness<'static, GradscopeApp>, shown: &str, text: &str| {
+    let enter = |harness: &mut Harness<'static, GradscopeApp>, shown: &str, text: &str| {
         let at = box_at(harness, shown);
         harness
             .query_all_by_value(shown)
