@@ -99,15 +99,19 @@ impl Panel for LossPanel {
         let lag = latest
             .and_then(|r| stale_eval_step(run.step, r.step))
             .map_or_else(String::new, |at| format!("   (at step {at})"));
-        ui.label(
-            RichText::new(format!(
-                "train {what}: {}   test {what}: {}{lag}",
-                summary(latest.and_then(|r| r.train)),
-                summary(latest.and_then(|r| r.test)),
-            ))
-            .monospace(),
-        )
-        .on_hover_text(WHOLE_SPLIT_TOOLTIP);
+        // Two labels that each keep to one line: in a narrow column the wrap falls between
+        // the train and the test numbers, not inside "test loss (accuracy)".
+        let train_text = format!("train {what}: {}", summary(latest.and_then(|r| r.train)));
+        let test_text = format!("test {what}: {}{lag}", summary(latest.and_then(|r| r.test)));
+        ui.horizontal_wrapped(|ui| {
+            for text in [train_text, test_text] {
+                ui.add(
+                    egui::Label::new(RichText::new(text).monospace())
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                )
+                .on_hover_text(WHOLE_SPLIT_TOOLTIP);
+            }
+        });
 
         let log_y = self.log_y;
         let overlay = overlaid_runs(view.runs, run);

@@ -28,11 +28,21 @@ pub(super) fn layers_ui(ui: &mut egui::Ui, draft: &mut Settings, data: &Dataset)
     for (i, layer) in hidden.iter_mut().enumerate() {
         ui.horizontal(|ui| {
             ui.label(format!("hidden {}", i + 1));
-            ui.add(
+            // A fixed width keeps the activation menus in one column whatever the count;
+            // "1 unit", not "1 units".
+            let height = ui.spacing().interact_size.y;
+            ui.add_sized(
+                [72.0, height],
                 egui::DragValue::new(&mut layer.units)
                     .update_while_editing(false)
                     .range(1..=MAX_UNITS)
-                    .suffix(" units"),
+                    .custom_formatter(|v, _| {
+                        format!("{v:.0} unit{}", if v == 1.0 { "" } else { "s" })
+                    })
+                    .custom_parser(|text| {
+                        let number = text.trim().trim_end_matches('s').trim_end_matches("unit");
+                        number.trim().parse::<f64>().ok()
+                    }),
             )
             .on_hover_text("Neurons in this Dense layer (drag or type; 1–256)");
             egui::ComboBox::from_id_salt(("activation", i))
@@ -62,6 +72,9 @@ pub(super) fn layers_ui(ui: &mut egui::Ui, draft: &mut Settings, data: &Dataset)
         if ui
             .add_enabled(can_add, egui::Button::new("+ add layer"))
             .on_hover_text("Append a hidden layer (a copy of the last one)")
+            .on_disabled_hover_text(format!(
+                "At most {MAX_HIDDEN_LAYERS} hidden layers: remove one (−) to add another"
+            ))
             .clicked()
         {
             let template = hidden.last().copied().unwrap_or(HiddenLayer {

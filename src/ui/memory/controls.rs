@@ -288,29 +288,42 @@ impl MemoryPanel {
     }
 
     /// New cue, Play/Pause and Step.
+    /// Without a stored pattern there is nothing to cue or recall: the buttons are off and
+    /// say why (after *Empty* they stayed on and did nothing).
     fn transport_ui(&mut self, ui: &mut egui::Ui) {
+        let stored = !self.net.patterns().is_empty();
+        const NOTHING_STORED: &str =
+            "No pattern is stored: tick patterns and press Store ticked, then cue one";
         ui.horizontal(|ui| {
-            if ui
-                .button("New cue")
-                .on_hover_text("Corrupt the chosen pattern afresh and load it, paused")
-                .clicked()
-            {
-                self.new_cue();
-            }
-            if crate::ui::pacer::play_pause_button(ui, self.playing)
-                .on_hover_text("Play the dynamics from the cue (a new cue if none is loaded)")
-                .clicked()
-            {
-                crate::ui::pacer::SteppedView::play_pause(self);
-            }
-            if ui
-                .button("Step")
-                .on_hover_text("One update (asynchronous: one neuron; synchronous: all)")
-                .clicked()
-            {
-                self.step();
-            }
+            ui.add_enabled_ui(stored, |ui| {
+                if ui
+                    .button("New cue")
+                    .on_hover_text("Corrupt the chosen pattern afresh and load it, paused")
+                    .on_disabled_hover_text(NOTHING_STORED)
+                    .clicked()
+                {
+                    self.new_cue();
+                }
+                if crate::ui::pacer::play_pause_button(ui, self.playing)
+                    .on_hover_text("Play the dynamics from the cue (a new cue if none is loaded)")
+                    .on_disabled_hover_text(NOTHING_STORED)
+                    .clicked()
+                {
+                    crate::ui::pacer::SteppedView::play_pause(self);
+                }
+                if ui
+                    .button("Step")
+                    .on_hover_text("One update (asynchronous: one neuron; synchronous: all)")
+                    .on_disabled_hover_text(NOTHING_STORED)
+                    .clicked()
+                {
+                    self.step();
+                }
+            });
         });
+        if !stored {
+            ui.label(RichText::new(NOTHING_STORED).italics());
+        }
     }
 
     /// The recall's pace.

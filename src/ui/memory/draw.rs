@@ -13,6 +13,9 @@ use crate::ui::colormap::{class_color, diverging};
 use crate::ui::plot::{LegendEntry, Marker, data_y_grid, legend_row, x_axis, y_axis};
 use crate::ui::typeset::rule_line;
 
+/// Most overlap curves the legend above the overlap plot names one by one.
+const OVERLAP_LEGEND_MAX: usize = 12;
+
 /// Colour of the energy curve (of run A when two run side by side).
 const ENERGY_COLOR: Color32 = Color32::from_rgb(214, 39, 40);
 
@@ -509,13 +512,23 @@ impl MemoryPanel {
             "Overlaps m_μ = (1/N) Σ_i x_i^μ s_i",
             "1 = the state is pattern μ, −1 = its inverse, near 0 = unrelated",
         );
-        let entries: Vec<LegendEntry> = (0..self.overlaps.len())
+        // With many patterns the wrapped legend ran under the plot (26 letters showed m1…m18
+        // only): the first few are named, and the rest counted.
+        let entries: Vec<LegendEntry> = (0..self.overlaps.len().min(OVERLAP_LEGEND_MAX))
             .map(|k| {
                 let label = self.net.patterns().get(k).map_or("", |p| p.label.as_str());
                 LegendEntry::new(format!("m{} {label}", k + 1), class_color(k), Marker::Line)
             })
             .collect();
         legend_row(ui, &entries);
+        let more = self.overlaps.len().saturating_sub(OVERLAP_LEGEND_MAX);
+        if more > 0 {
+            ui.label(format!(
+                "and {more} more (m{} to m{}): hover a curve for its name",
+                OVERLAP_LEGEND_MAX + 1,
+                self.overlaps.len()
+            ));
+        }
         Plot::new("memory_overlaps")
             .height(self.plot_height)
             .include_y(-1.0)
