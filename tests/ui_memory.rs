@@ -88,7 +88,21 @@ fn storing_two_letters_and_recalling_one_from_20_percent_noise_ends_on_recalled(
         harness.state_mut().memory().end(),
         Some(&EndState::Fixed(StateName::Pattern(0)))
     );
-    harness.get_by_label("Ended: recalled pattern 1");
+    harness.get_by_label("Ended: recalled pattern 1 (A)");
+    // Empty forgets every pattern: cueing and recalling are off, and the view says why
+    // (they stayed on and did nothing).
+    let disabled = |harness: &Harness<'static, GradscopeApp>, label: &str| {
+        use egui_kittest::kittest::NodeT;
+        harness.get_by_label(label).accesskit_node().is_disabled()
+    };
+    assert!(!disabled(&harness, "New cue"));
+    harness.get_by_label("Empty").click();
+    run_until(&mut harness, |app| app.memory().stored().is_empty());
+    harness.run_steps(2);
+    assert!(disabled(&harness, "New cue"));
+    assert!(disabled(&harness, "Step"));
+    harness
+        .get_by_label("No pattern is stored: tick patterns and press Store ticked, then cue one");
 }
 
 #[test]
@@ -198,7 +212,7 @@ fn side_by_side_plays_the_same_cue_under_synchronous_dynamics_too() {
         std::thread::sleep(Duration::from_millis(10));
         harness.run_steps(1);
     }
-    harness.get_by_label("Ended: recalled pattern 1");
+    harness.get_by_label("Ended: recalled pattern 1 (A)");
     harness.get_by_label("E (B)");
 }
 
