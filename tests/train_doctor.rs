@@ -334,16 +334,22 @@ mod through_the_worker {
         panic!("the worker did not send the expected event");
     }
 
-    #[test]
-    fn health_reports_carry_the_findings_and_the_layer_norms() {
+    /// A worker on the deep sigmoid preset after 50 steps, and its health report of step 50.
+    fn deep_sigmoid_after_50_steps() -> (Worker, gradscope::train::HealthReport) {
         let worker = spawn(Preset::DeepSigmoid, ViewRequest::default());
         worker.send(Command::Step(50));
         let report = wait_for(&worker, |event| match event {
             Event::Health(report) if report.norms.as_ref().is_some_and(|n| n.step == 50) => {
-                Some(report.clone())
+                Some((**report).clone())
             }
             _ => None,
         });
+        (worker, report)
+    }
+
+    #[test]
+    fn health_reports_carry_the_findings_and_the_layer_norms() {
+        let (worker, report) = deep_sigmoid_after_50_steps();
         assert_eq!(report.layer_names.len(), 11);
         assert_eq!(report.layer_names[0], "Dense 2→8");
         assert_eq!(report.norms.expect("norms").norms.len(), 11);
@@ -357,14 +363,7 @@ mod through_the_worker {
     /// loss went up from 0.052 (step 0)" about a run that had resumed at step 6 513.
     #[test]
     fn loading_weights_clears_the_findings_of_the_weights_before() {
-        let worker = spawn(Preset::DeepSigmoid, ViewRequest::default());
-        worker.send(Command::Step(50));
-        let report = wait_for(&worker, |event| match event {
-            Event::Health(report) if report.norms.as_ref().is_some_and(|n| n.step == 50) => {
-                Some(report.clone())
-            }
-            _ => None,
-        });
+        let (worker, report) = deep_sigmoid_after_50_steps();
         assert_eq!(report.diagnoses.len(), 1);
         let (reply, captured) = std::sync::mpsc::channel();
         worker.send(Command::Capture(reply));
