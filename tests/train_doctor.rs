@@ -349,7 +349,7 @@ mod through_the_worker {
 
     #[test]
     fn health_reports_carry_the_findings_and_the_layer_norms() {
-        let (worker, report) = deep_sigmoid_after_50_steps();
+        let (_worker, report) = deep_sigmoid_after_50_steps();
         assert_eq!(report.layer_names.len(), 11);
         assert_eq!(report.layer_names[0], "Dense 2→8");
         assert_eq!(report.norms.expect("norms").norms.len(), 11);
