@@ -275,7 +275,20 @@ impl RunsPanel {
 
     /// A row's values after its name.
     fn values_ui(&self, ui: &mut egui::Ui, row: &Row<'_>) {
-        let number = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.4}"));
+        // Four decimals in the usual range; a diverged run's 563834.7000 became too wide for
+        // its column, so large losses take the exponent form (5.638e5).
+        let number = |v: Option<f64>| {
+            v.map_or_else(
+                || "–".to_string(),
+                |v| {
+                    if v.abs() < 1e4 {
+                        format!("{v:.4}")
+                    } else {
+                        crate::ui::format::format_number(v)
+                    }
+                },
+            )
+        };
         let percent =
             |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{:.1}", v * 100.0));
         ui.label(format!("{}", row.learning_rate));
