@@ -93,7 +93,7 @@ impl TableReview {
                 self.settings.clone(),
                 report.columns,
                 report.warnings,
-                report.error,
+                report.error.as_ref().map(ToString::to_string),
             ));
         }
     }
@@ -378,7 +378,8 @@ impl ImportWizard {
             && !review.builds()
         {
             let file = path.display().to_string();
-            self.error = report(&file, &review.table, &review.settings).error;
+            let error = report(&file, &review.table, &review.settings).error;
+            self.error = error.as_ref().map(ToString::to_string);
             return;
         }
         if let Some(Loaded::Table(review)) = &mut self.review
