@@ -32,6 +32,10 @@ use review::table_review_ui;
 /// Rows shown in the preview table.
 const PREVIEW_ROWS: usize = 8;
 
+/// The wizard's answer to a path of nothing but spaces (which named no file in its error).
+const BLANK_PATH: &str =
+    "the path is blank: type or paste the path of a file or folder, then press Enter";
+
 /// A delimited text file as understood so far.
 pub struct TableReview {
     gzip: bool,
@@ -315,8 +319,14 @@ impl ImportWizard {
         self.job = Some(Job::Picking(rx, std::time::Instant::now()));
     }
 
-    /// Starts loading `path` in the background and opens the wizard.
+    /// Starts loading `path` in the background and opens the wizard. A blank path (empty, or
+    /// only spaces) is not looked up: the wizard says so, and nothing else changes.
     pub fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
+        if path.to_string_lossy().trim().is_empty() {
+            self.open = true;
+            self.error = Some(BLANK_PATH.to_string());
+            return;
+        }
         log_event(&format!(
             "wizard opened {} at step {}",
             path.display(),
@@ -328,6 +338,12 @@ impl ImportWizard {
         self.building = false;
         self.typed_path = path.display().to_string();
         self.spawn(ctx, path, Work::Open(None));
+    }
+
+    /// Opens the path typed in the wizard's field (trimmed).
+    fn open_typed(&mut self, ctx: &egui::Context) {
+        let path = PathBuf::from(self.typed_path.trim());
+        self.open_path(ctx, path);
     }
 
     /// Starts `work` on `path` in the background; the wizard shows its progress.
@@ -633,8 +649,7 @@ impl ImportWizard {
                 .add(egui::TextEdit::singleline(&mut self.typed_path).desired_width(360.0))
                 .on_hover_text("Type or paste a path, then press Enter");
             if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                let path = PathBuf::from(self.typed_path.trim());
-                self.open_path(ui.ctx(), path);
+                self.open_typed(ui.ctx());
             }
             if ui
                 .button("Browse…")

@@ -97,3 +97,23 @@ fn a_build_cancelled_while_it_ran_on_hands_nothing_over_and_the_review_comes_bac
     assert!(!kept.is_open());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A path of nothing but spaces (the tester typed three) is not looked up as a file without a
+/// name (which answered ": the file does not exist"): the wizard says the path is blank and
+/// starts nothing, from the path field and from any other route.
+#[test]
+fn a_blank_path_is_named_as_blank() {
+    let ctx = egui::Context::default();
+    let message = "the path is blank: type or paste the path of a file or folder, then press Enter";
+    let mut typed = ImportWizard {
+        typed_path: "   ".into(),
+        ..ImportWizard::default()
+    };
+    typed.open_typed(&ctx);
+    assert_eq!(typed.error(), Some(message));
+    assert!(typed.is_open() && typed.job.is_none() && typed.path.is_none());
+    let mut dropped = ImportWizard::default();
+    dropped.open_path(&ctx, PathBuf::from(" \t"));
+    assert_eq!(dropped.error(), Some(message));
+    assert!(dropped.job.is_none());
+}
