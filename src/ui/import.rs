@@ -13,8 +13,8 @@ use eframe::egui::{self, Color32, RichText};
 use crate::data::{
     ColumnDecision, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, DataSource, Dataset,
     FileImport, FolderSummary, ImportReport, ImportSettings, ImportWarning, OpenedTable, Phase,
-    Progress, SourceKind, Table, build_opened, detect, open_table, report, scan_image_folder,
-    summarize,
+    Progress, SourceKind, Table, TableReport, build_opened, detect, open_table, report,
+    scan_image_folder, summarize,
 };
 use crate::experiment::DatasetRef;
 use crate::ui::action::Action;
@@ -38,6 +38,8 @@ const BLANK_PATH: &str =
 
 /// A delimited text file as understood so far.
 pub struct TableReview {
+    /// The file, as the importer's errors name it.
+    file: String,
     gzip: bool,
     table: Arc<Table>,
     columns: Vec<crate::data::ColumnSummary>,
@@ -45,61 +47,58 @@ pub struct TableReview {
     /// Rows per value of the label column (counted when the label column changes, not every
     /// frame), with the column it belongs to.
     balance: Option<(usize, Vec<(String, usize)>)>,
-    /// What becomes of each column under these settings, the importer's warnings and why
-    /// building would fail, if it would (recomputed when they change), with the settings they
-    /// were computed for.
-    decisions: Option<Decisions>,
+    /// The importer's report under these settings (recomputed when they change), with the
+    /// settings it was made for: what becomes of each column and row, the importer's
+    /// warnings and why building would fail, if it would.
+    decisions: Option<(ImportSettings, TableReport)>,
 }
 
-/// The importer's report of a reviewed table for some settings: (those settings, each
-/// column's decision, the warnings, why building would fail).
-type Decisions = (
-    ImportSettings,
-    Vec<ColumnDecision>,
-    Vec<ImportWarning>,
-    Option<String>,
-);
-
 impl TableReview {
-    /// One decision per column of the file for the current settings (the data room's
-    /// [`crate::data::report`], the same list `inspect` prints and `train` writes to stderr).
-    fn decisions(&mut self) -> &[ColumnDecision] {
-        self.refresh_report();
-        self.decisions
+    /// The importer's report for the current settings (the data room's
+    /// [`crate::data::report`]: the same decisions `inspect` prints and `train` writes to
+    /// stderr).
+    fn report(&mut self) -> &TableReport {
+        if self
+            .decisions
             .as_ref()
-            .map_or(&[], |(_, d, ..)| d.as_slice())
+            .is_some_and(|(s, _)| *s != self.settings)
+        {
+            self.decisions = None;
+        }
+        let (_, report) = self.decisions.get_or_insert_with(|| {
+            let report = report(&self.file, &self.table, &self.settings);
+            (self.settings.clone(), report)
+        });
+        report
+    }
+
+    /// One decision per column of the file for the current settings.
+    fn decisions(&mut self) -> &[ColumnDecision] {
+        &self.report().columns
     }
 
     /// The importer's warnings for the current settings (an ID-like label, shared column
     /// names): the same ones `inspect` lists and `train` writes to stderr.
     fn warnings(&mut self) -> &[ImportWarning] {
-        self.refresh_report();
-        self.decisions
-            .as_ref()
-            .map_or(&[], |(_, _, w, _)| w.as_slice())
+        &self.report().warnings
     }
 
     /// Whether building with the current settings would succeed.
     fn builds(&mut self) -> bool {
-        self.refresh_report();
-        self.decisions.as_ref().is_some_and(|(.., e)| e.is_none())
+        self.report().error.is_none()
     }
 
-    /// Recomputes the report when the settings changed since it was made.
-    fn refresh_report(&mut self) {
-        if self
-            .decisions
-            .as_ref()
-            .is_none_or(|(s, ..)| *s != self.settings)
-        {
-            let report = report("", &self.table, &self.settings);
-            self.decisions = Some((
-                self.settings.clone(),
-                report.columns,
-                report.warnings,
-                report.error.as_ref().map(ToString::to_string),
-            ));
+    /// Why the current settings cannot build, in the window's words (naming its controls, not
+    /// the command line's flags), when the table was read with the settings' reading options
+    /// (else *Train on it* reads the file again with them, and that build's error shows).
+    fn build_error(&mut self) -> Option<String> {
+        if self.table.options() != self.settings.csv {
+            return None;
         }
+        self.report()
+            .error
+            .as_ref()
+            .map(crate::data::DataError::in_window)
     }
 }
 
@@ -182,12 +181,13 @@ pub struct ImportWizard {
     pub last_report: Option<Arc<ImportReport>>,
 }
 
-/// The wizard's table review of an opened file, with guessed settings.
-fn table_review(opened: crate::data::OpenedTable) -> Loaded {
+/// The wizard's table review of a file opened from `path`, with guessed settings.
+fn table_review(path: &Path, opened: crate::data::OpenedTable) -> Loaded {
     let csv = opened.table.options();
     let columns = summarize(&opened.table, &csv);
     let settings = ImportSettings::guess(&opened.table, csv);
     Loaded::Table(Box::new(TableReview {
+        file: path.display().to_string(),
         gzip: opened.gzip,
         table: Arc::new(opened.table),
         columns,
@@ -205,7 +205,8 @@ fn run(
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<Loaded, String> {
-    let text = |e: crate::data::DataError| e.to_string();
+    // In the window's words: a setting that resolves an error is named as the wizard's control.
+    let text = |e: crate::data::DataError| e.in_window();
     let source = match work {
         Work::Build(source) => source,
         Work::BuildOpened(source, settings, opened) => {
@@ -218,13 +219,13 @@ fn run(
         }
         Work::Open(Some(options)) => {
             return open_table(path, Some(options), progress, cancel)
-                .map(table_review)
+                .map(|opened| table_review(path, opened))
                 .map_err(text);
         }
         Work::Open(None) => match detect(path).map_err(text)? {
             SourceKind::Table => {
                 return open_table(path, None, progress, cancel)
-                    .map(table_review)
+                    .map(|opened| table_review(path, opened))
                     .map_err(text);
             }
             SourceKind::ImageFolder => {
@@ -389,13 +390,10 @@ impl ImportWizard {
         let Some(path) = self.path.clone() else {
             return;
         };
+        // Settings that cannot build show why in the review, which disables *Train on it*.
         if let Some(Loaded::Table(review)) = &mut self.review
-            && review.table.options() == review.settings.csv
-            && !review.builds()
+            && review.build_error().is_some()
         {
-            let file = path.display().to_string();
-            let error = report(&file, &review.table, &review.settings).error;
-            self.error = error.as_ref().map(ToString::to_string);
             return;
         }
         if let Some(Loaded::Table(review)) = &mut self.review
@@ -404,6 +402,7 @@ impl ImportWizard {
             && let Some(Loaded::Table(review)) = self.review.take()
         {
             let TableReview {
+                file,
                 gzip,
                 table,
                 columns,
@@ -427,6 +426,7 @@ impl ImportWizard {
                 // Shared (never, today): read the file again, as below.
                 Err(table) => {
                     self.review = Some(Loaded::Table(Box::new(TableReview {
+                        file,
                         gzip,
                         columns,
                         table,

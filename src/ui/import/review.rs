@@ -10,28 +10,47 @@ use crate::data::{
     TextFeature,
 };
 
+/// The colour of an error in the review.
+const ERROR_COLOUR: Color32 = Color32::from_rgb(230, 90, 80);
+
 /// The review of a delimited file; returns (options changed → read again, train now).
 /// `reading` is true while the file is read again with changed options: *Train on it* waits
-/// for that (and says so).
+/// for that (and says so). Settings that cannot build say why at once, under the button,
+/// which they disable.
 pub(super) fn table_review_ui(
     ui: &mut egui::Ui,
     review: &mut TableReview,
     reading: bool,
 ) -> (bool, bool) {
+    let error = review.build_error();
+    let waiting = match &error {
+        _ if reading => "The file is being read again with the new options; wait for it".into(),
+        Some(error) => format!("These settings cannot build: {error}"),
+        None => String::new(),
+    };
     let go = ui
         .add_enabled(
-            !reading,
+            !reading && error.is_none(),
             egui::Button::new(RichText::new("Train on it").strong()),
         )
         .on_hover_text("Build the data set with the settings below and start a new session with it")
-        .on_disabled_hover_text("The file is being read again with the new options; wait for it")
+        .on_disabled_hover_text(waiting)
         .clicked();
+    if let Some(error) = &error {
+        ui.label(RichText::new(error).color(ERROR_COLOUR).strong())
+            .on_hover_text("Why these settings cannot build: change them below");
+    }
+    let before = review.settings.clone();
     let reparse = read_options_ui(ui, review);
     preview_ui(ui, review);
     learn_ui(ui, review);
     warnings_ui(ui, review);
     balance_ui(ui, review);
     options_ui(ui, review);
+    if review.settings != before {
+        // What the new settings make of the table shows in the next frame.
+        ui.ctx().request_repaint();
+    }
     (reparse, go)
 }
 
@@ -211,7 +230,8 @@ fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
         ui.horizontal(|ui| {
             ui.label(
                 RichText::new("columns of numbers with a few bad cells:").color(Color32::LIGHT_RED),
-            );
+            )
+            .on_hover_text("Cells that are not numbers in columns that mostly hold numbers");
             ui.radio_value(
                 &mut review.settings.bad_numbers,
                 BadNumbers::Missing,
@@ -226,6 +246,53 @@ fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
             .on_hover_text("Leave such columns out of the data set");
         });
     }
+    non_finite_label_ui(ui, review);
+}
+
+/// For a label of numbers with cells not finite as a 32-bit float (`inf`, `3.5e38`): how many,
+/// and the choice to leave their rows out (refused otherwise).
+fn non_finite_label_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let cells = review.report().non_finite_labels;
+    if cells == 0 {
+        return;
+    }
+    let name = review
+        .columns
+        .get(review.settings.label)
+        .map_or_else(String::new, |c| c.name.clone());
+    let settings = &mut review.settings;
+    ui.horizontal(|ui| {
+        let what = if cells == 1 {
+            "1 cell is a number".to_string()
+        } else {
+            format!("{cells} cells are numbers")
+        };
+        ui.label(
+            RichText::new(format!(
+                "label column {name:?}: {what} not finite as a 32-bit float (inf, 3.5e38):"
+            ))
+            .color(Color32::LIGHT_RED),
+        )
+        .on_hover_text(
+            "A label of numbers must be finite as a 32-bit float (at most 3.4e38 in size)",
+        );
+        let mut leave_out = settings.bad_numbers == BadNumbers::Missing;
+        if ui
+            .checkbox(&mut leave_out, "leave those rows out")
+            .on_hover_text(
+                "Leave out the rows whose label is such a number (unticked, the data set is not \
+                 built). The same setting as \"treat as missing\" for columns of numbers with \
+                 bad cells: it treats theirs as missing too",
+            )
+            .changed()
+        {
+            settings.bad_numbers = if leave_out {
+                BadNumbers::Missing
+            } else {
+                BadNumbers::Refuse
+            };
+        }
+    });
 }
 
 /// The label column, the task and the feature columns.
