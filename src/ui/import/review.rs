@@ -4,7 +4,10 @@
 
 use eframe::egui::{self, Color32, RichText};
 
-use super::{PREVIEW_ROWS, TableReview, class_balance, delimiter_name};
+use super::{
+    PREVIEW_ROWS, TableReview, class_balance, delimiter_name, empty_test_note, left_out_list,
+    rows_summary,
+};
 use crate::data::{
     BadNumbers, ColumnCause, ColumnDecision, ColumnKind, ColumnUse, MissingPolicy, TaskChoice,
     TextFeature,
@@ -46,6 +49,7 @@ pub(super) fn table_review_ui(
     learn_ui(ui, review);
     warnings_ui(ui, review);
     balance_ui(ui, review);
+    rows_ui(ui, review);
     options_ui(ui, review);
     if review.settings != before {
         // What the new settings make of the table shows in the next frame.
@@ -368,32 +372,96 @@ fn warnings_ui(ui: &mut egui::Ui, review: &mut TableReview) {
     }
 }
 
-/// Rows per label value (counted when the label column changes).
+/// Rows per class among the rows used (the importer's count); while the settings cannot
+/// build, rows per label value in the file (counted when the label column changes).
 fn balance_ui(ui: &mut egui::Ui, review: &mut TableReview) {
-    let settings = &review.settings;
-    if review.balance.as_ref().map(|b| b.0) != Some(settings.label) {
-        let counts = class_balance(&review.table, settings.label).unwrap_or_default();
-        review.balance = Some((settings.label, counts));
+    let label = review.settings.label;
+    let (counts, tip) = if review.builds() {
+        let counts = review.report().class_counts.clone();
+        (counts, "Rows per class, among the rows used")
+    } else {
+        if review.balance.as_ref().map(|b| b.0) != Some(label) {
+            let counts = class_balance(&review.table, label).unwrap_or_default();
+            review.balance = Some((label, counts));
+        }
+        let counts = review
+            .balance
+            .as_ref()
+            .map(|b| b.1.clone())
+            .unwrap_or_default();
+        (counts, "Rows per label value in the file")
+    };
+    let Some(column) = review.columns.get(label) else {
+        return;
+    };
+    let (fewest, most) = counts
+        .iter()
+        .fold((usize::MAX, 0), |(lo, hi), &(_, n)| (lo.min(n), hi.max(n)));
+    let text = match counts.len() {
+        0 => return,
+        k if k > MAX_BALANCE_LISTED => format!("{k} classes of {fewest} to {most} rows"),
+        _ => {
+            let each: Vec<String> = counts.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+            each.join(", ")
+        }
+    };
+    ui.label(format!("class balance of {}: {text}", column.name))
+        .on_hover_text(tip);
+}
+
+/// Classes up to which the class balance lists each one.
+const MAX_BALANCE_LISTED: usize = 20;
+
+/// What becomes of every row under these settings: the training and test split and the rows
+/// left out (the first ones named, with why), and a warning when the test split is empty.
+fn rows_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let report = review.report();
+    if report.error.is_some() {
+        return;
     }
-    if let (Some(label), Some((_, counts))) = (review.columns.get(settings.label), &review.balance)
-        && !counts.is_empty()
-    {
-        let text: Vec<String> = counts.iter().map(|(v, n)| format!("{v}: {n}")).collect();
-        ui.label(format!(
-            "class balance of {}: {}",
-            label.name,
-            text.join(", ")
-        ))
-        .on_hover_text("Rows per label value");
+    let summary = rows_summary(report);
+    let left_out = left_out_list(report);
+    let empty_test = empty_test_note(report);
+    ui.label(summary).on_hover_text(
+        "What becomes of the file's rows with these settings: the training split, the test \
+         split and the rows left out",
+    );
+    if let Some(list) = left_out {
+        ui.label(format!("left out: {list}")).on_hover_text(
+            "Rows with a missing label are left out; so are rows with a missing feature value, \
+             unless \"fill with the mean\" is chosen below",
+        );
     }
+    if let Some(note) = empty_test {
+        let color = ui.visuals().warn_fg_color;
+        ui.label(RichText::new(format!("warning: {note}")).color(color))
+            .on_hover_text("The data set can be built, but nothing will be tested");
+    }
+}
+
+/// `0 missing values (NA, empty, ?)`, or with `treated` cells that are not numbers treated as
+/// missing: `1 missing value (NA, empty, ?; 1 of them not a number, treated as missing)`.
+fn missing_text(missing: usize, treated: usize) -> String {
+    let all = missing + treated;
+    let values = if all == 1 { "value" } else { "values" };
+    let bad = match treated {
+        0 => String::new(),
+        1 => "; 1 of them not a number, treated as missing".to_string(),
+        n => format!("; {n} of them not numbers, treated as missing"),
+    };
+    format!("{all} missing {values} (NA, empty, ?{bad})")
 }
 
 /// Missing values, text features, standardisation, train share and split seed.
 fn options_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let report = review.report();
+    let (missing, treated) = (report.missing_values, report.treated_as_missing);
     let settings = &mut review.settings;
-    let missing: usize = review.columns.iter().map(|c| c.missing).sum();
     ui.horizontal(|ui| {
-        ui.label(format!("{missing} missing values (NA, empty, ?)"));
+        ui.label(missing_text(missing, treated)).on_hover_text(
+            "Missing cells in the whole file, with the cells that are not numbers treated as \
+             missing",
+        );
         ui.radio_value(&mut settings.missing, MissingPolicy::DropRows, "drop rows")
             .on_hover_text("Leave out every row with a missing value");
         ui.radio_value(
