@@ -550,6 +550,22 @@ fn a_table_without_features_is_refused_in_the_review() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The tester's `quotedlb.csv`: a label with a quoted line break shows quoted and escaped in
+/// the class balance, so that it cannot be read as two labels.
+#[test]
+fn a_label_with_a_line_break_shows_on_one_line() {
+    let text = "a,b,label\n1,2,\"x\ny\"\n3,4,y\n5,6,x\n";
+    let (dir, path) = write_file("wizard-linebreak", "quotedlb.csv", text);
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    let shown = "class balance of label: x: 1, \"x\\ny\": 1, y: 1";
+    assert!(
+        harness.query_by_label(shown).is_some(),
+        "not shown: {shown}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The tester's `hugetarget.csv`: six whole-number labels make six classes of one row, all
 /// training; the review warns that nothing will be tested and what to do, without refusing,
 /// and the message strip says it again after training.

@@ -13,7 +13,7 @@ use eframe::egui::{self, Color32, RichText};
 use crate::data::{
     ColumnDecision, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, DataSource, Dataset,
     FileImport, FolderSummary, ImportReport, ImportSettings, ImportWarning, OpenedTable, Phase,
-    Progress, SourceKind, Table, TableReport, build_opened, detect, open_table, report,
+    Progress, SourceKind, Table, TableReport, build_opened, detect, one_line, open_table, report,
     scan_image_folder, summarize,
 };
 use crate::experiment::DatasetRef;

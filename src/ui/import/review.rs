@@ -6,7 +6,7 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::{
     PREVIEW_ROWS, TableReview, class_balance, delimiter_name, empty_test_note, left_out_list,
-    rows_summary,
+    one_line, rows_summary,
 };
 use crate::data::{
     BadNumbers, ColumnCause, ColumnDecision, ColumnKind, ColumnUse, MissingPolicy, TaskChoice,
@@ -179,7 +179,8 @@ fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
                 .show(ui, |ui| {
                     for (j, column) in review.columns.iter().enumerate() {
                         let mark = if j == label { " (label)" } else { "" };
-                        ui.label(RichText::new(format!("{}{mark}", column.name)).strong())
+                        let name = one_line(&column.name);
+                        ui.label(RichText::new(format!("{name}{mark}")).strong())
                             .on_hover_text(format!(
                                 "{} · {} distinct · {} missing",
                                 match column.kind {
@@ -304,7 +305,11 @@ fn learn_ui(ui: &mut egui::Ui, review: &mut TableReview) {
     let settings = &mut review.settings;
     ui.separator();
     ui.label(RichText::new("What to learn").strong());
-    let names: Vec<String> = review.columns.iter().map(|c| c.name.clone()).collect();
+    let names: Vec<String> = review
+        .columns
+        .iter()
+        .map(|c| one_line(&c.name).into_owned())
+        .collect();
     ui.horizontal(|ui| {
         ui.label("label column");
         egui::ComboBox::from_id_salt("import_label")
@@ -373,7 +378,8 @@ fn warnings_ui(ui: &mut egui::Ui, review: &mut TableReview) {
 }
 
 /// Rows per class among the rows used (the importer's count); while the settings cannot
-/// build, rows per label value in the file (counted when the label column changes).
+/// build, rows per label value in the file (counted when the label column changes). A value
+/// with a line break is quoted and escaped, so that it reads as one.
 fn balance_ui(ui: &mut egui::Ui, review: &mut TableReview) {
     let label = review.settings.label;
     let (counts, tip) = if review.builds() {
@@ -401,12 +407,18 @@ fn balance_ui(ui: &mut egui::Ui, review: &mut TableReview) {
         0 => return,
         k if k > MAX_BALANCE_LISTED => format!("{k} classes of {fewest} to {most} rows"),
         _ => {
-            let each: Vec<String> = counts.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+            let each: Vec<String> = counts
+                .iter()
+                .map(|(v, n)| format!("{}: {n}", one_line(v)))
+                .collect();
             each.join(", ")
         }
     };
-    ui.label(format!("class balance of {}: {text}", column.name))
-        .on_hover_text(tip);
+    ui.label(format!(
+        "class balance of {}: {text}",
+        one_line(&column.name)
+    ))
+    .on_hover_text(tip);
 }
 
 /// Classes up to which the class balance lists each one.
