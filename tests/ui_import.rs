@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use eframe::egui::accesskit::Role;
+use eframe::egui::accesskit::{Role, Toggled};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use gradscope::data::{
@@ -301,10 +301,11 @@ fn settings_that_cannot_build_say_why_without_reading_the_file_again() {
     let dir = temp_dir("wizard-no-features");
     let path = dir.join("pets.csv");
     write_table(&path);
-    // What `--data` says for the same file and settings: no feature columns.
+    // What `--data` says for the same file and settings: no feature columns (the constant
+    // "unit", left out by the importer, stays chosen: its box is not ticked and cannot be).
     let opened = open_table(&path, None, &Progress::new(), &AtomicBool::new(false)).expect("opens");
     let mut settings = ImportSettings::guess(&opened.table, opened.table.options());
-    settings.features.clear();
+    settings.features = vec![3];
     let source = DataSource {
         path: path.clone(),
         import: FileImport::Table(settings),
@@ -318,7 +319,7 @@ fn settings_that_cannot_build_say_why_without_reading_the_file_again() {
     let mut harness = wizard_on(&path);
     std::fs::remove_file(&path).expect("remove");
     assert!(!disabled(&harness, "Train on it"));
-    for column in ["width", "height", "colour", "unit"] {
+    for column in ["width", "height", "colour"] {
         harness
             .get_by_role_and_label(Role::CheckBox, column)
             .click();
@@ -563,6 +564,36 @@ fn a_label_with_a_line_break_shows_on_one_line() {
         harness.query_by_label(shown).is_some(),
         "not shown: {shown}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The tester's `manytext.csv`: a text column with 30 values is left out by the importer, so
+/// its feature box is not ticked (nor can be), and its tooltip says why.
+#[test]
+fn a_column_the_importer_leaves_out_is_not_ticked() {
+    let mut text = String::from("x,name,y\n");
+    for i in 0..30 {
+        text += &format!("0.{i}5,n{i},{}\n", i % 2);
+    }
+    let (dir, path) = write_file("wizard-manytext", "manytext.csv", &text);
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    let ticked = |harness: &Harness<'static, GradscopeApp>, label: &str| {
+        let node = harness.get_by_role_and_label(Role::CheckBox, label);
+        let node = node.accesskit_node();
+        (node.toggled() == Some(Toggled::True), node.is_disabled())
+    };
+    assert_eq!(ticked(&harness, "x"), (true, false));
+    assert_eq!(ticked(&harness, "name"), (false, true));
+    harness
+        .get_by_role_and_label(Role::CheckBox, "name")
+        .hover();
+    harness.run_steps(60);
+    let why =
+        "Not used: text with more than 20 distinct values (one-hot encoding takes at most 20)";
+    assert!(harness.query_by_label(why).is_some(), "no tooltip: {why}");
+    train_on_it(&mut harness, &path);
+    assert_eq!(harness.state().data().feature_names, ["x"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

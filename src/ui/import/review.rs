@@ -302,6 +302,7 @@ fn non_finite_label_ui(ui: &mut egui::Ui, review: &mut TableReview) {
 
 /// The label column, the task and the feature columns.
 fn learn_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let decisions = review.decisions().to_vec();
     let settings = &mut review.settings;
     ui.separator();
     ui.label(RichText::new("What to learn").strong());
@@ -347,6 +348,18 @@ fn learn_ui(ui: &mut egui::Ui, review: &mut TableReview) {
         ui.label("features:");
         for (j, name) in names.iter().enumerate() {
             if j == settings.label {
+                continue;
+            }
+            // A column chosen but left out by the importer (too many text values, constant,
+            // all missing, bad cells excluded) is not ticked: the tick says what is used.
+            let left_out = decisions.iter().find(|d| {
+                d.index == j
+                    && d.kind == ColumnUse::Excluded
+                    && d.cause != Some(ColumnCause::NotSelected)
+            });
+            if let Some(decision) = left_out {
+                ui.add_enabled(false, egui::Checkbox::new(&mut false, name))
+                    .on_disabled_hover_text(format!("Not used: {}", decision.reason));
                 continue;
             }
             let mut on = settings.features.contains(&j);
