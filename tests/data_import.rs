@@ -6,9 +6,10 @@ use std::io::Write;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use gradscope::data::{
-    ColumnKind, ColumnSummary, CsvOptions, Dataset, ImportSettings, Labels, MissingPolicy, Table,
-    Task, TaskChoice, TextFeature, build_dataset, decode_input, inspect_csv, read_table,
-    read_table_with_progress, sniff_csv, summarize,
+    BadNumbers, ColumnKind, ColumnSummary, CsvOptions, Dataset, ImportSettings, Labels,
+    MissingPolicy, Table, Task, TaskChoice, TextFeature, build_dataset, build_owned,
+    build_with_report, decode_input, inspect_csv, read_table, read_table_with_progress, report,
+    sniff_csv, summarize,
 };
 
 /// decode + sniff + read.
@@ -642,4 +643,132 @@ fn a_large_table_is_gathered_row_for_row_on_every_core() {
             );
         }
     }
+}
+
+/// The tester's `nonnum.csv` with its bad cell treated as missing: the report says what
+/// becomes of each of the 5 rows (3 train, 1 test, 1 left out, named with why), counts the
+/// cell among the missing values, and counts the classes of the rows used, not of the file.
+#[test]
+fn the_report_accounts_for_every_row() {
+    let text = b"a,b,label\n1,2,x\n3,oops,y\n5,6,z\n7,8,x\n9,10,y\n";
+    let (options, table) = table(text);
+    let settings = ImportSettings {
+        bad_numbers: BadNumbers::Missing,
+        ..ImportSettings::guess(&table, options)
+    };
+    let report = report("nonnum.csv", &table, &settings);
+    assert_eq!(report.error, None);
+    assert_eq!((report.rows_read, report.rows), (5, 4));
+    assert_eq!((report.train_rows, report.test_rows), (3, 1));
+    assert_eq!(report.dropped_missing_feature, 1);
+    let listed: Vec<String> = report.left_out.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        ["line 3: \"oops\" in column \"b\" is not a number, treated as missing"]
+    );
+    assert_eq!((report.missing_values, report.treated_as_missing), (0, 1));
+    let counts = [("x", 2), ("y", 1), ("z", 1)].map(|(c, n)| (c.to_string(), n));
+    assert_eq!(report.class_counts, counts);
+    // The build agrees with the report.
+    let (data, built) = build_with_report("nonnum", "nonnum.csv", &table, &settings).unwrap();
+    assert_eq!((data.train.len(), data.test.len()), (3, 1));
+    assert_eq!(built, report);
+
+    // Filled with the mean, no row is left out: 3 train and 2 test make the 5.
+    let filled = ImportSettings {
+        missing: MissingPolicy::FillMean,
+        ..settings
+    };
+    let report = report_of(&table, &filled);
+    assert_eq!(
+        (report.rows, report.train_rows, report.test_rows),
+        (5, 3, 2)
+    );
+    assert!(report.left_out.is_empty());
+}
+
+fn report_of(table: &Table, settings: &ImportSettings) -> gradscope::data::TableReport {
+    report("t.csv", table, settings)
+}
+
+/// Rows left out for a missing label or feature are named by the line they start on, also
+/// when the build freed the text of a table of numbers first (a quoted line break in a column
+/// not used moves the lines down), and at most five are listed.
+#[test]
+fn rows_left_out_are_named_by_their_lines_after_the_text_is_freed() {
+    let mut text = String::from("note,x,y\n\"two\nlines\",1,0\n");
+    for i in 0..12 {
+        let x = if i % 3 == 1 {
+            "NA".to_string()
+        } else {
+            i.to_string()
+        };
+        let y = if i == 5 || i == 11 {
+            ""
+        } else {
+            ["0", "1"][i % 2]
+        };
+        text += &format!("n,{x},{y}\n");
+    }
+    let (options, table) = table(text.as_bytes());
+    let settings = ImportSettings {
+        features: vec![1],
+        ..ImportSettings::guess(&table, options)
+    };
+    let expected = [
+        "line 5: a missing value in column \"x\"",
+        "line 8: a missing value in column \"x\"",
+        "line 9: a missing label in column \"y\"",
+        "line 11: a missing value in column \"x\"",
+        "line 14: a missing value in column \"x\"",
+    ];
+    let report = report("t.csv", &table, &settings);
+    let listed: Vec<String> = report.left_out.iter().map(ToString::to_string).collect();
+    assert_eq!(listed, expected);
+    // Six in all: the sixth (line 15, a missing label) is counted, not listed.
+    assert_eq!(
+        (report.dropped_missing_label, report.dropped_missing_feature),
+        (2, 4)
+    );
+    // `build_owned` frees the text before deciding (x and y are numbers): the same lines.
+    let (_, built) = build_owned("t", "t.csv", table, &settings).unwrap();
+    let listed: Vec<String> = built.left_out.iter().map(ToString::to_string).collect();
+    assert_eq!(listed, expected);
+}
+
+/// A label of numbers with an `inf` cell: the report counts it before building (so the
+/// wizard can offer to leave its row out), the error names the command line's flag and, in
+/// the window, the wizard's control; left out, its row is named with why.
+#[test]
+fn a_non_finite_label_is_counted_and_its_remedy_named_for_each_interface() {
+    let text = b"a,b,label\n1,2,0\n2,3,inf\n3,4,1\n";
+    let (options, table) = table(text);
+    let mut settings = ImportSettings::guess(&table, options);
+    let refused = report("inflabel.csv", &table, &settings);
+    assert_eq!(refused.non_finite_labels, 1);
+    let error = refused.error.expect("refused");
+    let message = "inflabel.csv:3:3: \"inf\" in column \"label\" is not a finite number (1 of 3 \
+                   cells): a label of numbers must be finite as a 32-bit float (at most 3.4e38 \
+                   in size); scale the column, or leave such rows out";
+    assert_eq!(
+        error.to_string(),
+        format!("{message} (--bad-numbers missing)")
+    );
+    assert_eq!(
+        error.in_window(),
+        format!("{message} (choose \"leave those rows out\" under the preview)")
+    );
+    settings.bad_numbers = BadNumbers::Missing;
+    let report = report("inflabel.csv", &table, &settings);
+    assert_eq!(report.error, None);
+    assert_eq!(
+        (report.rows, report.train_rows, report.test_rows),
+        (2, 2, 0)
+    );
+    let listed: Vec<String> = report.left_out.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        ["line 3: \"inf\" in column \"label\" is not a finite number"]
+    );
+    assert_eq!((report.missing_values, report.treated_as_missing), (0, 1));
 }

@@ -220,7 +220,14 @@ fn item2_a_few_bad_cells_are_named_and_the_two_ways_out_work() {
          32:2 \"--\", …): treat such cells as missing or exclude the column \
          (--bad-numbers missing|exclude)"
     );
-    assert_eq!(refused.error.as_deref(), Some(error.to_string().as_str()));
+    assert_eq!(refused.error.as_ref(), Some(&error));
+    // The window names its own control instead of the command line's flag.
+    assert_eq!(
+        error.in_window(),
+        "b.csv:5:2: \"4x\" in column \"y\" is not a number (4 of 40 cells; also 19:2 \"n.a.\", \
+         32:2 \"--\", …): treat such cells as missing or exclude the column \
+         (choose \"treat as missing\" or \"exclude\" under the preview)"
+    );
 
     // Treat as missing: the column stays, its bad cells are missing values (rows dropped).
     settings.bad_numbers = BadNumbers::Missing;
@@ -228,6 +235,21 @@ fn item2_a_few_bad_cells_are_named_and_the_two_ways_out_work() {
     assert_eq!(data.feature_names, ["x", "y"]);
     assert_eq!(data.train.len() + data.test.len(), 36);
     assert_eq!(report.dropped_missing_feature, 4);
+    // The rows left out are named, with why; the counts add up to the file's 40 rows.
+    let listed: Vec<String> = report.left_out.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "line 5: \"4x\" in column \"y\" is not a number, treated as missing",
+            "line 19: \"n.a.\" in column \"y\" is not a number, treated as missing",
+            "line 32: \"--\" in column \"y\" is not a number, treated as missing",
+            "line 37: \"?!\" in column \"y\" is not a number, treated as missing",
+        ]
+    );
+    assert_eq!((report.missing_values, report.treated_as_missing), (0, 4));
+    // (These settings train on every row.)
+    assert_eq!((report.train_rows, report.test_rows), (36, 0));
+    assert_eq!((data.train.len(), data.test.len()), (36, 0));
     assert_eq!(report.columns[1].kind, ColumnUse::Number);
     assert_eq!(report.columns[1].cause, Some(ColumnCause::BadNumbers));
     assert!(report.columns[1].is_retyped());

@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use eframe::egui::accesskit::Role;
+use eframe::egui::accesskit::{Role, Toggled};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use gradscope::data::{
     DataSource, FileImport, ImportSettings, MissingPolicy, Progress, load_now, open_table,
 };
-use gradscope::ui::{AppOptions, GradscopeApp};
+use gradscope::ui::{AppOptions, Banner, GradscopeApp};
 
 /// The real App, paused at start, 1280×800.
 fn harness() -> Harness<'static, GradscopeApp> {
@@ -292,23 +292,25 @@ fn train_on_it_builds_the_reviewed_table_without_reading_the_file_again() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Settings that cannot build show why at once, from the table the wizard holds, and the
-/// review stays: the file is not read again, so its error is the settings' even when the
-/// file is gone (before, reading it again answered "cannot read the file").
+/// Settings that cannot build show why at once, from the table the wizard holds, and disable
+/// *Train on it* (its tooltip says why): the file is not read again, so the error is the
+/// settings' even when the file is gone (before, reading it again answered "cannot read the
+/// file").
 #[test]
 fn settings_that_cannot_build_say_why_without_reading_the_file_again() {
     let dir = temp_dir("wizard-no-features");
     let path = dir.join("pets.csv");
     write_table(&path);
-    // What `--data` says for the same file and settings: no feature columns.
+    // What `--data` says for the same file and settings: no feature columns (the constant
+    // "unit", left out by the importer, stays chosen: its box is not ticked and cannot be).
     let opened = open_table(&path, None, &Progress::new(), &AtomicBool::new(false)).expect("opens");
     let mut settings = ImportSettings::guess(&opened.table, opened.table.options());
-    settings.features.clear();
+    settings.features = vec![3];
     let source = DataSource {
         path: path.clone(),
         import: FileImport::Table(settings),
     };
-    let expected = load_now(&source).expect_err("no features").to_string();
+    let expected = load_now(&source).expect_err("no features").in_window();
     assert!(
         expected.contains("no usable feature columns besides the label column \"kind\""),
         "{expected}"
@@ -316,32 +318,71 @@ fn settings_that_cannot_build_say_why_without_reading_the_file_again() {
 
     let mut harness = wizard_on(&path);
     std::fs::remove_file(&path).expect("remove");
-    for column in ["width", "height", "colour", "unit"] {
+    assert!(!disabled(&harness, "Train on it"));
+    for column in ["width", "height", "colour"] {
         harness
             .get_by_role_and_label(Role::CheckBox, column)
             .click();
-        harness.run_steps(1);
+        // A frame for the click, one for the error it brings (which moves the boxes down).
+        harness.run_steps(2);
     }
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label(&expected).is_some(),
+        "the review does not say: {expected}"
+    );
+    assert!(disabled(&harness, "Train on it"));
+    // A click on the disabled button builds nothing; the review stays, with its choices.
     harness.get_by_label("Train on it").click();
-    run_until(&mut harness, |app| app.import_error().is_some());
-    assert_eq!(harness.state().import_error(), Some(expected.as_str()));
-    // The review is still there, with its choices, to change them.
-    harness.run_steps(1);
+    harness.run_steps(2);
+    assert_eq!(harness.state().import_error(), None);
     assert!(harness.query_by_label("Train on it").is_some());
     assert!(
         harness
             .query_by_label("class balance of kind: cat: 20, dog: 20, fox: 20")
             .is_some()
     );
+    // Ticked again, the error goes and the button is enabled.
+    harness
+        .get_by_role_and_label(Role::CheckBox, "width")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label(&expected).is_none());
+    assert!(!disabled(&harness, "Train on it"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The choice for a column of numbers with a few bad cells stays on screen once made, so
-/// that it can be changed; and an error about settings goes once they change.
+/// Whether the first widget labelled `label` is disabled.
+fn disabled(harness: &Harness<'static, GradscopeApp>, label: &str) -> bool {
+    harness.get_by_label(label).accesskit_node().is_disabled()
+}
+
+/// `text` written to `name` in a fresh folder for test `test`.
+fn write_file(test: &str, name: &str, text: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(test);
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    (dir, path)
+}
+
+/// Clicks *Train on it* and waits until the App trains on the file `path`.
+fn train_on_it(harness: &mut Harness<'static, GradscopeApp>, path: &Path) {
+    harness.get_by_label("Train on it").click();
+    let name = path
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    run_until(harness, |app| {
+        assert_eq!(app.import_error(), None);
+        app.data().name == name
+    });
+}
+
+/// The choice for a column of numbers with a few bad cells shows with the error at once and
+/// stays on screen once made, so that it can be changed; the error goes as soon as it is.
 #[test]
 fn the_bad_numbers_choice_can_be_changed_and_a_stale_error_goes() {
-    let dir = temp_dir("wizard-bad-numbers");
-    let path = dir.join("mixed.csv");
     let mut text = String::from("a,b,label\n");
     for i in 0..40 {
         let b = if i == 3 {
@@ -351,25 +392,26 @@ fn the_bad_numbers_choice_can_be_changed_and_a_stale_error_goes() {
         };
         text += &format!("{i},{b},{}\n", ["y", "n"][i % 2]);
     }
-    std::fs::write(&path, text).expect("write");
+    let (dir, path) = write_file("wizard-bad-numbers", "mixed.csv", &text);
     let mut harness = wizard_on(&path);
-    // Unresolved: Train on it names the cell; then the choice is offered.
-    harness.get_by_label("Train on it").click();
-    run_until(&mut harness, |app| app.import_error().is_some());
-    let error = harness.state().import_error().expect("error").to_string();
-    assert!(
-        error.contains("\"x\" in column \"b\" is not a number"),
-        "{error}"
-    );
-    // The error line now stands above the review, which moved down.
     harness.run_steps(2);
+    // Unresolved: the review names the cell and the wizard's choice (not a command-line
+    // flag), and Train on it waits for the choice.
+    let error = format!(
+        "{}:5:2: \"x\" in column \"b\" is not a number (1 of 40 cells): treat such cells as \
+         missing or exclude the column (choose \"treat as missing\" or \"exclude\" under the \
+         preview)",
+        path.display()
+    );
+    assert!(
+        harness.query_by_label(&error).is_some(),
+        "no error: {error}"
+    );
+    assert!(disabled(&harness, "Train on it"));
     harness.get_by_label("treat as missing").click();
     harness.run_steps(2);
-    assert_eq!(
-        harness.state().import_error(),
-        None,
-        "the error was about other settings"
-    );
+    assert!(harness.query_by_label(&error).is_none(), "a stale error");
+    assert!(!disabled(&harness, "Train on it"));
     // Chosen, and still offered: change it to exclude (the first "exclude" on screen is this
     // choice; the text features' one comes further down).
     harness
@@ -378,11 +420,206 @@ fn the_bad_numbers_choice_can_be_changed_and_a_stale_error_goes() {
         .expect("the bad-numbers choice is still offered")
         .click();
     harness.run_steps(2);
-    harness.get_by_label("Train on it").click();
-    run_until(&mut harness, |app| {
-        assert_eq!(app.import_error(), None);
-        app.data().name == "mixed.csv"
-    });
+    train_on_it(&mut harness, &path);
     assert_eq!(harness.state().data().feature_names, ["a"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The tester's `nonnum.csv`, its bad cell treated as missing: the missing count counts that
+/// cell, the class balance counts the rows used, and every row is accounted for before
+/// training (3 train, 1 test, line 3 left out and why) and after it, in the message strip.
+#[test]
+fn every_row_is_accounted_for_before_and_after_training() {
+    let text = "a,b,label\n1,2,x\n3,oops,y\n5,6,z\n7,8,x\n9,10,y\n";
+    let (dir, path) = write_file("wizard-rows", "nonnum.csv", text);
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    // Unresolved: the file's counts.
+    for shown in [
+        "0 missing values (NA, empty, ?)",
+        "class balance of label: x: 2, y: 2, z: 1",
+    ] {
+        assert!(
+            harness.query_by_label(shown).is_some(),
+            "not shown: {shown}"
+        );
+    }
+    harness.get_by_label("treat as missing").click();
+    harness.run_steps(2);
+    let why = "line 3: \"oops\" in column \"b\" is not a number, treated as missing";
+    for shown in [
+        "1 missing value (NA, empty, ?; 1 of them not a number, treated as missing)",
+        "class balance of label: x: 2, y: 1, z: 1",
+        "5 rows: 3 train · 1 test · 1 left out",
+        &format!("left out: {why}"),
+    ] {
+        assert!(
+            harness.query_by_label(shown).is_some(),
+            "not shown: {shown}"
+        );
+    }
+    // Filled with the mean instead, the row stays: 3 + 2 = 5.
+    harness.get_by_label("fill with the mean").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("5 rows: 3 train · 2 test").is_some());
+    assert!(
+        harness
+            .query_by_label(&format!("left out: {why}"))
+            .is_none()
+    );
+    harness.get_by_label("drop rows").click();
+    harness.run_steps(2);
+    train_on_it(&mut harness, &path);
+    let data = harness.state().data().clone();
+    assert_eq!((data.train.len(), data.test.len()), (3, 1));
+    let note = format!("nonnum.csv: 5 rows: 3 train · 1 test · 1 left out ({why})");
+    assert_eq!(harness.state().banner(), Some(&Banner::Done(note)));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The tester's `inflabel.csv`: the label's `inf` shows at once, with the wizard's control
+/// for it (not a command-line flag); ticked, that row is left out and said so.
+#[test]
+fn a_non_finite_label_shows_at_once_with_the_wizards_remedy() {
+    let (dir, path) = write_file(
+        "wizard-inf",
+        "inflabel.csv",
+        "a,b,label\n1,2,0\n2,3,inf\n3,4,1\n",
+    );
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    let error = format!(
+        "{}:3:3: \"inf\" in column \"label\" is not a finite number (1 of 3 cells): a label \
+         of numbers must be finite as a 32-bit float (at most 3.4e38 in size); scale the \
+         column, or leave such rows out (choose \"leave those rows out\" under the preview)",
+        path.display()
+    );
+    assert!(
+        harness.query_by_label(&error).is_some(),
+        "no error: {error}"
+    );
+    assert!(disabled(&harness, "Train on it"));
+    let offer = "label column \"label\": 1 cell is a number not finite as a 32-bit float (inf, \
+                 3.5e38):";
+    assert!(
+        harness.query_by_label(offer).is_some(),
+        "not offered: {offer}"
+    );
+    harness
+        .get_by_role_and_label(Role::CheckBox, "leave those rows out")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label(&error).is_none());
+    for shown in [
+        "class balance of label: 0: 1, 1: 1",
+        "3 rows: 2 train · 0 test · 1 left out",
+        "left out: line 3: \"inf\" in column \"label\" is not a finite number",
+    ] {
+        assert!(
+            harness.query_by_label(shown).is_some(),
+            "not shown: {shown}"
+        );
+    }
+    train_on_it(&mut harness, &path);
+    assert_eq!(harness.state().data().train.len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The tester's `onecol.csv` (only a label): the review says at once that nothing is left to
+/// learn from, and *Train on it* is disabled, its tooltip saying why.
+#[test]
+fn a_table_without_features_is_refused_in_the_review() {
+    let (dir, path) = write_file("wizard-onecol", "onecol.csv", "label\n1\n0\n1\n");
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    let error = format!(
+        "{}: no usable feature columns besides the label column \"label\"",
+        path.display()
+    );
+    assert!(
+        harness.query_by_label(&error).is_some(),
+        "no error: {error}"
+    );
+    assert!(disabled(&harness, "Train on it"));
+    harness.get_by_label("Train on it").hover();
+    harness.run_steps(60);
+    let tooltip = format!("These settings cannot build: {error}");
+    assert!(
+        harness.query_by_label(&tooltip).is_some(),
+        "no tooltip: {tooltip}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The tester's `quotedlb.csv`: a label with a quoted line break shows quoted and escaped in
+/// the class balance, so that it cannot be read as two labels.
+#[test]
+fn a_label_with_a_line_break_shows_on_one_line() {
+    let text = "a,b,label\n1,2,\"x\ny\"\n3,4,y\n5,6,x\n";
+    let (dir, path) = write_file("wizard-linebreak", "quotedlb.csv", text);
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    let shown = "class balance of label: x: 1, \"x\\ny\": 1, y: 1";
+    assert!(
+        harness.query_by_label(shown).is_some(),
+        "not shown: {shown}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The tester's `manytext.csv`: a text column with 30 values is left out by the importer, so
+/// its feature box is not ticked (nor can be), and its tooltip says why.
+#[test]
+fn a_column_the_importer_leaves_out_is_not_ticked() {
+    let mut text = String::from("x,name,y\n");
+    for i in 0..30 {
+        text += &format!("0.{i}5,n{i},{}\n", i % 2);
+    }
+    let (dir, path) = write_file("wizard-manytext", "manytext.csv", &text);
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    let ticked = |harness: &Harness<'static, GradscopeApp>, label: &str| {
+        let node = harness.get_by_role_and_label(Role::CheckBox, label);
+        let node = node.accesskit_node();
+        (node.toggled() == Some(Toggled::True), node.is_disabled())
+    };
+    assert_eq!(ticked(&harness, "x"), (true, false));
+    assert_eq!(ticked(&harness, "name"), (false, true));
+    harness
+        .get_by_role_and_label(Role::CheckBox, "name")
+        .hover();
+    harness.run_steps(60);
+    let why =
+        "Not used: text with more than 20 distinct values (one-hot encoding takes at most 20)";
+    assert!(harness.query_by_label(why).is_some(), "no tooltip: {why}");
+    train_on_it(&mut harness, &path);
+    assert_eq!(harness.state().data().feature_names, ["x"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The tester's `hugetarget.csv`: six whole-number labels make six classes of one row, all
+/// training; the review warns that nothing will be tested and what to do, without refusing,
+/// and the message strip says it again after training.
+#[test]
+fn an_empty_test_split_is_flagged() {
+    let text = "a,b,y\n1,2,1e20\n2,3,2e20\n3,1,3e19\n4,2,5e19\n5,1,1.5e20\n6,2,7e19\n";
+    let (dir, path) = write_file("wizard-empty-test", "hugetarget.csv", text);
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    let note = "no test split: each of the 6 classes has a single row, which trains, so the test \
+                loss and accuracy show \"-\"; if the label is a quantity, choose the task \
+                \"regression\", which holds rows out for testing";
+    assert!(harness.query_by_label("6 rows: 6 train · 0 test").is_some());
+    let warning = format!("warning: {note}");
+    assert!(
+        harness.query_by_label(&warning).is_some(),
+        "no warning: {warning}"
+    );
+    assert!(!disabled(&harness, "Train on it"));
+    train_on_it(&mut harness, &path);
+    let data = harness.state().data().clone();
+    assert_eq!((data.train.len(), data.test.len()), (6, 0));
+    let strip = format!("hugetarget.csv: 6 rows: 6 train · 0 test; {note}");
+    assert_eq!(harness.state().banner(), Some(&Banner::Done(strip)));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,9 +6,11 @@
 /// `"{file}:{line}: {message}"` when only the line is known and `"{file}: {message}"` when
 /// neither is. `line` is 1-based and counts physical lines of the file (the header is line 1;
 /// a quoted cell containing line breaks spans several lines). `column` is the 1-based field
-/// number within the record.
+/// number within the record. An error that a setting resolves ends with that setting, as the
+/// command line names it (`" (--bad-numbers missing|exclude)"`, see [`Remedy`]);
+/// [`DataError::in_window`] names the import wizard's control instead.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{file}{}: {message}", position(.line, .column))]
+#[error("{file}{}: {message}{}", position(.line, .column), remedy_hint(.remedy, false))]
 pub struct DataError {
     /// File (or data set) name as given by the caller.
     pub file: String,
@@ -18,6 +20,39 @@ pub struct DataError {
     pub column: Option<usize>,
     /// What went wrong, in one line.
     pub message: String,
+    /// The setting that resolves it, when one does.
+    pub remedy: Option<Remedy>,
+}
+
+/// A setting that resolves a [`DataError`], named as each interface names it: the command
+/// line's flag, or the import wizard's control.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Remedy {
+    /// A column of numbers with some cells that are not: treat them as missing or exclude the
+    /// column (`--bad-numbers missing|exclude`; the wizard's "treat as missing" or "exclude").
+    BadNumbers,
+    /// A label of numbers with cells not finite as a 32-bit float: leave those rows out
+    /// (`--bad-numbers missing`; the wizard's "leave those rows out").
+    NonFiniteLabel,
+}
+
+impl Remedy {
+    /// The setting as the command line names it: `--bad-numbers missing|exclude`.
+    pub fn command_line(self) -> &'static str {
+        match self {
+            Remedy::BadNumbers => "--bad-numbers missing|exclude",
+            Remedy::NonFiniteLabel => "--bad-numbers missing",
+        }
+    }
+
+    /// The setting as the import wizard names it: `choose "treat as missing" or "exclude"
+    /// under the preview`.
+    pub fn window(self) -> &'static str {
+        match self {
+            Remedy::BadNumbers => "choose \"treat as missing\" or \"exclude\" under the preview",
+            Remedy::NonFiniteLabel => "choose \"leave those rows out\" under the preview",
+        }
+    }
 }
 
 impl DataError {
@@ -28,7 +63,27 @@ impl DataError {
             line: None,
             column: None,
             message: message.into(),
+            remedy: None,
         }
+    }
+
+    /// The same error, resolved by `remedy` (named after the message).
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(remedy);
+        self
+    }
+
+    /// The error as the import wizard shows it: as [`Display`](std::fmt::Display), but naming
+    /// the wizard's control that resolves it instead of the command line's flag
+    /// (`… (choose "treat as missing" or "exclude" under the preview)`).
+    pub fn in_window(&self) -> String {
+        format!(
+            "{}{}: {}{}",
+            self.file,
+            position(&self.line, &self.column),
+            self.message,
+            remedy_hint(&self.remedy, true)
+        )
     }
 
     /// The same error, placed on 1-based `line`.
@@ -42,6 +97,15 @@ impl DataError {
         self.line = Some(line);
         self.column = Some(column);
         self
+    }
+}
+
+/// `" ({remedy})"` in the words of the window or of the command line, or nothing.
+fn remedy_hint(remedy: &Option<Remedy>, window: bool) -> String {
+    match remedy {
+        Some(r) if window => format!(" ({})", r.window()),
+        Some(r) => format!(" ({})", r.command_line()),
+        None => String::new(),
     }
 }
 

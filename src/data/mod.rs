@@ -21,7 +21,7 @@ pub mod synth;
 
 pub use csv::{load_csv, parse_csv};
 pub use dataset::{Dataset, Features, Labels, SourceRows, Split, Standardizer, Task};
-pub use error::DataError;
+pub use error::{DataError, Remedy};
 pub use idx::{
     IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxFile, IdxImages, IdxPair, idx_dataset, idx_partner,
     load_mnist_dir, mnist_bundled, parse_idx_images, parse_idx_labels, read_idx_file,
@@ -34,10 +34,10 @@ pub use images::{
 pub use import::{
     BadCell, BadNumbers, ColumnCause, ColumnDecision, ColumnKind, ColumnNote, ColumnSummary,
     ColumnUse, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, IMPORT_RULES, ImportSettings,
-    ImportWarning, Inspection, MissingPolicy, Table, TableReport, TaskChoice, TextFeature,
-    WarningKind, build_dataset, build_owned, build_with_report, decode_input, decode_owned,
-    inspect_csv, is_missing, read_table, read_table_owned, read_table_with_progress, report,
-    sniff_csv, summarize,
+    ImportWarning, Inspection, LeftOutRow, MissingPolicy, Table, TableReport, TaskChoice,
+    TextFeature, WarningKind, build_dataset, build_owned, build_with_report, decode_input,
+    decode_owned, inspect_csv, is_missing, one_line, read_table, read_table_owned,
+    read_table_with_progress, report, sniff_csv, summarize,
 };
 pub use iris::iris;
 pub use open::{SourceKind, detect, open_idx_file, open_path};

@@ -13,8 +13,8 @@ use eframe::egui::{self, Color32, RichText};
 use crate::data::{
     ColumnDecision, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, DataSource, Dataset,
     FileImport, FolderSummary, ImportReport, ImportSettings, ImportWarning, OpenedTable, Phase,
-    Progress, SourceKind, Table, build_opened, detect, open_table, report, scan_image_folder,
-    summarize,
+    Progress, SourceKind, Table, TableReport, build_opened, detect, one_line, open_table, report,
+    scan_image_folder, summarize,
 };
 use crate::experiment::DatasetRef;
 use crate::ui::action::Action;
@@ -32,71 +32,164 @@ use review::table_review_ui;
 /// Rows shown in the preview table.
 const PREVIEW_ROWS: usize = 8;
 
+/// The wizard's answer to a path of nothing but spaces (which named no file in its error).
+const BLANK_PATH: &str =
+    "the path is blank: type or paste the path of a file or folder, then press Enter";
+
 /// A delimited text file as understood so far.
 pub struct TableReview {
+    /// The file, as the importer's errors name it.
+    file: String,
     gzip: bool,
     table: Arc<Table>,
     columns: Vec<crate::data::ColumnSummary>,
     settings: ImportSettings,
-    /// Rows per value of the label column (counted when the label column changes, not every
-    /// frame), with the column it belongs to.
+    /// Rows per value of the label column in the file (counted when the label column
+    /// changes, not every frame), with the column it belongs to: the class balance shown
+    /// while the settings cannot build.
     balance: Option<(usize, Vec<(String, usize)>)>,
-    /// What becomes of each column under these settings, the importer's warnings and why
-    /// building would fail, if it would (recomputed when they change), with the settings they
-    /// were computed for.
-    decisions: Option<Decisions>,
+    /// The importer's report under these settings (recomputed when they change), with the
+    /// settings it was made for: what becomes of each column and row, the importer's
+    /// warnings and why building would fail, if it would.
+    decisions: Option<(ImportSettings, TableReport)>,
 }
 
-/// The importer's report of a reviewed table for some settings: (those settings, each
-/// column's decision, the warnings, why building would fail).
-type Decisions = (
-    ImportSettings,
-    Vec<ColumnDecision>,
-    Vec<ImportWarning>,
-    Option<String>,
-);
-
 impl TableReview {
-    /// One decision per column of the file for the current settings (the data room's
-    /// [`crate::data::report`], the same list `inspect` prints and `train` writes to stderr).
-    fn decisions(&mut self) -> &[ColumnDecision] {
-        self.refresh_report();
-        self.decisions
+    /// The importer's report for the current settings (the data room's
+    /// [`crate::data::report`]: the same decisions `inspect` prints and `train` writes to
+    /// stderr).
+    fn report(&mut self) -> &TableReport {
+        if self
+            .decisions
             .as_ref()
-            .map_or(&[], |(_, d, ..)| d.as_slice())
+            .is_some_and(|(s, _)| *s != self.settings)
+        {
+            self.decisions = None;
+        }
+        let (_, report) = self.decisions.get_or_insert_with(|| {
+            let report = report(&self.file, &self.table, &self.settings);
+            (self.settings.clone(), report)
+        });
+        report
+    }
+
+    /// One decision per column of the file for the current settings.
+    fn decisions(&mut self) -> &[ColumnDecision] {
+        &self.report().columns
     }
 
     /// The importer's warnings for the current settings (an ID-like label, shared column
     /// names): the same ones `inspect` lists and `train` writes to stderr.
     fn warnings(&mut self) -> &[ImportWarning] {
-        self.refresh_report();
-        self.decisions
-            .as_ref()
-            .map_or(&[], |(_, _, w, _)| w.as_slice())
+        &self.report().warnings
     }
 
     /// Whether building with the current settings would succeed.
     fn builds(&mut self) -> bool {
-        self.refresh_report();
-        self.decisions.as_ref().is_some_and(|(.., e)| e.is_none())
+        self.report().error.is_none()
     }
 
-    /// Recomputes the report when the settings changed since it was made.
-    fn refresh_report(&mut self) {
-        if self
-            .decisions
-            .as_ref()
-            .is_none_or(|(s, ..)| *s != self.settings)
-        {
-            let report = report("", &self.table, &self.settings);
-            self.decisions = Some((
-                self.settings.clone(),
-                report.columns,
-                report.warnings,
-                report.error,
-            ));
+    /// Why the current settings cannot build, in the window's words (naming its controls, not
+    /// the command line's flags), when the table was read with the settings' reading options
+    /// (else *Train on it* reads the file again with them, and that build's error shows).
+    fn build_error(&mut self) -> Option<String> {
+        if self.table.options() != self.settings.csv {
+            return None;
         }
+        self.report()
+            .error
+            .as_ref()
+            .map(crate::data::DataError::in_window)
     }
+}
+
+/// `1 row` or `5 rows`.
+fn rows(n: usize) -> String {
+    if n == 1 {
+        "1 row".to_string()
+    } else {
+        format!("{n} rows")
+    }
+}
+
+/// What becomes of every row of the file under `report`: `5 rows: 3 train · 1 test · 1 left
+/// out` (the three add up to the rows of the file).
+fn rows_summary(report: &TableReport) -> String {
+    let left_out = report.rows_read.saturating_sub(report.rows);
+    let mut text = format!(
+        "{}: {} train · {} test",
+        rows(report.rows_read),
+        report.train_rows,
+        report.test_rows
+    );
+    if left_out > 0 {
+        text += &format!(" · {left_out} left out");
+    }
+    text
+}
+
+/// The rows `report` leaves out, the first ones named with why: `line 3: "oops" in column
+/// "b" is not a number, treated as missing; line 9: a missing label in column "y"; and 4
+/// more`. `None` when every row is used.
+fn left_out_list(report: &TableReport) -> Option<String> {
+    let left_out = report.rows_read.saturating_sub(report.rows);
+    if left_out == 0 {
+        return None;
+    }
+    let listed: Vec<String> = report.left_out.iter().map(ToString::to_string).collect();
+    let mut text = listed.join("; ");
+    let more = left_out.saturating_sub(listed.len());
+    if more > 0 {
+        text += &format!("; and {more} more");
+    }
+    Some(text)
+}
+
+/// What an empty test split means and what to do about it, when `report`'s is empty (its
+/// test loss then shows "-"); `None` otherwise.
+fn empty_test_note(report: &TableReport) -> Option<String> {
+    if report.error.is_some() || report.rows == 0 || report.test_rows > 0 {
+        return None;
+    }
+    let classes = report.class_counts.len();
+    Some(if report.rows == 1 {
+        "no test split: the only row trains, so the test loss shows \"-\"".to_string()
+    } else if classes > 0 && report.class_counts.iter().all(|(_, n)| *n == 1) {
+        format!(
+            "no test split: each of the {classes} classes has a single row, which trains, so \
+             the test loss and accuracy show \"-\"; if the label is a quantity, choose the \
+             task \"regression\", which holds rows out for testing"
+        )
+    } else {
+        "no test split: \"% train\" is 100, so every row trains and the test loss shows \"-\"; \
+         lower \"% train\" to hold rows out for testing"
+            .to_string()
+    })
+}
+
+/// What the window says once a table became the data set, when not every row is in both
+/// splits' counts or the test split is empty: `nonnum.csv: 5 rows: 3 train · 1 test · 1 left
+/// out (line 3: "oops" in column "b" is not a number, treated as missing)`. `None` for a
+/// table whose every row is used and tested on, and for other sources.
+pub fn imported_note(report: &ImportReport) -> Option<String> {
+    let table = report.table.as_ref()?;
+    let left_out = left_out_list(table);
+    let empty_test = empty_test_note(table);
+    if left_out.is_none() && empty_test.is_none() {
+        return None;
+    }
+    let file = Path::new(&report.source).file_name().map_or_else(
+        || report.source.clone(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut text = format!("{file}: {}", rows_summary(table));
+    if let Some(list) = left_out {
+        text += &format!(" ({list})");
+    }
+    if let Some(note) = empty_test {
+        text += &format!("; {note}");
+    }
+    Some(text)
 }
 
 /// Rows per distinct value of column `label`, sorted by value; `None` beyond 20 values.
@@ -178,12 +271,13 @@ pub struct ImportWizard {
     pub last_report: Option<Arc<ImportReport>>,
 }
 
-/// The wizard's table review of an opened file, with guessed settings.
-fn table_review(opened: crate::data::OpenedTable) -> Loaded {
+/// The wizard's table review of a file opened from `path`, with guessed settings.
+fn table_review(path: &Path, opened: crate::data::OpenedTable) -> Loaded {
     let csv = opened.table.options();
     let columns = summarize(&opened.table, &csv);
     let settings = ImportSettings::guess(&opened.table, csv);
     Loaded::Table(Box::new(TableReview {
+        file: path.display().to_string(),
         gzip: opened.gzip,
         table: Arc::new(opened.table),
         columns,
@@ -201,7 +295,8 @@ fn run(
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<Loaded, String> {
-    let text = |e: crate::data::DataError| e.to_string();
+    // In the window's words: a setting that resolves an error is named as the wizard's control.
+    let text = |e: crate::data::DataError| e.in_window();
     let source = match work {
         Work::Build(source) => source,
         Work::BuildOpened(source, settings, opened) => {
@@ -214,13 +309,13 @@ fn run(
         }
         Work::Open(Some(options)) => {
             return open_table(path, Some(options), progress, cancel)
-                .map(table_review)
+                .map(|opened| table_review(path, opened))
                 .map_err(text);
         }
         Work::Open(None) => match detect(path).map_err(text)? {
             SourceKind::Table => {
                 return open_table(path, None, progress, cancel)
-                    .map(table_review)
+                    .map(|opened| table_review(path, opened))
                     .map_err(text);
             }
             SourceKind::ImageFolder => {
@@ -315,8 +410,14 @@ impl ImportWizard {
         self.job = Some(Job::Picking(rx, std::time::Instant::now()));
     }
 
-    /// Starts loading `path` in the background and opens the wizard.
+    /// Starts loading `path` in the background and opens the wizard. A blank path (empty, or
+    /// only spaces) is not looked up: the wizard says so, and nothing else changes.
     pub fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
+        if path.to_string_lossy().trim().is_empty() {
+            self.open = true;
+            self.error = Some(BLANK_PATH.to_string());
+            return;
+        }
         log_event(&format!(
             "wizard opened {} at step {}",
             path.display(),
@@ -328,6 +429,12 @@ impl ImportWizard {
         self.building = false;
         self.typed_path = path.display().to_string();
         self.spawn(ctx, path, Work::Open(None));
+    }
+
+    /// Opens the path typed in the wizard's field (trimmed).
+    fn open_typed(&mut self, ctx: &egui::Context) {
+        let path = PathBuf::from(self.typed_path.trim());
+        self.open_path(ctx, path);
     }
 
     /// Starts `work` on `path` in the background; the wizard shows its progress.
@@ -373,12 +480,10 @@ impl ImportWizard {
         let Some(path) = self.path.clone() else {
             return;
         };
+        // Settings that cannot build show why in the review, which disables *Train on it*.
         if let Some(Loaded::Table(review)) = &mut self.review
-            && review.table.options() == review.settings.csv
-            && !review.builds()
+            && review.build_error().is_some()
         {
-            let file = path.display().to_string();
-            self.error = report(&file, &review.table, &review.settings).error;
             return;
         }
         if let Some(Loaded::Table(review)) = &mut self.review
@@ -387,6 +492,7 @@ impl ImportWizard {
             && let Some(Loaded::Table(review)) = self.review.take()
         {
             let TableReview {
+                file,
                 gzip,
                 table,
                 columns,
@@ -410,6 +516,7 @@ impl ImportWizard {
                 // Shared (never, today): read the file again, as below.
                 Err(table) => {
                     self.review = Some(Loaded::Table(Box::new(TableReview {
+                        file,
                         gzip,
                         columns,
                         table,
@@ -632,8 +739,7 @@ impl ImportWizard {
                 .add(egui::TextEdit::singleline(&mut self.typed_path).desired_width(360.0))
                 .on_hover_text("Type or paste a path, then press Enter");
             if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                let path = PathBuf::from(self.typed_path.trim());
-                self.open_path(ui.ctx(), path);
+                self.open_typed(ui.ctx());
             }
             if ui
                 .button("Browse…")

@@ -13,7 +13,7 @@ use super::scatter::{scatter_rows, zeroed_in_parallel};
 use super::settings::{CsvOptions, ImportSettings};
 use super::table::{ColumnNumbers, Table};
 use crate::data::dataset::{Features, SourceRows, Split, split_indices, split_sizes};
-use crate::data::{DataError, Dataset, Labels, Standardizer, Task};
+use crate::data::{DataError, Dataset, Labels, Remedy, Standardizer, Task};
 
 /// A label column with a distinct value for at least this share of the rows (and at least
 /// [`ID_LIKE_MIN_ROWS`] rows) looks like an identifier.
@@ -22,6 +22,32 @@ pub const ID_LIKE_SHARE: f64 = 0.9;
 pub const ID_LIKE_MIN_ROWS: usize = 10;
 /// One-hot code of a missing cell.
 pub(super) const MISSING_CODE: u8 = u8::MAX;
+/// The report lists the first this many rows left out ([`TableReport::left_out`]).
+pub const LEFT_OUT_LISTED: usize = 5;
+
+/// A row left out of the data set, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeftOutRow {
+    /// 0-based data row.
+    pub row: usize,
+    /// 1-based line where the row starts; 0 when unknown (a large file of numbers read as a
+    /// stream keeps no text).
+    pub line: u64,
+    /// Why, in a few words: `a missing value in column "b"`, `"oops" in column "b" is not a
+    /// number, treated as missing`.
+    pub reason: String,
+}
+
+impl std::fmt::Display for LeftOutRow {
+    /// `line 3: a missing value in column "b"` (`data row 2: …` when the line is unknown).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(f, "data row {}: {}", self.row + 1, self.reason)
+        }
+    }
+}
 
 /// Something the user should know although the data set was built.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -60,17 +86,46 @@ pub struct TableReport {
     pub dropped_missing_label: usize,
     /// Rows left out because a feature is missing (with [`super::MissingPolicy::DropRows`]).
     pub dropped_missing_feature: usize,
+    /// The first rows left out ([`LEFT_OUT_LISTED`] at most), in file order, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOutRow>,
+    /// Rows in the training split (0 when the build fails).
+    pub train_rows: usize,
+    /// Rows in the test split (0 when the build fails; also when every class has a single
+    /// row, which trains, or the training share is 1).
+    pub test_rows: usize,
+    /// Rows per class among the rows kept, in class order (classification only).
+    pub class_counts: Vec<(String, usize)>,
     /// Missing cells in the whole table (every column).
     pub missing_values: usize,
+    /// Cells that are not numbers and are treated as missing values
+    /// ([`super::BadNumbers::Missing`]): in the feature columns of numbers, and in a label
+    /// of numbers the cells not finite as a 32-bit float.
+    pub treated_as_missing: usize,
+    /// Cells of a label of numbers that are numbers not finite as a 32-bit float (`inf`,
+    /// `3.5e38`): refused, or their rows left out with [`super::BadNumbers::Missing`].
+    pub non_finite_labels: usize,
     /// `"classification"` or `"regression"` (empty when the build failed before deciding).
     pub task: String,
     /// One decision per column of the file, in order (the label included).
     pub columns: Vec<ColumnDecision>,
     /// Things to check although the data set was built.
     pub warnings: Vec<ImportWarning>,
-    /// Why the data set cannot be built with these settings (from [`report`] only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    /// Why the data set cannot be built with these settings (from [`report`] only; as text
+    /// in JSON).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "error_text")]
+    pub error: Option<DataError>,
+}
+
+/// An error as its text (for [`TableReport::error`] in JSON).
+fn error_text<S: serde::Serializer>(
+    error: &Option<DataError>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match error {
+        Some(e) => serializer.serialize_str(&e.to_string()),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl TableReport {
@@ -89,8 +144,13 @@ impl TableReport {
 pub(super) enum Source {
     /// Numbers of column `j` (NaN = missing).
     Number(usize),
-    /// One-hot codes per row (index of the value, [`MISSING_CODE`] = missing), `width` values.
-    OneHot { codes: Vec<u8>, width: usize },
+    /// One-hot codes per row (index of the value, [`MISSING_CODE`] = missing), `width` values,
+    /// of column `column`.
+    OneHot {
+        column: usize,
+        codes: Vec<u8>,
+        width: usize,
+    },
 }
 
 /// Everything decided before the features are written.
@@ -161,7 +221,8 @@ pub fn build_owned(
         .map(|&j| table.numbers(j))
         .any(|c| c.is_none_or(|c| c.bad > 0));
     if !text_needed {
-        table.release_text();
+        let rows = first_gaps(&table, settings);
+        table.release_text_keeping_lines(rows);
     }
     let prepared = {
         let numbers = table.numbers_with(settings.csv.decimal_comma);
@@ -169,6 +230,32 @@ pub fn build_owned(
     };
     let numbers = table.into_numbers();
     Ok(assemble(name, prepared, Cow::Owned(numbers), settings))
+}
+
+/// The rows a build of a table of numbers may leave out first, for their lines: the first
+/// [`LEFT_OUT_LISTED`] whose label is missing and the first whose feature is.
+fn first_gaps(table: &Table, settings: &ImportSettings) -> Vec<usize> {
+    let first = |columns: &[usize]| -> Vec<usize> {
+        let columns: Vec<&ColumnNumbers> = columns
+            .iter()
+            .filter_map(|&j| table.numbers(j))
+            .filter(|c| c.missing > 0)
+            .collect();
+        if columns.is_empty() {
+            return Vec::new();
+        }
+        (0..table.n_rows())
+            .filter(|&i| {
+                columns
+                    .iter()
+                    .any(|c| c.values.get(i).is_some_and(|x| x.is_nan()))
+            })
+            .take(LEFT_OUT_LISTED)
+            .collect()
+    };
+    let mut rows = first(&[settings.label]);
+    rows.extend(first(&settings.features));
+    rows
 }
 
 /// What building `table` with `settings` would decide, without building: every column's
@@ -180,7 +267,8 @@ pub fn report(file_name: &str, table: &Table, settings: &ImportSettings) -> Tabl
         Err(error) => {
             let mut report = empty_report(file_name, table, &numbers, settings);
             report.columns = decide(table, &numbers, settings).0;
-            report.error = Some(error.to_string());
+            report.treated_as_missing = bad_cells_treated_as_missing(&report.columns);
+            report.error = Some(error);
             report
         }
     }
@@ -200,12 +288,31 @@ fn empty_report(
         rows: 0,
         dropped_missing_label: 0,
         dropped_missing_feature: 0,
+        left_out: Vec::new(),
+        train_rows: 0,
+        test_rows: 0,
+        class_counts: Vec::new(),
         missing_values: numbers.iter().map(|c| c.missing).sum(),
+        treated_as_missing: 0,
+        non_finite_labels: numbers
+            .get(settings.label)
+            .filter(|c| c.bad > 0 && c.numbers > 0)
+            .filter(|c| overflowing_only(table, settings.label, c).is_some())
+            .map_or(0, |c| c.bad),
         task: String::new(),
         columns: Vec::new(),
         warnings: Vec::new(),
         error: None,
     }
+}
+
+/// The bad cells of the feature columns of numbers that treat them as missing.
+fn bad_cells_treated_as_missing(decisions: &[ColumnDecision]) -> usize {
+    decisions
+        .iter()
+        .filter(|d| d.kind == ColumnUse::Number && d.cause == Some(super::ColumnCause::BadNumbers))
+        .map(|d| d.bad_count)
+        .sum()
 }
 
 /// Checks the settings against the table.
@@ -272,11 +379,12 @@ fn unresolved_error(file_name: &str, table: &Table, d: &ColumnDecision) -> DataE
         format!("; also {}{ellipsis}", more.join(", "))
     };
     message += &format!(
-        " ({} of {present} cells{also}): treat such cells as missing or exclude the column \
-         (--bad-numbers missing|exclude)",
+        " ({} of {present} cells{also}): treat such cells as missing or exclude the column",
         d.bad_count
     );
-    DataError::new(file_name, message).at_cell(first.line, first.column)
+    DataError::new(file_name, message)
+        .at_cell(first.line, first.column)
+        .with_remedy(Remedy::BadNumbers)
 }
 
 /// Decides every column, the rows kept, the labels and the task.
@@ -331,6 +439,7 @@ fn prepare(
                 let column = table.columns.get(j).map_or("", String::as_str);
                 feature_names.extend(values.iter().map(|v| format!("{column}={v}")));
                 sources.push(Source::OneHot {
+                    column: j,
                     codes,
                     width: values.len(),
                 });
@@ -365,6 +474,20 @@ fn prepare(
     }
     let (labels, task) = labels_and_task(file_name, table, label_numbers, &kept, settings)?;
     report.rows = kept.len();
+    (report.train_rows, report.test_rows) = split_sizes(&labels, settings.train_ratio);
+    if let (Labels::Classes(classes), Task::Classification { class_names }) = (&labels, &task) {
+        let mut counts = vec![0usize; class_names.len()];
+        for &c in classes {
+            if let Some(n) = counts.get_mut(c) {
+                *n += 1;
+            }
+        }
+        report.class_counts = class_names.iter().cloned().zip(counts).collect();
+    }
+    report.treated_as_missing = bad_cells_treated_as_missing(&decisions);
+    if label_numbers.is_some_and(|c| c.bad > 0) {
+        report.treated_as_missing += report.non_finite_labels;
+    }
     report.columns = decisions;
     if let Some(label_decision) = report.columns.get_mut(label) {
         label_decision.reason = match &task {
@@ -398,8 +521,8 @@ fn prepare(
 }
 
 /// The rows that become samples (see [`Kept`]), counting in `report` those left out for a
-/// missing label or (when `drop_incomplete`) a missing feature; and whether a kept row may
-/// still hold a missing feature value (to be filled).
+/// missing label or (when `drop_incomplete`) a missing feature, and listing the first ones
+/// with why; and whether a kept row may still hold a missing feature value (to be filled).
 fn kept_rows(
     table: &Table,
     (numbers, sources): (&[ColumnNumbers], &[Source]),
@@ -419,26 +542,67 @@ fn kept_rows(
             Source::OneHot { .. } => true,
         })
         .collect();
+    let missing_at = |s: &Source, i: usize| match s {
+        Source::Number(j) => numbers[*j].values.get(i).is_none_or(|x| x.is_nan()),
+        Source::OneHot { codes, .. } => codes.get(i).is_none_or(|&c| c == MISSING_CODE),
+    };
     let label_gaps = label_numbers.is_none_or(|c| c.missing + c.bad > 0);
     let mut kept = Kept::new();
+    let list = |report: &mut TableReport, i: usize, j: usize| {
+        if report.left_out.len() < LEFT_OUT_LISTED {
+            report.left_out.push(LeftOutRow {
+                row: i,
+                line: table.line(i),
+                reason: missing_reason(table, numbers.get(j), i, j, j == label),
+            });
+        }
+    };
     for i in 0..table.n_rows() {
         if label_gaps && label_missing(i) {
             report.dropped_missing_label += 1;
+            list(report, i, label);
             kept.leave_out(i);
             continue;
         }
-        let incomplete = gaps.iter().any(|s| match s {
-            Source::Number(j) => numbers[*j].values.get(i).is_none_or(|x| x.is_nan()),
-            Source::OneHot { codes, .. } => codes.get(i).is_none_or(|&c| c == MISSING_CODE),
-        });
-        if incomplete && drop_incomplete {
+        let incomplete = gaps.iter().find(|s| missing_at(s, i));
+        if let Some(source) = incomplete
+            && drop_incomplete
+        {
             report.dropped_missing_feature += 1;
+            let j = match source {
+                Source::Number(j) => *j,
+                Source::OneHot { column, .. } => *column,
+            };
+            list(report, i, j);
             kept.leave_out(i);
             continue;
         }
         kept.keep(i);
     }
     (kept, !gaps.is_empty() && !drop_incomplete)
+}
+
+/// Why row `i` is left out for its cell in column `j` (`label`: the label column), a missing
+/// value or a cell that is not a number treated as one: `a missing value in column "b"`,
+/// `"oops" in column "b" is not a number, treated as missing`, `a missing label in column
+/// "y"`, `"inf" in column "y" is not a finite number`. The cell's text is read only in a
+/// column with cells that are not numbers (a table of numbers may have freed its text).
+fn missing_reason(
+    table: &Table,
+    column: Option<&ColumnNumbers>,
+    i: usize,
+    j: usize,
+    label: bool,
+) -> String {
+    let name = table.columns.get(j).map_or("", String::as_str);
+    let text = column.is_none_or(|c| c.bad > 0);
+    let cell = if text { table.cell(i, j) } else { "" };
+    match (is_missing(cell), label) {
+        (true, true) => format!("a missing label in column {name:?}"),
+        (true, false) => format!("a missing value in column {name:?}"),
+        (false, true) => not_a_number(cell, name),
+        (false, false) => format!("{}, treated as missing", not_a_number(cell, name)),
+    }
 }
 
 /// The first row whose `label` cell is not a finite `f32` when every such cell of `column`
@@ -469,12 +633,14 @@ fn non_finite_label(
     let name = table.columns.get(label).map_or("", String::as_str);
     let message = format!(
         "{} ({} of {} cells): a label of numbers must be finite as a 32-bit float (at most \
-         3.4e38 in size); scale the column, or leave such rows out (--bad-numbers missing)",
+         3.4e38 in size); scale the column, or leave such rows out",
         not_a_number(table.cell(row, label), name),
         column.bad,
         column.present()
     );
-    DataError::new(file_name, message).at_cell(table.cell_line(row, label), label + 1)
+    DataError::new(file_name, message)
+        .at_cell(table.cell_line(row, label), label + 1)
+        .with_remedy(Remedy::NonFiniteLabel)
 }
 
 /// The warning for a classification label with a distinct value for (nearly) every row.

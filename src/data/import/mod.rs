@@ -77,6 +77,8 @@
 //! [`DEFAULT_SPLIT_SEED`]); missing-value means and standardisation (on by default) use the
 //! training split only.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::{DataError, Dataset, Labels, Task};
@@ -96,8 +98,8 @@ pub mod stream;
 pub mod table;
 
 pub use build::{
-    ID_LIKE_MIN_ROWS, ID_LIKE_SHARE, ImportWarning, TableReport, WarningKind, build_dataset,
-    build_owned, build_with_report, report,
+    ID_LIKE_MIN_ROWS, ID_LIKE_SHARE, ImportWarning, LEFT_OUT_LISTED, LeftOutRow, TableReport,
+    WarningKind, build_dataset, build_owned, build_with_report, report,
 };
 pub use columns::{
     BadCell, ColumnCause, ColumnDecision, ColumnKind, ColumnSummary, ColumnUse, summarize,
@@ -129,19 +131,10 @@ pub fn find_column(columns: &[String], label: &str) -> Option<usize> {
 
 /// `"{file}:{line}: unknown label column \"y\"; the columns are x1, x2, label"`, with
 /// `line` the header's (or first record's) line, [`Table::header_line`]. A name holding a
-/// line break or another control character is quoted and escaped (`"first\nheader"`), so
-/// the message stays one line.
+/// line break or another control character is quoted and escaped ([`one_line`]:
+/// `"first\nheader"`), so the message stays one line.
 pub fn unknown_column(file_name: &str, line: u64, columns: &[String], label: &str) -> DataError {
-    let names: Vec<String> = columns
-        .iter()
-        .map(|name| {
-            if name.chars().any(char::is_control) {
-                format!("{name:?}")
-            } else {
-                name.clone()
-            }
-        })
-        .collect();
+    let names: Vec<Cow<'_, str>> = columns.iter().map(|name| one_line(name)).collect();
     DataError::new(
         file_name,
         format!(
@@ -151,6 +144,17 @@ pub fn unknown_column(file_name: &str, line: u64, columns: &[String], label: &st
         ),
     )
     .at_line(line)
+}
+
+/// `text` as it is, or quoted and escaped (`"x\ny"`) when it holds a line break or another
+/// control character: so that a name or value shows on one line, and `x\ny` cannot be taken
+/// for two values `x` and `y`.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        Cow::Owned(format!("{text:?}"))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// A column of the report in `inspect`'s JSON: `{"column": "area", "reason": "…"}`.

@@ -90,7 +90,7 @@ fn write_row(sources: &[Source], numbers: &[ColumnNumbers], i: usize, row: &mut 
                 }
                 at += 1;
             }
-            Source::OneHot { codes, width } => {
+            Source::OneHot { codes, width, .. } => {
                 let code = codes.get(i).copied().unwrap_or(MISSING_CODE);
                 for (k, x) in row.iter_mut().skip(at).take(*width).enumerate() {
                     *x = if code == MISSING_CODE {

@@ -71,6 +71,9 @@ pub struct Table {
     header_line: u64,
     /// Data rows (`starts.len()`, except in a table read as a stream, which keeps no starts).
     rows: usize,
+    /// The lines of some rows (row, line; by row), kept when the text was freed
+    /// ([`Table::release_text_keeping_lines`]).
+    kept_lines: Vec<(usize, u64)>,
 }
 
 /// Reads `text` (as returned by [`super::decode_input`]) into a [`Table`] with `options`.
@@ -143,6 +146,7 @@ pub fn read_table_owned(
         sep_line: sep.is_some(),
         header_line: line_at(&text, first),
         text: Vec::new(),
+        kept_lines: Vec::new(),
     };
     table.text = text;
     if table.n_rows() == 0 {
@@ -183,6 +187,7 @@ impl Table {
             sep_line: false,
             header_line,
             rows,
+            kept_lines: Vec::new(),
         };
         table.drop_empty_last(last_header_empty);
         Some(table)
@@ -259,8 +264,16 @@ impl Table {
         std::str::from_utf8(bytes).unwrap_or_default().trim()
     }
 
-    /// The 1-based line where row `i` starts (0 outside the table).
+    /// The 1-based line where row `i` starts (0 outside the table, and when it is not known:
+    /// a table read as a stream keeps no text, nor one whose text was freed, except for the
+    /// rows whose lines it kept).
     pub fn line(&self, i: usize) -> u64 {
+        if self.text.is_empty() {
+            return self
+                .kept_lines
+                .binary_search_by_key(&i, |&(row, _)| row)
+                .map_or(0, |k| self.kept_lines[k].1);
+        }
         self.starts.get(i).map_or(0, |&s| line_at(&self.text, s))
     }
 
@@ -310,6 +323,16 @@ impl Table {
     pub(crate) fn release_text(&mut self) {
         self.text = Vec::new();
         self.unescaped = HashMap::new();
+    }
+
+    /// [`Table::release_text`], keeping the lines of `rows` for [`Table::line`] (so that the
+    /// rows a build leaves out can still be named by their lines).
+    pub(crate) fn release_text_keeping_lines(&mut self, rows: impl IntoIterator<Item = usize>) {
+        let mut kept: Vec<(usize, u64)> = rows.into_iter().map(|i| (i, self.line(i))).collect();
+        kept.sort_unstable();
+        kept.dedup();
+        self.kept_lines = kept;
+        self.release_text();
     }
 
     /// Frees the text (cells can no longer be read) and returns the columns as numbers.

@@ -125,6 +125,11 @@ impl GradscopeApp {
             Action::OpenRecent(path) => self.panels.import.open_path(ctx, path),
             Action::Imported(data, source, report) => {
                 self.train_on_imported(data, source);
+                // Rows left out or an empty test split, said once more after the wizard
+                // closed: the data panel's counts alone do not add up to the file's rows.
+                if let Some(note) = report.as_deref().and_then(crate::ui::import::imported_note) {
+                    self.lab.banner = Some(Banner::Done(note));
+                }
                 self.import_report = report.map(|r| (Arc::clone(&self.lab.data), r));
             }
             Action::TogglePresentation => {

@@ -4,34 +4,57 @@
 
 use eframe::egui::{self, Color32, RichText};
 
-use super::{PREVIEW_ROWS, TableReview, class_balance, delimiter_name};
+use super::{
+    PREVIEW_ROWS, TableReview, class_balance, delimiter_name, empty_test_note, left_out_list,
+    one_line, rows_summary,
+};
 use crate::data::{
     BadNumbers, ColumnCause, ColumnDecision, ColumnKind, ColumnUse, MissingPolicy, TaskChoice,
     TextFeature,
 };
 
+/// The colour of an error in the review.
+const ERROR_COLOUR: Color32 = Color32::from_rgb(230, 90, 80);
+
 /// The review of a delimited file; returns (options changed → read again, train now).
 /// `reading` is true while the file is read again with changed options: *Train on it* waits
-/// for that (and says so).
+/// for that (and says so). Settings that cannot build say why at once, under the button,
+/// which they disable.
 pub(super) fn table_review_ui(
     ui: &mut egui::Ui,
     review: &mut TableReview,
     reading: bool,
 ) -> (bool, bool) {
+    let error = review.build_error();
+    let waiting = match &error {
+        _ if reading => "The file is being read again with the new options; wait for it".into(),
+        Some(error) => format!("These settings cannot build: {error}"),
+        None => String::new(),
+    };
     let go = ui
         .add_enabled(
-            !reading,
+            !reading && error.is_none(),
             egui::Button::new(RichText::new("Train on it").strong()),
         )
         .on_hover_text("Build the data set with the settings below and start a new session with it")
-        .on_disabled_hover_text("The file is being read again with the new options; wait for it")
+        .on_disabled_hover_text(waiting)
         .clicked();
+    if let Some(error) = &error {
+        ui.label(RichText::new(error).color(ERROR_COLOUR).strong())
+            .on_hover_text("Why these settings cannot build: change them below");
+    }
+    let before = review.settings.clone();
     let reparse = read_options_ui(ui, review);
     preview_ui(ui, review);
     learn_ui(ui, review);
     warnings_ui(ui, review);
     balance_ui(ui, review);
+    rows_ui(ui, review);
     options_ui(ui, review);
+    if review.settings != before {
+        // What the new settings make of the table shows in the next frame.
+        ui.ctx().request_repaint();
+    }
     (reparse, go)
 }
 
@@ -156,7 +179,8 @@ fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
                 .show(ui, |ui| {
                     for (j, column) in review.columns.iter().enumerate() {
                         let mark = if j == label { " (label)" } else { "" };
-                        ui.label(RichText::new(format!("{}{mark}", column.name)).strong())
+                        let name = one_line(&column.name);
+                        ui.label(RichText::new(format!("{name}{mark}")).strong())
                             .on_hover_text(format!(
                                 "{} · {} distinct · {} missing",
                                 match column.kind {
@@ -211,7 +235,8 @@ fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
         ui.horizontal(|ui| {
             ui.label(
                 RichText::new("columns of numbers with a few bad cells:").color(Color32::LIGHT_RED),
-            );
+            )
+            .on_hover_text("Cells that are not numbers in columns that mostly hold numbers");
             ui.radio_value(
                 &mut review.settings.bad_numbers,
                 BadNumbers::Missing,
@@ -226,14 +251,66 @@ fn preview_ui(ui: &mut egui::Ui, review: &mut TableReview) {
             .on_hover_text("Leave such columns out of the data set");
         });
     }
+    non_finite_label_ui(ui, review);
+}
+
+/// For a label of numbers with cells not finite as a 32-bit float (`inf`, `3.5e38`): how many,
+/// and the choice to leave their rows out (refused otherwise).
+fn non_finite_label_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let cells = review.report().non_finite_labels;
+    if cells == 0 {
+        return;
+    }
+    let name = review
+        .columns
+        .get(review.settings.label)
+        .map_or_else(String::new, |c| c.name.clone());
+    let settings = &mut review.settings;
+    ui.horizontal(|ui| {
+        let what = if cells == 1 {
+            "1 cell is a number".to_string()
+        } else {
+            format!("{cells} cells are numbers")
+        };
+        ui.label(
+            RichText::new(format!(
+                "label column {name:?}: {what} not finite as a 32-bit float (inf, 3.5e38):"
+            ))
+            .color(Color32::LIGHT_RED),
+        )
+        .on_hover_text(
+            "A label of numbers must be finite as a 32-bit float (at most 3.4e38 in size)",
+        );
+        let mut leave_out = settings.bad_numbers == BadNumbers::Missing;
+        if ui
+            .checkbox(&mut leave_out, "leave those rows out")
+            .on_hover_text(
+                "Leave out the rows whose label is such a number (unticked, the data set is not \
+                 built). The same setting as \"treat as missing\" for columns of numbers with \
+                 bad cells: it treats theirs as missing too",
+            )
+            .changed()
+        {
+            settings.bad_numbers = if leave_out {
+                BadNumbers::Missing
+            } else {
+                BadNumbers::Refuse
+            };
+        }
+    });
 }
 
 /// The label column, the task and the feature columns.
 fn learn_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let decisions = review.decisions().to_vec();
     let settings = &mut review.settings;
     ui.separator();
     ui.label(RichText::new("What to learn").strong());
-    let names: Vec<String> = review.columns.iter().map(|c| c.name.clone()).collect();
+    let names: Vec<String> = review
+        .columns
+        .iter()
+        .map(|c| one_line(&c.name).into_owned())
+        .collect();
     ui.horizontal(|ui| {
         ui.label("label column");
         egui::ComboBox::from_id_salt("import_label")
@@ -273,6 +350,18 @@ fn learn_ui(ui: &mut egui::Ui, review: &mut TableReview) {
             if j == settings.label {
                 continue;
             }
+            // A column chosen but left out by the importer (too many text values, constant,
+            // all missing, bad cells excluded) is not ticked: the tick says what is used.
+            let left_out = decisions.iter().find(|d| {
+                d.index == j
+                    && d.kind == ColumnUse::Excluded
+                    && d.cause != Some(ColumnCause::NotSelected)
+            });
+            if let Some(decision) = left_out {
+                ui.add_enabled(false, egui::Checkbox::new(&mut false, name))
+                    .on_disabled_hover_text(format!("Not used: {}", decision.reason));
+                continue;
+            }
             let mut on = settings.features.contains(&j);
             if ui
                 .checkbox(&mut on, name)
@@ -301,32 +390,103 @@ fn warnings_ui(ui: &mut egui::Ui, review: &mut TableReview) {
     }
 }
 
-/// Rows per label value (counted when the label column changes).
+/// Rows per class among the rows used (the importer's count); while the settings cannot
+/// build, rows per label value in the file (counted when the label column changes). A value
+/// with a line break is quoted and escaped, so that it reads as one.
 fn balance_ui(ui: &mut egui::Ui, review: &mut TableReview) {
-    let settings = &review.settings;
-    if review.balance.as_ref().map(|b| b.0) != Some(settings.label) {
-        let counts = class_balance(&review.table, settings.label).unwrap_or_default();
-        review.balance = Some((settings.label, counts));
+    let label = review.settings.label;
+    let (counts, tip) = if review.builds() {
+        let counts = review.report().class_counts.clone();
+        (counts, "Rows per class, among the rows used")
+    } else {
+        if review.balance.as_ref().map(|b| b.0) != Some(label) {
+            let counts = class_balance(&review.table, label).unwrap_or_default();
+            review.balance = Some((label, counts));
+        }
+        let counts = review
+            .balance
+            .as_ref()
+            .map(|b| b.1.clone())
+            .unwrap_or_default();
+        (counts, "Rows per label value in the file")
+    };
+    let Some(column) = review.columns.get(label) else {
+        return;
+    };
+    let (fewest, most) = counts
+        .iter()
+        .fold((usize::MAX, 0), |(lo, hi), &(_, n)| (lo.min(n), hi.max(n)));
+    let text = match counts.len() {
+        0 => return,
+        k if k > MAX_BALANCE_LISTED => format!("{k} classes of {fewest} to {most} rows"),
+        _ => {
+            let each: Vec<String> = counts
+                .iter()
+                .map(|(v, n)| format!("{}: {n}", one_line(v)))
+                .collect();
+            each.join(", ")
+        }
+    };
+    ui.label(format!(
+        "class balance of {}: {text}",
+        one_line(&column.name)
+    ))
+    .on_hover_text(tip);
+}
+
+/// Classes up to which the class balance lists each one.
+const MAX_BALANCE_LISTED: usize = 20;
+
+/// What becomes of every row under these settings: the training and test split and the rows
+/// left out (the first ones named, with why), and a warning when the test split is empty.
+fn rows_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let report = review.report();
+    if report.error.is_some() {
+        return;
     }
-    if let (Some(label), Some((_, counts))) = (review.columns.get(settings.label), &review.balance)
-        && !counts.is_empty()
-    {
-        let text: Vec<String> = counts.iter().map(|(v, n)| format!("{v}: {n}")).collect();
-        ui.label(format!(
-            "class balance of {}: {}",
-            label.name,
-            text.join(", ")
-        ))
-        .on_hover_text("Rows per label value");
+    let summary = rows_summary(report);
+    let left_out = left_out_list(report);
+    let empty_test = empty_test_note(report);
+    ui.label(summary).on_hover_text(
+        "What becomes of the file's rows with these settings: the training split, the test \
+         split and the rows left out",
+    );
+    if let Some(list) = left_out {
+        ui.label(format!("left out: {list}")).on_hover_text(
+            "Rows with a missing label are left out; so are rows with a missing feature value, \
+             unless \"fill with the mean\" is chosen below",
+        );
     }
+    if let Some(note) = empty_test {
+        let color = ui.visuals().warn_fg_color;
+        ui.label(RichText::new(format!("warning: {note}")).color(color))
+            .on_hover_text("The data set can be built, but nothing will be tested");
+    }
+}
+
+/// `0 missing values (NA, empty, ?)`, or with `treated` cells that are not numbers treated as
+/// missing: `1 missing value (NA, empty, ?; 1 of them not a number, treated as missing)`.
+fn missing_text(missing: usize, treated: usize) -> String {
+    let all = missing + treated;
+    let values = if all == 1 { "value" } else { "values" };
+    let bad = match treated {
+        0 => String::new(),
+        1 => "; 1 of them not a number, treated as missing".to_string(),
+        n => format!("; {n} of them not numbers, treated as missing"),
+    };
+    format!("{all} missing {values} (NA, empty, ?{bad})")
 }
 
 /// Missing values, text features, standardisation, train share and split seed.
 fn options_ui(ui: &mut egui::Ui, review: &mut TableReview) {
+    let report = review.report();
+    let (missing, treated) = (report.missing_values, report.treated_as_missing);
     let settings = &mut review.settings;
-    let missing: usize = review.columns.iter().map(|c| c.missing).sum();
     ui.horizontal(|ui| {
-        ui.label(format!("{missing} missing values (NA, empty, ?)"));
+        ui.label(missing_text(missing, treated)).on_hover_text(
+            "Missing cells in the whole file, with the cells that are not numbers treated as \
+             missing",
+        );
         ui.radio_value(&mut settings.missing, MissingPolicy::DropRows, "drop rows")
             .on_hover_text("Leave out every row with a missing value");
         ui.radio_value(

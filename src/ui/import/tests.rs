@@ -97,3 +97,48 @@ fn a_build_cancelled_while_it_ran_on_hands_nothing_over_and_the_review_comes_bac
     assert!(!kept.is_open());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A path of nothing but spaces (the tester typed three) is not looked up as a file without a
+/// name (which answered ": the file does not exist"): the wizard says the path is blank and
+/// starts nothing, from the path field and from any other route.
+#[test]
+fn a_blank_path_is_named_as_blank() {
+    let ctx = egui::Context::default();
+    let message = "the path is blank: type or paste the path of a file or folder, then press Enter";
+    let mut typed = ImportWizard {
+        typed_path: "   ".into(),
+        ..ImportWizard::default()
+    };
+    typed.open_typed(&ctx);
+    assert_eq!(typed.error(), Some(message));
+    assert!(typed.is_open() && typed.job.is_none() && typed.path.is_none());
+    let mut dropped = ImportWizard::default();
+    dropped.open_path(&ctx, PathBuf::from(" \t"));
+    assert_eq!(dropped.error(), Some(message));
+    assert!(dropped.job.is_none());
+}
+
+/// After a table became the data set, the message strip says what became of its rows when
+/// one was left out or nothing is tested, and nothing when every row is used and tested on.
+#[test]
+fn the_note_after_an_import_names_the_rows_left_out() {
+    let dir = std::env::temp_dir().join(format!("gradscope-note-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let note = |name: &str, text: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, text).expect("write");
+        let loaded = crate::data::load_now(&DataSource::auto(&file)).expect("loads");
+        imported_note(&loaded.report)
+    };
+    let rows: String = (0..10).map(|i| format!("{i},{}\n", i % 2)).collect();
+    assert_eq!(note("clean.csv", &format!("x,y\n{rows}")), None);
+    assert_eq!(
+        note("gaps.csv", &format!("x,y\n{rows}NA,1\n7,\n")),
+        Some(
+            "gaps.csv: 12 rows: 8 train · 2 test · 2 left out (line 12: a missing value in \
+             column \"x\"; line 13: a missing label in column \"y\")"
+                .to_string()
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
