@@ -365,6 +365,19 @@ fn write_file(test: &str, name: &str, text: &str) -> (PathBuf, PathBuf) {
     (dir, path)
 }
 
+/// Writes `text` to a file `name` in a fresh folder for `test` and opens it in the wizard
+/// (two frames drawn): the folder, the file and the harness.
+fn wizard_on_text(
+    test: &str,
+    name: &str,
+    text: &str,
+) -> (PathBuf, PathBuf, Harness<'static, GradscopeApp>) {
+    let (dir, path) = write_file(test, name, text);
+    let mut harness = wizard_on(&path);
+    harness.run_steps(2);
+    (dir, path, harness)
+}
+
 /// Clicks *Train on it* and waits until the App trains on the file `path`.
 fn train_on_it(harness: &mut Harness<'static, GradscopeApp>, path: &Path) {
     harness.get_by_label("Train on it").click();
@@ -392,9 +405,7 @@ fn the_bad_numbers_choice_can_be_changed_and_a_stale_error_goes() {
         };
         text += &format!("{i},{b},{}\n", ["y", "n"][i % 2]);
     }
-    let (dir, path) = write_file("wizard-bad-numbers", "mixed.csv", &text);
-    let mut harness = wizard_on(&path);
-    harness.run_steps(2);
+    let (dir, path, mut harness) = wizard_on_text("wizard-bad-numbers", "mixed.csv", &text);
     // Unresolved: the review names the cell and the wizard's choice (not a command-line
     // flag), and Train on it waits for the choice.
     let error = format!(
@@ -431,9 +442,7 @@ fn the_bad_numbers_choice_can_be_changed_and_a_stale_error_goes() {
 #[test]
 fn every_row_is_accounted_for_before_and_after_training() {
     let text = "a,b,label\n1,2,x\n3,oops,y\n5,6,z\n7,8,x\n9,10,y\n";
-    let (dir, path) = write_file("wizard-rows", "nonnum.csv", text);
-    let mut harness = wizard_on(&path);
-    harness.run_steps(2);
+    let (dir, path, mut harness) = wizard_on_text("wizard-rows", "nonnum.csv", text);
     // Unresolved: the file's counts.
     for shown in [
         "0 missing values (NA, empty, ?)",
@@ -481,13 +490,11 @@ fn every_row_is_accounted_for_before_and_after_training() {
 /// for it (not a command-line flag); ticked, that row is left out and said so.
 #[test]
 fn a_non_finite_label_shows_at_once_with_the_wizards_remedy() {
-    let (dir, path) = write_file(
+    let (dir, path, mut harness) = wizard_on_text(
         "wizard-inf",
         "inflabel.csv",
         "a,b,label\n1,2,0\n2,3,inf\n3,4,1\n",
     );
-    let mut harness = wizard_on(&path);
-    harness.run_steps(2);
     let error = format!(
         "{}:3:3: \"inf\" in column \"label\" is not a finite number (1 of 3 cells): a label \
          of numbers must be finite as a 32-bit float (at most 3.4e38 in size); scale the \
@@ -529,9 +536,8 @@ fn a_non_finite_label_shows_at_once_with_the_wizards_remedy() {
 /// learn from, and *Train on it* is disabled, its tooltip saying why.
 #[test]
 fn a_table_without_features_is_refused_in_the_review() {
-    let (dir, path) = write_file("wizard-onecol", "onecol.csv", "label\n1\n0\n1\n");
-    let mut harness = wizard_on(&path);
-    harness.run_steps(2);
+    let (dir, path, mut harness) =
+        wizard_on_text("wizard-onecol", "onecol.csv", "label\n1\n0\n1\n");
     let error = format!(
         "{}: no usable feature columns besides the label column \"label\"",
         path.display()
@@ -556,9 +562,7 @@ fn a_table_without_features_is_refused_in_the_review() {
 #[test]
 fn a_label_with_a_line_break_shows_on_one_line() {
     let text = "a,b,label\n1,2,\"x\ny\"\n3,4,y\n5,6,x\n";
-    let (dir, path) = write_file("wizard-linebreak", "quotedlb.csv", text);
-    let mut harness = wizard_on(&path);
-    harness.run_steps(2);
+    let (dir, path, mut harness) = wizard_on_text("wizard-linebreak", "quotedlb.csv", text);
     let shown = "class balance of label: x: 1, \"x\\ny\": 1, y: 1";
     assert!(
         harness.query_by_label(shown).is_some(),
@@ -575,9 +579,7 @@ fn a_column_the_importer_leaves_out_is_not_ticked() {
     for i in 0..30 {
         text += &format!("0.{i}5,n{i},{}\n", i % 2);
     }
-    let (dir, path) = write_file("wizard-manytext", "manytext.csv", &text);
-    let mut harness = wizard_on(&path);
-    harness.run_steps(2);
+    let (dir, path, mut harness) = wizard_on_text("wizard-manytext", "manytext.csv", &text);
     let ticked = |harness: &Harness<'static, GradscopeApp>, label: &str| {
         let node = harness.get_by_role_and_label(Role::CheckBox, label);
         let node = node.accesskit_node();
@@ -603,9 +605,7 @@ fn a_column_the_importer_leaves_out_is_not_ticked() {
 #[test]
 fn an_empty_test_split_is_flagged() {
     let text = "a,b,y\n1,2,1e20\n2,3,2e20\n3,1,3e19\n4,2,5e19\n5,1,1.5e20\n6,2,7e19\n";
-    let (dir, path) = write_file("wizard-empty-test", "hugetarget.csv", text);
-    let mut harness = wizard_on(&path);
-    harness.run_steps(2);
+    let (dir, path, mut harness) = wizard_on_text("wizard-empty-test", "hugetarget.csv", text);
     let note = "no test split: each of the 6 classes has a single row, which trains, so the test \
                 loss and accuracy show \"-\"; if the label is a quantity, choose the task \
                 \"regression\", which holds rows out for testing";
