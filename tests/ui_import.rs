@@ -562,7 +562,7 @@ fn a_table_without_features_is_refused_in_the_review() {
 #[test]
 fn a_label_with_a_line_break_shows_on_one_line() {
     let text = "a,b,label\n1,2,\"x\ny\"\n3,4,y\n5,6,x\n";
-    let (dir, path, mut harness) = wizard_on_text("wizard-linebreak", "quotedlb.csv", text);
+    let (dir, _path, harness) = wizard_on_text("wizard-linebreak", "quotedlb.csv", text);
     let shown = "class balance of label: x: 1, \"x\\ny\": 1, y: 1";
     assert!(
         harness.query_by_label(shown).is_some(),
