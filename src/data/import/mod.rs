@@ -89,6 +89,7 @@ mod kept;
 mod labels;
 pub mod numbers;
 mod read;
+pub mod report;
 pub mod rules;
 pub mod scan;
 mod scatter;
@@ -98,13 +99,13 @@ pub mod stream;
 pub mod table;
 
 pub use build::{
-    ID_LIKE_MIN_ROWS, ID_LIKE_SHARE, ImportWarning, LEFT_OUT_LISTED, LeftOutRow, TableReport,
-    WarningKind, build_dataset, build_owned, build_with_report, report,
+    ID_LIKE_MIN_ROWS, ID_LIKE_SHARE, build_dataset, build_owned, build_with_report, report,
 };
 pub use columns::{
     BadCell, ColumnCause, ColumnDecision, ColumnKind, ColumnSummary, ColumnUse, summarize,
 };
 pub use numbers::{is_missing, not_a_number, parse_number, shorten};
+pub use report::{ImportWarning, LEFT_OUT_LISTED, LeftOutRow, TableReport, WarningKind};
 pub use rules::IMPORT_RULES;
 pub use settings::{
     BadNumbers, CsvOptions, DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_RATIO, ImportSettings,
