@@ -14,6 +14,15 @@ pub fn format_number(value: f64) -> String {
     }
 }
 
+/// A count with its noun: "1 feature", "4 features", "1 row left out".
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("{count} {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
 /// Formats a learning rate (or another rate on a log slider) compactly: `0.01`, `0.3`, `10`,
 /// `1e-4`.
 pub fn format_learning_rate(lr: f64) -> String {

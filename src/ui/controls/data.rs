@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
-use super::plural;
 use crate::data::{Dataset, SynthKind};
 use crate::train::TrainConfig;
 use crate::ui::action::Action;
+use crate::ui::format::plural;
 use crate::ui::state::{DataSettings, DatasetChoice, Settings};
 
 const MNIST_HINT: &str = "Handwritten digits 0–9, 28×28 grey (bundled: 8 000 train, 2 000 test from the MNIST test set); trains the Small CNN";

@@ -16,6 +16,7 @@ use eframe::egui::{self, RichText};
 
 use crate::experiment::{ControlId, Worksheet};
 use crate::ui::action::Action;
+use crate::ui::format::plural;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
 use crate::ui::state::{RunView, Settings};
@@ -55,15 +56,6 @@ impl Gate<'_> {
                 response.on_disabled_hover_text("Locked by the worksheet");
             }
         }
-    }
-}
-
-/// "1 feature", "4 features".
-fn plural(count: usize, one: &str, many: &str) -> String {
-    if count == 1 {
-        format!("{count} {one}")
-    } else {
-        format!("{count} {many}")
     }
 }
 

@@ -3,10 +3,10 @@
 
 use eframe::egui::{self, RichText};
 
-use super::plural;
 use crate::data::Dataset;
 use crate::nn::ActivationKind;
 use crate::train::{ConvBlock, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, TrainConfig};
+use crate::ui::format::plural;
 use crate::ui::state::Settings;
 
 const SMALL_CNN_HINT: &str =
