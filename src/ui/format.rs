@@ -4,13 +4,19 @@
 /// notation when the magnitude is at least 10⁴ or below 10⁻³ (`1.235e-5`); non-finite values
 /// as Rust prints them (`NaN`, `inf`).
 pub fn format_number(value: f64) -> String {
+    format_decimals(value, 4)
+}
+
+/// [`format_number`] with `decimals` decimals in the usual range (a colour bar's `±2.56`),
+/// and the same scientific notation outside it (a diverged run's `±1.575e7`).
+pub fn format_decimals(value: f64, decimals: usize) -> String {
     let magnitude = value.abs();
     if value == 0.0 {
         "0".to_string()
     } else if value.is_finite() && !(1e-3..1e4).contains(&magnitude) {
         format!("{value:.3e}")
     } else {
-        format!("{value:.4}")
+        format!("{value:.decimals$}")
     }
 }
 
@@ -36,7 +42,16 @@ pub fn format_learning_rate(lr: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_learning_rate, format_number};
+    use super::{format_decimals, format_learning_rate, format_number};
+
+    #[test]
+    fn decimals_in_the_usual_range_and_exponents_outside_it() {
+        assert_eq!(format_decimals(2.5612, 2), "2.56");
+        assert_eq!(format_decimals(15_750_037.0, 2), "1.575e7");
+        assert_eq!(format_decimals(0.0, 2), "0");
+        assert_eq!(format_number(563_834.7), "5.638e5");
+        assert_eq!(format_number(0.0697), "0.0697");
+    }
 
     #[test]
     fn learning_rates_read_well() {

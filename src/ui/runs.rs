@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use eframe::egui::{self, RichText};
 
 use crate::ui::action::Action;
+use crate::ui::format::format_number;
 use crate::ui::panel::Panel;
 use crate::ui::runlist::{RunAction, RunEntry, RunList, RunSummary, differing_settings};
 use crate::ui::state::View;
@@ -275,20 +276,9 @@ impl RunsPanel {
 
     /// A row's values after its name.
     fn values_ui(&self, ui: &mut egui::Ui, row: &Row<'_>) {
-        // Four decimals in the usual range; a diverged run's 563834.7000 became too wide for
-        // its column, so large losses take the exponent form (5.638e5).
-        let number = |v: Option<f64>| {
-            v.map_or_else(
-                || "–".to_string(),
-                |v| {
-                    if v.abs() < 1e4 {
-                        format!("{v:.4}")
-                    } else {
-                        crate::ui::format::format_number(v)
-                    }
-                },
-            )
-        };
+        // A diverged run's 563834.7000 was too wide for its column: large losses take the
+        // exponent form (5.638e5).
+        let number = |v: Option<f64>| v.map_or_else(|| "–".to_string(), format_number);
         let percent =
             |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{:.1}", v * 100.0));
         ui.label(format!("{}", row.learning_rate));

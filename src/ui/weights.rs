@@ -8,6 +8,7 @@ use crate::data::Dataset;
 use crate::train::DenseView;
 use crate::ui::action::Action;
 use crate::ui::colormap::diverging;
+use crate::ui::format::format_decimals;
 use crate::ui::panel::Panel;
 use crate::ui::state::View;
 use crate::ui::typeset::{number, pair};
@@ -65,12 +66,8 @@ fn legend_ui(ui: &mut egui::Ui, limit: f32, width: f32) {
     }
     // Two decimals in the usual range; exponent form for weights blown up by a large
     // learning rate (it read "±15750037.00").
-    let (end, end_precise) = if (0.01..1e4).contains(&f64::from(limit)) {
-        (format!("{limit:.2}"), format!("{limit:.3}"))
-    } else {
-        let text = crate::ui::format::format_number(f64::from(limit));
-        (text.clone(), text)
-    };
+    let end = format_decimals(f64::from(limit), 2);
+    let end_precise = format_decimals(f64::from(limit), 3);
     response.on_hover_text(format!(
         "Colour scale of this layer: blue = −{end_precise}, white = 0, red = +{end_precise}"
     ));
