@@ -9,7 +9,7 @@ use rand::rngs::StdRng;
 
 use super::dynamics::{Dynamics, Recall};
 use super::network::{Hopfield, overlap};
-use super::pattern::{Pattern, flip_bits};
+use super::pattern::{Pattern, flip_bits, random_label};
 use super::{MemoryError, derive_seed};
 
 /// What a state is, relative to the stored patterns (indices 0-based; shown 1-based).
@@ -86,7 +86,7 @@ impl StateName {
 /// label and for the random patterns' "random {k + 1}".
 fn informative_label(patterns: &[Pattern], k: usize) -> Option<&str> {
     let label = patterns.get(k)?.label.as_str();
-    (!label.is_empty() && label != format!("random {}", k + 1)).then_some(label)
+    (!label.is_empty() && label != random_label(k)).then_some(label)
 }
 
 impl fmt::Display for StateName {

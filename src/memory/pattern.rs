@@ -123,12 +123,18 @@ pub fn random_patterns(grid: Grid, count: usize, seed: u64) -> Vec<Pattern> {
     let mut rng = StdRng::seed_from_u64(seed);
     (0..count)
         .map(|k| Pattern {
-            label: format!("random {}", k + 1),
+            label: random_label(k),
             spins: (0..grid.neurons())
                 .map(|_| if rng.random::<bool>() { 1 } else { -1 })
                 .collect(),
         })
         .collect()
+}
+
+/// The label of random pattern `k` (0-based): "random {k + 1}". It only repeats the
+/// pattern's number, so end states name such patterns by number alone.
+pub(crate) fn random_label(k: usize) -> String {
+    format!("random {}", k + 1)
 }
 
 /// `spins` with exactly `round(fraction · N)` distinct neurons flipped, chosen uniformly at
