@@ -30,9 +30,11 @@ pub fn plural(count: usize, one: &str, many: &str) -> String {
 }
 
 /// Formats a learning rate (or another rate on a log slider) compactly: `0.01`, `0.3`, `10`,
-/// `1e-4`.
+/// `1e-4`, and `0` for zero (not `0e0`).
 pub fn format_learning_rate(lr: f64) -> String {
-    if lr >= 0.01 {
+    if lr == 0.0 {
+        "0".to_string()
+    } else if lr >= 0.01 {
         let text = format!("{lr:.4}");
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -56,6 +58,7 @@ mod tests {
     #[test]
     fn learning_rates_read_well() {
         assert_eq!(format_learning_rate(0.01), "0.01");
+        assert_eq!(format_learning_rate(0.0), "0");
         assert_eq!(format_learning_rate(0.3), "0.3");
         assert_eq!(format_learning_rate(10.0), "10");
         assert_eq!(format_learning_rate(1e-4), "1e-4");

@@ -34,7 +34,7 @@ pub(super) fn parse_typed(
     note: &RefCell<Option<String>>,
 ) -> Option<f64> {
     let text = text.trim();
-    let stays = format!("the {name} stays {}", shown(current));
+    let stays = format!("the {name} stays {}", format_learning_rate(current));
     let Some(value) = text.parse::<f64>().ok().filter(|v| v.is_finite()) else {
         *note.borrow_mut() = Some(format!("\"{text}\" is not a number: {stays}"));
         return None;
@@ -54,20 +54,11 @@ pub(super) fn parse_typed(
             };
             *note.borrow_mut() = Some(format!(
                 "\"{text}\" is {side} the {name} may be: set to {}",
-                shown(set)
+                format_learning_rate(set)
             ));
             Some(set)
         }
         Allowed::Within(..) => Some(value),
-    }
-}
-
-/// A value as the sliders show it ("0", "0.999", "1e-5").
-fn shown(value: f64) -> String {
-    if value == 0.0 {
-        "0".to_string()
-    } else {
-        format_learning_rate(value)
     }
 }
 
