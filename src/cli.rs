@@ -77,7 +77,7 @@ pub enum CliCommand {
 #[derive(Args, Debug, Default)]
 pub struct WindowArgs {
     /// Save a PNG of the window after `--quit-after` seconds (default 3), then quit.
-    #[arg(long, value_name = "FILE.png")]
+    #[arg(long, value_parser = parse_path, value_name = "FILE.png")]
     pub screenshot: Option<PathBuf>,
     /// Quit after this many seconds (taking the screenshot first, if one is asked for).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
@@ -90,7 +90,7 @@ pub struct WindowArgs {
     pub dataset: Option<String>,
     /// Start with this CSV/TSV file (also .gz), IDX file, MNIST folder or folder of class
     /// sub-folders of images.
-    #[arg(long, value_name = "FILE_OR_DIR")]
+    #[arg(long, value_parser = parse_path, value_name = "FILE_OR_DIR")]
     pub data: Option<PathBuf>,
     /// Label column of a CSV `--data`: a header name or a 0-based index (default: the last).
     #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
@@ -100,12 +100,13 @@ pub struct WindowArgs {
     #[arg(long, value_name = "POLICY", value_parser = inspect::parse_bad_numbers)]
     pub bad_numbers: Option<BadNumbers>,
     /// Open this file or folder in the import wizard at start (while the default trains).
-    #[arg(long, value_name = "FILE_OR_DIR", conflicts_with = "data")]
+    #[arg(long, value_parser = parse_path, value_name = "FILE_OR_DIR", conflicts_with = "data")]
     pub open: Option<PathBuf>,
     /// Open this experiment or lesson file (JSON, see "Save & open…") at start. `--config`
     /// works too, as in `gradscope train --config`.
     #[arg(
         long,
+        value_parser = parse_path,
         alias = "config",
         value_name = "FILE.json",
         conflicts_with_all = ["data", "dataset"]
@@ -143,7 +144,7 @@ pub struct TrainArgs {
     /// --hidden, --activation, --optimizer, --lr, --batch, --epochs its training settings, and
     /// --seed the seed of the weights and batch order (the data keeps its own). Training starts
     /// from the seed unless --resume or --load-weights is given.
-    #[arg(long, value_name = "FILE.json")]
+    #[arg(long, value_parser = parse_path, value_name = "FILE.json")]
     pub config: Option<PathBuf>,
     /// Built-in data set: circle xor xor4 gaussians spiral moons line iris mnist (default spiral).
     #[arg(long, conflicts_with = "data")]
@@ -151,7 +152,7 @@ pub struct TrainArgs {
     /// Your own data instead of a built-in set: a CSV/TSV file (also .gz; the label is the last
     /// column unless --label names another), one file of an IDX pair, a folder with the four
     /// MNIST IDX files, or a folder of class sub-folders of images.
-    #[arg(long, value_name = "FILE_OR_DIR")]
+    #[arg(long, value_parser = parse_path, value_name = "FILE_OR_DIR")]
     pub data: Option<PathBuf>,
     /// A CSV column of numbers with a few cells that are not numbers: refuse (default),
     /// missing (treat those cells as missing) or exclude (leave the column out).
@@ -201,16 +202,16 @@ pub struct TrainArgs {
     #[arg(long, value_name = "NAME", requires = "config")]
     pub run: Option<String>,
     /// Start from the weights in this safetensors file instead of the seed's.
-    #[arg(long, value_name = "FILE.safetensors")]
+    #[arg(long, value_parser = parse_path, value_name = "FILE.safetensors")]
     pub load_weights: Option<PathBuf>,
     /// After training, write the experiment with its weights and history to this file.
-    #[arg(long, value_name = "FILE.json")]
+    #[arg(long, value_parser = parse_path, value_name = "FILE.json")]
     pub save: Option<PathBuf>,
     /// After training, write the weights to this safetensors file (PyTorch names and shapes).
-    #[arg(long, value_name = "FILE.safetensors")]
+    #[arg(long, value_parser = parse_path, value_name = "FILE.safetensors")]
     pub weights: Option<PathBuf>,
     /// After training, write the loss history and the final evaluation to this CSV file.
-    #[arg(long, value_name = "FILE.csv")]
+    #[arg(long, value_parser = parse_path, value_name = "FILE.csv")]
     pub metrics: Option<PathBuf>,
     /// Print one JSON line with the final metrics on stdout.
     #[arg(long)]
@@ -249,6 +250,18 @@ pub struct TrainReport {
     /// step's update (`null` when no epoch was completed): the running figure a PyTorch loop
     /// prints, higher than `train_loss` while the model is still improving.
     pub epoch_batch_loss: Option<f64>,
+}
+
+/// A path given on the command line, refused when it is empty or only spaces: `--data "   "`
+/// said `   : the file does not exist`, naming no file. Other paths are taken as they are.
+///
+/// # Errors
+/// `"the path is blank: give the path of a file or folder"`.
+pub fn parse_path(text: &str) -> Result<PathBuf, String> {
+    if text.trim().is_empty() {
+        return Err("the path is blank: give the path of a file or folder".to_string());
+    }
+    Ok(PathBuf::from(text))
 }
 
 /// Parses `--hidden 16,16` with one activation for all layers.

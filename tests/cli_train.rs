@@ -159,6 +159,14 @@ fn invalid_arguments_exit_2_with_one_line() {
             "--mode: unknown view 'tour' (known: lab lesson race memory)",
         ),
         (
+            vec!["train", "--data", "   "],
+            "invalid value '   ' for '--data <FILE_OR_DIR>': the path is blank: give the path of a file or folder",
+        ),
+        (
+            vec!["inspect", ""],
+            "invalid value '' for '<PATH>': the path is blank: give the path of a file or folder",
+        ),
+        (
             vec!["train", "--optimizer", "adagrad"],
             "--optimizer: unknown optimizer 'adagrad' (known: sgd momentum nesterov rmsprop adam)",
         ),

@@ -97,6 +97,23 @@ fn the_sweep_reports_every_p_and_repeats_exactly() {
     );
 }
 
+/// The mean overlap is k / (N · trials) for a whole k, rounded once: printed in the JSON as
+/// `0.947`, not as the `0.9470000000000001` that adding 20 rounded overlaps gave.
+#[test]
+fn the_mean_overlap_is_one_rounding_of_a_whole_count() {
+    let config = CapacityConfig::new(100);
+    let curve = sweep(&config);
+    let cells = (100 * config.trials) as f64;
+    for point in &curve.points {
+        let k = (point.mean_overlap * cells).round();
+        assert_eq!(point.mean_overlap, k / cells, "{point:?}");
+    }
+    assert!(
+        curve.points.iter().any(|p| p.mean_overlap < 0.99),
+        "some recalls end off the pattern"
+    );
+}
+
 #[test]
 fn the_sweep_stops_when_cancelled() {
     let config = CapacityConfig::new(100);

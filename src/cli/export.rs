@@ -12,11 +12,11 @@ use crate::experiment::{ExistingFiles, Experiment, export_pytorch};
 pub struct ExportArgs {
     /// The experiment file (JSON) to export; its saved weights are exported, else the seed's
     /// initial weights.
-    #[arg(value_name = "EXPERIMENT.json")]
+    #[arg(value_parser = crate::cli::parse_path, value_name = "EXPERIMENT.json")]
     pub experiment: PathBuf,
     /// The folder to write model.safetensors, split.json and train.py into: a new or empty
     /// folder (created if missing), or any folder with --force.
-    #[arg(value_name = "OUT_DIR")]
+    #[arg(value_parser = crate::cli::parse_path, value_name = "OUT_DIR")]
     pub out_dir: PathBuf,
     /// Write into OUT_DIR even when it holds files, replacing those of the same names
     /// (model.safetensors, split.json, train.py and the data files of bundled sets); other

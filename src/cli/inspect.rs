@@ -22,6 +22,7 @@ pub const IMPORT_HELP: &str = crate::data::IMPORT_RULES;
 pub struct InspectArgs {
     /// A CSV/TSV file (also .gz), an IDX file, a folder with the MNIST files or a folder of
     /// class sub-folders of images.
+    #[arg(value_parser = crate::cli::parse_path)]
     pub path: PathBuf,
     /// Label column of a CSV: a header name or a 0-based index (default: the last column).
     #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]

@@ -14,7 +14,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::dynamics::{Dynamics, Recall};
-use super::network::{Hopfield, overlap};
+use super::network::{Hopfield, spin_dot};
 use super::pattern::{Grid, flip_bits, random_patterns};
 use super::rule::LearningRule;
 use super::{MemoryError, derive_seed};
@@ -199,7 +199,8 @@ pub fn capacity_sweep(
     let mut points = Vec::with_capacity(config.max_patterns * config.rules.len());
     for p in 1..=config.max_patterns {
         let mut recalled = vec![0usize; nets.len()];
-        let mut overlap_sum = vec![0.0; nets.len()];
+        // Σ over trials of Σᵢ xᵢ sᵢ: exact, so the mean overlap is one rounding.
+        let mut dot_sum = vec![0i64; nets.len()];
         for t in 0..config.trials {
             if cancel.load(Ordering::Relaxed) {
                 return Err(MemoryError::Cancelled);
@@ -219,7 +220,7 @@ pub fn capacity_sweep(
                 let mut recall = Recall::new(net, &cue, Dynamics::Async, order_seed)?;
                 let end = recall.run(config.max_sweeps * n as u64);
                 recalled[r] += usize::from(end.recalled(&patterns, target));
-                overlap_sum[r] += overlap(&patterns[target].spins, recall.net().state());
+                dot_sum[r] += spin_dot(&patterns[target].spins, recall.net().state());
                 *slot = Some(recall.into_net());
             }
         }
@@ -234,7 +235,7 @@ pub fn capacity_sweep(
                 recalled: recalled[r],
                 trials: config.trials,
                 share: recalled[r] as f64 / config.trials as f64,
-                mean_overlap: overlap_sum[r] / config.trials as f64,
+                mean_overlap: dot_sum[r] as f64 / (n * config.trials) as f64,
             })
             .collect();
         points.extend_from_slice(&finished);

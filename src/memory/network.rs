@@ -297,6 +297,12 @@ impl Hopfield {
 
 /// m = (1/N) Σ_i x_i s_i, the overlap of two ±1 vectors of the same length N.
 pub fn overlap(x: &[i8], s: &[i8]) -> f64 {
-    let dot: i64 = x.iter().zip(s).map(|(&a, &b)| i64::from(a * b)).sum();
-    dot as f64 / x.len().max(1) as f64
+    spin_dot(x, s) as f64 / x.len().max(1) as f64
+}
+
+/// Σᵢ xᵢ sᵢ of two ±1 states: the number of neurons where they agree minus the number where
+/// they differ, so N times their [`overlap`]. An integer, so that sums of it over many recalls
+/// are exact (`memory capacity`'s mean overlap is one division of such a sum).
+pub fn spin_dot(x: &[i8], s: &[i8]) -> i64 {
+    x.iter().zip(s).map(|(&a, &b)| i64::from(a * b)).sum()
 }
