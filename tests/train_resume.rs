@@ -412,3 +412,47 @@ fn a_run_whose_batch_size_changed_is_saved_unchecked_and_resumes_exactly() {
     let steady = Session::new(data, TrainConfig::default()).expect("session");
     assert_eq!(ResumeState::of(&steady).unchecked, None);
 }
+
+/// An update that makes the weights non-finite is undone whole: the weights, and the
+/// optimizer's moments and step count. Before, the optimizer kept the update's count, and a
+/// file saved after a divergence held one optimizer update more than its steps, so that
+/// opening it was refused (`resume.optimizer.steps: 1927 updates, more than the 1926 steps
+/// taken`).
+#[test]
+fn a_diverged_update_leaves_the_optimizer_as_it_was_and_the_file_opens() {
+    let data = spiral();
+    for kind in [
+        OptimizerKind::Sgd,
+        OptimizerKind::Momentum,
+        OptimizerKind::Adam,
+    ] {
+        let config = TrainConfig {
+            optimizer: OptimizerConfig::new(kind, 0.01),
+            ..TrainConfig::default()
+        };
+        let mut session = Session::new(Arc::clone(&data), config).expect("session");
+        step_losses(&mut session, 10);
+        let before = ResumeState::of(&session);
+        // Infinite in f32: the loss of step 11 is finite, its update is not.
+        session.set_learning_rate(1e300);
+        assert_eq!(
+            session.step(),
+            StepOutcome::Diverged { step: 11 },
+            "{kind:?}"
+        );
+        session.set_learning_rate(0.01);
+        let after = ResumeState::of(&session);
+        assert_eq!(after.optimizer, before.optimizer, "{kind:?}");
+        assert_eq!(after.step, 10, "{kind:?}");
+        let dataset = DatasetRef::Synth(SynthConfig::new(SynthKind::Spiral));
+        let mut experiment = Experiment::new(dataset, session.config().clone());
+        experiment.weights = Some(SavedWeights::from_model(session.model(), 10, 0));
+        experiment.resume = Some(after);
+        let text = experiment.to_json();
+        let reopened = Experiment::from_json("diverged.json", text.as_bytes()).expect("reopens");
+        let resumed = reopened
+            .session_on(Arc::clone(&data), Start::SavedWeights)
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(resumed.step_count(), 10);
+    }
+}

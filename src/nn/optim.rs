@@ -364,6 +364,25 @@ impl<T: Scalar> Optimizer<T> {
         self.steps
     }
 
+    /// Copies this optimizer (hyper-parameters, moments and step counts) into `copy`, reusing
+    /// its buffers: after the first call no memory is allocated while the shapes stay. A
+    /// training step keeps such a copy, so that an update that makes the weights non-finite
+    /// can be undone whole, the optimizer's state with the weights.
+    pub fn copy_into(&self, copy: &mut Optimizer<T>) {
+        copy.config = self.config;
+        copy.steps = self.steps;
+        copy.shapes.clone_from(&self.shapes);
+        copy.states.truncate(self.states.len());
+        copy.states
+            .resize_with(self.states.len(), OptimizerState::new);
+        for (to, from) in copy.states.iter_mut().zip(&self.states) {
+            to.first.clone_from(&from.first);
+            to.second.clone_from(&from.second);
+            to.steps = from.steps;
+            to.kind = from.kind;
+        }
+    }
+
     /// The running state (moments and step counts of every tensor) as plain data, e.g. for an
     /// experiment file; [`Optimizer::import`] puts it back.
     pub fn export(&self) -> OptimizerExport<T> {

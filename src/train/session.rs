@@ -219,6 +219,9 @@ pub struct Session {
     step: u64,
     epoch: u64,
     backup: Vec<DMatrix<f32>>,
+    /// The optimizer as it was before the current step, restored with `backup` when the
+    /// step made the weights non-finite.
+    optimizer_backup: Optimizer<f32>,
     batch_indices: Vec<usize>,
     monitor: bool,
     grad_norms: Vec<(usize, f64)>,
@@ -305,6 +308,7 @@ impl Session {
             step: 0,
             epoch: 0,
             backup: Vec::new(),
+            optimizer_backup: Optimizer::new(OptimizerConfig::default()),
             batch_indices: Vec::new(),
             monitor: false,
             grad_norms: Vec::new(),
@@ -534,7 +538,8 @@ impl Session {
     /// One minibatch update: forward, loss, backward, optimizer step.
     ///
     /// Batches are drawn without replacement from a shuffled order; a new order is drawn at each
-    /// epoch boundary. A non-finite loss or update leaves the weights as they were.
+    /// epoch boundary. A non-finite loss or update leaves the weights and the optimizer's state
+    /// as they were.
     pub fn step(&mut self) -> StepOutcome {
         let n = self.data.train.len();
         let batch = self.batch_size();
@@ -558,9 +563,14 @@ impl Session {
             self.model.add_weight_decay(self.config.l2 as f32);
         }
         self.model.copy_params_into(&mut self.backup);
+        self.optimizer.copy_into(&mut self.optimizer_backup);
         self.optimizer.step(&mut self.model);
         if !self.model.params_finite() {
+            // Undone whole: the weights, and the moments and step count of the optimizer,
+            // which would otherwise count an update the weights never kept (a file saved
+            // then held more optimizer updates than steps, and could not be opened).
             self.model.set_params(&self.backup);
+            std::mem::swap(&mut self.optimizer, &mut self.optimizer_backup);
             return StepOutcome::Diverged { step };
         }
         self.step = step;
