@@ -388,13 +388,21 @@ fn with_train_ratio(mut reference: DatasetRef, ratio: f32) -> DatasetRef {
     reference
 }
 
-/// Checks that the folder a `flag` output goes to exists, so no training is wasted.
+/// Checks that the folder a `flag` output goes to exists and that the path is not itself a
+/// folder, so no training is wasted.
 fn check_output(flag: &str, path: Option<&PathBuf>) -> Result<(), String> {
     if let Some(path) = path {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
         if folder.is_some_and(|folder| !folder.is_dir()) {
             return Err(format!(
                 "{flag} {}: the folder does not exist",
+                path.display()
+            ));
+        }
+        // Checked before training: found only when saving, it lost the run.
+        if path.is_dir() {
+            return Err(format!(
+                "{flag} {}: this is a folder; give the name of a file to write",
                 path.display()
             ));
         }
@@ -702,7 +710,7 @@ pub fn train_command_with(
 
 /// Prints a one-line reason and returns the usage-error exit code (2).
 pub fn usage_error(message: &str) -> ExitCode {
-    eprintln!("gradscope: {message}");
+    crate::cli::stdout::print_err(&format!("gradscope: {message}"));
     ExitCode::from(2)
 }
 

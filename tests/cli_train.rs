@@ -542,6 +542,11 @@ fn bad_config_and_weights_files_exit_2_with_one_line() {
         run(&["train", "--save", "/no/such/folder/out.json"]),
         "gradscope: --save /no/such/folder/out.json: the folder does not exist"
     );
+    let folder = dir.display().to_string();
+    assert_eq!(
+        run(&["train", "--save", &folder]),
+        format!("gradscope: --save {folder}: this is a folder; give the name of a file to write")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -594,4 +599,24 @@ fn a_closed_pipe_on_stdout_ends_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
     }
+}
+
+/// A closed standard error (`gradscope train … 2>&1 | true`) loses the messages, not the
+/// run: `eprintln!` panicked with status 101 before `--save` was written.
+#[test]
+fn a_closed_stderr_still_trains_and_saves() {
+    let dir = scratch("closed-stderr");
+    let saved = dir.join("x.json");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(["train", "--dataset", "xor", "--epochs", "1", "--save"])
+        .arg(&saved)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stderr.take());
+    let status = child.wait().expect("it ends");
+    assert_eq!(status.code(), Some(0));
+    assert!(saved.is_file(), "--save was written");
+    let _ = std::fs::remove_dir_all(&dir);
 }

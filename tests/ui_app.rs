@@ -880,5 +880,5 @@ fn a_typed_learning_rate_applies_only_when_entered() {
         harness.state().settings().train.optimizer.learning_rate,
         1e6
     );
-    box_at(&harness, "1000000");
+    box_at(&harness, "1e6");
 }

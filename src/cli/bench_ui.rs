@@ -120,7 +120,7 @@ pub fn bench_ui(args: &BenchUiArgs) -> ExitCode {
             None => run_bench(plan),
         },
         Err(message) => {
-            eprintln!("gradscope: {message}");
+            crate::cli::stdout::print_err(&format!("gradscope: {message}"));
             ExitCode::from(2)
         }
     }
@@ -139,7 +139,7 @@ fn probe(work_ms: f64, seconds: f64, json: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("gradscope bench-ui: {message}");
+            crate::cli::stdout::print_err(&format!("gradscope bench-ui: {message}"));
             ExitCode::FAILURE
         }
     }

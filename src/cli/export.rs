@@ -49,7 +49,7 @@ pub fn export_command(args: &ExportArgs) -> Result<String, String> {
         }
     })?;
     for note in &summary.notes {
-        eprintln!("gradscope export-pytorch: note: {note}");
+        crate::cli::stdout::print_err(&format!("gradscope export-pytorch: note: {note}"));
     }
     serde_json::to_string(&summary).map_err(|e| e.to_string())
 }

@@ -158,7 +158,7 @@ impl TrainProgress for TerminalBar {
     fn line(&mut self, text: &str) {
         match &self.bar {
             Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            None => crate::cli::stdout::print_err(&text),
         }
     }
 
@@ -187,6 +187,8 @@ pub fn stderr_progress() -> Box<dyn TrainProgress> {
     if std::io::stderr().is_terminal() {
         Box::new(TerminalBar::new())
     } else {
-        Box::new(PlainLines::new(|line: &str| eprintln!("{line}")))
+        Box::new(PlainLines::new(|line: &str| {
+            crate::cli::stdout::print_err(line)
+        }))
     }
 }

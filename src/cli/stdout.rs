@@ -16,7 +16,15 @@ pub fn print_line(text: &str) {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("cannot write to standard output: {error}");
+        print_err(&format!("cannot write to standard output: {error}"));
         std::process::exit(1);
     }
+}
+
+/// Writes `text` and a line end to standard error. A write error is ignored: a closed stderr
+/// (`gradscope train … 2>&1 | true`) made `eprintln!` panic with status 101, before `train`
+/// had written its `--save` file. The work goes on; only the message is lost, as it would be
+/// to a reader that is gone.
+pub fn print_err(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }

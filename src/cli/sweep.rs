@@ -351,13 +351,13 @@ pub fn sweep_table(runs: &[SweepRun], seconds: f64) -> String {
 /// # Errors
 /// As [`sweep_command`].
 pub fn run_sweep(args: &TrainArgs) -> Result<(), String> {
-    let mut progress = |line: &str| eprintln!("{line}");
+    let mut progress = |line: &str| crate::cli::stdout::print_err(line);
     let (runs, seconds) = sweep_command(args, &mut progress)?;
     if args.json {
         for run in &runs {
             super::stdout::print_line(&serde_json::to_string(run).map_err(|e| e.to_string())?);
         }
     }
-    eprintln!("{}", sweep_table(&runs, seconds));
+    crate::cli::stdout::print_err(&sweep_table(&runs, seconds));
     Ok(())
 }

@@ -117,13 +117,13 @@ pub struct CapacityArgs {
 /// Runs `gradscope memory [capacity]` as the binary does: prints the result on stdout and
 /// returns exit code 0, or prints `gradscope: <reason>` on stderr and returns 2.
 pub fn run(args: &MemoryArgs) -> std::process::ExitCode {
-    match memory_command(args, |line| eprintln!("{line}")) {
+    match memory_command(args, |line| crate::cli::stdout::print_err(line)) {
         Ok(text) => {
             crate::cli::stdout::print_line(&text);
             std::process::ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("gradscope: {message}");
+            crate::cli::stdout::print_err(&format!("gradscope: {message}"));
             std::process::ExitCode::from(2)
         }
     }

@@ -73,7 +73,7 @@ impl LearningRule {
                  w_ii = 0"
             }
             LearningRule::PseudoInverse => {
-                "W = X (XᵀX)⁻¹ Xᵀ  (X: N×P, one pattern per column),  then w_ii = 0"
+                "W = X (X^T X)⁻¹ X^T  (X: N×P, one pattern per column),  then w_ii = 0"
             }
         }
     }

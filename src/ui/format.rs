@@ -30,10 +30,16 @@ pub fn plural(count: usize, one: &str, many: &str) -> String {
 }
 
 /// Formats a learning rate (or another rate on a log slider) compactly: `0.01`, `0.3`, `10`,
-/// `1e-4`, and `0` for zero (not `0e0`).
+/// `5000`, `1e-4`, `1e6`, `7.5e29`, and `0` for zero (not `0e0`).
 pub fn format_learning_rate(lr: f64) -> String {
     if lr == 0.0 {
         "0".to_string()
+    } else if lr >= 1e4 {
+        // 1e6, 7.5e29: a number of 31 digits widened the controls and the Runs table.
+        let text = format!("{lr:.3e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}e{exponent}")
     } else if lr >= 0.01 {
         let text = format!("{lr:.4}");
         text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -62,6 +68,10 @@ mod tests {
         assert_eq!(format_learning_rate(0.3), "0.3");
         assert_eq!(format_learning_rate(10.0), "10");
         assert_eq!(format_learning_rate(1e-4), "1e-4");
+        assert_eq!(format_learning_rate(5000.0), "5000");
+        assert_eq!(format_learning_rate(1e6), "1e6");
+        assert_eq!(format_learning_rate(1e30), "1e30");
+        assert_eq!(format_learning_rate(7.5e29), "7.5e29");
     }
 
     #[test]

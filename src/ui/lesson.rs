@@ -446,7 +446,7 @@ impl LessonPanel {
                     .color(Color32::from_rgb(230, 50, 50)),
             )
             .on_hover_text(format!(
-                "λ_max = {} is the largest eigenvalue of the Hessian (2/N)·XᵀX with a bias column; above 2/λ_max gradient descent diverges",
+                "λ_max = {} is the largest eigenvalue of the Hessian (2/N)·X^T X with a bias column; above 2/λ_max gradient descent diverges",
                 format_number(self.run.data().lambda_max())
             ));
         }
@@ -503,7 +503,7 @@ impl LessonPanel {
                     )
                     .wrap_mode(egui::TextWrapMode::Extend),
                 )
-                .on_hover_text("The closed-form minimum from the normal equations XᵀXθ = Xᵀy");
+                .on_hover_text("The closed-form minimum from the normal equations X^T X θ = X^T y");
             }
         });
         if self.playing || self.run.steps() > 0 {

@@ -70,6 +70,16 @@ fn metric_line(
         .collect()
 }
 
+/// A loss in the header: 4 decimals, or an exponent once it is too large to read in full
+/// (`7.467e29`; a diverged run printed 30 digits and pushed the plots aside).
+fn loss_text(loss: f64) -> String {
+    if loss.is_finite() && loss.abs() >= 1e4 {
+        format!("{loss:.3e}")
+    } else {
+        format!("{loss:.4}")
+    }
+}
+
 impl Panel for LossPanel {
     /// The loss and accuracy plots of the run.
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
@@ -84,8 +94,8 @@ impl Panel for LossPanel {
             metrics.map_or_else(
                 || "–".to_string(),
                 |m| match m.accuracy {
-                    Some(acc) => format!("{:.4} ({:.1} %)", m.loss, acc * 100.0),
-                    None => format!("{:.4}", m.loss),
+                    Some(acc) => format!("{} ({:.1} %)", loss_text(m.loss), acc * 100.0),
+                    None => loss_text(m.loss),
                 },
             )
         };

@@ -12,6 +12,7 @@ use crate::lesson::{LevelGrid, MAX_CONDITION, Race, Surface, SurfaceKind};
 use crate::nn::OptimizerKind;
 use crate::ui::action::Action;
 use crate::ui::colormap::class_color;
+use crate::ui::controls::typed::{Allowed, note_ui, parse_typed};
 use crate::ui::decimate::{Envelope, PathThinner};
 use crate::ui::format::format_number;
 use crate::ui::pacer::{Pacer, SteppedView, play_pause_button};
@@ -256,6 +257,8 @@ impl RacePanel {
         let surface = self.race.surface().clone();
         let (steps, playing) = (self.race.steps(), self.playing);
         let mut changed = false;
+        // What a typed learning rate did not set as typed, said under the table.
+        let note = std::cell::RefCell::new(None);
         egui::Grid::new("race_table")
             .striped(true)
             .spacing([12.0, 4.0])
@@ -282,13 +285,24 @@ impl RacePanel {
                         )
                         .on_hover_text("Take part in the race")
                         .changed();
+                    let current = racer.config.learning_rate;
                     changed |= ui
                         .add(
                             egui::DragValue::new(&mut racer.config.learning_rate)
-.update_while_editing(false)
+                                .update_while_editing(false)
                                 .range(1e-6..=10.0)
                                 .speed(speed)
-                                .custom_formatter(|v, _| format!("{v:.2e}")),
+                                .custom_formatter(|v, _| format!("{v:.2e}"))
+                                // "nan" set 10 and "1e30" set 10 without a word.
+                                .custom_parser(|text| {
+                                    parse_typed(
+                                        text,
+                                        "learning rate",
+                                        current,
+                                        Allowed::Within(1e-6, 10.0),
+                                        &note,
+                                    )
+                                }),
                         )
                         .on_hover_text(format!("{}'s step size η", kind.name()))
                         .changed();
@@ -338,6 +352,11 @@ impl RacePanel {
                     ui.end_row();
                 }
             });
+        note_ui(
+            ui,
+            egui::Id::unique("race learning rate note"),
+            note.into_inner(),
+        );
         if changed {
             // New settings apply to a fresh start so every racer's numbers stay comparable.
             self.race.reset();

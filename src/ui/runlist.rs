@@ -241,7 +241,10 @@ pub fn differing_settings(
             ("data set", data.name.clone()),
             ("hidden layers", hidden.join(", ")),
             ("optimizer", t.optimizer.kind.name().to_string()),
-            ("learning rate", t.optimizer.learning_rate.to_string()),
+            (
+                "learning rate",
+                crate::ui::format::format_learning_rate(t.optimizer.learning_rate),
+            ),
             ("batch size", t.batch_size.to_string()),
             ("L2", t.l2.to_string()),
             ("seed", t.seed.to_string()),

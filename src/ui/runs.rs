@@ -281,7 +281,7 @@ impl RunsPanel {
         let number = |v: Option<f64>| v.map_or_else(|| "–".to_string(), format_number);
         let percent =
             |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{:.1}", v * 100.0));
-        ui.label(format!("{}", row.learning_rate));
+        ui.label(crate::ui::format::format_learning_rate(row.learning_rate));
         ui.label(row.seed.to_string());
         ui.label(row.summary.steps.to_string());
         let summary = &row.summary;

@@ -8,7 +8,7 @@
 mod data;
 mod model;
 mod training;
-mod typed;
+pub(crate) mod typed;
 
 pub use training::PRESETS_MENU;
 

@@ -17,7 +17,7 @@ const NOTE_SECS: f64 = 6.0;
 
 /// What a typed value may be.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Allowed {
+pub(crate) enum Allowed {
     /// Any finite number above 0 (the slider's range only bounds its handle).
     Positive,
     /// A number in `low..=high`; one outside is clamped to the nearer end.
@@ -26,7 +26,7 @@ pub(super) enum Allowed {
 
 /// The value that typed `text` sets for the setting called `name` (currently `current`),
 /// or `None` when it sets none; `note` receives what was not taken as typed.
-pub(super) fn parse_typed(
+pub(crate) fn parse_typed(
     text: &str,
     name: &str,
     current: f64,
@@ -64,7 +64,7 @@ pub(super) fn parse_typed(
 
 /// Shows the note under the slider whose note slot is `id`: a new `note` replaces the old one;
 /// a note disappears [`NOTE_SECS`] after it was made.
-pub(super) fn note_ui(ui: &mut egui::Ui, id: egui::Id, note: Option<String>) {
+pub(crate) fn note_ui(ui: &mut egui::Ui, id: egui::Id, note: Option<String>) {
     let now = ui.input(|i| i.time);
     if let Some(text) = note {
         ui.data_mut(|d| d.insert_temp(id, (text, now)));
