@@ -158,7 +158,7 @@ impl TrainProgress for TerminalBar {
     fn line(&mut self, text: &str) {
         match &self.bar {
             Some(bar) => bar.println(text),
-            None => crate::cli::stdout::print_err(&text),
+            None => crate::cli::stdout::print_err(text),
         }
     }
 

@@ -117,7 +117,7 @@ pub struct CapacityArgs {
 /// Runs `gradscope memory [capacity]` as the binary does: prints the result on stdout and
 /// returns exit code 0, or prints `gradscope: <reason>` on stderr and returns 2.
 pub fn run(args: &MemoryArgs) -> std::process::ExitCode {
-    match memory_command(args, |line| crate::cli::stdout::print_err(line)) {
+    match memory_command(args, crate::cli::stdout::print_err) {
         Ok(text) => {
             crate::cli::stdout::print_line(&text);
             std::process::ExitCode::SUCCESS
