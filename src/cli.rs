@@ -269,6 +269,16 @@ pub fn parse_path(text: &str) -> Result<PathBuf, String> {
 /// # Errors
 /// A one-line reason naming the bad item.
 pub fn parse_hidden(text: &str, activation: ActivationKind) -> Result<Vec<HiddenLayer>, String> {
+    // An empty text is no hidden layer; an empty item among others is a slip (`4,,4` trained
+    // two layers without a word), refused as `--model` refuses it.
+    if !text.trim().is_empty()
+        && let Some(k) = text.split(',').position(|item| item.trim().is_empty())
+    {
+        return Err(format!(
+            "--hidden: item {} is empty (two commas in a row?)",
+            k + 1
+        ));
+    }
     let count = text
         .split(',')
         .filter(|item| !item.trim().is_empty())
@@ -388,6 +398,54 @@ fn with_train_ratio(mut reference: DatasetRef, ratio: f32) -> DatasetRef {
     reference
 }
 
+/// The CSV flags given, as named in messages: `--label`, `--bad-numbers` or both.
+fn csv_flags(args: &TrainArgs) -> &'static str {
+    match (args.label.is_some(), args.bad_numbers.is_some()) {
+        (true, true) => "--label and --bad-numbers",
+        (false, true) => "--bad-numbers",
+        _ => "--label",
+    }
+}
+
+/// An experiment's data `reference` with `--label` and `--bad-numbers` applied, when given:
+/// they replace the choices of a CSV file read with the default importer (the help says they
+/// override the experiment's data; they were ignored without a word).
+///
+/// # Errors
+/// When they are given and the experiment's data is not such a file (a built-in set, an IDX
+/// file, an image folder, or a CSV read with the import wizard's settings).
+fn with_csv_flags(reference: DatasetRef, args: &TrainArgs) -> Result<DatasetRef, String> {
+    if args.label.is_none() && args.bad_numbers.is_none() {
+        return Ok(reference);
+    }
+    match reference {
+        DatasetRef::File {
+            path,
+            import:
+                FileImport::Auto {
+                    label,
+                    train_ratio,
+                    seed,
+                    bad_numbers,
+                },
+        } => Ok(DatasetRef::File {
+            path,
+            import: FileImport::Auto {
+                label: args.label.clone().or(label),
+                train_ratio,
+                seed,
+                bad_numbers: args.bad_numbers.unwrap_or(bad_numbers),
+            },
+        }),
+        _ => Err(format!(
+            "{}: the experiment's data is not a CSV file read with the default importer (a \
+             built-in set, IDX files, an image folder, or a table read with the import \
+             wizard's settings); give the file with --data as well",
+            csv_flags(args)
+        )),
+    }
+}
+
 /// Checks that the folder a `flag` output goes to exists and that the path is not itself a
 /// folder, so no training is wasted.
 fn check_output(flag: &str, path: Option<&PathBuf>) -> Result<(), String> {
@@ -441,15 +499,27 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
                 bad_numbers: args.bad_numbers.unwrap_or_default(),
             },
         }),
-        (None, Some(name)) => Some(builtin_ref(name, seed, args.train_ratio)?),
+        (None, Some(name)) => {
+            if args.label.is_some() || args.bad_numbers.is_some() {
+                return Err(format!(
+                    "{}: a built-in data set has no columns to choose; it applies to a CSV file \
+                     given with --data",
+                    csv_flags(args)
+                ));
+            }
+            Some(builtin_ref(name, seed, args.train_ratio)?)
+        }
         (None, None) => None,
     };
     let dataset = match (from_flags, &base) {
         (Some(reference), _) => reference,
-        (None, Some(base)) => match args.train_ratio {
-            Some(ratio) => with_train_ratio(base.dataset.clone(), ratio),
-            None => base.dataset.clone(),
-        },
+        (None, Some(base)) => {
+            let reference = with_csv_flags(base.dataset.clone(), args)?;
+            match args.train_ratio {
+                Some(ratio) => with_train_ratio(reference, ratio),
+                None => reference,
+            }
+        }
         (None, None) => builtin_ref("spiral", seed, args.train_ratio)?,
     };
     let (data, report) = match &base {

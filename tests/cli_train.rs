@@ -159,6 +159,10 @@ fn invalid_arguments_exit_2_with_one_line() {
             "--mode: unknown view 'tour' (known: lab lesson race memory)",
         ),
         (
+            vec!["train", "--hidden", "4,,4"],
+            "--hidden: item 2 is empty (two commas in a row?)",
+        ),
+        (
             vec!["train", "--data", "   "],
             "invalid value '   ' for '--data <FILE_OR_DIR>': the path is blank: give the path of a file or folder",
         ),
@@ -618,5 +622,86 @@ fn a_closed_stderr_still_trains_and_saves() {
     let status = child.wait().expect("it ends");
     assert_eq!(status.code(), Some(0));
     assert!(saved.is_file(), "--save was written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--label` and `--bad-numbers` with `--config` replace the choices of the experiment's CSV
+/// (they were ignored without a word, even for a column that does not exist); with a data
+/// set they cannot apply to, they are refused.
+#[test]
+fn csv_flags_with_a_config_apply_to_its_csv_or_are_refused() {
+    let dir = scratch("csv-flags");
+    let csv = dir.join("small.csv");
+    let mut text = String::from("a,b,kind\n");
+    for i in 0..40 {
+        text.push_str(&format!(
+            "{},{},{}\n",
+            i % 7,
+            (i * 3) % 11,
+            ["x", "y"][i % 2]
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let saved = dir.join("e.json");
+    let (csv_name, saved_name) = (csv.display().to_string(), saved.display().to_string());
+    let output = gradscope(&[
+        "train",
+        "--data",
+        &csv_name,
+        "--epochs",
+        "1",
+        "--save",
+        &saved_name,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = gradscope(&[
+        "train",
+        "--config",
+        &saved_name,
+        "--label",
+        "nosuch",
+        "--epochs",
+        "1",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("nosuch"), "{}", stderr(&output));
+    // Column b as the label: 11 whole numbers, so 11 classes (the file's own label has 2).
+    let output = gradscope(&[
+        "train",
+        "--config",
+        &saved_name,
+        "--label",
+        "b",
+        "--epochs",
+        "1",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        report["model"].as_str().unwrap().ends_with(",dense11"),
+        "{report}"
+    );
+    let output = gradscope(&[
+        "train",
+        "--dataset",
+        "iris",
+        "--label",
+        "x",
+        "--epochs",
+        "1",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim_end(),
+        "gradscope: --label: a built-in data set has no columns to choose; it applies to a CSV \
+         file given with --data"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -216,9 +216,9 @@ pub fn train_session_after(
         }
     };
     progress.line(&format!(
-        "done: {} epochs, {} steps in {:.2} s; train loss {}{} (whole split, final weights); test loss {}{}",
-        report.epochs,
-        report.steps,
+        "done: {}, {} in {:.2} s; train loss {}{} (whole split, final weights); test loss {}{}",
+        crate::ui::format::plural(report.epochs as usize, "epoch", "epochs"),
+        crate::ui::format::plural(report.steps as usize, "step", "steps"),
         report.seconds,
         loss(report.train_loss),
         accuracy(report.train_accuracy),

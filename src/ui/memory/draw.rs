@@ -338,13 +338,15 @@ impl MemoryPanel {
                 && let Some(i) = neuron_at(rect, grid, pos)
                 && let Ok(split) = field_split(live, i, self.cued)
             {
+                // Counted from 1, as the rest of the window counts units, layers and patterns.
                 response.on_hover_text_at_pointer(format!(
-                    "neuron {i} (row {}, column {}), s = {:+}\n\
+                    "neuron {} (row {}, column {}), s = {:+}\n\
                      h = Σ_j w_ij s_j = {:+.3}\n\
                      signal from pattern {}: {:+.3}\n\
                      crosstalk from the others: {:+.3}",
-                    i / grid.cols,
-                    i % grid.cols,
+                    i + 1,
+                    i / grid.cols + 1,
+                    i % grid.cols + 1,
                     state[i],
                     split.field,
                     self.cued + 1,
