@@ -402,3 +402,56 @@ fn at_the_minimum_no_gradient_arrow_is_drawn() {
             .is_some()
     );
 }
+
+/// A learning rate typed into the race's table that is not a number changes nothing and
+/// says so; one above the table's range is set to its end and says so (`nan` and `1e30`
+/// both set 10 without a word).
+#[test]
+fn a_racers_typed_learning_rate_is_checked_and_explained() {
+    let mut harness = race(egui::vec2(1280.0, 900.0));
+    harness.run_steps(2);
+    let before: Vec<f64> = harness
+        .state()
+        .race
+        .racers
+        .iter()
+        .map(|r| r.config.learning_rate)
+        .collect();
+    let last = *before.last().unwrap();
+    let shown = format!("{last:.2e}");
+    let editing = || egui_kittest::kittest::by().predicate(|node| node.is_focused());
+    let enter = |harness: &mut Harness<'static, RacePanel>, text: &str| {
+        let at = harness
+            .query_all_by_value(&shown)
+            .map(|node| node.rect().center())
+            .max_by(|a, b| a.y.total_cmp(&b.y))
+            .expect("the last racer's learning rate box");
+        harness
+            .query_all_by_value(&shown)
+            .find(|node| node.rect().center() == at)
+            .unwrap()
+            .click();
+        harness.run_steps(2);
+        harness.get(editing()).type_text(text);
+        harness.key_press(egui::Key::Enter);
+        harness.run_steps(3);
+    };
+    enter(&mut harness, "nan");
+    let rates = |harness: &Harness<'static, RacePanel>| -> Vec<f64> {
+        harness
+            .state()
+            .race
+            .racers
+            .iter()
+            .map(|r| r.config.learning_rate)
+            .collect()
+    };
+    assert_eq!(rates(&harness), before);
+    harness.get_by_label(&format!(
+        "\"nan\" is not a number: the learning rate stays {}",
+        gradscope::ui::format::format_learning_rate(last)
+    ));
+    enter(&mut harness, "1e30");
+    assert_eq!(*rates(&harness).last().unwrap(), 10.0);
+    harness.get_by_label("\"1e30\" is above the most the learning rate may be: set to 10");
+}

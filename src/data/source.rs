@@ -323,10 +323,12 @@ impl ImportReport {
                 notes.push(format!("column {:?}: {}", d.column, d.reason));
             }
             if table.dropped_missing_label > 0 {
+                // Counts labels that are missing and labels not finite in f32 (`inf`, left
+                // out by `--bad-numbers missing`): "missing" alone misnamed the second.
                 notes.push(rows_left_out(
                     table.dropped_missing_label,
-                    "its label is missing",
-                    "their label is missing",
+                    "its label is missing or not a finite number",
+                    "their label is missing or not a finite number",
                 ));
             }
             if table.dropped_missing_feature > 0 {

@@ -198,7 +198,8 @@ pub struct Inspection {
     pub gzip: bool,
     /// Data rows in the file.
     pub rows_read: usize,
-    /// Rows left out because the label is missing.
+    /// Rows left out because the label is missing (or, with `--bad-numbers missing`, not a
+    /// finite number).
     pub dropped_missing_label: usize,
     /// Rows left out because a feature is missing.
     pub dropped_missing_feature: usize,
