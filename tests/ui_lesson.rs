@@ -455,3 +455,30 @@ fn a_racers_typed_learning_rate_is_checked_and_explained() {
     assert_eq!(*rates(&harness).last().unwrap(), 10.0);
     harness.get_by_label("\"1e30\" is above the most the learning rate may be: set to 10");
 }
+
+/// The lesson's learning rate α typed as text that is not a number changes nothing, and one
+/// above the slider's range is set to its end, each with a note (both were silent).
+#[test]
+fn the_lessons_typed_learning_rate_is_checked_and_explained() {
+    let mut harness = lesson();
+    harness.run_steps(2);
+    let before = harness.state().learning_rate;
+    let editing = || egui_kittest::kittest::by().predicate(|node| node.is_focused());
+    let enter = |harness: &mut Harness<'static, LessonPanel>, text: &str| {
+        let shown = format!("{:.4}", harness.state().learning_rate);
+        harness.get_by_value(&shown).click();
+        harness.run_steps(2);
+        harness.get(editing()).type_text(text);
+        harness.key_press(egui::Key::Enter);
+        harness.run_steps(3);
+    };
+    enter(&mut harness, "nan");
+    assert_eq!(harness.state().learning_rate, before);
+    harness.get_by_label(&format!(
+        "\"nan\" is not a number: the learning rate stays {}",
+        gradscope::ui::format::format_learning_rate(before)
+    ));
+    enter(&mut harness, "1e30");
+    assert_eq!(harness.state().learning_rate, 10.0);
+    harness.get_by_label("\"1e30\" is above the most the learning rate may be: set to 10");
+}

@@ -14,6 +14,7 @@ use crate::lesson::{
     StepError, StepRecord, Surface,
 };
 use crate::ui::action::Action;
+use crate::ui::controls::typed::{Allowed, note_ui, parse_typed};
 use crate::ui::decimate::{Envelope, PathThinner};
 use crate::ui::format::format_number;
 use crate::ui::pacer::{Pacer, SteppedView, play_pause_button};
@@ -406,13 +407,24 @@ impl LessonPanel {
     fn learning_rate_ui(&mut self, ui: &mut egui::Ui) {
         let (low, high) = LEARNING_RATE_RANGE;
         ui.label("learning rate α");
+        // A typed value that is not a number, or is outside the range, is said, not
+        // silently ignored or clamped ("1e30" set 10 and "0" set 0.001 without a word).
+        let (current, note) = (self.learning_rate, std::cell::RefCell::new(None));
         let response = ui
             .add(
                 egui::Slider::new(&mut self.learning_rate, low..=high)
-.update_while_editing(false)
+                    .update_while_editing(false)
                     .logarithmic(true)
                     .custom_formatter(|v, _| format!("{v:.4}"))
-                    .custom_parser(|text| text.trim().parse::<f64>().ok()),
+                    .custom_parser(|text| {
+                        parse_typed(
+                            text,
+                            "learning rate",
+                            current,
+                            Allowed::Within(low, high),
+                            &note,
+                        )
+                    }),
             )
             .on_hover_text("Step size α in θ ← θ − α∇J. The red tick marks the critical 2/λ_max, the grey one 1/λ_max");
         if let Some(critical) = self.critical_learning_rate() {
@@ -450,6 +462,11 @@ impl LessonPanel {
                 format_number(self.run.data().lambda_max())
             ));
         }
+        note_ui(
+            ui,
+            egui::Id::unique("lesson learning rate note"),
+            note.into_inner(),
+        );
     }
 
     /// The regime, the step, θ and J; and the least-squares fit, except in presentation mode,

@@ -263,15 +263,17 @@ impl RacePanel {
             .striped(true)
             .spacing([12.0, 4.0])
             .show(ui, |ui| {
-                for heading in [
-                    "racer",
-                    "learning rate",
-                    "hyper-parameters",
-                    "steps to tolerance",
-                    "f − f_min",
-                    "status",
+                // A surface without a minimum (the saddle) shows f itself in that column.
+                let gap_heading = if min_value.is_some() { "f − f_min" } else { "f" };
+                for (heading, hint) in [
+                    ("racer", "The optimizer; untick it to leave it out of the race"),
+                    ("learning rate", "Each racer's step size η; type a value or drag"),
+                    ("hyper-parameters", "The rule's other constants (momentum μ, decay ρ, β1, β2)"),
+                    ("steps to tolerance", "The first step at which f − f_min fell below the tolerance; – until then"),
+                    (gap_heading, "How far above the surface's minimum the racer is now (f itself where there is no minimum)"),
+                    ("status", "ready, running, paused, arrived, off, or why the racer stopped"),
                 ] {
-                    ui.label(RichText::new(heading).strong());
+                    ui.label(RichText::new(heading).strong()).on_hover_text(hint);
                 }
                 ui.end_row();
                 for racer in &mut self.race.racers {
