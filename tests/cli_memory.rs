@@ -394,3 +394,34 @@ fn bad_arguments_exit_2_with_one_line() {
         assert!(output.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// An energy that rounds to zero reads `0.000`: a pseudo-inverse memory of 16 patterns on 16
+/// neurons ends at about −4e-13, which printed `energy -0.000 → -0.000`.
+#[test]
+fn an_energy_of_about_zero_prints_without_a_minus() {
+    let output = gradscope(&[
+        "memory",
+        "--patterns",
+        "random",
+        "--neurons",
+        "16",
+        "--store",
+        "16",
+        "--rule",
+        "pseudo-inverse",
+        "--seed",
+        "3",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    let line = text
+        .lines()
+        .find(|line| line.contains("dynamics:"))
+        .unwrap_or_else(|| panic!("no dynamics line: {text}"));
+    assert!(line.ends_with("energy 0.000 → 0.000"), "{line}");
+}

@@ -159,6 +159,10 @@ fn invalid_arguments_exit_2_with_one_line() {
             "--mode: unknown view 'tour' (known: lab lesson race memory)",
         ),
         (
+            vec!["train", "--dataset", "mnist", "--model", "pool2,dense10"],
+            "--model: item 1 (pool2) is not supported here",
+        ),
+        (
             vec!["train", "--hidden", "4,,4"],
             "--hidden: item 2 is empty (two commas in a row?)",
         ),

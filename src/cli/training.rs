@@ -70,8 +70,9 @@ pub fn blocks_from_spec(
             }
             ref other => {
                 return Err(format!(
-                    "--model: item {} ({other:?}) is not supported here: use conv<f>k<k>[,activation][,pool<n>] blocks (image data only), then dense<n>[,activation] layers, then dense<outputs>",
-                    i + 1
+                    "--model: item {} ({}) is not supported here: use conv<f>k<k>[,activation][,pool<n>] blocks (image data only), then dense<n>[,activation] layers, then dense<outputs>",
+                    i + 1,
+                    other.to_text()
                 ));
             }
         }

@@ -301,7 +301,7 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
     Ok(format!(
         "stored {} ({}: {}) on a {}×{} grid with the {} rule\n\
          cue: pattern {} ({}) with {flipped} of {} bits flipped (overlap {cue_overlap:.3})\n\
-         {} dynamics: {}, {}, energy {:.3} → {:.3}\n\
+         {} dynamics: {}, {}, energy {} → {}\n\
          end state: {}\n\
          overlaps: {}",
         counted(patterns.len() as u64, "pattern"),
@@ -316,8 +316,8 @@ fn recall_command(args: &RecallArgs) -> Result<String, String> {
         dynamics.name(),
         counted(recall.updates(), "update"),
         counted(recall.flips(), "flip"),
-        initial_energy + 0.0,
-        net.energy_of(net.state()) + 0.0,
+        energy_text(initial_energy),
+        energy_text(net.energy_of(net.state())),
         end.describe(&patterns),
         overlap_text.join(", "),
     ))
@@ -340,6 +340,17 @@ fn time_left(elapsed: f64, done: usize, total: usize) -> Option<String> {
         Some(format!("about {:.0} min left", left / 60.0))
     } else {
         Some(format!("about {:.1} h left", left / 3600.0))
+    }
+}
+
+/// An energy with 3 decimals; a value that rounds to zero prints `0.000`, not `-0.000` (a
+/// pseudo-inverse recall ends at about −4e-13 from the rounding of its weights).
+fn energy_text(energy: f64) -> String {
+    let text = format!("{energy:.3}");
+    if text == "-0.000" {
+        "0.000".to_string()
+    } else {
+        text
     }
 }
 
