@@ -569,23 +569,26 @@ fn one_column_hint(table: &Table) -> String {
 /// One warning per header name that two or more columns share (1-based column numbers), in
 /// the order the names first appear.
 fn duplicate_name_warnings(names: &[String]) -> Vec<ImportWarning> {
+    // The 1-based columns of each name, in one pass: comparing every name with the ones
+    // before it took 18 s for a header of 100 000 columns.
+    let mut columns: std::collections::HashMap<&str, Vec<usize>> =
+        std::collections::HashMap::with_capacity(names.len());
+    for (j, name) in names.iter().enumerate() {
+        columns.entry(name.as_str()).or_default().push(j + 1);
+    }
     let mut warnings = Vec::new();
     for (j, name) in names.iter().enumerate() {
-        if names[..j].contains(name) {
-            continue;
-        }
-        let same: Vec<String> = (j..names.len())
-            .filter(|&k| names[k] == *name)
-            .map(|k| (k + 1).to_string())
-            .collect();
-        if same.len() > 1 {
+        let same = &columns[name.as_str()];
+        // Warned once, at the name's first column, so the warnings keep the file's order.
+        if same.len() > 1 && same[0] == j + 1 {
+            let list: Vec<String> = same.iter().map(ToString::to_string).collect();
             warnings.push(ImportWarning {
                 kind: WarningKind::DuplicateColumnNames,
                 message: format!(
                     "columns {} are all named {name:?}: each is read as its own column, and \
                      the panels and exports name them alike; rename them in the file to tell \
                      them apart",
-                    same.join(", ")
+                    list.join(", ")
                 ),
             });
         }
