@@ -7,6 +7,7 @@ use gradscope::experiment::{
     ControlId, DatasetRef, Experiment, FileImport, SavedWeights, Start, Worksheet, WorksheetStep,
     parse_safetensors,
 };
+use gradscope::nn::OptimizerKind;
 use gradscope::train::TrainConfig;
 
 mod experiment_common;
@@ -216,6 +217,38 @@ fn out_of_range_values_name_the_field() {
             .expect_err("negative lr")
             .to_string(),
         "exp.json: train.optimizer.learning_rate: -0.5 is not a positive number"
+    );
+    // Settings the file check let through: a negative L2 trained as 0, Nesterov's μ 1.5 and
+    // RMSProp's ρ 5 diverged with "lower the learning rate", and 1e300 was infinite in f32.
+    let refused = |edit: &dyn Fn(&mut Experiment)| {
+        let mut experiment = spiral_experiment();
+        edit(&mut experiment);
+        Experiment::from_json("exp.json", experiment.to_json().as_bytes())
+            .expect_err("refused")
+            .to_string()
+    };
+    assert_eq!(
+        refused(&|e| e.train.l2 = -0.5),
+        "exp.json: train.l2: -0.5 is not a number ≥ 0"
+    );
+    assert_eq!(
+        refused(&|e| {
+            e.train.optimizer.kind = OptimizerKind::Nesterov;
+            e.train.optimizer.momentum = 1.5;
+        }),
+        "exp.json: train.optimizer.momentum: 1.5 is outside [0, 1)"
+    );
+    assert_eq!(
+        refused(&|e| {
+            e.train.optimizer.kind = OptimizerKind::RmsProp;
+            e.train.optimizer.rho = 5.0;
+        }),
+        "exp.json: train.optimizer.rho: 5 is outside [0, 1)"
+    );
+    assert_eq!(
+        refused(&|e| e.train.optimizer.learning_rate = 1e300),
+        "exp.json: train.optimizer.learning_rate: 1e300 is 0 or infinite in f32, the weights' \
+         type: give a learning rate from 1e-38 to 1e38"
     );
     let mut experiment = spiral_experiment();
     experiment.dataset = DatasetRef::Synth(SynthConfig {

@@ -57,7 +57,9 @@ pub(super) fn check_layers(train: &TrainConfig) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// A positive learning rate, the used optimizer constants in range, a batch size ≥ 1.
+/// A learning rate above 0 and finite in f32, an L2 λ ≥ 0, the optimizer constants the rule
+/// uses in range (μ for Momentum and Nesterov, ρ for RMSProp, β1, β2 and ε for Adam), a batch
+/// size ≥ 1.
 pub(super) fn check_optimizer(train: &TrainConfig) -> Result<(), Invalid> {
     let optimizer = &train.optimizer;
     if !(optimizer.learning_rate.is_finite() && optimizer.learning_rate > 0.0) {
@@ -66,12 +68,39 @@ pub(super) fn check_optimizer(train: &TrainConfig) -> Result<(), Invalid> {
             format!("{} is not a positive number", optimizer.learning_rate),
         ));
     }
+    // Trained in f32: 1e300 became infinite and "diverged at step 1" (the command line's
+    // --lr says so first).
+    let in_f32 = optimizer.learning_rate as f32;
+    if !(in_f32.is_finite() && in_f32 > 0.0) {
+        return Err((
+            "train.optimizer.learning_rate".into(),
+            format!(
+                "{:e} is 0 or infinite in f32, the weights' type: give a learning rate from \
+                 1e-38 to 1e38",
+                optimizer.learning_rate
+            ),
+        ));
+    }
+    if !(train.l2.is_finite() && train.l2 >= 0.0) {
+        return Err((
+            "train.l2".into(),
+            format!("{} is not a number ≥ 0", train.l2),
+        ));
+    }
     let unit = |v: f64| (0.0..1.0).contains(&v);
     let constants = [
         (
             "momentum",
             optimizer.momentum,
-            optimizer.kind == OptimizerKind::Momentum,
+            matches!(
+                optimizer.kind,
+                OptimizerKind::Momentum | OptimizerKind::Nesterov
+            ),
+        ),
+        (
+            "rho",
+            optimizer.rho,
+            optimizer.kind == OptimizerKind::RmsProp,
         ),
         (
             "beta1",
