@@ -12,6 +12,7 @@ use nalgebra::DMatrix;
 use serde::Serialize;
 
 mod bench_ui;
+mod data_flags;
 mod export;
 mod flags;
 mod inspect;
@@ -20,6 +21,7 @@ pub mod stdout;
 mod sweep;
 mod training;
 
+pub use data_flags::builtin_dataset;
 use flags::{initial_params, parse_flags};
 
 pub use bench_ui::{BenchUiArgs, bench_plan};
@@ -31,9 +33,7 @@ pub use sweep::{
 };
 pub use training::{blocks_from_spec, run_training, train_session, train_session_after};
 
-use crate::data::{
-    BadNumbers, Dataset, FileImport, ImportReport, SynthConfig, SynthKind, iris, mnist_bundled,
-};
+use crate::data::{BadNumbers, Dataset, ImportReport};
 use crate::experiment::{
     DatasetRef, Experiment, History, Preprocessing, ResumeState, SavedWeights,
     save_safetensors_with, write_metrics_csv,
@@ -300,30 +300,6 @@ pub fn parse_hidden(text: &str, activation: ActivationKind) -> Result<Vec<Hidden
         .collect()
 }
 
-/// Builds a built-in data set by name.
-///
-/// # Errors
-/// Unknown names list the known ones.
-pub fn builtin_dataset(name: &str, seed: u64, train_ratio: Option<f32>) -> Result<Dataset, String> {
-    if name.eq_ignore_ascii_case("mnist") {
-        return mnist_bundled().map_err(|e| e.to_string());
-    }
-    if name.eq_ignore_ascii_case("iris") {
-        return iris(train_ratio.unwrap_or(0.7), seed).map_err(|e| e.to_string());
-    }
-    let kind = SynthKind::parse(name).ok_or_else(|| {
-        format!(
-            "--dataset: unknown data set '{name}' (known: circle xor xor4 gaussians spiral moons line iris mnist)"
-        )
-    })?;
-    let mut config = SynthConfig::new(kind);
-    config.seed = seed;
-    if let Some(ratio) = train_ratio {
-        config.train_ratio = ratio;
-    }
-    Ok(crate::data::generate(&config))
-}
-
 /// Checks the arguments and builds the data and the configuration.
 ///
 /// # Errors
@@ -363,111 +339,6 @@ pub struct ResumePoint {
     pub history: Option<History>,
 }
 
-/// The data reference for `--dataset NAME` (seeded and split as [`builtin_dataset`] does).
-fn builtin_ref(name: &str, seed: u64, train_ratio: Option<f32>) -> Result<DatasetRef, String> {
-    if name.eq_ignore_ascii_case("mnist") {
-        return Ok(DatasetRef::Mnist);
-    }
-    if name.eq_ignore_ascii_case("iris") {
-        return Ok(DatasetRef::Iris {
-            train_ratio: train_ratio.unwrap_or(0.7),
-            seed,
-        });
-    }
-    let kind = SynthKind::parse(name).ok_or_else(|| {
-        format!(
-            "--dataset: unknown data set '{name}' (known: circle xor xor4 gaussians spiral moons line iris mnist)"
-        )
-    })?;
-    let mut config = SynthConfig::new(kind);
-    config.seed = seed;
-    if let Some(ratio) = train_ratio {
-        config.train_ratio = ratio;
-    }
-    Ok(DatasetRef::Synth(config))
-}
-
-/// `reference` with its split share replaced by `ratio`.
-fn with_train_ratio(mut reference: DatasetRef, ratio: f32) -> DatasetRef {
-    match &mut reference {
-        DatasetRef::Synth(config) => config.train_ratio = ratio,
-        DatasetRef::Iris { train_ratio, .. } => *train_ratio = ratio,
-        DatasetRef::Mnist => {}
-        DatasetRef::File { import, .. } => import.set_train_ratio(ratio),
-    }
-    reference
-}
-
-/// The CSV flags given, as named in messages: `--label`, `--bad-numbers` or both.
-fn csv_flags(args: &TrainArgs) -> &'static str {
-    match (args.label.is_some(), args.bad_numbers.is_some()) {
-        (true, true) => "--label and --bad-numbers",
-        (false, true) => "--bad-numbers",
-        _ => "--label",
-    }
-}
-
-/// An experiment's data `reference` with `--label` and `--bad-numbers` applied, when given:
-/// they replace the choices of a CSV file read with the default importer (the help says they
-/// override the experiment's data; they were ignored without a word).
-///
-/// # Errors
-/// When they are given and the experiment's data is not such a file (a built-in set, an IDX
-/// file, an image folder, or a CSV read with the import wizard's settings).
-fn with_csv_flags(reference: DatasetRef, args: &TrainArgs) -> Result<DatasetRef, String> {
-    if args.label.is_none() && args.bad_numbers.is_none() {
-        return Ok(reference);
-    }
-    match reference {
-        DatasetRef::File {
-            path,
-            import:
-                FileImport::Auto {
-                    label,
-                    train_ratio,
-                    seed,
-                    bad_numbers,
-                },
-        } => Ok(DatasetRef::File {
-            path,
-            import: FileImport::Auto {
-                label: args.label.clone().or(label),
-                train_ratio,
-                seed,
-                bad_numbers: args.bad_numbers.unwrap_or(bad_numbers),
-            },
-        }),
-        _ => Err(format!(
-            "{}: the experiment's data is not a CSV file read with the default importer (a \
-             built-in set, IDX files, an image folder, or a table read with the import \
-             wizard's settings); give the file with --data as well",
-            csv_flags(args)
-        )),
-    }
-}
-
-/// Checks that the folder a `flag` output goes to exists and that the path is not itself a
-/// folder, so no training is wasted.
-fn check_output(flag: &str, path: Option<&PathBuf>) -> Result<(), String> {
-    if let Some(path) = path {
-        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-        if folder.is_some_and(|folder| !folder.is_dir()) {
-            return Err(format!(
-                "{flag} {}: the folder does not exist",
-                path.display()
-            ));
-        }
-        // Checked before training: found only when saving, it lost the run.
-        if path.is_dir() {
-            return Err(format!(
-                "{flag} {}: this is a folder; give the name of a file to write",
-                path.display()
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// [`prepare`] with everything `gradscope train` needs: the experiment file (`--config`)
 /// with the flags' overrides, the data reference, and the starting weights.
 ///
@@ -489,39 +360,7 @@ pub fn prepare_run(args: &TrainArgs) -> Result<PreparedRun, String> {
         .transpose()
         .map_err(|e| e.to_string())?;
     let seed = args.seed.unwrap_or(1);
-    let from_flags = match (&args.data, &args.dataset) {
-        (Some(path), _) => Some(DatasetRef::File {
-            path: path.clone(),
-            import: FileImport::Auto {
-                label: args.label.clone(),
-                train_ratio: args.train_ratio.unwrap_or(crate::data::DEFAULT_TRAIN_RATIO),
-                seed: args.seed.unwrap_or(crate::data::DEFAULT_SPLIT_SEED),
-                bad_numbers: args.bad_numbers.unwrap_or_default(),
-            },
-        }),
-        (None, Some(name)) => {
-            if args.label.is_some() || args.bad_numbers.is_some() {
-                return Err(format!(
-                    "{}: a built-in data set has no columns to choose; it applies to a CSV file \
-                     given with --data",
-                    csv_flags(args)
-                ));
-            }
-            Some(builtin_ref(name, seed, args.train_ratio)?)
-        }
-        (None, None) => None,
-    };
-    let dataset = match (from_flags, &base) {
-        (Some(reference), _) => reference,
-        (None, Some(base)) => {
-            let reference = with_csv_flags(base.dataset.clone(), args)?;
-            match args.train_ratio {
-                Some(ratio) => with_train_ratio(reference, ratio),
-                None => reference,
-            }
-        }
-        (None, None) => builtin_ref("spiral", seed, args.train_ratio)?,
-    };
+    let dataset = data_flags::data_reference(args, base.as_ref(), seed)?;
     let (data, report) = match &base {
         Some(base) if dataset == base.dataset => {
             let (data, report) = base.load_dataset_with_report().map_err(|e| e.to_string())?;

@@ -1,8 +1,11 @@
-//! `train`'s model flags checked one by one, and the weights a run starts from.
+//! `train`'s model flags checked one by one, the output paths checked before training, and the
+//! weights a run starts from.
 
 use nalgebra::DMatrix;
 
-use super::{TrainArgs, check_output, parse_hidden};
+use std::path::PathBuf;
+
+use super::{TrainArgs, parse_hidden};
 use crate::experiment::{Experiment, load_safetensors};
 use crate::nn::{ActivationKind, ModelSpec, OptimizerKind};
 use crate::train::HiddenLayer;
@@ -114,4 +117,26 @@ pub(super) fn initial_params(
         }
         _ => None,
     })
+}
+
+/// Checks that the folder a `flag` output goes to exists and that the path is not itself a
+/// folder, so no training is wasted.
+fn check_output(flag: &str, path: Option<&PathBuf>) -> Result<(), String> {
+    if let Some(path) = path {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if folder.is_some_and(|folder| !folder.is_dir()) {
+            return Err(format!(
+                "{flag} {}: the folder does not exist",
+                path.display()
+            ));
+        }
+        // Checked before training: found only when saving, it lost the run.
+        if path.is_dir() {
+            return Err(format!(
+                "{flag} {}: this is a folder; give the name of a file to write",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
 }

@@ -372,7 +372,6 @@ impl<T: Scalar> Optimizer<T> {
         copy.config = self.config;
         copy.steps = self.steps;
         copy.shapes.clone_from(&self.shapes);
-        copy.states.truncate(self.states.len());
         copy.states
             .resize_with(self.states.len(), OptimizerState::new);
         for (to, from) in copy.states.iter_mut().zip(&self.states) {
