@@ -41,7 +41,7 @@ fn the_network_tab_draws_the_traced_sample() {
     harness.run_steps(2);
     assert!(
         harness
-            .query_by_label_contains("training sample 0 · circles: activation a")
+            .query_by_label_contains("training sample 1 · circles: activation a")
             .is_some()
     );
     let snapshot = harness.state().snapshot().expect("snapshot").clone();
@@ -71,6 +71,9 @@ fn the_stepper_advances_a_phase_and_shows_formulas_with_numbers() {
             .query_by_label("Phase 1 of 6: forward through layer 1")
             .is_some()
     );
+    // The followed sample is counted from 1, as the network view and the boundary count.
+    assert!(harness.query_by_label_contains("sample 1: x = (").is_some());
+    assert!(harness.query_by_label_contains("sample 0:").is_none());
     let snapshot = harness.state().snapshot().expect("snapshot").clone();
     let trace = snapshot
         .trace

@@ -116,7 +116,8 @@ impl ConfusionPanel {
                         );
                         if response
                             .on_hover_text(format!(
-                                "test sample {index}: click to show its feature maps"
+                                "test sample {}: click to show its feature maps",
+                                index + 1
                             ))
                             .clicked()
                         {

@@ -222,7 +222,7 @@ impl Panel for FeaturesPanel {
         let name = if maps.drawn {
             "input image: your drawing as the network sees it (28×28, centred)".to_string()
         } else {
-            format!("input image, sample {}", maps.sample)
+            format!("input image, sample {}", maps.sample + 1)
         };
         ui.horizontal(|ui| {
             if drawing {
@@ -280,7 +280,9 @@ fn sample_picker_ui(
     };
     let mut chosen = None;
     ui.horizontal_wrapped(|ui| {
-        let mut index = sample;
+        // Shown counting from 1, as the decision boundary's tooltips and the importer's rows
+        // count; kept from 0 inside.
+        let mut number = sample + 1;
         ui.label(if data.test.is_empty() {
             "training sample"
         } else {
@@ -288,14 +290,14 @@ fn sample_picker_ui(
         });
         if ui
             .add(
-                egui::DragValue::new(&mut index)
+                egui::DragValue::new(&mut number)
                     .update_while_editing(false)
-                    .range(0..=count.saturating_sub(1)),
+                    .range(1..=count.max(1)),
             )
-            .on_hover_text("Index of the sample shown below")
+            .on_hover_text(format!("Which sample is shown below: 1 to {count}"))
             .changed()
         {
-            chosen = Some(index);
+            chosen = Some(number.saturating_sub(1));
         }
         if ui
             .button("‹ prev")

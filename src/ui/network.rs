@@ -586,7 +586,7 @@ impl Panel for NetworkPanel {
         };
         ui.label(format!(
             "training sample {} · circles: activation a · lines: weight (red +, blue −, width |w|)",
-            traced.sample
+            traced.sample + 1
         ))
         .on_hover_text("Circles: red/blue for signed layers (tanh, inputs), dark-to-yellow for layers that are never negative (sigmoid, ReLU); colours and widths use each layer's own largest |value|; hover a circle or a line for numbers, click a line for its chain rule");
         let text_height = if self.selected.is_some() { 80.0 } else { 10.0 };

@@ -355,13 +355,28 @@ impl StepperPanel {
                 self.open = false;
             }
             ui.label("sample");
-            ui.add(egui::DragValue::new(&mut self.sample)
-.update_while_editing(false).range(0..=samples - 1))
-                .on_hover_text("Index of the training sample whose step is shown (0-based)");
+            // Counted from 1 on screen, as the network view and the boundary's tooltips count.
+            let mut number = self.sample + 1;
+            if ui
+                .add(
+                    egui::DragValue::new(&mut number)
+                        .update_while_editing(false)
+                        .range(1..=samples),
+                )
+                .on_hover_text(format!(
+                    "Which training sample's step is shown: 1 to {samples}"
+                ))
+                .changed()
+            {
+                self.sample = number.saturating_sub(1);
+            }
             ui.label("batch");
-            ui.add(egui::DragValue::new(&mut self.batch)
-.update_while_editing(false).range(1..=8))
-                .on_hover_text("Follow this many consecutive samples together (a small batch): the loss is their mean and ∂E/∂W sums over them");
+            ui.add(
+                egui::DragValue::new(&mut self.batch)
+                    .update_while_editing(false)
+                    .range(1..=8),
+            )
+            .on_hover_text(BATCH_HINT);
             if ui
                 .button("◀ Back")
                 .on_hover_text("Previous phase")
@@ -526,11 +541,15 @@ fn phase_ui(ui: &mut egui::Ui, phase: Phase, view: &TraceView, trace: &BackpropT
     }
 }
 
-/// "sample n" above each sample's lines when a batch is followed.
+/// The batch picker's tooltip.
+const BATCH_HINT: &str = "Follow this many consecutive samples together (a small batch): the \
+    loss is their mean and ∂E/∂W sums over them";
+
+/// "sample n" (counted from 1) above each sample's lines when a batch is followed.
 fn row_title(ui: &mut egui::Ui, first: usize, row: usize, batch: usize) {
     if batch > 1 {
-        ui.label(RichText::new(format!("sample {}", first + row)).strong())
-            .on_hover_text("Index of this sample in the training split");
+        ui.label(RichText::new(format!("sample {}", first + row + 1)).strong())
+            .on_hover_text("This sample's number in the training split, counted from 1");
     }
 }
 
@@ -573,7 +592,8 @@ fn sample_line(
     line(
         ui,
         format!(
-            "sample {sample}: x = ({})   target {target}",
+            "sample {}: x = ({})   target {target}",
+            sample + 1,
             features.join(", ")
         ),
         "The input features x of this training sample and what the network should output",
