@@ -315,3 +315,57 @@ fn in_presentation_mode_the_teach_section_scrolls_into_view() {
     assert!(scrolls >= 1);
     assert!(bottom_of(&harness, PRESETS_MENU) <= height);
 }
+
+/// On a projector the backprop stepper takes the left half, in place of the decision
+/// boundary, so that a phase's formulas are on screen: under the network view it had room for
+/// one line. The gradient plot, under its legend and statistics, keeps a readable height.
+#[test]
+fn in_presentation_mode_the_stepper_and_the_gradient_plot_have_room() {
+    use eframe::egui::Key;
+    let mut harness = paused_app(Settings::default(), 1280.0, 800.0);
+    harness.run_steps(2);
+    harness.get_by_label("Backprop stepper…").click();
+    run_until(&mut harness, |app| {
+        app.stepper().is_open() && has_trace(app)
+    });
+    harness.key_press(Key::F);
+    harness.run_steps(3);
+    assert!(harness.state().presenting());
+    let strip = harness
+        .get_by_label_contains("Training doctor")
+        .rect()
+        .top();
+    let stepper = harness.state().panel_rect("Backprop stepper").unwrap();
+    let network = harness.state().panel_rect("Network view").unwrap();
+    assert!(stepper.right() <= network.left(), "{stepper:?} {network:?}");
+    assert!(harness.state().panel_rect("Decision boundary").is_none());
+    // The default network's first phase: z and a of the first four hidden units (eight
+    // lines, some wrapped) are above the message strip.
+    let snapshot = harness.state().snapshot().unwrap().clone();
+    let trace = snapshot.trace.as_ref().unwrap().trace.as_ref().unwrap();
+    let lines = forward_lines(&trace.layers[0], 0);
+    let fourth = harness.get_by_label(&plain(&lines[7])).rect();
+    assert!(
+        fourth.bottom() <= strip && fourth.top() > stepper.top(),
+        "{} at {fourth:?}, the strip at {strip}",
+        plain(&lines[7])
+    );
+
+    // The Gradients tab after some steps: the boundary is back, and under the activation
+    // statistics the plot has at least 100 points (it had about 55, its axis title cut, with
+    // the statistics below the window's strip).
+    harness.key_press(Key::Space);
+    run_until(&mut harness, |app| {
+        app.step() > 50 && app.doctor().stats.len() == 2
+    });
+    harness.key_press(Key::Space);
+    harness.get_by_label("Gradients (doctor)").click();
+    harness.run_steps(3);
+    assert!(harness.state().panel_rect("Decision boundary").is_some());
+    let stats = harness.get_by_label_contains("Tanh 2:").rect();
+    assert!(
+        stats.bottom() + 100.0 <= strip,
+        "the statistics end at {}, the strip starts at {strip}",
+        stats.bottom()
+    );
+}

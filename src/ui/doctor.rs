@@ -230,7 +230,10 @@ impl Panel for DoctorPanel {
     /// Gradient norms per layer over time (log10) and activation statistics.
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<Action> {
         let doctor = view.doctor;
-        ui.heading("Gradients");
+        // On a projector the selected tab above already says it, and the plot needs the room.
+        if !view.presenting {
+            ui.heading("Gradients");
+        }
         if doctor.steps.is_empty() {
             ui.label("no steps yet: press Play or Step to see each layer's gradient norm");
             return None;
@@ -245,35 +248,6 @@ impl Panel for DoctorPanel {
             })
             .collect();
         legend_row(ui, &legend_entries(&names));
-        // Room under the plot for the activation statistics (one or two rows).
-        let height = (ui.available_height() - 64.0).max(MIN_PLOT_HEIGHT);
-        log_y_axis(
-            Plot::new("gradient_norms")
-                .height(height)
-                .custom_x_axes(x_axis("step"))
-                .custom_y_axes(y_axis("‖∂E/∂W‖ (log10)"))
-                .allow_scroll(false),
-        )
-            .show(ui, |plot_ui| {
-                for (l, name) in names.iter().enumerate() {
-                    let points: Vec<[f64; 2]> = doctor
-                        .steps
-                        .iter()
-                        .zip(&doctor.norms)
-                        .filter_map(|(&step, norms)| {
-                            let n = *norms.get(l)?;
-                            (n > 0.0 && n.is_finite()).then(|| [step as f64, n.log10()])
-                        })
-                        .collect();
-                    plot_ui.line(
-                        Line::new(name.clone(), PlotPoints::from(points))
-                            .color(line_color(l, layers))
-                            .width(1.5),
-                    );
-                }
-            })
-            .response
-            .on_hover_text("Frobenius norm of each layer's weight gradient at each step, log scale, lines numbered from the input side (dark = input side, yellow = output side): lines far below the others mean those layers barely learn (vanishing); lines in the hundreds or more mean exploding gradients");
         ui.horizontal_wrapped(|ui| {
             for (position, stats) in doctor.stats.iter().enumerate() {
                 let text = match stats.kind {
@@ -301,6 +275,38 @@ impl Panel for DoctorPanel {
                 ));
             }
         });
+        // The statistics stand above the plot, so the plot takes what is left, however many
+        // rows they wrap to (below it, a guessed reserve cut them off or wasted room).
+        let height = ui.available_height().max(MIN_PLOT_HEIGHT);
+        log_y_axis(
+            Plot::new("gradient_norms")
+                .height(height)
+                .custom_x_axes(x_axis("step"))
+                // The ticks (1e0, 1e-1) show the log scale; a longer title ran past a
+                // projector's short plot.
+                .custom_y_axes(y_axis("‖∂E/∂W‖"))
+                .allow_scroll(false),
+        )
+            .show(ui, |plot_ui| {
+                for (l, name) in names.iter().enumerate() {
+                    let points: Vec<[f64; 2]> = doctor
+                        .steps
+                        .iter()
+                        .zip(&doctor.norms)
+                        .filter_map(|(&step, norms)| {
+                            let n = *norms.get(l)?;
+                            (n > 0.0 && n.is_finite()).then(|| [step as f64, n.log10()])
+                        })
+                        .collect();
+                    plot_ui.line(
+                        Line::new(name.clone(), PlotPoints::from(points))
+                            .color(line_color(l, layers))
+                            .width(1.5),
+                    );
+                }
+            })
+            .response
+            .on_hover_text("Frobenius norm of each layer's weight gradient at each step, log scale, lines numbered from the input side (dark = input side, yellow = output side): lines far below the others mean those layers barely learn (vanishing); lines in the hundreds or more mean exploding gradients");
         None
     }
 }

@@ -184,12 +184,19 @@ fn lab_ui(
         let width = ui.available_width();
         let height = ui.available_height();
         let is_image = view.data.image_shape.is_some();
+        // On a projector the stepper's formulas need more room than the half column under the
+        // network view (they showed one line there): they take the left half, in place of
+        // the decision boundary, and the network view keeps the right column.
+        let stepper_aside = view.presenting && stepping(panels, is_image);
         ui.horizontal_top(|ui| {
             let left = (width * 0.5).max(260.0);
             let main = ui.allocate_ui(egui::vec2(left, height), |ui| {
                 ui.vertical(|ui| {
                     let panel: &mut dyn Panel = if is_image {
                         &mut panels.features
+                    } else if stepper_aside {
+                        ui.heading("Backprop stepper");
+                        &mut panels.stepper
                     } else {
                         &mut panels.boundary
                     };
@@ -198,6 +205,8 @@ fn lab_ui(
             });
             let name = if is_image {
                 "Feature maps"
+            } else if stepper_aside {
+                "Backprop stepper"
             } else {
                 "Decision boundary"
             };
@@ -222,8 +231,7 @@ fn right_column_ui(
     let is_image = view.data.image_shape.is_some();
     // With the backprop stepper open on the network view, that view and the
     // stepper take the whole column.
-    let stepping = panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network;
-    if !stepping {
+    if !stepping(panels, is_image) {
         // Comparing runs on a projector with the Runs tab open: the overlaid plots take more
         // of the column, and the Runs table below scrolls instead. Other tabs (heatmaps,
         // kernels) keep their room: at 64 % the weight heatmaps were 10-pixel strips.
@@ -237,10 +245,16 @@ fn right_column_ui(
             && !crate::ui::loss::overlaid_runs(view.runs, view.run).is_empty();
         // On a projector the confusion matrix and the pixel arithmetic are tables of
         // numbers that need the room more than the loss curve does: at 56 % the matrix
-        // showed seven of its ten rows and the arithmetic one row of its 3×3 grids.
+        // showed seven of its ten rows and the arithmetic one row of its 3×3 grids. The
+        // gradient plot, under its legend, was 80 pixels tall with its axis title cut.
+        let gradients_tab = if is_image {
+            panels.image_tab == ImageTab::Gradients
+        } else {
+            panels.mlp_tab == MlpTab::Gradients
+        };
         let tables = view.presenting
-            && is_image
-            && matches!(panels.image_tab, ImageTab::Confusion | ImageTab::Pixel);
+            && (gradients_tab
+                || is_image && matches!(panels.image_tab, ImageTab::Confusion | ImageTab::Pixel));
         let share = if comparing {
             0.64
         } else if tables {
@@ -262,6 +276,11 @@ fn right_column_ui(
     let lower = ui.vertical(|ui| lower_tabs_ui(ui, panels, view)).inner;
     actions.extend(lower.1);
     rects.push((lower.0.to_string(), lower.2));
+}
+
+/// True when the backprop stepper is open on the network view (feature data only).
+fn stepping(panels: &Panels, is_image: bool) -> bool {
+    panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network
 }
 
 /// The tabbed lower-right panel: kernels, confusion matrix and weights for images; weights,
@@ -325,7 +344,7 @@ fn lower_tabs_ui(
         tab_bar_ui(ui, &mut panels.mlp_tab, &tabs);
         match panels.mlp_tab {
             MlpTab::Weights => ("Weights", panels.weights.ui(ui, view)),
-            MlpTab::Network if panels.stepper.is_open() => {
+            MlpTab::Network if panels.stepper.is_open() && !view.presenting => {
                 let room = ui.available_height();
                 let network = ui
                     .allocate_ui(egui::vec2(ui.available_width(), room * 0.5), |ui| {
