@@ -24,7 +24,9 @@ pub struct Dense<T: Scalar> {
     /// dL/db from the last backward, `(1, out)`.
     pub bias_grad: DMatrix<T>,
     /// Transposed input of the last Train forward, `(in, batch)`, stored
-    /// transposed so that `xᵀ·G` is a plain (fast) matrix product.
+    /// transposed so that `xᵀ·G` is a plain (fast) matrix product; for a layer with fewer
+    /// than [`NARROW_INPUTS`] inputs, the input itself, `(batch, in)` (see
+    /// [`weight_grad_narrow`]).
     input_t: DMatrix<T>,
     /// Scratch for `Wᵀ`, `(out, in)`, so backward can use one gemm.
     weight_t: DMatrix<T>,
@@ -54,16 +56,30 @@ impl<T: Scalar> Dense<T> {
         self.weight.ncols()
     }
 
+    /// True for a layer with fewer than [`NARROW_INPUTS`] inputs.
+    fn narrow(&self) -> bool {
+        self.inputs() < NARROW_INPUTS
+    }
+
     /// dL/dW = xᵀ·G and dL/db = Σ_rows G for `grad_out` = G of the last Train forward.
     fn param_grads(&mut self, grad_out: &DMatrix<T>) {
+        let batch = if self.narrow() {
+            self.input_t.nrows()
+        } else {
+            self.input_t.ncols()
+        };
         assert_eq!(
             grad_out.shape(),
-            (self.input_t.ncols(), self.outputs()),
+            (batch, self.outputs()),
             "{}: grad_out does not match the last Train forward",
             self.name()
         );
-        self.weight_grad
-            .gemm(T::one(), &self.input_t, grad_out, T::zero());
+        if self.narrow() {
+            weight_grad_narrow(&self.input_t, grad_out, &mut self.weight_grad);
+        } else {
+            self.weight_grad
+                .gemm(T::one(), &self.input_t, grad_out, T::zero());
+        }
         // Column sums of G (a DMatrix stores each column contiguously).
         let batch = grad_out.nrows();
         for j in 0..self.outputs() {
@@ -96,10 +112,14 @@ impl<T: Scalar> Layer<T> for Dense<T> {
             self.name()
         );
         if mode == Mode::Train {
-            if self.input_t.shape() != (x.ncols(), x.nrows()) {
-                self.input_t = DMatrix::zeros(x.ncols(), x.nrows());
+            if self.narrow() {
+                super::layer::store(&mut self.input_t, x);
+            } else {
+                if self.input_t.shape() != (x.ncols(), x.nrows()) {
+                    self.input_t = DMatrix::zeros(x.ncols(), x.nrows());
+                }
+                x.transpose_to(&mut self.input_t);
             }
-            x.transpose_to(&mut self.input_t);
         }
         // Start from b in every row, then add x·W in place: y = 1·x·W + 1·y.
         reshape(y, x.nrows(), self.outputs());
@@ -160,6 +180,52 @@ impl<T: Scalar> Layer<T> for Dense<T> {
     }
 }
 
+/// Layers with fewer inputs than this (the playground's first layer has 2) compute
+/// `dL/dW = xᵀ·G` with [`weight_grad_narrow`]. Through nalgebra's product, an `(in, out)`
+/// result with fewer than 8 rows is built one column at a time from `batch` updates `in`
+/// numbers long: 512 two-number loops for a 2→16 layer and a batch of 32, about a fifth of
+/// the tiny MLP's whole training step.
+pub const NARROW_INPUTS: usize = 8;
+
+/// `dL/dW = xᵀ·G` for `x` `(batch, in)` and `G` `(batch, out)` into `grad` `(in, out)`:
+/// each entry is the dot product of two contiguous columns, see [`dot`].
+fn weight_grad_narrow<T: Scalar>(x: &DMatrix<T>, g: &DMatrix<T>, grad: &mut DMatrix<T>) {
+    let (rows, inputs) = x.shape();
+    reshape(grad, inputs, g.ncols());
+    if rows == 0 || inputs == 0 {
+        grad.fill(T::zero());
+        return;
+    }
+    for (grad_column, g_column) in grad
+        .as_mut_slice()
+        .chunks_exact_mut(inputs)
+        .zip(g.as_slice().chunks_exact(rows))
+    {
+        for (entry, x_column) in grad_column.iter_mut().zip(x.as_slice().chunks_exact(rows)) {
+            *entry = dot(x_column, g_column);
+        }
+    }
+}
+
+/// `Σ_k a_k b_k` in a fixed order: eight running sums (element `k` into sum `k mod 8`, which
+/// the compiler turns into vector lanes), then the elements after the last whole eight one by
+/// one, then the eight sums pairwise. The same bits on every run and every machine.
+fn dot<T: Scalar>(a: &[T], b: &[T]) -> T {
+    let whole = a.len().min(b.len()) / 8 * 8;
+    let mut sums = [T::zero(); 8];
+    for (ca, cb) in a[..whole].chunks_exact(8).zip(b[..whole].chunks_exact(8)) {
+        for lane in 0..8 {
+            sums[lane] += ca[lane] * cb[lane];
+        }
+    }
+    let mut rest = T::zero();
+    for (&x, &y) in a[whole..].iter().zip(&b[whole..]) {
+        rest += x * y;
+    }
+    let [s0, s1, s2, s3, s4, s5, s6, s7] = sums;
+    (((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))) + rest
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +249,25 @@ mod tests {
         assert_eq!(d.bias_grad, dmatrix![11.0]);
         assert_eq!(gx, dmatrix![2.0, -1.0; 20.0, -10.0]);
         assert_eq!(d.name(), "Dense 2→1");
+    }
+
+    /// A narrow layer's weight gradient agrees with nalgebra's product to rounding, on
+    /// batches that are and are not multiples of 8.
+    #[test]
+    fn the_narrow_weight_gradient_matches_nalgebra_s_product() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for (batch, inputs, outputs) in [(37, 5, 3), (1, 1, 4), (32, 2, 16), (3, 7, 1)] {
+            let x = init_matrix::<f64>(batch, inputs, Init::XavierUniform, &mut rng);
+            let g = init_matrix::<f64>(batch, outputs, Init::XavierUniform, &mut rng);
+            let mut grad = DMatrix::zeros(0, 0);
+            weight_grad_narrow(&x, &g, &mut grad);
+            let expected = x.transpose() * &g;
+            assert!(
+                (&grad - &expected).abs().max() < 1e-12,
+                "{batch}×{inputs}→{outputs}"
+            );
+        }
+        let a: Vec<f64> = (1..=19).map(f64::from).collect();
+        assert_eq!(dot(&a, &a), (1..=19).map(|k| f64::from(k * k)).sum::<f64>());
     }
 }
