@@ -170,13 +170,16 @@ fn the_command_prints_one_json_line_per_run_and_a_table() {
             "--dataset",
             "xor",
             "--sweep",
-            "lr=0.1",
+            "lr=1",
             "--epochs",
             "2",
         ])
         .output()
         .expect("runs");
     let stderr = String::from_utf8_lossy(&one.stderr);
+    // A whole number is written as one ("1", not "1.0").
+    let row = stderr.lines().rev().nth(1).unwrap_or_default();
+    assert!(row.trim_start().starts_with("1  "), "{stderr}");
     assert!(
         stderr
             .lines()
@@ -197,5 +200,15 @@ fn the_command_prints_one_json_line_per_run_and_a_table() {
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         "gradscope: --sweep: --save belongs to a single run\n"
+    );
+    // --jobs 0 is refused before any training (it trained one run at a time without a word).
+    let output = Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(["train", "--sweep", "lr=0.1", "--jobs", "0"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "gradscope: --jobs: train at least 1 run at a time\n"
     );
 }

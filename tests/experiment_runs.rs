@@ -284,6 +284,20 @@ fn a_file_of_one_run_opens_as_one_run() {
     assert_eq!(records[0].parent, None);
     assert_eq!(records[0].summary, RunSummary::default());
     assert!(experiment.runs.is_empty());
+    // `--run "run 1"` picks it (it was refused: "the file holds one unnamed run"); another
+    // name is refused with the one there is.
+    assert_eq!(
+        experiment.with_run("run 1").expect("run 1").train,
+        experiment.train
+    );
+    let refused = experiment
+        .with_run("run 2")
+        .expect_err("no run 2")
+        .to_string();
+    assert!(
+        refused.ends_with("there is no run \"run 2\" (the file holds one run, \"run 1\")"),
+        "{refused}"
+    );
 }
 
 #[test]

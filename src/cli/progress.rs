@@ -43,12 +43,19 @@ impl StepStatus {
         })
     }
 
-    /// `epoch 3/100  step 2100/7000  loss 0.1234  5230 steps/s  ETA 0:04`
+    /// The epoch under way, counted from 1 as "epoch 1/100" reads (the completed epochs
+    /// plus one, up to the limit once the last is complete).
+    pub fn current_epoch(&self) -> u64 {
+        (self.epoch + 1).min(self.epochs.max(1))
+    }
+
+    /// `epoch 3/100  step 2100/7000  loss 0.1234  5230 steps/s  ETA 0:04`, the epoch being
+    /// [`Self::current_epoch`].
     pub fn line(&self) -> String {
         let eta = self.eta().map_or_else(|| "–".to_string(), clock);
         format!(
             "epoch {}/{}  step {}/{}  loss {:.4}  {:.0} steps/s  ETA {eta}",
-            self.epoch,
+            self.current_epoch(),
             self.epochs,
             self.step,
             self.total_steps,
@@ -171,7 +178,9 @@ impl TrainProgress for TerminalBar {
         bar.set_position(status.step);
         bar.set_message(format!(
             "epoch {}/{}  loss {:.4}",
-            status.epoch, status.epochs, status.loss
+            status.current_epoch(),
+            status.epochs,
+            status.loss
         ));
     }
 
@@ -190,5 +199,33 @@ pub fn stderr_progress() -> Box<dyn TrainProgress> {
         Box::new(PlainLines::new(|line: &str| {
             crate::cli::stdout::print_err(line)
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(epoch: u64, step: u64) -> StepStatus {
+        StepStatus {
+            epoch,
+            epochs: 2,
+            step,
+            total_steps: 20,
+            loss: 0.5,
+            elapsed: Duration::from_secs(2),
+        }
+    }
+
+    /// The line names the epoch under way from 1, and the last one when all are done (the
+    /// first epoch's steps read "epoch 0/2").
+    #[test]
+    fn the_progress_line_counts_epochs_from_1() {
+        assert_eq!(
+            status(0, 4).line(),
+            "epoch 1/2  step 4/20  loss 0.5000  2 steps/s  ETA 0:08"
+        );
+        assert_eq!(status(1, 12).current_epoch(), 2);
+        assert_eq!(status(2, 20).current_epoch(), 2);
     }
 }

@@ -232,6 +232,9 @@ pub fn sweep_command(
     progress: &mut (dyn FnMut(&str) + Send),
 ) -> Result<(Vec<SweepRun>, f64), String> {
     let sweep = parse_sweep(args.sweep_flags.sweep.as_deref().unwrap_or_default())?;
+    if args.sweep_flags.jobs == Some(0) {
+        return Err("--jobs: train at least 1 run at a time".to_string());
+    }
     let single = [
         ("--save", args.save.is_some()),
         ("--weights", args.weights.is_some()),
@@ -316,8 +319,12 @@ pub fn sweep_table(runs: &[SweepRun], seconds: f64) -> String {
     );
     for run in runs {
         let r = &run.report;
+        // Numbers as Rust writes an f64: `1` and `0.001` (JSON's text of 1.0 is "1.0").
         let value = match &run.value {
             serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => {
+                n.as_f64().map_or_else(|| n.to_string(), |v| v.to_string())
+            }
             other => other.to_string(),
         };
         let test_loss = r

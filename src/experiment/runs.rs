@@ -625,6 +625,10 @@ impl Experiment {
         if let Some(run) = self.runs.iter().find(|r| r.name == name) {
             return Ok(self.with_run_record(run));
         }
+        // A file of one run: that run has the name the window and `--metrics` give it.
+        if self.runs.is_empty() && self.run_records().first().is_some_and(|r| r.name == name) {
+            return Ok(self.clone());
+        }
         if let Some(damaged) = self
             .damaged_runs
             .iter()
@@ -637,7 +641,12 @@ impl Experiment {
         }
         let names: Vec<String> = self.runs.iter().map(|r| format!("{:?}", r.name)).collect();
         let known = if names.is_empty() {
-            "the file holds one unnamed run".to_string()
+            format!(
+                "the file holds one run, {:?}",
+                self.run_records()
+                    .first()
+                    .map_or("run 1", |r| r.name.as_str())
+            )
         } else {
             format!("its runs are {}", names.join(", "))
         };
