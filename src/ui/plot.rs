@@ -152,15 +152,21 @@ pub fn log_x_axis(plot: Plot<'_>) -> Plot<'_> {
     ticks::log_x_spacing(plot).x_axis_formatter(|mark, _| power_of_ten_label(mark.value))
 }
 
-/// `1e{k}` at a whole k, nothing between (the labels of a log axis).
+/// The label of a log axis's mark at log₁₀ value `value`: `1e{k}` at a whole k, `2e{k}` …
+/// `9e{k}` at the marks between powers of ten that a short axis gets (see
+/// [`ticks::log_y_marks`]), nothing elsewhere.
 fn power_of_ten_label(value: f64) -> String {
     // `+ 0.0` turns -0 into 0, which would read "1e-0".
-    let k = value.round() + 0.0;
-    if (value - k).abs() < 1e-9 {
-        format!("1e{k:.0}")
-    } else {
-        String::new()
+    let k = value.floor() + 0.0;
+    for m in [1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0] {
+        for (decade, mantissa) in [(k, m), (k + 1.0, 1.0)] {
+            if (value - (decade + mantissa.log10())).abs() < 1e-9 {
+                let decade = decade + 0.0;
+                return format!("{mantissa:.0}e{decade:.0}");
+            }
+        }
     }
+    String::new()
 }
 
 /// A loss in plot space: log₁₀ of it on a log axis (losses ≤ 0 are floored at 1e-12), as it
@@ -470,7 +476,8 @@ pub fn step_loss_points(
 mod tests {
     use super::*;
 
-    /// Log-axis labels: whole powers of ten only, and 10⁰ (also from -0.0) reads 1e0.
+    /// Log-axis labels: m × 10ᵏ for a whole m, nothing between; 10⁰ (also from -0.0) reads
+    /// 1e0.
     #[test]
     fn power_of_ten_labels() {
         assert_eq!(power_of_ten_label(-0.0), "1e0");
@@ -478,6 +485,11 @@ mod tests {
         assert_eq!(power_of_ten_label(-3.0), "1e-3");
         assert_eq!(power_of_ten_label(2.0), "1e2");
         assert_eq!(power_of_ten_label(0.5), "");
+        assert_eq!(power_of_ten_label(2f64.log10() - 1.0), "2e-1");
+        assert_eq!(power_of_ten_label(5f64.log10()), "5e0");
+        assert_eq!(power_of_ten_label(3f64.log10() + 2.0), "3e2");
+        // Just below a whole power (rounding): still 1e{k+1}.
+        assert_eq!(power_of_ten_label(1.0 - 1e-12), "1e1");
     }
 
     #[test]

@@ -226,9 +226,72 @@ pub fn data_y_grid(input: GridInput) -> Vec<GridMark> {
 
 /// Marks of a vertical log₁₀ axis: [`y_marks`] at whole powers of ten, 1, 2, 5, 10, …
 /// decades apart (at 1, 5 or 10 decades, a 45-point plot of six decades was labelled at its
-/// top alone).
+/// top alone). When that gives fewer than two marks (a loss curve between 0.3 and 0.9 had no
+/// label at all), marks between the powers of ten: at every m × 10ᵏ of the first of
+/// [`SUB_DECADE_MANTISSAS`] whose marks stay [`Y_LABEL_GAP_POINTS`] apart and give two
+/// marks or more (else one).
 pub fn log_y_marks(input: &GridInput) -> Vec<GridMark> {
-    y_marks(input, 1.0)
+    let decades = y_marks(input, 1.0);
+    if decades.len() >= 2 {
+        return decades;
+    }
+    let units_per_point = input.base_step_size / f64::from(GRID_SPACING_MIN_POINTS);
+    let (low, high) = (
+        input.bounds.0.min(input.bounds.1),
+        input.bounds.0.max(input.bounds.1),
+    );
+    if !(units_per_point > 0.0 && low.is_finite() && high.is_finite()) || high - low > 2.0 {
+        return decades;
+    }
+    let fitting: Vec<Vec<GridMark>> = SUB_DECADE_MANTISSAS
+        .iter()
+        .filter(|mantissas| closest_apart(mantissas) / units_per_point >= Y_LABEL_GAP_POINTS)
+        .map(|mantissas| sub_decade_marks(mantissas, low, high))
+        .collect();
+    fitting
+        .iter()
+        .find(|marks| marks.len() >= 2)
+        .or_else(|| fitting.iter().find(|marks| marks.len() > decades.len()))
+        .cloned()
+        .unwrap_or(decades)
+}
+
+/// The sets of mantissas m (marks at m × 10ᵏ) a short log axis may be marked with, finest
+/// first; the log axes label each m × 10ᵏ as `{m}e{k}`.
+pub const SUB_DECADE_MANTISSAS: [&[f64]; 4] = [
+    &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+    &[1.0, 2.0, 3.0, 5.0],
+    &[1.0, 2.0, 5.0],
+    &[1.0, 3.0],
+];
+
+/// The least distance in decades between neighbouring marks of `mantissas` (and 10).
+fn closest_apart(mantissas: &[f64]) -> f64 {
+    let logs: Vec<f64> = mantissas
+        .iter()
+        .chain(std::iter::once(&10.0))
+        .map(|m| m.log10())
+        .collect();
+    logs.windows(2)
+        .map(|w| w[1] - w[0])
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Marks at m × 10ᵏ for each m of `mantissas` with log₁₀ in `low..=high`; whole powers of
+/// ten carry a step of a decade (egui_plot draws their lines stronger).
+fn sub_decade_marks(mantissas: &[f64], low: f64, high: f64) -> Vec<GridMark> {
+    let step = closest_apart(mantissas);
+    let mut marks = Vec::new();
+    for k in (low.floor() as i64)..=(high.ceil() as i64) {
+        for &m in mantissas {
+            let value = k as f64 + m.log10();
+            if (low..=high).contains(&value) {
+                let step_size = if m == 1.0 { 1.0 } else { step };
+                marks.push(GridMark { value, step_size });
+            }
+        }
+    }
+    marks
 }
 
 /// `plot`'s y grid at [`log_y_marks`] (labelled by the caller).
@@ -278,6 +341,39 @@ mod tests {
             .iter()
             .map(|m| compact_label(m.value, m.step_size))
             .collect()
+    }
+
+    /// A log axis within one decade gets marks at 1, 2, 3 and 5 × 10ᵏ (it had none); a
+    /// shorter one at 1 and 3 × 10ᵏ; several decades keep whole powers of ten.
+    #[test]
+    fn a_log_axis_within_one_decade_gets_marks_between_powers_of_ten() {
+        // log10(0.15) … log10(0.9) over 200 points.
+        let narrow = input((0.15f64.log10(), 0.9f64.log10()), 200.0);
+        let values: Vec<f64> = values_of(&log_y_marks(&narrow))
+            .iter()
+            .map(|v| (10f64.powf(*v) * 1e6).round() / 1e6)
+            .collect();
+        assert_eq!(values, [0.2, 0.3, 0.5]);
+        // 0.15 … 9 over 200 points: 1, 2, 3 and 5 in each decade.
+        let wider = input((0.15f64.log10(), 9f64.log10()), 200.0);
+        let values: Vec<f64> = values_of(&log_y_marks(&wider))
+            .iter()
+            .map(|v| (10f64.powf(*v) * 1e6).round() / 1e6)
+            .collect();
+        assert_eq!(values, [0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0]);
+        // The same over 80 points: 2→3 would be 8 points apart, 1→2 14, 1→3 is 21.
+        let short = input((0.15f64.log10(), 9f64.log10()), 80.0);
+        let values: Vec<f64> = values_of(&log_y_marks(&short))
+            .iter()
+            .map(|v| (10f64.powf(*v) * 1e6).round() / 1e6)
+            .collect();
+        assert_eq!(values, [0.3, 1.0, 3.0]);
+        // Six decades keep whole powers of ten.
+        let tall = input((-6.0, 0.0), 200.0);
+        assert_eq!(
+            values_of(&log_y_marks(&tall)),
+            [-6.0, -5.0, -4.0, -3.0, -2.0, -1.0, 0.0]
+        );
     }
 
     #[test]
@@ -429,8 +525,18 @@ mod tests {
         assert_eq!(values((-3.2, 1.0), 300.0), [-3.0, -2.0, -1.0, 0.0, 1.0]);
         // 68 decades over 120 points: every twentieth.
         assert_eq!(values((-64.0, 4.0), 120.0), [-60.0, -40.0, -20.0, 0.0]);
-        // Within one decade, no mark but a whole power of ten inside it.
-        assert_eq!(values((-0.8, -0.1), 200.0), Vec::<f64>::new());
+        // Within one decade: 2, 3 and 5 × 10ᵏ (there was no mark at all).
+        let inside: Vec<f64> = values((-0.8, -0.1), 200.0)
+            .iter()
+            .map(|v| (10f64.powf(*v) * 10.0).round() / 10.0)
+            .collect();
+        assert_eq!(inside, [0.2, 0.3, 0.5]);
+        // A third of a decade over 200 points (0.4 … 0.85): every m × 10ᵏ.
+        let close: Vec<f64> = values((0.4f64.log10(), 0.85f64.log10()), 200.0)
+            .iter()
+            .map(|v| (10f64.powf(*v) * 10.0).round() / 10.0)
+            .collect();
+        assert_eq!(close, [0.4, 0.5, 0.6, 0.7, 0.8]);
     }
 
     #[test]
