@@ -300,3 +300,51 @@ fn a_small_batch_trace_is_the_mean_of_its_samples() {
     assert_eq!(session.trace_batch(2, 8).expect("cut").input.nrows(), 2);
     assert!(session.trace_batch(4, 1).is_err());
 }
+
+/// → past the stepper's update phase applies the update it showed: one step on the followed
+/// samples gives the traced SGD update's weights (it took the schedule's next minibatch,
+/// another sample's step), counts as a step, and leaves the epoch's batch position alone.
+#[test]
+fn a_step_on_the_traced_samples_applies_the_shown_update() {
+    let (data, config) = Preset::Backprop221.build();
+    let mut session = Session::new(data.build(), config).expect("session");
+    for _ in 0..2 {
+        let _ = session.step();
+    }
+    let (first, count) = (1, 2);
+    let trace = session.trace_batch(first, count).expect("trace");
+    let learning_rate = session.config().optimizer.learning_rate;
+    let l2 = session.config().l2;
+    let shown: Vec<_> = trace
+        .layers
+        .iter()
+        .map(|layer| sgd_step(layer, learning_rate, l2))
+        .collect();
+    let (position, step) = (session.position(), session.step_count());
+    let rows: Vec<usize> = (first..first + count).collect();
+    assert!(matches!(
+        session.step_on(&rows),
+        Some(gradscope::train::StepOutcome::Trained { .. })
+    ));
+    assert_eq!(session.step_count(), step + 1);
+    assert_eq!(session.position(), position);
+    for ((_, dense), (weight, bias)) in session.model().dense_layers().iter().zip(&shown) {
+        let (w, b) = (dense.weight.map(f64::from), dense.bias.map(f64::from));
+        assert!((&w - weight).abs().max() < 1e-6, "{w} against {weight}");
+        assert!((&b - bias).abs().max() < 1e-6, "{b} against {bias}");
+    }
+    // The shown update is not the one of the schedule's next minibatch here.
+    let mut scheduled = Session::new(
+        Preset::Backprop221.build().0.build(),
+        Preset::Backprop221.build().1,
+    )
+    .expect("session");
+    for _ in 0..3 {
+        let _ = scheduled.step();
+    }
+    assert_ne!(
+        scheduled.model().dense_layers()[0].1.weight,
+        session.model().dense_layers()[0].1.weight
+    );
+    assert!(session.step_on(&[99]).is_none());
+}

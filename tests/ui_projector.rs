@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use gradscope::data::SynthKind;
 use gradscope::train::TrainConfig;
 use gradscope::ui::controls::PRESETS_MENU;
@@ -367,4 +367,21 @@ fn hidden_units_carry_heatmaps_and_zero_initial_weights_make_them_identical() {
             .and_then(|s| s.neurons.as_ref())
             .is_some_and(|m| m.layers[0][0] != m.layers[0][1])
     });
+}
+
+/// On images the stepper, which follows Dense networks on feature data, is greyed (it opened
+/// onto nothing, and then took the → key from training).
+#[test]
+fn on_images_the_stepper_is_greyed_and_the_arrow_key_still_steps() {
+    use eframe::egui::Key;
+    let mut harness = mnist();
+    run_until(&mut harness, |app| app.has_feature_maps());
+    let button = harness.get_by_label("Backprop stepper…");
+    assert!(button.accesskit_node().is_disabled());
+    button.click();
+    harness.run_steps(2);
+    assert!(!harness.state().stepper().is_open());
+    let step = harness.state().step();
+    harness.key_press(Key::ArrowRight);
+    run_until(&mut harness, |app| app.step() == step + 1);
 }

@@ -369,3 +369,25 @@ fn in_presentation_mode_the_stepper_and_the_gradient_plot_have_room() {
         stats.bottom()
     );
 }
+
+/// The stepper takes → only while it is on screen: with another tab in front, → is one
+/// training step and the hidden stepper keeps its phase (it advanced unseen).
+#[test]
+fn a_hidden_stepper_leaves_the_arrow_key_to_training() {
+    use eframe::egui::Key;
+    let mut harness = harness();
+    harness.run_steps(2);
+    harness.get_by_label("Backprop stepper…").click();
+    run_until(&mut harness, |app| {
+        app.stepper().is_open() && has_trace(app)
+    });
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(2);
+    assert_eq!(harness.state().stepper().phase_index(), 1);
+    harness.get_by_label("Gradients (doctor)").click();
+    harness.run_steps(2);
+    let step = harness.state().step();
+    harness.key_press(Key::ArrowRight);
+    run_until(&mut harness, |app| app.step() == step + 1);
+    assert_eq!(harness.state().stepper().phase_index(), 1);
+}

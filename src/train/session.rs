@@ -549,6 +549,29 @@ impl Session {
         self.batch_indices.clear();
         self.batch_indices
             .extend_from_slice(&self.order[self.cursor..end]);
+        self.train_on_batch(Some(end))
+    }
+
+    /// One training step on the training rows `rows` (indices in the training split; those
+    /// past its end are left out), outside the epoch's schedule: the batch position, the
+    /// epoch and the shuffle stay as they are, and the step counts as one step. This is the
+    /// step whose update the backprop stepper shows for the samples it follows. `None` when
+    /// no row is in the split.
+    pub fn step_on(&mut self, rows: &[usize]) -> Option<StepOutcome> {
+        let n = self.data.train.len();
+        self.batch_indices.clear();
+        self.batch_indices
+            .extend(rows.iter().copied().filter(|&i| i < n));
+        if self.batch_indices.is_empty() {
+            return None;
+        }
+        Some(self.train_on_batch(None))
+    }
+
+    /// Forward, backward and update on the rows in `batch_indices`; with `end`, the batch
+    /// position moves there afterwards (and a new epoch starts at the split's end).
+    fn train_on_batch(&mut self, end: Option<usize>) -> StepOutcome {
+        let n = self.data.train.len();
         let x: DMatrix<f32> = self.data.train.gather(&self.batch_indices);
         let target = self.target(&self.data.train, &self.batch_indices);
         let output = self.model.forward(&x, Mode::Train);
@@ -576,6 +599,13 @@ impl Session {
             return StepOutcome::Diverged { step };
         }
         self.step = step;
+        let Some(end) = end else {
+            return StepOutcome::Trained {
+                step,
+                loss: f64::from(loss),
+                epoch_done: false,
+            };
+        };
         self.cursor = end;
         let epoch_done = self.cursor >= n;
         if epoch_done {

@@ -365,6 +365,12 @@ impl WorkerState {
                 self.publish_views();
                 self.waker.wake();
             }
+            Command::StepOn(rows) => {
+                self.set_running(false);
+                self.one_step_on(Some(&rows));
+                self.publish_views();
+                self.waker.wake();
+            }
             Command::Reset(setup) => {
                 let was_running = self.running;
                 self.set_running(false);
@@ -441,6 +447,12 @@ impl WorkerState {
 
     /// One step; false when training must stop (diverged, finished or no session).
     fn one_step(&mut self) -> bool {
+        self.one_step_on(None)
+    }
+
+    /// One step of the schedule, or with `rows` one step on those training rows; false when
+    /// training must stop (diverged, finished, no session, or no such row).
+    fn one_step_on(&mut self, rows: Option<&[usize]>) -> bool {
         let Some(session) = &mut self.session else {
             return false;
         };
@@ -451,7 +463,14 @@ impl WorkerState {
             self.emit(event);
             return false;
         }
-        match session.step() {
+        let outcome = match rows {
+            None => session.step(),
+            Some(rows) => match session.step_on(rows) {
+                Some(outcome) => outcome,
+                None => return false,
+            },
+        };
+        match outcome {
             StepOutcome::Trained {
                 step,
                 loss,

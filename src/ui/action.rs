@@ -22,6 +22,14 @@ pub enum Action {
     Pause,
     /// Take this many steps, then pause.
     Step(u32),
+    /// Pause, then take one step on the training samples `first .. first + count` (those the
+    /// backprop stepper follows, whose update it showed), outside the epoch's schedule.
+    StepTraced {
+        /// Index of the first sample in the training split.
+        first: usize,
+        /// Number of samples (1–8).
+        count: usize,
+    },
     /// Same settings, fresh weights from the seed.
     Reset,
     /// New settings. The App compares them with the ones in force: a new data set is built

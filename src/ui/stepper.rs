@@ -255,7 +255,7 @@ impl Panel for StepperPanel {
         // The pickers and phase buttons stay put; only the phase's numbers scroll (scrolling
         // them took Next and Back out of sight), vertically: long formula lines wrap to the
         // panel's width instead of running past its edge.
-        let step = self.picker_ui(ui, view.data.train.len().max(1));
+        let action = self.picker_ui(ui, view.data.train.len().max(1));
         if self.open {
             let scroll = egui::ScrollArea::vertical()
                 .id_salt("stepper_scroll")
@@ -264,7 +264,7 @@ impl Panel for StepperPanel {
             // More formulas below the edge (presentation mode shows two or three lines).
             crate::ui::fade::fade_what_runs_on(ui, &scroll);
         }
-        step.then_some(Action::Step(1))
+        action
     }
 }
 
@@ -342,10 +342,18 @@ impl StepperPanel {
         Some(self.phase(layers))
     }
 
-    /// The sample and batch pickers and the phase buttons; true when the user asked for one
-    /// training step.
-    fn picker_ui(&mut self, ui: &mut egui::Ui, samples: usize) -> bool {
-        let mut step = false;
+    /// The step whose update the last phase shows: one step on the followed samples.
+    pub fn traced_step(&self) -> Action {
+        Action::StepTraced {
+            first: self.sample,
+            count: self.batch.max(1),
+        }
+    }
+
+    /// The sample and batch pickers and the phase buttons; the training step the user asked
+    /// for, if any.
+    fn picker_ui(&mut self, ui: &mut egui::Ui, samples: usize) -> Option<Action> {
+        let mut step = None;
         ui.horizontal_wrapped(|ui| {
             if ui
                 .button("Close stepper")
@@ -387,21 +395,21 @@ impl StepperPanel {
             if ui
                 .button("Next ▶")
                 .on_hover_text(
-                    "Next phase (→ key); after the update, one training step and the first phase",
+                    "Next phase (→ key); after the update, that update is applied (one training step on the samples shown) and the phases start again",
                 )
                 .clicked()
                 && self.next_phase()
             {
-                step = true;
+                step = Some(self.traced_step());
             }
             if ui
                 .button("Train one step")
                 .on_hover_text(
-                    "Take one real minibatch step, then show the new numbers from the first phase",
+                    "One step as Play takes it, on the epoch's next minibatch (not necessarily the samples shown), then the new numbers from the first phase",
                 )
                 .clicked()
             {
-                step = true;
+                step = Some(Action::Step(1));
                 self.phase = 0;
             }
         });
@@ -718,6 +726,11 @@ mod tests {
         // Past the update: a training step is asked for, and the phases start again.
         assert!(panel.next_phase());
         assert_eq!(panel.phase_index(), 0);
+        // That step is the one the update showed: on the followed samples.
+        assert_eq!(
+            panel.traced_step(),
+            crate::ui::action::Action::StepTraced { first: 0, count: 1 }
+        );
         for _ in 0..5 {
             panel.next_phase();
         }

@@ -31,6 +31,9 @@ pub enum Command {
     Pause,
     /// Take this many steps now, then pause.
     Step(u32),
+    /// Pause, then take one step on these training rows, outside the epoch's schedule (the
+    /// backprop stepper's samples; see [`crate::train::Session::step_on`]).
+    StepOn(Vec<usize>),
     /// Throw the session away and start a new one (same seed = same weights and batch order).
     Reset(Box<SessionSetup>),
     /// New learning rate from the next step on.

@@ -115,6 +115,9 @@ impl GradscopeApp {
             }
             Action::Pause => lab.worker.send(Command::Pause),
             Action::Step(count) => lab.worker.send(Command::Step(count)),
+            Action::StepTraced { first, count } => lab.worker.send(Command::StepOn(
+                (first..first.saturating_add(count)).collect(),
+            )),
             Action::Reset => lab.reset(),
             Action::Settings(settings) => {
                 if lab.apply_settings(*settings) == SettingsChange::Data {
@@ -322,6 +325,14 @@ impl GradscopeApp {
         self.panels.boundary.data_changed();
     }
 
+    /// True while the backprop stepper is on screen: open, on the network view, with feature
+    /// data (it follows no CNN).
+    pub(super) fn stepper_shown(&self) -> bool {
+        self.panels.stepper.is_open()
+            && self.lab.data.image_shape.is_none()
+            && self.panels.mlp_tab == MlpTab::Network
+    }
+
     /// Asks the worker for the trace the stepper or the network view needs, and for nothing
     /// when neither is shown.
     pub(super) fn sync_trace_request(&mut self) {
@@ -357,7 +368,10 @@ impl GradscopeApp {
             // In the lesson, the race and the memory Space/→/R drive that view's run (never
             // the lab's, which is paused outside the lab and would move unseen).
             let lab = self.mode == AppMode::NetworkLab;
-            let stepper_open = self.panels.stepper.is_open();
+            // The stepper takes → and ← only while it is on screen (open on the network view
+            // of feature data): → advanced a hidden one without a sign, and on MNIST, where it
+            // cannot show, → stopped stepping.
+            let stepper_open = self.stepper_shown();
             let action = match shortcut {
                 Shortcut::Presentation => Action::TogglePresentation,
                 Shortcut::Help => {
@@ -383,7 +397,7 @@ impl GradscopeApp {
                 // locks Step).
                 Shortcut::Step if stepper_open => {
                     if self.panels.stepper.next_phase() && !locked(ControlId::Step) {
-                        Action::Step(1)
+                        self.panels.stepper.traced_step()
                     } else {
                         continue;
                     }

@@ -107,7 +107,7 @@ impl Panel for ControlsPanel {
         ui.separator();
         training::regularization_ui(ui, &mut draft.train);
         ui.separator();
-        action = training::teach_ui(ui).or(action);
+        action = training::teach_ui(ui, view.data.image_shape.is_some()).or(action);
         if action.is_none() && draft != *view.settings {
             action = Some(Action::Settings(Box::new(draft)));
         }

@@ -245,8 +245,9 @@ const PRESETS_HINT: &str = "Classic runs to teach with, each paused at step 0: b
     overfitting, dead units, saturation) for the training doctor to recognise";
 
 /// Presets for teaching and the backprop windows: two rows, the presets in a menu (a list of
-/// seven ran past the bottom of the panel at 1280×800).
-pub(super) fn teach_ui(ui: &mut egui::Ui) -> Option<Action> {
+/// seven ran past the bottom of the panel at 1280×800). The stepper follows Dense networks
+/// on feature data: with `images` its button is greyed, and says why.
+pub(super) fn teach_ui(ui: &mut egui::Ui, images: bool) -> Option<Action> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.label(RichText::new("Teach").strong()).on_hover_text(
@@ -268,8 +269,11 @@ pub(super) fn teach_ui(ui: &mut egui::Ui) -> Option<Action> {
     });
     ui.horizontal_wrapped(|ui| {
         if ui
-            .button("Backprop stepper…")
+            .add_enabled(!images, egui::Button::new("Backprop stepper…"))
             .on_hover_text(STEPPER_HINT)
+            .on_disabled_hover_text(
+                "The stepper follows Dense networks on feature data (a CSV, the 2-D sets); for a CNN on images see the feature maps and Pixel arithmetic",
+            )
             .clicked()
         {
             action = Some(Action::OpenStepper);
