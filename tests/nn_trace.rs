@@ -347,4 +347,17 @@ fn a_step_on_the_traced_samples_applies_the_shown_update() {
         session.model().dense_layers()[0].1.weight
     );
     assert!(session.step_on(&[99]).is_none());
+    // Its counters no longer follow from the batch size: a saved file says so and opens.
+    let state = gradscope::experiment::ResumeState::of(&session);
+    assert!(
+        state
+            .unchecked
+            .as_deref()
+            .is_some_and(|why| why.contains("backprop stepper"))
+    );
+    assert!(
+        state
+            .check_on(session.data().train.len(), session.config().batch_size)
+            .is_ok()
+    );
 }

@@ -29,7 +29,8 @@
 //!   the model's shapes.
 //!
 //! A run whose counters do not follow from one batch size (the batch size changed during the
-//! run, or it continued a version-1 file) is saved with `"unchecked": "<why>"`; its step,
+//! run, the backprop stepper took a step on the samples it showed, or it continued a
+//! version-1 file) is saved with `"unchecked": "<why>"`; its step,
 //! epoch, shuffle and cursor relations are then not checked.
 
 use base64::Engine;
@@ -158,7 +159,8 @@ impl ResumeState {
         if !follows {
             state.unchecked = Some(
                 "the step, epoch and batch position do not follow from one batch size \
-                 (it changed during the run, or the run continued a version-1 file)"
+                 (it changed during the run, the backprop stepper took a step on the samples \
+                 it showed, or the run continued a version-1 file)"
                     .to_string(),
             );
         }
