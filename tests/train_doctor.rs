@@ -638,4 +638,11 @@ fn a_tiny_loss_that_doubles_is_not_rising() {
         found.message,
         "Rising loss: the training loss went up from 0.600 (step 200) to 3.000 (step 500). Each step overshoots the minimum: the learning rate is too large."
     );
+    // A loss of 7.8e29 in exponent form (three decimals wrote 30 digits).
+    let found = detect_rising_loss(&points(&[0.7, 0.6, 2.0, 3.5, 7.789e29])).expect("rising");
+    assert!(
+        found.message.contains("to 7.789e29 (step 500)"),
+        "{}",
+        found.message
+    );
 }

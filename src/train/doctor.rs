@@ -427,11 +427,25 @@ pub fn detect_overfitting(evals: &[LossPoint]) -> Option<Diagnosis> {
     (rising && last.train < best.train).then(|| Diagnosis {
         id: DetectorId::Overfitting,
         message: format!(
-            "Overfitting: the test loss rose from {:.3} (step {}) to {:.3} while the training loss fell from {:.3} to {:.3}. The model is learning the noise of the training samples.",
-            best.test, best.step, last.test, best.train, last.train
+            "Overfitting: the test loss rose from {} (step {}) to {} while the training loss fell from {} to {}. The model is learning the noise of the training samples.",
+            loss_number(best.test),
+            best.step,
+            loss_number(last.test),
+            loss_number(best.train),
+            loss_number(last.train)
         ),
         remedies: vec![Remedy::AddL2, Remedy::StopEarly, Remedy::Reset],
     })
+}
+
+/// A loss in a finding: three decimals, or from 10⁴ on in exponent form (`7.789e29`, where
+/// three decimals wrote 30 digits).
+fn loss_number(loss: f64) -> String {
+    if loss.abs() >= 1e4 {
+        format!("{loss:.3e}")
+    } else {
+        format!("{loss:.3}")
+    }
 }
 
 /// Rising loss: at least [`MIN_EVALS`] evaluations, and each of the last
@@ -453,8 +467,11 @@ pub fn detect_rising_loss(evals: &[LossPoint]) -> Option<Diagnosis> {
     rising.then(|| Diagnosis {
         id: DetectorId::RisingLoss,
         message: format!(
-            "Rising loss: the training loss went up from {:.3} (step {}) to {:.3} (step {}). Each step overshoots the minimum: the learning rate is too large.",
-            best.train, best.step, last.train, last.step
+            "Rising loss: the training loss went up from {} (step {}) to {} (step {}). Each step overshoots the minimum: the learning rate is too large.",
+            loss_number(best.train),
+            best.step,
+            loss_number(last.train),
+            last.step
         ),
         remedies: vec![Remedy::LowerLearningRate, Remedy::Reset],
     })

@@ -144,17 +144,41 @@ fn layer_ui(ui: &mut egui::Ui, kernels: &KernelView, atlas: &TextureHandle, room
         let rows: Vec<String> = (0..k)
             .map(|y| {
                 (0..k)
-                    .map(|x| format!("{:+.3}", at(y, x)))
+                    .map(|x| signed3(at(y, x)))
                     .collect::<Vec<_>>()
                     .join(" ")
             })
             .collect();
         response.on_hover_text_at_pointer(format!(
-            "filter {} · input channel {} · bias b = {:+.3}\n{}",
+            "filter {} · input channel {} · bias b = {}\n{}",
             o + 1,
             c + 1,
-            kernels.biases.get(o).copied().unwrap_or(0.0),
+            signed3(kernels.biases.get(o).copied().unwrap_or(0.0)),
             rows.join("\n")
         ));
+    }
+}
+
+/// `value` with its sign and three decimals, `+0.000` for a small negative value (it read
+/// `-0.000`).
+fn signed3(value: f32) -> String {
+    let text = format!("{value:+.3}");
+    if text == "-0.000" {
+        "+0.000".to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed3;
+
+    #[test]
+    fn a_small_negative_weight_reads_plus_zero() {
+        assert_eq!(signed3(-0.0001), "+0.000");
+        assert_eq!(signed3(-0.0), "+0.000");
+        assert_eq!(signed3(-0.0006), "-0.001");
+        assert_eq!(signed3(0.25), "+0.250");
     }
 }
