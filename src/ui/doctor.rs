@@ -9,7 +9,7 @@ use crate::train::doctor::{DetectorId, Diagnosis, Remedy};
 use crate::ui::action::Action;
 use crate::ui::panel::Panel;
 use crate::ui::plot::{LegendEntry, Marker, legend_row, log_y_axis, x_axis, y_axis};
-use crate::ui::state::{Banner, View};
+use crate::ui::state::{Banner, DoctorState, View};
 
 /// Colour of plot line `index`.
 fn line_color(index: usize, count: usize) -> Color32 {
@@ -248,33 +248,14 @@ impl Panel for DoctorPanel {
             })
             .collect();
         legend_row(ui, &legend_entries(&names));
-        ui.horizontal_wrapped(|ui| {
-            for (position, stats) in doctor.stats.iter().enumerate() {
-                let text = match stats.kind {
-                    crate::nn::ActivationKind::Relu => format!(
-                        "{} {}: {:.0} % dead",
-                        stats.kind.name(),
-                        position + 1,
-                        stats.dead_fraction * 100.0
-                    ),
-                    _ => format!(
-                        "{} {}: {:.0} % saturated",
-                        stats.kind.name(),
-                        position + 1,
-                        stats.saturated_fraction * 100.0
-                    ),
-                };
-                ui.add(
-                    egui::Label::new(RichText::new(text).monospace())
-                        .wrap_mode(egui::TextWrapMode::Extend),
-                )
-                .on_hover_text(format!(
-                    "Activation layer {} ({} units), measured on up to 256 training samples at the latest evaluation: a dead ReLU unit outputs 0 for all of them; a saturated Sigmoid/Tanh output sits where its slope is below 4 % of the peak",
-                    position + 1,
-                    stats.units
-                ));
-            }
-        });
+        // At most two rows of statistics; more scroll (a deep network's ten rows pushed the
+        // plot below the window on a projector).
+        let row = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
+        egui::ScrollArea::vertical()
+            .id_salt("doctor_stats")
+            .max_height(2.0 * row)
+            .auto_shrink([false, true])
+            .show(ui, |ui| stats_ui(ui, doctor));
         // The statistics stand above the plot, so the plot takes what is left, however many
         // rows they wrap to (below it, a guessed reserve cut them off or wasted room).
         let height = ui.available_height().max(MIN_PLOT_HEIGHT);
@@ -309,6 +290,38 @@ impl Panel for DoctorPanel {
             .on_hover_text("Frobenius norm of each layer's weight gradient at each step, log scale, lines numbered from the input side (dark = input side, yellow = output side): lines far below the others mean those layers barely learn (vanishing); lines in the hundreds or more mean exploding gradients");
         None
     }
+}
+
+/// One label per activation layer: the share of dead ReLU units or saturated Sigmoid/Tanh
+/// outputs at the latest evaluation.
+fn stats_ui(ui: &mut egui::Ui, doctor: &DoctorState) {
+    ui.horizontal_wrapped(|ui| {
+            for (position, stats) in doctor.stats.iter().enumerate() {
+            let text = match stats.kind {
+                crate::nn::ActivationKind::Relu => format!(
+                    "{} {}: {:.0} % dead",
+                    stats.kind.name(),
+                    position + 1,
+                    stats.dead_fraction * 100.0
+                ),
+                _ => format!(
+                    "{} {}: {:.0} % saturated",
+                    stats.kind.name(),
+                    position + 1,
+                    stats.saturated_fraction * 100.0
+                ),
+            };
+            ui.add(
+                egui::Label::new(RichText::new(text).monospace())
+                    .wrap_mode(egui::TextWrapMode::Extend),
+            )
+            .on_hover_text(format!(
+                "Activation layer {} ({} units), measured on up to 256 training samples at the latest evaluation: a dead ReLU unit outputs 0 for all of them; a saturated Sigmoid/Tanh output sits where its slope is below 4 % of the peak",
+                position + 1,
+                stats.units
+            ));
+        }
+    });
 }
 
 #[cfg(test)]

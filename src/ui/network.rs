@@ -592,7 +592,7 @@ impl Panel for NetworkPanel {
         let text_height = if self.selected.is_some() { 80.0 } else { 10.0 };
         let size = egui::vec2(
             ui.available_width().max(200.0),
-            (ui.available_height() - text_height).max(160.0),
+            (ui.available_height() - text_height).max(100.0),
         );
         let (rect, response) = ui.allocate_exact_size(size, Sense::click());
         let painter = ui.painter_at(rect);

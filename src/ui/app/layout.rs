@@ -252,8 +252,12 @@ fn right_column_ui(
         } else {
             panels.mlp_tab == MlpTab::Gradients
         };
+        // The network view (the stepper closed) is a diagram as tall as its room: at 44 % it
+        // showed its top half above the message strip.
+        let network_tab = !is_image && panels.mlp_tab == MlpTab::Network;
         let tables = view.presenting
             && (gradients_tab
+                || network_tab
                 || is_image && matches!(panels.image_tab, ImageTab::Confusion | ImageTab::Pixel));
         let share = if comparing {
             0.64
