@@ -391,3 +391,29 @@ fn a_hidden_stepper_leaves_the_arrow_key_to_training() {
     run_until(&mut harness, |app| app.step() == step + 1);
     assert_eq!(harness.state().stepper().phase_index(), 1);
 }
+
+/// On a projector the network view of the XOR preset, with the stepper closed, fits above
+/// the message strip (its lower half was under it).
+#[test]
+fn in_presentation_mode_the_network_view_fits_its_panel() {
+    use eframe::egui::Key;
+    let mut harness = paused_app(Settings::default(), 1280.0, 800.0);
+    harness.run_steps(2);
+    click_preset(&mut harness, "XOR, 2-2-1 sigmoid (backprop by hand)");
+    run_until(&mut harness, |app| {
+        app.stepper().is_open() && has_trace(app)
+    });
+    harness.get_by_label("Close stepper").click();
+    harness.key_press(Key::F);
+    harness.run_steps(3);
+    assert!(harness.state().presenting() && !harness.state().stepper().is_open());
+    let strip = harness
+        .get_by_label_contains("Training doctor")
+        .rect()
+        .top();
+    let network = harness.state().panel_rect("Network view").unwrap();
+    assert!(
+        network.bottom() <= strip,
+        "{network:?}, the strip at {strip}"
+    );
+}
