@@ -335,6 +335,13 @@ fn in_presentation_mode_the_stepper_and_the_gradient_plot_have_room() {
         .get_by_label_contains("Training doctor")
         .rect()
         .top();
+    // The target names the output unit from 1, as p_k in the loss phase (it said "class 0
+    // blue" beside p_1).
+    assert!(
+        ["target blue (output 1)", "target orange (output 2)"]
+            .iter()
+            .any(|t| harness.query_by_label_contains(t).is_some())
+    );
     let stepper = harness.state().panel_rect("Backprop stepper").unwrap();
     let network = harness.state().panel_rect("Network view").unwrap();
     assert!(stepper.right() <= network.left(), "{stepper:?} {network:?}");

@@ -474,7 +474,7 @@ fn phase_ui(ui: &mut egui::Ui, phase: Phase, view: &TraceView, trace: &BackpropT
                 }
             }
         }
-        Phase::Loss => loss_ui(ui, trace),
+        Phase::Loss => loss_ui(ui, view.sample, trace),
         Phase::Backward(l) => {
             let last = l + 1 == layers;
             formula(
@@ -590,7 +590,12 @@ fn sample_line(
                 }
                 crate::data::Task::Regression => String::new(),
             };
-            format!("class {class} {name}")
+            // The output unit is counted from 1, as p_k in the loss phase.
+            if name.is_empty() {
+                format!("output {}", class + 1)
+            } else {
+                format!("{name} (output {})", class + 1)
+            }
         }
         Target::Values(values) => {
             let t: Vec<String> = values.row(row).iter().map(|&v| num(v)).collect();
@@ -608,7 +613,7 @@ fn sample_line(
     );
 }
 
-fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
+fn loss_ui(ui: &mut egui::Ui, first: usize, trace: &BackpropTrace) {
     let batch = trace.output.nrows().max(1);
     match (trace.loss_kind, &trace.target) {
         (LossKind::Mse, Target::Values(t)) => {
@@ -620,7 +625,7 @@ fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
                 "Mean squared error over the n values (outputs × samples), and its gradient with respect to each output",
             );
             for row in 0..batch {
-                row_title(ui, 0, row, batch);
+                row_title(ui, first, row, batch);
                 for k in 0..trace.output.ncols().min(MAX_LISTED_UNITS) {
                     let o = trace.output[(row, k)];
                     let tk = t[(row, k)];
@@ -654,7 +659,7 @@ fn loss_ui(ui: &mut egui::Ui, trace: &BackpropTrace) {
             );
             for row in 0..batch {
                 let class = classes.get(row).copied().unwrap_or(0);
-                row_title(ui, 0, row, batch);
+                row_title(ui, first, row, batch);
                 for k in 0..trace.output.ncols().min(MAX_LISTED_UNITS) {
                     line(
                         ui,
