@@ -24,7 +24,7 @@ const ENERGY_COLOR: Color32 = Color32::from_rgb(214, 39, 40);
 const MAX_SIDE: f32 = 220.0;
 /// Tallest a plot gets, and the least it shrinks to on a small screen (then the view scrolls).
 const PLOT_HEIGHT: f32 = 190.0;
-const MIN_PLOT_HEIGHT: f32 = 110.0;
+const MIN_PLOT_HEIGHT: f32 = 75.0;
 /// Points of the main area that are neither pictures nor plots: headings, the cue, the status
 /// line, each plot's title and legend (measured at 1280×800).
 const FIXED_ROWS: f32 = 235.0;
@@ -239,9 +239,13 @@ impl MemoryPanel {
     /// it, so at 1280×800 everything fits without scrolling.
     pub(super) fn main_ui(&mut self, ui: &mut egui::Ui, height: f32) {
         self.refresh_textures(ui.ctx());
+        // The pictures give way first, down to 80 points, so that both rows of plots keep at
+        // least their least height on screen (in presentation mode the capacity plot was cut
+        // at 0.5, hiding the Hebbian collapse near P/N = 0.138).
         let side = ((ui.available_width() - 48.0) / 3.0)
             .clamp(80.0, MAX_SIDE)
-            .min((height * 0.28).max(80.0));
+            .min((height * 0.28).max(80.0))
+            .min((height - FIXED_ROWS - 2.0 * MIN_PLOT_HEIGHT).max(80.0));
         self.plot_height = ((height - FIXED_ROWS - side) / 2.0).clamp(MIN_PLOT_HEIGHT, PLOT_HEIGHT);
         ui.horizontal_top(|ui| {
             self.state_ui(ui, side);
