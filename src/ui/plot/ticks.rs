@@ -343,31 +343,30 @@ mod tests {
             .collect()
     }
 
+    /// The plain numbers (not their log₁₀) of the log axis marks for `bounds` drawn `height`
+    /// points high, to six decimals.
+    fn log_marks_as_numbers(bounds: (f64, f64), height: f64) -> Vec<f64> {
+        values_of(&log_y_marks(&input(bounds, height)))
+            .iter()
+            .map(|v| (10f64.powf(*v) * 1e6).round() / 1e6)
+            .collect()
+    }
+
     /// A log axis within one decade gets marks at 1, 2, 3 and 5 × 10ᵏ (it had none); a
     /// shorter one at 1 and 3 × 10ᵏ; several decades keep whole powers of ten.
     #[test]
     fn a_log_axis_within_one_decade_gets_marks_between_powers_of_ten() {
         // log10(0.15) … log10(0.9) over 200 points.
-        let narrow = input((0.15f64.log10(), 0.9f64.log10()), 200.0);
-        let values: Vec<f64> = values_of(&log_y_marks(&narrow))
-            .iter()
-            .map(|v| (10f64.powf(*v) * 1e6).round() / 1e6)
-            .collect();
-        assert_eq!(values, [0.2, 0.3, 0.5]);
+        let (low, high) = (0.15f64.log10(), 0.9f64.log10());
+        assert_eq!(log_marks_as_numbers((low, high), 200.0), [0.2, 0.3, 0.5]);
         // 0.15 … 9 over 200 points: 1, 2, 3 and 5 in each decade.
-        let wider = input((0.15f64.log10(), 9f64.log10()), 200.0);
-        let values: Vec<f64> = values_of(&log_y_marks(&wider))
-            .iter()
-            .map(|v| (10f64.powf(*v) * 1e6).round() / 1e6)
-            .collect();
-        assert_eq!(values, [0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0]);
+        let high = 9f64.log10();
+        assert_eq!(
+            log_marks_as_numbers((low, high), 200.0),
+            [0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0]
+        );
         // The same over 80 points: 2→3 would be 8 points apart, 1→2 14, 1→3 is 21.
-        let short = input((0.15f64.log10(), 9f64.log10()), 80.0);
-        let values: Vec<f64> = values_of(&log_y_marks(&short))
-            .iter()
-            .map(|v| (10f64.powf(*v) * 1e6).round() / 1e6)
-            .collect();
-        assert_eq!(values, [0.3, 1.0, 3.0]);
+        assert_eq!(log_marks_as_numbers((low, high), 80.0), [0.3, 1.0, 3.0]);
         // Six decades keep whole powers of ten.
         let tall = input((-6.0, 0.0), 200.0);
         assert_eq!(
@@ -526,17 +525,12 @@ mod tests {
         // 68 decades over 120 points: every twentieth.
         assert_eq!(values((-64.0, 4.0), 120.0), [-60.0, -40.0, -20.0, 0.0]);
         // Within one decade: 2, 3 and 5 × 10ᵏ (there was no mark at all).
-        let inside: Vec<f64> = values((-0.8, -0.1), 200.0)
-            .iter()
-            .map(|v| (10f64.powf(*v) * 10.0).round() / 10.0)
-            .collect();
-        assert_eq!(inside, [0.2, 0.3, 0.5]);
+        assert_eq!(log_marks_as_numbers((-0.8, -0.1), 200.0), [0.2, 0.3, 0.5]);
         // A third of a decade over 200 points (0.4 … 0.85): every m × 10ᵏ.
-        let close: Vec<f64> = values((0.4f64.log10(), 0.85f64.log10()), 200.0)
-            .iter()
-            .map(|v| (10f64.powf(*v) * 10.0).round() / 10.0)
-            .collect();
-        assert_eq!(close, [0.4, 0.5, 0.6, 0.7, 0.8]);
+        assert_eq!(
+            log_marks_as_numbers((0.4f64.log10(), 0.85f64.log10()), 200.0),
+            [0.4, 0.5, 0.6, 0.7, 0.8]
+        );
     }
 
     #[test]
