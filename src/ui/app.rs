@@ -149,6 +149,14 @@ struct Panels {
     controls_open: bool,
 }
 
+impl Panels {
+    /// True while the backprop stepper is on screen: open, on the network view, with feature
+    /// data (`is_image` false: it follows no CNN).
+    fn stepper_shown(&self, is_image: bool) -> bool {
+        self.stepper.is_open() && !is_image && self.mlp_tab == MlpTab::Network
+    }
+}
+
 /// The worksheet of the experiment file opened last: locked and hidden controls, and steps
 /// shown one at a time.
 #[derive(Default)]

@@ -325,14 +325,6 @@ impl GradscopeApp {
         self.panels.boundary.data_changed();
     }
 
-    /// True while the backprop stepper is on screen: open, on the network view, with feature
-    /// data (it follows no CNN).
-    pub(super) fn stepper_shown(&self) -> bool {
-        self.panels.stepper.is_open()
-            && self.lab.data.image_shape.is_none()
-            && self.panels.mlp_tab == MlpTab::Network
-    }
-
     /// Asks the worker for the trace the stepper or the network view needs, and for nothing
     /// when neither is shown.
     pub(super) fn sync_trace_request(&mut self) {
@@ -371,7 +363,9 @@ impl GradscopeApp {
             // The stepper takes → and ← only while it is on screen (open on the network view
             // of feature data): → advanced a hidden one without a sign, and on MNIST, where it
             // cannot show, → stopped stepping.
-            let stepper_open = self.stepper_shown();
+            let stepper_open = self
+                .panels
+                .stepper_shown(self.lab.data.image_shape.is_some());
             let action = match shortcut {
                 Shortcut::Presentation => Action::TogglePresentation,
                 Shortcut::Help => {

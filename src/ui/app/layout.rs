@@ -187,7 +187,7 @@ fn lab_ui(
         // On a projector the stepper's formulas need more room than the half column under the
         // network view (they showed one line there): they take the left half, in place of
         // the decision boundary, and the network view keeps the right column.
-        let stepper_aside = view.presenting && stepping(panels, is_image);
+        let stepper_aside = view.presenting && panels.stepper_shown(is_image);
         ui.horizontal_top(|ui| {
             let left = (width * 0.5).max(260.0);
             let main = ui.allocate_ui(egui::vec2(left, height), |ui| {
@@ -231,7 +231,7 @@ fn right_column_ui(
     let is_image = view.data.image_shape.is_some();
     // With the backprop stepper open on the network view, that view and the
     // stepper take the whole column.
-    if !stepping(panels, is_image) {
+    if !panels.stepper_shown(is_image) {
         // Comparing runs on a projector with the Runs tab open: the overlaid plots take more
         // of the column, and the Runs table below scrolls instead. Other tabs (heatmaps,
         // kernels) keep their room: at 64 % the weight heatmaps were 10-pixel strips.
@@ -280,11 +280,6 @@ fn right_column_ui(
     let lower = ui.vertical(|ui| lower_tabs_ui(ui, panels, view)).inner;
     actions.extend(lower.1);
     rects.push((lower.0.to_string(), lower.2));
-}
-
-/// True when the backprop stepper is open on the network view (feature data only).
-fn stepping(panels: &Panels, is_image: bool) -> bool {
-    panels.stepper.is_open() && !is_image && panels.mlp_tab == MlpTab::Network
 }
 
 /// The tabbed lower-right panel: kernels, confusion matrix and weights for images; weights,
