@@ -1,8 +1,11 @@
 //! The network section of the control panel: conv blocks for images, hidden Dense layers with
 //! their activations, and the output layer that follows from the task.
 
+use std::cell::RefCell;
+
 use eframe::egui::{self, RichText};
 
+use super::typed::{Allowed, note_ui, parse_typed};
 use crate::data::Dataset;
 use crate::nn::ActivationKind;
 use crate::train::{ConvBlock, HiddenLayer, MAX_HIDDEN_LAYERS, MAX_UNITS, TrainConfig};
@@ -26,6 +29,8 @@ pub(super) fn layers_ui(ui: &mut egui::Ui, draft: &mut Settings, data: &Dataset)
     let hidden = &mut draft.train.hidden;
     let mut remove = None;
     for (i, layer) in hidden.iter_mut().enumerate() {
+        // A typed fraction, 0 or more than the most units is said, not silently clamped.
+        let (current, note) = (layer.units as f64, RefCell::new(None));
         ui.horizontal(|ui| {
             ui.label(format!("hidden {}", i + 1));
             // A fixed width keeps the activation menus in one column whatever the count;
@@ -41,7 +46,13 @@ pub(super) fn layers_ui(ui: &mut egui::Ui, draft: &mut Settings, data: &Dataset)
                     })
                     .custom_parser(|text| {
                         let number = text.trim().trim_end_matches('s').trim_end_matches("unit");
-                        number.trim().parse::<f64>().ok()
+                        parse_typed(
+                            number,
+                            "number of units",
+                            current,
+                            Allowed::Count(1, MAX_UNITS),
+                            &note,
+                        )
                     }),
             )
             .on_hover_text("Neurons in this Dense layer (drag or type; 1–256)");
@@ -63,6 +74,7 @@ pub(super) fn layers_ui(ui: &mut egui::Ui, draft: &mut Settings, data: &Dataset)
                 remove = Some(i);
             }
         });
+        note_ui(ui, egui::Id::unique(("units note", i)), note.into_inner());
     }
     if let Some(i) = remove {
         hidden.remove(i);

@@ -69,13 +69,26 @@ pub(super) fn training_ui(
     });
     let max_batch = data.train.len().max(1);
     gate.ui(ui, ControlId::BatchSize, |ui| {
+        // A typed fraction, 0 or more than the training samples is said, not silently
+        // rounded or clamped.
+        let (current, note) = (train.batch_size as f64, RefCell::new(None));
         ui.add(
             egui::Slider::new(&mut train.batch_size, 1..=max_batch.max(2))
                 .update_while_editing(false)
                 .logarithmic(true)
-                .text("batch size"),
+                .text("batch size")
+                .custom_parser(|text| {
+                    parse_typed(
+                        text,
+                        "batch size",
+                        current,
+                        Allowed::Count(1, max_batch.max(2)),
+                        &note,
+                    )
+                }),
         )
         .on_hover_text("Samples averaged per step; applies from the next step");
+        note_ui(ui, egui::Id::unique("batch size note"), note.into_inner());
     });
     gate.ui(ui, ControlId::Optimizer, |ui| {
         egui::ComboBox::from_id_salt("optimizer")

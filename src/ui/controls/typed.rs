@@ -22,6 +22,9 @@ pub(crate) enum Allowed {
     Positive,
     /// A number in `low..=high`; one outside is clamped to the nearer end.
     Within(f64, f64),
+    /// A whole number in `low..=high` (a count: samples, units); a fraction is refused, and
+    /// one outside is clamped to the nearer end.
+    Count(usize, usize),
 }
 
 /// The value that typed `text` sets for the setting called `name` (currently `current`),
@@ -38,6 +41,14 @@ pub(crate) fn parse_typed(
     let Some(value) = text.parse::<f64>().ok().filter(|v| v.is_finite()) else {
         *note.borrow_mut() = Some(format!("\"{text}\" is not a number: {stays}"));
         return None;
+    };
+    let allowed = match allowed {
+        Allowed::Count(..) if value.fract() != 0.0 => {
+            *note.borrow_mut() = Some(format!("\"{text}\" is not a whole number: {stays}"));
+            return None;
+        }
+        Allowed::Count(low, high) => Allowed::Within(low as f64, high as f64),
+        other => other,
     };
     match allowed {
         Allowed::Positive if value <= 0.0 => {
@@ -58,7 +69,7 @@ pub(crate) fn parse_typed(
             ));
             Some(set)
         }
-        Allowed::Within(..) => Some(value),
+        Allowed::Within(..) | Allowed::Count(..) => Some(value),
     }
 }
 
@@ -134,6 +145,38 @@ mod tests {
             (
                 Some(0.0),
                 Some("\"-1\" is below the least the learning rate may be: set to 0".into())
+            )
+        );
+    }
+
+    /// A count: a fraction changes nothing, 0 and a million are clamped, each with a note.
+    #[test]
+    fn a_count_is_a_whole_number_in_its_range() {
+        let note = RefCell::new(None);
+        let count = |text: &str| {
+            let value = parse_typed(text, "batch size", 32.0, Allowed::Count(1, 200), &note);
+            (value, note.take())
+        };
+        assert_eq!(count("64"), (Some(64.0), None));
+        assert_eq!(
+            count("2.5"),
+            (
+                None,
+                Some("\"2.5\" is not a whole number: the batch size stays 32".into())
+            )
+        );
+        assert_eq!(
+            count("0"),
+            (
+                Some(1.0),
+                Some("\"0\" is below the least the batch size may be: set to 1".into())
+            )
+        );
+        assert_eq!(
+            count("1000000"),
+            (
+                Some(200.0),
+                Some("\"1000000\" is above the most the batch size may be: set to 200".into())
             )
         );
     }
