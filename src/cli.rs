@@ -594,7 +594,11 @@ pub fn train_command_with(
                 .find(|r| r.id == id)
                 .map(|r| r.name.as_str())
         });
-        let name = args.run.as_deref().or(selected).unwrap_or("run 1");
+        let name = args
+            .run
+            .as_deref()
+            .or(selected)
+            .unwrap_or(crate::experiment::LONE_RUN_NAME);
         write_metrics_csv(path, &[(name, &history)]).map_err(|e| e.to_string())?;
     }
     if let Some(path) = &args.save {

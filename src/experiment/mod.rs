@@ -50,7 +50,9 @@ pub use preprocess::{
 pub(crate) use pytorch::data_changed;
 pub use pytorch::{ExistingFiles, ExportSummary, TRAIN_PY_TEMPLATE, export_pytorch};
 pub use resume::ResumeState;
-pub use runs::{DamagedRun, RunParent, RunSummary, SavedClock, SavedRun, SettingChange};
+pub use runs::{
+    DamagedRun, LONE_RUN_NAME, RunParent, RunSummary, SavedClock, SavedRun, SettingChange,
+};
 pub use weights::{
     NamedTensor, SavedTensor, SavedWeights, WeightsError, load_safetensors, model_tensors,
     parse_safetensors, pytorch_code, save_safetensors, save_safetensors_with, tensors_from_params,

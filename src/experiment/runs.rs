@@ -564,6 +564,10 @@ pub fn parse_color(text: &str) -> Option<[u8; 3]> {
     Some([byte(0)?, byte(2)?, byte(4)?])
 }
 
+/// The name of the one run of a file without a `runs` list (the window and `--metrics` call
+/// it so, and `--run` picks it by it).
+pub const LONE_RUN_NAME: &str = "run 1";
+
 /// `[r, g, b]` as `#rrggbb`.
 pub fn color_text([r, g, b]: [u8; 3]) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
@@ -580,7 +584,7 @@ impl Experiment {
         let (steps, epoch) = self.weights.as_ref().map_or((0, 0), |w| (w.step, w.epoch));
         vec![SavedRun {
             id: 0,
-            name: "run 1".to_string(),
+            name: LONE_RUN_NAME.to_string(),
             color: None,
             ticked: true,
             parent: None,
@@ -625,8 +629,8 @@ impl Experiment {
         if let Some(run) = self.runs.iter().find(|r| r.name == name) {
             return Ok(self.with_run_record(run));
         }
-        // A file of one run: that run has the name the window and `--metrics` give it.
-        if self.runs.is_empty() && self.run_records().first().is_some_and(|r| r.name == name) {
+        let lone = self.runs.is_empty() && self.damaged_runs.is_empty();
+        if lone && name == LONE_RUN_NAME {
             return Ok(self.clone());
         }
         if let Some(damaged) = self
@@ -640,13 +644,10 @@ impl Experiment {
             });
         }
         let names: Vec<String> = self.runs.iter().map(|r| format!("{:?}", r.name)).collect();
-        let known = if names.is_empty() {
-            format!(
-                "the file holds one run, {:?}",
-                self.run_records()
-                    .first()
-                    .map_or("run 1", |r| r.name.as_str())
-            )
+        let known = if lone {
+            format!("the file holds one run, {LONE_RUN_NAME:?}")
+        } else if names.is_empty() {
+            "none of its runs opens".to_string()
         } else {
             format!("its runs are {}", names.join(", "))
         };

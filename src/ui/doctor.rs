@@ -296,7 +296,7 @@ impl Panel for DoctorPanel {
 /// outputs at the latest evaluation.
 fn stats_ui(ui: &mut egui::Ui, doctor: &DoctorState) {
     ui.horizontal_wrapped(|ui| {
-            for (position, stats) in doctor.stats.iter().enumerate() {
+        for (position, stats) in doctor.stats.iter().enumerate() {
             let text = match stats.kind {
                 crate::nn::ActivationKind::Relu => format!(
                     "{} {}: {:.0} % dead",

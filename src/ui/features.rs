@@ -9,6 +9,7 @@ use crate::train::{FeatureMaps, MapLayer};
 use crate::ui::action::Action;
 use crate::ui::canvas::{DigitCanvas, SAMPLE_SHAPE};
 use crate::ui::colormap::{class_color, diverging, sequential};
+use crate::ui::controls::typed::sample_number_ui;
 use crate::ui::panel::Panel;
 use crate::ui::pixel::PixelRef;
 use crate::ui::state::View;
@@ -280,24 +281,15 @@ fn sample_picker_ui(
     };
     let mut chosen = None;
     ui.horizontal_wrapped(|ui| {
-        // Shown counting from 1, as the decision boundary's tooltips and the importer's rows
-        // count; kept from 0 inside.
-        let mut number = sample + 1;
-        ui.label(if data.test.is_empty() {
+        let what = if data.test.is_empty() {
             "training sample"
         } else {
             "test sample"
-        });
-        if ui
-            .add(
-                egui::DragValue::new(&mut number)
-                    .update_while_editing(false)
-                    .range(1..=count.max(1)),
-            )
-            .on_hover_text(format!("Which sample is shown below: 1 to {count}"))
-            .changed()
-        {
-            chosen = Some(number.saturating_sub(1));
+        };
+        ui.label(what);
+        let mut index = sample;
+        if sample_number_ui(ui, &mut index, count, what) {
+            chosen = Some(index);
         }
         if ui
             .button("‹ prev")

@@ -11,6 +11,7 @@ use crate::data::Dataset;
 use crate::nn::{BackpropTrace, LayerTrace, LossKind, OptimizerKind, Target, sgd_step};
 use crate::train::TraceView;
 use crate::ui::action::Action;
+use crate::ui::controls::typed::sample_number_ui;
 use crate::ui::format::format_number as num;
 use crate::ui::panel::Panel;
 use crate::ui::state::RunView;
@@ -363,21 +364,7 @@ impl StepperPanel {
                 self.open = false;
             }
             ui.label("sample");
-            // Counted from 1 on screen, as the network view and the boundary's tooltips count.
-            let mut number = self.sample + 1;
-            if ui
-                .add(
-                    egui::DragValue::new(&mut number)
-                        .update_while_editing(false)
-                        .range(1..=samples),
-                )
-                .on_hover_text(format!(
-                    "Which training sample's step is shown: 1 to {samples}"
-                ))
-                .changed()
-            {
-                self.sample = number.saturating_sub(1);
-            }
+            sample_number_ui(ui, &mut self.sample, samples, "training sample's step");
             ui.label("batch");
             ui.add(
                 egui::DragValue::new(&mut self.batch)

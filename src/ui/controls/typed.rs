@@ -73,6 +73,30 @@ pub(crate) fn parse_typed(
     }
 }
 
+/// A box for the sample at 0-based `index` of `count`, shown counted from 1 as every panel
+/// counts samples (the decision boundary's tooltips, the network view, the stepper); true when
+/// the user changed it. `what` names the samples in the tooltip ("training sample").
+pub(crate) fn sample_number_ui(
+    ui: &mut egui::Ui,
+    index: &mut usize,
+    count: usize,
+    what: &str,
+) -> bool {
+    let mut number = *index + 1;
+    let changed = ui
+        .add(
+            egui::DragValue::new(&mut number)
+                .update_while_editing(false)
+                .range(1..=count.max(1)),
+        )
+        .on_hover_text(format!("Which {what} is shown: 1 to {count}"))
+        .changed();
+    if changed {
+        *index = number.saturating_sub(1);
+    }
+    changed
+}
+
 /// Shows the note under the slider whose note slot is `id`: a new `note` replaces the old one;
 /// a note disappears [`NOTE_SECS`] after it was made.
 pub(crate) fn note_ui(ui: &mut egui::Ui, id: egui::Id, note: Option<String>) {
